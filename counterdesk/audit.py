@@ -1,0 +1,125 @@
+"""The audit log: a hash chain of every business event.
+
+Each event stores ``hash = sha256(prev_hash + canonical_payload)`` where the canonical
+payload is the JSON (sorted keys, no spaces, UTF-8) of the event's sequence number,
+time, hall, window, staff, kind and data. Appends are serialised through the single
+``audit_head`` row (``SELECT … FOR UPDATE`` on PostgreSQL; the immediate transaction
+on SQLite), so the chain is linear across every PC of the hall.
+
+:func:`verify` walks the chain and names the first altered or missing event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from . import clock
+from .db import Database
+from .models import AuditEvent, AuditHead
+
+GENESIS = "0" * 64
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    raise TypeError(f"not JSON-serialisable in an audit payload: {type(value).__name__}")
+
+
+def canonical_json(data: Any) -> str:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      default=_default)
+
+
+def _event_body(ev: AuditEvent) -> str:
+    return canonical_json({
+        "seq": ev.seq, "at": ev.at.isoformat(timespec="microseconds"), "hall": ev.hall_code,
+        "window": ev.window, "staff": ev.staff_no, "kind": ev.kind,
+        "data": json.loads(ev.payload),
+    })
+
+
+def compute_hash(prev_hash: str, ev: AuditEvent) -> str:
+    return hashlib.sha256((prev_hash + _event_body(ev)).encode("utf-8")).hexdigest()
+
+
+def record(session: Session, kind: str, data: dict[str, Any] | None = None, *,
+           staff_no: str = "", hall_code: str = "", window: int | None = None,
+           at: dt.datetime | None = None) -> AuditEvent:
+    """Append an event in the caller's transaction (it commits or rolls back with it)."""
+    head = session.execute(
+        select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one_or_none()
+    if head is None:
+        head = AuditHead(id=1, seq=0, hash=GENESIS)
+        session.add(head)
+        session.flush()
+    ev = AuditEvent(seq=head.seq + 1, at=at or clock.now(), hall_code=hall_code or "",
+                    window=window, staff_no=staff_no or "", kind=kind,
+                    payload=canonical_json(data or {}), prev_hash=head.hash)
+    ev.hash = compute_hash(head.hash, ev)
+    session.add(ev)
+    head.seq = ev.seq
+    head.hash = ev.hash
+    session.flush()
+    return ev
+
+
+@dataclass
+class VerifyResult:
+    ok: bool
+    count: int
+    first_bad_seq: int | None = None
+    problem: str = ""
+    problem_en: str = ""
+
+
+def verify(db: Database, batch: int = 5000) -> VerifyResult:
+    """Walk the whole chain; report the first altered, missing or reordered event."""
+    expected_seq = 1
+    prev = GENESIS
+    count = 0
+    with db.read() as s:
+        head = s.get(AuditHead, 1)
+        last_seq = 0
+        while True:
+            rows = s.execute(select(AuditEvent).where(AuditEvent.seq > last_seq)
+                             .order_by(AuditEvent.seq).limit(batch)).scalars().all()
+            if not rows:
+                break
+            for ev in rows:
+                if ev.seq != expected_seq:
+                    return VerifyResult(False, count, expected_seq,
+                                        f"第 {expected_seq} 号审计事件缺失（下一条是第 {ev.seq} 号）",
+                                        f"audit event {expected_seq} is missing "
+                                        f"(next is {ev.seq})")
+                if ev.prev_hash != prev:
+                    return VerifyResult(False, count, ev.seq,
+                                        f"第 {ev.seq} 号审计事件的前序哈希不符（之前的事件被改动或删除）",
+                                        f"audit event {ev.seq}: previous hash does not match "
+                                        "(an earlier event was altered or removed)")
+                if compute_hash(prev, ev) != ev.hash:
+                    return VerifyResult(False, count, ev.seq,
+                                        f"第 {ev.seq} 号审计事件（{ev.kind}）的内容被改动",
+                                        f"audit event {ev.seq} ({ev.kind}) was altered")
+                prev = ev.hash
+                expected_seq += 1
+                count += 1
+                last_seq = ev.seq
+        if head is not None and (head.seq != count or head.hash != prev):
+            return VerifyResult(False, count, count + 1,
+                                f"审计链末尾缺失事件：应有 {head.seq} 条，实有 {count} 条",
+                                f"events missing at the end of the chain: expected {head.seq}, "
+                                f"found {count}")
+    return VerifyResult(True, count)

@@ -1,0 +1,87 @@
+"""The command line: every service without the GUI.
+
+``counterdesk [--config F] [--db URL] [--printer URI] [--json] [--lang L] VERB ...``
+
+Each capability registers its verbs in its own module (``cli/<capability>.py``,
+function ``register(subparsers)``); a verb's handler takes the :class:`Context` and
+the parsed arguments and returns ``ctx.result(data, text)``. Output is Chinese text by
+default, JSON with ``--json``. Exit status 0 on success; otherwise one line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import logging
+import sys
+
+from .. import __version__, i18n
+from ..errors import CounterDeskError
+from .context import Context, Result
+
+log = logging.getLogger(__name__)
+
+# Modules that register verbs; a missing module is skipped (capability not built yet).
+MODULES = ("core", "queue", "accounts", "billing", "cash", "quality", "phrases", "bundle")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="counterdesk",
+        description="CounterDesk 营业厅窗口服务系统。不带命令时打开柜员工作台（登录）。",
+    )
+    p.add_argument("--version", action="version", version=f"CounterDesk {__version__}")
+    p.add_argument("--config", metavar="FILE", help="设置文件（TOML），默认在本机配置目录")
+    p.add_argument("--db", metavar="URL", help="数据库 URL（覆盖设置文件）")
+    p.add_argument("--printer", metavar="URI",
+                   help="打印机：tcp://主机[:9100] | win32:名称 | usb:VID:PID | serial:端口 | file:路径，可加 ?width=58")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+    p.add_argument("--lang", choices=["zh_CN", "en"], help="界面与消息语言")
+    p.add_argument("--window", dest="global_window", type=int, metavar="N",
+                   help="本机窗口号（覆盖设置文件）")
+    sub = p.add_subparsers(dest="verb", metavar="VERB")
+    for name in MODULES:
+        try:
+            mod = importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"{__name__}.{name}":
+                continue
+            raise
+        mod.register(sub)
+    return p
+
+
+def _emit(ctx: Context, result: Result | None) -> None:
+    if result is None:
+        return
+    if ctx.json:
+        print(json.dumps(result.data, ensure_ascii=False, indent=2, default=str))
+    elif result.text:
+        print(result.text)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    ctx = Context(args)
+    try:
+        ctx.load_settings()
+        i18n.set_language(args.lang or ctx.settings.ui.language)
+        handler = getattr(args, "handler", None)
+        if handler is None:
+            from ..ui.app import run_workstation
+
+            return run_workstation(ctx)
+        result = handler(ctx, args)
+        _emit(ctx, result)
+        return result.exit_code if result is not None else 0
+    except CounterDeskError as exc:
+        print(("错误：" if i18n.current() != "en" else "error: ") + exc.message, file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("已取消" if i18n.current() != "en" else "cancelled", file=sys.stderr)
+        return 130
+    finally:
+        ctx.close()

@@ -1,0 +1,196 @@
+"""Core verbs: init, demo, db upgrade, user, audit verify, backup, restore, kiosk, display."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+from pathlib import Path
+
+from .. import audit, backup, schema, setup, staff
+from ..errors import CounterDeskError
+from .context import Context
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("init", help="创建或升级数据库，建立营业厅")
+    p.set_defaults(handler=cmd_init)
+
+    p = sub.add_parser("demo", help="创建演示营业厅（演示账号、价目表、客户）")
+    p.set_defaults(handler=cmd_demo)
+
+    p = sub.add_parser("db", help="数据库结构")
+    dsub = p.add_subparsers(dest="db_verb", required=True)
+    q = dsub.add_parser("upgrade", help="升级到本程序的数据库结构（SQLite 先备份）")
+    q.set_defaults(handler=cmd_db_upgrade)
+    q = dsub.add_parser("status", help="显示数据库结构版本")
+    q.set_defaults(handler=cmd_db_status)
+
+    p = sub.add_parser("user", help="员工账号")
+    usub = p.add_subparsers(dest="user_verb", required=True)
+    q = usub.add_parser("add", help="新增员工（密码取自 COUNTERDESK_NEW_PASSWORD 或提示输入）")
+    q.add_argument("staff_no", metavar="工号")
+    q.add_argument("--name", required=True)
+    q.add_argument("--role", choices=["clerk", "manager", "admin"], default="clerk")
+    q.add_argument("--hall", help="营业厅代码")
+    q.add_argument("--can-reveal", action="store_true", help="允许查看完整证件号和电话")
+    q.set_defaults(handler=cmd_user_add)
+    q = usub.add_parser("passwd", help="设置密码并解除锁定（COUNTERDESK_NEW_PASSWORD 或提示）")
+    q.add_argument("staff_no", metavar="工号")
+    q.set_defaults(handler=cmd_user_passwd)
+    q = usub.add_parser("disable", help="停用员工")
+    q.add_argument("staff_no", metavar="工号")
+    q.add_argument("--enable", action="store_true", help="重新启用")
+    q.set_defaults(handler=cmd_user_disable)
+    q = usub.add_parser("list", help="列出员工")
+    q.set_defaults(handler=cmd_user_list)
+
+    p = sub.add_parser("audit", help="审计日志")
+    asub = p.add_subparsers(dest="audit_verb", required=True)
+    q = asub.add_parser("verify", help="校验审计哈希链，指出第一条被改动或缺失的事件")
+    q.set_defaults(handler=cmd_audit_verify)
+
+    p = sub.add_parser("backup", help="备份业务数据")
+    p.add_argument("file", nargs="?", metavar="FILE", help="备份文件，默认写入备份目录")
+    p.set_defaults(handler=cmd_backup)
+
+    p = sub.add_parser("restore", help="从备份恢复（当前数据库先另存一份）")
+    p.add_argument("file", metavar="FILE")
+    p.set_defaults(handler=cmd_restore)
+
+    for mode, help_ in (("kiosk", "取号机（全屏）"), ("display", "叫号屏（全屏）")):
+        p = sub.add_parser(mode, help=help_)
+        p.add_argument("--windowed", action="store_true", help="不全屏（调试）")
+        p.set_defaults(handler=_gui_mode(mode))
+
+
+def _gui_mode(mode: str):
+    def handler(ctx: Context, args):
+        try:
+            mod = importlib.import_module(f"counterdesk.ui.{mode}")
+        except ModuleNotFoundError as exc:
+            raise CounterDeskError(f"此版本尚未包含 {mode} 模式", f"{mode} mode is not in this build") \
+                from exc
+        code = mod.run(ctx, windowed=args.windowed)
+        return ctx.result(None, "", code or 0)
+    return handler
+
+
+def cmd_init(ctx: Context, args):
+    db = ctx.raw_database()
+    state = setup.init(db)
+    text = {"empty": "已创建数据库", "outdated": "已升级数据库", "current": "数据库已是最新"}[state]
+    return ctx.result({"state": state, "database": db.display_url, "revision": schema.head()},
+                      f"{text}：{db.display_url}（结构版本 {schema.head()}）")
+
+
+def cmd_demo(ctx: Context, args):
+    db = ctx.raw_database()
+    res = setup.demo(db)
+    lines = [("已创建演示营业厅 " if res.created else "演示营业厅已存在 ") + res.hall_code +
+             f"（{db.display_url}）"]
+    if res.created:
+        lines.append("演示账号（只显示这一次，请在正式使用前修改密码）：")
+        for u in res.users:
+            lines.append(f"  {u['staff_no']:<6} {u['name']:<6} {u['role']:<8} 密码 {u['password']}")
+    for key, value in res.extras.items():
+        if value:
+            lines.append(f"  {key}: {value}")
+    return ctx.result({"created": res.created, "hall": res.hall_code,
+                       "users": res.users if res.created else [], "extras": res.extras},
+                      "\n".join(lines))
+
+
+def cmd_db_upgrade(ctx: Context, args):
+    db = ctx.raw_database()
+    state = schema.upgrade(db)
+    setup.mark_database(db)
+    return ctx.result({"state": state, "revision": schema.head()},
+                      f"数据库结构：{state} → {schema.head()}")
+
+
+def cmd_db_status(ctx: Context, args):
+    db = ctx.raw_database()
+    state = schema.check(db)
+    rev = schema.current(db)
+    return ctx.result({"state": state, "revision": rev, "head": schema.head(),
+                       "database": db.display_url},
+                      f"{db.display_url}：结构版本 {rev or '无'}，本程序 {schema.head()}（{state}）")
+
+
+def _new_password(prompt: str) -> str:
+    value = os.environ.get("COUNTERDESK_NEW_PASSWORD")
+    if value is not None:
+        return value
+    import getpass
+    import sys
+
+    if not sys.stdin or not sys.stdin.isatty():
+        raise CounterDeskError("未提供新密码：请设置环境变量 COUNTERDESK_NEW_PASSWORD",
+                               "No new password: set COUNTERDESK_NEW_PASSWORD")
+    first = getpass.getpass(prompt)
+    if getpass.getpass("再输入一次：") != first:
+        raise CounterDeskError("两次输入的密码不一致", "The passwords do not match")
+    return first
+
+
+def cmd_user_add(ctx: Context, args):
+    info = staff.add_user(ctx.db, args.staff_no, args.name, args.role,
+                          _new_password(f"工号 {args.staff_no} 的新密码："),
+                          hall_code=args.hall or ctx.settings.hall.code,
+                          can_reveal=args.can_reveal)
+    return ctx.result(info.to_dict(), f"已新增员工 {info.staff_no} {info.name}（{info.role}）")
+
+
+def cmd_user_passwd(ctx: Context, args):
+    staff.set_password(ctx.db, args.staff_no, _new_password(f"工号 {args.staff_no} 的新密码："))
+    return ctx.result({"staff_no": args.staff_no}, f"已为 {args.staff_no} 设置新密码并解除锁定")
+
+
+def cmd_user_disable(ctx: Context, args):
+    staff.set_disabled(ctx.db, args.staff_no, not args.enable)
+    return ctx.result({"staff_no": args.staff_no, "disabled": not args.enable},
+                      f"已{'启用' if args.enable else '停用'} {args.staff_no}")
+
+
+def cmd_user_list(ctx: Context, args):
+    users = staff.list_users(ctx.db)
+    roles = {"clerk": "柜员", "manager": "主任/值班长", "admin": "管理员"}
+    lines = [f"{u.staff_no:<8} {u.name:<8} {roles.get(u.role, u.role):<8}"
+             f"{' 已停用' if u.disabled else ''}{' 已锁定' if u.locked else ''}" for u in users]
+    return ctx.result([u.to_dict() for u in users], "\n".join(lines) or "（无员工）")
+
+
+def cmd_audit_verify(ctx: Context, args):
+    res = audit.verify(ctx.db)
+    data = {"ok": res.ok, "events": res.count, "first_bad_seq": res.first_bad_seq,
+            "problem": res.problem_en if ctx.json else res.problem}
+    if res.ok:
+        return ctx.result(data, f"审计链完整：共 {res.count} 条事件")
+    if ctx.json:
+        return ctx.result(data, "", 6)
+    raise _AuditBroken(res.problem, res.problem_en)
+
+
+class _AuditBroken(CounterDeskError):
+    exit_code = 6
+
+
+def cmd_backup(ctx: Context, args):
+    db = ctx.db
+    directory = ctx.settings.backup.effective_dir()
+    path = backup.backup(db, args.file, directory=directory,
+                         keep=None if args.file else ctx.settings.backup.keep)
+    return ctx.result({"file": str(path), "bytes": Path(path).stat().st_size},
+                      f"已备份到 {path}")
+
+
+def cmd_restore(ctx: Context, args):
+    db = ctx.raw_database()
+    safety = backup.restore(db, args.file)
+    ctx.close()
+    msg = f"已从 {args.file} 恢复"
+    if safety:
+        msg += f"；恢复前的数据库已另存为 {safety}"
+    return ctx.result({"restored": str(args.file), "previous": str(safety) if safety else None},
+                      msg)

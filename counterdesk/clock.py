@@ -1,0 +1,34 @@
+"""The one clock of the application.
+
+Times are stored as naive local wall-clock time of the hall (a business hall lives in
+one time zone, and the business day is a local notion). Tests move the clock with
+:func:`set_now`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Callable
+
+_now: Callable[[], _dt.datetime] | None = None
+
+
+def now() -> _dt.datetime:
+    if _now is not None:
+        return _now()
+    return _dt.datetime.now()
+
+
+def today() -> _dt.date:
+    return now().date()
+
+
+def set_now(value: _dt.datetime | Callable[[], _dt.datetime] | None) -> None:
+    """Freeze the clock at ``value`` (or use a callable); ``None`` restores real time."""
+    global _now
+    if value is None:
+        _now = None
+    elif callable(value):
+        _now = value
+    else:
+        _now = lambda: value  # noqa: E731

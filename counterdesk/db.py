@@ -1,0 +1,202 @@
+"""The database: one engine factory from a URL, transactions, and known faults.
+
+* SQLite (one PC): WAL, foreign keys, ``synchronous=FULL`` (money lives here), a
+  busy timeout, and ``BEGIN IMMEDIATE`` for write transactions so two processes
+  never deadlock upgrading a read lock.
+* PostgreSQL (a hall of many PCs) through psycopg 3; concurrency comes from row
+  locks and unique constraints, never from timing.
+
+Services take a :class:`Database` and own their transactions::
+
+    with db.write() as s:        # commits at the end, rolls back on error
+        ...
+    with db.read() as s:
+        ...
+
+Operational faults (server unreachable, file locked, disk full) are turned into
+:class:`~counterdesk.errors.DatabaseError` subclasses with a plain Chinese message;
+anything else propagates as a bug.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+from typing import Iterator
+
+from sqlalchemy import create_engine, event, exc as sa_exc
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from .errors import DatabaseBusy, DatabaseUnavailable, DiskFull
+
+log = logging.getLogger(__name__)
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+
+def display_url(url: str) -> str:
+    """The URL without its password, for screens and logs."""
+    try:
+        u = make_url(url)
+    except Exception:  # noqa: BLE001 - not a URL at all
+        return "<invalid URL>"
+    if u.get_backend_name() == "sqlite":
+        return u.database or ":memory:"
+    return u.render_as_string(hide_password=True)
+
+
+def _normalise(url: str) -> str:
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def make_engine(url: str, *, schema: str | None = None, echo: bool = False,
+                pool_size: int = 5) -> Engine:
+    """Create the engine for ``url``; ``schema`` sets the PostgreSQL search_path."""
+    url = _normalise(url)
+    u = make_url(url)
+    backend = u.get_backend_name()
+    if backend == "sqlite":
+        if u.database and u.database != ":memory:":
+            from pathlib import Path
+
+            Path(u.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url, echo=echo,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+        )
+        _setup_sqlite(engine)
+        return engine
+    if backend == "postgresql":
+        connect_args: dict = {"connect_timeout": 5}
+        if schema:
+            connect_args["options"] = f"-csearch_path={schema}"
+        return create_engine(url, echo=echo, connect_args=connect_args, pool_pre_ping=True,
+                             pool_size=pool_size, max_overflow=pool_size)
+    raise ValueError(f"unsupported database: {backend}")
+
+
+def _setup_sqlite(engine: Engine) -> None:
+    memory = engine.url.database in (None, "", ":memory:")
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):  # pragma: no cover - exercised by every test
+        # Take transaction control away from the sqlite3 module: we issue BEGIN ourselves.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        if not memory:
+            cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # pragma: no cover - exercised by every test
+        mode = "IMMEDIATE" if conn.get_execution_options().get("cd_write") else "DEFERRED"
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+_LOCKED = re.compile(r"database is locked|database table is locked|could not obtain lock|"
+                     r"lock timeout|deadlock detected", re.I)
+_FULL = re.compile(r"database or disk is full|disk full|no space left|could not extend file", re.I)
+
+
+def translate(exc: BaseException, url: str) -> Exception | None:
+    """Map a driver exception to a known operational fault, or ``None`` for a bug."""
+    if not isinstance(exc, sa_exc.DBAPIError):
+        return None
+    text = str(exc.orig) if exc.orig is not None else str(exc)
+    where = display_url(url)
+    if _FULL.search(text):
+        return DiskFull(f"数据库磁盘已满（{where}），本次操作未保存。请联系管理员清理空间后重试。",
+                        f"The database disk is full ({where}); nothing was saved. "
+                        "Ask IT to free space, then retry.")
+    if _LOCKED.search(text):
+        return DatabaseBusy(f"数据库正忙（{where}），本次操作未保存，请稍后重试。",
+                            f"The database is busy ({where}); nothing was saved. Retry shortly.")
+    if isinstance(exc, (sa_exc.OperationalError, sa_exc.InterfaceError)) or \
+            exc.connection_invalidated:
+        return DatabaseUnavailable(
+            f"无法连接数据库 {where}，本次操作未保存。请检查网络或数据库服务后重试。",
+            f"Cannot reach the database {where}; nothing was saved. "
+            "Check the network or the database server, then retry.")
+    return None
+
+
+class Database:
+    """An engine plus the way CounterDesk runs transactions on it."""
+
+    def __init__(self, url: str, *, schema: str | None = None, echo: bool = False,
+                 engine: Engine | None = None, pool_size: int = 5):
+        self.url = _normalise(url)
+        self.schema = schema
+        self.engine = engine or make_engine(self.url, schema=schema, echo=echo,
+                                            pool_size=pool_size)
+        self._reader = sessionmaker(self.engine, expire_on_commit=False)
+        self._writer = sessionmaker(self.engine.execution_options(cd_write=True),
+                                    expire_on_commit=False)
+
+    # -- properties -----------------------------------------------------------------
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.dialect == "sqlite"
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.dialect == "postgresql"
+
+    @property
+    def display_url(self) -> str:
+        return display_url(self.url)
+
+    @property
+    def sqlite_path(self) -> str | None:
+        if not self.is_sqlite:
+            return None
+        db = self.engine.url.database
+        return None if db in (None, "", ":memory:") else db
+
+    # -- transactions -----------------------------------------------------------------
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Session]:
+        """A read-write transaction, committed on success, rolled back on any error."""
+        with self._guard():
+            with self._writer() as session:
+                with session.begin():
+                    yield session
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._guard():
+            with self._reader() as session:
+                with session.begin():
+                    yield session
+
+    @contextlib.contextmanager
+    def _guard(self) -> Iterator[None]:
+        try:
+            yield
+        except sa_exc.DBAPIError as exc:
+            known = translate(exc, self.url)
+            if known is None:
+                raise
+            log.warning("database fault: %s", type(known).__name__)
+            raise known from exc
+
+    def ping(self) -> None:
+        """Raise a :class:`DatabaseError` if the database does not answer."""
+        from sqlalchemy import text
+
+        with self.read() as s:
+            s.execute(text("SELECT 1"))
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,5 @@
+"""Models of the queue capability (filled in by its issue)."""
+
+from __future__ import annotations
+
+from .base import Base  # noqa: F401

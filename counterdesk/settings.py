@@ -1,0 +1,240 @@
+"""Typed settings of one PC, kept in a TOML file.
+
+The file lives in the platform's config directory (``paths.default_settings_file``)
+or wherever ``--config`` points. Every key has a default; a wrong value or an
+unknown key is refused with a message that names the key and the expected form.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from . import paths
+from .errors import SettingsError
+
+_TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+def _check_time(value: str) -> bool:
+    return bool(_TIME_RE.match(value))
+
+
+@dataclass
+class DatabaseSettings:
+    url: str = ""  # empty: the SQLite file in the data directory
+
+    def effective_url(self) -> str:
+        if self.url:
+            return self.url
+        return "sqlite:///" + paths.default_database_file().as_posix()
+
+
+@dataclass
+class HallSettings:
+    code: str = "HQ01"  # which hall of the company this PC belongs to
+
+
+@dataclass
+class WindowSettings:
+    number: int = 1  # 0: not a window PC (kiosk, display, manager office)
+
+
+@dataclass
+class PrinterSettings:
+    uri: str = ""  # tcp://HOST[:9100] | win32:NAME | usb:VID:PID | serial:PORT | file:PATH; '' = none
+    width: int = 80  # paper width in mm: 58 or 80
+    dots: int = 576  # printable dots per line on 80 mm (576 → 48 columns, 512 → 42)
+    timeout: float = 3.0  # seconds to wait for the printer
+    cash_drawer: bool = True
+
+
+@dataclass
+class UISettings:
+    language: str = "zh_CN"
+    font_scale: float = 1.0
+    high_contrast: bool = False
+    customer_screen: bool = False  # show amounts / rating on a second monitor
+
+
+@dataclass
+class QueueSettings:
+    priority_cap: int = 3  # at most this many priority calls in a row while others wait
+    recall_limit: int = 3
+    pause_limit_minutes: int = 15
+    noshow_requeue_minutes: int = 30
+    wait_apology_minutes: int = 15
+
+
+@dataclass
+class BillingSettings:
+    single_payment_limit_fen: int = 5_000_000  # 50,000.00 元
+
+
+@dataclass
+class CashSettings:
+    difference_threshold_fen: int = 1000  # explanation required above 10.00 元
+
+
+@dataclass
+class BackupSettings:
+    directory: str = ""  # empty: <data>/backups
+    keep: int = 30
+
+    def effective_dir(self) -> Path:
+        return Path(self.directory) if self.directory else paths.backup_dir()
+
+
+@dataclass
+class QualitySettings:
+    complaint_deadline_hours: int = 48
+    enquiry_deadline_hours: int = 24
+    rating_seconds: int = 15
+    working_days_only: bool = False
+    followup_start: str = "08:30"
+    followup_end: str = "17:00"
+
+
+@dataclass
+class Settings:
+    database: DatabaseSettings = field(default_factory=DatabaseSettings)
+    hall: HallSettings = field(default_factory=HallSettings)
+    window: WindowSettings = field(default_factory=WindowSettings)
+    printer: PrinterSettings = field(default_factory=PrinterSettings)
+    ui: UISettings = field(default_factory=UISettings)
+    queue: QueueSettings = field(default_factory=QueueSettings)
+    billing: BillingSettings = field(default_factory=BillingSettings)
+    cash: CashSettings = field(default_factory=CashSettings)
+    backup: BackupSettings = field(default_factory=BackupSettings)
+    quality: QualitySettings = field(default_factory=QualitySettings)
+
+    source: Path | None = field(default=None, compare=False, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for f in dataclasses.fields(self):
+            if f.name == "source":
+                continue
+            out[f.name] = dataclasses.asdict(getattr(self, f.name))
+        return out
+
+    def save(self, path: Path | None = None) -> Path:
+        path = Path(path or self.source or paths.default_settings_file())
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        tmp.write_bytes(tomli_w.dumps(self.to_dict()).encode("utf-8"))
+        tmp.replace(path)
+        self.source = path
+        return path
+
+
+# Extra checks beyond the type: key -> (predicate, expected form zh, expected form en)
+_CHECKS: dict[str, tuple] = {
+    "window.number": (lambda v: 0 <= v <= 999, "0 到 999 的整数", "an integer 0..999"),
+    "printer.width": (lambda v: v in (58, 80), "58 或 80", "58 or 80"),
+    "printer.dots": (lambda v: v in (384, 512, 576), "384、512 或 576", "384, 512 or 576"),
+    "printer.timeout": (lambda v: 0 < v <= 30, "0 到 30 秒", "0 to 30 seconds"),
+    "printer.uri": (lambda v: v == "" or re.match(r"^(tcp|win32|usb|serial|file|dummy):", v),
+                     "tcp://主机[:9100]、win32:打印机名、usb:VID:PID、serial:端口 或 file:路径",
+                     "tcp://HOST[:9100], win32:NAME, usb:VID:PID, serial:PORT or file:PATH"),
+    "ui.language": (lambda v: v in ("zh_CN", "en"), "zh_CN 或 en", "zh_CN or en"),
+    "ui.font_scale": (lambda v: 0.5 <= v <= 3.0, "0.5 到 3.0", "0.5 to 3.0"),
+    "database.url": (lambda v: v == "" or re.match(r"^(sqlite|postgresql)(\+\w+)?://", v),
+                      "sqlite:///路径 或 postgresql+psycopg://用户@主机/库",
+                      "sqlite:///PATH or postgresql+psycopg://USER@HOST/DB"),
+    "hall.code": (lambda v: bool(re.match(r"^[A-Za-z0-9_-]{1,16}$", v)), "1–16 位字母数字",
+                  "1-16 letters or digits"),
+    "quality.followup_start": (_check_time, "HH:MM", "HH:MM"),
+    "quality.followup_end": (_check_time, "HH:MM", "HH:MM"),
+}
+
+
+def _type_name(tp: Any) -> tuple[str, str]:
+    return {
+        int: ("整数", "an integer"),
+        float: ("数字", "a number"),
+        bool: ("true 或 false", "true or false"),
+        str: ("文本", "a string"),
+    }.get(tp, (str(tp), str(tp)))
+
+
+def _coerce(section: str, key: str, value: Any, tp: Any) -> Any:
+    full = f"{section}.{key}"
+    ok = False
+    if tp is bool:
+        ok = isinstance(value, bool)
+    elif tp is int:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+    elif tp is float:
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+        value = float(value) if ok else value
+    elif tp is str:
+        ok = isinstance(value, str)
+    if not ok:
+        zh, en = _type_name(tp)
+        raise SettingsError(f"设置项 {full} 的值 {value!r} 无效：应为{zh}",
+                            f"Setting {full} = {value!r} is invalid: expected {en}", field=full)
+    check = _CHECKS.get(full)
+    if check and not check[0](value):
+        raise SettingsError(f"设置项 {full} 的值 {value!r} 无效：应为 {check[1]}",
+                            f"Setting {full} = {value!r} is invalid: expected {check[2]}",
+                            field=full)
+    return value
+
+
+def from_dict(data: dict[str, Any], source: Path | None = None) -> Settings:
+    settings = Settings()
+    types = {f.name: f for f in dataclasses.fields(Settings) if f.name != "source"}
+    for section, values in data.items():
+        if section not in types:
+            raise SettingsError(
+                f"未知的设置节 [{section}]；可用的节：{', '.join(types)}",
+                f"Unknown settings section [{section}]; known: {', '.join(types)}",
+                field=section)
+        if not isinstance(values, dict):
+            raise SettingsError(f"设置节 [{section}] 应为一个表", f"[{section}] must be a table",
+                                field=section)
+        target = getattr(settings, section)
+        hints = {f.name: f for f in dataclasses.fields(target)}
+        for key, value in values.items():
+            if key not in hints:
+                raise SettingsError(
+                    f"未知的设置项 {section}.{key}；[{section}] 可用的项：{', '.join(hints)}",
+                    f"Unknown setting {section}.{key}; known in [{section}]: {', '.join(hints)}",
+                    field=f"{section}.{key}")
+            tp = {"int": int, "float": float, "bool": bool, "str": str}[str(hints[key].type)]
+            setattr(target, key, _coerce(section, key, value, tp))
+    # defaults must also satisfy the checks
+    settings.source = source
+    return settings
+
+
+def load(path: Path | str | None = None, *, must_exist: bool = False) -> Settings:
+    """Load the settings file; a missing default file gives the defaults."""
+    explicit = path is not None
+    path = Path(path) if path else paths.default_settings_file()
+    if not path.exists():
+        if explicit and must_exist:
+            raise SettingsError(f"设置文件不存在：{path}", f"Settings file not found: {path}")
+        s = Settings()
+        s.source = path
+        return s
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"无法读取设置文件 {path}：{exc}",
+                            f"Cannot read settings file {path}: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"设置文件 {path} 格式错误（TOML）：{exc}",
+                            f"Settings file {path} is not valid TOML: {exc}") from exc
+    return from_dict(data, source=path)
+
+
+def exists(path: Path | str | None = None) -> bool:
+    return Path(path or paths.default_settings_file()).exists()

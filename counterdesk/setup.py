@@ -1,0 +1,106 @@
+"""Creating a hall's database (``init``) and the demo hall (``demo``)."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from . import __version__, audit, backup, clock, resources_access, schema, staff
+from .db import Database
+from .errors import Conflict
+from .models import Hall, Meta, ServiceType, Staff, Window, WindowService
+
+log = logging.getLogger(__name__)
+
+# Capabilities that add demo data: each module may define seed_demo(db, hall_code) -> dict.
+DEMO_EXTENSIONS = ("counterdesk.phrases", "counterdesk.billing", "counterdesk.accounts",
+                   "counterdesk.queue", "counterdesk.cash", "counterdesk.quality")
+
+
+def mark_database(db: Database) -> None:
+    with db.write() as s:
+        for key, value in ((backup.MARKER_KEY, backup.MARKER_VALUE),
+                           ("created_by_version", __version__)):
+            if s.get(Meta, key) is None:
+                s.add(Meta(key=key, value=value))
+
+
+def create_hall(db: Database, data: dict) -> int:
+    """Create the hall, its service types and windows from a dict (the demo TOML shape)."""
+    h = data["hall"]
+    with db.write() as s:
+        if s.execute(select(Hall).where(Hall.code == h["code"])).scalar():
+            raise Conflict(f"营业厅 {h['code']} 已存在", f"Hall {h['code']} already exists")
+        hall = Hall(code=h["code"], name=h["name"], company_name=data["company"]["name"],
+                    company_short=data["company"].get("short", ""),
+                    address=h.get("address", ""), hotline=h.get("hotline", ""),
+                    opening_time=h.get("opening_time", "08:30"),
+                    closing_time=h.get("closing_time", "17:30"))
+        s.add(hall)
+        s.flush()
+        types = {}
+        for svc in data.get("service", []):
+            st = ServiceType(hall_id=hall.id, letter=svc["letter"], name=svc["name"],
+                             name_en=svc.get("name_en", ""))
+            s.add(st)
+            types[svc["letter"]] = st
+        s.flush()
+        for w in data.get("window", []):
+            win = Window(hall_id=hall.id, number=w["number"], name=f"{w['number']}号窗口")
+            for pos, letter in enumerate(w.get("services", "")):
+                win.services.append(WindowService(service_type_id=types[letter].id,
+                                                  position=pos))
+            s.add(win)
+        audit.record(s, "hall.created", {"code": hall.code, "name": hall.name},
+                     hall_code=hall.code)
+        return hall.id
+
+
+@dataclass
+class DemoResult:
+    created: bool
+    hall_code: str
+    users: list[dict] = field(default_factory=list)
+    extras: dict = field(default_factory=dict)
+
+
+def init(db: Database) -> str:
+    """Create or upgrade the schema and mark the database. Returns the prior state."""
+    state = schema.upgrade(db)
+    mark_database(db)
+    return state
+
+
+def demo(db: Database) -> DemoResult:
+    """Seed the demo hall (idempotent: a second run changes nothing)."""
+    init(db)
+    data = resources_access.read_toml("demo", "hall.toml")
+    code = data["hall"]["code"]
+    with db.read() as s:
+        exists = s.execute(select(Hall).where(Hall.code == code)).scalar() is not None
+    result = DemoResult(created=not exists, hall_code=code)
+    result.users = [{"staff_no": u["staff_no"], "name": u["name"], "role": u["role"],
+                     "password": u["password"]} for u in data.get("staff", [])]
+    if exists:
+        return result
+    create_hall(db, data)
+    for u in data.get("staff", []):
+        with db.read() as s:
+            if s.execute(select(Staff).where(Staff.staff_no == u["staff_no"])).scalar():
+                continue
+        staff.add_user(db, u["staff_no"], u["name"], u["role"], u["password"], hall_code=code)
+    for name in DEMO_EXTENSIONS:
+        try:
+            mod = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue
+            raise
+        seed = getattr(mod, "seed_demo", None)
+        if seed is not None:
+            result.extras[name.rsplit(".", 1)[1]] = seed(db, code)
+    log.info("demo hall %s seeded at %s", code, clock.now())
+    return result

@@ -1,0 +1,1 @@
+"""Qt widgets and their controllers. No SQL and no business rules here: call services."""

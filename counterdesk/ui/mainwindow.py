@@ -1,0 +1,174 @@
+"""The clerk workstation's main window: queue panel, business area, prompt panel.
+
+The panels live in their own modules and are loaded if present (``PANELS``); they talk
+through the :class:`~counterdesk.ui.bus.Workbench`. The status bar shows the clerk,
+the window, the database (never its password) and its health.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget,
+                               QVBoxLayout, QWidget)
+
+from .. import __version__
+from ..errors import DatabaseError
+from .bus import PanelSpec, Workbench
+
+log = logging.getLogger(__name__)
+
+# Loaded in this order when the module exists; each module defines create(bench, parent).
+PANELS = [
+    PanelSpec("counterdesk.ui.queue_panel", "queue"),
+    PanelSpec("counterdesk.ui.account_panel", "business"),
+    PanelSpec("counterdesk.ui.payment_panel", "business"),
+    PanelSpec("counterdesk.ui.till_panel", "business"),
+    PanelSpec("counterdesk.ui.complaint_panel", "business"),
+    PanelSpec("counterdesk.ui.prompt_panel", "prompt"),
+]
+
+
+class MainWindowView(QMainWindow):
+    """Layout: left queue, centre business tabs, right prompts; menus and status bar."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("CounterDesk %1").replace("%1", __version__))
+        self.resize(1366, 768)
+        self.queue_area = QWidget()
+        self.queue_area.setObjectName("queue_area")
+        self.queue_area.setLayout(QVBoxLayout())
+        self.business = QTabWidget()
+        self.business.setObjectName("business")
+        self.prompt_area = QWidget()
+        self.prompt_area.setObjectName("prompt_area")
+        self.prompt_area.setLayout(QVBoxLayout())
+        self.splitter = QSplitter(Qt.Horizontal)
+        self.splitter.addWidget(self.queue_area)
+        self.splitter.addWidget(self.business)
+        self.splitter.addWidget(self.prompt_area)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 5)
+        self.splitter.setStretchFactor(2, 2)
+        self.setCentralWidget(self.splitter)
+
+        mb = self.menuBar()
+        self.menu_file = mb.addMenu(self.tr("&File"))
+        self.menu_business = mb.addMenu(self.tr("&Business"))
+        self.menu_queue = mb.addMenu(self.tr("&Queue"))
+        self.menu_manage = mb.addMenu(self.tr("&Manage"))
+        self.menu_view = mb.addMenu(self.tr("&View"))
+        self.menu_help = mb.addMenu(self.tr("&Help"))
+        self.action_quit = QAction(self.tr("Sign out and quit"), self)
+        self.action_quit.setShortcut(QKeySequence("Ctrl+Q"))
+        self.menu_file.addAction(self.action_quit)
+        self.action_about = QAction(self.tr("About CounterDesk"), self)
+        self.menu_help.addAction(self.action_about)
+
+        sb = self.statusBar()
+        self.status_clerk = QLabel()
+        self.status_clerk.setObjectName("status_clerk")
+        self.status_window = QLabel()
+        self.status_window.setObjectName("status_window")
+        self.status_db = QLabel()
+        self.status_db.setObjectName("status_db")
+        self.status_printer = QLabel()
+        self.status_printer.setObjectName("status_printer")
+        self.status_pending = QLabel()
+        self.status_pending.setObjectName("status_pending")
+        self.status_today = QLabel()
+        self.status_today.setObjectName("status_today")
+        for w in (self.status_clerk, self.status_window, self.status_db, self.status_printer,
+                  self.status_pending, self.status_today):
+            sb.addPermanentWidget(w)
+
+
+class MainWindow(MainWindowView):
+    """Controller: loads the panels, wires the bus, keeps the status bar current."""
+
+    HEALTH_INTERVAL_MS = 5000
+
+    def __init__(self, db, actor, settings, parent=None):
+        super().__init__(parent)
+        self.bench = Workbench(db, actor, settings, self)
+        self.panels: dict[str, QWidget] = {}
+        self.status_clerk.setText(self.tr("Clerk %1 %2").replace("%1", actor.staff_no)
+                                  .replace("%2", actor.name))
+        self.status_window.setText(self.tr("Window %1").replace("%1", str(actor.window))
+                                   if actor.window else self.tr("No window"))
+        self.status_printer.setText(self.tr("Printer: %1").replace(
+            "%1", settings.printer.uri or self.tr("none")))
+        self._load_panels()
+        self.action_quit.triggered.connect(self.close)
+        self.action_about.triggered.connect(self._about)
+        self.bench.status_message.connect(lambda m: self.statusBar().showMessage(m, 8000))
+        self.bench.printer_state.connect(self._printer_state)
+        self._db_ok: bool | None = None
+        self.check_database()
+        self._health = QTimer(self)
+        self._health.setInterval(self.HEALTH_INTERVAL_MS)
+        self._health.timeout.connect(self.check_database)
+        self._health.start()
+
+    def _load_panels(self) -> None:
+        for spec in PANELS:
+            try:
+                mod = importlib.import_module(spec.module)
+            except ModuleNotFoundError as exc:
+                if exc.name == spec.module:
+                    continue
+                raise
+            panel = mod.create(self.bench, self)
+            self.panels[spec.module.rsplit(".", 1)[1]] = panel
+            if spec.area == "queue":
+                self.queue_area.layout().addWidget(panel)
+            elif spec.area == "prompt":
+                self.prompt_area.layout().addWidget(panel)
+            else:
+                self.business.addTab(panel, getattr(panel, "tab_title", panel.windowTitle()))
+            install = getattr(panel, "install_actions", None)
+            if install is not None:
+                install(self)
+        if not self.panels:
+            self.business.addTab(QLabel(self.tr("No business modules are installed.")),
+                                 self.tr("Welcome"))
+
+    def check_database(self) -> bool:
+        try:
+            self.bench.db.ping()
+            ok = True
+        except DatabaseError:
+            ok = False
+        if ok != self._db_ok:
+            self._db_ok = ok
+            text = self.tr("Database %1: %2").replace("%1", self.bench.db.display_url).replace(
+                "%2", self.tr("OK") if ok else self.tr("NOT REACHABLE"))
+            self.status_db.setText(text)
+            self.status_db.setStyleSheet("" if ok else "color: white; background: #c0392b;")
+        return ok
+
+    def _printer_state(self, state: dict) -> None:
+        online = state.get("online", True)
+        pending = int(state.get("pending", 0))
+        self.status_printer.setText(self.tr("Printer: %1").replace(
+            "%1", self.tr("online") if online else self.tr("OFFLINE")))
+        self.status_printer.setStyleSheet("" if online else "color: white; background: #c0392b;")
+        self.status_pending.setText(self.tr("Receipts waiting: %1").replace("%1", str(pending))
+                                    if pending else "")
+
+    def _about(self) -> None:
+        QMessageBox.about(self, self.tr("About CounterDesk"),
+                          self.tr("CounterDesk %1 — business hall counter system").replace(
+                              "%1", __version__))
+
+    def closeEvent(self, event):  # noqa: N802 - Qt name
+        self._health.stop()
+        for panel in self.panels.values():
+            shutdown = getattr(panel, "shutdown", None)
+            if shutdown is not None:
+                shutdown()
+        super().closeEvent(event)

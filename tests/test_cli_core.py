@@ -1,0 +1,75 @@
+import json
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from counterdesk.cli import main
+
+
+def run(capsys, *args, env=None):
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def url(tmp_path):
+    return "sqlite:///" + (tmp_path / "cli.sqlite3").as_posix()
+
+
+def test_init_demo_users_json(capsys, url, monkeypatch):
+    code, out, _ = run(capsys, "--db", url, "init")
+    assert code == 0 and "已创建数据库" in out
+    code, out, _ = run(capsys, "--db", url, "--json", "demo")
+    data = json.loads(out)
+    assert code == 0 and data["created"] and any(u["staff_no"] == "9001" for u in data["users"])
+    monkeypatch.setenv("COUNTERDESK_NEW_PASSWORD", "s3cret!")
+    code, out, _ = run(capsys, "--db", url, "user", "add", "3001", "--name", "新人")
+    assert code == 0
+    code, out, _ = run(capsys, "--db", url, "--json", "user", "list")
+    assert "3001" in [u["staff_no"] for u in json.loads(out)]
+    code, out, err = run(capsys, "--db", url, "user", "add", "3001", "--name", "重复")
+    assert code != 0 and "已存在" in err and err.count("\n") == 1
+
+
+def test_audit_verify_exit_code(capsys, url, tmp_path):
+    run(capsys, "--db", url, "demo")
+    code, out, _ = run(capsys, "--db", url, "audit", "verify")
+    assert code == 0 and "完整" in out
+    con = sqlite3.connect(tmp_path / "cli.sqlite3")
+    con.execute("UPDATE audit_events SET staff_no='x' WHERE seq=2")
+    con.commit()
+    con.close()
+    code, out, err = run(capsys, "--db", url, "audit", "verify")
+    assert code != 0 and "第 2 号" in err
+
+
+def test_backup_restore_cli(capsys, url, tmp_path):
+    run(capsys, "--db", url, "demo")
+    code, out, _ = run(capsys, "--db", url, "--json", "backup", str(tmp_path / "b.sqlite3"))
+    assert code == 0 and json.loads(out)["bytes"] > 0
+    code, _, _ = run(capsys, "--db", url, "restore", str(tmp_path / "b.sqlite3"))
+    assert code == 0
+    (tmp_path / "x.txt").write_text("hello")
+    code, _, err = run(capsys, "--db", url, "restore", str(tmp_path / "x.txt"))
+    assert code != 0 and "不是 CounterDesk" in err
+
+
+def test_bad_settings_file_names_key(capsys, tmp_path):
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("[window]\nnumber = -3\n", encoding="utf-8")
+    code, _, err = run(capsys, "--config", str(cfg), "init")
+    assert code != 0 and "window.number" in err
+
+
+def test_english_messages(capsys, url):
+    code, _, err = run(capsys, "--db", url, "--lang", "en", "restore", "/nonexistent/file")
+    assert code != 0 and "not found" in err
+
+
+def test_version_from_a_real_process():
+    out = subprocess.run([sys.executable, "-m", "counterdesk", "--version"], capture_output=True,
+                         text=True, check=True).stdout
+    assert out.startswith("CounterDesk ")

@@ -1,0 +1,60 @@
+"""The architecture rules that a reviewer would otherwise have to remember."""
+
+import ast
+from pathlib import Path
+
+import counterdesk
+
+PKG = Path(counterdesk.__file__).parent
+QT = ("PySide6", "PyQt5", "PyQt6", "shiboken6")
+
+
+def _imports(path: Path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for a in node.names:
+                yield a.name
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            yield node.module
+
+
+def test_core_never_imports_qt():
+    offenders = []
+    for path in PKG.rglob("*.py"):
+        rel = path.relative_to(PKG)
+        if rel.parts[0] == "ui":
+            continue
+        for mod in _imports(path):
+            if mod.split(".")[0] in QT:
+                offenders.append(f"{rel}: {mod}")
+    assert offenders == []
+
+
+def test_ui_holds_no_sql():
+    offenders = []
+    for path in (PKG / "ui").rglob("*.py"):
+        for mod in _imports(path):
+            if mod.split(".")[0] == "sqlalchemy":
+                offenders.append(f"{path.name}: {mod}")
+    assert offenders == []
+
+
+def test_layout_of_the_design_card():
+    root = PKG.parent
+    for p in ("counterdesk/ui", "counterdesk/print", "resources", "tests", "pyproject.toml",
+              "build.spec", "README.md"):
+        assert (root / p).exists(), p
+
+
+def test_version_matches_pyproject():
+    import tomllib
+
+    data = tomllib.loads((PKG.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    assert data["project"]["version"] == counterdesk.__version__
+
+
+def test_resources_read_through_importlib():
+    from counterdesk import resources_access
+
+    assert "hall" in resources_access.read_toml("demo", "hall.toml")

@@ -1,0 +1,49 @@
+import pytest
+
+from counterdesk import i18n, settings
+from counterdesk.errors import SettingsError
+
+
+def test_defaults_when_no_file(tmp_path):
+    s = settings.load(tmp_path / "missing.toml")
+    assert s.window.number == 1
+    assert s.database.effective_url().startswith("sqlite:///")
+    assert s.database.effective_url().endswith("counterdesk.sqlite3")
+
+
+def test_round_trip(tmp_path):
+    s = settings.Settings()
+    s.window.number = 4
+    s.printer.uri = "tcp://127.0.0.1:9100"
+    s.printer.width = 58
+    path = s.save(tmp_path / "c.toml")
+    again = settings.load(path)
+    assert again.window.number == 4 and again.printer.width == 58
+    assert again.printer.uri == "tcp://127.0.0.1:9100"
+
+
+@pytest.mark.parametrize("text,key", [
+    ("[window]\nnumber = 'three'\n", "window.number"),
+    ("[printer]\nwidth = 60\n", "printer.width"),
+    ("[printer]\nuri = 'lpt1'\n", "printer.uri"),
+    ("[window]\nnumbr = 3\n", "window.numbr"),
+    ("[colour]\nx = 1\n", "colour"),
+    ("[database]\nurl = 'mysql://x'\n", "database.url"),
+])
+def test_bad_values_name_the_key(tmp_path, text, key):
+    f = tmp_path / "c.toml"
+    f.write_text(text, encoding="utf-8")
+    with pytest.raises(SettingsError) as e:
+        settings.load(f)
+    assert e.value.field == key
+    assert key in e.value.message
+    i18n.set_language("en")
+    assert "expected" in e.value.message or "Unknown" in e.value.message
+
+
+def test_corrupt_file(tmp_path):
+    f = tmp_path / "c.toml"
+    f.write_text("[window\nnumber=", encoding="utf-8")
+    with pytest.raises(SettingsError) as e:
+        settings.load(f)
+    assert "TOML" in e.value.message

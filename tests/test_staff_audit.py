@@ -1,0 +1,113 @@
+import pytest
+from sqlalchemy import select, text, update
+
+from counterdesk import audit, staff
+from counterdesk.errors import AuthError, Conflict, PermissionDenied, ValidationError
+from counterdesk.models import AuditEvent, Authorisation, Staff
+
+from .conftest import DEMO
+
+
+def test_sign_in_and_wrong_password_counts_down_then_locks(demo_db):
+    actor = staff.sign_in(demo_db, "1001", "123456", window=2)
+    assert actor.window == 2 and actor.hall_code == "HQ01" and not actor.is_manager
+    for left in (4, 3, 2, 1):
+        with pytest.raises(AuthError) as e:
+            staff.sign_in(demo_db, "1001", "wrong")
+        assert str(left) in e.value.message
+    with pytest.raises(AuthError) as e:
+        staff.sign_in(demo_db, "1001", "wrong")
+    assert "锁定" in e.value.message
+    # even the right password is refused while locked
+    with pytest.raises(AuthError) as e:
+        staff.sign_in(demo_db, "1001", "123456")
+    assert "锁定" in e.value.message
+    staff.set_password(demo_db, "1001", "newpass1", by="admin")
+    assert staff.sign_in(demo_db, "1001", "newpass1").staff_no == "1001"
+
+
+def test_password_is_argon2_never_plain(demo_db):
+    with demo_db.read() as s:
+        h = s.execute(select(Staff.password_hash).where(Staff.staff_no == "1001")).scalar()
+    assert h.startswith("$argon2id$") and "123456" not in h
+
+
+def test_disabled_staff_cannot_sign_in(demo_db):
+    staff.set_disabled(demo_db, "1002", True)
+    with pytest.raises(AuthError) as e:
+        staff.sign_in(demo_db, "1002", "123456")
+    assert "停用" in e.value.message
+
+
+def test_add_user_validation(demo_db):
+    with pytest.raises(Conflict):
+        staff.add_user(demo_db, "1001", "重复", "clerk", "123456")
+    with pytest.raises(ValidationError) as e:
+        staff.add_user(demo_db, "x y", "名字", "clerk", "123456")
+    assert e.value.field == "staff_no"
+    with pytest.raises(ValidationError):
+        staff.add_user(demo_db, "2001", "名字", "boss", "123456")
+    with pytest.raises(ValidationError):
+        staff.add_user(demo_db, "2001", "名字", "clerk", "123")
+    info = staff.add_user(demo_db, "2001", "新柜员", "clerk", "abcdef")
+    assert info.role == "clerk"
+
+
+def test_manager_authorisation(demo_db, clerk):
+    with demo_db.write() as s:
+        auth = staff.authorise(demo_db, s, staff.Approval(*DEMO["manager"]), "receipt.void",
+                               actor=clerk, reason="客户要求")
+        assert auth.id
+    with pytest.raises(PermissionDenied):  # a clerk cannot authorise
+        with demo_db.write() as s:
+            staff.authorise(demo_db, s, staff.Approval("1002", "123456"), "receipt.void",
+                            actor=clerk)
+    with pytest.raises(AuthError):
+        with demo_db.write() as s:
+            staff.authorise(demo_db, s, staff.Approval("9001", "bad"), "x", actor=clerk)
+    with pytest.raises(PermissionDenied):
+        with demo_db.write() as s:
+            staff.authorise(demo_db, s, None, "x", actor=clerk)
+    with demo_db.read() as s:
+        assert s.execute(select(Authorisation)).scalars().all()[0].action == "receipt.void"
+        assert len(s.execute(select(Authorisation)).scalars().all()) == 1
+
+
+def test_audit_chain_verifies_and_catches_tampering(demo_db, clerk):
+    with demo_db.write() as s:
+        clerk.audit(s, "test.payment", {"amount_fen": 12345, "method": "cash"})
+    res = audit.verify(demo_db)
+    assert res.ok and res.count > 10
+    with demo_db.read() as s:
+        ev = s.execute(select(AuditEvent).where(AuditEvent.kind == "test.payment")).scalar_one()
+    # a row changed by hand
+    with demo_db.engine.begin() as c:
+        c.execute(update(AuditEvent).where(AuditEvent.seq == ev.seq)
+                  .values(payload='{"amount_fen":1,"method":"cash"}'))
+    res = audit.verify(demo_db)
+    assert not res.ok and res.first_bad_seq == ev.seq
+
+
+def test_audit_chain_catches_a_deleted_event(demo_db):
+    with demo_db.engine.begin() as c:
+        c.execute(text("DELETE FROM audit_events WHERE seq = 3"))
+    res = audit.verify(demo_db)
+    assert not res.ok and res.first_bad_seq == 3 and "缺失" in res.problem
+
+
+def test_audit_chain_catches_a_deleted_tail(demo_db):
+    with demo_db.engine.begin() as c:
+        last = c.execute(text("SELECT max(seq) FROM audit_events")).scalar()
+        c.execute(text("DELETE FROM audit_events WHERE seq = :s"), {"s": last})
+    res = audit.verify(demo_db)
+    assert not res.ok and res.first_bad_seq == last
+
+
+def test_audit_rolls_back_with_the_business_transaction(demo_db, clerk):
+    before = audit.verify(demo_db).count
+    with pytest.raises(RuntimeError):
+        with demo_db.write() as s:
+            clerk.audit(s, "test.failed", {})
+            raise RuntimeError("boom")
+    after = audit.verify(demo_db)
+    assert after.ok and after.count == before

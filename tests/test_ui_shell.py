@@ -1,0 +1,31 @@
+from PySide6.QtCore import Qt
+
+from counterdesk.settings import Settings
+from counterdesk.ui.mainwindow import MainWindow
+from counterdesk.ui.signin import SignInDialog
+
+
+def test_sign_in_wrong_then_right(qtbot, demo_db):
+    s = Settings()
+    s.window.number = 3
+    dlg = SignInDialog(demo_db, s)
+    qtbot.addWidget(dlg)
+    assert dlg.window_no.value() == 3
+    qtbot.keyClicks(dlg.staff_no, "1001")
+    qtbot.keyClick(dlg.staff_no, Qt.Key_Return)
+    qtbot.keyClicks(dlg.password, "nope")
+    qtbot.keyClick(dlg.password, Qt.Key_Return)
+    assert "4" in dlg.message.text() and dlg.result() == 0
+    qtbot.keyClicks(dlg.password, "123456")
+    with qtbot.waitSignal(dlg.accepted):
+        qtbot.keyClick(dlg.password, Qt.Key_Return)
+    assert dlg.actor.staff_no == "1001" and dlg.actor.window == 3
+
+
+def test_main_window_status_bar(qtbot, demo_db, clerk):
+    win = MainWindow(demo_db, clerk, Settings())
+    qtbot.addWidget(win)
+    win.show()
+    assert "1001" in win.status_clerk.text()
+    assert demo_db.display_url in win.status_db.text() or "postgresql" in win.status_db.text()
+    assert "@" not in win.status_db.text() or ":" not in win.status_db.text().split("@")[0][-3:]

@@ -1,0 +1,61 @@
+"""Set up and run CounterDesk from a fresh clone, with nothing but Python >= 3.11.
+
+    python3 tools/dev.py run     # venv + install, demo hall on SQLite, start the workstation
+    python3 tools/dev.py test    # venv + install, run the whole test suite
+    python3 tools/dev.py ARGS…   # any counterdesk command inside the venv
+
+The virtual environment is ``.venv`` next to this folder; it is (re)installed when
+``pyproject.toml`` changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / ("python.exe" if os.name == "nt" else "python")
+
+
+def ensure_env() -> None:
+    if sys.version_info < (3, 11):
+        sys.exit("CounterDesk needs Python 3.11 or newer")
+    if not PY.exists():
+        print("creating .venv …", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    stamp = VENV / ".counterdesk-installed"
+    want = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if not stamp.exists() or stamp.read_text() != want:
+        print("installing CounterDesk and its dependencies into .venv …", flush=True)
+        subprocess.run([str(PY), "-m", "pip", "install", "--quiet", "--upgrade", "pip"],
+                       check=True)
+        subprocess.run([str(PY), "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[test]"],
+                       check=True)
+        stamp.write_text(want)
+
+
+def counterdesk(*args: str) -> int:
+    return subprocess.run([str(PY), "-m", "counterdesk", *args], cwd=ROOT).returncode
+
+
+def main(argv: list[str]) -> int:
+    ensure_env()
+    if not argv or argv[0] == "run":
+        rc = counterdesk("demo")
+        if rc != 0:
+            return rc
+        return counterdesk(*argv[1:])
+    if argv[0] == "test":
+        env = dict(os.environ)
+        return subprocess.run([str(PY), "-m", "pytest", *argv[1:]], cwd=ROOT, env=env).returncode
+    return counterdesk(*argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,108 @@
+"""Qt Linguist translations of the UI, one .ts per UI module.
+
+    python tools/i18n.py update            # lupdate every counterdesk/ui/*.py → resources/translations/<module>_zh_CN.ts
+    python tools/i18n.py fill MODULE FILE.json   # set translations {"source": "译文"} in <module>_zh_CN.ts
+    python tools/i18n.py release           # lrelease every .ts → .qm (shipped)
+    python tools/i18n.py check             # list unfinished translations; exit 1 if any
+
+English is the source language; Simplified Chinese is the default UI language.
+One file per module keeps parallel work on different screens from colliding.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+UI = ROOT / "counterdesk" / "ui"
+TR = ROOT / "resources" / "translations"
+LANGS = ("zh_CN",)
+
+
+def _tool(name: str) -> str:
+    exe = shutil.which(f"pyside6-{name}") or str(Path(sys.executable).parent / f"pyside6-{name}")
+    return exe
+
+
+def ts_path(module: str, lang: str = "zh_CN") -> Path:
+    return TR / f"{module}_{lang}.ts"
+
+
+def update(modules: list[str] | None = None) -> None:
+    TR.mkdir(parents=True, exist_ok=True)
+    files = sorted(p for p in UI.glob("*.py") if p.name != "__init__.py")
+    for src in files:
+        if modules and src.stem not in modules:
+            continue
+        for lang in LANGS:
+            subprocess.run([_tool("lupdate"), "-silent", "-no-obsolete", "-locations", "none",
+                            str(src), "-ts", str(ts_path(src.stem, lang))], check=True)
+            ts = ts_path(src.stem, lang)
+            if ts.exists() and not ET.parse(ts).getroot().findall(".//message"):
+                ts.unlink()
+            elif ts.exists():
+                root = ET.parse(ts).getroot()
+                root.set("language", lang)
+                ET.ElementTree(root).write(ts, encoding="utf-8", xml_declaration=True)
+
+
+def fill(module: str, mapping: dict[str, str], lang: str = "zh_CN") -> int:
+    ts = ts_path(module, lang)
+    tree = ET.parse(ts)
+    n = 0
+    for msg in tree.getroot().iter("message"):
+        src = msg.findtext("source")
+        if src in mapping:
+            tr = msg.find("translation")
+            tr.text = mapping[src]
+            tr.attrib.pop("type", None)
+            n += 1
+    tree.write(ts, encoding="utf-8", xml_declaration=True)
+    return n
+
+
+def release() -> None:
+    for ts in sorted(TR.glob("*.ts")):
+        subprocess.run([_tool("lrelease"), "-silent", str(ts), "-qm", str(ts.with_suffix(".qm"))],
+                       check=True)
+
+
+def unfinished() -> list[str]:
+    out = []
+    for ts in sorted(TR.glob("*.ts")):
+        for ctx in ET.parse(ts).getroot().iter("context"):
+            name = ctx.findtext("name")
+            for msg in ctx.iter("message"):
+                tr = msg.find("translation")
+                if tr is None or tr.get("type") in ("unfinished", "vanished", "obsolete") \
+                        or not (tr.text or "").strip():
+                    if tr is not None and tr.get("type") in ("vanished", "obsolete"):
+                        continue
+                    out.append(f"{ts.name}: {name}: {msg.findtext('source')!r}")
+    return out
+
+
+def main(argv: list[str]) -> int:
+    cmd = argv[0] if argv else "check"
+    if cmd == "update":
+        update(argv[1:] or None)
+    elif cmd == "fill":
+        n = fill(argv[1], json.loads(Path(argv[2]).read_text(encoding="utf-8")))
+        print(f"{n} translations set")
+    elif cmd == "release":
+        release()
+    elif cmd == "check":
+        missing = unfinished()
+        for m in missing:
+            print(m)
+        return 1 if missing else 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
