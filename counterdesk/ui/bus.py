@@ -30,6 +30,7 @@ class Workbench(QObject):
     open_payment = Signal(str)          # account_no ('' for walk-in)
     payment_committed = Signal(dict)    # receipt as dict
     printer_state = Signal(dict)        # {"online": bool, "pending": int, "message": str}
+    customer_amounts = Signal(dict)     # {"due_fen", "tendered_fen", "change_fen"} for the customer screen
     # prompts / messages
     rule_refused = Signal(str, str)     # (kind, message) e.g. ("arrears", "…")
     prompt_context = Signal(str, dict)  # (situation, data) e.g. ("greeting", {...})

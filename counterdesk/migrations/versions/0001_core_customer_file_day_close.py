@@ -1,8 +1,8 @@
-"""core and customer file
+"""core, customer file, day close
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 21:10:19.511024
+Create Date: 2026-11-22 21:15:02.646554
 """
 from alembic import op
 import sqlalchemy as sa
@@ -122,6 +122,21 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['hall_id'], ['halls.id'], name=op.f('fk_counters_hall_id_halls')),
     sa.PrimaryKeyConstraint('hall_id', 'name', name=op.f('pk_counters'))
     )
+    op.create_table('day_closes',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('hall_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('business_day', sa.Date(), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('closed_by', sa.String(length=16), nullable=False),
+    sa.Column('closed_at', sa.DateTime(), nullable=False),
+    sa.Column('reopened_by', sa.String(length=16), nullable=True),
+    sa.Column('reopened_at', sa.DateTime(), nullable=True),
+    sa.Column('reopen_reason', sa.Text(), nullable=False),
+    sa.Column('summary', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['hall_id'], ['halls.id'], name=op.f('fk_day_closes_hall_id_halls')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_day_closes')),
+    sa.UniqueConstraint('hall_id', 'business_day', name=op.f('uq_day_closes_hall_id_business_day'))
+    )
     op.create_table('service_types',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
     sa.Column('hall_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -234,6 +249,7 @@ def downgrade() -> None:
     op.drop_table('windows')
     op.drop_table('staff')
     op.drop_table('service_types')
+    op.drop_table('day_closes')
     op.drop_table('counters')
     with op.batch_alter_table('accounts', schema=None) as batch_op:
         batch_op.drop_index('uq_accounts_active_meter', sqlite_where=sa.text("status <> 'closed' AND meter_no <> ''"), postgresql_where=sa.text("status <> 'closed' AND meter_no <> ''"))
