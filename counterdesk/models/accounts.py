@@ -2,8 +2,15 @@
 
 A holder row is never overwritten: a rename or a transfer creates a new ``Holder`` and
 closes the previous ``HolderHistory`` period. ID numbers and phones are stored in full
-(the service masks them on every way out); ``id_tail`` and ``name_initials`` exist for
-search.
+(the service masks them on every way out).
+
+Search as you type is index-backed prefix search on dedicated columns: ``name``,
+``name_initials`` (pinyin initials, lower case), ``phone``, ``id_tail`` (the last six
+characters of the ID number *reversed*, so "last 4–6 characters" is a prefix),
+``account_no``, ``meter_no`` and three address keys (from the district, the street and
+the community on). On PostgreSQL these indexes use ``text_pattern_ops`` (byte order,
+whatever the database collation), on SQLite the default BINARY order; the service
+queries them with a ``[prefix, next-prefix)`` range, never a scan.
 """
 
 from __future__ import annotations
@@ -23,6 +30,11 @@ ACCOUNT_STATUSES = ("active", "suspended", "closed")
 SPECIAL_GROUPS = ("disabled", "impaired", "orphan", "elderly", "low_income")  # 残 障 孤 老 低保
 
 
+def _prefix_index(name: str, column: str) -> Index:
+    """An index usable for ``LIKE 'abc%'`` / range prefix search on both engines."""
+    return Index(name, column, postgresql_ops={column: "text_pattern_ops"})
+
+
 class Holder(Base):
     """A person or organisation as it was recorded at one moment."""
 
@@ -30,13 +42,20 @@ class Holder(Base):
     id: Mapped[int] = id_column()
     kind: Mapped[str] = mapped_column(String(12), nullable=False, default="person")
     name: Mapped[str] = mapped_column(String(100), nullable=False)
-    name_initials: Mapped[str] = mapped_column(String(100), nullable=False, default="",
-                                               index=True)
+    name_initials: Mapped[str] = mapped_column(String(100), nullable=False, default="")
     id_type: Mapped[str] = mapped_column(String(20), nullable=False, default="resident_id")
     id_number: Mapped[str] = mapped_column(String(40), nullable=False, default="")
-    id_tail: Mapped[str] = mapped_column(String(6), nullable=False, default="", index=True)
-    phone: Mapped[str] = mapped_column(String(24), nullable=False, default="", index=True)
+    id_tail: Mapped[str] = mapped_column(String(6), nullable=False, default="")  # reversed
+    phone: Mapped[str] = mapped_column(String(24), nullable=False, default="")
     created_at: Mapped[dt.datetime] = created_column()
+
+    __table_args__ = (
+        _prefix_index("ix_holders_name_prefix", "name"),
+        _prefix_index("ix_holders_initials_prefix", "name_initials"),
+        _prefix_index("ix_holders_phone_prefix", "phone"),
+        _prefix_index("ix_holders_id_tail_prefix", "id_tail"),
+        Index("ix_holders_id_number", "id_number"),
+    )
 
 
 class Account(Base):
@@ -49,11 +68,17 @@ class Account(Base):
         Index("uq_accounts_active_address", "hall_id", "address_key", unique=True,
               sqlite_where=text("status <> 'closed'"),
               postgresql_where=text("status <> 'closed'")),
+        _prefix_index("ix_accounts_account_no_prefix", "account_no"),
+        _prefix_index("ix_accounts_meter_prefix", "meter_no"),
+        _prefix_index("ix_accounts_address_prefix", "address_key"),
+        _prefix_index("ix_accounts_street_prefix", "street_key"),
+        _prefix_index("ix_accounts_community_prefix", "community_key"),
     )
     id: Mapped[int] = id_column()
     hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), nullable=False)
     account_no: Mapped[str] = mapped_column(String(20), unique=True, nullable=False)
-    holder_id: Mapped[int] = mapped_column(ForeignKey("holders.id"), nullable=False)
+    holder_id: Mapped[int] = mapped_column(ForeignKey("holders.id"), nullable=False,
+                                           index=True)
     customer_type: Mapped[str] = mapped_column(String(16), nullable=False, default="resident")
     special_groups: Mapped[str] = mapped_column(String(80), nullable=False, default="")
     district: Mapped[str] = mapped_column(String(40), nullable=False, default="")
@@ -63,8 +88,14 @@ class Account(Base):
     unit: Mapped[str] = mapped_column(String(20), nullable=False, default="")
     room: Mapped[str] = mapped_column(String(20), nullable=False, default="")
     address_text: Mapped[str] = mapped_column(String(200), nullable=False, default="")
-    address_key: Mapped[str] = mapped_column(String(300), nullable=False, index=True)
-    meter_no: Mapped[str] = mapped_column(String(32), nullable=False, default="", index=True)
+    # normalised address from the district on (unique among open accounts), and search
+    # keys from the street and from the community on
+    address_key: Mapped[str] = mapped_column(String(300), nullable=False)
+    street_key: Mapped[str] = mapped_column(String(300), nullable=False, default="",
+                                            server_default="")
+    community_key: Mapped[str] = mapped_column(String(300), nullable=False, default="",
+                                               server_default="")
+    meter_no: Mapped[str] = mapped_column(String(32), nullable=False, default="")
     meter_type: Mapped[str] = mapped_column(String(32), nullable=False, default="")
     supply_contract_no: Mapped[str] = mapped_column(String(40), nullable=False, default="")
     supply_contract_date: Mapped[dt.date | None] = mapped_column(Date)
