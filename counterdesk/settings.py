@@ -99,6 +99,7 @@ class QualitySettings:
     working_days_only: bool = False
     followup_start: str = "08:30"
     followup_end: str = "17:00"
+    due_soon_hours: int = 4  # open items due within this many hours show amber
 
 
 @dataclass
@@ -152,6 +153,10 @@ _CHECKS: dict[str, tuple] = {
                   "1-16 letters or digits"),
     "quality.followup_start": (_check_time, "HH:MM", "HH:MM"),
     "quality.followup_end": (_check_time, "HH:MM", "HH:MM"),
+    "quality.complaint_deadline_hours": (lambda v: 1 <= v <= 720, "1 到 720 小时", "1 to 720 hours"),
+    "quality.enquiry_deadline_hours": (lambda v: 1 <= v <= 720, "1 到 720 小时", "1 to 720 hours"),
+    "quality.rating_seconds": (lambda v: 1 <= v <= 120, "1 到 120 秒", "1 to 120 seconds"),
+    "quality.due_soon_hours": (lambda v: 0 <= v <= 72, "0 到 72 小时", "0 to 72 hours"),
 }
 
 
