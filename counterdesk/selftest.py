@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import importlib.util
 import shutil
 import tempfile
 import time
@@ -137,7 +138,9 @@ def step_resources(st: State) -> str:
     icon = resources_access.path("icons", "counterdesk.png")
     if not icon.is_file():
         raise RuntimeError("the application icon is missing")
-    return f"{len(tr)} translations, font {fonts[0].name}"
+    where = ("counterdesk.resources" if importlib.util.find_spec("counterdesk.resources")
+             else "source tree")
+    return f"{len(tr)} translations, font {fonts[0].name} ({where})"
 
 
 def step_drivers(st: State) -> str:
@@ -153,6 +156,51 @@ def step_drivers(st: State) -> str:
     import psycopg
 
     return ", ".join(names) + f" (psycopg {psycopg.__version__})"
+
+
+def step_libraries(st: State) -> str:
+    """Libraries loaded lazily by the services, with their data files."""
+    import cn2an
+    from pypinyin import Style, lazy_pinyin
+
+    capitals = cn2an.an2cn("123.45", "rmb")
+    if capitals != "壹佰贰拾叁元肆角伍分":
+        raise RuntimeError(f"amount in capitals came out as {capitals!r}")
+    initials = "".join(lazy_pinyin("张小明", style=Style.FIRST_LETTER))
+    if initials != "zxm":
+        raise RuntimeError(f"pinyin initials came out as {initials!r}")
+    return f"cn2an {capitals}, pypinyin {initials}"
+
+
+def step_escpos(st: State) -> str:
+    """An ESC/POS document with Chinese, ￥, big text, a QR code and a cut."""
+    from .print import escpos_doc
+
+    doc = escpos_doc.Doc(48)
+    doc.center().big("A001").normal().line("自检 ￥123.45 壹佰贰拾叁元肆角伍分")
+    doc.qr("CounterDesk self-test").cut()
+    data = doc.bytes()
+    if "壹佰贰拾叁元肆角伍分" not in escpos_doc.decode(data) or b"\x1dV" not in data:
+        raise RuntimeError("the ESC/POS document did not round-trip")
+    return f"{len(data)} bytes with QR and cut"
+
+
+def step_pdf(st: State) -> str:
+    """A PDF with the embedded CJK font (reportlab)."""
+    import io
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    from .print import pdf
+
+    sheet = pdf.styles()
+    buf = io.BytesIO()
+    SimpleDocTemplate(buf, pagesize=A4).build([Paragraph("营业厅日结报表 自检", sheet["Title"])])
+    data = buf.getvalue()
+    if not data.startswith(b"%PDF") or b"FontFile2" not in data:
+        raise RuntimeError("the PDF has no embedded TrueType font")
+    return f"{len(data)} bytes, CJK font embedded"
 
 
 def step_migrate(st: State) -> str:
@@ -184,24 +232,28 @@ def step_sign_in(st: State) -> str:
 
 
 def step_ticket(st: State) -> str:
+    """A kiosk issues an A ticket; the clerk's window calls it."""
     queue = _module("counterdesk.queue")
-    issue = _attr(queue, "issue", "issue_ticket")
+    kiosk_actor = _attr(queue, "kiosk_actor")
+    issue = _attr(queue, "issue")
     call = _attr(queue, "call_next")
-    ticket = issue(st.db, st.hall_code, "A")
+    ticket = issue(st.db, kiosk_actor(st.db, st.hall_code), "A")
     called = call(st.db, st.actor)
-    number = _get(ticket, "number", "ticket_no", "code")
-    called_no = _get(called, "number", "ticket_no", "code")
-    if called is None or called_no != number:
-        raise RuntimeError(f"issued {number} but window {st.actor.window} called {called_no}")
+    if called is None or called.number != ticket.number:
+        raise RuntimeError(f"issued {ticket.number} but window {st.actor.window} called "
+                           f"{getattr(called, 'number', None)}")
     st.ticket = called
-    return f"issued and called {number} at window {st.actor.window}"
+    return f"issued and called {ticket.number} at window {called.window}"
 
 
 def step_payment(st: State) -> str:
+    """The clerk takes a walk-in payment (the billing service's self-test sale)."""
     billing = _module("counterdesk.billing")
-    take = _attr(billing, "take_payment", "pay")
-    st.payment = take(st.db, st.actor)  # wired when the billing service is in the build
-    return str(_get(st.payment, "receipt_no"))
+    take = _attr(billing, "take_payment")
+    st.payment = take(st.db, st.actor)
+    if not st.payment.receipt_no or st.payment.total_fen <= 0:
+        raise RuntimeError("the payment has no receipt number or no amount")
+    return f"receipt {st.payment.receipt_no}, {st.payment.total_fen / 100:.2f} yuan"
 
 
 def step_receipt(st: State) -> str:
@@ -242,6 +294,9 @@ def step_audit(st: State) -> str:
 STEPS: list[tuple[str, Callable[[State], str], tuple[str, ...]]] = [
     ("resources", step_resources, ()),
     ("drivers", step_drivers, ()),
+    ("libraries", step_libraries, ()),
+    ("escpos", step_escpos, ()),
+    ("pdf", step_pdf, ()),
     ("migrate", step_migrate, ()),
     ("demo", step_demo, ("migrate",)),
     ("sign-in", step_sign_in, ("demo",)),
