@@ -1,9 +1,12 @@
 """The closed-day lock: money-moving services call :func:`ensure_open` in their
 transaction, so nothing is paid, voided, refunded or moved in a closed day.
 
-On PostgreSQL the day-close row is read ``FOR SHARE``: a concurrent close that is
-writing that row waits for the payment to commit (and so includes it) or the payment
-waits and is then refused — never lost.
+Concurrency (PostgreSQL): every money-moving transaction takes a SHARE lock on its
+hall's row (``SELECT … FROM halls … FOR SHARE``, compatible between payments); the day
+close takes the same row ``FOR UPDATE`` (:func:`lock_for_close`). So a close waits for
+the payments in flight to commit and then counts them, and a payment that starts while
+the close runs waits for it and is then refused — a payment is never lost between the
+two. On SQLite the immediate write transactions are serialised anyway.
 """
 
 from __future__ import annotations
@@ -15,17 +18,29 @@ from sqlalchemy.orm import Session
 
 from .errors import Conflict
 from .models.cash import DayClose
+from .models.core import Hall
+
+
+def _pg(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
 
 
 def is_closed(session: Session, hall_id: int, day: dt.date) -> bool:
     q = select(DayClose.status).where(DayClose.hall_id == hall_id, DayClose.business_day == day)
-    if session.get_bind().dialect.name == "postgresql":
-        q = q.with_for_update(read=True)
     return session.execute(q).scalar() == "closed"
 
 
 def ensure_open(session: Session, hall_id: int, day: dt.date) -> None:
+    """Refuse if ``day`` is closed; hold the hall's share lock until the caller commits."""
+    if _pg(session):
+        session.execute(select(Hall.id).where(Hall.id == hall_id).with_for_update(read=True))
     if is_closed(session, hall_id, day):
         raise Conflict(f"{day:%Y-%m-%d} 已日结，不能再收费、作废、退款或变动钱箱；如确需更正，请主任先重新开启该日",
                        f"{day:%Y-%m-%d} is closed: no payment, void, refund or till movement; "
                        "a manager must reopen the day first", field="date")
+
+
+def lock_for_close(session: Session, hall_id: int) -> None:
+    """Taken by the day close before it counts: waits for payments in flight."""
+    if _pg(session):
+        session.execute(select(Hall.id).where(Hall.id == hall_id).with_for_update())
