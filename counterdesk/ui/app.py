@@ -127,6 +127,10 @@ def create_app(settings, argv: list[str] | None = None) -> QApplication:
     load_fonts()
     apply_theme(app, font_scale=settings.ui.font_scale, high_contrast=settings.ui.high_contrast)
     app.setAttribute(Qt.AA_DontShowIconsInMenus, False)
+    from . import startup  # issue 9: icon; COUNTERDESK_QUIT_AFTER_MS / _SHOWN_MARKER switches
+
+    startup.set_icon(app)
+    startup.install(app)
     return app
 
 
