@@ -17,7 +17,7 @@ import logging
 import sys
 
 from .. import __version__, i18n
-from ..errors import CounterDeskError
+from ..errors import CounterDeskError, SettingsError
 from .context import Context, Result
 
 log = logging.getLogger(__name__)
@@ -68,7 +68,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     ctx = Context(args)
     try:
-        ctx.load_settings()
+        try:
+            ctx.load_settings()
+        except SettingsError as exc:  # issue 9: the GUI's first-run dialog says why, fixes it
+            if getattr(args, "handler", None) is not None:
+                raise
+            ctx.settings_error = exc
         i18n.set_language(args.lang or ctx.settings.ui.language)
         handler = getattr(args, "handler", None)
         if handler is None:
