@@ -29,6 +29,7 @@ from typing import Any, Callable
 from . import __version__
 
 DEMO_CLERK = ("1001", "123456")
+DEMO_MANAGER = ("9001", "888888")
 DEMO_WINDOW = 1
 
 
@@ -277,8 +278,24 @@ def step_receipt(st: State) -> str:
 
 
 def step_day_report(st: State) -> str:
-    _module("counterdesk.cash")
-    raise Unavailable("not available in this build (no day report)")
+    """The manager's day report (without closing the day) as a PDF with the CJK font."""
+    cash = _module("counterdesk.cash")
+    day_report = _attr(cash, "day_report")
+    dayclose_pdf = _module("counterdesk.print.dayclose_pdf")
+    to_pdf = _attr(dayclose_pdf, "to_pdf")
+    from . import staff
+
+    manager = staff.sign_in(st.db, *DEMO_MANAGER, hall_code=st.hall_code)
+    rep = day_report(st.db, manager)
+    net = rep.get("totals", {}).get("net_fen")
+    if net != st.payment.total_fen:
+        raise RuntimeError(f"the day report's net total {net} is not the payment's "
+                           f"{st.payment.total_fen}")
+    data = to_pdf(rep)
+    if not data.startswith(b"%PDF") or b"FontFile2" not in data:
+        raise RuntimeError("the day report is not a PDF with an embedded font")
+    (st.folder / "day-report.pdf").write_bytes(data)
+    return f"{len(data)} bytes PDF, net {net / 100:.2f} yuan"
 
 
 def step_audit(st: State) -> str:
