@@ -750,6 +750,24 @@ def reopen_till(db: Database, actor: Actor, approval: Approval | None, reason: s
         return _info(s, till, reveal=False, threshold=_threshold(cash_settings))
 
 
+def till_report_data(db: Database, actor: Actor, *, staff_no: str | None = None,
+                     day: dt.date | None = None, cash_settings: CashSettings | None = None
+                     ) -> dict:
+    """What the till report (PDF) prints: the till as the asker may see it, and the cash
+    figures only once they may be revealed (after the count, or to a manager)."""
+    day = day or clock.today()
+    info = till_status(db, actor, staff_no=staff_no, day=day, cash_settings=cash_settings)
+    if info is None:
+        raise NotFound(f"{day} 没有该钱箱", f"No till on {day}", field="till")
+    with db.read() as s:
+        hall = s.get(Hall, actor.hall_id)
+        st = s.execute(select(Staff.id).where(Staff.staff_no == info.staff_no)).scalar()
+        f = _cash_figures(s, actor.hall_id, day, st).get(st) or {} if info.revealed else None
+    return {"hall": {"code": hall.code, "name": hall.name, "company": hall.company_name},
+            "business_day": day.isoformat(), "printed_at": _iso(clock.now()),
+            "printed_by": actor.staff_no, "till": info.to_dict(), "figures": f}
+
+
 def tills_for_day(db: Database, actor: Actor, day: dt.date | None = None, *,
                   cash_settings: CashSettings | None = None) -> list[TillInfo]:
     """Every till of the hall on ``day`` (manager)."""
@@ -1389,6 +1407,6 @@ def _cell(v):
 
 __all__ = ["DENOMINATIONS", "denominations", "parse_counts", "parse_count_args", "open_till",
            "till_status", "move_cash", "x_report", "count_till", "close_till", "countersign",
-           "reopen_till", "tills_for_day", "day_report", "preclose_check", "close_day",
+           "reopen_till", "tills_for_day", "till_report_data", "day_report", "preclose_check", "close_day",
            "reopen_day", "close_history", "export_csv", "write_csv", "write_xlsx",
            "report_sections", "TillInfo", "CountResult", "DayCloseResult", "MovementInfo"]
