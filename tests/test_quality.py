@@ -13,6 +13,8 @@ from counterdesk.models import AuditEvent
 from counterdesk.models.quality import Complaint, ComplaintStep, FollowUp, Rating
 from counterdesk.settings import QualitySettings
 
+from .quality_hall import qclerk, qdb  # noqa: F401  (fixtures)
+
 MON = dt.datetime(2026, 11, 23, 10, 0)   # a Monday
 FRI = dt.datetime(2026, 11, 20, 15, 0)   # a Friday
 
@@ -67,126 +69,126 @@ def test_followup_hours_and_slots():
 
 
 # -- complaints ----------------------------------------------------------------------------
-def test_record_sets_owner_deadline_and_masks_phone(demo_db, clerk):
+def test_record_sets_owner_deadline_and_masks_phone(qdb, qclerk):
     clock.set_now(MON)
-    v = _add(demo_db, clerk, account_no="")
+    v = _add(qdb, qclerk, account_no="")
     assert v.number.startswith("TS2026") and v.owner_staff_no == "1001"
     assert v.due_at == "2026-11-25T10:00:00" and v.state == "pending"
     assert v.contact_phone == "139****5678"
     assert "13912345678" not in str(v.to_dict())
     assert [s.kind for s in v.steps] == ["recorded"]
-    e = quality.record_complaint(demo_db, clerk, kind="咨询", contact_phone="0571-88881234",
+    e = quality.record_complaint(qdb, qclerk, kind="咨询", contact_phone="0571-88881234",
                                  description="咨询报装需要的材料")
     assert e.kind == "enquiry" and e.number.startswith("ZX")
     assert e.due_at == "2026-11-24T10:00:00"  # enquiry_deadline_hours = 24
 
 
-def test_deadline_across_weekend_with_working_days(demo_db, clerk):
+def test_deadline_across_weekend_with_working_days(qdb, qclerk):
     clock.set_now(FRI)
     cfg = QualitySettings(working_days_only=True)
-    v = _add(demo_db, clerk, config=cfg)
+    v = _add(qdb, qclerk, config=cfg)
     assert v.due_at == "2026-11-24T15:00:00"
     # Monday 09:00: 30 hours left by the clock, still pending
     clock.set_now(dt.datetime(2026, 11, 23, 9, 0))
-    assert quality.get_complaint(demo_db, clerk, v.number, config=cfg).state == "pending"
+    assert quality.get_complaint(qdb, qclerk, v.number, config=cfg).state == "pending"
     clock.set_now(dt.datetime(2026, 11, 24, 12, 0))
-    assert quality.get_complaint(demo_db, clerk, v.number, config=cfg).state == "due_soon"
+    assert quality.get_complaint(qdb, qclerk, v.number, config=cfg).state == "due_soon"
     clock.set_now(dt.datetime(2026, 11, 24, 15, 1))
-    over = quality.overdue(demo_db, staff.sign_in(demo_db, "9001", "888888"), config=cfg)
+    over = quality.overdue(qdb, staff.sign_in(qdb, "9001", "888888"), config=cfg)
     assert v.number in [o.number for o in over]
 
 
-def test_deadline_across_midnight(demo_db, clerk):
+def test_deadline_across_midnight(qdb, qclerk):
     clock.set_now(dt.datetime(2026, 11, 23, 22, 30))
     cfg = QualitySettings(enquiry_deadline_hours=3)
-    v = quality.record_complaint(demo_db, clerk, kind="help", contact_phone="13800001111",
+    v = quality.record_complaint(qdb, qclerk, kind="help", contact_phone="13800001111",
                                  description="家里燃气表异常求助", config=cfg)
     assert v.due_at == "2026-11-24T01:30:00"
     clock.set_now(dt.datetime(2026, 11, 24, 1, 31))
-    assert quality.get_complaint(demo_db, clerk, v.number, config=cfg).state == "overdue"
+    assert quality.get_complaint(qdb, qclerk, v.number, config=cfg).state == "overdue"
 
 
-def test_bad_input_changes_nothing(demo_db, clerk):
+def test_bad_input_changes_nothing(qdb, qclerk):
     clock.set_now(MON)
-    before = _counts(demo_db)
+    before = _counts(qdb)
     with pytest.raises(ValidationError) as e:
-        _add(demo_db, clerk, contact_phone="")
+        _add(qdb, qclerk, contact_phone="")
     assert "联系电话" in e.value.zh and e.value.field == "contact_phone"
     with pytest.raises(ValidationError) as e:
-        _add(demo_db, clerk, description="   ")
+        _add(qdb, qclerk, description="   ")
     assert "描述" in e.value.zh and e.value.field == "description"
     with pytest.raises(ValidationError):
-        _add(demo_db, clerk, contact_phone="12ab")
+        _add(qdb, qclerk, contact_phone="12ab")
     with pytest.raises(ValidationError):
-        _add(demo_db, clerk, kind="praise")
+        _add(qdb, qclerk, kind="praise")
     with pytest.raises(NotFound):
-        _add(demo_db, clerk, account_no="NO-SUCH")
-    assert _counts(demo_db) == before
+        _add(qdb, qclerk, account_no="NO-SUCH")
+    assert _counts(qdb) == before
 
 
-def test_ownership_and_hand_over(demo_db, clerk):
+def test_ownership_and_hand_over(qdb, qclerk):
     clock.set_now(MON)
-    v = _add(demo_db, clerk)
-    other = staff.sign_in(demo_db, "1002", "123456", window=2)
-    before = _counts(demo_db)
+    v = _add(qdb, qclerk)
+    other = staff.sign_in(qdb, "1002", "123456", window=2)
+    before = _counts(qdb)
     with pytest.raises(PermissionDenied) as e:
-        quality.reply(demo_db, other, v.number, "已处理")
+        quality.reply(qdb, other, v.number, "已处理")
     assert "首问负责制" in e.value.zh and "1001" in e.value.zh
     with pytest.raises(PermissionDenied):
-        quality.hand_over(demo_db, other, v.number, "1002", "我来接手")
+        quality.hand_over(qdb, other, v.number, "1002", "我来接手")
     with pytest.raises(ValidationError):
-        quality.hand_over(demo_db, clerk, v.number, "1002", "")   # a record is required
+        quality.hand_over(qdb, qclerk, v.number, "1002", "")   # a record is required
     with pytest.raises(NotFound):
-        quality.hand_over(demo_db, clerk, v.number, "7777", "交给不存在的人")
-    assert _counts(demo_db) == before
+        quality.hand_over(qdb, qclerk, v.number, "7777", "交给不存在的人")
+    assert _counts(qdb) == before
     clock.set_now(MON + dt.timedelta(hours=1))
-    h = quality.hand_over(demo_db, clerk, v.number, "1002", "下午轮休，交陈静跟进")
+    h = quality.hand_over(qdb, qclerk, v.number, "1002", "下午轮休，交陈静跟进")
     assert h.owner_staff_no == "1002" and h.owner_name == "陈静"
     step = h.steps[-1]
     assert step.kind == "handed_over" and step.staff_no == "1001" and step.to_staff_no == "1002"
     assert step.at == "2026-11-23T11:00:00" and "1001 → 1002" in step.note
     with pytest.raises(PermissionDenied):
-        quality.forward(demo_db, clerk, v.number, "维修部")      # no longer the owner
-    assert v.number in [x.number for x in quality.list_complaints(demo_db, other)]
-    assert v.number not in [x.number for x in quality.list_complaints(demo_db, clerk)]
-    f = quality.forward(demo_db, other, v.number, "维修部", "请安排上门")
+        quality.forward(qdb, qclerk, v.number, "维修部")      # no longer the owner
+    assert v.number in [x.number for x in quality.list_complaints(qdb, other)]
+    assert v.number not in [x.number for x in quality.list_complaints(qdb, qclerk)]
+    f = quality.forward(qdb, other, v.number, "维修部", "请安排上门")
     assert f.status == "forwarded" and f.department == "维修部"
     # a manager may act on any item
-    mgr = staff.sign_in(demo_db, "9001", "888888")
-    c = quality.contact(demo_db, mgr, v.number, "已电话告知客户处理进度")
+    mgr = staff.sign_in(qdb, "9001", "888888")
+    c = quality.contact(qdb, mgr, v.number, "已电话告知客户处理进度")
     assert [s.kind for s in c.steps] == ["recorded", "handed_over", "forwarded", "contacted"]
     assert [s.staff_no for s in c.steps] == ["1001", "1001", "1002", "9001"]
 
 
-def test_reply_follow_up_close_and_reopen(demo_db, clerk):
+def test_reply_follow_up_close_and_reopen(qdb, qclerk):
     clock.set_now(MON)
-    v = _add(demo_db, clerk)
+    v = _add(qdb, qclerk)
     clock.set_now(MON + dt.timedelta(hours=20))
-    r = quality.reply(demo_db, clerk, v.number, "已核实，向客户致歉并说明改进措施")
+    r = quality.reply(qdb, qclerk, v.number, "已核实，向客户致歉并说明改进措施")
     assert r.status == "replied" and r.on_time is True and r.state == "awaiting_followup"
-    rem = quality.followup_reminders(demo_db, clerk)
+    rem = quality.followup_reminders(qdb, qclerk)
     rem = [x for x in rem if x.number == v.number]
     assert len(rem) == 1 and rem[0].contact_phone == "139****5678"
     assert rem[0].followup_by == "2026-11-24T17:00:00"  # replied 06:00: follow up that day
     # unsatisfied follow-up reopens with a new deadline
     clock.set_now(dt.datetime(2026, 11, 24, 9, 0))
-    mgr = staff.sign_in(demo_db, "9001", "888888")
+    mgr = staff.sign_in(qdb, "9001", "888888")
     with pytest.raises(ValidationError):
-        quality.follow_up(demo_db, mgr, v.number, "unsatisfied")  # reason required
-    o = quality.follow_up(demo_db, mgr, v.number, "不满意", note="客户认为改进措施不具体")
+        quality.follow_up(qdb, mgr, v.number, "unsatisfied")  # reason required
+    o = quality.follow_up(qdb, mgr, v.number, "不满意", note="客户认为改进措施不具体")
     assert o.status == "open" and o.reopen_count == 1 and o.verdict == "unsatisfied"
     assert o.due_at == "2026-11-26T09:00:00" and o.replied_at is None
     assert o.owner_staff_no == "1001"  # ownership unchanged
     assert [s.kind for s in o.steps][-2:] == ["followed_up", "reopened"]
     assert o.first_replied_at is not None and o.on_time is True
     with pytest.raises(Conflict):   # not replied again yet
-        quality.close(demo_db, mgr, v.number, "satisfied")
-    quality.reply(demo_db, clerk, v.number, "补充了具体改进措施和时间表")
+        quality.close(qdb, mgr, v.number, "satisfied")
+    quality.reply(qdb, qclerk, v.number, "补充了具体改进措施和时间表")
     clock.set_now(dt.datetime(2026, 11, 24, 16, 0))
-    c = quality.close(demo_db, mgr, v.number, "satisfied", method="visit")
+    c = quality.close(qdb, mgr, v.number, "satisfied", method="visit")
     assert c.status == "closed" and c.closed_at == "2026-11-24T16:00:00"
     assert [s.kind for s in c.steps][-2:] == ["followed_up", "closed"]
-    with demo_db.read() as s:
+    with qdb.read() as s:
         cid = s.execute(select(Complaint.id).where(Complaint.number == v.number)).scalar()
         fus = s.execute(select(FollowUp).where(FollowUp.complaint_id == cid)
                         .order_by(FollowUp.id)).scalars().all()
@@ -196,53 +198,53 @@ def test_reply_follow_up_close_and_reopen(demo_db, clerk):
             AuditEvent.kind.like("quality.%")).order_by(AuditEvent.seq)).scalars()]
     assert kinds.count("quality.complaint_followed_up") == 2
     # a closed complaint takes no reply, nothing changes
-    before = _counts(demo_db)
+    before = _counts(qdb)
     with pytest.raises(Conflict) as e:
-        quality.reply(demo_db, clerk, v.number, "再答复一次")
+        quality.reply(qdb, qclerk, v.number, "再答复一次")
     assert "已经回访关闭" in e.value.zh
     with pytest.raises(Conflict):
-        quality.follow_up(demo_db, mgr, v.number, "satisfied")
-    assert _counts(demo_db) == before
-    assert v.number not in [x.number for x in quality.list_complaints(demo_db, clerk)]
+        quality.follow_up(qdb, mgr, v.number, "satisfied")
+    assert _counts(qdb) == before
+    assert v.number not in [x.number for x in quality.list_complaints(qdb, qclerk)]
 
 
 @pytest.mark.parametrize("at", [dt.datetime(2026, 11, 24, 8, 0), dt.datetime(2026, 11, 24, 17, 5),
                                 dt.datetime(2026, 11, 24, 21, 0)])
-def test_follow_up_outside_hours_refused(demo_db, clerk, at):
+def test_follow_up_outside_hours_refused(qdb, qclerk, at):
     clock.set_now(MON)
-    v = _add(demo_db, clerk)
-    quality.reply(demo_db, clerk, v.number, "已答复")
+    v = _add(qdb, qclerk)
+    quality.reply(qdb, qclerk, v.number, "已答复")
     clock.set_now(at)
-    before = _counts(demo_db)
+    before = _counts(qdb)
     with pytest.raises(ValidationError) as e:
-        quality.follow_up(demo_db, clerk, v.number, "satisfied")
+        quality.follow_up(qdb, qclerk, v.number, "satisfied")
     assert "08:30–17:00" in e.value.zh and e.value.field == "time"
-    assert _counts(demo_db) == before
-    assert quality.get_complaint(demo_db, clerk, v.number).status == "replied"
+    assert _counts(qdb) == before
+    assert quality.get_complaint(qdb, qclerk, v.number).status == "replied"
 
 
-def test_follow_up_hours_from_settings(demo_db, clerk):
+def test_follow_up_hours_from_settings(qdb, qclerk):
     clock.set_now(MON)
-    v = _add(demo_db, clerk)
-    quality.reply(demo_db, clerk, v.number, "已答复")
+    v = _add(qdb, qclerk)
+    quality.reply(qdb, qclerk, v.number, "已答复")
     cfg = QualitySettings(followup_start="09:00", followup_end="12:00")
     clock.set_now(dt.datetime(2026, 11, 23, 12, 30))
     with pytest.raises(ValidationError):
-        quality.follow_up(demo_db, clerk, v.number, "satisfied", config=cfg)
+        quality.follow_up(qdb, qclerk, v.number, "satisfied", config=cfg)
     clock.set_now(dt.datetime(2026, 11, 23, 11, 30))
-    assert quality.follow_up(demo_db, clerk, v.number, "satisfied", config=cfg).status == "closed"
+    assert quality.follow_up(qdb, qclerk, v.number, "satisfied", config=cfg).status == "closed"
 
 
-def test_manager_scope_and_reveal(demo_db, clerk):
+def test_manager_scope_and_reveal(qdb, qclerk):
     clock.set_now(MON)
-    v = _add(demo_db, clerk)
+    v = _add(qdb, qclerk)
     with pytest.raises(PermissionDenied):
-        quality.list_complaints(demo_db, clerk, scope="all")
+        quality.list_complaints(qdb, qclerk, scope="all")
     with pytest.raises(PermissionDenied):
-        quality.reveal_phone(demo_db, clerk, v.number)
-    mgr = staff.sign_in(demo_db, "9001", "888888")
-    assert quality.reveal_phone(demo_db, mgr, v.number) == "13912345678"
-    assert v.number in [x.number for x in quality.list_complaints(demo_db, mgr, scope="all")]
+        quality.reveal_phone(qdb, qclerk, v.number)
+    mgr = staff.sign_in(qdb, "9001", "888888")
+    assert quality.reveal_phone(qdb, mgr, v.number) == "13912345678"
+    assert v.number in [x.number for x in quality.list_complaints(qdb, mgr, scope="all")]
 
 
 # -- ratings --------------------------------------------------------------------------------
@@ -250,38 +252,38 @@ TICKET = {"id": 41, "number": "A012", "service_letter": "A", "service_name": "�
           "window": 1, "staff_no": "1001"}
 
 
-def test_rating_only_from_the_customer_screen(demo_db, clerk):
+def test_rating_only_from_the_customer_screen(qdb, qclerk):
     clock.set_now(MON)
-    before = _counts(demo_db)
+    before = _counts(qdb)
     with pytest.raises(PermissionDenied) as e:
-        quality.record_rating(demo_db, clerk, TICKET, "very_satisfied")  # the workstation path
+        quality.record_rating(qdb, qclerk, TICKET, "very_satisfied")  # the workstation path
     assert "柜员不能代客户评价" in e.value.zh
     forged = quality.CustomerScreenSource(1, "HQ01", 1, _token="guess")
     with pytest.raises(PermissionDenied):
-        quality.record_rating(demo_db, forged, TICKET, "very_satisfied")
+        quality.record_rating(qdb, forged, TICKET, "very_satisfied")
     with pytest.raises(PermissionDenied):
-        quality.record_rating(demo_db, None, TICKET, "satisfied")
-    assert _counts(demo_db) == before
-    src = quality.open_customer_screen(demo_db, "HQ01", 1, staff_no="1001")
-    r = quality.record_rating(demo_db, src, TICKET, "满意")
+        quality.record_rating(qdb, None, TICKET, "satisfied")
+    assert _counts(qdb) == before
+    src = quality.open_customer_screen(qdb, "HQ01", 1, staff_no="1001")
+    r = quality.record_rating(qdb, src, TICKET, "满意")
     assert (r.value, r.staff_no, r.staff_name, r.window, r.source) == \
         ("satisfied", "1001", "李晓华", 1, "customer_screen")
     with pytest.raises(Conflict):
-        quality.record_rating(demo_db, src, TICKET, "unsatisfied")   # one per ticket
-    n = quality.record_rating(demo_db, src, {"number": "B003", "window": 1}, "none")
+        quality.record_rating(qdb, src, TICKET, "unsatisfied")   # one per ticket
+    n = quality.record_rating(qdb, src, {"number": "B003", "window": 1}, "none")
     assert n.value == "none" and n.service_letter == "B" and n.staff_no == "1001"
     with pytest.raises(ValidationError):
-        quality.record_rating(demo_db, src, {"number": "A013"}, "great")
-    assert [x.value for x in quality.list_ratings(demo_db, clerk, date_from=MON.date())] == \
+        quality.record_rating(qdb, src, {"number": "A013"}, "great")
+    assert [x.value for x in quality.list_ratings(qdb, qclerk, date_from=MON.date())] == \
         ["satisfied", "none"]
 
 
-def test_report_and_demo(demo_db):
+def test_report_and_demo(qdb):
     clock.set_now(MON)
-    mgr = staff.sign_in(demo_db, "9001", "888888")
+    mgr = staff.sign_in(qdb, "9001", "888888")
     # seed_demo is idempotent: a second call adds nothing
-    assert quality.seed_demo(demo_db, "HQ01") == {"complaints": 0, "ratings": 0}
-    rep = quality.report(demo_db, mgr, date_from=dt.date(2020, 1, 1),
+    assert quality.seed_demo(qdb, "HQ01") == {"complaints": 0, "ratings": 0}
+    rep = quality.report(qdb, mgr, date_from=dt.date(2020, 1, 1),
                          date_to=dt.date(2030, 12, 31))
     sat = rep["satisfaction"]
     assert sat["total"]["asked"] == 7 * 6 * 5
@@ -292,22 +294,22 @@ def test_report_and_demo(demo_db):
     text = str(rep)
     for phone in ("13900001111", "13900002222", "0571-88880001"):
         assert phone not in text
-    clerk = staff.sign_in(demo_db, "1001", "123456", window=1)
+    qclerk = staff.sign_in(qdb, "1001", "123456", window=1)
     with pytest.raises(PermissionDenied):
-        quality.report(demo_db, clerk)
+        quality.report(qdb, qclerk)
 
 
-def test_report_on_time_rate_and_overdue(demo_db, clerk):
+def test_report_on_time_rate_and_overdue(qdb, qclerk):
     clock.set_now(MON)
-    a = _add(demo_db, clerk, category="服务态度")
-    b = _add(demo_db, clerk, category="服务态度")
-    c = _add(demo_db, clerk, category="收费争议")
+    a = _add(qdb, qclerk, category="服务态度")
+    b = _add(qdb, qclerk, category="服务态度")
+    c = _add(qdb, qclerk, category="收费争议")
     clock.set_now(MON + dt.timedelta(hours=10))
-    quality.reply(demo_db, clerk, a.number, "已答复")
+    quality.reply(qdb, qclerk, a.number, "已答复")
     clock.set_now(MON + dt.timedelta(hours=50))
-    quality.reply(demo_db, clerk, b.number, "迟了的答复")
-    mgr = staff.sign_in(demo_db, "9001", "888888")
-    rep = quality.report(demo_db, mgr, date_from=MON.date(), date_to=MON.date())
+    quality.reply(qdb, qclerk, b.number, "迟了的答复")
+    mgr = staff.sign_in(qdb, "9001", "888888")
+    rep = quality.report(qdb, mgr, date_from=MON.date(), date_to=MON.date())
     cats = {d["category"]: d["total"] for d in rep["complaints"]["by_category"]}
     assert cats["服务态度"] == 2 and cats["收费争议"] == 1
     assert rep["complaints"]["decided"] == 3 and rep["complaints"]["on_time"] == 1

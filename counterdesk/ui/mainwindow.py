@@ -103,10 +103,18 @@ class MainWindow(MainWindowView):
         self.status_printer.setText(self.tr("Printer: %1").replace(
             "%1", settings.printer.uri or self.tr("none")))
         self._load_panels()
+        self.customer_screen = None
+        if settings.ui.customer_screen:  # second monitor / touch screen at the window
+            from . import customer_screen
+
+            self.customer_screen = customer_screen.attach(self.bench, self)
         self.action_quit.triggered.connect(self.close)
         self.action_about.triggered.connect(self._about)
         self.bench.status_message.connect(lambda m: self.statusBar().showMessage(m, 8000))
         self.bench.printer_state.connect(self._printer_state)
+        from .workstation import install as install_workstation  # F1, View menu, figures
+
+        install_workstation(self)
         self._db_ok: bool | None = None
         self.check_database()
         self._health = QTimer(self)

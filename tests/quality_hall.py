@@ -1,0 +1,28 @@
+"""A light demo hall for the quality tests: the demo hall's windows, services and the
+staff the tests use, plus the quality demo data — without the other capabilities'
+demo data (2,000 accounts take seconds to seed on every test)."""
+
+from __future__ import annotations
+
+import pytest
+
+from counterdesk import quality, resources_access, setup, staff
+
+STAFF = ("9001", "1001", "1002", "1003", "1004", "1005", "1006")
+
+
+@pytest.fixture
+def qdb(db):
+    data = resources_access.read_toml("demo", "hall.toml")
+    setup.create_hall(db, data)
+    for u in data["staff"]:
+        if u["staff_no"] in STAFF:
+            staff.add_user(db, u["staff_no"], u["name"], u["role"], u["password"],
+                           hall_code=data["hall"]["code"])
+    quality.seed_demo(db, data["hall"]["code"])
+    return db
+
+
+@pytest.fixture
+def qclerk(qdb):
+    return staff.sign_in(qdb, "1001", "123456", window=1)

@@ -1,0 +1,186 @@
+"""pytest-qt: the customer screen's rating, the complaint tab and its overdue list."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+
+from counterdesk import clock, quality, staff
+from counterdesk.settings import Settings
+
+from .quality_hall import qclerk, qdb  # noqa: F401  (fixtures)
+from counterdesk.ui.bus import Workbench
+from counterdesk.ui.complaint_panel import ComplaintPanel, ComplaintTableModel
+from counterdesk.ui.customer_screen import CustomerScreen
+
+MON = dt.datetime(2026, 11, 23, 10, 0)
+
+
+@pytest.fixture
+def bench(qtbot, qdb, qclerk):
+    b = Workbench(qdb, qclerk, Settings())
+    yield b
+
+
+def _mine(db, actor, day=MON.date()):
+    return quality.list_ratings(db, actor, date_from=day, date_to=day)
+
+
+def test_rating_button_stores_the_answer(qtbot, bench, qdb, qclerk):
+    clock.set_now(MON)
+    screen = CustomerScreen(bench, timeout_ms=60_000)
+    qtbot.addWidget(screen)
+    screen.show()
+    assert screen.stack.currentIndex() == screen.PAGE_IDLE
+    bench.ticket_finished.emit({"id": 7, "number": "A007", "service_letter": "A",
+                                "service_name": "缴费", "window": 1})
+    assert screen.stack.currentIndex() == screen.PAGE_RATING
+    assert "A007" in screen.ticket_label.text() and screen.countdown.text().startswith("60")
+    with qtbot.waitSignal(screen.rating_stored, timeout=5000) as sig:
+        qtbot.mouseClick(screen.buttons["basic"], Qt.LeftButton)
+    assert sig.args[0]["value"] == "basic"
+    assert screen.stack.currentIndex() == screen.PAGE_THANKS
+    stored = _mine(qdb, qclerk)
+    assert [(r.ticket_number, r.value, r.staff_no, r.window) for r in stored] == \
+        [("A007", "basic", "1001", 1)]
+    # a second press after the answer does nothing
+    qtbot.mouseClick(screen.buttons["very_satisfied"], Qt.LeftButton)
+    assert len(_mine(qdb, qclerk)) == 1
+
+
+def test_rating_timeout_stores_none(qtbot, bench, qdb, qclerk):
+    clock.set_now(MON)
+    screen = CustomerScreen(bench, timeout_ms=150)
+    qtbot.addWidget(screen)
+    bench.ticket_finished.emit({"id": 8, "number": "A008"})
+    qtbot.waitUntil(lambda: len(_mine(qdb, qclerk)) == 1, timeout=5000)
+    r = _mine(qdb, qclerk)[0]
+    assert r.value == "none" and r.value != "satisfied"
+    assert screen.stack.currentIndex() == screen.PAGE_IDLE and screen.ticket is None
+
+
+def test_new_ticket_before_an_answer_stores_none_for_the_first(qtbot, bench, qdb, qclerk):
+    clock.set_now(MON)
+    screen = CustomerScreen(bench, timeout_ms=60_000)
+    qtbot.addWidget(screen)
+    bench.ticket_finished.emit({"id": 9, "number": "A009"})
+    bench.ticket_finished.emit({"id": 10, "number": "A010"})
+    with qtbot.waitSignal(screen.rating_stored, timeout=5000):
+        screen.buttons["very_satisfied"].click()
+    got = {r.ticket_number: r.value for r in _mine(qdb, qclerk)}
+    assert got == {"A009": "none", "A010": "very_satisfied"}
+
+
+def test_rating_seconds_from_settings_and_amounts(qtbot, bench):
+    bench.settings.quality.rating_seconds = 7
+    screen = CustomerScreen(bench)
+    qtbot.addWidget(screen)
+    assert screen.timeout_ms == 7000
+    bench.customer_amounts.emit({"due_fen": 12345, "tendered_fen": 20000, "change_fen": 7655})
+    assert screen.stack.currentIndex() == screen.PAGE_AMOUNTS
+    assert screen.due.text() == "￥123.45" and screen.change.text() == "￥76.55"
+    assert screen.tendered.text() == "￥200.00"
+
+
+def test_main_window_attaches_the_customer_screen(qtbot, qdb, qclerk):
+    from counterdesk.ui.customer_screen import attach
+
+    s = Settings()
+    b = Workbench(qdb, qclerk, s)
+    screen = attach(b, None, timeout_ms=1000)
+    qtbot.addWidget(screen)
+    assert screen.isVisible() and screen.isWindow()
+
+
+# -- complaint tab -----------------------------------------------------------------------------
+def _item(state, hours_left, number="TS202600001"):
+    return {"number": number, "kind_label": "投诉", "category": "服务态度",
+            "contact_name": "张先生", "contact_phone": "139****5678", "owner_staff_no": "1001",
+            "owner_name": "李晓华", "due_at": "2026-11-25T10:00:00", "state": state,
+            "hours_left": hours_left, "description": "等候时间过长"}
+
+
+def test_complaint_model_colours(qtmodeltester):
+    m = ComplaintTableModel()
+    m.set_items([_item("overdue", -3.5, "A"), _item("due_soon", 2.0, "B"),
+                 _item("pending", 30.0, "C"), _item("awaiting_followup", 0, "D")])
+    qtmodeltester.check(m)
+    assert m.rowCount() == 4 and m.columnCount() == 7
+    red = m.data(m.index(0, 0), Qt.BackgroundRole)
+    amber = m.data(m.index(1, 0), Qt.BackgroundRole)
+    assert isinstance(red, QColor) and red.name() == "#f8d7da"
+    assert amber.name() == "#fff3cd"
+    assert m.data(m.index(2, 0), Qt.BackgroundRole) is None
+    assert "3.5" in m.data(m.index(0, 6))
+    assert m.data(m.index(0, 3)) == "张先生 139****5678"
+
+
+def test_panel_overdue_list_in_colour(qtbot, qdb, qclerk):
+    clock.set_now(MON)
+    a = quality.record_complaint(qdb, qclerk, contact_phone="13912345678",
+                                 description="等候时间过长", category="办事效率")
+    clock.set_now(MON + dt.timedelta(hours=45))
+    b = quality.record_complaint(qdb, qclerk, contact_phone="13900000000",
+                                 description="收费有疑问", category="收费争议")
+    clock.set_now(MON + dt.timedelta(hours=49))  # a is overdue by 1 h, b has 44 h left
+    panel = ComplaintPanel(Workbench(qdb, qclerk, Settings()))
+    qtbot.addWidget(panel)
+    states = {d["number"]: d["state"] for d in panel.model.items}
+    assert states[a.number] == "overdue" and states[b.number] == "pending"
+    assert panel.model.items[0]["state"] == "overdue"   # overdue first
+    row = [d["number"] for d in panel.model.items].index(a.number)
+    assert panel.model.data(panel.model.index(row, 0), Qt.BackgroundRole).name() == "#f8d7da"
+    assert "13912345678" not in str(panel.model.items)
+    n = sum(d["state"] == "overdue" for d in panel.model.items)
+    assert n >= 1 and panel.summary.text().startswith(f"Overdue: {n} ")
+    assert not panel.scope.isEnabled()  # a qclerk sees own items only
+
+
+def test_panel_record_refuses_bad_input_then_records(qtbot, qdb, qclerk):
+    clock.set_now(MON)
+    bench = Workbench(qdb, qclerk, Settings())
+    bench.current_ticket = {"id": 5, "number": "D005"}
+    panel = ComplaintPanel(bench)
+    qtbot.addWidget(panel)
+    before = len(panel.model.items)
+    dlg = panel.open_record_dialog()
+    assert dlg.ticket_number.text() == "D005"
+    dlg.description.setPlainText("维修员未按约定时间上门")
+    dlg.buttons.accepted.emit()
+    assert "联系电话" in dlg.message.text() and dlg.isVisible()
+    assert len(panel.model.items) == before
+    qtbot.keyClicks(dlg.contact_phone, "13812340000")
+    with qtbot.waitSignal(panel.changed, timeout=3000):
+        dlg.buttons.accepted.emit()
+    assert len(panel.model.items) == before + 1
+    number = panel.selected_number()
+    v = quality.get_complaint(qdb, qclerk, number)
+    assert v.ticket_number == "D005" and v.owner_staff_no == "1001"
+    # reply, then a follow-up at 18:00 is refused with a message, nothing changed
+    rd = panel.open_action("reply")
+    rd.text.setPlainText("已安排明天上午上门")
+    rd.buttons.accepted.emit()
+    assert quality.get_complaint(qdb, qclerk, number).status == "replied"
+    clock.set_now(MON.replace(hour=18))
+    panel.select(number)
+    fd = panel.open_action("followup")
+    fd.buttons.accepted.emit()
+    assert "08:30–17:00" in fd.message.text()
+    assert quality.get_complaint(qdb, qclerk, number).status == "replied"
+    fd.reject()
+
+
+def test_manager_panel_exports_report(qtbot, qdb, tmp_path):
+    clock.set_now(MON)
+    mgr = staff.sign_in(qdb, "9001", "888888")
+    panel = ComplaintPanel(Workbench(qdb, mgr, Settings()))
+    qtbot.addWidget(panel)
+    assert panel.scope.isEnabled() and panel.current_scope == "all"
+    assert any(d["state"] == "overdue" for d in panel.model.items)  # demo data
+    rep = panel.export_report(str(tmp_path / "q.pdf"), str(tmp_path / "q.csv"),
+                              date_from=dt.date(2026, 11, 1), date_to=MON.date())
+    assert (tmp_path / "q.pdf").read_bytes().startswith(b"%PDF")
+    assert rep["satisfaction"]["total"]["asked"] > 0
