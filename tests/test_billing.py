@@ -17,6 +17,8 @@ from counterdesk.staff import Approval
 
 from .billing_helpers import DAY, bill, counts, make_account
 
+SQLITE_ONLY = pytest.mark.parametrize("db_kind", ["sqlite"])
+
 
 @pytest.fixture(autouse=True)
 def _day():
@@ -33,6 +35,7 @@ def sale(*items, account=None, bills=(), tenders=None):
                        bills=list(bills), account_no=account, tenders=tenders or cash())
 
 
+@SQLITE_ONLY
 # -- price list -------------------------------------------------------------------------
 def test_demo_price_list_in_force_today(demo_db):
     items = {i.code: i for i in billing.list_prices(demo_db, "HQ01")}
@@ -68,6 +71,7 @@ def test_only_managers_keep_the_price_list_and_every_change_is_history(demo_db, 
     assert audit.verify(demo_db).ok
 
 
+@SQLITE_ONLY
 def test_price_csv_round_trip_and_bad_rows(demo_db, manager):
     text = billing.export_csv(demo_db, "HQ01")
     assert "GAS-R" in text and "0:2.80;400:3.36;1200:4.20" in text
@@ -118,6 +122,7 @@ def test_no_price_parameter_exists():
     assert not any("price" in f.name for f in dataclasses.fields(SaleRequest))
 
 
+@SQLITE_ONLY
 def test_tiered_gas_by_annual_volume(demo_db, clerk):
     make_account(demo_db)
     first = billing.pay(demo_db, clerk, sale(("GAS-R", "380"), account="0100012345"))
@@ -153,6 +158,7 @@ def test_open_bills_paid_with_items_and_split(demo_db, clerk):
         billing.pay(demo_db, clerk, sale(account="0100012345", bills=["2026-09"]))
 
 
+@SQLITE_ONLY
 def test_cheque_and_card_record_their_references(demo_db, clerk):
     res = billing.pay(demo_db, clerk, sale("METER-MOVE", tenders=[
         TenderInput("cheque", cheque_no="10203040", bank="工商银行滨江支行")]))
@@ -237,6 +243,7 @@ def test_void_needs_a_manager_and_is_a_reversal(demo_db, clerk, approval):
     assert audit.verify(demo_db).ok
 
 
+@SQLITE_ONLY
 def test_void_only_today_refund_later(demo_db, clerk, approval):
     res = billing.pay(demo_db, clerk, sale("VALVE"))
     clock.set_now(DAY + dt.timedelta(days=1))
@@ -270,6 +277,7 @@ def test_partial_refund_by_line_never_loses_a_fen(demo_db, clerk, approval):
     assert info["reversals"] == [r1.receipt_no, r2.receipt_no, r3.receipt_no]
 
 
+@SQLITE_ONLY
 def test_refund_of_tiered_gas_lowers_the_annual_volume(demo_db, clerk, approval):
     make_account(demo_db)
     res = billing.pay(demo_db, clerk, sale(("GAS-R", "400"), account="0100012345"))
@@ -290,6 +298,7 @@ def test_receipt_numbers_are_gapless_across_failures(demo_db, clerk):
     assert billing.pay(demo_db, clerk, sale("CARD")).receipt_no == "2027-000001"
 
 
+@SQLITE_ONLY
 def test_reprint_is_marked_and_counted(demo_db, clerk):
     res = billing.pay(demo_db, clerk, sale("CARD"))
     with pytest.raises(Conflict):       # still waiting in the outbox: not a reprint
