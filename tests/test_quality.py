@@ -345,3 +345,107 @@ def test_demo_seed_is_deterministic(tmp_path):
         db.dispose()
     assert results[0] == results[1]
     assert {s for _, s in results[0][-1]} >= {"overdue", "awaiting_followup", "closed"}
+
+
+# -- paper, command line, benchmark ------------------------------------------------------------
+def test_report_pdf_and_csv_read_back(qdb, tmp_path):
+    from pypdf import PdfReader
+
+    from counterdesk.print import quality_report
+
+    clock.set_now(MON)
+    mgr = staff.sign_in(qdb, "9001", "888888")
+    rep = quality.report(qdb, mgr, date_from=dt.date(2026, 11, 1), date_to=MON.date())
+    pdf = quality_report.write_pdf(rep, tmp_path / "q.pdf")
+    reader = PdfReader(str(pdf))
+    text = "".join(p.extract_text() for p in reader.pages)
+    for needle in ("服务质量报表", "满意度", "按柜员", "1001", "超期未答复清单", "签字"):
+        assert needle in text, needle
+    assert "13900001111" not in text and "139****1111" in text
+    fonts = set()
+    for page in reader.pages:
+        for f in page["/Resources"]["/Font"].values():
+            f = f.get_object()
+            desc = f.get("/FontDescriptor")
+            if desc is not None and "/FontFile2" in desc.get_object():
+                fonts.add(str(f["/BaseFont"]))
+    assert any("DroidSansFallback" in f for f in fonts)   # the CJK font is embedded
+    csv_path = quality_report.write_csv(rep, tmp_path / "q.csv")
+    raw = csv_path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")                 # BOM for Excel
+    body = raw.decode("utf-8-sig")
+    assert "[满意度·按窗口]" in body and "139****2222" in body and "13900002222" not in body
+    assert "刘*生" in body and "刘先生" not in body
+
+
+def test_cli_complaint_cycle(qdb, capsys, monkeypatch, tmp_path):
+    import json
+
+    from counterdesk.cli import main
+
+    if not qdb.is_sqlite:
+        pytest.skip("the command line is exercised once, on the SQLite file")
+    url = qdb.url
+    monkeypatch.setenv("COUNTERDESK_PASSWORD", "123456")
+
+    def run(*args):
+        code = main(["--db", url, *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    code, out, err = run("--json", "complaint", "add", "--staff", "1001", "--window", "1",
+                         "--phone", "13712345678", "--name", "周女士", "--category", "服务态度",
+                         "-d", "柜员解释不耐心")
+    assert code == 0, err
+    data = json.loads(out)
+    number = data["number"]
+    assert data["contact_phone"] == "137****5678" and data["owner_staff_no"] == "1001"
+    code, out, err = run("complaint", "add", "--staff", "1001", "--phone", "", "-d", "没有电话")
+    assert code != 0 and "联系电话" in err and err.count("\n") == 1
+    code, out, err = run("complaint", "forward", number, "--staff", "1001",
+                         "--department", "客服调度中心")
+    assert code == 0 and "已转交" in out
+    code, out, err = run("complaint", "reply", number, "--staff", "1002", "--text", "代答")
+    assert code != 0 and "首问负责制" in err
+    code, out, err = run("complaint", "reply", number, "--staff", "1001", "--text",
+                         "已致歉并加强培训")
+    assert code == 0 and "待回访" in out
+    clock.set_now(dt.datetime.combine(clock.today() + dt.timedelta(days=1), dt.time(20, 0)))
+    code, out, err = run("complaint", "close", number, "--staff", "1001", "--verdict", "满意")
+    assert code != 0 and "08:30–17:00" in err
+    clock.set_now(dt.datetime.combine(clock.today(), dt.time(9, 0)))
+    code, out, err = run("complaint", "close", number, "--staff", "1001", "--verdict", "满意")
+    assert code == 0 and "已关闭" in out
+    code, out, err = run("complaint", "reply", number, "--staff", "1001", "--text", "again")
+    assert code != 0 and "已经回访关闭" in err
+    code, out, err = run("complaint", "show", number, "--staff", "1001")
+    assert code == 0 and "转交部门" in out and "13712345678" not in out
+    code, out, _ = run("--json", "complaint", "list", "--staff", "1001")
+    assert number not in out
+    monkeypatch.setenv("COUNTERDESK_PASSWORD", "888888")
+    code, out, _ = run("--json", "complaint", "list", "--staff", "9001", "--all", "--overdue")
+    assert code == 0 and all(d["state"] == "overdue" for d in json.loads(out))
+    code, out, _ = run("complaint", "list", "--staff", "9001", "--all", "--followups")
+    assert code == 0
+    code, out, err = run("complaint", "report", "--staff", "9001", "--from", "2026-01-01",
+                         "--pdf", str(tmp_path / "r.pdf"), "--csv", str(tmp_path / "r.csv"))
+    assert code == 0, err
+    assert (tmp_path / "r.pdf").exists() and "满意率" in out
+    code, out, _ = run("--json", "rating", "list", "--staff", "9001", "--from", "2026-01-01")
+    assert code == 0 and len(json.loads(out)) == 210
+    monkeypatch.setenv("COUNTERDESK_PASSWORD", "123456")
+    code, out, err = run("complaint", "report", "--staff", "1001")
+    assert code != 0
+
+
+def test_bench_runs_at_a_tiny_size(capsys):
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "bench" / "bench_quality.py"
+    spec = importlib.util.spec_from_file_location("bench_quality", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    assert mod.main(["5", "--pg", ""]) == 0
+    out = capsys.readouterr().out
+    assert "report(all time)" in out and "×" in out

@@ -184,3 +184,28 @@ def test_manager_panel_exports_report(qtbot, qdb, tmp_path):
                               date_from=dt.date(2026, 11, 1), date_to=MON.date())
     assert (tmp_path / "q.pdf").read_bytes().startswith(b"%PDF")
     assert rep["satisfaction"]["total"]["asked"] > 0
+
+
+def test_main_window_ctrl_k_and_customer_screen(qtbot, qdb, qclerk):
+    from counterdesk.ui.mainwindow import MainWindow
+
+    s = Settings()
+    s.ui.customer_screen = True
+    win = MainWindow(qdb, qclerk, s)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    assert win.customer_screen is not None and win.customer_screen.isWindow()
+    panel = win.panels["complaint_panel"]
+    actions = [a for a in win.menu_business.actions() if a.shortcut().toString() == "Ctrl+K"]
+    assert len(actions) == 1
+    actions[0].trigger()
+    assert win.business.currentWidget() is panel
+    qtbot.waitUntil(lambda: panel.dialog is not None and panel.dialog.isVisible())
+    panel.dialog.reject()
+    # the finished ticket on the bench reaches the customer screen
+    win.customer_screen.timeout_ms = 100
+    win.bench.ticket_finished.emit({"id": 99, "number": "A099"})
+    qtbot.waitUntil(lambda: any(r.ticket_number == "A099" for r in
+                                quality.list_ratings(qdb, qclerk)), timeout=5000)
+    win.close()
