@@ -620,13 +620,16 @@ def _items(cat: Catalogue, key: str) -> list[Item]:
 
 
 def _target(data: dict, lang: str) -> str:
-    for k in ("target", "to_department", "to_service_name", "service_name", "to_service"):
-        v = data.get(k)
-        if v:
-            return str(v)
-    w = data.get("to_window")
+    """Who takes the customer over: an explicit target, a window, or a service's window."""
+    for k in ("target", "to_department"):
+        if data.get(k):
+            return str(data[k])
+    w = data.get("to_window") or data.get("target_window")
     if w:
         return f"{w}号窗口" if lang != "en" else f"window {w}"
+    name = data.get("to_service_name") or data.get("service_name")
+    if name:
+        return f"{name}窗口" if lang != "en" else f"the {name} window"
     return ""
 
 

@@ -1,0 +1,210 @@
+"""The clerk workstation: how fast it reacts, and how many keys a cash payment takes.
+
+    python bench/bench_workstation.py [SIZE]
+
+SIZE = repetitions (default 50). On a fresh demo hall (SQLite file, offscreen Qt), in
+the same run:
+
+* **call next**: the bare service call ``queue.call_next`` + ``finish`` (baseline) vs
+  the workstation reacting to F2 — the queue panel's action, the prompt panel's
+  greeting, and a full repaint of the main window — + ``finish``; printed as p50 and
+  the ratio workstation / bare call (goal ≤ 2×). Skipped while no queue panel is
+  installed.
+* **phrase search**: ``Catalogue.search`` (characters or pinyin initials) vs a bare
+  substring scan over the same texts (baseline), and the prompt panel's search box
+  (search + table refresh).
+* **keystrokes** from "call next" to "finish" for a cash bill payment, driven by the
+  same keyboard flow as ``tests/test_workstation_flow.py`` (goal ≤ 10); skipped while
+  the queue, account and payment panels are not all installed.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+QUERIES = ["dbq", "nh", "久等", "zjhy", "wnzd", "bzd", "sorry", "qsd", "谢谢", "lrjdl"]
+
+
+def _p50(xs):
+    return statistics.median(xs) if xs else float("nan")
+
+
+def _fmt(seconds: float) -> str:
+    return f"{seconds * 1000:8.3f} ms"
+
+
+def setup_hall(tmp: str):
+    from counterdesk import setup, staff
+    from counterdesk.db import Database
+
+    db = Database("sqlite:///" + (Path(tmp) / "bench.sqlite3").as_posix())
+    setup.demo(db)
+    clerk = staff.sign_in(db, "1001", "123456", window=1)
+    return db, clerk
+
+
+def bench_search(size: int) -> dict:
+    from counterdesk import phrases
+
+    cat = phrases.defaults("zh_CN")
+    cat.search("warm-up")  # builds the pinyin index once
+    texts = [(i.text + i.instead + i.note).lower() for i in cat.items()]
+    base, srch = [], []
+    for _ in range(size):
+        for q in QUERIES:
+            t = time.perf_counter()
+            [x for x in texts if q in x]
+            base.append(time.perf_counter() - t)
+            t = time.perf_counter()
+            cat.search(q)
+            srch.append(time.perf_counter() - t)
+    return {"baseline": _p50(base), "search": _p50(srch)}
+
+
+def bench_panel_search(size: int, db, clerk) -> float:
+    from counterdesk.settings import Settings
+    from counterdesk.ui.bus import Workbench
+    from counterdesk.ui.prompt_panel import PromptPanel
+
+    bench = Workbench(db, clerk, Settings())
+    panel = PromptPanel(bench)
+    panel.resize(320, 700)
+    panel.show()
+    times = []
+    for _ in range(size):
+        for q in QUERIES:
+            t = time.perf_counter()
+            panel.search.setText(q)
+            panel.repaint()
+            times.append(time.perf_counter() - t)
+    panel.shutdown()
+    panel.close()
+    panel.deleteLater()
+    return _p50(times)
+
+
+def _action(win, key: str):
+    from PySide6.QtGui import QAction, QKeySequence
+
+    for a in win.findChildren(QAction):
+        if a.shortcut() == QKeySequence(key):
+            return a
+    return None
+
+
+def bench_call_next(size: int, db, clerk):
+    """(bare p50, workstation p50) or None when there is no queue panel."""
+    try:
+        from counterdesk import queue
+    except ImportError:
+        return None
+    from PySide6.QtWidgets import QApplication
+
+    from counterdesk.settings import Settings
+    from counterdesk.ui.mainwindow import MainWindow
+
+    kiosk = queue.kiosk_actor(db, clerk.hall_code)
+    for _ in range(2 * size + 2):
+        queue.issue(db, kiosk, "A")
+    bare = []
+    for _ in range(size):
+        t = time.perf_counter()
+        queue.call_next(db, clerk)
+        bare.append(time.perf_counter() - t)
+        queue.finish(db, clerk)
+    app = QApplication.instance()
+    win = MainWindow(db, clerk, Settings())
+    win.resize(1366, 768)
+    win.show()
+    app.processEvents()
+    call = _action(win, "F2")
+    if call is None:
+        win.close()
+        return bare and (_p50(bare), None)
+    prompt = win.panels.get("prompt_panel")
+    ws = []
+    for _ in range(size):
+        before = prompt.context_title if prompt else None
+        t = time.perf_counter()
+        call.trigger()
+        app.processEvents()
+        win.repaint()
+        ws.append(time.perf_counter() - t)
+        if prompt is not None and prompt.context_title == before:
+            print("  warning: the prompt panel did not react to F2", file=sys.stderr)
+        queue.finish(db, clerk)
+        win.bench.ticket_finished.emit({})
+        app.processEvents()
+    for panel in win.panels.values():
+        getattr(panel, "shutdown", lambda: None)()
+    win.close()
+    return _p50(bare), _p50(ws)
+
+
+def keystrokes() -> int | None:
+    """The keystrokes of the keyboard flow test (call next → finish), if it can run."""
+    flow = Path(__file__).resolve().parents[1] / "tests" / "test_workstation_flow.py"
+    if not flow.exists():
+        return None
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("workstation_flow", flow)
+    mod = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(mod)
+    except ImportError:
+        return None
+    count = getattr(mod, "count_cash_payment_keystrokes", None)
+    return count() if count else None
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    size = int(argv[0]) if argv else 50
+    from PySide6.QtWidgets import QApplication
+
+    from counterdesk.ui.app import load_fonts
+
+    app = QApplication.instance() or QApplication(["bench"])
+    app.setProperty("cd_testing", True)
+    load_fonts()
+    print(f"workstation bench, size {size}")
+    s = bench_search(size)
+    print(f"phrase search   baseline (substring scan) p50 {_fmt(s['baseline'])}")
+    print(f"phrase search   search (chars + pinyin)  p50 {_fmt(s['search'])}"
+          f"   ratio {s['search'] / s['baseline']:.1f}x")
+    with tempfile.TemporaryDirectory() as tmp:
+        db, clerk = setup_hall(tmp)
+        p = bench_panel_search(size, db, clerk)
+        print(f"phrase search   panel (search + repaint) p50 {_fmt(p)}"
+              f"   ratio {p / s['baseline']:.1f}x")
+        r = bench_call_next(size, db, clerk)
+        if r is None:
+            print("call next       skipped: no queue capability")
+        elif r[1] is None:
+            print(f"call next       bare service call p50 {_fmt(r[0])}; workstation skipped: "
+                  "no F2 action (queue panel not installed)")
+        else:
+            print(f"call next       bare service call        p50 {_fmt(r[0])}")
+            print(f"call next       workstation F2 + repaint p50 {_fmt(r[1])}"
+                  f"   ratio {r[1] / r[0]:.2f}x (goal <= 2x)")
+        db.dispose()
+    k = keystrokes()
+    if k is None:
+        print("keystrokes      skipped: the keyboard flow needs the queue, account and "
+              "payment panels")
+    else:
+        print(f"keystrokes      call next -> finish, cash bill payment: {k} (goal <= 10)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
