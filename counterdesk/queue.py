@@ -45,7 +45,7 @@ import math
 from dataclasses import asdict, dataclass, field
 
 from sqlalchemy import case, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from . import clock, sequence
 from .db import Database
@@ -218,8 +218,9 @@ def _window(s: Session, hall_id: int, number: int | None) -> Window:
         raise ValidationError("请指定窗口号（--window N，或在设置中配置本机窗口号）",
                               "Name the window (--window N, or set this PC's window number)",
                               field="window")
-    w = s.execute(select(Window).where(Window.hall_id == hall_id,
-                                       Window.number == number)).scalar()
+    w = s.execute(select(Window).options(selectinload(Window.services)
+                                         .joinedload(WindowService.service_type))
+                  .where(Window.hall_id == hall_id, Window.number == number)).scalar()
     if w is None or not w.active:
         raise NotFound(f"没有 {number} 号窗口（或已停用）", f"No active window {number}",
                        field="window")
@@ -336,8 +337,8 @@ def issue(db: Database, actor: Actor, service: str, *, priority: bool = False) -
                    status="waiting", queue_at=now, issued_at=now, issued_by=actor.staff_no)
         s.add(t)
         s.flush()
-        _audit(s, actor, "queue.issued", t, None, service=st.letter, ahead=ahead)
         _event(s, actor, "issued", t, window=None, at=now)
+        _audit(s, actor, "queue.issued", t, None, service=st.letter, ahead=ahead)
         info = _ticket_info(s, t, now=now, ahead=ahead)
         hall = s.get(Hall, actor.hall_id)
         info.hall_name = hall.name
@@ -406,8 +407,8 @@ def call_next(db: Database, actor: Actor, *, window: int | None = None,
         state.staff_no = actor.staff_no
         s.flush()
         info = _ticket_info(s, t, now=now)
-        _audit(s, actor, "queue.called", t, w.number, waited_seconds=info.waited_seconds)
         _event(s, actor, "called", t, window=w.number, at=now)
+        _audit(s, actor, "queue.called", t, w.number, waited_seconds=info.waited_seconds)
         return info
 
 
@@ -425,8 +426,8 @@ def recall(db: Database, actor: Actor, ticket: str | None = None, *,
         t.recall_count += 1
         t.called_at = clock.now()
         s.flush()
-        _audit(s, actor, "queue.recalled", t, w.number, recall_count=t.recall_count)
         _event(s, actor, "recalled", t, window=w.number)
+        _audit(s, actor, "queue.recalled", t, w.number, recall_count=t.recall_count)
         return _ticket_info(s, t)
 
 
@@ -439,8 +440,8 @@ def start(db: Database, actor: Actor, ticket: str | None = None, *,
         t.status = "serving"
         t.started_at = clock.now()
         s.flush()
-        _audit(s, actor, "queue.started", t, w.number)
         _event(s, actor, "started", t, window=w.number)
+        _audit(s, actor, "queue.started", t, w.number)
         return _ticket_info(s, t)
 
 
@@ -455,8 +456,8 @@ def no_show(db: Database, actor: Actor, ticket: str | None = None, *,
         t.no_show_at = clock.now()
         state.current_ticket_id = None
         s.flush()
-        _audit(s, actor, "queue.no_show", t, w.number, recall_count=t.recall_count)
         _event(s, actor, "no_show", t, window=w.number)
+        _audit(s, actor, "queue.no_show", t, w.number, recall_count=t.recall_count)
         return _ticket_info(s, t)
 
 
@@ -482,8 +483,8 @@ def requeue(db: Database, actor: Actor, ticket: str, *,
         t.requeue_count += 1
         t.window_number = None
         s.flush()
-        _audit(s, actor, "queue.requeued", t, actor.window)
         _event(s, actor, "requeued", t, window=actor.window)
+        _audit(s, actor, "queue.requeued", t, actor.window)
         return _ticket_info(s, t)
 
 
@@ -536,11 +537,11 @@ def transfer(db: Database, actor: Actor, ticket: str | None = None, *,
         t.note = (t.note + "\n" if t.note else "") + f"[{actor.staff_no}@{w.number}] {note}"
         t.window_number = None
         s.flush()
+        _event(s, actor, "transferred", t, window=w.number,
+               note=f"{st.letter}{'→' + str(to_window) if to_window else ''} {note}")
         _audit(s, actor, "queue.transferred", t, w.number, from_service=old_service,
                to_service=st.letter, to_window=to_window, note=note,
                first_staff_no=t.first_staff_no)
-        _event(s, actor, "transferred", t, window=w.number,
-               note=f"{st.letter}{'→' + str(to_window) if to_window else ''} {note}")
         return _ticket_info(s, t)
 
 
@@ -554,8 +555,8 @@ def hold(db: Database, actor: Actor, ticket: str | None = None, *,
         t.status = "held"
         state.current_ticket_id = None
         s.flush()
-        _audit(s, actor, "queue.held", t, w.number, note=note)
         _event(s, actor, "held", t, window=w.number, note=note)
+        _audit(s, actor, "queue.held", t, w.number, note=note)
         return _ticket_info(s, t)
 
 
@@ -573,8 +574,8 @@ def resume(db: Database, actor: Actor, ticket: str, *, window: int | None = None
         t.started_at = t.started_at or clock.now()
         state.current_ticket_id = t.id
         s.flush()
-        _audit(s, actor, "queue.resumed", t, w.number)
         _event(s, actor, "resumed", t, window=w.number)
+        _audit(s, actor, "queue.resumed", t, w.number)
         return _ticket_info(s, t)
 
 
@@ -593,9 +594,9 @@ def finish(db: Database, actor: Actor, ticket: str | None = None, *,
             state.current_ticket_id = None
         s.flush()
         info = _ticket_info(s, t, now=now)
+        _event(s, actor, "finished", t, window=w.number, at=now)
         _audit(s, actor, "queue.finished", t, w.number, service_seconds=info.service_seconds,
                waited_seconds=info.waited_seconds, first_staff_no=t.first_staff_no)
-        _event(s, actor, "finished", t, window=w.number, at=now)
         return info
 
 
@@ -799,12 +800,12 @@ def pause_window(db: Database, actor: Actor, *, reason: str = "", reason_text: s
         s.add(p)
         s.flush()
         state.pause_id = p.id
+        _event(s, actor, "paused", None, window=w.number,
+               note=f"{reason_label(reason, reason_text)}|{until_dt:%H:%M}")
         actor.audit(s, "queue.window_paused", {
             "window": w.number, "reason": reason, "reason_text": reason_text,
             "until": until_dt, "approved_by": p.approved_by, "cover": cover,
             "override": p.override, "pause_id": p.id})
-        _event(s, actor, "paused", None, window=w.number,
-               note=f"{reason_label(reason, reason_text)}|{until_dt:%H:%M}")
         return _pause_info(s, p)
 
 
@@ -823,9 +824,9 @@ def resume_window(db: Database, actor: Actor, *, window: int | None = None) -> P
         state.pause_id = None
         s.flush()
         minutes = int((now - p.started_at).total_seconds() // 60)
+        _event(s, actor, "unpaused", None, window=w.number)
         actor.audit(s, "queue.window_resumed", {"window": w.number, "pause_id": p.id,
                                                 "minutes": minutes})
-        _event(s, actor, "unpaused", None, window=w.number)
         return _pause_info(s, p)
 
 
