@@ -1,0 +1,67 @@
+﻿; Inno Setup 6 script of CounterDesk: a per-machine install of the PyInstaller bundle.
+;
+;   pyinstaller --noconfirm build.spec                           (→ dist\CounterDesk\)
+;   iscc /DAppVersion=0.1.0 installer\counterdesk.iss            (→ dist\CounterDesk-0.1.0-setup.exe)
+;
+; * Installs dist\CounterDesk\ into Program Files (per machine, needs administrator).
+; * Start-menu shortcuts: the clerk workstation, the ticket kiosk (counterdesk.exe kiosk)
+;   and the hall display (counterdesk.exe display); optional desktop shortcut.
+; * Writes NO settings into the program folder: each PC's settings, database, logs and
+;   backups live in the user's data folders (%LOCALAPPDATA%\CounterDesk\...), created
+;   by the program itself on first start (the first-run dialog).
+; * Uninstall removes the program folder only; data, settings and backups stay
+;   (there is deliberately no [UninstallDelete] section). Remove them by hand if the
+;   PC leaves the hall, after a last backup.
+; * Silent install for IT:  CounterDesk-0.1.0-setup.exe /VERYSILENT /NORESTART
+
+#ifndef AppVersion
+  #define AppVersion "0.1.0"
+#endif
+#define AppName "CounterDesk"
+#define AppExe "counterdesk.exe"
+
+[Setup]
+AppId={{6F1C2B0E-4D7A-4B8E-9C35-2E1A0C7D9B41}
+AppName={#AppName}
+AppVersion={#AppVersion}
+AppVerName={#AppName} {#AppVersion}
+AppPublisher=CounterDesk
+VersionInfoVersion={#AppVersion}
+VersionInfoDescription=CounterDesk 营业厅窗口服务系统 安装程序
+DefaultDirName={autopf}\{#AppName}
+DefaultGroupName={#AppName}
+DisableProgramGroupPage=yes
+PrivilegesRequired=admin
+ArchitecturesAllowed=x64compatible
+ArchitecturesInstallIn64BitMode=x64compatible
+OutputDir=..\dist
+OutputBaseFilename={#AppName}-{#AppVersion}-setup
+SetupIconFile=..\resources\icons\counterdesk.ico
+UninstallDisplayIcon={app}\{#AppExe}
+UninstallDisplayName={#AppName} {#AppVersion}
+Compression=lzma2/max
+SolidCompression=yes
+WizardStyle=modern
+CloseApplications=yes
+
+[Tasks]
+Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{cm:AdditionalIcons}"; Flags: unchecked
+
+[InstallDelete]
+; an upgrade replaces the libraries of the previous version (program folder only)
+Type: filesandordirs; Name: "{app}\_internal"
+
+[Files]
+Source: "..\dist\CounterDesk\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
+
+[Icons]
+Name: "{group}\CounterDesk 柜员工作台"; Filename: "{app}\{#AppExe}"; Comment: "CounterDesk workstation (sign-in)"
+Name: "{group}\CounterDesk 取号机"; Filename: "{app}\{#AppExe}"; Parameters: "kiosk"; Comment: "CounterDesk ticket kiosk"
+Name: "{group}\CounterDesk 叫号屏"; Filename: "{app}\{#AppExe}"; Parameters: "display"; Comment: "CounterDesk hall display"
+Name: "{group}\CounterDesk 命令行"; Filename: "{cmd}"; Parameters: "/k ""{app}\counterdesk-cli.exe"" --help"; WorkingDir: "{app}"; Comment: "counterdesk-cli: init, user, backup, self-test"
+Name: "{group}\CounterDesk 自检"; Filename: "{cmd}"; Parameters: "/k ""{app}\counterdesk-cli.exe"" self-test"; WorkingDir: "{app}"; Comment: "Check this installation"
+Name: "{group}\{cm:UninstallProgram,{#AppName}}"; Filename: "{uninstallexe}"
+Name: "{autodesktop}\CounterDesk"; Filename: "{app}\{#AppExe}"; Tasks: desktopicon
+
+[Run]
+Filename: "{app}\{#AppExe}"; Description: "{cm:LaunchProgram,{#AppName}}"; Flags: nowait postinstall skipifsilent

@@ -1,0 +1,144 @@
+"""The bundle (issue 9): self-test from source, release-script helpers, the bench once."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from counterdesk import selftest
+from counterdesk.cli import main as cli_main
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import release  # noqa: E402
+
+MISSING = ("not available in this build", "skipped: needs")
+
+
+def test_self_test_from_source_passes_the_steps_that_exist():
+    lines: list[str] = []
+    report = selftest.run(lines.append)
+    by_name = {s.name: s for s in report.steps}
+    assert [n for n, _, _ in selftest.STEPS] == list(by_name)
+    for core in ("resources", "drivers", "libraries", "escpos", "pdf", "migrate", "demo",
+                 "sign-in", "audit"):
+        assert by_name[core].ok, by_name[core].line()
+    for step in report.steps:  # a capability step passes, or says plainly it is missing
+        assert step.ok or any(m in step.detail for m in MISSING), step.line()
+    assert len(lines) == len(report.steps) + 1
+    assert lines[-1] == report.summary()
+    assert lines[-1].startswith("self-test passed" if report.ok else "self-test FAILED")
+    assert report.folder == ""  # the temporary folder is removed
+
+
+def test_a_missing_capability_fails_never_passes(tmp_path):
+    def absent(st):
+        return selftest._module("counterdesk.no_such_capability")
+
+    steps = [("first", absent, ()), ("second", lambda st: "fine", ("first",)),
+             ("third", lambda st: "fine", ())]
+    report = selftest.run(None, keep=tmp_path / "kept", steps=steps)
+    first, second, third = report.steps
+    assert not first.ok and "not available in this build" in first.detail
+    assert not second.ok and second.detail == "skipped: needs first"
+    assert third.ok
+    assert not report.ok and "FAILED: 2 of 3" in report.summary()
+    assert (tmp_path / "kept").is_dir()
+
+
+def test_a_broken_step_names_the_error(tmp_path):
+    def boom(st):
+        raise ValueError("bad thing")
+
+    report = selftest.run(None, steps=[("boom", boom, ())])
+    assert not report.ok
+    assert report.steps[0].detail.startswith("ValueError: bad thing at test_bundle.py:")
+
+
+def test_self_test_verb_and_global_flag(tmp_path, capsys):
+    out = tmp_path / "report.json"
+    code = cli_main(["--json", "--self-test", "--report", str(out)])
+    printed = json.loads(capsys.readouterr().out)
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert printed == data
+    assert code == (0 if data["ok"] else 1)
+    assert {s["step"] for s in data["steps"]} >= {"migrate", "demo", "audit"}
+    assert all(s["ok"] for s in data["steps"] if s["step"] in ("migrate", "demo", "audit"))
+
+
+# -- tools/release.py: the pure helpers (the release itself runs in its own job) -------------
+def test_release_problem_lines():
+    text = "\n".join([
+        "[ OK ] audit  2 ms  chain intact, 0 errors",   # a step line is fine
+        "This plugin does not support propagateSizeHints()",
+        "counterdesk-shown SignInDialog x",
+        "qt.qpa.fonts: Populating font family aliases took 120 ms",
+        "Traceback (most recent call last):",
+        "WARNING: something odd",
+        "错误：数据库不可用",
+        "[FAIL] day-report  not available in this build",
+    ])
+    found = release.problems(text)
+    assert found == ["qt.qpa.fonts: Populating font family aliases took 120 ms",
+                     "Traceback (most recent call last):", "WARNING: something odd",
+                     "错误：数据库不可用", "[FAIL] day-report  not available in this build"]
+    assert release.problems("all good\nself-test passed: 13/13 steps") == []
+
+
+def test_release_sizes_zip_and_names(tmp_path):
+    bundle = tmp_path / "CounterDesk"
+    (bundle / "_internal" / "sub").mkdir(parents=True)
+    (bundle / "counterdesk").write_bytes(b"x" * 1000)
+    (bundle / "_internal" / "sub" / "lib.so.6").write_bytes(b"y" * 500)
+    if os.name != "nt":
+        (bundle / "_internal" / "lib.so").symlink_to("sub/lib.so.6")
+    size, files = release.dir_stats(bundle)
+    assert files == (3 if os.name != "nt" else 2) and size >= 1500
+    target = tmp_path / "out" / release.zip_name("1.2.3", "linux-x86_64")
+    zsize = release.zip_dir(bundle, target)
+    assert target.name == "CounterDesk-1.2.3-linux-x86_64.zip" and zsize == target.stat().st_size
+    with zipfile.ZipFile(target) as zf:
+        names = set(zf.namelist())
+    assert "CounterDesk/counterdesk" in names and "CounterDesk/_internal/sub/lib.so.6" in names
+    assert release.project_version() == __import__("counterdesk").__version__
+    assert release.marker_seen("x\ncounterdesk-shown SignInDialog t\n", "SignInDialog")
+    assert not release.marker_seen("counterdesk-shown FirstRunDialog t", "SignInDialog")
+    assert release.human(150_000_000) == "150.0 MB"
+
+
+def test_build_spec_reads_the_version_and_ships_what_the_program_reads():
+    spec = (ROOT / "build.spec").read_text(encoding="utf-8")
+    assert 'pyproject.toml' in spec and "VSVersionInfo" in spec
+    assert '"resources", "counterdesk/resources"' in spec
+    assert '"migrations", "counterdesk/migrations"' in spec
+    assert '"tkinter"' in spec and '_exe("counterdesk-cli", console=True)' in spec
+    assert (ROOT / "resources" / "icons" / "counterdesk.ico").read_bytes()[:4] == \
+        b"\x00\x00\x01\x00"
+    assert (ROOT / "resources" / "icons" / "counterdesk.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_installer_and_workflow_keep_user_data():
+    iss = (ROOT / "installer" / "counterdesk.iss").read_text(encoding="utf-8-sig")
+    assert "PrivilegesRequired=admin" in iss and "{autopf}" in iss
+    assert '"kiosk"' in iss and '"display"' in iss
+    sections = [ln.strip() for ln in iss.splitlines() if ln.startswith("[")]
+    assert "[UninstallDelete]" not in sections  # data, settings and backups stay
+    wf = (ROOT / ".github" / "workflows" / "windows.yml").read_text(encoding="utf-8")
+    assert "windows-" in wf and "tools/dev.py test" in wf and "self-test" in wf
+    assert "upload-artifact" in wf
+
+
+@pytest.mark.slow
+def test_bench_bundle_once_from_source(capsys):
+    import bench_bundle
+
+    assert bench_bundle.main(["1", "--source-only"]) == 0
+    out = capsys.readouterr().out
+    assert "sign-in window from source" in out and "source ÷ bare Qt" in out
