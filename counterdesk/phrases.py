@@ -639,6 +639,7 @@ def contextual(cat: Catalogue, event: str, data: dict | None = None, *,
     waiting when the customer waited longer than ``wait_apology_minutes``, the enquiry),
     ``ticket_transferred`` (hand-over, ×× filled with the target when known),
     ``rule_refused`` (explanation by refusal kind, data ``{"kind", "message"}``),
+    ``payment_committed`` (cash received and change said aloud, thanks),
     ``ticket_finished`` (farewell), or any section key (its items)."""
     data = dict(data or {})
     if event == "ticket_called":
@@ -673,11 +674,53 @@ def contextual(cat: Catalogue, event: str, data: dict | None = None, *,
                       message=str(data.get("message", "")))
     if event == "ticket_finished":
         return Prompt(event, ["farewell"], _items(cat, "farewell"))
+    if event == "payment_committed":
+        # 唱收唱付: say the money received and the change aloud, then thank the customer
+        items = []
+        cash = [t for t in data.get("tenders") or [] if t.get("method") == "cash"]
+        if cash:
+            got = sum(int(t.get("tendered_fen") or 0) for t in cash)
+            change = int(data.get("change_fen") or 0)
+            zh = f"收您 {_yuan(got)} 元" + (f"，找您 {_yuan(change)} 元" if change else "") + \
+                "，请您收好。"
+            en = f"Received {_yuan(got)} yuan" + \
+                (f", your change is {_yuan(change)} yuan" if change else "") + ", here you are."
+            items.append(Item(id="payment.cash", section="thanks", kind="situation",
+                              text=en if cat.lang == "en" else zh))
+        thanks = {i.id: i for i in _items(cat, "thanks")}
+        items += [thanks[k] for k in ("thanks.6", "thanks.1") if k in thanks]
+        return Prompt(event, ["thanks"], items)
     if cat.section(event) is not None:
         return Prompt(event, [event], _items(cat, event))
     if event in REFUSAL_ALIASES or event == "general":
         return contextual(cat, "rule_refused", {"kind": event, **data})
     return Prompt(event, [], [])
+
+
+def refusal_kind(exc: BaseException) -> str:
+    """The explanation kind for a service's refusal, for ``bench.rule_refused(kind, msg)``:
+    arrears (``data["arrears_fen"]``), approval (permission), documents, day_closed,
+    printer, else general."""
+    from .errors import PermissionDenied as _Denied, PrinterError
+
+    data = getattr(exc, "data", None) or {}
+    fld = (getattr(exc, "field", None) or "").lower()
+    zh = getattr(exc, "zh", "") or ""
+    if data.get("arrears_fen") or "arrears" in fld or "欠费" in zh:
+        return "arrears"
+    if isinstance(exc, PrinterError):
+        return "printer"
+    if "已日结" in zh or data.get("day_closed") or fld == "day":
+        return "day_closed"
+    if isinstance(exc, _Denied) or "approval" in fld or "approver" in fld:
+        return "approval"
+    if fld in ("documents", "document", "id_number", "id_type"):
+        return "documents"
+    return "general"
+
+
+def _yuan(fen: int) -> str:
+    return f"{fen // 100}.{fen % 100:02d}"
 
 
 def seed_demo(db: Database, hall_code: str) -> dict:

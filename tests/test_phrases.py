@@ -266,3 +266,29 @@ def test_cli_list_search_export_import_reset(url, capsys, tmp_path, monkeypatch)
     assert main(["--db", url, "phrases", "list", "--section", "nope"]) != 0
     err = capsys.readouterr().err
     assert "greeting" in err and err.count("\n") == 1
+
+
+def test_refusal_kind_of_service_errors():
+    from counterdesk.errors import Conflict, PrinterError
+
+    assert phrases.refusal_kind(Conflict("户号 1 尚有欠费 ￥3.00", "arrears",
+                                         data={"arrears_fen": 300})) == "arrears"
+    assert phrases.refusal_kind(PermissionDenied("需要主任授权", "needs approval")) == "approval"
+    assert phrases.refusal_kind(PrinterError("打印机离线", "offline")) == "printer"
+    assert phrases.refusal_kind(Conflict("2026-11-22 已日结，不能再收费", "closed")) == "day_closed"
+    assert phrases.refusal_kind(ValidationError("缺少证件", "no id", field="documents")) == \
+        "documents"
+    assert phrases.refusal_kind(ValueError("x")) == "general"
+
+
+def test_payment_prompt_says_the_amounts():
+    zh = phrases.defaults("zh_CN")
+    p = phrases.contextual(zh, "payment_committed", {
+        "tenders": [{"method": "cash", "amount_fen": 8750, "tendered_fen": 10000}],
+        "change_fen": 1250})
+    assert p.texts == ["收您 100.00 元，找您 12.50 元，请您收好。", "多谢您的合作", "谢谢"]
+    card = phrases.contextual(zh, "payment_committed", {"tenders": [{"method": "card"}]})
+    assert card.texts == ["多谢您的合作", "谢谢"]
+    en = phrases.contextual(phrases.defaults("en"), "payment_committed", {
+        "tenders": [{"method": "cash", "tendered_fen": 5000}], "change_fen": 0})
+    assert en.texts[0] == "Received 50.00 yuan, here you are."

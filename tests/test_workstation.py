@@ -84,6 +84,11 @@ def test_contextual_phrases_follow_the_workbench(panel, bench):
     bench.rule_refused.emit("arrears", "该户有欠费 ￥35.00，请先缴清")
     assert "结清欠费" in panel.context_phrases[0] and "我能做到的是……" in panel.context_phrases
     assert "有欠费" in panel.context_title
+    bench.payment_committed.emit({"receipt_no": "R0001", "change_fen": 300, "tenders": [
+        {"method": "cash", "amount_fen": 9700, "tendered_fen": 10000}]})
+    assert panel.context_phrases[0] == "收您 100.00 元，找您 3.00 元，请您收好。"
+    assert "R0001" in panel.context_title
+    assert panel.copy_current() == "收您 100.00 元，找您 3.00 元，请您收好。"
     bench.ticket_finished.emit({"number": "A002"})
     assert panel.context_phrases == ["再见，欢迎下次再来。"]
     bench.prompt_context.emit("when_thanked", {})

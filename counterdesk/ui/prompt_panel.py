@@ -215,6 +215,7 @@ class PromptPanel(PromptPanelView):
         bench.ticket_called.connect(self.on_ticket_called)
         bench.ticket_transferred.connect(self.on_ticket_transferred)
         bench.ticket_finished.connect(self.on_ticket_finished)
+        bench.payment_committed.connect(self.on_payment_committed)
         bench.rule_refused.connect(self.on_rule_refused)
         bench.prompt_context.connect(self.on_prompt_context)
         self.reload()
@@ -339,9 +340,11 @@ class PromptPanel(PromptPanelView):
         self.context_card.setToolTip(prompt.message)
         if prompt.situations and not self.search.text().strip():
             self.show_section(prompt.situations[0], {i.id for i in prompt.items})
-            # a filled-in hand-over phrase is not in the section: keep it selectable
-            if prompt.items and self.catalogue.get(prompt.items[0].id) is not None and \
-                    prompt.items[0].text != self.catalogue.get(prompt.items[0].id).text:
+            # a filled-in phrase (hand-over target, amounts) is not in the section as such:
+            # list the prompt itself so the first line is selected and one key copies it
+            first = prompt.items[0] if prompt.items else None
+            known = self.catalogue.get(first.id) if first else None
+            if first is not None and (known is None or known.text != first.text):
                 self._show_items(prompt.items, {i.id for i in prompt.items})
 
     def set_context(self, title: str, lines: list[str]) -> None:
@@ -375,6 +378,12 @@ class PromptPanel(PromptPanelView):
         p = phrases.contextual(self.catalogue, "ticket_finished", ticket)
         self.show_prompt(p, self.tr("Ticket %1 finished — see the customer off").replace(
             "%1", str(ticket.get("number", ""))))
+
+    def on_payment_committed(self, receipt: dict) -> None:
+        p = phrases.contextual(self.catalogue, "payment_committed", receipt)
+        self.show_prompt(p, self.tr("Payment recorded, receipt %1 — say the amounts, thank "
+                                    "the customer").replace("%1", str(receipt.get("receipt_no",
+                                                                                  ""))))
 
     def on_rule_refused(self, kind: str, message: str) -> None:
         p = phrases.contextual(self.catalogue, "rule_refused", {"kind": kind, "message": message})
