@@ -43,6 +43,17 @@ def add_bill(db, account_no, period="2026-10", amount=12345, paid=0):
 
 
 @pytest.fixture
+def desk(db):
+    """A hall with one clerk and one manager: cheaper than the whole demo hall."""
+    from counterdesk import resources_access, setup
+
+    setup.create_hall(db, resources_access.read_toml("demo", "hall.toml"))
+    staff.add_user(db, "1001", "柜员甲", "clerk", "123456", hall_code="HQ01")
+    staff.add_user(db, "9001", "主任", "manager", "888888", hall_code="HQ01")
+    return db, staff.sign_in(db, "1001", "123456", window=1)
+
+
+@pytest.fixture
 def frozen():
     clock.set_now(dt.datetime(2026, 11, 22, 10, 0, 0))
     yield
@@ -162,7 +173,8 @@ def test_masks():
 
 
 # -- opening ----------------------------------------------------------------------------------
-def test_open_account(demo_db, clerk, frozen):
+def test_open_account(desk, frozen):
+    demo_db, clerk = desk
     db = demo_db
     v = accounts.open_account(db, clerk, person())
     assert len(v.account_no) == 10 and accounts.check_account_no(v.account_no)
@@ -180,7 +192,8 @@ def test_open_account(demo_db, clerk, frozen):
         assert v.account_no in ev.payload
 
 
-def test_open_organisation_needs_licence(demo_db, clerk):
+def test_open_organisation_needs_licence(desk):
+    demo_db, clerk = desk
     db = demo_db
     data = person(kind="organisation", name="滨江示例餐饮有限公司", id_type="uscc",
                   id_number=USCC, customer_type="non_resident", phone="0571-87654321")
@@ -203,7 +216,8 @@ def test_open_organisation_needs_licence(demo_db, clerk):
     ("street", "", "不能为空"),
     ("district", "江东\x00区", "控制字符"),
 ])
-def test_bad_input_names_the_field_and_saves_nothing(demo_db, clerk, field, value, why):
+def test_bad_input_names_the_field_and_saves_nothing(desk, field, value, why):
+    demo_db, clerk = desk
     db = demo_db
     before = (count(db, Account), count(db, Holder), count(db, AuditEvent))
     with pytest.raises(ValidationError) as e:
@@ -216,13 +230,15 @@ def test_bad_input_names_the_field_and_saves_nothing(demo_db, clerk, field, valu
         assert s.execute(text("SELECT COUNT(*) FROM accounts")).scalar() == before[0]
 
 
-def test_missing_documents_refused(demo_db, clerk):
+def test_missing_documents_refused(desk):
+    demo_db, clerk = desk
     with pytest.raises(ValidationError, match="房产证") as e:
         accounts.open_account(demo_db, clerk, person(documents=["id_card"]))
     assert e.value.data["missing"] == ["property"]
 
 
-def test_duplicate_meter_refused_with_existing_account(demo_db, clerk):
+def test_duplicate_meter_refused_with_existing_account(desk):
+    demo_db, clerk = desk
     db = demo_db
     first = accounts.open_account(db, clerk, person())
     before = count(db, Account)
@@ -234,7 +250,8 @@ def test_duplicate_meter_refused_with_existing_account(demo_db, clerk):
     assert count(db, Account) == before
 
 
-def test_duplicate_address_refused(demo_db, clerk):
+def test_duplicate_address_refused(desk):
+    demo_db, clerk = desk
     db = demo_db
     first = accounts.open_account(db, clerk, person())
     with pytest.raises(Conflict) as e:
@@ -242,7 +259,8 @@ def test_duplicate_address_refused(demo_db, clerk):
     assert "地址" in e.value.zh and first.account_no in e.value.zh
 
 
-def test_same_id_warns_and_shows_existing(demo_db, clerk):
+def test_same_id_warns_and_shows_existing(desk):
+    demo_db, clerk = desk
     db = demo_db
     first = accounts.open_account(db, clerk, person())
     pre = accounts.precheck_open(db, clerk, person(meter_no="T0000002", room="302"))
@@ -252,7 +270,8 @@ def test_same_id_warns_and_shows_existing(demo_db, clerk):
     assert second.warnings and second.warnings[0]["kind"] == "same_id"
 
 
-def test_closed_account_frees_meter(demo_db, clerk):
+def test_closed_account_frees_meter(desk):
+    demo_db, clerk = desk
     db = demo_db
     v = accounts.open_account(db, clerk, person())
     accounts.close(db, clerk, v.account_no, final_reading="123.4",
@@ -271,7 +290,8 @@ def test_form_errors_per_field():
 
 # -- rare characters -----------------------------------------------------------------------------
 @pytest.mark.parametrize("name", ["𠮷祥", "李堃", "陈喆", "张䶮"])
-def test_rare_characters_stored_searched_displayed(demo_db, clerk, name):
+def test_rare_characters_stored_searched_displayed(desk, name):
+    demo_db, clerk = desk
     db = demo_db
     v = accounts.open_account(db, clerk, person(name=name, meter_no="R" + str(len(name)),
                                                 room="9" + str(ord(name[-1]) % 100)))
@@ -286,7 +306,8 @@ def test_rare_characters_stored_searched_displayed(demo_db, clerk, name):
 
 
 # -- search ---------------------------------------------------------------------------------------
-def test_search_every_key(demo_db, clerk):
+def test_search_every_key(desk):
+    demo_db, clerk = desk
     db = demo_db
     v = accounts.open_account(db, clerk, person(meter_no="ZX99887766"))
     no = v.account_no
@@ -307,7 +328,8 @@ def test_search_every_key(demo_db, clerk):
     assert hit.phone_masked == "138****5678"
 
 
-def test_search_treats_sql_and_wildcards_as_text(demo_db, clerk):
+def test_search_treats_sql_and_wildcards_as_text(desk):
+    demo_db, clerk = desk
     db = demo_db
     accounts.open_account(db, clerk, person())
     for q in ("%", "_", "' OR 1=1 --", "张%", "\x00", ""):
@@ -358,7 +380,8 @@ def test_search_uses_indexes(demo_db, clerk):
 
 
 # -- rename / transfer / close -------------------------------------------------------------------
-def test_rename_keeps_history(demo_db, clerk, frozen):
+def test_rename_keeps_history(desk, frozen):
+    demo_db, clerk = desk
     db = demo_db
     v = accounts.open_account(db, clerk, person())
     with db.read() as s:
@@ -378,7 +401,8 @@ def test_rename_keeps_history(demo_db, clerk, frozen):
         accounts.rename(db, clerk, v.account_no, "张小明", documents=["id_card"])
 
 
-def test_transfer_documents_of_both_parties(demo_db, clerk):
+def test_transfer_documents_of_both_parties(desk):
+    demo_db, clerk = desk
     db = demo_db
     v = accounts.open_account(db, clerk, person())
     new = {"name": "李四", "id_number": ID_B, "phone": "13912345678"}
@@ -403,7 +427,8 @@ def test_transfer_documents_of_both_parties(demo_db, clerk):
     assert all(h.valid_to for h in r2.history[:-1]) and r2.history[-1].valid_to is None
 
 
-def test_transfer_to_same_id_refused(demo_db, clerk):
+def test_transfer_to_same_id_refused(desk):
+    demo_db, clerk = desk
     db = demo_db
     v = accounts.open_account(db, clerk, person())
     with pytest.raises(ValidationError, match="更名"):
@@ -414,7 +439,8 @@ def test_transfer_to_same_id_refused(demo_db, clerk):
 
 
 @pytest.mark.parametrize("action", ["rename", "transfer", "close"])
-def test_arrears_block_with_amount(demo_db, clerk, action):
+def test_arrears_block_with_amount(desk, action):
+    demo_db, clerk = desk
     db = demo_db
     v = accounts.open_account(db, clerk, person())
     add_bill(db, v.account_no, "2026-09", 5000, 5000)   # paid
@@ -438,7 +464,8 @@ def test_arrears_block_with_amount(demo_db, clerk, action):
     assert accounts.show(db, clerk, v.account_no).status == "active"
 
 
-def test_close_with_final_settlement(demo_db, clerk):
+def test_close_with_final_settlement(desk):
+    demo_db, clerk = desk
     db = demo_db
     v = accounts.open_account(db, clerk, person())
     add_bill(db, v.account_no, "2026-10", 5000, 5000)
@@ -454,14 +481,17 @@ def test_close_with_final_settlement(demo_db, clerk):
                         documents=["id_card", "name_change_proof"])
 
 
-def test_other_hall_account_not_found(demo_db, clerk):
+def test_other_hall_account_not_found(desk):
+    demo_db, clerk = desk
     with pytest.raises(NotFound):
         accounts.show(demo_db, clerk, "9999999999")
 
 
 # -- confidentiality -------------------------------------------------------------------------------
-def test_reveal_needs_permission_and_is_audited(demo_db, clerk, manager):
+def test_reveal_needs_permission_and_is_audited(desk):
+    demo_db, clerk = desk
     db = demo_db
+    manager = staff.sign_in(db, "9001", "888888")
     v = accounts.open_account(db, clerk, person())
     with pytest.raises(PermissionDenied):
         accounts.reveal(db, clerk, v.account_no, "id_number")
@@ -478,7 +508,8 @@ def test_reveal_needs_permission_and_is_audited(demo_db, clerk, manager):
 
 
 # -- ledger ---------------------------------------------------------------------------------------------
-def test_ledger(demo_db, clerk):
+def test_ledger(desk):
+    demo_db, clerk = desk
     db = demo_db
     v = accounts.open_account(db, clerk, person())
     add_bill(db, v.account_no, "2026-09", 5000, 5000)
@@ -512,7 +543,8 @@ def _csv(lines):
     return ("account,period,volume,amount,due_date\n" + "\n".join(lines) + "\n").encode()
 
 
-def test_import_bills(demo_db, clerk, tmp_path):
+def test_import_bills(desk, tmp_path):
+    demo_db, clerk = desk
     db = demo_db
     a = accounts.open_account(db, clerk, person()).account_no
     b = accounts.open_account(db, clerk, person(meter_no="T2", room="302", name="李四",
@@ -528,14 +560,16 @@ def test_import_bills(demo_db, clerk, tmp_path):
         assert json.loads(ev.payload)["total_fen"] == 12856
 
 
-def test_import_chinese_header_gbk(demo_db, clerk):
+def test_import_chinese_header_gbk(desk):
+    demo_db, clerk = desk
     db = demo_db
     a = accounts.open_account(db, clerk, person()).account_no
     data = f"户号,账期,用气量,金额,缴费截止日\n{a},2026-10,1,2.50,2026-11-20\n".encode("gbk")
     assert bills_import.import_bills(db, clerk, data).rows == 1
 
 
-def test_import_is_all_or_nothing_listing_every_bad_row(demo_db, clerk):
+def test_import_is_all_or_nothing_listing_every_bad_row(desk):
+    demo_db, clerk = desk
     db = demo_db
     a = accounts.open_account(db, clerk, person()).account_no
     before = count(db, Bill)
@@ -561,7 +595,8 @@ def test_import_is_all_or_nothing_listing_every_bad_row(demo_db, clerk):
     assert count(db, Bill) == before
 
 
-def test_import_refuses_unknown_and_already_imported(demo_db, clerk):
+def test_import_refuses_unknown_and_already_imported(desk):
+    demo_db, clerk = desk
     db = demo_db
     a = accounts.open_account(db, clerk, person()).account_no
     bills_import.import_bills(db, clerk, _csv([f"{a},2026-10,1,1.00,2026-11-20"]))
@@ -577,6 +612,7 @@ def test_import_refuses_unknown_and_already_imported(demo_db, clerk):
             select(func.count()).select_from(Bill).where(Bill.import_batch == "demo")).scalar()
 
 
-def test_import_bad_header(demo_db, clerk):
+def test_import_bad_header(desk):
+    demo_db, clerk = desk
     with pytest.raises(ValidationError, match="缺少列"):
         bills_import.import_bills(demo_db, clerk, b"a,b,c\n1,2,3\n")
