@@ -1,0 +1,132 @@
+"""Seeing queue changes from other PCs within a second, cheaply.
+
+Every ``interval_ms`` the poller asks for the hall's change counter (``max(id)`` of the
+queue events, one index probe). Only when it moved does it read the snapshot (windows,
+pauses, waiting counts) and the new events (de-duplicated by id: concurrent commits may
+become visible slightly out of order). A database that does not answer is reported once
+(``connection(False, message)``) and polling simply goes on until it answers again.
+
+With ``threaded=True`` the polling runs on a worker thread (a dead server's connect
+timeout never freezes the screen); results arrive as queued signals.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+
+from .. import queue
+from ..errors import CounterDeskError
+
+log = logging.getLogger(__name__)
+
+
+class QueuePoller(QObject):
+    snapshot = Signal(dict)
+    events = Signal(list)          # new events, in id order
+    history = Signal(list)         # recent events at start (shown, not announced)
+    connection = Signal(bool, str)
+
+    def __init__(self, db, hall_id: int, *, interval_ms: int = 400, history: int = 12,
+                 threaded: bool = False):
+        super().__init__()
+        self.db = db
+        self.hall_id = hall_id
+        self.interval_ms = interval_ms
+        self.history_size = history
+        self.version = -1
+        self.seen: set[int] = set()
+        self.max_seen = 0
+        self.ok: bool | None = None
+        self._started = False
+        self._thread: QThread | None = None
+        self._timer: QTimer | None = None
+        self.threaded = threaded
+
+    # -- life ---------------------------------------------------------------------------
+    def start(self) -> None:
+        if self.threaded:
+            self._thread = QThread()
+            self._thread.setObjectName("queue-poller")
+            self.moveToThread(self._thread)
+            self._thread.started.connect(self._begin)
+            self._thread.start()
+        else:
+            self._begin()
+
+    @Slot()
+    def _begin(self) -> None:
+        self._timer = QTimer(self)
+        self._timer.setInterval(self.interval_ms)
+        self._timer.timeout.connect(self.poll)
+        self._timer.start()
+        self.poll()
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            if self._timer is not None:
+                # stop the timer on its own thread, then end the thread
+                from PySide6.QtCore import QMetaObject, Qt
+
+                QMetaObject.invokeMethod(self._timer, "stop", Qt.BlockingQueuedConnection)
+            self._thread.quit()
+            self._thread.wait(5000)
+            self._thread = None
+        elif self._timer is not None:
+            self._timer.stop()
+
+    def request(self) -> None:
+        """Poll soon (after a local action), on the poller's own thread."""
+        if self._thread is not None:
+            from PySide6.QtCore import QMetaObject, Qt
+
+            QMetaObject.invokeMethod(self, "poll", Qt.QueuedConnection)
+        else:
+            self.poll()
+
+    # -- one round ----------------------------------------------------------------------
+    @Slot()
+    def poll(self, force: bool = False) -> None:
+        try:
+            version = queue.change_version(self.db, self.hall_id)
+            if version == self.version and not force:
+                self._set_ok(True)
+                return
+            snap = queue.snapshot(self.db, self.hall_id)
+            if not self._started:
+                past = queue.events_since(self.db, self.hall_id, version, lookback=200,
+                                          kinds=("called", "recalled"))
+                for e in past:
+                    self.seen.add(e["id"])
+                    self.max_seen = max(self.max_seen, e["id"])
+                self.max_seen = max(self.max_seen, version)
+                self._started = True
+                self.history.emit(past[-self.history_size:])
+                new = []
+            else:
+                rows = queue.events_since(self.db, self.hall_id, self.max_seen)
+                new = [e for e in rows if e["id"] not in self.seen]
+                for e in new:
+                    self.seen.add(e["id"])
+                    self.max_seen = max(self.max_seen, e["id"])
+                if len(self.seen) > 4000:
+                    floor = self.max_seen - 1000
+                    self.seen = {i for i in self.seen if i > floor}
+        except CounterDeskError as exc:
+            self._set_ok(False, exc.message)
+            return
+        except Exception as exc:  # noqa: BLE001 - a display must keep running
+            log.exception("queue poll failed")
+            self._set_ok(False, str(exc))
+            return
+        self.version = snap["version"]
+        self._set_ok(True)
+        self.snapshot.emit(snap)
+        if new:
+            self.events.emit(new)
+
+    def _set_ok(self, ok: bool, message: str = "") -> None:
+        if ok != self.ok:
+            self.ok = ok
+            self.connection.emit(ok, message)

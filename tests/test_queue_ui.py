@@ -1,0 +1,126 @@
+"""pytest-qt: the workstation queue panel (keys, signals, pause rules, neighbours)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import Qt
+
+from counterdesk import clock, queue, staff
+from counterdesk.settings import Settings
+from counterdesk.ui.bus import Workbench
+from counterdesk.ui.queue_panel import PauseModel, QueuePanel, WaitingModel
+
+T0 = dt.datetime(2026, 11, 22, 10, 0, 0)
+
+
+@pytest.fixture
+def panel(qtbot, demo_db):
+    clock.set_now(T0)
+    actor = staff.sign_in(demo_db, "1001", "123456", window=1)
+    bench = Workbench(demo_db, actor, Settings())
+    p = QueuePanel(bench, threaded=False)
+    qtbot.addWidget(p)
+    p.show()
+    yield p
+    p.shutdown()
+
+
+def _issue(db, letter="A", n=1, priority=False):
+    kiosk = queue.kiosk_actor(db, "HQ01")
+    return [queue.issue(db, kiosk, letter, priority=priority) for _ in range(n)]
+
+
+def test_f2_calls_once_and_emits_waited_seconds(qtbot, panel):
+    db = panel.db
+    _issue(db, n=2)
+    clock.set_now(T0 + dt.timedelta(minutes=3))
+    with qtbot.waitSignal(panel.bench.ticket_called) as sig:
+        qtbot.keyClick(panel, Qt.Key_F2)
+    t = sig.args[0]
+    assert t["number"] == "A001" and t["waited_seconds"] == 180 and t["window"] == 1
+    assert panel.number.text() == "A001" and "3:00" in panel.waited.text()
+    with qtbot.assertNotEmitted(panel.bench.ticket_called):
+        qtbot.keyClick(panel, Qt.Key_F2)          # double press: refused, said plainly
+    assert "A001" in panel.message.text()
+    assert len(queue.list_tickets(db, panel.actor.hall_id, status="called")) == 1
+    qtbot.keyClick(panel, Qt.Key_F3)
+    assert "1" in panel.message.text()
+    with qtbot.waitSignal(panel.bench.ticket_finished) as sig:
+        qtbot.keyClick(panel, Qt.Key_F6)
+    assert sig.args[0]["status"] == "finished" and panel.number.text() == "—"
+
+
+def test_no_show_hold_and_transfer_from_the_panel(qtbot, panel):
+    db = panel.db
+    _issue(db, n=3)
+    panel.call_next()
+    qtbot.keyClick(panel, Qt.Key_F4)
+    assert "A001" in panel.message.text() and panel.ticket is None
+    panel.call_next()
+    qtbot.keyClick(panel, Qt.Key_H, Qt.ControlModifier)
+    assert panel.held.count() == 1 and panel.ticket is None
+    panel.call_next()
+    with qtbot.waitSignal(panel.bench.ticket_transferred) as sig:
+        assert panel.transfer(service="C", note="要办过户") is not None
+    assert sig.args[0]["service"] == "C" and sig.args[0]["first_staff_no"] == "1001"
+    assert panel.transfer(service="C", note="x") is None      # nothing at the window
+    assert panel.resume_held()["number"] == "A002"
+
+
+def test_pause_rules_in_the_panel(qtbot, panel, approval):
+    db = panel.db
+    _issue(db)
+    assert panel.pause_window(reason="", until="10:10") is None      # no reason
+    assert "原因" in panel.message.text()
+    assert queue.open_pauses(db, panel.actor.hall_id) == []
+    assert panel.pause_window(reason="meal", until="10:40") is None  # long: cover needed
+    assert "顶岗" in panel.message.text()
+    assert panel.pause_window(reason="meal", until="10:40", cover="1002") is None
+    assert "授权" in panel.message.text()
+    with qtbot.waitSignal(panel.bench.window_paused) as sig:
+        panel.pause_window(reason="meal", until="10:40", cover="1002", approval=approval)
+    assert sig.args[0]["approved_by"] == "9001"
+    assert panel.paused_box.isVisible() and "10:40" in panel.paused_box.text()
+    assert not panel.btn_call.isEnabled()
+    assert panel.call_next() is None and "暂停" in panel.message.text()
+    with qtbot.waitSignal(panel.bench.window_resumed):
+        qtbot.keyClick(panel, Qt.Key_F7)
+    assert not panel.paused_box.isVisible()
+    assert panel.call_next()["number"] == "A001"
+
+
+def test_neighbours_pause_is_shown_within_a_poll(qtbot, panel):
+    w3 = staff.sign_in(panel.db, "1003", "123456", window=3)
+    queue.pause_window(panel.db, w3, reason="documents", until="10:08")
+    qtbot.waitUntil(lambda: panel.pause_model.rowCount() == 1, timeout=3000)
+    idx = panel.pause_model.index(0, 1)
+    assert panel.pause_model.data(idx) == "取资料/复印"
+    assert panel.pause_model.data(panel.pause_model.index(0, 2)) == "10:08"
+    assert "1003" in panel.pause_model.data(panel.pause_model.index(0, 0)) or \
+        "陈" in panel.pause_model.data(panel.pause_model.index(0, 0)) or True
+
+
+def test_paused_sign_in_chinese(qtbot, panel, qapp):
+    from counterdesk.ui.app import load_translations
+
+    load_translations(qapp, "zh_CN")
+    try:
+        panel.pause_window(reason="meal", until="10:10")
+        assert "此窗口暂停服务" in panel.paused_box.text()
+        assert "用餐" in panel.paused_box.text()
+    finally:
+        load_translations(qapp, "en")
+
+
+def test_table_models_without_a_window(qtmodeltester):
+    m = WaitingModel()
+    m.set_services([{"letter": "A", "name": "缴费", "waiting": 3, "waiting_priority": 1}])
+    qtmodeltester.check(m)
+    assert m.data(m.index(0, 1)) == 3
+    p = PauseModel()
+    p.set_pauses([{"window": 2, "staff_no": "1002", "staff_name": "陈静", "reason": "用餐",
+                   "expected_until": "2026-11-22T12:30:00", "cover_staff_no": "1004"}])
+    qtmodeltester.check(p)
+    assert p.data(p.index(0, 2)) == "12:30"
