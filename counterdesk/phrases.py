@@ -673,6 +673,8 @@ def contextual(cat: Catalogue, event: str, data: dict | None = None, *,
                       refusal=REFUSAL_ALIASES.get(kind.lower(), "general"),
                       message=str(data.get("message", "")))
     if event == "ticket_finished":
+        if data.get("status") == "no_show":  # nobody to see off
+            return Prompt(event, [], [])
         return Prompt(event, ["farewell"], _items(cat, "farewell"))
     if event == "payment_committed":
         # 唱收唱付: say the money received and the change aloud, then thank the customer

@@ -216,6 +216,7 @@ def test_contextual_phrases():
     other = phrases.contextual(zh, "rule_refused", {"kind": "weird"})
     assert other.refusal == "general" and "我能做到的是" in other.texts[0]
     assert phrases.contextual(zh, "ticket_finished").texts == ["再见，欢迎下次再来。"]
+    assert phrases.contextual(zh, "ticket_finished", {"status": "no_show"}).items == []
     assert phrases.contextual(zh, "thanks").texts[0] == "谢谢"
     assert phrases.contextual(zh, "nonsense").items == []
     en = phrases.defaults("en")

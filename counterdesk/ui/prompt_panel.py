@@ -376,6 +376,10 @@ class PromptPanel(PromptPanelView):
 
     def on_ticket_finished(self, ticket: dict) -> None:
         p = phrases.contextual(self.catalogue, "ticket_finished", ticket)
+        if not p.items:  # a no-show: nobody to see off
+            self.prompt = None
+            self.set_context(self.tr("Waiting for the next customer"), [])
+            return
         self.show_prompt(p, self.tr("Ticket %1 finished — see the customer off").replace(
             "%1", str(ticket.get("number", ""))))
 
