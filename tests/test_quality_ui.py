@@ -74,6 +74,16 @@ def test_new_ticket_before_an_answer_stores_none_for_the_first(qtbot, bench, qdb
     assert got == {"A009": "none", "A010": "very_satisfied"}
 
 
+def test_no_show_is_not_rated(qtbot, bench):
+    screen = CustomerScreen(bench, timeout_ms=60_000)
+    qtbot.addWidget(screen)
+    bench.ticket_finished.emit({"id": 11, "number": "A011", "status": "no_show"})
+    assert screen.ticket is None and screen.stack.currentIndex() == screen.PAGE_IDLE
+    bench.ticket_finished.emit({"id": 12, "number": "A012", "status": "finished"})
+    assert screen.ticket is not None and screen.stack.currentIndex() == screen.PAGE_RATING
+    screen.shutdown()
+
+
 def test_rating_seconds_from_settings_and_amounts(qtbot, bench):
     bench.settings.quality.rating_seconds = 7
     screen = CustomerScreen(bench)

@@ -195,6 +195,9 @@ class CustomerScreen(CustomerScreenView):
         self.stack.setCurrentIndex(self.PAGE_AMOUNTS)
 
     def ask_rating(self, ticket: dict) -> None:
+        status = (ticket or {}).get("status")
+        if status is not None and status != "finished":
+            return  # a no-show also ends the ticket at the window: nobody to ask
         if self.ticket is not None:       # the previous customer left without answering
             self._store("none")
         self.back_to_idle.stop()
