@@ -307,6 +307,12 @@ def step_audit(st: State) -> str:
     return f"chain intact, {res.count} events"
 
 
+def step_workstation(st: State) -> str:
+    """(--gui) The clerk's main window opens with every panel of this build."""
+    selfcheck = importlib.import_module("counterdesk.ui.selfcheck")  # Qt only when asked
+    return selfcheck.check_workstation(st.db, st.actor)
+
+
 # name, function, prerequisites
 STEPS: list[tuple[str, Callable[[State], str], tuple[str, ...]]] = [
     ("resources", step_resources, ()),
@@ -323,6 +329,7 @@ STEPS: list[tuple[str, Callable[[State], str], tuple[str, ...]]] = [
     ("day-report", step_day_report, ("payment",)),
     ("audit", step_audit, ("demo",)),
 ]
+GUI_STEPS = [("workstation", step_workstation, ("ticket", "payment"))]
 
 
 def _describe(exc: BaseException) -> str:
@@ -338,8 +345,11 @@ def _describe(exc: BaseException) -> str:
 
 
 def run(emit: Callable[[str], None] | None = print, *, keep: str | Path | None = None,
-        steps: list | None = None) -> Report:
-    """Run the steps; ``emit`` gets one line per step (None: silent)."""
+        steps: list | None = None, gui: bool = False) -> Report:
+    """Run the steps; ``emit`` gets one line per step (None: silent). ``gui`` adds the
+    workstation window (needs a Qt platform; ``QT_QPA_PLATFORM=offscreen`` on servers)."""
+    if steps is None:
+        steps = STEPS + (GUI_STEPS if gui else [])
     from . import clock
 
     folder = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="counterdesk-selftest-"))
@@ -354,7 +364,7 @@ def run(emit: Callable[[str], None] | None = print, *, keep: str | Path | None =
         t_start = time.perf_counter()
         clock.set_now(lambda: base + dt.timedelta(seconds=time.perf_counter() - t_start))
     try:
-        for name, fn, needs in (steps or STEPS):
+        for name, fn, needs in steps:
             t0 = time.perf_counter()
             try:
                 missing = [n for n in needs if n not in st.done]

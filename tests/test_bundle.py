@@ -38,6 +38,14 @@ def test_self_test_from_source_passes_the_steps_that_exist():
     assert report.folder == ""  # the temporary folder is removed
 
 
+def test_gui_step_opens_the_workstation(qtbot, demo_db, clerk):
+    from counterdesk.ui import selfcheck
+
+    text = selfcheck.check_workstation(demo_db, clerk)
+    assert text.startswith("main window with ")
+    assert [n for n, _, _ in selftest.GUI_STEPS] == ["workstation"]
+
+
 def test_a_missing_capability_fails_never_passes(tmp_path):
     def absent(st):
         return selftest._module("counterdesk.no_such_capability")

@@ -22,13 +22,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--keep", metavar="DIR",
                    help="把临时数据库和生成的票据、PDF 留在此目录（排查问题用）")
     p.add_argument("--report", metavar="FILE", help="另把结果写成 JSON 文件")
+    p.add_argument("--gui", action="store_true",
+                   help="再打开一次柜员工作台主窗口（无显示器时设 QT_QPA_PLATFORM=offscreen）")
     p.set_defaults(handler=cmd_self_test)
 
 
 def cmd_self_test(ctx: Context, args):
     from .. import selftest
 
-    report = selftest.run(None if ctx.json else _print, keep=args.keep)
+    report = selftest.run(None if ctx.json else _print, keep=args.keep, gui=args.gui)
     if args.report:
         Path(args.report).write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=2),
                                      encoding="utf-8")
