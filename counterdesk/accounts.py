@@ -984,3 +984,11 @@ def seed_demo(db: Database, hall_code: str) -> dict:
 __all__ = ["AccountView", "SearchResult", "open_account", "rename", "transfer", "close",
            "search", "show", "reveal", "ledger", "seed_demo", "precheck_open", "form_errors",
            "ACCOUNT_STATUSES"]
+
+
+def hall_names(db: Database, actor: Actor) -> dict:
+    """The hall's and company's names, for slips and forms."""
+    with db.read() as s:
+        hall = s.get(Hall, actor.hall_id)
+        return {"hall_name": hall.name, "company_name": hall.company_name,
+                "hall_code": hall.code}

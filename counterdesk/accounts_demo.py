@@ -86,9 +86,10 @@ def generate_rows(hall_id: int, start_serial: int, n: int, seed: int,
         street = d["streets"][(serial // len(places)) % len(d["streets"])]
         community = d["communities"][(serial // 7) % len(d["communities"])]
         # building/unit/room from the serial: unique per serial within a community
-        b, u, r = serial // 1200 + 1, (serial // 400) % 3 + 1, serial % 400
+        rem = serial % 400
+        b, u, floor, door = serial // 400 + 1, rem // 100 + 1, (rem % 100) // 4 + 1, rem % 4 + 1
         parts = {"district": d["name"], "street": street, "community": community,
-                 "building": str(b), "unit": str(u), "room": f"{r // 4 + 1}{r % 4 + 1:02d}",
+                 "building": str(b), "unit": str(u), "room": f"{floor}{door:02d}",
                  "address_text": ""}
         ak, sk, ck = address_keys(parts)
         roll = rng.random()

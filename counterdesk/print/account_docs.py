@@ -1,0 +1,204 @@
+"""Paper for the account business: the slip on the receipt printer and the PDF forms.
+
+* ``account_slip(view, hall, ...)`` → ESC/POS bytes: hall, business (开户/更名/过户/销户),
+  account number large, masked holder name, masked ID and phone, address, meter, clerk,
+  time. Characters a GBK printer lacks (𠮷…) are printed as ``[U+20BB7]``.
+* ``account_form_pdf(view, hall, business, path)`` → the confirmation form the customer
+  signs (reportlab, the bundled CJK font embedded): all particulars with the ID number
+  and phone masked, the history for transfers, documents checked, signature lines for
+  the customer and the clerk. Characters the font lacks are written as ``[U+XXXX]``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from .. import clock, privacy
+
+BUSINESS = {"open": ("开户确认单", "开户"), "rename": ("更名确认单", "更名"),
+            "transfer": ("过户确认单", "过户"), "close": ("销户确认单", "销户")}
+
+
+def _codepoint(ch: str) -> str:
+    return f"[U+{ord(ch):04X}]"
+
+
+def gbk_text(text: str) -> str:
+    """Text for a GBK printer: characters outside GBK as ``[U+XXXX]``."""
+    out = []
+    for ch in text or "":
+        try:
+            ch.encode("gbk")
+            out.append(ch)
+        except UnicodeEncodeError:
+            out.append(_codepoint(ch))
+    return "".join(out)
+
+
+def _view_dict(view) -> dict:
+    return view.to_dict() if hasattr(view, "to_dict") else dict(view)
+
+
+def _holder_name(holder: dict) -> str:
+    if holder.get("kind") == "organisation":
+        return holder["name"]
+    return privacy.mask_name(holder["name"])
+
+
+def account_slip(view, hall_name: str, business: str, *, staff_no: str = "",
+                 window: int | None = None, columns: int = 48,
+                 at: dt.datetime | None = None) -> bytes:
+    from .escpos_doc import Doc
+
+    d = _view_dict(view)
+    h = d["holder"]
+    at = at or clock.now()
+    doc = Doc(columns)
+    doc.center().bold().line(gbk_text(hall_name)).bold(False)
+    doc.line(BUSINESS.get(business, (business, business))[1] + "业务凭条")
+    doc.big(d["account_no"])
+    doc.left().rule()
+    doc.pair("户名", gbk_text(_holder_name(h)))
+    doc.pair("证件", h["id_masked"])
+    doc.pair("电话", h["phone_masked"])
+    doc.line("地址：" + gbk_text(d["address"]))
+    doc.pair("表号", d["meter_no"])
+    doc.pair("客户类型", d.get("customer_type_name", d["customer_type"]))
+    doc.pair("状态", d.get("status_name", d["status"]))
+    if business == "transfer" and len(d.get("history", [])) >= 2:
+        prev = d["history"][-2]["holder"]
+        doc.pair("原户主", gbk_text(_holder_name(prev)))
+    doc.rule()
+    doc.pair("柜员", staff_no + (f"  {window}号窗口" if window else ""))
+    doc.pair("时间", at.strftime("%Y-%m-%d %H:%M"))
+    doc.feed(1).center().line("请妥善保管，凭户号办理缴费等业务").feed(2).cut()
+    return doc.bytes()
+
+
+LATIN = "CounterDeskLatin"
+
+
+def _register_latin() -> str:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from .. import resources_access
+
+    if LATIN not in pdfmetrics.getRegisteredFontNames():
+        with resources_access.as_file("fonts", "DejaVuSans.ttf") as path:
+            pdfmetrics.registerFont(TTFont(LATIN, str(path)))
+    return LATIN
+
+
+def _cmap(font_name: str) -> dict:
+    from reportlab.pdfbase import pdfmetrics
+
+    font = pdfmetrics.getFont(font_name)
+    return getattr(getattr(font, "face", None), "charToGlyph", None) or {}
+
+
+def _pdf_safe(text: str, font_name: str) -> str:
+    """Paragraph markup: CJK in the CJK font, Latin/digits in the Latin font (the CJK
+    font has none), characters neither font has as ``[U+XXXX]``."""
+    from xml.sax.saxutils import escape
+
+    cjk, latin = _cmap(font_name), _cmap(_register_latin())
+    runs: list[tuple[str, str]] = []  # (font, text)
+
+    def add(font: str, chunk: str) -> None:
+        if runs and runs[-1][0] == font:
+            runs[-1] = (font, runs[-1][1] + chunk)
+        else:
+            runs.append((font, chunk))
+    for ch in text or "":
+        o = ord(ch)
+        if o in cjk and o > 0x7F:
+            add(font_name, ch)
+        elif o in latin or ch in " \n":
+            add(LATIN, ch)
+        else:
+            add(LATIN, _codepoint(ch))
+    return "".join(escape(t) if f == font_name else f'<font name="{f}">{escape(t)}</font>'
+                   for f, t in runs)
+
+
+def account_form_pdf(view, hall_name: str, company_name: str, business: str,
+                     path: str | Path, *, staff_no: str = "", staff_name: str = "",
+                     at: dt.datetime | None = None, extra: dict | None = None) -> Path:
+    """Write the confirmation form the customer signs; returns the path."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    from .. import accounts
+    from .pdf import register_fonts, styles
+
+    font = register_fonts()
+    st = styles()
+    d = _view_dict(view)
+    h = d["holder"]
+    at = at or clock.now()
+    title = BUSINESS.get(business, (business, business))[0]
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+
+    def para(text, style="BodyText"):
+        return Paragraph(_pdf_safe(str(text), font), st[style])
+
+    rows = [
+        ("户号", d["account_no"]), ("户名", h["name"]),
+        ("证件类型", h.get("id_type_name", h["id_type"])), ("证件号码", h["id_masked"]),
+        ("联系电话", h["phone_masked"]),
+        ("客户类型", d.get("customer_type_name", d["customer_type"])),
+        ("用气地址", d["address"]), ("表号 / 表型", f"{d['meter_no']} / {d['meter_type']}"),
+        ("供用气合同", f"{d['supply_contract_no'] or '—'}  {d['supply_contract_date'] or ''}"),
+        ("安全用气合同", f"{d['safety_contract_no'] or '—'}  {d['safety_contract_date'] or ''}"),
+        ("特殊群体", "、".join(d.get("special_group_names", [])) or "无"),
+        ("账户状态", d.get("status_name", d["status"])),
+    ]
+    if business in ("transfer", "rename") and len(d.get("history", [])) >= 2:
+        prev = d["history"][-2]
+        rows.insert(2, ("原户名", prev["holder"]["name"]))
+        rows.insert(3, ("原户主证件", prev["holder"]["id_masked"]))
+        last = d["history"][-1]
+        if business == "transfer":
+            reason = accounts.TRANSFER_REASONS.get(last["reason"], (last["reason"],))[0]
+            rows.append(("过户原因", reason))
+    for k, v in (extra or {}).items():
+        rows.append((k, v))
+    last_docs = d["history"][-1]["documents"] if d.get("history") else d.get("documents", [])
+    docs = "、".join(accounts.DOCUMENTS.get(x, (x,))[0] for x in last_docs) or "—"
+    rows.append(("已核验资料", docs))
+
+    table = Table([[para(k), para(v)] for k, v in rows], colWidths=[38 * mm, 130 * mm])
+    table.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
+        ("BACKGROUND", (0, 0), (0, -1), colors.whitesmoke),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+    ]))
+    story = [
+        para(company_name, "Title"), para(title, "Heading2"),
+        para(f"营业厅：{hall_name}　　办理时间：{at:%Y-%m-%d %H:%M}　　"
+             f"经办柜员：{staff_no} {staff_name}"),
+        Spacer(1, 4 * mm), table, Spacer(1, 6 * mm),
+        para("本人确认以上信息真实无误，已阅知供用气合同及安全用气合同条款。客户信息依法保密，"
+             "证件号码与电话已作遮挡处理。"),
+        Spacer(1, 14 * mm),
+    ]
+    sign = Table([[para("客户（代办人）签名：________________"),
+                   para("日期：____年__月__日")],
+                  [para("经办柜员签名：________________"), para("营业厅（盖章）")]],
+                 colWidths=[95 * mm, 73 * mm], rowHeights=[16 * mm, 16 * mm])
+    story.append(sign)
+    doc = SimpleDocTemplate(str(p), pagesize=A4, title=f"{title} {d['account_no']}",
+                            author=company_name, leftMargin=20 * mm, rightMargin=20 * mm,
+                            topMargin=18 * mm, bottomMargin=18 * mm)
+    from functools import partial
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    # start the canvas in an embedded font, so no unembedded Helvetica is referenced
+    doc.build(story, canvasmaker=partial(Canvas, initialFontName=_register_latin()))
+    return p
