@@ -99,7 +99,7 @@ _ALIASES: dict[str, str] = {}
 for _d in DENOMINATIONS:
     _y = money.fmt(_d.value_fen, group=False).rstrip("0").rstrip(".")
     _ALIASES[("c" if _d.coin else "") + _y] = _d.code
-    _ALIASES[_d.code.lower()] = _d.code
+    _ALIASES[_d.code] = _d.code          # the stored code, upper case (C1 is 1分, c1 is 1元)
     _ALIASES[_d.label_full] = _d.code
     if not _d.coin:
         _ALIASES[_d.label] = _d.code
@@ -326,10 +326,39 @@ def _get_till(s: Session, actor: Actor, day: dt.date, *, staff_no: str | None = 
     return till
 
 
-def _cash_figures(s: Session, hall_id: int, day: dt.date, staff_id: int | None = None
-                  ) -> dict[int, dict]:
+@dataclass
+class _Agg:
+    """The day's payments aggregated once: by (staff, window, kind, method) over the
+    tenders and by (staff, window, kind) over the payments."""
+
+    tenders: list[tuple]    # staff_id, staff_no, window, kind, method, n, amount, tendered, change
+    payments: list[tuple]   # staff_id, staff_no, window, kind, n, total
+
+
+def _aggregate(s: Session, hall_id: int, day: dt.date, staff_id: int | None = None) -> _Agg:
+    where = [Payment.hall_id == hall_id, Payment.business_day == day]
+    if staff_id is not None:
+        where.append(Payment.staff_id == staff_id)
+    tq = (select(Payment.staff_id, Payment.staff_no, Payment.window, Payment.kind,
+                 PaymentTender.method, func.count(PaymentTender.id),
+                 func.coalesce(func.sum(PaymentTender.amount_fen), 0),
+                 func.coalesce(func.sum(PaymentTender.tendered_fen), 0),
+                 func.coalesce(func.sum(PaymentTender.change_fen), 0))
+          .join(Payment, Payment.id == PaymentTender.payment_id).where(*where)
+          .group_by(Payment.staff_id, Payment.staff_no, Payment.window, Payment.kind,
+                    PaymentTender.method))
+    pq = (select(Payment.staff_id, Payment.staff_no, Payment.window, Payment.kind,
+                 func.count(Payment.id), func.coalesce(func.sum(Payment.total_fen), 0))
+          .where(*where).group_by(Payment.staff_id, Payment.staff_no, Payment.window,
+                                  Payment.kind))
+    return _Agg([tuple(r) for r in s.execute(tq)], [tuple(r) for r in s.execute(pq)])
+
+
+def _cash_figures(s: Session, hall_id: int, day: dt.date, staff_id: int | None = None,
+                  agg: _Agg | None = None) -> dict[int, dict]:
     """Per staff id: cash and non-cash figures of the day from payments and movements."""
     out: dict[int, dict] = {}
+    agg = agg or _aggregate(s, hall_id, day, staff_id)
 
     def fig(sid):
         return out.setdefault(sid, {"cash_sales_fen": 0, "cash_tendered_fen": 0,
@@ -338,16 +367,9 @@ def _cash_figures(s: Session, hall_id: int, day: dt.date, staff_id: int | None =
                                     "noncash": {m: 0 for m in NONCASH_METHODS},
                                     "noncash_count": {m: 0 for m in NONCASH_METHODS},
                                     "cash_count": 0, "payments": 0})
-    q = (select(Payment.staff_id, PaymentTender.method, Payment.kind,
-                func.count(PaymentTender.id), func.coalesce(func.sum(PaymentTender.amount_fen), 0),
-                func.coalesce(func.sum(PaymentTender.tendered_fen), 0),
-                func.coalesce(func.sum(PaymentTender.change_fen), 0))
-         .join(Payment, Payment.id == PaymentTender.payment_id)
-         .where(Payment.hall_id == hall_id, Payment.business_day == day)
-         .group_by(Payment.staff_id, PaymentTender.method, Payment.kind))
-    if staff_id is not None:
-        q = q.where(Payment.staff_id == staff_id)
-    for sid, method, kind, n, amount, tendered, change in s.execute(q):
+    for sid, _no, _w, kind, method, n, amount, tendered, change in agg.tenders:
+        if staff_id is not None and sid != staff_id:
+            continue
         f = fig(sid)
         amount, tendered, change = int(amount), int(tendered), int(change)
         if method == "cash":
@@ -361,13 +383,9 @@ def _cash_figures(s: Session, hall_id: int, day: dt.date, staff_id: int | None =
         elif method in NONCASH_METHODS:
             f["noncash"][method] += amount
             f["noncash_count"][method] += n
-    q = (select(Payment.staff_id, func.count(Payment.id))
-         .where(Payment.hall_id == hall_id, Payment.business_day == day)
-         .group_by(Payment.staff_id))
-    if staff_id is not None:
-        q = q.where(Payment.staff_id == staff_id)
-    for sid, n in s.execute(q):
-        fig(sid)["payments"] = n
+    for sid, _no, _w, _kind, n, _total in agg.payments:
+        if staff_id is None or sid == staff_id:
+            fig(sid)["payments"] += n
     q = (select(Till.staff_id, CashMovement.direction, func.sum(CashMovement.amount_fen))
          .join(Till, Till.id == CashMovement.till_id)
          .where(CashMovement.hall_id == hall_id, CashMovement.business_day == day)
@@ -723,8 +741,9 @@ def reopen_till(db: Database, actor: Actor, approval: Approval | None, reason: s
                                "authorisation", field="approver")
     day = clock.today()
     with db.write() as s:
-        dayguard.ensure_open(s, actor.hall_id, day)
+        # the manager's password is checked first (its own short transactions)
         auth = authorise(db, s, approval, "till.reopen", actor=actor, reason=reason)
+        dayguard.ensure_open(s, actor.hall_id, day)
         till = _get_till(s, actor, day, staff_no=staff_no, lock=True)
         if till.status == "open":
             raise Conflict("钱箱尚未点钞", "The till is not counted yet", field="till")
@@ -862,25 +881,23 @@ def _receipt_check(s: Session, hall_id: int, day: dt.date) -> dict:
 
 
 def _report(s: Session, hall: Hall, day: dt.date, figures: dict[int, dict],
-            threshold: int) -> dict:
+            threshold: int, agg: _Agg | None = None) -> dict:
     hid = hall.id
     names = _staff_names(s)
     where = and_(Payment.hall_id == hid, Payment.business_day == day)
+    agg = agg or _aggregate(s, hid, day)
     # totals by kind
-    kinds = {k: (int(n), int(t or 0)) for k, n, t in s.execute(
-        select(Payment.kind, func.count(Payment.id), func.sum(Payment.total_fen))
-        .where(where).group_by(Payment.kind))}
+    kinds: dict[str, list[int]] = {}
+    for _sid, _no, _w, kind, n, total in agg.payments:
+        k = kinds.setdefault(kind, [0, 0])
+        k[0] += int(n)
+        k[1] += int(total)
     sales_n, sales = kinds.get("sale", (0, 0))
     voids_n, voids = kinds.get("void", (0, 0))
     refunds_n, refunds = kinds.get("refund", (0, 0))
     # by method
     by_method: dict[str, dict] = {}
-    for method, kind, n, amount, tendered, change in s.execute(
-            select(PaymentTender.method, Payment.kind, func.count(PaymentTender.id),
-                   func.sum(PaymentTender.amount_fen), func.sum(PaymentTender.tendered_fen),
-                   func.sum(PaymentTender.change_fen))
-            .join(Payment, Payment.id == PaymentTender.payment_id).where(where)
-            .group_by(PaymentTender.method, Payment.kind)):
+    for _sid, _no, _w, kind, method, n, amount, tendered, change in agg.tenders:
         r = by_method.setdefault(method, {"method": method, "name": METHOD_NAMES.get(method, method),
                                           "count": 0, "sales_fen": 0, "reversals_fen": 0,
                                           "net_fen": 0, "tendered_fen": 0, "change_fen": 0})
@@ -915,27 +932,25 @@ def _report(s: Session, hall: Hall, day: dt.date, figures: dict[int, dict],
         r["net_fen"] += amount
     by_item = sorted(items.values(), key=lambda r: r["code"])
 
-    def grouped(col, keyname):
+    def grouped(pos, keyname):
         rows: dict[Any, dict] = {}
-        for key, kind, n, t in s.execute(select(col, Payment.kind, func.count(Payment.id),
-                                                func.sum(Payment.total_fen))
-                                         .where(where).group_by(col, Payment.kind)):
+        for row in agg.payments:
+            key, kind, n, total = row[pos], row[3], int(row[4]), int(row[5])
             r = rows.setdefault(key, {keyname: key, "sales": 0, "reversals": 0, "sales_fen": 0,
                                       "reversals_fen": 0, "net_fen": 0})
-            t = int(t or 0)
             if kind == "sale":
                 r["sales"] += n
-                r["sales_fen"] += t
+                r["sales_fen"] += total
             else:
                 r["reversals"] += n
-                r["reversals_fen"] += t
-            r["net_fen"] += t
+                r["reversals_fen"] += total
+            r["net_fen"] += total
         return rows
-    clerks = grouped(Payment.staff_no, "staff_no")
+    clerks = grouped(1, "staff_no")
     for r in clerks.values():
         r["name"] = names.get(r["staff_no"], "")
     by_clerk = sorted(clerks.values(), key=lambda r: r["staff_no"])
-    by_window = sorted(grouped(Payment.window, "window").values(),
+    by_window = sorted(grouped(2, "window").values(),
                        key=lambda r: (r["window"] is None, r["window"] or 0))
     # reversals with who approved them
     orig_rc = aliased(Receipt)
@@ -1066,8 +1081,9 @@ def day_report(db: Database, actor: Actor, day: dt.date | str | None = None, *,
         if dc is not None and dc.status == "closed":
             return json.loads(dc.summary)
         hall = s.get(Hall, actor.hall_id)
-        figures = _cash_figures(s, hall.id, day)
-        rep = _report(s, hall, day, figures, _threshold(cash_settings))
+        agg = _aggregate(s, hall.id, day)
+        figures = _cash_figures(s, hall.id, day, agg=agg)
+        rep = _report(s, hall, day, figures, _threshold(cash_settings), agg)
         rep["blockers"] = _blockers(s, hall.id, day, figures)
         rep["status"] = "reopened" if dc is not None else "open"
         rep["running"] = _running(s, hall.id, day, rep["totals"]["net_fen"],
@@ -1117,14 +1133,15 @@ def close_day(db: Database, actor: Actor, day: dt.date | str, *,
         if dc is not None and dc.status == "closed":
             raise Conflict(f"{day} 已经日结（{dc.closed_by}，{dc.closed_at:%Y-%m-%d %H:%M}）",
                            f"{day} is already closed by {dc.closed_by}", field="date")
-        figures = _cash_figures(s, actor.hall_id, day)
+        agg = _aggregate(s, actor.hall_id, day)
+        figures = _cash_figures(s, actor.hall_id, day, agg=agg)
         blockers = _blockers(s, actor.hall_id, day, figures)
         if blockers:
             raise Conflict("还不能日结：" + "；".join(b["zh"] for b in blockers),
                            "The day cannot be closed yet: " + "; ".join(b["en"] for b in blockers),
                            field="date", data={"blockers": blockers})
         hall = s.get(Hall, actor.hall_id)
-        rep = _report(s, hall, day, figures, threshold)
+        rep = _report(s, hall, day, figures, threshold, agg)
         rep["running"] = _running(s, hall.id, day, rep["totals"]["net_fen"],
                                   rep["cash"]["difference_fen"])
         rep["queue"] = queue

@@ -45,9 +45,17 @@ def table(rows: list[list], font: str, cell_style, *, header=True, col_widths=No
     from reportlab.lib import colors
     from reportlab.platypus import Paragraph, Table, TableStyle
 
-    data = [[Paragraph(rich(v, font), cell_style) for v in r] for r in rows]
+    def cell(v):
+        text = "" if v is None else str(v)
+        if all(ord(ch) < 0x250 for ch in text):
+            return text            # Latin only (numbers, receipt numbers): a plain string
+        return Paragraph(rich(text, font), cell_style)
+    data = [[cell(v) for v in r] for r in rows]
     t = Table(data, repeatRows=1 if header else 0, hAlign="LEFT", colWidths=col_widths)
-    style = [("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+    style = [("FONTNAME", (0, 0), (-1, -1), LATIN),
+             ("FONTSIZE", (0, 0), (-1, -1), cell_style.fontSize),
+             ("LEADING", (0, 0), (-1, -1), cell_style.leading),
+             ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
              ("VALIGN", (0, 0), (-1, -1), "TOP"),
              ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]
     if header:
