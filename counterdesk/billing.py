@@ -28,13 +28,13 @@ import re
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from . import audit, clock, dayguard, money, sequence
 from .db import Database
 from .errors import Conflict, NotFound, PermissionDenied, ValidationError
-from .models import Hall
+from .models import Counter, Hall
 from .models.accounts import Account, Bill
 from .models.billing import (PRICE_CATEGORIES, TENDER_METHODS, Payment, PaymentLine,
                              PaymentTender, PriceChange, PriceItem, PriceTier, PrintJob,
@@ -62,6 +62,44 @@ def _hall(s: Session, hall: int | str) -> Hall:
     if h is None:
         raise NotFound(f"营业厅 {hall} 不存在", f"Hall {hall} not found", field="hall")
     return h
+
+
+@dataclass(frozen=True)
+class _HallInfo:
+    """What a payment needs of its hall (a snapshot, cached briefly per process)."""
+
+    id: int
+    code: str
+    name: str
+    company_name: str
+    hotline: str
+    address: str
+
+
+_HALL_CACHE: dict[tuple[int, int], tuple[float, _HallInfo]] = {}
+_HALL_TTL = 60.0
+
+
+def _hall_info(s: Session, hall_id: int) -> _HallInfo:
+    import time
+
+    key = (id(s.get_bind()), hall_id)
+    hit = _HALL_CACHE.get(key)
+    if hit is not None and time.monotonic() - hit[0] < _HALL_TTL:
+        return hit[1]
+    h = _hall(s, hall_id)
+    info = _HallInfo(h.id, h.code, h.name, h.company_name, h.hotline, h.address)
+    _HALL_CACHE[key] = (time.monotonic(), info)
+    return info
+
+
+def _next_receipt_seq(s: Session, hall_id: int, year: int) -> int:
+    """The next receipt number of the year: one locking UPDATE … RETURNING once the
+    year's counter exists (``sequence.next_value`` creates it for the first receipt)."""
+    name = f"receipt:{year}"
+    v = s.execute(update(Counter).where(Counter.hall_id == hall_id, Counter.name == name)
+                  .values(value=Counter.value + 1).returning(Counter.value)).scalar()
+    return int(v) if v is not None else sequence.next_value(s, hall_id, name)
 
 
 def _in_force(day: dt.date):
@@ -512,7 +550,7 @@ class OpenBill:
         return asdict(self)
 
 
-def _account(s: Session, hall: Hall, account_no: str | None, *, lock: bool = False
+def _account(s: Session, hall: "Hall | _HallInfo", account_no: str | None, *, lock: bool = False
              ) -> Account | None:
     if not account_no:
         return None
@@ -579,15 +617,19 @@ def _year_volume(s: Session, account: Account, code: str, day: dt.date) -> Decim
     return Decimal(v or 0)
 
 
-def _quote(s: Session, hall: Hall, req: SaleRequest, day: dt.date, *,
+def _quote(s: Session, hall: "Hall | _HallInfo", req: SaleRequest, day: dt.date, *,
            lock_bills: bool = False) -> tuple[Account | None, list[QuoteLine], dict]:
     acc = _account(s, hall, req.account_no)
     lines: list[QuoteLine] = []
     bills: dict[int, Bill] = {}
     extra_volume: dict[str, Decimal] = {}
+    codes = {(li.code or "").strip().upper() for li in req.items}
+    in_force = {it.code: it for it in s.execute(select(PriceItem).where(
+        PriceItem.hall_id == hall.id, PriceItem.code.in_(codes), _in_force(day))).scalars()} \
+        if codes else {}
     for li in req.items:
         qty = money.parse_qty(li.qty)
-        it = _price_item(s, hall, li.code, day)
+        it = in_force.get((li.code or "").strip().upper()) or _price_item(s, hall, li.code, day)
         ln = QuoteLine(len(lines) + 1, it.code, it.name, it.unit, money.fmt_qty(qty),
                        it.unit_price_fen, 0, price_item_id=it.id)
         if it.tiered:
@@ -761,47 +803,31 @@ def _verification_code(receipt_no: str, total_fen: int, audit_hash: str) -> str:
         .upper()
 
 
-def _receipt_data(hall: Hall, pay: Payment, rc: Receipt, acc: Account | None,
-                  lines: list[dict], tenders: list[dict], staff_name: str,
-                  original_no: str | None) -> dict:
-    return {
-        "company": hall.company_name, "hall": hall.name, "hall_code": hall.code,
-        "hotline": hall.hotline, "address": hall.address, "window": pay.window,
-        "staff_no": pay.staff_no, "staff_name": staff_name, "receipt_no": rc.receipt_no,
-        "verification_code": rc.verification_code,
-        "at": pay.created_at.isoformat(timespec="seconds"),
-        "business_day": pay.business_day.isoformat(), "kind": pay.kind,
-        "original_receipt_no": original_no,
-        "account_no": acc.account_no if acc else "", "holder": _holder_masked(acc),
-        "lines": lines, "total_fen": pay.total_fen, "tenders": tenders,
-        "reason": pay.reason,
-    }
-
-
-def _write_payment(s: Session, actor: Actor, hall: Hall, day: dt.date, *, kind: str,
+def _write_payment(s: Session, actor: Actor, hall: "Hall | _HallInfo", day: dt.date, *, kind: str,
                    acc: Account | None, lines: list[QuoteLine], tenders: list[dict],
                    original: Payment | None = None, authorisation_id: int | None = None,
                    reason: str = "", printer_uri: str = "",
                    reverses: dict[int, int] | None = None) -> PaymentResult:
     """Write payment, lines, tenders, receipt (gapless number), audit event, print job."""
     total = sum(ln.amount_fen for ln in lines)
-    pay = Payment(hall_id=hall.id, business_day=day, window=actor.window,
-                  staff_id=actor.staff_id, staff_no=actor.staff_no,
-                  account_id=acc.id if acc else None, kind=kind, status="completed",
-                  total_fen=total, original_payment_id=original.id if original else None,
-                  authorisation_id=authorisation_id, reason=reason, created_at=clock.now())
-    s.add(pay)
-    for ln in lines:
-        pay.lines.append(PaymentLine(
-            line_no=ln.line_no, price_item_id=ln.price_item_id, item_code=ln.code,
-            item_name=ln.name, unit=ln.unit, qty=Decimal(ln.qty),
-            unit_price_fen=ln.unit_price_fen, amount_fen=ln.amount_fen, bill_id=ln.bill_id,
-            detail=json.dumps(ln.tiers, ensure_ascii=False) if ln.tiers else "",
-            reverses_line_id=(reverses or {}).get(ln.line_no)))
-    for t in tenders:
-        pay.tenders.append(PaymentTender(**t))
-    s.flush()
-    seq = sequence.next_value(s, hall.id, f"receipt:{day.year}")
+    now = clock.now()
+    # Core inserts (one statement per table, lines and tenders as executemany): the
+    # payment's transaction stays short; rows are read back through the ORM later.
+    pay_id = s.execute(insert(Payment).values(
+        hall_id=hall.id, business_day=day, window=actor.window, staff_id=actor.staff_id,
+        staff_no=actor.staff_no, account_id=acc.id if acc else None, kind=kind,
+        status="completed", total_fen=total,
+        original_payment_id=original.id if original else None,
+        authorisation_id=authorisation_id, reason=reason, created_at=now)
+        .returning(Payment.id)).scalar_one()
+    s.execute(insert(PaymentLine).values([dict(
+        payment_id=pay_id, line_no=ln.line_no, price_item_id=ln.price_item_id,
+        item_code=ln.code, item_name=ln.name, unit=ln.unit, qty=Decimal(ln.qty),
+        unit_price_fen=ln.unit_price_fen, amount_fen=ln.amount_fen, bill_id=ln.bill_id,
+        detail=json.dumps(ln.tiers, ensure_ascii=False) if ln.tiers else "",
+        reverses_line_id=(reverses or {}).get(ln.line_no)) for ln in lines]))
+    s.execute(insert(PaymentTender).values([dict(payment_id=pay_id, **t) for t in tenders]))
+    seq = _next_receipt_seq(s, hall.id, day.year)
     receipt_no = f"{day.year}-{seq:06d}"
     line_dicts = [{"line_no": ln.line_no, "code": ln.code, "name": ln.name, "unit": ln.unit,
                    "qty": ln.qty, "unit_price_fen": ln.unit_price_fen,
@@ -809,7 +835,7 @@ def _write_payment(s: Session, actor: Actor, hall: Hall, day: dt.date, *, kind: 
                   for ln in lines]
     original_no = original.receipt.receipt_no if original is not None else None
     ev = audit.record(s, f"payment.{kind}", {
-        "receipt_no": receipt_no, "payment_id": pay.id, "business_day": day,
+        "receipt_no": receipt_no, "payment_id": pay_id, "business_day": day,
         "account_no": acc.account_no if acc else None, "total_fen": total,
         "lines": [{k: d[k] for k in ("line_no", "code", "qty", "unit_price_fen", "amount_fen",
                                      "period")} for d in line_dicts],
@@ -817,23 +843,30 @@ def _write_payment(s: Session, actor: Actor, hall: Hall, day: dt.date, *, kind: 
                                        "reference", "cheque_no", "bank")} for t in tenders],
         "original_receipt_no": original_no, "authorisation_id": authorisation_id,
         "reason": reason,
-    }, staff_no=actor.staff_no, hall_code=hall.code, window=actor.window)
-    rc = Receipt(hall_id=hall.id, year=day.year, seq=seq, receipt_no=receipt_no,
-                 payment_id=pay.id, verification_code=_verification_code(receipt_no, total,
-                                                                         ev.hash),
-                 print_count=0, created_at=pay.created_at)
-    s.add(rc)
-    s.flush()
-    data = _receipt_data(hall, pay, rc, acc, line_dicts, tenders, actor.name, original_no)
+    }, staff_no=actor.staff_no, hall_code=hall.code, window=actor.window, at=now)
+    code = _verification_code(receipt_no, total, ev.hash)
+    rc_id = s.execute(insert(Receipt).values(
+        hall_id=hall.id, year=day.year, seq=seq, receipt_no=receipt_no, payment_id=pay_id,
+        verification_code=code, print_count=0, created_at=now)
+        .returning(Receipt.id)).scalar_one()
+    data = {
+        "company": hall.company_name, "hall": hall.name, "hall_code": hall.code,
+        "hotline": hall.hotline, "address": hall.address, "window": actor.window,
+        "staff_no": actor.staff_no, "staff_name": actor.name, "receipt_no": receipt_no,
+        "verification_code": code, "at": now.isoformat(timespec="seconds"),
+        "business_day": day.isoformat(), "kind": kind, "original_receipt_no": original_no,
+        "account_no": acc.account_no if acc else "", "holder": _holder_masked(acc),
+        "lines": line_dicts, "total_fen": total, "tenders": tenders, "reason": reason,
+    }
     cash = any(t["method"] == "cash" and t["amount_fen"] != 0 for t in tenders)
-    job = PrintJob(hall_id=hall.id, window=actor.window, kind="receipt", receipt_id=rc.id,
-                   open_drawer=cash, params=json.dumps(data, ensure_ascii=False),
-                   printer_uri=printer_uri, staff_no=actor.staff_no, created_at=pay.created_at)
-    s.add(job)
-    s.flush()
-    return PaymentResult(pay.id, kind, receipt_no, rc.verification_code, day.isoformat(),
+    job_id = s.execute(insert(PrintJob).values(
+        hall_id=hall.id, window=actor.window, kind="receipt", receipt_id=rc_id,
+        open_drawer=cash, params=json.dumps(data, ensure_ascii=False),
+        printer_uri=printer_uri, staff_no=actor.staff_no, created_at=now)
+        .returning(PrintJob.id)).scalar_one()
+    return PaymentResult(pay_id, kind, receipt_no, code, day.isoformat(),
                          acc.account_no if acc else None, total, line_dicts, tenders,
-                         sum(t["change_fen"] for t in tenders), job.id, original_no, data)
+                         sum(t["change_fen"] for t in tenders), job_id, original_no, data)
 
 
 def pay(db: Database, actor: Actor, req: SaleRequest, *, limit_fen: int | None = None,
@@ -846,7 +879,7 @@ def pay(db: Database, actor: Actor, req: SaleRequest, *, limit_fen: int | None =
         money.parse_qty(li.qty)
     day = clock.today()
     with db.write() as s:
-        hall = _hall(s, actor.hall_id)
+        hall = _hall_info(s, actor.hall_id)
         dayguard.ensure_open(s, hall.id, day)
         acc, lines, bills = _quote(s, hall, req, day, lock_bills=True)
         total = sum(ln.amount_fen for ln in lines)
