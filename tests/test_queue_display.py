@@ -1,0 +1,127 @@
+"""pytest-qt: the hall display — announcement queue, pauses, voice failures, DB loss."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+
+from counterdesk import clock, queue, staff, voice
+from counterdesk.errors import DatabaseUnavailable
+from counterdesk.settings import Settings
+from counterdesk.ui.display import Display, RecentCallsModel, WindowsModel
+from counterdesk.ui.voice_player import VoicePlayer
+
+T0 = dt.datetime(2026, 11, 22, 10, 0, 0)
+
+
+class Recorder:
+    def __init__(self, fail: bool = False):
+        self.played: list[bytes] = []
+        self.fail = fail
+        self.lock = threading.Lock()
+
+    def __call__(self, data: bytes) -> None:
+        with self.lock:
+            self.played.append(data)
+        if self.fail:
+            raise OSError("no audio device")
+
+
+@pytest.fixture
+def hall(demo_db):
+    clock.set_now(T0)
+    kiosk = queue.kiosk_actor(demo_db, "HQ01")
+    return demo_db, kiosk
+
+
+def _display(qtbot, db, backend):
+    d = Display(db, Settings(), player=VoicePlayer(backend), threaded=False, hold_ms=0)
+    qtbot.addWidget(d)
+    d.show()
+    return d
+
+
+def test_two_calls_in_the_same_second_are_both_shown_and_announced_in_order(qtbot, hall):
+    db, kiosk = hall
+    rec = Recorder()
+    d = _display(qtbot, db, rec)
+    for _ in range(3):
+        queue.issue(db, kiosk, "A")
+    w1 = staff.sign_in(db, "1001", "123456", window=1)
+    w2 = staff.sign_in(db, "1002", "123456", window=2)
+    announced = []
+    d.announced.connect(lambda e: announced.append((e["number"], e["window"])))
+    queue.call_next(db, w1)          # same frozen second
+    queue.call_next(db, w2)
+    qtbot.waitUntil(lambda: len(announced) == 2 and len(rec.played) == 2, timeout=5000)
+    assert announced == [("A001", 1), ("A002", 2)]
+    assert [(r["number"], r["window"]) for r in d.recent.rows] == [("A002", 2), ("A001", 1)]
+    assert "A002" in d.current.text()
+    assert rec.played[0] == voice.announcement("A001", 1)
+    # a recall is announced again
+    queue.recall(db, w1)
+    qtbot.waitUntil(lambda: len(announced) == 3, timeout=5000)
+    assert announced[-1] == ("A001", 1)
+    assert "A001" in d.recent.data(d.recent.index(0, 0))
+    d.shutdown()
+
+
+def test_paused_windows_and_waiting_counts(qtbot, hall):
+    db, kiosk = hall
+    d = _display(qtbot, db, Recorder())
+    queue.issue(db, kiosk, "B")
+    w3 = staff.sign_in(db, "1003", "123456", window=3)
+    queue.pause_window(db, w3, reason="meal", until="10:10")
+    qtbot.waitUntil(lambda: any(r["pause"] for r in d.windows.rows), timeout=5000)
+    row = [i for i, r in enumerate(d.windows.rows) if r["number"] == 3][0]
+    assert "10:10" in d.windows.data(d.windows.index(row, 1))
+    assert "1" in d.waiting.text() and "B" in d.waiting.text()
+    d.shutdown()
+
+
+def test_voice_failure_never_breaks_the_display(qtbot, hall):
+    db, kiosk = hall
+    rec = Recorder(fail=True)
+    d = _display(qtbot, db, rec)
+    queue.issue(db, kiosk, "A")
+    queue.issue(db, kiosk, "A")
+    failures = []
+    d.player.failed.connect(lambda k, why: failures.append(why))
+    queue.call_next(db, staff.sign_in(db, "1001", "123456", window=1))
+    queue.call_next(db, staff.sign_in(db, "1002", "123456", window=2))
+    qtbot.waitUntil(lambda: len(failures) == 2, timeout=5000)
+    qtbot.waitUntil(lambda: "A002" in d.current.text(), timeout=5000)
+    d.shutdown()
+
+
+def test_lost_database_shows_a_banner_and_recovers(qtbot, hall, monkeypatch):
+    db, kiosk = hall
+    d = _display(qtbot, db, Recorder())
+    real = queue.change_version
+
+    def down(*a, **k):
+        raise DatabaseUnavailable("无法连接数据库", "Cannot reach the database")
+
+    monkeypatch.setattr(queue, "change_version", down)
+    qtbot.waitUntil(lambda: d.banner.isVisible(), timeout=5000)
+    monkeypatch.setattr(queue, "change_version", real)
+    queue.issue(db, kiosk, "A")
+    queue.call_next(db, staff.sign_in(db, "1001", "123456", window=1))
+    qtbot.waitUntil(lambda: not d.banner.isVisible() and "A001" in d.current.text(),
+                    timeout=5000)
+    d.shutdown()
+
+
+def test_voice_phrase_and_models(qtmodeltester):
+    assert voice.phrase("A012", 3) == ["chime", "qing", "letter_A", "d0", "d1", "d2", "hao",
+                                       "dao", "d3", "hao", "chuangkou", "banli"]
+    assert voice.window_words(12) == ["shi", "d2"] and voice.window_words(20) == ["d2", "shi"]
+    assert voice.duration_s(voice.announcement("A012", 3)) > 2
+    m = RecentCallsModel()
+    m.add({"number": "A001", "window": 1, "at": "2026-11-22T10:00:00", "kind": "called"})
+    qtmodeltester.check(m)
+    w = WindowsModel()
+    w.set_windows([{"number": 1, "current": None, "pause": None}])
+    qtmodeltester.check(w)
