@@ -1,0 +1,251 @@
+"""The account panel and forms (pytest-qt), keyboard only, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import Qt
+from sqlalchemy import select
+
+from counterdesk import accounts, staff
+from counterdesk.models.accounts import Account, Bill
+
+from .test_accounts import ID_A, ID_B, person
+
+pytestmark = pytest.mark.usefixtures("qapp")
+
+
+@pytest.fixture
+def bench(desk, qtbot):
+    from counterdesk.settings import Settings
+    from counterdesk.ui.bus import Workbench
+
+    db, clerk = desk
+    return Workbench(db, clerk, Settings())
+
+
+@pytest.fixture
+def desk(db):
+    from counterdesk import resources_access, setup
+
+    setup.create_hall(db, resources_access.read_toml("demo", "hall.toml"))
+    staff.add_user(db, "1001", "柜员甲", "clerk", "123456", hall_code="HQ01")
+    return db, staff.sign_in(db, "1001", "123456", window=1)
+
+
+def type_into(qtbot, widget, text):
+    """Type like a clerk: key events, one character at a time (Chinese as an input
+    method delivers it: a key event carrying the text; QTest only knows ASCII keys)."""
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    widget.setFocus()
+    widget.clear()
+    for ch in text:
+        if ch.isascii():
+            qtbot.keyClicks(widget, ch)
+        else:
+            for kind in (QKeyEvent.KeyPress, QKeyEvent.KeyRelease):
+                QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key_unknown,
+                                                         Qt.NoModifier, ch))
+
+
+def test_results_model_without_window(bench):
+    from counterdesk.ui.account_panel import SearchResultsModel
+
+    accounts.open_account(bench.db, bench.actor, person(special_groups=["elderly"]))
+    res = accounts.search(bench.db, bench.actor, "zhxm")
+    m = SearchResultsModel()
+    m.set_hits(res.hits)
+    assert m.rowCount() == 1 and m.columnCount() == 7
+    assert m.data(m.index(0, 1)) == "张小明"
+    assert m.data(m.index(0, 2)) == "1101**********002X"
+    assert m.data(m.index(0, 3)) == "138****5678"
+    assert "特殊群体" in m.data(m.index(0, 1), Qt.ToolTipRole)
+    assert m.data(m.index(5, 1)) is None
+
+
+def test_opening_form_validates_as_you_type_and_saves(bench, qtbot):
+    from counterdesk.ui.account_forms import OpeningController, OpeningFormView
+
+    view = OpeningFormView()
+    qtbot.addWidget(view)
+    ctl = OpeningController(bench, view)
+    view.show()
+    type_into(qtbot, view.edits["id_number"], "110105194912310021")
+    assert view.errors["id_number"].isVisibleTo(view)
+    assert "校验位" in view.errors["id_number"].text()
+    type_into(qtbot, view.edits["id_number"], ID_A)
+    assert not view.errors["id_number"].isVisibleTo(view)
+    type_into(qtbot, view.edits["phone"], "1381234")
+    assert "11 位" in view.errors["phone"].text()
+    d = person()
+    for f in ("name", "phone", "district", "street", "community", "building", "unit", "room",
+              "meter_no"):
+        type_into(qtbot, view.edits[f], d[f])
+    assert all(not lab.isVisibleTo(view) for lab in view.errors.values())
+    # documents ticked with the keyboard (focus + Space)
+    for code in ("id_card", "property"):
+        view.docs[code].setFocus()
+        qtbot.keyClick(view.docs[code], Qt.Key_Space)
+    with qtbot.waitSignal(bench.account_selected, timeout=5000) as sig:
+        qtbot.keyClick(view.edits["meter_no"], Qt.Key_Return, Qt.ControlModifier)
+    assert ctl.result is not None and sig.args == [ctl.result.account_no]
+    assert accounts.show(bench.db, bench.actor, ctl.result.account_no).holder.name == "张小明"
+
+
+def test_opening_form_duplicate_meter_names_the_field(bench, qtbot):
+    from counterdesk.ui.account_forms import OpeningController, OpeningFormView
+
+    accounts.open_account(bench.db, bench.actor, person())
+    view = OpeningFormView()
+    qtbot.addWidget(view)
+    ctl = OpeningController(bench, view)
+    view.show()
+    d = person(room="302", id_number=ID_B, name="李四")
+    for f in ("name", "id_number", "phone", "district", "street", "community", "building",
+              "unit", "room", "meter_no"):
+        type_into(qtbot, view.edits[f], d[f])
+    for code in ("id_card", "property"):
+        view.docs[code].setChecked(True)
+    qtbot.mouseClick(view.save_button, Qt.LeftButton)
+    assert ctl.result is None
+    assert "表号" in view.errors["meter_no"].text()
+    assert view.edits["meter_no"].hasFocus() or not view.isActiveWindow()
+
+
+def test_opening_form_rare_characters(bench, qtbot):
+    from counterdesk.ui.account_forms import OpeningController, OpeningFormView
+
+    view = OpeningFormView()
+    qtbot.addWidget(view)
+    ctl = OpeningController(bench, view)
+    d = person(name="𠮷䶮")
+    for f in ("name", "id_number", "phone", "district", "street", "community", "building",
+              "unit", "room", "meter_no"):
+        view.edits[f].setText(d[f])
+    for code in ("id_card", "property"):
+        view.docs[code].setChecked(True)
+    ctl.save()
+    assert ctl.result.holder.name == "𠮷䶮"
+
+
+def _arrears(db, account_no, fen=5000):
+    with db.write() as s:
+        acc = s.execute(select(Account).where(Account.account_no == account_no)).scalar_one()
+        s.add(Bill(account_id=acc.id, period="2026-10", volume=1, amount_fen=fen, paid_fen=0,
+                   due_date=dt.date(2026, 11, 20)))
+
+
+def _fill_transfer(qtbot, view, reason="sale"):
+    view.edits["reason"].setFocus()
+    idx = view.edits["reason"].findData(reason)
+    view.edits["reason"].setCurrentIndex(idx)
+    type_into(qtbot, view.edits["name"], "李四")
+    type_into(qtbot, view.edits["id_number"], ID_B)
+    type_into(qtbot, view.edits["phone"], "13912345678")
+    for code in ("old_holder_id", "new_holder_id", "sale_contract"):
+        view.docs[code].setFocus()
+        qtbot.keyClick(view.docs[code], Qt.Key_Space)
+
+
+def test_transfer_form_refused_for_arrears_offers_payment(bench, qtbot):
+    from counterdesk.ui.account_forms import TransferController, TransferFormView
+
+    no = accounts.open_account(bench.db, bench.actor, person()).account_no
+    _arrears(bench.db, no)
+    view = TransferFormView(no)
+    qtbot.addWidget(view)
+    ctl = TransferController(bench, view)
+    view.show()
+    _fill_transfer(qtbot, view)
+    with qtbot.waitSignal(bench.rule_refused, timeout=5000) as refused:
+        qtbot.keyClick(view.edits["phone"], Qt.Key_Return, Qt.ControlModifier)
+    assert refused.args[0] == "arrears" and "￥50.00" in refused.args[1]
+    assert view.pay_button.isVisibleTo(view)
+    assert ctl.result is None
+    assert accounts.show(bench.db, bench.actor, no).holder.name == "张小明"
+    with qtbot.waitSignal(bench.open_payment, timeout=5000) as pay:
+        qtbot.keyClick(view.pay_button, Qt.Key_Space)
+    assert pay.args == [no]
+
+
+def test_transfer_form_keyboard_only(bench, qtbot):
+    from counterdesk.ui.account_forms import TransferController, TransferFormView
+
+    no = accounts.open_account(bench.db, bench.actor, person()).account_no
+    view = TransferFormView(no)
+    qtbot.addWidget(view)
+    ctl = TransferController(bench, view)
+    view.show()
+    type_into(qtbot, view.edits["id_number"], "33010619850315123X")
+    assert "校验位" in view.errors["id_number"].text()
+    _fill_transfer(qtbot, view)
+    with qtbot.waitSignal(bench.account_selected, timeout=5000):
+        qtbot.keyClick(view.edits["phone"], Qt.Key_Return, Qt.ControlModifier)
+    assert ctl.result.holder.name == "李四"
+    assert [h.change for h in ctl.result.history] == ["open", "transfer"]
+
+
+def test_panel_search_as_you_type_and_file(bench, qtbot):
+    from counterdesk.ui.account_panel import create
+
+    no = accounts.open_account(bench.db, bench.actor,
+                               person(special_groups=["elderly", "orphan"])).account_no
+    panel = create(bench)
+    qtbot.addWidget(panel)
+    panel.show()
+    ctl = panel.controller
+    qtbot.keyClicks(panel.search, "zhxm")
+    qtbot.waitUntil(lambda: ctl.model.rowCount() == 1, timeout=5000)
+    with qtbot.waitSignal(bench.account_selected, timeout=5000) as sig:
+        qtbot.keyClick(panel.search, Qt.Key_Return)
+    assert sig.args == [no]
+    html = panel.file.toHtml()
+    assert "1101**********002X" in html and ID_A not in html and "13812345678" not in html
+    assert panel.hint.isVisibleTo(panel) and "老" in panel.hint.text()
+    assert not panel.buttons["pay"].isEnabled()
+
+
+def test_panel_blocks_transfer_with_arrears(bench, qtbot):
+    from counterdesk.ui.account_panel import create
+
+    no = accounts.open_account(bench.db, bench.actor, person()).account_no
+    _arrears(bench.db, no, 12345)
+    panel = create(bench)
+    qtbot.addWidget(panel)
+    panel.controller.show_account(no)
+    with qtbot.waitSignal(bench.rule_refused, timeout=5000) as sig:
+        assert panel.controller.transfer() is None
+    assert sig.args[0] == "arrears" and "123.45" in sig.args[1]
+    with qtbot.waitSignal(bench.open_payment, timeout=5000) as pay:
+        panel.buttons["pay"].click()
+    assert pay.args == [no]
+    panel.controller.arrears_box.close()
+
+
+def test_shortcuts_in_main_window(bench, qtbot):
+    from PySide6.QtWidgets import QMainWindow, QTabWidget
+
+    from counterdesk.ui.account_panel import create
+
+    win = QMainWindow()
+    qtbot.addWidget(win)
+    tabs = QTabWidget()
+    win.setCentralWidget(tabs)
+    other = QTabWidget()
+    tabs.addTab(other, "other")
+    panel = create(bench, win)
+    tabs.addTab(panel, panel.tab_title)
+    panel.install_actions(win)
+    win.show()
+    qtbot.waitExposed(win)
+    keys = {a.objectName(): [k.toString() for k in a.shortcuts()] for a in win.actions()}
+    assert keys["action_account_find"] == ["F8", "Ctrl+F"]
+    assert keys["action_account_open"] == ["Ctrl+N"]
+    assert keys["action_account_rename"] == ["Ctrl+R"]
+    assert keys["action_account_transfer"] == ["Ctrl+T"]
+    panel.actions_by_name["find"].trigger()
+    assert tabs.currentWidget() is panel
+    qtbot.waitUntil(lambda: panel.search.hasFocus(), timeout=5000)
