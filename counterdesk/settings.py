@@ -70,6 +70,7 @@ class QueueSettings:
     pause_limit_minutes: int = 15
     noshow_requeue_minutes: int = 30
     wait_apology_minutes: int = 15
+    voice: bool = True  # hall display: spoken announcements (offline clips)
 
 
 @dataclass
@@ -151,6 +152,11 @@ _CHECKS: dict[str, tuple] = {
                       "sqlite:///PATH or postgresql+psycopg://USER@HOST/DB"),
     "hall.code": (lambda v: bool(re.match(r"^[A-Za-z0-9_-]{1,16}$", v)), "1–16 位字母数字",
                   "1-16 letters or digits"),
+    "queue.priority_cap": (lambda v: 0 <= v <= 20, "0 到 20", "0 to 20"),
+    "queue.recall_limit": (lambda v: 0 <= v <= 10, "0 到 10", "0 to 10"),
+    "queue.pause_limit_minutes": (lambda v: 1 <= v <= 480, "1 到 480 分钟", "1 to 480 minutes"),
+    "queue.noshow_requeue_minutes": (lambda v: 0 <= v <= 480, "0 到 480 分钟",
+                                     "0 to 480 minutes"),
     "quality.followup_start": (_check_time, "HH:MM", "HH:MM"),
     "quality.followup_end": (_check_time, "HH:MM", "HH:MM"),
     "quality.complaint_deadline_hours": (lambda v: 1 <= v <= 720, "1 到 720 小时", "1 to 720 hours"),

@@ -179,7 +179,7 @@ class Display(DisplayView):
         self.pending: collections.deque[dict] = collections.deque()
         self.busy = False
         self.hold_ms = hold_ms
-        self.player = player or VoicePlayer()
+        self.player = player or VoicePlayer(enabled=settings.queue.voice)
         self.player.done.connect(self._spoken)
         self._hold = QTimer(self)
         self._hold.setSingleShot(True)
