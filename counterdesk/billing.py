@@ -583,6 +583,21 @@ def open_bills(db: Database, account_no: str) -> list[OpenBill]:
                          b.open_fen, b.due_date.isoformat()) for b in rows]
 
 
+def account_summary(db: Database, account_no: str) -> dict:
+    """What the payment screen shows of an account: masked holder, state, open bills."""
+    with db.read() as s:
+        acc = s.execute(select(Account).where(Account.account_no == (account_no or "").strip())
+                        ).scalar()
+        if acc is None:
+            raise NotFound(f"户号 {account_no} 不存在，请核对户号",
+                           f"Account {account_no} not found; check the number", field="account")
+        data = {"account_no": acc.account_no, "holder": _holder_masked(acc),
+                "status": acc.status, "customer_type": acc.customer_type}
+    data["bills"] = [b.to_dict() for b in open_bills(db, account_no)] \
+        if data["status"] != "closed" else []
+    return data
+
+
 def _price_item(s: Session, hall: Hall, code: str, day: dt.date) -> PriceItem:
     code = (code or "").strip().upper()
     row = s.execute(select(PriceItem).where(PriceItem.hall_id == hall.id,
@@ -1255,7 +1270,7 @@ def seed_demo(db: Database, hall_code: str) -> dict:
 __all__ = [
     "PriceInput", "PriceItemInfo", "list_prices", "set_price", "end_price", "price_history",
     "import_csv", "export_csv", "parse_csv", "LineInput", "TenderInput", "SaleRequest", "Quote",
-    "quote", "open_bills", "pay", "take_payment", "resolve_tenders", "PaymentResult",
+    "quote", "open_bills", "account_summary", "pay", "take_payment", "resolve_tenders", "PaymentResult",
     "RefundLine", "void", "refund", "reprint", "pending_jobs", "pending_count", "job_printed",
     "job_failed", "get_receipt", "recent_receipts", "seed_demo", "method_name",
 ]

@@ -1,0 +1,206 @@
+"""pytest-qt: the payment tab — keyboard flow, bills, amounts, dead printer, void."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from PySide6.QtCore import QTimer, Qt
+from PySide6.QtWidgets import QMainWindow, QTabWidget
+
+from counterdesk import billing, clock
+from counterdesk.print.escpos_doc import decode
+from counterdesk.settings import Settings
+from counterdesk.staff import Approval
+from counterdesk.ui.bus import Workbench
+from counterdesk.ui.payment_panel import BillsModel, LinesModel, PaymentPanel
+
+from .billing_helpers import DAY, bill, make_account
+
+SQLITE_ONLY = pytest.mark.parametrize("db_kind", ["sqlite"])
+# The item completer's popup asks the offscreen platform for things it cannot do.
+OFFSCREEN_POPUP = pytest.mark.qt_log_ignore("This plugin does not support raise",
+                                            "This plugin does not support grabbing")
+
+
+class Shell(QMainWindow):
+    """The bits of the main window the panel uses."""
+
+    def __init__(self):
+        super().__init__()
+        self.business = QTabWidget()
+        self.setCentralWidget(self.business)
+        self.menu_business = self.menuBar().addMenu("Business")
+
+
+@pytest.fixture
+def panel(qtbot, demo_db, clerk, printer):
+    clock.set_now(DAY)
+    settings = Settings()
+    settings.printer.uri = printer.uri
+    bench = Workbench(demo_db, clerk, settings)
+    shell = Shell()
+    p = PaymentPanel(bench, shell)
+    shell.business.addTab(p, p.tab_title)
+    p.install_actions(shell)
+    qtbot.addWidget(shell)
+    shell.show()
+    qtbot.waitExposed(shell)
+    yield p
+    p.shutdown()
+
+
+def test_models_without_a_window(qtmodeltester):
+    lines = LinesModel()
+    lines.set_lines([{"code": "HOSE", "name": "波纹管", "qty": "2.5", "unit": "米",
+                      "unit_price_fen": 1500, "amount_fen": 3750, "tiers": []},
+                     {"code": "BILL", "name": "燃气费 2026-10", "qty": "1", "unit": "期",
+                      "unit_price_fen": 100, "amount_fen": 100, "tiers": []}])
+    qtmodeltester.check(lines)
+    assert lines.rowCount() == 1 and lines.data(lines.index(0, 3)) == "37.50"
+    lines.add("HOSE", "1")
+    lines.add("HOSE", "0.5")
+    assert lines.entries == [{"code": "HOSE", "qty": "1.5"}]
+    bills = BillsModel()
+    bills.set_bills([{"period": "2026-09", "volume": "30", "open_fen": 8640,
+                      "due_date": "2026-10-15"},
+                     {"period": "2026-10", "volume": "36", "open_fen": 10080,
+                      "due_date": "2026-11-15"}])
+    qtmodeltester.check(bills)
+    bills.toggle(1)
+    assert bills.selected_periods() == ["2026-10"]
+    assert bills.data(bills.index(1, 0), Qt.CheckStateRole) == Qt.Checked
+
+
+@SQLITE_ONLY
+@OFFSCREEN_POPUP
+def test_keyboard_only_cash_payment(qtbot, panel, printer, demo_db):
+    amounts = []
+    panel.bench.customer_amounts.connect(amounts.append)
+    assert not hasattr(panel, "price") and not panel.findChildren(type(panel.item), "price")
+    qtbot.keyClicks(panel.item, "hose")
+    qtbot.keyClick(panel.item, Qt.Key_Return)
+    assert panel.qty.hasFocus()
+    panel.qty.selectAll()
+    qtbot.keyClicks(panel.qty, "2.5")
+    qtbot.keyClick(panel.qty, Qt.Key_Return, Qt.KeypadModifier)   # keypad Enter
+    qtbot.keyClicks(panel.item, "VALVE")
+    qtbot.keyClick(panel.item, Qt.Key_Return)
+    qtbot.keyClick(panel.qty, Qt.Key_Return)
+    assert panel.due.text() == "105.50"
+    assert panel.capitals.text() == "壹佰零伍元伍角整"
+    qtbot.keyClicks(panel.tendered, "200")
+    assert panel.change.text() == "94.50" and panel.tendered_big.text() == "200.00"
+    assert amounts[-1] == {"due_fen": 10550, "tendered_fen": 20000, "change_fen": 9450}
+    with qtbot.waitSignal(panel.bench.payment_committed, timeout=5000) as sig:
+        qtbot.keyClick(panel.tendered, Qt.Key_Return, Qt.ControlModifier)
+    data = sig.args[0]
+    assert data["receipt_no"] == "2026-000001" and data["total_fen"] == 10550
+    assert data["change_fen"] == 9450
+    assert panel.change.text() == "94.50"          # still shown for 唱付
+    assert panel.lines_model.entries == []          # ready for the next customer
+    text = decode(printer.wait_for(1)[0])
+    assert "2026-000001" in text and "找零" in text
+
+
+@SQLITE_ONLY
+def test_refused_input_writes_nothing(qtbot, panel, demo_db):
+    refused = []
+    panel.bench.rule_refused.connect(lambda k, m: refused.append(m))
+    panel.item.setText("HOSE-OLD")
+    panel.add_item()
+    assert "停止执行" in panel.message.text() and panel.lines_model.entries == []
+    panel.item.setText("CARD")
+    panel.add_item()
+    panel.tendered.setText("5")
+    assert panel.take_payment() is None
+    assert "少于应收" in panel.message.text() and refused
+    assert "15.00" in panel.change.text()
+    assert billing.pending_count(demo_db, panel.actor.hall_id) == 0
+    assert panel.lines_model.entries == [{"code": "CARD", "qty": "1"}]   # kept for a retry
+
+
+@SQLITE_ONLY
+def test_open_payment_with_bills_and_split(qtbot, panel, demo_db):
+    make_account(demo_db, bills=[("2026-09", 8640), ("2026-10", 10080)])
+    panel.bench.open_payment.emit("0100012345")
+    assert panel.holder.text() == "张*明"
+    assert panel.bills_model.rowCount() == 2
+    panel.bills_view.setFocus()
+    panel.bills_view.setCurrentIndex(panel.bills_model.index(1, 0))
+    qtbot.keyClick(panel.bills_view, Qt.Key_Space)
+    assert panel.bills_model.selected_periods() == ["2026-10"]
+    assert panel.due.text() == "100.80"
+    panel.method.setCurrentIndex(panel.method.findData("cash"))
+    panel.split_method.setCurrentIndex(panel.split_method.findData("qr"))
+    panel.split_amount.setText("50")
+    panel.split_reference.setText("WX123")
+    panel.tendered.setText("60")
+    assert panel.change.text() == "9.20"
+    res = panel.take_payment()
+    assert res is not None and [t["method"] for t in res.tenders] == ["cash", "qr"]
+    assert bill(demo_db, "0100012345", "2026-10").paid_fen == 10080
+
+
+@SQLITE_ONLY
+def test_dead_printer_keeps_the_ui_responsive_and_switch_printer(qtbot, demo_db, clerk,
+                                                                 printer, printer_factory):
+    clock.set_now(DAY)
+    stall = printer_factory("stall")
+    settings = Settings()
+    settings.printer.uri = stall.uri
+    settings.printer.timeout = 3.0
+    bench = Workbench(demo_db, clerk, settings)
+    p = PaymentPanel(bench)
+    qtbot.addWidget(p)
+    p.show()
+    qtbot.waitExposed(p)
+    states = []
+    bench.printer_state.connect(states.append)
+    try:
+        p.item.setText("CARD")
+        p.add_item()
+        ticks = []
+        timer = QTimer()
+        timer.setInterval(50)
+        timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+        timer.start()
+        t = time.monotonic()
+        with qtbot.waitSignal(p.printing.failed, timeout=15000):
+            res = p.take_payment()
+            assert res is not None and time.monotonic() - t < 1.5   # commit, not print
+        timer.stop()
+        # the event loop kept running while the worker waited for the printer
+        assert len(ticks) >= 10 and max(b - a for a, b in zip(ticks, ticks[1:])) < 1.0
+        qtbot.waitUntil(lambda: p.pending_badge.isVisible(), timeout=5000)
+        assert "1" in p.pending_badge.text() and states[-1]["online"] is False
+        assert billing.pending_jobs(demo_db, clerk.hall_id)[0].last_error
+        assert p.switch_printer(printer.uri)
+        qtbot.waitUntil(lambda: not p.pending_badge.isVisible(), timeout=10000)
+        assert res.receipt_no in decode(printer.wait_for(1)[0])
+        assert states[-1]["pending"] == 0
+    finally:
+        p.shutdown()
+
+
+@SQLITE_ONLY
+def test_reprint_and_void_from_the_panel(qtbot, panel, demo_db, printer):
+    panel.item.setText("VALVE")
+    panel.add_item()
+    res = panel.take_payment()
+    printer.wait_for(1)
+    qtbot.waitUntil(lambda: billing.pending_count(demo_db, panel.actor.hall_id) == 0)
+    assert panel.reprint(res.receipt_no)
+    assert "补打（第1次）" in decode(printer.wait_for(2)[1])
+    assert panel.void(res.receipt_no, Approval("1002", "123456"), reason="x") is None
+    assert "主任" in panel.message.text()
+    rev = panel.void(res.receipt_no, Approval("9001", "888888"), reason="收错")
+    assert rev is not None and rev.original_receipt_no == res.receipt_no
+    assert "作废冲正收据" in decode(printer.wait_for(3)[2])
+
+
+@SQLITE_ONLY
+def test_shortcuts_are_the_billing_ones(panel):
+    keys = {a.shortcut().toString() for a in (panel.action_pay, panel.action_take,
+                                              panel.action_reprint, panel.action_void)}
+    assert keys == {"F9", "Ctrl+Return", "Ctrl+P", "Ctrl+Shift+V"}
