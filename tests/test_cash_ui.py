@@ -1,0 +1,176 @@
+"""pytest-qt: the till tab (blind count, movements, X report, countersign, Ctrl+Shift+T)
+and the manager's day-close dialog (check list, close, PDF, reopen)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QTabWidget
+
+from counterdesk import billing, cash, clock, staff
+from counterdesk.print import escpos_doc
+from counterdesk.settings import Settings
+from counterdesk.ui.bus import Workbench
+from counterdesk.ui.dayclose_dialog import CheckListModel, DayCloseDialog, TillsModel
+from counterdesk.ui.till_panel import DenominationModel, MovementModel, TillPanel
+
+DAY = dt.date(2026, 11, 20)
+MGR = staff.Approval("9001", "888888")
+
+
+def at(h, m=0):
+    clock.set_now(dt.datetime.combine(DAY, dt.time(h, m)))
+
+
+def _set(model, code, n):
+    row = next(i for i, r in enumerate(model.rows) if r["code"] == code)
+    return model.setData(model.index(row, 1), n)
+
+
+def test_denomination_model_takes_only_whole_non_negative_counts(qtbot):
+    m = DenominationModel()
+    assert m.rowCount() == len(cash.DENOMINATIONS) and m.columnCount() == 3
+    assert _set(m, "N10000", "3") and _set(m, "C50", 4)
+    assert not _set(m, "N5000", "-1") and m.error
+    assert not _set(m, "C10", "2.5")
+    assert not _set(m, "C10", "x")
+    assert m.counts() == {"N10000": 3, "C50": 4} and m.total_fen() == 30200
+    assert m.data(m.index(0, 2)) == "300.00"
+    mv = MovementModel()
+    mv.set_rows([{"at": "2026-11-20T10:05:00", "direction": "out", "amount_fen": 5000,
+                  "reason": "存银行", "approved_by": "9001"}])
+    assert mv.data(mv.index(0, 2)) == "50.00" and mv.data(mv.index(0, 0)) == "10:05"
+
+
+@pytest.fixture
+def panel(qtbot, demo_db, printer):
+    at(8, 30)
+    actor = staff.sign_in(demo_db, "1001", "123456", window=1)
+    settings = Settings()
+    settings.printer.uri = printer.uri
+    p = TillPanel(Workbench(demo_db, actor, settings))
+    qtbot.addWidget(p)
+    p.show()
+    return p
+
+
+def _texts(widget) -> str:
+    return "\n".join(lbl.text() for lbl in widget.findChildren(QLabel))
+
+
+def test_till_tab_blind_count_from_open_to_countersign(qtbot, panel, printer):
+    db = panel.db
+    assert panel.btn_open.isVisible() and not panel.btn_count.isVisible()
+    _set(panel.grid_model, "N10000", 2)
+    _set(panel.grid_model, "C50", 4)
+    assert "202.00" in panel.total.text()
+    qtbot.mouseClick(panel.btn_open, Qt.LeftButton)
+    assert panel.info.status == "open" and panel.info.float_fen == 20200
+    at(10, 0)
+    billing.pay(db, panel.actor, billing.SaleRequest(
+        items=[billing.LineInput("ALARM", "1")], tenders=[billing.TenderInput("cash")]))
+    assert panel.move("out", "50", "存入保险柜", MGR)
+    assert panel.movements_model.rowCount() == 1
+    assert not panel.move("in", "10", "补零钱", None)          # no approval: refused
+    panel.refresh()
+    expected = 20200 + 29800 - 5000                            # the test's own sum
+    # nothing on screen tells the clerk the expected amount before the count
+    assert "450.00" not in _texts(panel) and panel.info.expected_fen is None
+    data = panel.print_x()
+    text = escpos_doc.decode(printer.wait_for(1)[0])
+    assert "X 报表" in text and "298" not in text and data
+    # the count: 0.10 short
+    panel.grid_model.clear()
+    for code, n in (("N10000", 4), ("N1000", 4), ("N100", 9), ("C10", 9)):
+        _set(panel.grid_model, code, n)                        # 449.90 = 450.00 − 0.10
+    qtbot.mouseClick(panel.btn_count, Qt.LeftButton)
+    assert panel.last_count.expected_fen == expected and panel.last_count.difference_fen == -10
+    assert "450.00" in panel.result.text() and "0.10" in panel.result.text()
+    assert panel.btn_close.isVisible()
+    qtbot.mouseClick(panel.btn_close, Qt.LeftButton)
+    assert panel.info.status == "submitted"
+    assert not panel.countersign(staff.Approval("1002", "123456"))
+    assert panel.countersign(MGR) and panel.info.status == "closed"
+
+
+def test_ctrl_shift_t_focuses_the_till_tab(qtbot, panel):
+    mw = QMainWindow()
+    qtbot.addWidget(mw)
+    mw.business = QTabWidget()
+    mw.setCentralWidget(mw.business)
+    mw.menu_business = QMenu(mw)
+    mw.menu_manage = QMenu(mw)
+    other = QLabel("other")
+    mw.business.addTab(other, "other")
+    mw.business.addTab(panel, panel.tab_title)
+    panel.install_actions(mw)
+    mw.show()
+    qtbot.waitExposed(mw)
+    assert panel.action_till.shortcut().toString() == "Ctrl+Shift+T"
+    assert not panel.action_day_close.isEnabled()              # a clerk: no day close
+    mw.business.setCurrentWidget(other)
+    panel.action_till.trigger()
+    assert mw.business.currentWidget() is panel
+
+
+def _closed_tills(db):
+    at(8, 30)
+    c1 = staff.sign_in(db, "1001", "123456", window=1)
+    cash.open_till(db, c1, {"100": 1})
+    at(10, 0)
+    billing.pay(db, c1, billing.SaleRequest(items=[billing.LineInput("CARD", "1")],
+                                            tenders=[billing.TenderInput("cash")]))
+    at(17, 30)
+    cash.count_till(db, c1, {"100": 1, "20": 1})
+    cash.close_till(db, c1, "")
+    return c1
+
+
+def test_day_close_dialog_checks_closes_opens_pdf_and_reopens(qtbot, demo_db, tmp_path):
+    c1 = _closed_tills(demo_db)
+    at(18, 0)
+    mgr = staff.sign_in(demo_db, "9001", "888888")
+    settings = Settings()
+    settings.backup.directory = str(tmp_path / "bk")
+    dlg = DayCloseDialog(Workbench(demo_db, mgr, settings), report_dir=tmp_path / "rep")
+    qtbot.addWidget(dlg)
+    opened = []
+    dlg.opener = lambda url: opened.append(url.toLocalFile()) or True
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    dlg.windowHandle().requestActivate()
+    qtbot.waitUntil(dlg.isActiveWindow)
+    assert dlg.day() == DAY
+    assert not dlg.btn_close_day.isEnabled()                   # 1001 not countersigned
+    assert any(not ok and "1001" in text for ok, text in dlg.checks_model.rows)
+    cash.countersign(demo_db, c1, MGR)
+    qtbot.keyClick(dlg, Qt.Key_F5)
+    assert dlg.btn_close_day.isEnabled()
+    assert dlg.tills_model.data(dlg.tills_model.index(0, 3)) == "120.00"
+    qtbot.keyClick(dlg, Qt.Key_Return, Qt.ControlModifier)
+    res = dlg.last_result
+    assert res is not None and res.report["totals"]["net_fen"] == 2000
+    assert res.backup_file and dlg.pdf_path.exists() and dlg.pdf_path.with_suffix(".csv").exists()
+    assert "20.00" in dlg.message.text()
+    assert dlg.btn_reopen.isEnabled() and not dlg.btn_close_day.isEnabled()
+    qtbot.keyClick(dlg, Qt.Key_O, Qt.ControlModifier)
+    assert opened == [str(dlg.pdf_path)]
+    dlg.ask_reason = lambda: ""
+    assert not dlg.reopen()                                    # a reason is required
+    assert dlg.message.text()
+    dlg.ask_reason = lambda: "补录漏收"
+    assert dlg.reopen() and dlg.btn_close_day.isEnabled()
+    m = CheckListModel()
+    m.set_rows([(False, "x")])
+    assert m.data(m.index(0, 0)) and TillsModel().rowCount() == 0
+
+
+def test_day_close_dialog_for_a_clerk_does_nothing(qtbot, demo_db):
+    at(18, 0)
+    clerk = staff.sign_in(demo_db, "1001", "123456", window=1)
+    dlg = DayCloseDialog(Workbench(demo_db, clerk, Settings()))
+    qtbot.addWidget(dlg)
+    assert not dlg.btn_close_day.isEnabled() and dlg.message.text()
+    assert dlg.run_close() is None
