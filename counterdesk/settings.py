@@ -163,6 +163,8 @@ _CHECKS: dict[str, tuple] = {
     "quality.enquiry_deadline_hours": (lambda v: 1 <= v <= 720, "1 到 720 小时", "1 to 720 hours"),
     "quality.rating_seconds": (lambda v: 1 <= v <= 120, "1 到 120 秒", "1 to 120 seconds"),
     "quality.due_soon_hours": (lambda v: 0 <= v <= 72, "0 到 72 小时", "0 to 72 hours"),
+    "cash.difference_threshold_fen": (lambda v: 0 <= v <= 1_000_000, "0 到 1000000 分（0–10000 元）",
+                                      "0 to 1000000 fen (0-10,000 yuan)"),
 }
 
 

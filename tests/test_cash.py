@@ -431,8 +431,8 @@ def test_backup_at_close_and_restore_round_trip(hall, tmp_path):
     if not db.is_sqlite:
         with open(res.backup_file, "rb") as fh:
             assert fh.read(5) == b"PGDMP"
-        return
-    assert backup.is_counterdesk_sqlite(res.backup_file)
+    else:
+        assert backup.is_counterdesk_sqlite(res.backup_file)
     cash.reopen_day(db, mgr, DAY, "测试恢复")
     bad = tmp_path / "not-ours.sqlite3"
     bad.write_bytes(b"hello, not a database")
