@@ -140,6 +140,12 @@ def install_excepthook() -> None:
 
 def open_database(ctx, parent=None):
     """Open (and migrate) the database; on a known fault offer Retry. None if given up."""
+    try:
+        from . import first_run  # issue 9: kiosk and display PCs get the first-run dialog too
+    except ImportError:
+        first_run = None
+    if first_run is not None and first_run.needed(ctx) and not first_run.run(ctx):
+        return None
     while True:
         try:
             return ctx.database()
