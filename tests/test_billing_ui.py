@@ -123,6 +123,10 @@ def test_refused_input_writes_nothing(qtbot, panel, demo_db):
 @SQLITE_ONLY
 def test_open_payment_with_bills_and_split(qtbot, panel, demo_db):
     make_account(demo_db, bills=[("2026-09", 8640), ("2026-10", 10080)])
+    panel.item.setText("CARD")
+    panel.add_item()
+    panel.bench.ticket_called.emit({"number": "A001", "service": "A"})
+    assert panel.lines_model.entries == [] and panel.item.hasFocus()   # fresh screen
     panel.bench.open_payment.emit("0100012345")
     assert panel.holder.text() == "张*明"
     assert panel.bills_model.rowCount() == 2

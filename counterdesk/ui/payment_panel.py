@@ -439,6 +439,7 @@ class PaymentPanel(PaymentPanelView):
         self.split_method.currentIndexChanged.connect(lambda _i: self._method_changed())
         self.lines_view.installEventFilter(self)
         bench.open_payment.connect(self.open_for)
+        bench.ticket_called.connect(self._ticket_called)
         self._method_changed()
         if start_printing:
             self.printing.start()
@@ -470,6 +471,11 @@ class PaymentPanel(PaymentPanelView):
             self.load_account()
         self._show_me()
         self.item.setFocus()
+
+    def _ticket_called(self, ticket: dict) -> None:
+        """A payment ticket (service A 缴费) was called: a fresh payment screen."""
+        if (ticket or {}).get("service") == "A":
+            self.open_for((ticket or {}).get("account_no") or "")
 
     def _show_me(self) -> None:
         mw = getattr(self, "_mainwindow", None)
