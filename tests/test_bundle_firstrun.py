@@ -174,3 +174,60 @@ def test_core_checks_without_qt(tmp_path):
     assert firstrun.printer_uri("none", "x") == ""
     assert firstrun.split_printer_uri("serial:COM3?baud=9600") == ("serial", "COM3?baud=9600")
     assert Path(paths.default_settings_file()).name == "counterdesk.toml"
+
+
+# -- the database does not answer at start: Retry / Change settings… / Quit ------------------
+def _when_modal(qtbot, kind, action):
+    """Run ``action(widget)`` once a modal widget of ``kind`` is up (polled, no sleep)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def poll():
+        w = QApplication.activeModalWidget()
+        if isinstance(w, kind):
+            action(w)
+        else:
+            QTimer.singleShot(20, poll)
+    QTimer.singleShot(0, poll)
+
+
+def _ctx_for(tmp_path):
+    ctx = _ctx()
+    ctx.args.config = str(tmp_path / "cfg" / "counterdesk.toml")
+    ctx.close = lambda: None
+    return ctx
+
+
+def test_database_problem_quit_and_retry(qtbot, tmp_path):
+    from PySide6.QtWidgets import QMessageBox
+
+    ctx = _ctx_for(tmp_path)
+    _when_modal(qtbot, QMessageBox, lambda box: box.button(QMessageBox.Close).click())
+    assert first_run.database_problem(ctx, "无法连接数据库 x") == "quit"
+    _when_modal(qtbot, QMessageBox, lambda box: box.button(QMessageBox.Retry).click())
+    assert first_run.database_problem(ctx, "无法连接数据库 x") == "retry"
+
+
+def test_database_problem_change_settings(qtbot, tmp_path):
+    from PySide6.QtWidgets import QMessageBox
+
+    ctx = _ctx_for(tmp_path)
+    ctx.settings.database.url = f"postgresql+psycopg://hall@127.0.0.1:{closed_port()}/x"
+    seen = {}
+
+    def in_dialog(dlg):
+        seen["problem"] = dlg.problem.text()
+        dlg.db_local.setChecked(True)
+        dlg.window_no.setValue(5)
+        dlg.save()  # tests this PC's database, then saves and closes
+
+    def click_change(box):
+        _when_modal(qtbot, FirstRunDialog, in_dialog)
+        next(b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ActionRole).click()
+
+    _when_modal(qtbot, QMessageBox, click_change)
+    assert first_run.database_problem(ctx, "无法连接数据库 x") == "retry"
+    assert "无法连接数据库 x" in seen["problem"]
+    assert ctx.settings.database.url == "" and ctx.settings.window.number == 5
+    assert settings_mod.load(tmp_path / "cfg" / "counterdesk.toml").window.number == 5
+    assert not (tmp_path / "cfg" / "counterdesk.toml.broken").exists()

@@ -151,6 +151,10 @@ def open_database(ctx, parent=None):
             return ctx.database()
         except DatabaseError as exc:
             ctx.close()
+            if first_run is not None:  # issue 9: Retry / Change settings… / Quit
+                if first_run.database_problem(ctx, exc.message, parent) == "quit":
+                    return None
+                continue
             box = QMessageBox(QMessageBox.Warning, QApplication.translate("App", "Database"),
                               exc.message, QMessageBox.Retry | QMessageBox.Cancel, parent)
             if box.exec() != QMessageBox.Retry:

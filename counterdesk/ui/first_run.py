@@ -20,10 +20,11 @@ import shutil
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QThread, Signal, Slot
 from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QDialogButtonBox,
                                QFormLayout, QGroupBox, QHBoxLayout, QLabel, QLineEdit,
-                               QPushButton, QRadioButton, QSpinBox, QVBoxLayout)
+                               QMessageBox, QPushButton, QRadioButton, QSpinBox,
+                               QVBoxLayout)
 
 from .. import firstrun, paths
 from .. import settings as settings_mod
@@ -175,7 +176,8 @@ class FirstRunDialog(FirstRunView):
     """Controller: fills the widgets from the settings, runs the checks, saves the file."""
 
     def __init__(self, settings: settings_mod.Settings | None = None, *,
-                 target: Path | str | None = None, problem: str | None = None, parent=None):
+                 target: Path | str | None = None, problem: str | None = None,
+                 db_problem: str | None = None, parent=None):
         super().__init__(parent)
         self.base = settings or settings_mod.Settings()
         self.target = Path(target or self.base.source or paths.default_settings_file())
@@ -190,6 +192,13 @@ class FirstRunDialog(FirstRunView):
             self.problem.setText(self.tr("The settings file cannot be used: %1 Correct the "
                                          "settings below and save; the old file is kept "
                                          "next to it as .broken.").replace("%1", problem))
+            self.problem.show()
+        elif db_problem:
+            self.intro.setText(self.tr("Check this PC's settings; they are saved in %1.")
+                               .replace("%1", str(self.target)))
+            self.problem.setText(self.tr("The database did not answer: %1 Correct the "
+                                         "settings below, test and save.")
+                                 .replace("%1", db_problem))
             self.problem.show()
         self.db_local_path.setText(paths.default_database_file().as_posix())
         url = self.base.database.url
@@ -358,6 +367,32 @@ class FirstRunDialog(FirstRunView):
         for task in list(self._tasks):
             task.wait()  # a check never outlives the dialog (bounded by its timeout)
         super().done(result)
+
+
+def database_problem(ctx, message: str, parent=None) -> str:
+    """The database did not answer at start: Retry, Change settings… or Quit.
+
+    Returns "retry" (also after the settings were changed and saved) or "quit".
+    """
+    box = QMessageBox(QMessageBox.Warning, QCoreApplication.translate("FirstRun", "Database"),
+                      message, QMessageBox.Retry | QMessageBox.Close, parent)
+    box.setObjectName("database_problem")
+    box.button(QMessageBox.Retry).setText(QCoreApplication.translate("FirstRun", "Retry"))
+    box.button(QMessageBox.Close).setText(QCoreApplication.translate("FirstRun", "Quit"))
+    change = box.addButton(QCoreApplication.translate("FirstRun", "Change settings…"),
+                           QMessageBox.ActionRole)
+    box.setDefaultButton(QMessageBox.Retry)
+    box.exec()
+    clicked = box.clickedButton()
+    if clicked is change:
+        config = getattr(ctx.args, "config", None)
+        target = Path(config) if config else paths.default_settings_file()
+        dlg = FirstRunDialog(ctx.settings, target=target, db_problem=message, parent=parent)
+        if dlg.exec() == QDialog.DialogCode.Accepted and dlg.saved is not None:
+            ctx.close()
+            ctx.settings = dlg.saved
+        return "retry"
+    return "retry" if clicked is box.button(QMessageBox.Retry) else "quit"
 
 
 # -- what ui.app.run_workstation calls --------------------------------------------------

@@ -1,10 +1,37 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>FirstRun</name>
+    <message>
+        <source>Database</source>
+        <translation>数据库</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <source>Change settings…</source>
+        <translation>修改设置……</translation>
+    </message>
+</context>
+<context>
     <name>FirstRunDialog</name>
     <message>
         <source>The settings file cannot be used: %1 Correct the settings below and save; the old file is kept next to it as .broken.</source>
         <translation>设置文件无法使用：%1 请在下面改正后保存；原文件会以 .broken 结尾另存在同一文件夹。</translation>
+    </message>
+    <message>
+        <source>Check this PC's settings; they are saved in %1.</source>
+        <translation>请检查本机设置；设置保存在 %1。</translation>
+    </message>
+    <message>
+        <source>The database did not answer: %1 Correct the settings below, test and save.</source>
+        <translation>数据库没有应答：%1 请在下面改正设置，测试后保存。</translation>
     </message>
     <message>
         <source>Enter the server's database URL, e.g. postgresql+psycopg://user:password@server/counterdesk</source>
