@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any, Iterable
 
-from sqlalchemy import func, select
+from sqlalchemy import String, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -197,8 +197,12 @@ def _prefix(session: Session, col, q: str):
     """An index-backed prefix condition on ``col`` (range in byte/code-point order)."""
     hi = _next_prefix(q)
     if session.get_bind().dialect.name == "postgresql":
-        cond = col.op("~>=~", is_comparison=True)(q)
-        return cond if hi is None else cond & col.op("~<~", is_comparison=True)(hi)
+        # The bounds are rendered into the SQL (quoted by SQLAlchemy), so PostgreSQL plans
+        # each search with the real prefix; a prepared generic plan could pick a scan.
+        def lit(v):
+            return bindparam(None, v, type_=String(), literal_execute=True)
+        cond = col.op("~>=~", is_comparison=True)(lit(q))
+        return cond if hi is None else cond & col.op("~<~", is_comparison=True)(lit(hi))
     cond = col >= q
     return cond if hi is None else cond & (col < hi)
 

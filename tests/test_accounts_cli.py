@@ -1,0 +1,219 @@
+"""Account command line, slips and PDF forms (read back), and the benchmark at a tiny size."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+from counterdesk import accounts, staff
+from counterdesk.cli import main
+from counterdesk.print.escpos_doc import decode
+
+from .test_accounts import ID_A, ID_B, person
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def url(tmp_path, monkeypatch, capsys):
+    u = "sqlite:///" + (tmp_path / "cli.sqlite3").as_posix()
+    assert main(["--db", u, "demo"]) == 0
+    capsys.readouterr()
+    monkeypatch.setenv("COUNTERDESK_PASSWORD", "123456")
+    return u
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+OPEN = ["account", "open", "--staff", "1001", "--name", "张小明", "--id-number", ID_A,
+        "--phone", "13812345678", "--district", "江东区", "--street", "测试路",
+        "--community", "测试小区", "--building", "1", "--unit", "2", "--room", "301",
+        "--meter", "T0000001"]
+
+
+def test_cli_open_show_search_json(capsys, url, tmp_path):
+    code, out, err = run(capsys, "--db", url, "--json", *OPEN)
+    assert code == 0, (out, err)
+    d = json.loads(out)
+    no = d["account_no"]
+    assert d["holder"]["id_masked"] == "1101**********002X"
+    assert ID_A not in out and "13812345678" not in out
+    code, out, _ = run(capsys, "--db", url, "account", "show", "--staff", "1001", no, "--ledger")
+    assert code == 0 and "138****5678" in out and ID_A not in out and "余额" in out
+    code, out, _ = run(capsys, "--db", url, "--json", "account", "search", "--staff", "1001",
+                       "zhxm")
+    hits = json.loads(out)["hits"]
+    assert no in [h["account_no"] for h in hits]
+    assert ID_A not in out and "13812345678" not in out
+    code, out, _ = run(capsys, "--db", url, "account", "search", "--staff", "1001", "002X",
+                       "--by", "id_tail")
+    assert no in out and "1101**********002X" in out
+
+
+def test_cli_bad_input_one_line(capsys, url):
+    bad = list(OPEN)
+    bad[bad.index(ID_A)] = "110105194912310021"
+    code, out, err = run(capsys, "--db", url, *bad)
+    assert code != 0 and "证件号码" in err and "校验位" in err and err.count("\n") == 1
+    bad = list(OPEN)
+    bad[bad.index("张小明")] = "张" * 400
+    code, out, err = run(capsys, "--db", url, *bad)
+    assert code != 0 and "过长" in err
+
+
+def test_cli_transfer_refused_for_arrears_then_done(capsys, url, tmp_path):
+    code, out, _ = run(capsys, "--db", url, "--json", *OPEN)
+    no = json.loads(out)["account_no"]
+    csv = tmp_path / "bills.csv"
+    csv.write_text(f"account,period,volume,amount,due_date\n{no},2026-10,10,45.60,2026-11-20\n",
+                   encoding="utf-8")
+    code, out, err = run(capsys, "--db", url, "bills", "import", "--staff", "1001", str(csv))
+    assert code == 0 and "已导入 1 张账单" in out
+    tr = ["account", "transfer", no, "--staff", "1001", "--reason", "sale", "--new-name", "李四",
+          "--new-id-number", ID_B, "--new-phone", "13912345678",
+          "--docs", "old_holder_id,new_holder_id,sale_contract"]
+    code, out, err = run(capsys, "--db", url, *tr)
+    assert code != 0 and "欠费 ￥45.60" in err
+    # pay it (as the billing system would) and try again, with the PDF
+    from counterdesk.db import Database
+    from counterdesk.models.accounts import Bill
+
+    db = Database(url)
+    with db.write() as s:
+        for b in s.query(Bill).all():
+            b.paid_fen = b.amount_fen
+    db.dispose()
+    pdf = tmp_path / "transfer.pdf"
+    code, out, err = run(capsys, "--db", url, "--json", *tr, "--pdf", str(pdf))
+    assert code == 0, err
+    d = json.loads(out)
+    assert [h["holder"]["name"] for h in d["history"]] == ["张小明", "李四"]
+    text = _pdf_text(pdf)
+    assert "过户确认单" in text and "李四" in text and "张小明" in text and no in text
+    assert "3301**********1238" in text and ID_B not in text
+
+
+def test_cli_bills_import_lists_every_bad_row(capsys, url, tmp_path):
+    csv = tmp_path / "bad.csv"
+    csv.write_text("account,period,volume,amount,due_date\n"
+                   "0100000017,2026-13,1,1,2026-11-20\n0100000018,2026-10,x,1,2026-11-20\n",
+                   encoding="utf-8")
+    code, out, err = run(capsys, "--db", url, "bills", "import", "--staff", "1001", str(csv))
+    assert code != 0
+    assert "第 2 行 period" in err and "第 3 行 account" in err and "第 3 行 volume" in err
+    assert "未导入任何账单" in err
+
+
+def test_cli_reveal(capsys, url):
+    code, out, _ = run(capsys, "--db", url, "--json", *OPEN)
+    no = json.loads(out)["account_no"]
+    code, out, err = run(capsys, "--db", url, "account", "reveal", "--staff", "1001", no,
+                         "id_number")
+    assert code != 0 and "权限" in err
+    import os
+
+    os.environ["COUNTERDESK_PASSWORD"] = "888888"
+    code, out, err = run(capsys, "--db", url, "account", "reveal", "--staff", "9001", no,
+                         "phone")
+    os.environ["COUNTERDESK_PASSWORD"] = "123456"
+    assert code == 0 and out.strip() == "13812345678"
+
+
+# -- paper ----------------------------------------------------------------------------------
+def _pdf_text(path) -> str:
+    from pypdf import PdfReader
+
+    return "".join(page.extract_text() for page in PdfReader(str(path)).pages)
+
+
+def _embedded_fonts(path) -> dict[str, bool]:
+    from pypdf import PdfReader
+
+    out = {}
+    for page in PdfReader(str(path)).pages:
+        fonts = page["/Resources"].get_object().get("/Font", {})
+        for f in fonts.values():
+            f = f.get_object()
+            desc = f.get("/FontDescriptor")
+            embedded = bool(desc and any(k in desc.get_object() for k in
+                                         ("/FontFile", "/FontFile2", "/FontFile3")))
+            out[str(f["/BaseFont"])] = embedded
+    return out
+
+
+@pytest.fixture
+def opened(db):
+    from counterdesk import resources_access, setup
+
+    setup.create_hall(db, resources_access.read_toml("demo", "hall.toml"))
+    staff.add_user(db, "1001", "柜员甲", "clerk", "123456", hall_code="HQ01")
+    clerk = staff.sign_in(db, "1001", "123456", window=1)
+    v = accounts.open_account(db, clerk, person(name="李堃", special_groups=["elderly"]))
+    return db, clerk, v
+
+
+def test_opening_pdf_read_back_font_embedded(opened, tmp_path):
+    from counterdesk.print.account_docs import account_form_pdf
+
+    db, clerk, v = opened
+    names = accounts.hall_names(db, clerk)
+    path = account_form_pdf(v, names["hall_name"], names["company_name"], "open",
+                            tmp_path / "open.pdf", staff_no="1001", staff_name="柜员甲")
+    text = _pdf_text(path)
+    for want in ("开户确认单", "滨江市燃气有限公司", v.account_no, "李堃", "1101**********002X",
+                 "138****5678", "江东区测试路测试小区1幢2单元301室", "签名", "老"):
+        assert want in text, want
+    assert ID_A not in text and "13812345678" not in text
+    fonts = _embedded_fonts(path)
+    cjk = [n for n in fonts if "DroidSansFallback" in n]
+    assert cjk and all(fonts[n] for n in cjk)
+    assert all(embedded for name, embedded in fonts.items() if "+" in name)
+
+
+def test_pdf_with_a_character_the_font_lacks(opened, tmp_path):
+    from counterdesk.print.account_docs import account_form_pdf
+
+    db, clerk, _ = opened
+    v = accounts.open_account(db, clerk, person(name="𠮷祥", meter_no="R1", room="302"))
+    path = account_form_pdf(v, "厅", "公司", "open", tmp_path / "r.pdf")
+    assert "[U+20BB7]祥" in _pdf_text(path)
+
+
+def test_account_slip_masked(opened):
+    from counterdesk.print.account_docs import account_slip
+
+    db, clerk, v = opened
+    data = account_slip(v, "滨江燃气人民路营业厅", "open", staff_no="1001", window=1, columns=32)
+    text = decode(data)
+    assert v.account_no in text and "李*" in text and "1101**********002X" in text
+    assert "138****5678" in text and ID_A not in text and "李堃" not in text
+
+
+def test_slip_sent_to_printer(opened, printer):
+    from counterdesk.print import printers
+    from counterdesk.print.account_docs import account_slip
+
+    db, clerk, v = opened
+    printers.send(printer.uri, account_slip(v, "厅", "open"))
+    assert v.account_no in decode(printer.wait_for(1)[0])
+
+
+# -- benchmark --------------------------------------------------------------------------------
+def test_bench_runs_at_a_tiny_size(capsys):
+    spec = importlib.util.spec_from_file_location("bench_accounts",
+                                                  ROOT / "bench" / "bench_accounts.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    out = mod.main(["300", "--bills", "100", "--queries", "20"])
+    assert out and out[0]["accounts"] == 300 and out[0]["bill_import"]["rows"] == 100
+    assert set(out[0]["search"]) >= {"account_no", "name", "initials", "phone", "id_tail",
+                                     "address", "meter_no"}
+    assert all(r["found"].startswith("20/") for r in out[0]["search"].values())
+    assert "primary-key lookup" in capsys.readouterr().out
