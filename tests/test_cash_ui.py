@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QTabWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMenu, QTabWidget
 
 from counterdesk import billing, cash, clock, staff
 from counterdesk.print import escpos_doc
@@ -93,6 +93,27 @@ def test_till_tab_blind_count_from_open_to_countersign(qtbot, panel, printer):
     assert panel.info.status == "submitted"
     assert not panel.countersign(staff.Approval("1002", "123456"))
     assert panel.countersign(MGR) and panel.info.status == "closed"
+
+
+def test_counts_typed_on_the_keyboard_move_down_the_grid(qtbot, panel):
+    qtbot.waitExposed(panel)
+    panel.windowHandle().requestActivate()
+    qtbot.waitUntil(panel.isActiveWindow)
+    panel.grid.setFocus()
+    panel.grid.setCurrentIndex(panel.grid_model.index(0, 1))
+    for text in ("2", "0", "3"):                   # 100元 ×2, 50元 ×0, 20元 ×3
+        editor = QApplication.focusWidget()        # the cell editor opened by the grid
+        qtbot.keyClicks(editor, text)
+        qtbot.keyClick(editor, Qt.Key_Return)     # commit is queued: wait for the next cell
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is not editor)
+    assert panel.grid_model.counts() == {"N10000": 2, "N2000": 3}
+    assert "260.00" in panel.total.text() and panel.grid.currentIndex().row() == 3
+    editor = QApplication.focusWidget()
+    qtbot.keyClicks(editor, "-1")
+    qtbot.keyClick(editor, Qt.Key_Return)
+    qtbot.waitUntil(lambda: bool(panel.grid_model.error))
+    assert panel.grid_model.counts() == {"N10000": 2, "N2000": 3}
+    assert panel.message.text()
 
 
 def test_ctrl_shift_t_focuses_the_till_tab(qtbot, panel):

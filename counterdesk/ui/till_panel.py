@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox,
+from PySide6.QtWidgets import (QAbstractItemDelegate, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox,
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit,
                                QPushButton, QTableView, QVBoxLayout, QWidget)
 
@@ -30,6 +30,7 @@ class DenominationModel(QAbstractTableModel):
     """The counting grid: denomination, count (editable, whole numbers ≥ 0), amount."""
 
     COLS = 3
+    refused = Signal(str)        # a count that is not a whole number ≥ 0
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -63,7 +64,7 @@ class DenominationModel(QAbstractTableModel):
         if c == 0:
             return self.rows[r]["label"]
         if c == 1:
-            return self.values[r] if role == Qt.EditRole else str(self.values[r])
+            return str(self.values[r])
         return money.fmt(self.values[r] * self.rows[r]["value_fen"])
 
     def setData(self, index, value, role=Qt.EditRole):
@@ -72,6 +73,7 @@ class DenominationModel(QAbstractTableModel):
         text = str(value).strip()
         if not text.isdigit():        # negative, fractional or not a number: refused
             self.error = self.tr("Counts are whole numbers, 0 or more.")
+            self.refused.emit(self.error)
             return False
         self.error = ""
         self.values[index.row()] = int(text)
@@ -118,6 +120,18 @@ class MovementModel(QAbstractTableModel):
         m = self.rows[index.row()]
         return [m["at"][11:16], self.tr("In") if m["direction"] == "in" else self.tr("Out"),
                 money.fmt(m["amount_fen"]), m["reason"], m["approved_by"]][index.column()]
+
+
+class CountGrid(QTableView):
+    """The counting grid, keyboard-first: type a count, Enter goes to the next row."""
+
+    def closeEditor(self, editor, hint):
+        super().closeEditor(editor, hint)
+        if hint in (QAbstractItemDelegate.EndEditHint.NoHint,
+                    QAbstractItemDelegate.EndEditHint.SubmitModelCache):
+            cur = self.currentIndex()
+            if cur.isValid() and cur.row() + 1 < self.model().rowCount():
+                self.setCurrentIndex(self.model().index(cur.row() + 1, 1))
 
 
 # -- dialogs -----------------------------------------------------------------------------
@@ -207,7 +221,7 @@ class TillPanelView(QWidget):
         self.grid_box = QGroupBox(self.tr("Count by denomination"))
         gl = QVBoxLayout(self.grid_box)
         self.grid_model = DenominationModel(self)
-        self.grid = QTableView()
+        self.grid = CountGrid()
         self.grid.setObjectName("count_grid")
         self.grid.setModel(self.grid_model)
         self.grid.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
@@ -282,6 +296,7 @@ class TillPanel(TillPanelView):
         self.last_count: cash.CountResult | None = None
         self.last_x: bytes | None = None
         self.grid_model.dataChanged.connect(self._grid_changed)
+        self.grid_model.refused.connect(self._say)
         self.btn_open.clicked.connect(self.open_till)
         self.btn_count.clicked.connect(self.submit_count)
         self.btn_close.clicked.connect(self.close_till)
