@@ -866,6 +866,9 @@ def _search_key(s: Session, hall_id: int, key: str, q: str, limit: int) -> list:
         cond = _prefix(s, Holder.name_initials, _initials_query(q))
     elif key == "phone":
         cond = _prefix(s, Holder.phone, q)
+        if q.startswith("0") and "-" not in q and len(q) > 4:  # landline typed without "-"
+            cut = 3 if q[1] in "12" else 4
+            cond = cond | _prefix(s, Holder.phone, q[:cut] + "-" + q[cut:])
     elif key == "id_tail":
         if not 4 <= len(q) <= 6:
             return []

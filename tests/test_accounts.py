@@ -319,6 +319,10 @@ def test_search_every_key(desk):
     assert found("张小明") and found("张小")
     assert found("zhxm") and found("zxm") and found("ZXM")
     assert found("1381234") and found("13812345678")
+    land = accounts.open_account(db, clerk, person(phone="0571-87654321", meter_no="L1",
+                                                   room="999")).account_no
+    for q in ("0571-8765", "05718765", "057187654321"):
+        assert land in [h.account_no for h in accounts.search(db, clerk, q).hits], q
     assert found("002X") and found("1002x") and found("31002X")
     assert found("测试路测试小区") and found("测试小区1幢2单元") and found("江东区测试路")
     assert found("zx9988") and found("ZX99887766")
