@@ -119,6 +119,8 @@ def test_release_sizes_zip_and_names(tmp_path):
     assert release.marker_seen("x\ncounterdesk-shown SignInDialog t\n", "SignInDialog")
     assert not release.marker_seen("counterdesk-shown FirstRunDialog t", "SignInDialog")
     assert release.human(150_000_000) == "150.0 MB"
+    assert release.scratch_url("postgresql+psycopg://u:p@h:5432/postgres?sslmode=off", "x") == \
+        "postgresql+psycopg://u:p@h:5432/x?sslmode=off"
 
 
 def test_build_spec_reads_the_version_and_ships_what_the_program_reads():

@@ -3,6 +3,8 @@
     python tools/release.py              # build dist/CounterDesk, smoke test, write the zip
     python tools/release.py --no-build   # smoke test and zip an existing dist/CounterDesk
     python tools/release.py --skip-gui   # only the command-line checks (no Qt platform)
+    python tools/release.py --pg postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+                                         # also on a scratch PostgreSQL database
 
 Runs PyInstaller from the project's ``.venv`` on ``build.spec`` (``build/`` and
 ``dist/`` are not committed), then runs the *frozen* executables with
@@ -14,6 +16,10 @@ Runs PyInstaller from the project's ``.venv`` on ``build.spec`` (``build/`` and
 4. each GUI mode starts and quits by itself (``COUNTERDESK_QUIT_AFTER_MS``) after its
    window was shown (``COUNTERDESK_SHOWN_MARKER``): the workstation's sign-in window,
    the first-run dialog of a PC without settings, the kiosk and the hall display.
+
+With ``--pg URL`` (or ``COUNTERDESK_RELEASE_PG``) the frozen program also creates a demo
+hall, issues a ticket, verifies the audit chain and opens the display on a scratch
+database on that server (created and dropped by the script).
 
 Any non-zero exit, missing marker, or a line of output that looks like an error or a
 warning and is not in :data:`ALLOWED` fails the release. Then it reports the bundle's
@@ -183,7 +189,7 @@ def run(exe: Path, args: list[str], env: dict, timeout: float = RUN_TIMEOUT):
     return res.returncode, (res.stdout + res.stderr).decode("utf-8", "replace")
 
 
-def smoke(bundle: Path, *, gui: bool = True) -> list[Check]:
+def smoke(bundle: Path, *, gui: bool = True, pg_admin: str = "") -> list[Check]:
     cli = bundle / f"counterdesk-cli{EXE}"
     gui_exe = cli if os.name == "nt" else bundle / f"counterdesk{EXE}"
     checks: list[Check] = []
@@ -230,8 +236,62 @@ def smoke(bundle: Path, *, gui: bool = True) -> list[Check]:
             for mode in ("kiosk", "display"):
                 rc, out = run(gui_exe, ["--db", url, mode, "--windowed"], genv)
                 check(mode, rc, out, marker="")
+        if pg_admin:
+            checks += smoke_postgresql(bundle, pg_admin, home, gui=gui)
     finally:
         shutil.rmtree(home, ignore_errors=True)
+    return checks
+
+
+def scratch_url(admin_url: str, name: str) -> str:
+    """The admin URL with its database replaced by ``name`` (query kept)."""
+    base, sep, query = admin_url.partition("?")
+    head, _, _db = base.rpartition("/")
+    return f"{head}/{name}{sep}{query}"
+
+
+def smoke_postgresql(bundle: Path, admin_url: str, home: Path, *, gui: bool) -> list[Check]:
+    """The frozen program on a scratch PostgreSQL database (created and dropped here)."""
+    import psycopg  # the .venv's driver, only to create and drop the scratch database
+
+    cli = bundle / f"counterdesk-cli{EXE}"
+    gui_exe = cli if os.name == "nt" else bundle / f"counterdesk{EXE}"
+    name = f"counterdesk_release_{os.getpid()}"
+    plain = admin_url.replace("postgresql+psycopg://", "postgresql://", 1)
+    checks: list[Check] = []
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        url = scratch_url(admin_url, name)
+        env = _env(home, COUNTERDESK_PASSWORD="123456")
+        steps = [("postgresql demo", cli, ["--db", url, "demo"], "HQ01"),
+                 ("postgresql ticket", cli, ["--db", url, "queue", "issue", "A", "--staff",
+                                             "1001"], "A001"),
+                 ("postgresql audit", cli, ["--db", url, "audit", "verify"], "")]
+        for label, exe, args, want in steps:
+            rc, out = run(exe, args, env)
+            bad = problems(out)
+            why = ([f"exit {rc}"] if rc != 0 else []) + \
+                  ([f"{want!r} not in the output"] if want and want not in out else []) + \
+                  (["unexpected output: " + " | ".join(bad[:5])] if bad else [])
+            checks.append(Check(label, not why, "; ".join(why) or "ok", out))
+            print(f"[{'ok' if not why else 'FAIL'}] {label}: {'; '.join(why) or 'ok'}",
+                  flush=True)
+        if gui:
+            genv = _env(home, COUNTERDESK_QUIT_AFTER_MS=str(QUIT_AFTER_MS),
+                        COUNTERDESK_SHOWN_MARKER="1")
+            rc, out = run(gui_exe, ["--db", url, "display", "--windowed"], genv)
+            why = ([f"exit {rc}"] if rc != 0 else []) + \
+                  (["no window shown"] if not marker_seen(out, "") else []) + \
+                  (["unexpected output: " + " | ".join(problems(out)[:5])] if problems(out)
+                   else [])
+            checks.append(Check("postgresql display", not why, "; ".join(why) or "ok", out))
+            print(f"[{'ok' if not why else 'FAIL'}] postgresql display: "
+                  f"{'; '.join(why) or 'ok'}", flush=True)
+    finally:
+        with psycopg.connect(plain, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     return checks
 
 
@@ -240,6 +300,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-build", action="store_true", help="use the existing dist/CounterDesk")
     ap.add_argument("--skip-gui", action="store_true", help="only the command-line checks")
     ap.add_argument("--zip", metavar="FILE", help="where to write the zip")
+    ap.add_argument("--pg", metavar="URL", default=os.environ.get("COUNTERDESK_RELEASE_PG", ""),
+                    help="a PostgreSQL server (URL with a user allowed to CREATE DATABASE): "
+                         "also run the frozen program on a scratch database there")
     args = ap.parse_args(argv)
 
     report = Report()
@@ -249,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
     if not (bundle / f"counterdesk-cli{EXE}").exists():
         print(f"no bundle in {bundle}: build it first", file=sys.stderr)
         return 2
-    report.checks = smoke(bundle, gui=not args.skip_gui)
+    report.checks = smoke(bundle, gui=not args.skip_gui, pg_admin=args.pg)
     report.size_bytes, report.files = dir_stats(bundle)
     target = Path(args.zip) if args.zip else DIST / zip_name(project_version(), platform_tag())
     report.zip_bytes = zip_dir(bundle, target)
