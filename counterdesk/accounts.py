@@ -939,7 +939,13 @@ def _payments(s: Session, account_id: int) -> list[dict]:
     if Payment is None or not hasattr(Payment, "account_id"):
         return []
     Receipt = getattr(bm, "Receipt", None)
-    q = select(Payment).where(Payment.account_id == account_id).order_by(Payment.id)
+    cond = Payment.account_id == account_id
+    Line = getattr(bm, "PaymentLine", None)
+    if Line is not None and hasattr(Line, "bill_id") and hasattr(Line, "payment_id"):
+        # a payment of this account's bills that was not filed under the account
+        cond = cond | Payment.id.in_(select(Line.payment_id).join(
+            Bill, Bill.id == Line.bill_id).where(Bill.account_id == account_id))
+    q = select(Payment).where(cond).order_by(Payment.id)
     out = []
     try:
         for p in s.execute(q).scalars():

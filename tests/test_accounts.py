@@ -620,3 +620,28 @@ def test_import_bad_header(desk):
     demo_db, clerk = desk
     with pytest.raises(ValidationError, match="缺少列"):
         bills_import.import_bills(demo_db, clerk, b"a,b,c\n1,2,3\n")
+
+
+def test_ledger_with_payment_from_fee_collection(desk):
+    """A bill paid at the counter (billing module) shows in the ledger, and then the
+    transfer is no longer refused."""
+    billing = pytest.importorskip("counterdesk.billing")
+    if not hasattr(billing, "pay") or not hasattr(billing, "SaleRequest"):
+        pytest.skip("fee collection not built")
+    db, clerk = desk
+    no = accounts.open_account(db, clerk, person()).account_no
+    add_bill(db, no, "2026-10", 4560, 0)
+    with pytest.raises(Conflict):
+        accounts.transfer(db, clerk, no, {"name": "李四", "id_number": ID_B,
+                                          "phone": "13912345678"}, reason="gift",
+                          documents=["old_holder_id", "new_holder_id", "gift_contract"])
+    billing.pay(db, clerk, billing.SaleRequest(bills=["2026-10"], account_no=no,
+                                               tenders=[billing.TenderInput("cash")]))
+    led = accounts.ledger(db, clerk, no)
+    assert led["arrears_fen"] == 0 and led["balance_fen"] == 0
+    assert [p["total_fen"] for p in led["payments"]] == [4560]
+    assert led["payments"][0]["receipt_no"]
+    v = accounts.transfer(db, clerk, no, {"name": "李四", "id_number": ID_B,
+                                          "phone": "13912345678"}, reason="gift",
+                          documents=["old_holder_id", "new_holder_id", "gift_contract"])
+    assert v.holder.name == "李四"
