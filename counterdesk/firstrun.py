@@ -14,7 +14,7 @@ Nothing here writes to the database; the connection test only reads.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__, clock, i18n, paths
@@ -33,6 +33,10 @@ class DatabaseCheck:
     where: str           # the URL without password, or the file
     state: str = ""      # "empty" | "current" | "outdated" when ok
     message: str = ""    # what to tell the user (current language)
+    halls: list = field(default_factory=list)  # [{code, name, windows: [n…]}] when current
+
+    def hall(self, code: str) -> dict | None:
+        return next((h for h in self.halls if h["code"].lower() == code.strip().lower()), None)
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
@@ -115,6 +119,7 @@ def check_database(url: str) -> DatabaseCheck:
 
         db = Database(effective, pool_size=1)
         state = schema.check(db)
+        halls = _halls(db) if state == "current" else []
     except SchemaError as exc:
         return DatabaseCheck(False, kind, where, message=exc.message)
     except CounterDeskError as exc:
@@ -136,7 +141,56 @@ def check_database(url: str) -> DatabaseCheck:
                          "Connected: {0} {1} is an older CounterDesk database; it is backed "
                          "up and upgraded on start"),
     }[state].format(label, where)
-    return DatabaseCheck(True, kind, where, state, text)
+    if halls:
+        text += pick("；营业厅：", "; halls: ") + pick("，", ", ").join(
+            f"{h['code']} {h['name']}" + (pick(f"（窗口 {_ranges(h['windows'])}）",
+                                                f" (windows {_ranges(h['windows'])})")
+                                          if h["windows"] else "") for h in halls)
+    return DatabaseCheck(True, kind, where, state, text, halls)
+
+
+def _halls(db) -> list[dict]:
+    from sqlalchemy import select
+
+    from .models import Hall, Window
+
+    with db.read() as s:
+        rows = s.execute(select(Hall.id, Hall.code, Hall.name).order_by(Hall.code)).all()
+        wins = s.execute(select(Window.hall_id, Window.number).where(Window.active.is_(True))
+                         .order_by(Window.number)).all()
+    return [{"code": code, "name": name,
+             "windows": [n for hid, n in wins if hid == hall_id]} for hall_id, code, name in rows]
+
+
+def _ranges(numbers: list[int]) -> str:
+    """[1, 2, 3, 5] → "1–3, 5"."""
+    out, start, prev = [], None, None
+    for n in numbers + [None]:
+        if start is not None and (n is None or n != prev + 1):
+            out.append(str(start) if start == prev else f"{start}–{prev}")
+            start = None
+        if n is not None and start is None:
+            start = n
+        prev = n
+    return ", ".join(out)
+
+
+def check_place(check: DatabaseCheck | None, hall_code: str, window: int) -> str | None:
+    """Why this hall code / window number does not fit the database that answered, or None."""
+    if check is None or not check.ok or not check.halls:
+        return None  # an empty or older database: nothing to compare with yet
+    hall = check.hall(hall_code)
+    if hall is None:
+        codes = ", ".join(h["code"] for h in check.halls)
+        return i18n.pick(f"这个数据库里没有营业厅 {hall_code.strip()}；有：{codes}",
+                         f"This database has no hall {hall_code.strip()}; it has: {codes}")
+    if window and hall["windows"] and window not in hall["windows"]:
+        return i18n.pick(
+            f"营业厅 {hall['code']} 没有 {window} 号窗口；有：{_ranges(hall['windows'])}"
+            "（取号机、叫号屏、办公电脑填 0）",
+            f"Hall {hall['code']} has no window {window}; it has: {_ranges(hall['windows'])} "
+            "(0 for a kiosk, display or office PC)")
+    return None
 
 
 def _failed(kind: str, where: str, driver_text: str) -> DatabaseCheck:
@@ -253,6 +307,6 @@ def make_settings(base: settings_mod.Settings | None, *, database_url: str, hall
     return new
 
 
-__all__ = ["DatabaseCheck", "check_database", "database_url", "printer_uri",
+__all__ = ["DatabaseCheck", "check_database", "check_place", "database_url", "printer_uri",
            "split_printer_uri", "test_page", "test_print", "make_settings", "PrinterError",
            "PRINTER_TYPES"]

@@ -231,3 +231,25 @@ def test_database_problem_change_settings(qtbot, tmp_path):
     assert ctx.settings.database.url == "" and ctx.settings.window.number == 5
     assert settings_mod.load(tmp_path / "cfg" / "counterdesk.toml").window.number == 5
     assert not (tmp_path / "cfg" / "counterdesk.toml.broken").exists()
+
+
+def test_hall_and_window_must_exist_in_the_database(qtbot, dialog, sqlite_db, tmp_path):
+    from counterdesk import setup
+
+    setup.demo(sqlite_db)  # hall HQ01, windows 1-6
+    dlg = dialog()
+    dlg.db_server.setChecked(True)  # any URL: here the demo file
+    dlg.db_url.setText(sqlite_db.url)
+    dlg.hall_code.setText("HQ09")
+    dlg.save()
+    qtbot.waitUntil(lambda: "HQ09" in dlg.message.text(), timeout=10_000)
+    assert "HQ01" in dlg.message.text() and "滨江" in dlg.db_message.text()
+    dlg.hall_code.setText("hq01")
+    dlg.window_no.setValue(9)
+    dlg.save()
+    assert "9" in dlg.message.text() and "1–6" in dlg.message.text() and dlg.saved is None
+    dlg.window_no.setValue(6)
+    with qtbot.waitSignal(dlg.accepted, timeout=5000):
+        dlg.save()
+    again = settings_mod.load(tmp_path / "cfg" / "counterdesk.toml")
+    assert again.hall.code == "HQ01" and again.window.number == 6

@@ -184,6 +184,7 @@ class FirstRunDialog(FirstRunView):
         self.saved: settings_mod.Settings | None = None
         self._tasks: list[_Task] = []
         self._db_ok_url: str | None = None
+        self._db_check: firstrun.DatabaseCheck | None = None
         self._save_after_check = False
         self.had_problem = bool(problem)
 
@@ -296,6 +297,7 @@ class FirstRunDialog(FirstRunView):
         self._show(self.db_message, ok, text)
         if ok and url == self.database_url():
             self._db_ok_url = url
+            self._db_check = value
         save, self._save_after_check = self._save_after_check, False
         if not ok:
             self.message.setText(self.tr("The database did not answer; correct it or choose "
@@ -350,6 +352,14 @@ class FirstRunDialog(FirstRunView):
             self._save_after_check = True  # test the database first; saves when it answers
             self.test_database()
             return
+        misfit = firstrun.check_place(self._db_check, new.hall.code, new.window.number)
+        if misfit:  # the hall or window is not in the database that answered
+            self.message.setText(misfit)
+            (self.window_no if self._db_check.hall(new.hall.code) else self.hall_code).setFocus()
+            return
+        hall = self._db_check.hall(new.hall.code) if self._db_check else None
+        if hall is not None:
+            new.hall.code = hall["code"]  # as the database spells it
         try:
             if self.had_problem and self.target.exists():
                 shutil.copy2(self.target, self.target.with_name(self.target.name + ".broken"))
