@@ -25,6 +25,8 @@ import hashlib
 import io
 import json
 import re
+import time
+import weakref
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
@@ -76,20 +78,18 @@ class _HallInfo:
     address: str
 
 
-_HALL_CACHE: dict[tuple[int, int], tuple[float, _HallInfo]] = {}
+_HALL_CACHE: "weakref.WeakKeyDictionary[Database, dict]" = weakref.WeakKeyDictionary()
 _HALL_TTL = 60.0
 
 
-def _hall_info(s: Session, hall_id: int) -> _HallInfo:
-    import time
-
-    key = (id(s.get_bind()), hall_id)
-    hit = _HALL_CACHE.get(key)
+def _hall_info(db: Database, s: Session, hall_id: int) -> _HallInfo:
+    hits = _HALL_CACHE.setdefault(db, {})
+    hit = hits.get(hall_id)
     if hit is not None and time.monotonic() - hit[0] < _HALL_TTL:
         return hit[1]
     h = _hall(s, hall_id)
     info = _HallInfo(h.id, h.code, h.name, h.company_name, h.hotline, h.address)
-    _HALL_CACHE[key] = (time.monotonic(), info)
+    hits[hall_id] = (time.monotonic(), info)
     return info
 
 
@@ -894,7 +894,7 @@ def pay(db: Database, actor: Actor, req: SaleRequest, *, limit_fen: int | None =
         money.parse_qty(li.qty)
     day = clock.today()
     with db.write() as s:
-        hall = _hall_info(s, actor.hall_id)
+        hall = _hall_info(db, s, actor.hall_id)
         dayguard.ensure_open(s, hall.id, day)
         acc, lines, bills = _quote(s, hall, req, day, lock_bills=True)
         total = sum(ln.amount_fen for ln in lines)
@@ -1138,23 +1138,33 @@ def _job_info(s: Session, j: PrintJob) -> PrintJobInfo:
                         json.loads(j.params or "{}"), j.data)
 
 
-def pending_jobs(db: Database, hall_id: int, *, window: int | None = None,
+ALL_WINDOWS = "all"
+
+
+def _window_filter(q, window):
+    if window == ALL_WINDOWS:
+        return q
+    if window is None:   # a PC without a window prints only its own (windowless) jobs
+        return q.where(PrintJob.window.is_(None))
+    return q.where(PrintJob.window == window)
+
+
+def pending_jobs(db: Database, hall_id: int, *, window: int | None | str = ALL_WINDOWS,
                  limit: int = 100) -> list[PrintJobInfo]:
-    """Jobs waiting for the printer, oldest first (``window`` None = every window)."""
+    """Jobs waiting for the printer, oldest first: of one window (``None`` = jobs made
+    at a PC without a window) or of every window (``"all"``)."""
     with db.read() as s:
-        q = select(PrintJob).where(PrintJob.hall_id == hall_id, PrintJob.status == "pending")
-        if window is not None:
-            q = q.where(PrintJob.window == window)
+        q = _window_filter(select(PrintJob).where(PrintJob.hall_id == hall_id,
+                                                  PrintJob.status == "pending"), window)
         rows = s.execute(q.order_by(PrintJob.id).limit(limit)).scalars().all()
         return [_job_info(s, j) for j in rows]
 
 
-def pending_count(db: Database, hall_id: int, *, window: int | None = None) -> int:
+def pending_count(db: Database, hall_id: int, *, window: int | None | str = ALL_WINDOWS
+                  ) -> int:
     with db.read() as s:
-        q = select(func.count()).select_from(PrintJob).where(
-            PrintJob.hall_id == hall_id, PrintJob.status == "pending")
-        if window is not None:
-            q = q.where(PrintJob.window == window)
+        q = _window_filter(select(func.count()).select_from(PrintJob).where(
+            PrintJob.hall_id == hall_id, PrintJob.status == "pending"), window)
         return int(s.execute(q).scalar() or 0)
 
 

@@ -230,3 +230,21 @@ def test_render_one_receipt_is_fast(demo_db, clerk):
     for _ in range(20):
         receipt_mod.render(res)
     assert (time.perf_counter() - t) / 20 < 0.05   # generous here; bench reports the figure
+
+
+@SQLITE_ONLY
+def test_each_window_prints_only_its_own_receipts(demo_db, clerk, printer):
+    from counterdesk import staff
+
+    other = staff.sign_in(demo_db, "1002", "123456", window=2)
+    mine = billing.pay(demo_db, clerk, SaleRequest(items=[LineInput("CARD")],
+                                                   tenders=[TenderInput("cash")]))
+    theirs = billing.pay(demo_db, other, SaleRequest(items=[LineInput("CARD")],
+                                                     tenders=[TenderInput("cash")]))
+    assert print_pending(demo_db, clerk.hall_id, PrinterConfig(printer.uri), window=1)[:2] \
+        == (1, 0)
+    assert print_pending(demo_db, clerk.hall_id, PrinterConfig(printer.uri), window=None)[:2] \
+        == (0, 0)                                  # a PC without a window: none of theirs
+    assert [j.receipt_no for j in billing.pending_jobs(demo_db, clerk.hall_id)] == \
+        [theirs.receipt_no]
+    assert mine.receipt_no in decode(printer.wait_for(1)[0])

@@ -285,7 +285,8 @@ def cmd_refund(ctx: Context, args):
 
 
 def cmd_pending(ctx: Context, args):
-    jobs = billing.pending_jobs(ctx.db, _hall_id(ctx), window=args.window)
+    jobs = billing.pending_jobs(ctx.db, _hall_id(ctx), window=billing.ALL_WINDOWS
+                                if args.window is None else args.window)
     text = [f"{j.id} {j.receipt_no or j.kind} {ctx.t('窗口', 'window')} {j.window} "
             f"{ctx.t('尝试', 'attempts')} {j.attempts} {j.last_error}" for j in jobs]
     return ctx.result([j.to_dict() for j in jobs],
@@ -296,7 +297,8 @@ def cmd_print_pending(ctx: Context, args):
     from ..print.spooler import print_pending
 
     printed, failed, err = print_pending(ctx.db, _hall_id(ctx), _printer(ctx),
-                                         window=args.window)
+                                         window=billing.ALL_WINDOWS if args.window is None
+                                         else args.window)
     data = {"printed": printed, "failed": failed, "error": err}
     text = ctx.t(f"已打印 {printed} 张", f"{printed} printed") + (f"；{err}" if err else "")
     return ctx.result(data, text, exit_code=5 if failed else 0)

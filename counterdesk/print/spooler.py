@@ -117,7 +117,8 @@ def send(cfg: PrinterConfig, data: bytes) -> None:
 
 
 class Spooler:
-    """One worker thread sending the pending jobs of a hall (and window) in order.
+    """One worker thread sending the pending jobs of a hall in order: of one window
+    (a window PC; ``None`` for a PC without a window) or of all (``"all"``).
 
     Callbacks run on the worker thread: ``on_state(dict)`` with
     ``{"online", "pending", "message", "printer"}`` after every pass, and
@@ -125,7 +126,7 @@ class Spooler:
     """
 
     def __init__(self, db: Database, hall_id: int, cfg: PrinterConfig, *,
-                 window: int | None = None, retry_seconds: float = 10.0,
+                 window: int | None | str = billing.ALL_WINDOWS, retry_seconds: float = 10.0,
                  on_state: Callable[[dict], None] | None = None,
                  on_printed: Callable[[billing.PrintJobInfo], None] | None = None,
                  on_failed: Callable[[billing.PrintJobInfo, str], None] | None = None):
@@ -250,7 +251,7 @@ class Spooler:
 
 
 def print_pending(db: Database, hall_id: int, cfg: PrinterConfig, *,
-                  window: int | None = None) -> tuple[int, int, str]:
+                  window: int | None | str = billing.ALL_WINDOWS) -> tuple[int, int, str]:
     """One synchronous pass (command line): (printed, failed, last error)."""
     sp = Spooler(db, hall_id, cfg, window=window)
     printed, failed = sp.run_once()

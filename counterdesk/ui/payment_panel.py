@@ -681,6 +681,7 @@ class PaymentPanel(PaymentPanelView):
         self.method.setCurrentIndex(0)
         self.split_method.setCurrentIndex(0)
         self.quote = None
+        self._load_catalogue()   # prices may change from one day to the next
         self.update_amounts()
 
     # -- printer ---------------------------------------------------------------------------
