@@ -150,6 +150,7 @@ class AccountPanelController(QObject):
         view.buttons["reveal"].clicked.connect(self.reveal)
         view.buttons["reveal"].setVisible(bool(bench.actor.can_reveal))
         bench.account_selected.connect(self._selected_elsewhere)
+        bench.open_account_requested.connect(self.open_account)
         bench.payment_committed.connect(lambda _r: self.refresh())
         self._update_buttons()
 
