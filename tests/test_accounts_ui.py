@@ -249,3 +249,44 @@ def test_shortcuts_in_main_window(bench, qtbot):
     panel.actions_by_name["find"].trigger()
     assert tabs.currentWidget() is panel
     qtbot.waitUntil(lambda: panel.search.hasFocus(), timeout=5000)
+
+
+def test_opening_from_panel_prints_slip_and_form(bench, qtbot, printer, tmp_path):
+    from counterdesk.print.escpos_doc import decode
+    from counterdesk.ui.account_panel import create
+
+    bench.settings.printer.uri = printer.uri
+    panel = create(bench)
+    qtbot.addWidget(panel)
+    opened = []
+    panel.controller.opener = lambda url: opened.append(url.toLocalFile())
+    view, ctl = panel.controller.open_account()
+    d = person()
+    for f in ("name", "id_number", "phone", "district", "street", "community", "building",
+              "unit", "room", "meter_no"):
+        view.edits[f].setText(d[f])
+    for code in ("id_card", "property"):
+        view.docs[code].setChecked(True)
+    with qtbot.waitSignal(panel.controller.papers_done, timeout=10000) as done:
+        ctl.save()
+    out = done.args[0]
+    assert out["slip"] == "printed" and out["pdf"].endswith(".pdf")
+    qtbot.waitUntil(lambda: opened == [out["pdf"]], timeout=5000)
+    text = decode(printer.wait_for(1)[0])
+    assert ctl.result.account_no in text and "1101**********002X" in text
+    assert panel.controller.current.account_no == ctl.result.account_no
+
+
+def test_printer_offline_keeps_the_account(bench, qtbot):
+    from tests.conftest import closed_port
+    from counterdesk.ui.account_panel import create
+
+    bench.settings.printer.uri = f"tcp://127.0.0.1:{closed_port()}"
+    panel = create(bench)
+    qtbot.addWidget(panel)
+    panel.controller.opener = lambda url: None
+    v = accounts.open_account(bench.db, bench.actor, person())
+    with qtbot.waitSignal(bench.status_message, timeout=10000) as msg:
+        panel.controller.print_papers(v, "open")
+    assert "saved" in msg.args[0] or "已保存" in msg.args[0] or "保存" in msg.args[0]
+    assert accounts.show(bench.db, bench.actor, v.account_no).status == "active"

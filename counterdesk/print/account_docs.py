@@ -202,3 +202,32 @@ def account_form_pdf(view, hall_name: str, company_name: str, business: str,
     # start the canvas in an embedded font, so no unembedded Helvetica is referenced
     doc.build(story, canvasmaker=partial(Canvas, initialFontName=_register_latin()))
     return p
+
+
+def papers(view, names: dict, business: str, *, folder: str | Path,
+           printer_uri: str = "", width_mm: int = 80, timeout: float = 3.0,
+           staff_no: str = "", staff_name: str = "", window: int | None = None) -> dict:
+    """The PDF form into ``folder`` and, with a printer, the slip. Returns
+    ``{"pdf": path, "slip": "printed" | "none" | "error", "error": message}``; a printer
+    fault never loses the business (it is already committed) — the clerk reprints."""
+    from ..errors import CounterDeskError
+
+    d = _view_dict(view)
+    at = clock.now()
+    path = Path(folder) / f"{business}-{d['account_no']}-{at:%Y%m%d%H%M%S}.pdf"
+    out: dict = {"pdf": str(account_form_pdf(view, names["hall_name"], names["company_name"],
+                                             business, path, staff_no=staff_no,
+                                             staff_name=staff_name, at=at)),
+                 "slip": "none", "error": ""}
+    if printer_uri:
+        from . import printers
+
+        try:
+            p = printers.parse(printer_uri, width_mm=width_mm)
+            printers.send(p, account_slip(view, names["hall_name"], business,
+                                          staff_no=staff_no, window=window,
+                                          columns=p.columns, at=at), timeout=timeout)
+            out["slip"] = "printed"
+        except CounterDeskError as exc:
+            out["slip"], out["error"] = "error", exc.message
+    return out

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+import threading
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QMessageBox, QPushButton, QSplitter, QTableView,
                                QTabWidget, QTextBrowser, QVBoxLayout, QWidget)
@@ -127,8 +129,12 @@ class AccountPanelView(QWidget):
 
 
 class AccountPanelController(QObject):
+    papers_done = Signal(dict)   # {"pdf", "slip", "error"} from the paper thread
+
     def __init__(self, bench, view: AccountPanelView):
         super().__init__(view)
+        self.opener = QDesktopServices.openUrl   # tests replace it
+        self.papers_done.connect(self._papers_done)
         self.bench = bench
         self.view = view
         self.model = SearchResultsModel(view)
@@ -223,15 +229,51 @@ class AccountPanelController(QObject):
         self.view.buttons["reveal"].setEnabled(cur is not None)
 
     # -- business -------------------------------------------------------------------------
-    def _run(self, view, controller):
+    def _run(self, view, controller, business: str):
         view.setAttribute(Qt.WA_DeleteOnClose, False)
         controller.saved.connect(lambda v: self.show_account(v.account_no))
+        controller.saved.connect(lambda v: self.print_papers(v, business))
         view.open()
         return view, controller
 
+    # -- paper: the form to sign (PDF) and the slip, off the UI thread ---------------------
+    def print_papers(self, view, business: str, *, wait: bool = False) -> None:
+        from .. import paths
+        from ..print.account_docs import papers
+
+        bench = self.bench
+        names = accounts.hall_names(bench.db, bench.actor)
+        pset = bench.settings.printer
+        folder = paths.data_dir() / "forms"
+
+        def work():
+            try:
+                out = papers(view, names, business, folder=folder, printer_uri=pset.uri,
+                             width_mm=pset.width, timeout=pset.timeout,
+                             staff_no=bench.actor.staff_no, staff_name=bench.actor.name,
+                             window=bench.actor.window)
+            except Exception as exc:  # noqa: BLE001 - reported to the clerk, never lost
+                out = {"pdf": "", "slip": "error", "error": str(exc)}
+            self.papers_done.emit(out)
+        if wait:
+            work()
+        else:
+            threading.Thread(target=work, name="account-papers", daemon=True).start()
+
+    def _papers_done(self, out: dict) -> None:
+        self.last_papers = out
+        if out.get("error"):
+            self.bench.status_message.emit(
+                self.tr("Slip not printed: %1 (the business is saved)").replace(
+                    "%1", out["error"]))
+        elif out.get("slip") == "printed":
+            self.bench.status_message.emit(self.tr("Slip printed; form ready to sign"))
+        if out.get("pdf"):
+            self.opener(QUrl.fromLocalFile(out["pdf"]))
+
     def open_account(self):
         v = forms.OpeningFormView(self.view)
-        return self._run(v, forms.OpeningController(self.bench, v))
+        return self._run(v, forms.OpeningController(self.bench, v), "open")
 
     def _need_current(self) -> bool:
         if self.current is None:
@@ -262,19 +304,19 @@ class AccountPanelController(QObject):
         if not self._need_current() or self._arrears_first(self.tr("name change")):
             return None
         v = forms.RenameFormView(self.current.account_no, self.view)
-        return self._run(v, forms.RenameController(self.bench, v))
+        return self._run(v, forms.RenameController(self.bench, v), "rename")
 
     def transfer(self):
         if not self._need_current() or self._arrears_first(self.tr("transfer")):
             return None
         v = forms.TransferFormView(self.current.account_no, self.view)
-        return self._run(v, forms.TransferController(self.bench, v))
+        return self._run(v, forms.TransferController(self.bench, v), "transfer")
 
     def close_account(self):
         if not self._need_current() or self._arrears_first(self.tr("closing")):
             return None
         v = forms.CloseFormView(self.current.account_no, self.view)
-        return self._run(v, forms.CloseController(self.bench, v))
+        return self._run(v, forms.CloseController(self.bench, v), "close")
 
     def pay(self) -> None:
         if self.current is not None:

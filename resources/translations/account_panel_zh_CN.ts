@@ -30,6 +30,14 @@
         <translation>结果较多，请再多输入几个字</translation>
     </message>
     <message>
+        <source>Slip not printed: %1 (the business is saved)</source>
+        <translation>凭条未打印：%1（业务已保存，可稍后补打）</translation>
+    </message>
+    <message>
+        <source>Slip printed; form ready to sign</source>
+        <translation>凭条已打印，确认单已生成，请客户签字</translation>
+    </message>
+    <message>
         <source>Find and select an account first</source>
         <translation>请先查询并选中一个户号</translation>
     </message>
