@@ -217,3 +217,19 @@ def test_bench_runs_at_a_tiny_size(capsys):
                                      "address", "meter_no"}
     assert all(r["found"].startswith("20/") for r in out[0]["search"].values())
     assert "primary-key lookup" in capsys.readouterr().out
+
+
+def test_cli_slip_printer_offline_keeps_account(capsys, url):
+    from tests.conftest import closed_port
+
+    code, out, err = run(capsys, "--db", url, "--printer", f"tcp://127.0.0.1:{closed_port()}",
+                         *OPEN, "--slip")
+    assert code == 5 and "业务已保存" in out
+    code, out, _ = run(capsys, "--db", url, "account", "search", "--staff", "1001", "zhxm")
+    assert "张小明" in out
+
+
+def test_cli_slip_printed(capsys, url, printer):
+    code, out, err = run(capsys, "--db", url, "--printer", printer.uri, *OPEN, "--slip")
+    assert code == 0 and "凭条已打印" in out
+    assert "1101**********002X" in decode(printer.wait_for(1)[0])

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 
 from .. import accounts, bills_import
-from ..errors import ValidationError
+from ..errors import PrinterError, ValidationError
 from .context import Context, add_staff_args
 
 _DOCS_HELP = "已核验的资料（逗号分隔）：" + ", ".join(accounts.DOCUMENTS)
@@ -159,11 +159,14 @@ def _paper(ctx: Context, args, actor, view, business: str) -> dict:
             raise ValidationError("未配置小票打印机：用 --printer 指定", "No receipt printer: "
                                   "give --printer", field="printer")
         p = printers.parse(uri, width_mm=ctx.settings.printer.width)
-        printers.send(p, account_slip(view, names["hall_name"], business,
-                                      staff_no=actor.staff_no, window=actor.window,
-                                      columns=p.columns),
-                      timeout=ctx.settings.printer.timeout)
-        out["slip"] = "printed"
+        try:
+            printers.send(p, account_slip(view, names["hall_name"], business,
+                                          staff_no=actor.staff_no, window=actor.window,
+                                          columns=p.columns),
+                          timeout=ctx.settings.printer.timeout)
+            out["slip"] = "printed"
+        except PrinterError as exc:  # the business is committed: say so, exit non-zero
+            out["slip"], out["slip_error"] = "error", exc.message
     return out
 
 
@@ -174,8 +177,11 @@ def _done(ctx, args, actor, view, business: str, title: str):
     text = title + "\n" + _view_text(d)
     if extra.get("pdf"):
         text += f"\n确认单已生成：{extra['pdf']}"
-    if extra.get("slip"):
+    if extra.get("slip") == "printed":
         text += "\n凭条已打印"
+    if extra.get("slip") == "error":
+        text += f"\n凭条未打印（业务已保存）：{extra['slip_error']}"
+        return ctx.result(d, text, exit_code=PrinterError.exit_code)
     return ctx.result(d, text)
 
 
