@@ -272,6 +272,16 @@ class FirstRunDialog(FirstRunView):
     def _show(self, label: QLabel, ok: bool, text: str) -> None:
         label.setStyleSheet(OK_STYLE if ok else BAD_STYLE)
         label.setText(text)
+        self._fit()
+
+    def _fit(self) -> None:
+        """Grow the dialog so a wrapped message is never cut off."""
+        lay = self.layout()
+        lay.activate()
+        need = lay.totalHeightForWidth(self.width()) if lay.hasHeightForWidth() else \
+            lay.totalSizeHint().height()
+        if need > self.height():
+            self.resize(self.width(), need)
 
     # -- database --------------------------------------------------------------------
     def test_database(self) -> None:
@@ -302,6 +312,7 @@ class FirstRunDialog(FirstRunView):
         if not ok:
             self.message.setText(self.tr("The database did not answer; correct it or choose "
                                          "this PC, then save again."))
+            self._fit()
         if save and ok:
             self.save()
 
