@@ -2,9 +2,10 @@
 
 It proves that *this* program — from source or the frozen bundle on a hall's PC — has
 everything it needs: resources, database drivers, migrations, the demo hall, sign-in,
-a ticket issued and called, a payment, its receipt rendered to ESC/POS bytes and sent to
-a file printer, the day report as a PDF, and an intact audit chain. Each step prints
-one line; the exit status is 0 only if every step passed.
+a ticket issued and called, its kiosk ticket and voice announcement, a payment, its
+receipt rendered to ESC/POS bytes and sent to a file printer, the day report as a PDF,
+and an intact audit chain. Each step prints one line; the exit status is 0 only if
+every step passed.
 
 A step whose capability is not in this build FAILS with "not available in this build"
 (never silently passes); a step whose prerequisite failed fails with "skipped".
@@ -50,7 +51,7 @@ class StepResult:
 
     def line(self) -> str:
         mark = "[ OK ]" if self.ok else "[FAIL]"
-        return f"{mark} {self.name:<11} {self.seconds * 1000:7.0f} ms  {self.detail}"
+        return f"{mark} {self.name:<12} {self.seconds * 1000:7.0f} ms  {self.detail}"
 
     def to_dict(self) -> dict:
         return {"step": self.name, "ok": self.ok, "detail": self.detail,
@@ -247,6 +248,37 @@ def step_ticket(st: State) -> str:
     return f"issued and called {ticket.number} at window {called.window}"
 
 
+def step_kiosk_ticket(st: State) -> str:
+    """The kiosk's paper ticket for the issued number, as ESC/POS bytes."""
+    ticket_mod = _module("counterdesk.print.ticket")
+    render = _attr(ticket_mod, "ticket_bytes")
+    from .print import escpos_doc
+
+    data = render(st.ticket.to_dict(), hall_name=st.ticket.hall_name or st.hall_code)
+    text = escpos_doc.decode(data)
+    if st.ticket.number not in text:
+        raise RuntimeError(f"{st.ticket.number} is not on the kiosk ticket")
+    return f"{len(data)} bytes for {st.ticket.number}"
+
+
+def step_voice(st: State) -> str:
+    """The hall display's announcement from the bundled clips (offline Mandarin)."""
+    voice = _module("counterdesk.voice")
+    phrase, announcement = _attr(voice, "phrase"), _attr(voice, "announcement")
+    from . import resources_access
+
+    window = st.ticket.window or DEMO_WINDOW
+    missing = [n for n in phrase(st.ticket.number, window)
+               if not resources_access.path("sounds", f"{n}.wav").is_file()]
+    if missing:
+        raise RuntimeError(f"voice clips missing: {', '.join(missing)}")
+    wav = announcement(st.ticket.number, window)
+    seconds = voice.duration_s(wav)
+    if not wav.startswith(b"RIFF") or seconds < 1:
+        raise RuntimeError("the announcement is not a WAV of at least a second")
+    return f"“{voice.text(st.ticket.number, window)}” {seconds:.1f} s"
+
+
 def step_payment(st: State) -> str:
     """The clerk takes a walk-in payment (the billing service's self-test sale)."""
     billing = _module("counterdesk.billing")
@@ -324,6 +356,8 @@ STEPS: list[tuple[str, Callable[[State], str], tuple[str, ...]]] = [
     ("demo", step_demo, ("migrate",)),
     ("sign-in", step_sign_in, ("demo",)),
     ("ticket", step_ticket, ("sign-in",)),
+    ("kiosk-ticket", step_kiosk_ticket, ("ticket",)),
+    ("voice", step_voice, ("ticket",)),
     ("payment", step_payment, ("sign-in",)),
     ("receipt", step_receipt, ("payment",)),
     ("day-report", step_day_report, ("payment",)),
