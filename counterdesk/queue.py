@@ -780,6 +780,8 @@ def pause_window(db: Database, actor: Actor, *, reason: str = "", reason_text: s
                                "This pause needs a manager's approval: "
                                + "; ".join(needs["why_en"]), field="approver", data=needs)
     with db.write() as s:
+        if db.is_postgres:  # same lock order as call-next: window state, then audit head
+            _state(s, _window(s, actor.hall_id, window))
         auth = None
         if needs["needs_approval"]:
             auth = authorise(db, s, approval, "window.pause", actor=actor,

@@ -116,7 +116,7 @@ class DisplayView(QWidget):
         super().__init__(parent)
         self.setObjectName("display")
         self.setStyleSheet("QWidget#display{background:#101820;} QLabel{color:white;}"
-                           "QTableView{background:#101820;color:white;font-size:30pt;"
+                           "QTableView{background:#101820;color:white;font-size:26pt;"
                            "gridline-color:#334;border:none;}"
                            "QHeaderView::section{background:#1d2b3a;color:#9fb3c8;"
                            "font-size:18pt;border:none;}")
@@ -144,11 +144,12 @@ class DisplayView(QWidget):
         self.windows_view = QTableView()
         for v in (self.recent_view, self.windows_view):
             v.verticalHeader().hide()
+            v.verticalHeader().setDefaultSectionSize(60)
             v.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
             v.setFocusPolicy(Qt.NoFocus)
             v.setSelectionMode(QTableView.NoSelection)
-        mid.addWidget(self.recent_view, 3)
-        mid.addWidget(self.windows_view, 2)
+        mid.addWidget(self.recent_view, 1)
+        mid.addWidget(self.windows_view, 1)
         lay.addLayout(mid, 3)
         self.waiting = QLabel()
         self.waiting.setObjectName("waiting_counts")

@@ -13,8 +13,8 @@ import logging
 import threading
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy,
+                               QVBoxLayout, QWidget)
 
 from .. import queue
 from ..errors import CounterDeskError, DatabaseError
@@ -40,7 +40,7 @@ class KioskView(QWidget):
         lay.addWidget(self.hint)
         self.grid = QGridLayout()
         self.grid.setSpacing(24)
-        lay.addLayout(self.grid, 3)
+        lay.addLayout(self.grid, 4)
         row = QHBoxLayout()
         self.priority = QPushButton(self.tr("Priority lane (elderly, disabled, pregnant)"))
         self.priority.setObjectName("priority")
@@ -115,7 +115,8 @@ class Kiosk(KioskView):
             if btn is None:
                 btn = QPushButton()
                 btn.setObjectName(f"service_{s['letter']}")
-                btn.setMinimumHeight(140)
+                btn.setMinimumHeight(180)
+                btn.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
                 btn.setStyleSheet("QPushButton{font-size:30pt;background:white;color:#0b3d91;"
                                   "border-radius:16px;} QPushButton:disabled{color:#999;}")
                 btn.clicked.connect(lambda _=False, letter=s["letter"]: self.take(letter))

@@ -54,7 +54,7 @@
     </message>
     <message>
         <source>Paused — back at %1</source>
-        <translation>暂停服务 — %1 返回</translation>
+        <translation>暂停服务 %1返回</translation>
     </message>
 </context>
 </TS>
