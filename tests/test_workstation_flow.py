@@ -1,0 +1,222 @@
+"""Whole flows at the workstation by keyboard only, offscreen.
+
+Sign in → F2 call a ticket (greeting, apology for the wait) → open the account → take a
+cash payment → the receipt arrives at the ``printer`` TCP listener → F6 finish
+(farewell); pause and resume with F7. Every keystroke from "call next" to "finish" is
+counted (goal ≤ 10); ``bench/bench_workstation.py`` prints the count through
+:func:`count_cash_payment_keystrokes`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
+
+from counterdesk import clock
+from counterdesk.settings import Settings
+
+DAY = dt.date(2026, 11, 23)
+ISSUED = dt.datetime.combine(DAY, dt.time(10, 0))
+CALLED = dt.datetime.combine(DAY, dt.time(10, 20))   # 20 min wait: apology (> 15)
+
+
+def have(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
+
+
+PANELS = ("counterdesk.ui.queue_panel", "counterdesk.ui.account_panel",
+          "counterdesk.ui.payment_panel")
+
+
+class Keys:
+    """Keystrokes sent to the application (QTest), counted."""
+
+    def __init__(self, qtbot):
+        self.qtbot = qtbot
+        self.count = 0
+        self.log: list[str] = []
+
+    def focus(self):
+        return QApplication.focusWidget() or QApplication.activeWindow()
+
+    def key(self, key, modifier=Qt.NoModifier, widget=None, label: str = "") -> None:
+        self.qtbot.keyClick(widget or self.focus(), key, modifier)
+        self.count += 1
+        self.log.append(label or str(key))
+
+    def type(self, text: str, widget=None) -> None:
+        """Type digits/ASCII (numbers from the numeric keypad count one key each)."""
+        w = widget or self.focus()
+        self.qtbot.keyClicks(w, text)
+        self.count += len(text)
+        self.log.append(repr(text))
+
+
+@pytest.fixture
+def hall(sqlite_db):
+    """The demo hall on SQLite, three tickets taken at 10:00, the clock at 10:20."""
+    from counterdesk import setup
+
+    clock.set_now(ISSUED - dt.timedelta(hours=1))
+    setup.demo(sqlite_db)
+    if have("counterdesk.queue"):
+        from counterdesk import queue
+
+        clock.set_now(ISSUED)
+        kiosk = queue.kiosk_actor(sqlite_db, _hall_code(sqlite_db))
+        for letter in "AAB":
+            queue.issue(sqlite_db, kiosk, letter)
+    clock.set_now(CALLED)
+    yield sqlite_db
+    clock.set_now(None)
+
+
+def _hall_code(db) -> str:
+    from counterdesk import resources_access
+
+    return resources_access.read_toml("demo", "hall.toml")["hall"]["code"]
+
+
+def sign_in(qtbot, db, settings):
+    from counterdesk.ui.signin import SignInDialog
+
+    dlg = SignInDialog(db, settings)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    dlg.activateWindow()
+    qtbot.waitUntil(dlg.staff_no.hasFocus)  # the first key goes to the staff number
+    qtbot.keyClicks(dlg.staff_no, "1001")
+    qtbot.keyClick(dlg.staff_no, Qt.Key_Return)
+    assert dlg.password.hasFocus()
+    qtbot.keyClicks(dlg.password, "123456")
+    with qtbot.waitSignal(dlg.accepted):
+        qtbot.keyClick(dlg.password, Qt.Key_Return)
+    return dlg.actor
+
+
+def open_workstation(qtbot, db, actor, settings):
+    from counterdesk.ui.mainwindow import MainWindow
+
+    win = MainWindow(db, actor, settings)
+    qtbot.addWidget(win)
+    win.resize(1366, 768)
+    win.show()
+    qtbot.waitExposed(win)
+    win.activateWindow()
+    QApplication.processEvents()
+    return win
+
+
+def close(win):
+    for panel in win.panels.values():
+        getattr(panel, "shutdown", lambda: None)()
+    win.close()
+
+
+def reactivate(qtbot, win) -> None:
+    win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow, timeout=2000)
+
+
+def answer_modal(qtbot, steps, give_up_ms: int = 4000):
+    """Run ``steps(dialog)`` on the next modal dialog as soon as it is open (the dialog
+    activated, focus where it puts it); a dialog still open after ``give_up_ms`` is
+    rejected so that a failing test fails instead of hanging."""
+    done = {}
+
+    def poll():
+        dlg = QApplication.activeModalWidget()
+        if dlg is None:
+            QTimer.singleShot(10, poll)
+            return
+        done["dialog"] = dlg
+        dlg.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.focusWidget() is not None and
+                        QApplication.focusWidget().window() is dlg, timeout=2000)
+        steps(dlg)
+        QTimer.singleShot(give_up_ms, lambda: dlg.isVisible() and dlg.reject())
+
+    QTimer.singleShot(0, poll)
+    return done
+
+
+# ------------------------------------------------------------------ call, pause, finish
+@pytest.mark.skipif(not have("counterdesk.ui.queue_panel"), reason="queue panel not installed")
+def test_call_pause_resume_finish_by_keyboard(qtbot, hall):
+    settings = Settings()
+    settings.window.number = 1
+    actor = sign_in(qtbot, hall, settings)
+    win = open_workstation(qtbot, hall, actor, settings)
+    prompt = win.panels["prompt_panel"]
+    keys = Keys(qtbot)
+    try:
+        with qtbot.waitSignal(win.bench.ticket_called, timeout=5000) as called:
+            keys.key(Qt.Key_F2, widget=win, label="F2")
+        ticket = called.args[0]
+        assert ticket["number"] == "A001" and ticket["waited_seconds"] == 20 * 60
+        assert prompt.context_phrases[:2] == ["您好", "对不起，让您久等了"]
+        assert "A001" in prompt.context_title
+
+        with qtbot.waitSignal(win.bench.ticket_finished, timeout=5000):
+            keys.key(Qt.Key_F6, widget=win, label="F6")
+        assert prompt.context_phrases == ["再见，欢迎下次再来。"]
+        assert keys.count == 2
+
+        # F7 between customers: pause (first reason with ↓, Enter); the whole workstation
+        # shows the sign and F2 calls nobody; F7 again resumes
+        def pause_dialog(dlg):
+            keys.key(Qt.Key_Down, label="Down")
+            keys.key(Qt.Key_Return, label="Enter")
+
+        with qtbot.waitSignal(win.bench.window_paused, timeout=5000) as paused:
+            answer_modal(qtbot, pause_dialog)
+            keys.key(Qt.Key_F7, widget=win, label="F7")
+        assert paused.args[0]["window"] == 1
+        assert win.workstation.banner.isVisible()
+        assert "paused" in win.workstation.paused_text or "暂停" in win.workstation.paused_text
+        assert "10:30" in win.workstation.paused_text  # expected back: 10 minutes later
+        reactivate(qtbot, win)  # what the window manager does when a dialog closes
+        with qtbot.assertNotEmitted(win.bench.ticket_called):
+            keys.key(Qt.Key_F2, widget=win, label="F2")   # refused while paused
+        message = win.panels["queue_panel"].message.text()
+        assert "暂停" in message and "恢复" in message and "Traceback" not in message
+        # the queue panel may briefly apply a snapshot taken before the pause (a race in
+        # its poller, reported): wait until it knows the window is paused
+        qp = win.panels["queue_panel"]
+        qtbot.waitUntil(lambda: qp.pause is not None, timeout=3000)
+        with qtbot.waitSignal(win.bench.window_resumed, timeout=5000):
+            answer_modal(qtbot, lambda dlg: dlg.reject())
+            keys.key(Qt.Key_F7, widget=win, label="F7")
+
+        assert not win.workstation.banner.isVisible()
+        with qtbot.waitSignal(win.bench.ticket_called, timeout=5000) as called:
+            keys.key(Qt.Key_F2, widget=win, label="F2")
+        assert called.args[0]["number"] == "A002"
+        assert prompt.context_phrases[0] == "您好"
+        assert "Traceback" not in win.statusBar().currentMessage()
+    finally:
+        close(win)
+
+
+# ------------------------------------------------------------------ the whole cash payment
+def cash_payment_flow(qtbot, db, printer, keys: Keys | None = None) -> Keys:
+    """Sign in → F2 → account → cash payment → receipt printed → F6; returns the keys."""
+    pytest.skip("the account and payment panels are not installed yet")
+
+
+@pytest.mark.skipif(not all(have(m) for m in PANELS),
+                    reason="needs the queue, account and payment panels")
+def test_whole_cash_payment_by_keyboard(qtbot, hall, printer):
+    keys = cash_payment_flow(qtbot, hall, printer)
+    print(f"keystrokes from call next to finish: {keys.count} ({' '.join(keys.log)})")
+    assert keys.count <= 10
+
+
+def count_cash_payment_keystrokes() -> int | None:
+    """For bench/bench_workstation.py: run the flow once outside pytest; None if it cannot."""
+    return None
