@@ -640,6 +640,7 @@ def contextual(cat: Catalogue, event: str, data: dict | None = None, *,
     ``ticket_transferred`` (hand-over, ×× filled with the target when known),
     ``rule_refused`` (explanation by refusal kind, data ``{"kind", "message"}``),
     ``payment_committed`` (cash received and change said aloud, thanks),
+    ``special_group`` (helping the elderly and disabled, a louder, slower voice),
     ``ticket_finished`` (farewell), or any section key (its items)."""
     data = dict(data or {})
     if event == "ticket_called":
@@ -692,6 +693,11 @@ def contextual(cat: Catalogue, event: str, data: dict | None = None, *,
         thanks = {i.id: i for i in _items(cat, "thanks")}
         items += [thanks[k] for k in ("thanks.6", "thanks.1") if k in thanks]
         return Prompt(event, ["thanks"], items)
+    if event == "special_group":
+        # 001 二.9: the elderly, disabled and customers with limited mobility
+        items = [i for i in _items(cat, "reception") if i.id == "reception.9"]
+        items += [i for i in _items(cat, "voice") if i.id == "voice.6"]
+        return Prompt(event, ["reception"], items)
     if cat.section(event) is not None:
         return Prompt(event, [event], _items(cat, event))
     if event in REFUSAL_ALIASES or event == "general":

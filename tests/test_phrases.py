@@ -219,6 +219,8 @@ def test_contextual_phrases():
     assert phrases.contextual(zh, "ticket_finished", {"status": "no_show"}).items == []
     assert phrases.contextual(zh, "thanks").texts[0] == "谢谢"
     assert phrases.contextual(zh, "nonsense").items == []
+    helped = phrases.contextual(zh, "special_group", {"groups": ["old"]})
+    assert "搀扶" in helped.texts[0] and "语速放慢" in helped.texts[1]
     en = phrases.defaults("en")
     assert phrases.contextual(en, "ticket_transferred", {"target": "Billing"}).texts == [
         "One moment please! I will contact the Billing, who will explain (answer) it for you"]

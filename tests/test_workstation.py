@@ -91,6 +91,8 @@ def test_contextual_phrases_follow_the_workbench(panel, bench):
     assert panel.copy_current() == "收您 100.00 元，找您 3.00 元，请您收好。"
     bench.ticket_finished.emit({"number": "A002"})
     assert panel.context_phrases == ["再见，欢迎下次再来。"]
+    bench.prompt_context.emit("special_group", {"account_no": "0100000017", "groups": ["old"]})
+    assert "搀扶" in panel.context_phrases[0]
     bench.prompt_context.emit("when_thanked", {})
     assert panel.context_phrases[0] == "请别客气" and panel.current_section() == "when_thanked"
 

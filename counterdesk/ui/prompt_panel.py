@@ -401,7 +401,10 @@ class PromptPanel(PromptPanelView):
         if not p.items:
             return
         sec = self.catalogue.section(p.situations[0]) if p.situations else None
-        self.show_prompt(p, data.get("title") or (sec.title if sec else situation))
+        title = data.get("title") or (
+            self.tr("Elderly or disabled customer — help, louder and slower")
+            if situation == "special_group" else (sec.title if sec else situation))
+        self.show_prompt(p, title)
 
     # -- main window -------------------------------------------------------------
     def install_actions(self, mw) -> None:

@@ -58,6 +58,10 @@
         <translation>不能办理 —— 耐心解释</translation>
     </message>
     <message>
+        <source>Elderly or disabled customer — help, louder and slower</source>
+        <translation>老年或残障客户 —— 主动帮助，声音提高、语速放慢</translation>
+    </message>
+    <message>
         <source>Search service phrases</source>
         <translation>搜索服务用语</translation>
     </message>
