@@ -797,6 +797,24 @@ def close(db: Database, actor: Actor, account_no: str, *, final_reading: str | D
         return _view(s, acc)
 
 
+def set_suspended(db: Database, actor: Actor, account_no: str, suspended: bool, *,
+                  reason: str) -> AccountView:
+    """Suspend (暂停, e.g. supply stopped for safety) or reactivate an account; audited."""
+    reason = V.text(reason, "reason", max_len=200, required=True)
+    with db.write() as s:
+        acc = _get_account(s, actor, account_no, lock=True)
+        _refuse_if_closed(acc)
+        want = "suspended" if suspended else "active"
+        if acc.status == want:
+            raise Conflict(f"户号 {acc.account_no} 已是“{STATUS_NAMES[want][0]}”状态",
+                           f"Account {acc.account_no} is already {want}", field="account_no")
+        acc.status = want
+        actor.audit(s, "account.suspended" if suspended else "account.reactivated",
+                    {"account_no": acc.account_no, "reason": reason})
+        s.flush()
+        return _view(s, acc)
+
+
 # -- search --------------------------------------------------------------------------------
 def _keys_for(q: str) -> list[str]:
     if not q:

@@ -647,3 +647,18 @@ def test_ledger_with_payment_from_fee_collection(desk):
                                           "phone": "13912345678"}, reason="gift",
                           documents=["old_holder_id", "new_holder_id", "gift_contract"])
     assert v.holder.name == "李四"
+
+
+def test_suspend_and_reactivate(desk):
+    db, clerk = desk
+    no = accounts.open_account(db, clerk, person()).account_no
+    with pytest.raises(ValidationError, match="原因"):
+        accounts.set_suspended(db, clerk, no, True, reason="")
+    assert accounts.set_suspended(db, clerk, no, True, reason="安检隐患停气").status == "suspended"
+    with pytest.raises(Conflict):
+        accounts.set_suspended(db, clerk, no, True, reason="again")
+    assert accounts.set_suspended(db, clerk, no, False, reason="整改完成").status == "active"
+    with db.read() as s:
+        kinds = s.execute(select(AuditEvent.kind).where(
+            AuditEvent.kind.like("account.%")).order_by(AuditEvent.seq)).scalars().all()
+    assert kinds[-2:] == ["account.suspended", "account.reactivated"]

@@ -100,6 +100,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     _print_opts(q)
     q.set_defaults(handler=cmd_close)
 
+    for verb, help_ in (("suspend", "暂停（如安全原因停气），需填写原因"), ("resume", "恢复正常")):
+        q = asub.add_parser(verb, help=help_)
+        add_staff_args(q)
+        q.add_argument("account_no", metavar="户号")
+        q.add_argument("--reason", required=True)
+        q.set_defaults(handler=cmd_suspend, suspend=verb == "suspend")
+
     q = asub.add_parser("reveal", help="查看完整证件号或电话（需权限，记入审计）")
     add_staff_args(q)
     q.add_argument("account_no", metavar="户号")
@@ -260,6 +267,14 @@ def cmd_close(ctx: Context, args):
     view = accounts.close(ctx.db, actor, args.account_no, final_reading=args.final_reading,
                           documents=_docs(args.docs), note=args.note)
     return _done(ctx, args, actor, view, "close", f"已销户：{view.account_no}")
+
+
+def cmd_suspend(ctx: Context, args):
+    actor = ctx.actor(args)
+    view = accounts.set_suspended(ctx.db, actor, args.account_no, args.suspend,
+                                  reason=args.reason)
+    d = view.to_dict()
+    return ctx.result(d, f"户号 {view.account_no}：{d['status_name']}")
 
 
 def cmd_reveal(ctx: Context, args):
