@@ -640,6 +640,7 @@ def contextual(cat: Catalogue, event: str, data: dict | None = None, *,
     ``ticket_transferred`` (hand-over, ×× filled with the target when known),
     ``rule_refused`` (explanation by refusal kind, data ``{"kind", "message"}``),
     ``payment_committed`` (cash received and change said aloud, thanks),
+    ``account_opened`` (forms of address with the holder's surname),
     ``special_group`` (helping the elderly and disabled, a louder, slower voice),
     ``ticket_finished`` (farewell), or any section key (its items)."""
     data = dict(data or {})
@@ -693,6 +694,19 @@ def contextual(cat: Catalogue, event: str, data: dict | None = None, *,
         thanks = {i.id: i for i in _items(cat, "thanks")}
         items += [thanks[k] for k in ("thanks.6", "thanks.1") if k in thanks]
         return Prompt(event, ["thanks"], items)
+    if event == "account_opened":
+        # 003 第六条(二): knowing the customer's surname, say “××先生/小姐/女士”
+        name = surname(str(data.get("holder_name", ""))) \
+            if data.get("holder_kind", "person") == "person" else ""
+        items = []
+        for it in _items(cat, "address"):
+            if "××" in it.text:
+                if not name:
+                    continue
+                shown = name if cat.lang != "en" else _pinyin_name(name)
+                it = dataclasses.replace(it, text=it.text.replace("××", shown), _index=None)
+            items.append(it)
+        return Prompt(event, ["address"], items)
     if event == "special_group":
         # 001 二.9: the elderly, disabled and customers with limited mobility
         items = [i for i in _items(cat, "reception") if i.id == "reception.9"]
@@ -725,6 +739,34 @@ def refusal_kind(exc: BaseException) -> str:
     if fld in ("documents", "document", "id_number", "id_type"):
         return "documents"
     return "general"
+
+
+COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容",
+                     "令狐", "长孙", "宇文", "司徒", "夏侯", "轩辕", "端木", "独孤", "南宫")
+
+
+def surname(name: str) -> str:
+    """The surname of a Chinese personal name (two characters for 欧阳, 司马…)."""
+    name = (name or "").strip()
+    if not name or not ("\u4e00" <= name[0] <= "\u9fff" or ord(name[0]) > 0x20000):
+        return ""
+    return name[:2] if name[:2] in COMPOUND_SURNAMES else name[0]
+
+
+def _pinyin_name(name: str) -> str:
+    from pypinyin import lazy_pinyin
+
+    return "".join(lazy_pinyin(name)).capitalize()
+
+
+def for_account(db: Database, actor: Actor, cat: Catalogue, account_no: str) -> Prompt:
+    """The forms of address for the holder of ``account_no`` (the account service reads it)."""
+    from . import accounts
+
+    view = accounts.show(db, actor, account_no)
+    return contextual(cat, "account_opened", {"holder_name": view.holder.name,
+                                              "holder_kind": view.holder.kind,
+                                              "account_no": account_no})
 
 
 def _yuan(fen: int) -> str:

@@ -295,3 +295,21 @@ def test_payment_prompt_says_the_amounts():
     en = phrases.contextual(phrases.defaults("en"), "payment_committed", {
         "tenders": [{"method": "cash", "tendered_fen": 5000}], "change_fen": 0})
     assert en.texts[0] == "Received 50.00 yuan, here you are."
+
+
+def test_address_by_surname(demo_db, clerk):
+    zh = phrases.defaults("zh_CN")
+    p = phrases.contextual(zh, "account_opened", {"holder_name": "欧阳小明"})
+    assert p.texts == ["先生", "女士", "欧阳先生／小姐／女士", "那位先生／那位小姐"]
+    org = phrases.contextual(zh, "account_opened", {"holder_name": "某某燃气用户单位",
+                                                    "holder_kind": "organisation"})
+    assert "××" not in " ".join(org.texts) and len(org.texts) == 3
+    en = phrases.contextual(phrases.defaults("en"), "account_opened", {"holder_name": "薛楠"})
+    assert "Mr / Miss / Ms Xue" in en.texts
+    assert phrases.surname("Smith") == "" and phrases.surname("张三") == "张"
+    from counterdesk import accounts
+
+    hit = accounts.search(demo_db, clerk, "0100000033").hits
+    if hit:
+        p = phrases.for_account(demo_db, clerk, zh, "0100000033")
+        assert p.texts[2].endswith("先生／小姐／女士") and "××" not in p.texts[2]

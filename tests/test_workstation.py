@@ -91,6 +91,9 @@ def test_contextual_phrases_follow_the_workbench(panel, bench):
     assert panel.copy_current() == "收您 100.00 元，找您 3.00 元，请您收好。"
     bench.ticket_finished.emit({"number": "A002"})
     assert panel.context_phrases == ["再见，欢迎下次再来。"]
+    bench.account_selected.emit("0100000033")
+    assert "先生／小姐／女士" in panel.context_phrases[2] and "××" not in panel.context_phrases[2]
+    assert "0100000033" in panel.context_title
     bench.prompt_context.emit("special_group", {"account_no": "0100000017", "groups": ["old"]})
     assert "搀扶" in panel.context_phrases[0]
     bench.prompt_context.emit("when_thanked", {})

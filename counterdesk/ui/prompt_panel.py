@@ -216,6 +216,7 @@ class PromptPanel(PromptPanelView):
         bench.ticket_transferred.connect(self.on_ticket_transferred)
         bench.ticket_finished.connect(self.on_ticket_finished)
         bench.payment_committed.connect(self.on_payment_committed)
+        bench.account_selected.connect(self.on_account_selected)
         bench.rule_refused.connect(self.on_rule_refused)
         bench.prompt_context.connect(self.on_prompt_context)
         self.reload()
@@ -382,6 +383,16 @@ class PromptPanel(PromptPanelView):
             return
         self.show_prompt(p, self.tr("Ticket %1 finished — see the customer off").replace(
             "%1", str(ticket.get("number", ""))))
+
+    def on_account_selected(self, account_no: str) -> None:
+        """The customer's file is open: how to address the holder (by surname)."""
+        try:
+            p = phrases.for_account(self.bench.db, self.bench.actor, self.catalogue, account_no)
+        except (CounterDeskError, ImportError):
+            return
+        if p.items:
+            self.show_prompt(p, self.tr("Account %1 — address the customer").replace(
+                "%1", account_no))
 
     def on_payment_committed(self, receipt: dict) -> None:
         p = phrases.contextual(self.catalogue, "payment_committed", receipt)

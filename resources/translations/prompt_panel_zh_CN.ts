@@ -46,6 +46,10 @@
         <translation>%1 号已办结 —— 送客</translation>
     </message>
     <message>
+        <source>Account %1 — address the customer</source>
+        <translation>户号 %1 —— 称呼客户</translation>
+    </message>
+    <message>
         <source>Payment recorded, receipt %1 — say the amounts, thank the customer</source>
         <translation>已收款，票据 %1 —— 唱收唱付，致谢</translation>
     </message>
