@@ -174,6 +174,7 @@ def account_form_pdf(view, hall_name: str, company_name: str, business: str,
 
     table = Table([[para(k), para(v)] for k, v in rows], colWidths=[38 * mm, 130 * mm])
     table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), font),
         ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
         ("BACKGROUND", (0, 0), (0, -1), colors.whitesmoke),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -191,16 +192,14 @@ def account_form_pdf(view, hall_name: str, company_name: str, business: str,
                    para("日期：____年__月__日")],
                   [para("经办柜员签名：________________"), para("营业厅（盖章）")]],
                  colWidths=[95 * mm, 73 * mm], rowHeights=[16 * mm, 16 * mm])
+    sign.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), font)]))
     story.append(sign)
     doc = SimpleDocTemplate(str(p), pagesize=A4, title=f"{title} {d['account_no']}",
                             author=company_name, leftMargin=20 * mm, rightMargin=20 * mm,
-                            topMargin=18 * mm, bottomMargin=18 * mm)
-    from functools import partial
-
-    from reportlab.pdfgen.canvas import Canvas
-
-    # start the canvas in an embedded font, so no unembedded Helvetica is referenced
-    doc.build(story, canvasmaker=partial(Canvas, initialFontName=_register_latin()))
+                            topMargin=18 * mm, bottomMargin=18 * mm,
+                            # start in an embedded font: no unembedded Helvetica reference
+                            initialFontName=_register_latin())
+    doc.build(story)
     return p
 
 
