@@ -394,7 +394,7 @@ class AccountPanel(AccountPanelView):
             act = QAction(text, mainwindow)
             act.setObjectName("action_account_" + name)
             act.setShortcuts([QKeySequence(k) for k in keys])
-            act.setShortcutContext(Qt.ApplicationShortcut)
+            act.setShortcutContext(Qt.WindowShortcut)  # the workstation window, not dialogs
             act.triggered.connect(lambda _c=False, slot=slot, name=name: self._trigger(slot,
                                                                                        name))
             mainwindow.addAction(act)
