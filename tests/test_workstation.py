@@ -329,6 +329,6 @@ def test_bench_script_runs_at_a_tiny_size(capsys):
     spec = importlib.util.spec_from_file_location("bench_workstation", path)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
-    mod.main(["2"])
+    mod.main(["2", "--no-flow"])
     out = capsys.readouterr().out
     assert "search" in out and "ratio" in out
