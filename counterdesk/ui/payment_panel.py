@@ -441,6 +441,8 @@ class PaymentPanel(PaymentPanelView):
         bench.open_payment.connect(self.open_for)
         bench.ticket_called.connect(self._ticket_called)
         self._method_changed()
+        spooler = self.printing.spooler
+        self.destroyed.connect(lambda *_: spooler.stop(timeout=0.1))  # no orphan worker
         if start_printing:
             self.printing.start()
 
