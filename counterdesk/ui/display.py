@@ -197,6 +197,8 @@ class Display(DisplayView):
         self.poller.connection.connect(self._connection)
         if poll:
             self.poller.start()
+        # a widget dropped without shutdown() must not leave its poller running
+        self.destroyed.connect(self.poller.stop)
 
     def shutdown(self) -> None:
         self._clock.stop()

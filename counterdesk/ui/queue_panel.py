@@ -326,6 +326,8 @@ class QueuePanel(QueuePanelView):
         self.poller.connection.connect(self._connection)
         if poll:
             self.poller.start()
+        # a widget dropped without shutdown() must not leave its poller running
+        self.destroyed.connect(self.poller.stop)
         self.refresh()
 
     # -- main window hooks ------------------------------------------------------------

@@ -42,6 +42,7 @@ class QueuePoller(QObject):
         self._started = False
         self._thread: QThread | None = None
         self._timer: QTimer | None = None
+        self._stopped = False
         self.threaded = threaded
 
     # -- life ---------------------------------------------------------------------------
@@ -64,6 +65,9 @@ class QueuePoller(QObject):
         self.poll()
 
     def stop(self) -> None:
+        if self._stopped:
+            return
+        self._stopped = True
         if self._thread is not None:
             if self._timer is not None:
                 # stop the timer on its own thread, then end the thread
@@ -73,6 +77,7 @@ class QueuePoller(QObject):
             self._thread.quit()
             self._thread.wait(5000)
             self._thread = None
+            self._timer = None
         elif self._timer is not None:
             self._timer.stop()
 
