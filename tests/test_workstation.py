@@ -268,6 +268,18 @@ def test_display_settings_save_and_apply(qtbot, tmp_path):
         apply_theme(app)
 
 
+def test_high_contrast_from_the_view_menu(qtbot, window, tmp_path):
+    window.bench.settings.source = tmp_path / "s.toml"
+    card = window.panels["prompt_panel"].context_card
+    try:
+        window.workstation.action_contrast.setChecked(True)
+        assert "yellow" in card.styleSheet() and load_settings(tmp_path / "s.toml").ui.high_contrast
+        window.workstation.action_contrast.setChecked(False)
+        assert "#fff8e1" in card.styleSheet()
+    finally:
+        apply_theme(QApplication.instance())
+
+
 def test_view_menu_font_steps(qtbot, window, tmp_path):
     window.bench.settings.source = tmp_path / "s.toml"
     try:

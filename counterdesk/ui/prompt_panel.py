@@ -142,8 +142,7 @@ class PromptPanelView(QWidget):
         self.context_card = QFrame()
         self.context_card.setObjectName("context_card")
         self.context_card.setFrameShape(QFrame.StyledPanel)
-        self.context_card.setStyleSheet("#context_card { background: #fff8e1; }"
-                                        "#context_card QLabel { color: #3e2723; }")
+        self.apply_contrast(False)
         self.context_text = QTextBrowser()
         self.context_text.setObjectName("context_text")
         self.context_text.setFrameShape(QFrame.NoFrame)
@@ -192,6 +191,15 @@ class PromptPanelView(QWidget):
         lay.addWidget(self.voice)
 
 
+    def apply_contrast(self, high: bool) -> None:
+        """The context card: warm yellow normally, yellow on black in high contrast."""
+        self.context_card.setStyleSheet(
+            "#context_card { background: black; border: 2px solid yellow; }"
+            "#context_card QTextBrowser { color: yellow; }" if high else
+            "#context_card { background: #fff8e1; }"
+            "#context_card QTextBrowser { color: #3e2723; }")
+
+
 class PromptPanel(PromptPanelView):
     """Controller: loads the hall's phrases, follows the workbench, searches, copies."""
 
@@ -219,6 +227,7 @@ class PromptPanel(PromptPanelView):
         bench.account_selected.connect(self.on_account_selected)
         bench.rule_refused.connect(self.on_rule_refused)
         bench.prompt_context.connect(self.on_prompt_context)
+        self.apply_contrast(bool(bench.settings.ui.high_contrast))
         self.reload()
         self.set_context(self.tr("Waiting for the next customer"), [])
         self._poll = QTimer(self)

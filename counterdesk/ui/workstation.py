@@ -124,6 +124,9 @@ class Workstation(QObject):
 
     def open_settings(self):
         dlg = settings_dialog.SettingsDialog(self.settings, self.mw)
+        dlg.accepted.connect(self.restyle)
+        dlg.accepted.connect(lambda: self.action_contrast.setChecked(
+            self.settings.ui.high_contrast))
         dlg.open()
         self.settings_dialog = dlg
         return dlg
@@ -134,6 +137,14 @@ class Workstation(QObject):
 
     def set_contrast(self, on: bool) -> None:
         settings_dialog.toggle_contrast(self.settings, on)
+        self.restyle()
+
+    def restyle(self) -> None:
+        """Panels with their own colours follow the theme (``apply_contrast(on)``)."""
+        for panel in self.mw.panels.values():
+            apply = getattr(panel, "apply_contrast", None)
+            if apply is not None:
+                apply(bool(self.settings.ui.high_contrast))
 
     def set_language(self, action: QAction) -> None:
         self.settings.ui.language = action.data()
