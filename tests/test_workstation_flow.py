@@ -48,10 +48,10 @@ class Keys:
         self.count += 1
         self.log.append(label or str(key))
 
-    def type(self, text: str, widget=None) -> None:
-        """Type digits/ASCII (numbers from the numeric keypad count one key each)."""
+    def type(self, text: str, widget=None, *, keypad: bool = False) -> None:
+        """Type digits/ASCII, one key each; ``keypad``: from the numeric keypad."""
         w = widget or self.focus()
-        self.qtbot.keyClicks(w, text)
+        self.qtbot.keyClicks(w, text, Qt.KeypadModifier if keypad else Qt.NoModifier)
         self.count += len(text)
         self.log.append(repr(text))
 
@@ -242,8 +242,9 @@ def cash_payment_flow(qtbot, db, printer) -> tuple[Keys, dict]:
         # 2. the account: its number in the account field, Enter shows holder and bills
         keys.key(Qt.Key_Backtab, label="Shift+Tab")
         _wait_focus(qtbot, pay.account)
-        keys.type(ACCOUNT)
-        keys.key(Qt.Key_Return, label="Enter")
+        keys.type(ACCOUNT, keypad=True)               # digits from the numeric keypad
+        assert pay.account.text() == ACCOUNT
+        keys.key(Qt.Key_Enter, Qt.KeypadModifier, label="Enter")   # the keypad's Enter
         qtbot.waitUntil(lambda: len(pay.bills_model.bills) == 2, timeout=3000)
         seen["holder"] = pay.holder.text()
 
