@@ -172,7 +172,7 @@ def test_opening_pdf_read_back_font_embedded(opened, tmp_path):
         assert want in text, want
     assert ID_A not in text and "13812345678" not in text
     fonts = _embedded_fonts(path)
-    cjk = [n for n in fonts if "DroidSansFallback" in n]
+    cjk = [n for n in fonts if "WenQuanYi" in n]
     assert cjk and all(fonts[n] for n in cjk)
     assert all(fonts.values()), fonts          # every font embedded (no bare Helvetica)
     import shutil

@@ -370,8 +370,9 @@ def test_reports_pdf_csv_xlsx_and_x_report(hall, tmp_path):
     pdf = dayclose_pdf.write_pdf(rep, tmp_path / "day.pdf")
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True,
                            check=True).stdout
-    cjk = [ln for ln in fonts.splitlines() if "DroidSans" in ln]
+    cjk = [ln for ln in fonts.splitlines() if "WenQuanYi" in ln]
     assert cjk and cjk[0].split()[-5] == "yes"            # emb column
+    assert all(ln.split()[-5] == "yes" for ln in fonts.splitlines()[2:]), fonts  # no bare Helvetica
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
                           text=True, check=True).stdout
     net = e["sales_fen"] + e["voids_fen"] + e["refunds_fen"]

@@ -369,7 +369,7 @@ def test_report_pdf_and_csv_read_back(qdb, tmp_path):
             desc = f.get("/FontDescriptor")
             if desc is not None and "/FontFile2" in desc.get_object():
                 fonts.add(str(f["/BaseFont"]))
-    assert any("DroidSansFallback" in f for f in fonts)   # the CJK font is embedded
+    assert any("WenQuanYi" in f for f in fonts)   # the CJK font is embedded
     csv_path = quality_report.write_csv(rep, tmp_path / "q.csv")
     raw = csv_path.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")                 # BOM for Excel

@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+from .pdf import canvasmaker as _pdf_canvas
+
 import datetime as dt
 from pathlib import Path
 
@@ -76,51 +78,11 @@ def account_slip(view, hall_name: str, business: str, *, staff_no: str = "",
     return doc.bytes()
 
 
-LATIN = "CounterDeskLatin"
+def _pdf_safe(text: str, font_name: str = "") -> str:
+    """Paragraph markup in the embedded fonts; characters no font has as ``[U+XXXX]``."""
+    from .pdf import markup
 
-
-def _register_latin() -> str:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    from .. import resources_access
-
-    if LATIN not in pdfmetrics.getRegisteredFontNames():
-        with resources_access.as_file("fonts", "DejaVuSans.ttf") as path:
-            pdfmetrics.registerFont(TTFont(LATIN, str(path)))
-    return LATIN
-
-
-def _cmap(font_name: str) -> dict:
-    from reportlab.pdfbase import pdfmetrics
-
-    font = pdfmetrics.getFont(font_name)
-    return getattr(getattr(font, "face", None), "charToGlyph", None) or {}
-
-
-def _pdf_safe(text: str, font_name: str) -> str:
-    """Paragraph markup: CJK in the CJK font, Latin/digits in the Latin font (the CJK
-    font has none), characters neither font has as ``[U+XXXX]``."""
-    from xml.sax.saxutils import escape
-
-    cjk, latin = _cmap(font_name), _cmap(_register_latin())
-    runs: list[tuple[str, str]] = []  # (font, text)
-
-    def add(font: str, chunk: str) -> None:
-        if runs and runs[-1][0] == font:
-            runs[-1] = (font, runs[-1][1] + chunk)
-        else:
-            runs.append((font, chunk))
-    for ch in text or "":
-        o = ord(ch)
-        if o in cjk and o > 0x7F:
-            add(font_name, ch)
-        elif o in latin or ch in " \n":
-            add(LATIN, ch)
-        else:
-            add(LATIN, _codepoint(ch))
-    return "".join(escape(t) if f == font_name else f'<font name="{f}">{escape(t)}</font>'
-                   for f, t in runs)
+    return markup(text)
 
 
 def account_form_pdf(view, hall_name: str, company_name: str, business: str,
@@ -196,10 +158,8 @@ def account_form_pdf(view, hall_name: str, company_name: str, business: str,
     story.append(sign)
     doc = SimpleDocTemplate(str(p), pagesize=A4, title=f"{title} {d['account_no']}",
                             author=company_name, leftMargin=20 * mm, rightMargin=20 * mm,
-                            topMargin=18 * mm, bottomMargin=18 * mm,
-                            # start in an embedded font: no unembedded Helvetica reference
-                            initialFontName=_register_latin())
-    doc.build(story)
+                            topMargin=18 * mm, bottomMargin=18 * mm)
+    doc.build(story, canvasmaker=_pdf_canvas())
     return p
 
 

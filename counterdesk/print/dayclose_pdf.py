@@ -8,29 +8,20 @@ Excel files carry them in full.
 
 from __future__ import annotations
 
+from .pdf import canvasmaker as _pdf_canvas
+
 import io
 from pathlib import Path
 
-LATIN = "Helvetica"
+from .pdf import FONT as LATIN  # the embedded font covers Latin and CJK
+from .pdf import markup
+
 PDF_ROW_LIMIT = 120   # rows per section on paper; the CSV / Excel have them all
 
 
-def rich(text, cjk: str) -> str:
-    """Paragraph markup: the bundled CJK font has no Latin glyphs, so runs of Latin
-    text are set in Helvetica and the rest in the CJK font."""
-    from xml.sax.saxutils import escape
-
-    out, run, latin = [], "", None
-    for ch in "" if text is None else str(text):
-        is_latin = ord(ch) < 0x250 or ch in "—–‘’“”…"
-        if latin is not None and is_latin != latin:
-            out.append((latin, run))
-            run = ""
-        latin = is_latin
-        run += ch
-    if run:
-        out.append((latin, run))
-    return "".join(f'<font name="{LATIN if lat else cjk}">{escape(r)}</font>' for lat, r in out)
+def rich(text, cjk: str = "") -> str:
+    """Paragraph markup in the embedded fonts (see ``print.pdf.markup``)."""
+    return markup(text)
 
 
 def signature_line(font: str, st, roles=("收费员", "复核人", "营业厅主任")):
@@ -122,7 +113,7 @@ def to_pdf(rep: dict) -> bytes:
                                         font), cell))
         story.append(Spacer(1, 2 * mm))
     story += [Spacer(1, 10 * mm), signature_line(font, st)]
-    doc.build(story, onFirstPage=_footer(f"CounterDesk {rep['business_day']}", font),
+    doc.build(story, canvasmaker=_pdf_canvas(), onFirstPage=_footer(f"CounterDesk {rep['business_day']}", font),
               onLaterPages=_footer(f"CounterDesk {rep['business_day']}", font))
     return buf.getvalue()
 

@@ -7,6 +7,8 @@ for a later date, and the hotline for questions. The CJK font is embedded.
 
 from __future__ import annotations
 
+from .pdf import canvasmaker as _pdf_canvas
+
 import datetime as dt
 from pathlib import Path
 
@@ -15,23 +17,10 @@ from ..db import Database
 
 
 def _mixed(text: str) -> str:
-    """Paragraph markup: the bundled CJK font has no Latin glyphs, so ASCII runs
-    (codes, prices, dates) are set in Helvetica."""
-    from xml.sax.saxutils import escape
+    """Paragraph markup in the embedded fonts (see ``print.pdf.markup``)."""
+    from .pdf import markup
 
-    out, run, ascii_run = [], [], None
-    for ch in str(text):
-        is_ascii = ord(ch) < 0x80
-        if ascii_run is not None and is_ascii != ascii_run:
-            chunk = escape("".join(run))
-            out.append(f'<font name="Helvetica">{chunk}</font>' if ascii_run else chunk)
-            run = []
-        ascii_run = is_ascii
-        run.append(ch)
-    if run:
-        chunk = escape("".join(run))
-        out.append(f'<font name="Helvetica">{chunk}</font>' if ascii_run else chunk)
-    return "".join(out)
+    return markup(text)
 
 
 def _hall(db: Database, hall_code: str) -> dict:
@@ -105,7 +94,7 @@ def write_pdf(db: Database, hall_code: str, path: str | Path, *,
     path.parent.mkdir(parents=True, exist_ok=True)
     doc = SimpleDocTemplate(str(path), pagesize=A4, title="收费标准公示",
                             author=hall["company"], leftMargin=12 * mm, rightMargin=12 * mm)
-    doc.build(story)
+    doc.build(story, canvasmaker=_pdf_canvas())
     return path
 
 

@@ -6,6 +6,8 @@ are already masked there; nothing here unmasks them.
 
 from __future__ import annotations
 
+from .pdf import canvasmaker as _pdf_canvas
+
 import csv
 import io
 from pathlib import Path
@@ -90,25 +92,11 @@ def write_csv(rep: dict, path: str | Path) -> Path:
     return path
 
 
-LATIN = "Helvetica"
+def _rich(text: str, cjk: str = "") -> str:
+    """Paragraph markup in the embedded fonts (see ``print.pdf.markup``)."""
+    from .pdf import markup
 
-
-def _rich(text: str, cjk: str) -> str:
-    """Paragraph markup: the bundled CJK font has no Latin glyphs (digits would vanish),
-    so runs of Latin text are set in Helvetica and the rest in the CJK font."""
-    from xml.sax.saxutils import escape
-
-    out, run, latin = [], "", None
-    for ch in str(text):
-        is_latin = ord(ch) < 0x250 or ch in "—–‘’“”…"
-        if latin is not None and is_latin != latin:
-            out.append((latin, run))
-            run = ""
-        latin = is_latin
-        run += ch
-    if run:
-        out.append((latin, run))
-    return "".join(f'<font name="{LATIN if lat else cjk}">{escape(r)}</font>' for lat, r in out)
+    return markup(text)
 
 
 def to_pdf(rep: dict) -> bytes:
@@ -145,7 +133,7 @@ def to_pdf(rep: dict) -> bytes:
     story.append(Spacer(1, 8 * mm))
     story.append(Paragraph(_rich("营业厅主任（签字）：________________　　质检（签字）："
                                  "________________", font), st["Normal"]))
-    doc.build(story)
+    doc.build(story, canvasmaker=_pdf_canvas())
     return buf.getvalue()
 
 

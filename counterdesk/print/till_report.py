@@ -9,6 +9,8 @@ printed as "盲点后显示" and never computed here.
 
 from __future__ import annotations
 
+from .pdf import canvasmaker as _pdf_canvas
+
 import io
 from pathlib import Path
 
@@ -96,7 +98,7 @@ def to_pdf(data: dict) -> bytes:
         story.append(Paragraph(rich(f"复核：{t['countersigned_by']}　{_ts(t.get('countersigned_at'))}",
                                     font), st["Normal"]))
     story += [Spacer(1, 12 * mm), signature_line(font, st)]
-    doc.build(story)
+    doc.build(story, canvasmaker=_pdf_canvas())
     return buf.getvalue()
 
 
