@@ -73,3 +73,11 @@ def test_version_from_a_real_process():
     out = subprocess.run([sys.executable, "-m", "counterdesk", "--version"], capture_output=True,
                          text=True, check=True).stdout
     assert out.startswith("CounterDesk ")
+
+
+def test_demo_tickets_only_when_the_queue_is_empty(capsys, url):
+    code, out, _ = run(capsys, "--db", url, "--json", "demo", "--tickets")
+    first = json.loads(out)["tickets"]
+    assert code == 0 and first[:3] == ["A001", "A002", "B001"]
+    code, out, _ = run(capsys, "--db", url, "--json", "demo", "--tickets")
+    assert json.loads(out)["tickets"] == []

@@ -47,7 +47,7 @@ def counterdesk(*args: str) -> int:
 def main(argv: list[str]) -> int:
     ensure_env()
     if not argv or argv[0] == "run":
-        rc = counterdesk("demo")
+        rc = counterdesk("demo", "--tickets")
         if rc != 0:
             return rc
         return counterdesk(*argv[1:])

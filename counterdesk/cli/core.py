@@ -17,6 +17,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_init)
 
     p = sub.add_parser("demo", help="创建演示营业厅（演示账号、价目表、客户）")
+    p.add_argument("--tickets", action="store_true",
+                   help="若今天还没有排队号，取几张演示号（A 缴费、B 开户…）以便叫号")
     p.set_defaults(handler=cmd_demo)
 
     p = sub.add_parser("db", help="数据库结构")
@@ -96,9 +98,29 @@ def cmd_demo(ctx: Context, args):
     for key, value in res.extras.items():
         if value:
             lines.append(f"  {key}: {value}")
+    issued = _demo_tickets(db, res.hall_code) if getattr(args, "tickets", False) else []
+    if issued:
+        lines.append("今天的演示排队号：" + " ".join(issued))
     return ctx.result({"created": res.created, "hall": res.hall_code,
-                       "users": res.users if res.created else [], "extras": res.extras},
+                       "users": res.users if res.created else [], "extras": res.extras,
+                       "tickets": issued},
                       "\n".join(lines))
+
+
+DEMO_TICKETS = (("A", False), ("A", False), ("B", False), ("A", True), ("C", False),
+                ("D", False), ("A", False))
+
+
+def _demo_tickets(db, hall_code: str) -> list[str]:
+    """A few waiting tickets for today, so a demo clerk has someone to call (only if the
+    queue is empty today)."""
+    from .. import queue
+
+    actor = queue.kiosk_actor(db, hall_code, device="demo")
+    if queue.list_tickets(db, actor.hall_id):
+        return []
+    return [queue.issue(db, actor, letter, priority=prio).number
+            for letter, prio in DEMO_TICKETS]
 
 
 def cmd_db_upgrade(ctx: Context, args):
