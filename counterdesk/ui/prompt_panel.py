@@ -438,7 +438,7 @@ class PromptPanel(PromptPanelView):
         self.action_copy.triggered.connect(self.copy_current)
         menu = getattr(mw, "menu_view", None)
         for a in (self.action_search, self.action_copy):
-            a.setShortcutContext(Qt.ApplicationShortcut)
+            a.setShortcutContext(Qt.WindowShortcut)  # not while a dialog has the keys
             if menu is not None:
                 menu.addAction(a)
             else:

@@ -79,7 +79,7 @@ class Workstation(QObject):
         self.action_cheatsheet = QAction(self.tr("Keyboard shortcuts"), mw)
         self.action_cheatsheet.setObjectName("action_cheatsheet")
         self.action_cheatsheet.setShortcut(QKeySequence(Qt.Key_F1))
-        self.action_cheatsheet.setShortcutContext(Qt.ApplicationShortcut)
+        self.action_cheatsheet.setShortcutContext(Qt.WindowShortcut)
         self.action_cheatsheet.triggered.connect(self.show_cheatsheet)
         mw.menu_help.insertAction(mw.menu_help.actions()[0] if mw.menu_help.actions() else None,
                                   self.action_cheatsheet)
