@@ -10,10 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QAbstractButton, QDialog, QDialogButtonBox, QHeaderView, QLabel,
                                QMenu, QTableView, QVBoxLayout)
+
+from .tablemodel import RowsModel
 
 
 @dataclass
@@ -89,21 +91,13 @@ def decorate_tooltips(window) -> int:
     return n
 
 
-class ShortcutTableModel(QAbstractTableModel):
+class ShortcutTableModel(RowsModel):
     def __init__(self, shortcuts: list[Shortcut], parent=None):
         super().__init__(parent)
         self.rows = shortcuts
 
-    def rowCount(self, parent=QModelIndex()):  # noqa: N802
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()):  # noqa: N802
-        return 0 if parent.isValid() else 3
-
-    def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802
-        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
-            return (self.tr("Key"), self.tr("Action"), self.tr("Menu"))[section]
-        return None
+    def headers(self):
+        return [self.tr("Key"), self.tr("Action"), self.tr("Menu")]
 
     def data(self, index, role=Qt.DisplayRole):
         if not index.isValid():

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
                                QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit,
                                QPushButton, QSplitter, QTableView, QTextBrowser, QVBoxLayout,
                                QWidget)
 
+from .tablemodel import RowsModel
 from .. import quality
 from ..errors import CounterDeskError
 
@@ -29,37 +30,24 @@ def _short(iso: str | None) -> str:
     return iso.replace("T", " ")[5:16] if iso else ""
 
 
-class ComplaintTableModel(QAbstractTableModel):
+class ComplaintTableModel(RowsModel):
     """Rows are ``ComplaintView.to_dict()`` dicts; colour by the service's ``state``."""
 
     COLUMNS = ("number", "kind", "category", "contact", "owner", "due", "state")
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.items: list[dict] = []
 
     def headers(self) -> list[str]:
         return [self.tr("Number"), self.tr("Kind"), self.tr("Category"), self.tr("Customer"),
                 self.tr("Owner"), self.tr("Reply due"), self.tr("State")]
 
+    @property
+    def items(self) -> list[dict]:
+        return self.rows
+
     def set_items(self, items: list[dict]) -> None:
-        self.beginResetModel()
-        self.items = list(items)
-        self.endResetModel()
+        self.set_rows(items)
 
     def item(self, row: int) -> dict | None:
         return self.items[row] if 0 <= row < len(self.items) else None
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt name
-        return 0 if parent.isValid() else len(self.items)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt name
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802
-        if role == Qt.DisplayRole and orientation == Qt.Horizontal:
-            return self.headers()[section]
-        return None
 
     def state_text(self, d: dict) -> str:
         state = d["state"]
@@ -104,32 +92,19 @@ class ComplaintTableModel(QAbstractTableModel):
         return None
 
 
-class ReminderTableModel(QAbstractTableModel):
+class ReminderTableModel(RowsModel):
     """Follow-up reminders (``Reminder.to_dict()``); late ones in red."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.items: list[dict] = []
 
     def headers(self) -> list[str]:
         return [self.tr("Number"), self.tr("Customer"), self.tr("Owner"),
                 self.tr("Follow up by"), self.tr("Callable")]
 
+    @property
+    def items(self) -> list[dict]:
+        return self.rows
+
     def set_items(self, items: list[dict]) -> None:
-        self.beginResetModel()
-        self.items = list(items)
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.items)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else 5
-
-    def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802
-        if role == Qt.DisplayRole and orientation == Qt.Horizontal:
-            return self.headers()[section]
-        return None
+        self.set_rows(items)
 
     def data(self, index, role=Qt.DisplayRole):
         if not index.isValid():

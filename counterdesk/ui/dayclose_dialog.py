@@ -12,37 +12,21 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, Qt, QUrl
+from PySide6.QtCore import QDate, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (QDateEdit, QDialog, QHBoxLayout, QHeaderView, QInputDialog,
                                QLabel, QPushButton, QTableView, QVBoxLayout)
 
 from .. import cash, clock, money, paths
 from ..errors import CounterDeskError
+from .tablemodel import RowsModel
 
 
-class CheckListModel(QAbstractTableModel):
+class CheckListModel(RowsModel):
     """What stands in the way of the close (blockers) and what to look at (notes)."""
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.rows: list[tuple[bool, str]] = []
-
-    def set_rows(self, rows: list[tuple[bool, str]]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else 2
-
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if role != Qt.DisplayRole or orientation != Qt.Horizontal:
-            return None
-        return [self.tr("Check"), self.tr("Details")][section]
+    def headers(self):
+        return [self.tr("Check"), self.tr("Details")]
 
     def data(self, index, role=Qt.DisplayRole):
         if not index.isValid():
@@ -58,29 +42,12 @@ class CheckListModel(QAbstractTableModel):
         return None
 
 
-class TillsModel(QAbstractTableModel):
+class TillsModel(RowsModel):
     """Tills of the day: expected vs counted with the explanations."""
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.rows: list[dict] = []
-
-    def set_rows(self, rows: list[dict]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else 7
-
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if role != Qt.DisplayRole or orientation != Qt.Horizontal:
-            return None
+    def headers(self):
         return [self.tr("Clerk"), self.tr("Status"), self.tr("Expected"), self.tr("Counted"),
-                self.tr("Difference"), self.tr("Explanation"), self.tr("Countersigned")][section]
+                self.tr("Difference"), self.tr("Explanation"), self.tr("Countersigned")]
 
     def data(self, index, role=Qt.DisplayRole):
         if not index.isValid():

@@ -15,25 +15,22 @@ from __future__ import annotations
 import collections
 import logging
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QTableView, QVBoxLayout,
                                QWidget)
 
 from .. import clock, queue
 from .queue_poller import QueuePoller
 from .voice_player import VoicePlayer
+from .tablemodel import RowsModel
 
 log = logging.getLogger(__name__)
 
 RECENT = 8
 
 
-class RecentCallsModel(QAbstractTableModel):
+class RecentCallsModel(RowsModel):
     """Recent calls, newest first: number, window, time."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.rows: list[dict] = []
 
     def add(self, call: dict) -> None:
         self.beginResetModel()
@@ -41,16 +38,8 @@ class RecentCallsModel(QAbstractTableModel):
         del self.rows[RECENT:]
         self.endResetModel()
 
-    def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else 3
-
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if role == Qt.DisplayRole and orientation == Qt.Horizontal:
-            return [self.tr("Number"), self.tr("Window"), self.tr("Time")][section]
-        return None
+    def headers(self):
+        return [self.tr("Number"), self.tr("Window"), self.tr("Time")]
 
     def data(self, index, role=Qt.DisplayRole):
         if not index.isValid():
@@ -68,28 +57,14 @@ class RecentCallsModel(QAbstractTableModel):
         return None
 
 
-class WindowsModel(QAbstractTableModel):
+class WindowsModel(RowsModel):
     """Every window: number and its current ticket, or the pause sign."""
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.rows: list[dict] = []
+    def set_windows(self, windows) -> None:
+        self.set_rows(windows)
 
-    def set_windows(self, windows: list[dict]) -> None:
-        self.beginResetModel()
-        self.rows = list(windows)
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else 2
-
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if role == Qt.DisplayRole and orientation == Qt.Horizontal:
-            return [self.tr("Window"), self.tr("Now serving")][section]
-        return None
+    def headers(self):
+        return [self.tr("Window"), self.tr("Now serving")]
 
     def data(self, index, role=Qt.DisplayRole):
         if not index.isValid():

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QRectF, Qt
+from PySide6.QtCore import QDate, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QFileDialog, QHBoxLayout,
                                QLabel, QPushButton, QTableView, QVBoxLayout, QWidget)
 
+from .tablemodel import RowsModel
 from .. import clock, queue
 from ..errors import CounterDeskError
 
@@ -21,31 +22,14 @@ def _mmss(v) -> str:
     return "-" if v is None else f"{v // 60}:{v % 60:02d}"
 
 
-class StatsModel(QAbstractTableModel):
+class StatsModel(RowsModel):
     COLS = ("group", "name", "tickets", "finished", "no_shows", "avg_wait", "p90_wait",
             "avg_service", "p90_service")
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.rows: list[dict] = []
-
-    def set_rows(self, rows: list[dict]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.COLS)
-
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if role == Qt.DisplayRole and orientation == Qt.Horizontal:
-            return [self.tr("Group"), self.tr("Name"), self.tr("Tickets"), self.tr("Finished"),
-                    self.tr("No-shows"), self.tr("Avg wait"), self.tr("P90 wait"),
-                    self.tr("Avg service"), self.tr("P90 service")][section]
-        return None
+    def headers(self):
+        return [self.tr("Group"), self.tr("Name"), self.tr("Tickets"), self.tr("Finished"),
+                self.tr("No-shows"), self.tr("Avg wait"), self.tr("P90 wait"),
+                self.tr("Avg service"), self.tr("P90 service")]
 
     def _group(self, g: str) -> str:
         return {"total": self.tr("Total"), "service": self.tr("Service"),

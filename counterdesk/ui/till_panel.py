@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (QAbstractItemDelegate, QComboBox, QDialog, QDialo
 from .. import cash, money
 from ..errors import CounterDeskError
 from ..staff import Approval
+from .tablemodel import RowsModel
 
 log = logging.getLogger(__name__)
 
@@ -92,27 +93,11 @@ class DenominationModel(QAbstractTableModel):
         self.endResetModel()
 
 
-class MovementModel(QAbstractTableModel):
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.rows: list[dict] = []
+class MovementModel(RowsModel):
 
-    def set_rows(self, rows: list[dict]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else 5
-
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if role != Qt.DisplayRole or orientation != Qt.Horizontal:
-            return None
+    def headers(self):
         return [self.tr("Time"), self.tr("In/out"), self.tr("Amount"), self.tr("Reason"),
-                self.tr("Approved by")][section]
+                self.tr("Approved by")]
 
     def data(self, index, role=Qt.DisplayRole):
         if not index.isValid() or role != Qt.DisplayRole:
