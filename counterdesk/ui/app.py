@@ -188,3 +188,28 @@ def run_workstation(ctx) -> int:
     win = MainWindow(db, dlg.actor, ctx.settings)
     win.show()
     return app.exec()
+
+
+def run_screen(ctx, factory, *, windowed: bool = False, size: tuple[int, int] = (1600, 900)) -> int:
+    """Run a full-screen mode (kiosk, display): app set-up, database, the screen, exit code.
+
+    ``factory(db, settings)`` builds the screen; it may have ``shutdown()``.
+    """
+    logsetup.setup()
+    app = create_app(ctx.settings)
+    install_excepthook()
+    db = open_database(ctx)
+    if db is None:
+        return 1
+    screen = factory(db, ctx.settings)
+    screen.setWindowTitle("CounterDesk")
+    if windowed:
+        screen.resize(*size)
+        screen.show()
+    else:
+        screen.showFullScreen()
+    code = app.exec()
+    shutdown = getattr(screen, "shutdown", None)
+    if shutdown is not None:
+        shutdown()
+    return code

@@ -238,22 +238,6 @@ class Display(DisplayView):
 
 
 def run(ctx, windowed: bool = False) -> int:
-    from .. import logsetup
-    from .app import create_app, install_excepthook, open_database
+    from .app import run_screen
 
-    logsetup.setup()
-    app = create_app(ctx.settings)
-    install_excepthook()
-    db = open_database(ctx)
-    if db is None:
-        return 1
-    display = Display(db, ctx.settings)
-    display.setWindowTitle("CounterDesk")
-    if windowed:
-        display.resize(1600, 900)
-        display.show()
-    else:
-        display.showFullScreen()
-    code = app.exec()
-    display.shutdown()
-    return code
+    return run_screen(ctx, Display, windowed=windowed, size=(1600, 900))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy,
                                QVBoxLayout, QWidget)
 
@@ -211,22 +211,6 @@ class Kiosk(KioskView):
 
 
 def run(ctx, windowed: bool = False) -> int:
-    from .. import logsetup
-    from .app import create_app, install_excepthook, open_database
+    from .app import run_screen
 
-    logsetup.setup()
-    app = create_app(ctx.settings)
-    install_excepthook()
-    db = open_database(ctx)
-    if db is None:
-        return 1
-    kiosk = Kiosk(db, ctx.settings)
-    kiosk.setWindowTitle("CounterDesk")
-    if windowed:
-        kiosk.resize(1080, 1280)
-        kiosk.show()
-    else:
-        kiosk.showFullScreen()
-    code = app.exec()
-    kiosk.shutdown()
-    return code
+    return run_screen(ctx, Kiosk, windowed=windowed, size=(1080, 1280))
