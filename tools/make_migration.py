@@ -2,12 +2,13 @@
 
     python tools/make_migration.py "message" [--rev 0002]
 
-    python tools/make_migration.py "queue tables" --rev 0002 --module queue --depends-on 0001
+    python tools/make_migration.py "queue: priority reason" --rev 0009 --module queue
 
-Runs on a temporary SQLite database migrated to the current heads. With ``--module``
-only the tables defined in ``counterdesk/models/<module>.py`` go into the migration,
-as a branch from 0001 (add ``--depends-on REV`` when its foreign keys need another
-branch's tables); the branches are merged before a release.
+Runs on a temporary SQLite database migrated to the current head and writes the
+difference as the next revision on top of it. With ``--module`` only the tables
+defined in ``counterdesk/models/<module>.py`` go into it (while several capabilities
+change the schema at once). The capabilities' first branches (0002-0007) were merged
+in 0008; history is linear from there.
 """
 
 from __future__ import annotations
@@ -56,8 +57,7 @@ def main() -> None:
                 return table is None or table.name in own
 
             cfg.attributes["include_object"] = include_object
-            kwargs = {"head": "0001", "splice": True, "depends_on": a.depends_on,
-                      "branch_label": None}
+            kwargs = {"depends_on": a.depends_on}
         with db.engine.begin() as conn:
             cfg.attributes["connection"] = conn
             command.revision(cfg, message=a.message, autogenerate=True, rev_id=a.rev, **kwargs)
