@@ -50,7 +50,15 @@ def main(argv: list[str]) -> int:
         rc = counterdesk("demo", "--tickets")
         if rc != 0:
             return rc
-        return counterdesk(*argv[1:])
+        extra = list(argv[1:])
+        if not any(a.startswith(("--db", "--config")) for a in extra):
+            # The demo hall lives in this PC's settings' database; name it so the
+            # first-run dialog (meant for a real installation) does not ask for it.
+            url = subprocess.run([str(PY), "-c", "from counterdesk import settings; "
+                                  "print(settings.load().database.effective_url())"],
+                                 cwd=ROOT, capture_output=True, text=True, check=True).stdout
+            extra = ["--db", url.strip(), *extra]
+        return counterdesk(*extra)
     if argv[0] == "test":
         env = dict(os.environ)
         return subprocess.run([str(PY), "-m", "pytest", *argv[1:]], cwd=ROOT, env=env).returncode
