@@ -55,7 +55,10 @@ def _normalise(url: str) -> str:
 
 def make_engine(url: str, *, schema: str | None = None, echo: bool = False,
                 pool_size: int = 5) -> Engine:
-    """Create the engine for ``url``; ``schema`` sets the PostgreSQL search_path."""
+    """Create the engine for ``url``; ``schema`` sets the PostgreSQL search_path.
+
+    ``hide_parameters``: SQL parameters (ID numbers, phones…) never appear in error
+    messages or logs."""
     url = _normalise(url)
     u = make_url(url)
     backend = u.get_backend_name()
@@ -65,7 +68,7 @@ def make_engine(url: str, *, schema: str | None = None, echo: bool = False,
 
             Path(u.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
-            url, echo=echo,
+            url, echo=echo, hide_parameters=True,
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
         )
         _setup_sqlite(engine)
@@ -74,7 +77,8 @@ def make_engine(url: str, *, schema: str | None = None, echo: bool = False,
         connect_args: dict = {"connect_timeout": 5}
         if schema:
             connect_args["options"] = f"-csearch_path={schema}"
-        return create_engine(url, echo=echo, connect_args=connect_args, pool_pre_ping=True,
+        return create_engine(url, echo=echo, hide_parameters=True, connect_args=connect_args,
+                             pool_pre_ping=True,
                              pool_size=pool_size, max_overflow=pool_size)
     raise ValueError(f"unsupported database: {backend}")
 

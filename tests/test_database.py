@@ -122,3 +122,14 @@ def test_demo_is_deterministic_and_idempotent(db):
     with db.read() as s:
         assert s.execute(text("SELECT count(*) FROM windows")).scalar() == 6
         assert s.execute(text("SELECT count(*) FROM service_types")).scalar() == 4
+
+
+def test_sql_errors_never_carry_personal_data(sqlite_db):
+    """An error message (which may reach the log) shows no bound parameters."""
+    from sqlalchemy import exc as sa_exc
+
+    with pytest.raises(sa_exc.IntegrityError) as e:
+        with sqlite_db.write() as s:
+            s.execute(text("INSERT INTO meta (key, value) VALUES (:k, :v)"),
+                      {"k": "application", "v": "13812345678"})
+    assert "13812345678" not in str(e.value)
