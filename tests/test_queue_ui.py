@@ -124,3 +124,40 @@ def test_table_models_without_a_window(qtmodeltester):
                    "expected_until": "2026-11-22T12:30:00", "cover_staff_no": "1004"}])
     qtmodeltester.check(p)
     assert p.data(p.index(0, 2)) == "12:30"
+
+
+def test_a_snapshot_read_before_the_pause_does_not_undo_it(qtbot, panel, monkeypatch):
+    """The poller read the hall just before F7's pause committed and delivers it just
+    after: the panel must keep the pause (F7 again resumes, no pause dialog)."""
+    real = queue.snapshot
+    raced = []
+
+    def snapshot_racing_the_pause(db, hall_id):
+        snap = real(db, hall_id)                    # read: the window is not paused
+        if not raced:
+            raced.append(1)
+            assert panel.pause_window(reason="meal", until="10:10") is not None
+        return snap                                 # ... delivered after the pause
+
+    monkeypatch.setattr(queue, "snapshot", snapshot_racing_the_pause)
+    panel.poller.poll(force=True)
+    assert raced
+    assert panel.pause is not None and panel.paused_box.isVisible()
+    assert not panel.btn_call.isEnabled()
+    with qtbot.waitSignal(panel.bench.window_resumed, timeout=2000):
+        qtbot.keyClick(panel, Qt.Key_F7)            # resumes: no dialog
+    assert panel.pause is None
+
+
+def test_call_next_shows_its_ticket_without_polling(qtbot, panel, monkeypatch):
+    """F2 puts the called ticket on screen from the action's own result; an older
+    snapshot (no ticket yet) arriving afterwards does not clear it."""
+    _issue(panel.db)
+    stale = queue.snapshot(panel.db, panel.actor.hall_id)
+    stale["local_seq"] = panel.poller.local_seq
+    polls = []
+    monkeypatch.setattr(panel.poller, "request", lambda: polls.append(1))
+    assert panel.call_next()["number"] == "A001"
+    assert polls == [1] and panel.number.text() == "A001"
+    panel.apply_snapshot(stale)
+    assert panel.number.text() == "A001" and panel.bench.current_ticket["number"] == "A001"

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTime, QTimer
+from PySide6.QtCore import Qt, QTime, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout,
                                QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
@@ -27,6 +27,7 @@ from .. import clock, queue
 from ..errors import CounterDeskError, DatabaseError
 from ..staff import Approval
 from .queue_poller import QueuePoller
+from .tablemodel import RowsModel
 
 log = logging.getLogger(__name__)
 
@@ -39,28 +40,15 @@ def _mmss(seconds: int | None) -> str:
 
 
 # -- table models ------------------------------------------------------------------------
-class WaitingModel(QAbstractTableModel):
+class WaitingModel(RowsModel):
     """Waiting customers per service (letter, name, waiting, of them priority)."""
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.rows: list[dict] = []
+    def headers(self) -> list[str]:
+        return [self.tr("Service"), self.tr("Waiting"), self.tr("Priority")]
 
     def set_services(self, services: list[dict]) -> None:
-        self.beginResetModel()
-        self.rows = list(services)
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else 3
-
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if role == Qt.DisplayRole and orientation == Qt.Horizontal:
-            return [self.tr("Service"), self.tr("Waiting"), self.tr("Priority")][section]
-        return None
+        if list(services) != self.rows:   # unchanged: no reset, no relayout
+            self.set_rows(services)
 
     def data(self, index, role=Qt.DisplayRole):
         if not index.isValid():
@@ -74,29 +62,16 @@ class WaitingModel(QAbstractTableModel):
         return None
 
 
-class PauseModel(QAbstractTableModel):
+class PauseModel(RowsModel):
     """Paused windows of the hall: window, clerk, reason, back at, covering colleague."""
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.rows: list[dict] = []
+    def headers(self) -> list[str]:
+        return [self.tr("Window"), self.tr("Where"), self.tr("Back at"), self.tr("Covered by")]
 
     def set_pauses(self, pauses: list[dict]) -> None:
-        self.beginResetModel()
-        self.rows = sorted(pauses, key=lambda p: p["window"])
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()):
-        return 0 if parent.isValid() else 4
-
-    def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if role == Qt.DisplayRole and orientation == Qt.Horizontal:
-            return [self.tr("Window"), self.tr("Where"), self.tr("Back at"),
-                    self.tr("Covered by")][section]
-        return None
+        rows = sorted(pauses, key=lambda p: p["window"])
+        if rows != self.rows:
+            self.set_rows(rows)
 
     def data(self, index, role=Qt.DisplayRole):
         if not index.isValid() or role != Qt.DisplayRole:
@@ -284,6 +259,7 @@ class QueuePanel(QueuePanelView):
         self.ticket: dict | None = None
         self.pause: dict | None = None
         self.snap: dict | None = None
+        self._local_seq = 0   # the poller's number of our last action (stale snapshots)
         self._called_at_local: dt.datetime | None = None
         self.title.setText(self.tr("Window %1 — clerk %2").replace(
             "%1", str(self.window_no or "?")).replace("%2", self.actor.staff_no))
@@ -368,6 +344,12 @@ class QueuePanel(QueuePanelView):
             self.held.addItem(f"{t.number} {t.service_name}")
 
     def apply_snapshot(self, snap: dict) -> None:
+        """The hall as the poller (or :meth:`refresh`) read it. A snapshot the poller
+        read before our last action committed is dropped: applying it would undo the
+        action on screen (e.g. forget the pause just taken, so F7 would pause again)."""
+        seq = snap.get("local_seq")
+        if seq is not None and seq < self._local_seq:
+            return
         self.snap = snap
         self.waiting_model.set_services(snap["services"])
         mine = next((w for w in snap["windows"] if w["number"] == self.window_no), None)
@@ -449,9 +431,14 @@ class QueuePanel(QueuePanelView):
                 self._set_ticket(exc.data["ticket"])
         return None
 
-    def _after(self) -> None:
+    def _after(self, *, held: bool = False) -> None:
+        """After an action: its own result is already on screen; the hall around it
+        (waiting counts, neighbours) comes from the poller, asynchronously. Snapshots
+        read before this point are ignored from now on (see :meth:`apply_snapshot`)."""
+        self._local_seq = self.poller.mark_local()
         self.poller.request()
-        self._held()
+        if held:
+            self._held()
 
     # -- actions ----------------------------------------------------------------------
     def call_next(self) -> dict | None:
@@ -512,7 +499,7 @@ class QueuePanel(QueuePanelView):
             return None
         self._set_ticket(None)
         self._say(self.tr("%1 held").replace("%1", t.number))
-        self._after()
+        self._after(held=True)
         return t.to_dict()
 
     def resume_held(self) -> dict | None:
@@ -525,7 +512,7 @@ class QueuePanel(QueuePanelView):
         if t is None:
             return None
         self._set_ticket(t.to_dict())
-        self._after()
+        self._after(held=True)
         return t.to_dict()
 
     def transfer(self, *, service: str | None = None, to_window: int | None = None,

@@ -8,6 +8,13 @@ become visible slightly out of order). A database that does not answer is report
 
 With ``threaded=True`` the polling runs on a worker thread (a dead server's connect
 timeout never freezes the screen); results arrive as queued signals.
+
+Local actions and stale snapshots: a screen that changes the queue itself (the
+workstation's queue panel) calls :meth:`QueuePoller.mark_local` after each action's
+commit. Every snapshot carries ``local_seq``, the value of that counter read *before*
+the poll read the database; a snapshot whose ``local_seq`` is lower than the screen's
+last action may have been read before that action committed and must not be applied
+over the action's own result (it would, e.g., forget a pause just taken).
 """
 
 from __future__ import annotations
@@ -44,6 +51,12 @@ class QueuePoller(QObject):
         self._timer: QTimer | None = None
         self._stopped = False
         self.threaded = threaded
+        self.local_seq = 0   # bumped by the GUI thread after each local action
+
+    def mark_local(self) -> int:
+        """A local action has committed: snapshots read from now on carry the new number."""
+        self.local_seq += 1
+        return self.local_seq
 
     # -- life ---------------------------------------------------------------------------
     def start(self) -> None:
@@ -82,17 +95,24 @@ class QueuePoller(QObject):
             self._timer.stop()
 
     def request(self) -> None:
-        """Poll soon (after a local action), on the poller's own thread."""
+        """Poll soon (after a local action), on the poller's own thread; always reads a
+        snapshot (a poll racing the action may have seen its version already but been
+        stamped with the previous ``local_seq``)."""
         if self._thread is not None:
             from PySide6.QtCore import QMetaObject, Qt
 
-            QMetaObject.invokeMethod(self, "poll", Qt.QueuedConnection)
+            QMetaObject.invokeMethod(self, "_forced_poll", Qt.QueuedConnection)
         else:
-            self.poll()
+            self.poll(force=True)
+
+    @Slot()
+    def _forced_poll(self) -> None:
+        self.poll(force=True)
 
     # -- one round ----------------------------------------------------------------------
     @Slot()
     def poll(self, force: bool = False) -> None:
+        seq = self.local_seq   # read before the database: see the module doc
         try:
             version = queue.change_version(self.db, self.hall_id)
             if version == self.version and not force:
@@ -126,6 +146,7 @@ class QueuePoller(QObject):
             self._set_ok(False, str(exc))
             return
         self.version = snap["version"]
+        snap["local_seq"] = seq
         self._set_ok(True)
         self.snapshot.emit(snap)
         if new:
