@@ -126,15 +126,21 @@ def test_open_payment_with_bills_and_split(qtbot, panel, demo_db):
     panel.item.setText("CARD")
     panel.add_item()
     panel.bench.ticket_called.emit({"number": "A001", "service": "A"})
-    assert panel.lines_model.entries == [] and panel.item.hasFocus()   # fresh screen
+    # a fresh screen asking for the account number
+    assert panel.lines_model.entries == [] and panel.account.hasFocus()
     panel.bench.open_payment.emit("0100012345")
     assert panel.holder.text() == "张*明"
     assert panel.bills_model.rowCount() == 2
+    # a loaded account has its open bills ticked; Space unticks one
+    assert panel.bills_model.selected_periods() == ["2026-09", "2026-10"]
+    assert panel.due.text() == "187.20" and panel.tendered.hasFocus()
     panel.bills_view.setFocus()
-    panel.bills_view.setCurrentIndex(panel.bills_model.index(1, 0))
+    panel.bills_view.setCurrentIndex(panel.bills_model.index(0, 0))
     qtbot.keyClick(panel.bills_view, Qt.Key_Space)
     assert panel.bills_model.selected_periods() == ["2026-10"]
     assert panel.due.text() == "100.80"
+    qtbot.keyClick(panel.bills_view, Qt.Key_Tab)      # Tab leaves the table
+    assert not panel.bills_view.hasFocus()
     panel.method.setCurrentIndex(panel.method.findData("cash"))
     panel.split_method.setCurrentIndex(panel.split_method.findData("qr"))
     panel.split_amount.setText("50")
@@ -208,3 +214,58 @@ def test_shortcuts_are_the_billing_ones(panel):
     keys = {a.shortcut().toString() for a in (panel.action_pay, panel.action_take,
                                               panel.action_reprint, panel.action_void)}
     assert keys == {"F9", "Ctrl+Return", "Ctrl+P", "Ctrl+Shift+V"}
+
+
+@SQLITE_ONLY
+def test_account_number_enter_ticks_the_bills_and_focuses_the_tendered(qtbot, panel,
+                                                                      demo_db):
+    make_account(demo_db, bills=[("2026-09", 8640), ("2026-10", 10080)])
+    panel.bench.ticket_called.emit({"number": "A001", "service": "A"})
+    assert panel.account.hasFocus()
+    qtbot.keyClicks(panel.account, "0100012345", Qt.KeypadModifier)
+    qtbot.keyClick(panel.account, Qt.Key_Enter, Qt.KeypadModifier)
+    assert panel.bills_model.selected_periods() == ["2026-09", "2026-10"]
+    assert panel.tendered.hasFocus() and panel.due.text() == "187.20"
+    qtbot.keyClicks(panel.tendered, "200", Qt.KeypadModifier)
+    assert panel.change.text() == "12.80"
+    # Enter on the same account again keeps the clerk's ticks
+    panel.bills_model.toggle(0)
+    panel.load_account()
+    assert panel.bills_model.selected_periods() == ["2026-10"]
+    # an empty account number and Enter: a walk-in sale, straight to the items
+    panel.reset()
+    panel.account.setFocus()
+    qtbot.keyClick(panel.account, Qt.Key_Return)
+    assert panel.item.hasFocus()
+
+
+@SQLITE_ONLY
+def test_f9_takes_over_the_account_open_in_the_account_tab(qtbot, panel, demo_db):
+    make_account(demo_db, bills=[("2026-09", 8640), ("2026-10", 10080)])
+    panel.bench.current_account = "0100012345"      # what the account tab does
+    panel.bench.account_selected.emit("0100012345")
+    panel.action_pay.trigger()                      # F9
+    assert panel.account.text() == "0100012345" and panel.holder.text() == "张*明"
+    assert panel.bills_model.selected_periods() == ["2026-09", "2026-10"]
+    assert panel.due.text() == "187.20" and panel.tendered.hasFocus()
+    panel.bills_model.toggle(1)
+    panel.action_pay.trigger()                      # F9 again: nothing reloaded
+    assert panel.bills_model.selected_periods() == ["2026-09"]
+
+
+@SQLITE_ONLY
+def test_the_price_list_is_read_once_not_per_customer(qtbot, panel, monkeypatch):
+    calls = []
+    real = billing.list_prices
+    monkeypatch.setattr(billing, "list_prices",
+                        lambda *a, **k: calls.append(1) or real(*a, **k))
+    for n in range(3):
+        panel.bench.ticket_called.emit({"number": f"A00{n}", "service": "A"})
+        panel.item.setFocus()
+    assert calls == []
+    panel._catalogue_at -= 10_000                   # older than CATALOGUE_TTL
+    panel.account.setFocus()
+    panel.item.setFocus()
+    assert calls == [1]
+    panel.refresh_catalogue(force=True)             # e.g. after a price change here
+    assert calls == [1, 1]

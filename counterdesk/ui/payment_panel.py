@@ -9,40 +9,55 @@ so a dead printer never blocks the screen — a badge counts the receipts waitin
 retry and switch printer. Ctrl+P reprints (补打), Ctrl+Shift+V voids with a manager's
 approval. Every decision is the service's; this module only shows and asks.
 
-Keyboard flow: F9 → item code (Enter) → quantity (Enter adds the line) → … → Tab to
-the bills (Space ticks) → method → tendered (numeric keypad) → Ctrl+Return.
+Keyboard flow for a bill payment: calling a payment ticket (F2, service A) opens this
+tab with the focus in the account number → digits, Enter: the holder and the open bills,
+all ticked (Space on a bill unticks it) and the focus in the tendered field → the cash
+from the numeric keypad → Ctrl+Return. F9 brings this tab with the account open in the
+account tab (F8) loaded the same way. Items: item code (Enter) → quantity (Enter adds
+the line). Tab moves through the tables, never gets stuck in them.
+
+The price list behind the item completer is read once and again only when it may have
+changed (a new day, or older than ``CATALOGUE_TTL`` seconds when the item field gets the
+focus) — not for every customer; the amounts always come from the service's quote.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import (QAbstractTableModel, QModelIndex, QObject, QRegularExpression, Qt,
-                            Signal)
+import time
+
+from PySide6.QtCore import QEvent, QObject, QRegularExpression, Qt, Signal
 from PySide6.QtGui import QAction, QFont, QKeySequence, QRegularExpressionValidator
 from PySide6.QtWidgets import (QComboBox, QCompleter, QDialog, QDialogButtonBox, QFormLayout,
                                QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QInputDialog,
                                QLabel, QLineEdit, QMenu, QPushButton, QTableView,
                                QToolButton, QVBoxLayout, QWidget)
 
-from .. import billing, money
+from .. import billing, clock, money
 from ..errors import CounterDeskError
 from ..print.spooler import PrinterConfig, Spooler
 from ..staff import Approval
+from .tablemodel import RowsModel
 
 METHODS = ("cash", "cheque", "card", "qr")
+CATALOGUE_TTL = 300.0   # seconds: the item completer's price list is re-read after this
 
 
 # ======================================================================================
 # table models
 # ======================================================================================
-class LinesModel(QAbstractTableModel):
-    """The items being sold: ``entries`` (code, qty) and the service's quote lines."""
+class LinesModel(RowsModel):
+    """The items being sold: ``entries`` (code, qty) and the service's quote lines
+    (``rows``, also called ``lines``: what the table shows, items first)."""
 
     COLUMNS = ("name", "qty", "unit_price", "amount")
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.entries: list[dict] = []       # {"code", "qty"}
-        self.lines: list[dict] = []         # quote lines for display (items first)
+
+    @property
+    def lines(self) -> list[dict]:
+        return self.rows
 
     def headers(self) -> list[str]:
         return [self.tr("Item"), self.tr("Quantity"), self.tr("Unit price"), self.tr("Amount")]
@@ -63,20 +78,7 @@ class LinesModel(QAbstractTableModel):
         self.set_lines([])
 
     def set_lines(self, lines: list[dict]) -> None:
-        self.beginResetModel()
-        self.lines = [ln for ln in lines if ln.get("code") != billing.BILL_CODE]
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt name
-        return 0 if parent.isValid() else len(self.lines)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt name
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802
-        if role == Qt.DisplayRole and orientation == Qt.Horizontal:
-            return self.headers()[section]
-        return None
+        self.set_rows([ln for ln in lines if ln.get("code") != billing.BILL_CODE])
 
     def data(self, index, role=Qt.DisplayRole):
         if not index.isValid():
@@ -101,25 +103,31 @@ class LinesModel(QAbstractTableModel):
         return None
 
 
-class BillsModel(QAbstractTableModel):
-    """The account's open bills; the first column is ticked to pay the bill."""
+class BillsModel(RowsModel):
+    """The account's open bills (``rows``, also called ``bills``); the first column is
+    ticked to pay the bill."""
 
     COLUMNS = ("period", "volume", "open", "due")
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.bills: list[dict] = []
         self.checked: set[str] = set()
+
+    @property
+    def bills(self) -> list[dict]:
+        return self.rows
 
     def headers(self) -> list[str]:
         return [self.tr("Bill period"), self.tr("Volume"), self.tr("Open amount"),
                 self.tr("Due date")]
 
-    def set_bills(self, bills: list[dict]) -> None:
-        self.beginResetModel()
-        self.bills = list(bills)
-        self.checked = {b["period"] for b in self.bills if b["period"] in self.checked}
-        self.endResetModel()
+    def set_bills(self, bills: list[dict], *, tick_all: bool = False) -> None:
+        """Show ``bills``; ``tick_all``: every one ticked (a newly loaded account — paying
+        the open bills is the common case), else the ticks of the same periods are kept."""
+        bills = list(bills)
+        keep = {b["period"] for b in bills} if tick_all else self.checked
+        self.checked = {b["period"] for b in bills if b["period"] in keep}
+        self.set_rows(bills)
 
     def selected_periods(self) -> list[str]:
         return [b["period"] for b in self.bills if b["period"] in self.checked]
@@ -129,17 +137,6 @@ class BillsModel(QAbstractTableModel):
             idx = self.index(row, 0)
             self.setData(idx, Qt.Unchecked if self.bills[row]["period"] in self.checked
                          else Qt.Checked, Qt.CheckStateRole)
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt name
-        return 0 if parent.isValid() else len(self.bills)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt name
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802
-        if role == Qt.DisplayRole and orientation == Qt.Horizontal:
-            return self.headers()[section]
-        return None
 
     def flags(self, index):
         f = super().flags(index)
@@ -267,6 +264,8 @@ class PaymentPanelView(QWidget):
         self.bills_view.setObjectName("bills")
         self.bills_view.setSelectionBehavior(QTableView.SelectRows)
         self.bills_view.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
+        for view in (self.lines_view, self.bills_view):   # Tab leaves a table
+            view.setTabKeyNavigation(False)
         self.bills_box = QGroupBox(self.tr("Open bills (Space ticks)"))
         QVBoxLayout(self.bills_box).addWidget(self.bills_view)
 
@@ -411,6 +410,10 @@ class PaymentPanel(PaymentPanelView):
         self.last_receipt: str | None = None
         self.pending = 0
         self._catalogue: dict[str, str] = {}
+        self._catalogue_day = None
+        self._catalogue_at = 0.0
+        self._loaded_account: str | None = None    # whose bills are shown
+        self._pending_account: str | None = None   # opened in the account tab since
         self._load_catalogue()
 
         cfg = PrinterConfig.from_settings(self.settings)
@@ -425,7 +428,7 @@ class PaymentPanel(PaymentPanelView):
         self.action_switch.triggered.connect(self.ask_printer)
         self.pending_badge.setMenu(menu)
 
-        self.account.returnPressed.connect(self.load_account)
+        self.account.returnPressed.connect(self._account_entered)
         self.account.editingFinished.connect(self._account_left)
         self.item.returnPressed.connect(self._item_entered)
         self.qty.returnPressed.connect(self.add_item)
@@ -438,7 +441,9 @@ class PaymentPanel(PaymentPanelView):
         self.method.currentIndexChanged.connect(lambda _i: self._method_changed())
         self.split_method.currentIndexChanged.connect(lambda _i: self._method_changed())
         self.lines_view.installEventFilter(self)
+        self.item.installEventFilter(self)
         bench.open_payment.connect(self.open_for)
+        bench.account_selected.connect(self._account_selected)
         bench.ticket_called.connect(self._ticket_called)
         self._method_changed()
         spooler = self.printing.spooler
@@ -464,20 +469,48 @@ class PaymentPanel(PaymentPanelView):
         comp.setCaseSensitivity(Qt.CaseInsensitive)
         comp.setFilterMode(Qt.MatchContains)
         self.item.setCompleter(comp)
+        self._catalogue_day = clock.today()
+        self._catalogue_at = time.monotonic()
 
-    def open_for(self, account_no: str) -> None:
-        """From the account screen or the called ticket (bench.open_payment)."""
+    def catalogue_stale(self) -> bool:
+        return self._catalogue_day != clock.today() or \
+            time.monotonic() - self._catalogue_at > CATALOGUE_TTL
+
+    def refresh_catalogue(self, force: bool = False) -> None:
+        """Re-read the price list if it may have changed (or ``force``: after a price
+        change made on this PC)."""
+        if force or self.catalogue_stale():
+            self._load_catalogue()
+
+    def open_for(self, account_no: str, *, ask_account: bool = False) -> None:
+        """From the account screen (bench.open_payment) or the called ticket: a fresh
+        screen; with an account, its open bills ticked and the focus on the tendered
+        amount; without, the focus on the account number (``ask_account``) or the item."""
         self.reset()
         self.account.setText(account_no or "")
-        if account_no:
-            self.load_account()
         self._show_me()
-        self.item.setFocus()
+        if account_no:
+            self.load_account(focus_next=True)
+        else:
+            (self.account if ask_account else self.item).setFocus()
 
     def _ticket_called(self, ticket: dict) -> None:
-        """A payment ticket (service A 缴费) was called: a fresh payment screen."""
+        """A payment ticket (service A 缴费) was called: a fresh payment screen asking
+        for the account number (Enter on an empty number: a walk-in sale)."""
         if (ticket or {}).get("service") == "A":
-            self.open_for((ticket or {}).get("account_no") or "")
+            self.open_for((ticket or {}).get("account_no") or "", ask_account=True)
+
+    def _account_selected(self, account_no: str) -> None:
+        """An account was opened in the account tab: F9 brings it here."""
+        if account_no and account_no != self._loaded_account:
+            self._pending_account = account_no
+
+    def _account_entered(self) -> None:
+        if self.account.text().strip():
+            self.load_account(focus_next=True)
+        else:
+            self.load_account()
+            self.item.setFocus()   # walk-in: straight to the items
 
     def _show_me(self) -> None:
         mw = getattr(self, "_mainwindow", None)
@@ -485,13 +518,18 @@ class PaymentPanel(PaymentPanelView):
             mw.business.setCurrentWidget(self)
 
     def _account_left(self) -> None:
-        if self.account.text().strip() != (self.quote.account_no if self.quote else "") \
-                and self.account.text().strip():
+        no = self.account.text().strip()
+        if no and no != self._loaded_account:
             self.load_account()
 
-    def load_account(self) -> None:
+    def load_account(self, *, focus_next: bool = False) -> None:
+        """Show the holder and the open bills of the typed account. A newly loaded
+        account has all its open bills ticked (the common case: paying them). With
+        ``focus_next`` the focus goes where the next key goes: the tendered amount when
+        there is something to pay, else the item field."""
         no = self.account.text().strip()
         if not no:
+            self._loaded_account = None
             self.holder.setText("")
             self.bills_model.set_bills([])
             self.refresh_quote()
@@ -499,14 +537,33 @@ class PaymentPanel(PaymentPanelView):
         try:
             info = billing.account_summary(self.bench.db, no)
         except CounterDeskError as exc:
+            self._loaded_account = None
             self.holder.setText("")
             self.bills_model.set_bills([])
             self.message.setText(exc.message)
+            if focus_next:
+                self.account.setFocus()
+                self.account.selectAll()
             return
         self.holder.setText(info["holder"] + ("" if info["status"] != "closed"
                                               else self.tr(" (closed)")))
-        self.bills_model.set_bills(info["bills"])
+        new = no != self._loaded_account
+        self._loaded_account = no
+        if self._pending_account == no:
+            self._pending_account = None
+        self.bills_model.set_bills(info["bills"], tick_all=new)
         self.refresh_quote()
+        if focus_next:
+            self._focus_next()
+
+    def _focus_next(self) -> None:
+        if self.due_fen() > 0:
+            target = self.tendered if self.tendered.isEnabled() else self.method
+            target.setFocus()
+            if isinstance(target, QLineEdit):
+                target.selectAll()
+        else:
+            self.item.setFocus()
 
     def _item_entered(self) -> None:
         if self.item.text().strip():
@@ -537,8 +594,9 @@ class PaymentPanel(PaymentPanelView):
         self.item.setFocus()
 
     def eventFilter(self, obj, event):  # noqa: N802 - Qt name
-        from PySide6.QtCore import QEvent
-
+        if obj is self.item and event.type() == QEvent.FocusIn:
+            self.refresh_catalogue()   # cheap unless a day / CATALOGUE_TTL has passed
+            return False
         if obj is self.lines_view and event.type() == QEvent.KeyPress and \
                 event.key() == Qt.Key_Delete:
             row = self.lines_view.currentIndex().row()
@@ -683,7 +741,7 @@ class PaymentPanel(PaymentPanelView):
         self.method.setCurrentIndex(0)
         self.split_method.setCurrentIndex(0)
         self.quote = None
-        self._load_catalogue()   # prices may change from one day to the next
+        self._loaded_account = None
         self.update_amounts()
 
     # -- printer ---------------------------------------------------------------------------
@@ -776,8 +834,26 @@ class PaymentPanel(PaymentPanelView):
         (self.action_pay, self.action_take, self.action_reprint, self.action_void) = acts
 
     def _focus(self) -> None:
+        """F9: this tab; with the account opened in the account tab since (or, on an
+        empty screen, the workbench's current account) loaded, its bills ticked and
+        the focus on the tendered amount."""
+        account = self._pending_account
+        if not account and not self._loaded_account and not self.lines_model.entries:
+            account = self.bench.current_account
+        self._pending_account = None
+        if account and account != self._loaded_account:
+            if self.lines_model.entries:   # items already entered: keep them
+                self._show_me()
+                self.account.setText(account)
+                self.load_account(focus_next=True)
+            else:
+                self.open_for(account)
+            return
         self._show_me()
-        self.item.setFocus()
+        if self.bills_model.selected_periods():
+            self._focus_next()
+        else:
+            self.item.setFocus()
 
     def _take_shortcut(self) -> None:
         mw = getattr(self, "_mainwindow", None)
