@@ -150,14 +150,26 @@ def test_a_snapshot_read_before_the_pause_does_not_undo_it(qtbot, panel, monkeyp
 
 
 def test_call_next_shows_its_ticket_without_polling(qtbot, panel, monkeypatch):
-    """F2 puts the called ticket on screen from the action's own result; an older
-    snapshot (no ticket yet) arriving afterwards does not clear it."""
+    """F2 puts the called ticket on screen from the action's own result (no poll in the
+    action); an older snapshot (no ticket yet) arriving afterwards does not clear it;
+    the poller's next round brings a fresh snapshot even when the change counter looks
+    unchanged (a racing poll saw the call but was stamped before it)."""
     _issue(panel.db)
     stale = queue.snapshot(panel.db, panel.actor.hall_id)
     stale["local_seq"] = panel.poller.local_seq
     polls = []
-    monkeypatch.setattr(panel.poller, "request", lambda: polls.append(1))
+    real_poll = panel.poller.poll
+    monkeypatch.setattr(panel.poller, "poll", lambda *a, **k: polls.append(1))
     assert panel.call_next()["number"] == "A001"
-    assert polls == [1] and panel.number.text() == "A001"
+    assert polls == [] and panel.number.text() == "A001"
     panel.apply_snapshot(stale)
     assert panel.number.text() == "A001" and panel.bench.current_ticket["number"] == "A001"
+    # a poll that read the hall after the call but its number before: ignored ...
+    panel.poller.version = queue.change_version(panel.db, panel.actor.hall_id)
+    panel.poller.emitted_seq = panel.poller.local_seq - 1
+    # ... so the next regular (unforced) round reads and delivers a fresh snapshot
+    delivered = []
+    panel.poller.snapshot.connect(delivered.append)
+    real_poll()
+    assert delivered and delivered[0]["local_seq"] == panel._local_seq
+    assert panel.snap == delivered[0]   # applied (signals copy the dict)

@@ -78,7 +78,9 @@ class LinesModel(RowsModel):
         self.set_lines([])
 
     def set_lines(self, lines: list[dict]) -> None:
-        self.set_rows([ln for ln in lines if ln.get("code") != billing.BILL_CODE])
+        rows = [ln for ln in lines if ln.get("code") != billing.BILL_CODE]
+        if rows or self.rows:   # empty to empty (a fresh screen): no reset, no relayout
+            self.set_rows(rows)
 
     def data(self, index, role=Qt.DisplayRole):
         if not index.isValid():
@@ -127,7 +129,8 @@ class BillsModel(RowsModel):
         bills = list(bills)
         keep = {b["period"] for b in bills} if tick_all else self.checked
         self.checked = {b["period"] for b in bills if b["period"] in keep}
-        self.set_rows(bills)
+        if bills or self.rows:
+            self.set_rows(bills)
 
     def selected_periods(self) -> list[str]:
         return [b["period"] for b in self.bills if b["period"] in self.checked]

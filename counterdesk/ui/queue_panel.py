@@ -433,10 +433,10 @@ class QueuePanel(QueuePanelView):
 
     def _after(self, *, held: bool = False) -> None:
         """After an action: its own result is already on screen; the hall around it
-        (waiting counts, neighbours) comes from the poller, asynchronously. Snapshots
-        read before this point are ignored from now on (see :meth:`apply_snapshot`)."""
+        (waiting counts, neighbours) comes with the poller's next round (≤ its interval,
+        400 ms, on its own thread — not competing with this repaint). Snapshots read
+        before this point are ignored from now on (see :meth:`apply_snapshot`)."""
         self._local_seq = self.poller.mark_local()
-        self.poller.request()
         if held:
             self._held()
 

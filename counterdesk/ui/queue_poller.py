@@ -14,7 +14,9 @@ workstation's queue panel) calls :meth:`QueuePoller.mark_local` after each actio
 commit. Every snapshot carries ``local_seq``, the value of that counter read *before*
 the poll read the database; a snapshot whose ``local_seq`` is lower than the screen's
 last action may have been read before that action committed and must not be applied
-over the action's own result (it would, e.g., forget a pause just taken).
+over the action's own result (it would, e.g., forget a pause just taken). The next
+regular poll after ``mark_local`` always reads a fresh snapshot, so the screen catches
+up within one interval without a poll competing with its repaint.
 """
 
 from __future__ import annotations
@@ -52,9 +54,13 @@ class QueuePoller(QObject):
         self._stopped = False
         self.threaded = threaded
         self.local_seq = 0   # bumped by the GUI thread after each local action
+        self.emitted_seq = 0  # local_seq stamped on the last snapshot emitted
 
     def mark_local(self) -> int:
-        """A local action has committed: snapshots read from now on carry the new number."""
+        """A local action has committed: snapshots read from now on carry the new number,
+        and the next poll reads a snapshot even if the change counter looks unchanged
+        (a poll racing the action may have seen its version but been stamped with the
+        previous number, so the screen ignored it)."""
         self.local_seq += 1
         return self.local_seq
 
@@ -115,7 +121,7 @@ class QueuePoller(QObject):
         seq = self.local_seq   # read before the database: see the module doc
         try:
             version = queue.change_version(self.db, self.hall_id)
-            if version == self.version and not force:
+            if version == self.version and not force and self.emitted_seq >= seq:
                 self._set_ok(True)
                 return
             snap = queue.snapshot(self.db, self.hall_id)
@@ -147,6 +153,7 @@ class QueuePoller(QObject):
             return
         self.version = snap["version"]
         snap["local_seq"] = seq
+        self.emitted_seq = seq
         self._set_ok(True)
         self.snapshot.emit(snap)
         if new:
