@@ -101,6 +101,10 @@ def test_keyboard_only_cash_payment(qtbot, panel, printer, demo_db):
     assert panel.lines_model.entries == []          # ready for the next customer
     text = decode(printer.wait_for(1)[0])
     assert "2026-000001" in text and "找零" in text
+    # the next payment ticket: the last customer's amounts are cleared
+    panel.bench.ticket_called.emit({"number": "A002", "service": "A"})
+    assert panel.change.text() == "" and panel.due.text() == "0.00"
+    assert panel.tendered_big.text() == "" and panel.account.hasFocus()
 
 
 @SQLITE_ONLY

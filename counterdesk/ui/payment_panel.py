@@ -489,7 +489,8 @@ class PaymentPanel(PaymentPanelView):
         """From the account screen (bench.open_payment) or the called ticket: a fresh
         screen; with an account, its open bills ticked and the focus on the tendered
         amount; without, the focus on the account number (``ask_account``) or the item."""
-        self.reset()
+        if not self.is_fresh():
+            self.reset()
         self.account.setText(account_no or "")
         self._show_me()
         if account_no:
@@ -730,6 +731,19 @@ class PaymentPanel(PaymentPanelView):
         self.bench.stats_changed.emit()
         self.committed.emit(data)
         return res
+
+    def is_fresh(self) -> bool:
+        """Nothing entered since the last reset (calling the next customer then costs no
+        clearing and no repaint)."""
+        return (not self.lines_model.entries and not self.lines_model.rows
+                and not self.bills_model.rows and self.quote is None
+                and self._loaded_account is None
+                and self.method.currentIndex() == 0 and self.split_method.currentIndex() == 0
+                and self.qty.text() == "1" and self.due.text() == money.fmt(0)
+                and not self.tendered_big.text() and not self.change.text()
+                and not any(w.text() for w in (self.account, self.item, self.tendered,
+                                               self.reference, self.cheque_no, self.bank,
+                                               self.split_amount, self.split_reference)))
 
     def reset(self) -> None:
         self.lines_model.clear()
