@@ -175,6 +175,19 @@ class _Controller(QObject):
     def save(self) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
 
+    def _submit(self, call) -> None:
+        """Run the service ``call()``; a refusal goes next to its field, success closes."""
+        self.view.clear_errors()
+        try:
+            view = call()
+        except CounterDeskError as exc:
+            self.refuse(exc)
+            return
+        self.result = view
+        self.saved.emit(view)
+        self.bench.account_selected.emit(view.account_no)
+        self.view.accept()
+
 
 # -- opening ----------------------------------------------------------------------------------
 class OpeningFormView(_FormView):
@@ -259,16 +272,8 @@ class OpeningController(_Controller):
         self.view.show_message("\n".join(texts), error=bool(out["refusals"]))
 
     def save(self) -> None:
-        self.view.clear_errors()
-        try:
-            view = accounts.open_account(self.bench.db, self.bench.actor, self.data())
-        except CounterDeskError as exc:
-            self.refuse(exc)
-            return
-        self.result = view
-        self.saved.emit(view)
-        self.bench.account_selected.emit(view.account_no)
-        self.view.accept()
+        self._submit(lambda: accounts.open_account(self.bench.db, self.bench.actor,
+                                                   self.data()))
 
 
 # -- transfer ------------------------------------------------------------------------------
@@ -318,17 +323,9 @@ class TransferController(_Controller):
         v.pay_button.hide()
         new = {"kind": v.value("kind"), "name": v.value("name"), "id_type": v.value("id_type"),
                "id_number": v.value("id_number"), "phone": v.value("phone")}
-        try:
-            view = accounts.transfer(self.bench.db, self.bench.actor, v.account_no, new,
-                                     reason=v.value("reason"),
-                                     documents=v.checked_documents(), note=v.value("note"))
-        except CounterDeskError as exc:
-            self.refuse(exc)
-            return
-        self.result = view
-        self.saved.emit(view)
-        self.bench.account_selected.emit(view.account_no)
-        v.accept()
+        self._submit(lambda: accounts.transfer(
+            self.bench.db, self.bench.actor, v.account_no, new, reason=v.value("reason"),
+            documents=v.checked_documents(), note=v.value("note")))
 
 
 # -- rename and close ------------------------------------------------------------------------
@@ -355,18 +352,10 @@ class RenameController(_Controller):
 
     def save(self) -> None:
         v = self.view
-        v.clear_errors()
-        try:
-            view = accounts.rename(self.bench.db, self.bench.actor, v.account_no,
-                                   v.value("new_name"), documents=v.checked_documents(),
-                                   phone=v.value("phone") or None, note=v.value("note"))
-        except CounterDeskError as exc:
-            self.refuse(exc)
-            return
-        self.result = view
-        self.saved.emit(view)
-        self.bench.account_selected.emit(view.account_no)
-        v.accept()
+        self._submit(lambda: accounts.rename(
+            self.bench.db, self.bench.actor, v.account_no, v.value("new_name"),
+            documents=v.checked_documents(), phone=v.value("phone") or None,
+            note=v.value("note")))
 
 
 class CloseFormView(_FormView):
@@ -391,18 +380,10 @@ class CloseController(_Controller):
 
     def save(self) -> None:
         v = self.view
-        v.clear_errors()
-        try:
-            view = accounts.close(self.bench.db, self.bench.actor, v.account_no,
-                                  final_reading=v.value("final_reading"),
-                                  documents=v.checked_documents(), note=v.value("note"))
-        except CounterDeskError as exc:
-            self.refuse(exc)
-            return
-        self.result = view
-        self.saved.emit(view)
-        self.bench.account_selected.emit(view.account_no)
-        v.accept()
+        self._submit(lambda: accounts.close(
+            self.bench.db, self.bench.actor, v.account_no,
+            final_reading=v.value("final_reading"), documents=v.checked_documents(),
+            note=v.value("note")))
 
 
 __all__ = ["OpeningFormView", "OpeningController", "TransferFormView", "TransferController",
