@@ -6,15 +6,13 @@ backup first; a database whose schema is newer than this program is refused.
 
 from __future__ import annotations
 
+import ast
+import functools
 import logging
 from importlib import resources
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from . import __version__, clock
 from .db import Database
@@ -23,15 +21,41 @@ from .errors import SchemaError
 log = logging.getLogger(__name__)
 
 
-def _config() -> Config:
+def _config():
+    from alembic.config import Config
+
     cfg = Config()
     location = resources.files("counterdesk") / "migrations"
     cfg.set_main_option("script_location", str(location))
     return cfg
 
 
+@functools.lru_cache(maxsize=1)
+def _graph() -> dict[str, tuple[str, ...]]:
+    """revision -> its down revisions, read from the shipped scripts without importing
+    Alembic (start-up stays light; Alembic loads only when a migration must run)."""
+    graph: dict[str, tuple[str, ...]] = {}
+    folder = resources.files("counterdesk") / "migrations" / "versions"
+    for entry in folder.iterdir():
+        if not entry.name.endswith(".py") or entry.name.startswith("__"):
+            continue
+        values = {}
+        for node in ast.parse(entry.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and \
+                    isinstance(node.targets[0], ast.Name) and \
+                    node.targets[0].id in ("revision", "down_revision"):
+                values[node.targets[0].id] = ast.literal_eval(node.value)
+        if "revision" in values:
+            down = values.get("down_revision")
+            graph[values["revision"]] = tuple(down) if isinstance(down, (tuple, list)) \
+                else ((down,) if down else ())
+    return graph
+
+
 def heads() -> tuple[str, ...]:
-    return tuple(sorted(ScriptDirectory.from_config(_config()).get_heads()))
+    graph = _graph()
+    downs = {d for ds in graph.values() for d in ds}
+    return tuple(sorted(r for r in graph if r not in downs))
 
 
 def head() -> str:
@@ -40,12 +64,15 @@ def head() -> str:
 
 
 def known_revisions() -> set[str]:
-    return {rev.revision for rev in ScriptDirectory.from_config(_config()).walk_revisions()}
+    return set(_graph())
 
 
 def current_heads(db: Database) -> tuple[str, ...]:
     with db.engine.connect() as conn:
-        return tuple(sorted(MigrationContext.configure(conn).get_current_heads()))
+        if not inspect(conn).has_table("alembic_version"):
+            return ()
+        rows = conn.execute(text("SELECT version_num FROM alembic_version")).scalars()
+        return tuple(sorted(rows))
 
 
 def current(db: Database) -> str | None:
@@ -97,6 +124,8 @@ def upgrade(db: Database) -> str:
         return state
     if state == "outdated":
         backup_sqlite_file(db)
+    from alembic import command
+
     cfg = _config()
     with db.engine.begin() as conn:
         cfg.attributes["connection"] = conn
@@ -106,6 +135,8 @@ def upgrade(db: Database) -> str:
 
 def stamp(db: Database) -> None:
     """Mark a schema made by ``create_all`` (tests) as being at this program's heads."""
+    from alembic import command
+
     cfg = _config()
     with db.engine.begin() as conn:
         cfg.attributes["connection"] = conn

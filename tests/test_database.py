@@ -133,3 +133,11 @@ def test_sql_errors_never_carry_personal_data(sqlite_db):
             s.execute(text("INSERT INTO meta (key, value) VALUES (:k, :v)"),
                       {"k": "application", "v": "13812345678"})
     assert "13812345678" not in str(e.value)
+
+
+def test_fast_revision_graph_agrees_with_alembic():
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(schema._config())
+    assert set(schema.heads()) == set(script.get_heads())
+    assert schema.known_revisions() == {r.revision for r in script.walk_revisions()}

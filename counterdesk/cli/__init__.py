@@ -26,7 +26,28 @@ log = logging.getLogger(__name__)
 MODULES = ("core", "queue", "accounts", "billing", "cash", "quality", "phrases", "bundle")
 
 
-def build_parser() -> argparse.ArgumentParser:
+# Global options that take a value (to tell "no verb: open the GUI" without loading verbs).
+_VALUED = ("--config", "--db", "--printer", "--lang", "--window")
+
+
+def has_verb(argv: list[str]) -> bool:
+    """True if ``argv`` names a verb (or asks for help/version); False opens the GUI."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+            continue
+        if arg in _VALUED:
+            skip = True
+            continue
+        if arg.startswith("--") and "=" in arg and arg.split("=", 1)[0] in _VALUED:
+            continue
+        if arg in ("-h", "--help") or not arg.startswith("-"):
+            return True
+    return False
+
+
+def build_parser(verbs: bool = True) -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="counterdesk",
         description="CounterDesk 营业厅窗口服务系统。不带命令时打开柜员工作台（登录）。",
@@ -41,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--window", dest="global_window", type=int, metavar="N",
                    help="本机窗口号（覆盖设置文件）")
     sub = p.add_subparsers(dest="verb", metavar="VERB")
-    for name in MODULES:
+    for name in MODULES if verbs else ():
         try:
             mod = importlib.import_module(f"{__name__}.{name}")
         except ModuleNotFoundError as exc:
@@ -64,7 +85,8 @@ def _emit(ctx: Context, result: Result | None) -> None:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     argv = ["self-test" if a == "--self-test" else a for a in argv]  # STYLE.md 10 spelling
-    parser = build_parser()
+    # The workstation (no verb) starts without importing every capability's verbs.
+    parser = build_parser(verbs=has_verb(argv))
     args = parser.parse_args(argv)
     ctx = Context(args)
     try:

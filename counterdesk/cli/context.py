@@ -5,13 +5,13 @@ from __future__ import annotations
 import getpass
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from .. import i18n, schema
+from .. import i18n
 from .. import settings as settings_mod
 from ..db import Database
-from ..errors import CounterDeskError, SchemaError
+from ..errors import CounterDeskError
 from ..staff import Actor, Approval, sign_in
 
 
@@ -59,6 +59,8 @@ class Context:
     def database(self, *, upgrade: bool = True) -> Database:
         """The database, migrated to this program's schema (refused if newer)."""
         if self._db is None:
+            from .. import schema
+
             db = Database(self.url)
             try:
                 state = schema.check(db) if not upgrade else schema.upgrade(db)
@@ -129,4 +131,4 @@ class Context:
         return i18n.pick(zh, en)
 
 
-__all__ = ["Context", "Result", "add_staff_args", "SchemaError"]
+__all__ = ["Context", "Result", "add_staff_args"]
