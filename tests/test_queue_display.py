@@ -125,3 +125,16 @@ def test_voice_phrase_and_models(qtmodeltester):
     w = WindowsModel()
     w.set_windows([{"number": 1, "current": None, "pause": None}])
     qtmodeltester.check(w)
+
+
+def test_a_display_started_mid_day_shows_the_latest_call_without_announcing(qtbot, hall):
+    db, kiosk = hall
+    queue.issue(db, kiosk, "A")
+    queue.issue(db, kiosk, "A")
+    queue.call_next(db, staff.sign_in(db, "1001", "123456", window=1))
+    queue.call_next(db, staff.sign_in(db, "1002", "123456", window=2))
+    rec = Recorder()
+    d = _display(qtbot, db, rec)
+    qtbot.waitUntil(lambda: "A002" in d.current.text(), timeout=5000)
+    assert "2" in d.current.text() and rec.played == []
+    assert [r["number"] for r in d.recent.rows] == ["A002", "A001"]

@@ -201,8 +201,15 @@ class Display(DisplayView):
             .replace("%3", str(s["waiting"])) for s in snap["services"] if s["served"]))
 
     def on_history(self, events: list[dict]) -> None:
-        for e in events:
+        calls = [e for e in events if e.get("kind", "called") in ("called", "recalled")]
+        for e in calls:
             self.recent.add(e)
+        if calls and not self.busy and not self.current.text():
+            last = calls[-1]  # a display started mid-day shows the latest call, silently
+            self.current.setText(f"{last['number']}  →  {last['window']}")
+            self.current_text.setText(self.tr("Number %1, please go to window %2")
+                                      .replace("%1", last["number"])
+                                      .replace("%2", str(last["window"])))
 
     def on_events(self, events: list[dict]) -> None:
         for e in events:
