@@ -37,7 +37,20 @@ def backup_dir() -> Path:
     return data_dir() / "backups"
 
 
+def machine_settings_file() -> Path:
+    """The PC-wide settings file (``C:\\ProgramData\\CounterDesk\\counterdesk.toml`` on
+    Windows), written by IT for every Windows account of a hall PC."""
+    home = _home()
+    if home:
+        return home / "machine" / "counterdesk.toml"
+    return Path(platformdirs.site_config_dir(APP_NAME, APP_AUTHOR)) / "counterdesk.toml"
+
+
 def default_settings_file() -> Path:
+    """The settings file in force: the PC-wide one if IT placed it, else this user's."""
+    machine = machine_settings_file()
+    if machine.exists():
+        return machine
     return config_dir() / "counterdesk.toml"
 
 

@@ -47,3 +47,14 @@ def test_corrupt_file(tmp_path):
     with pytest.raises(SettingsError) as e:
         settings.load(f)
     assert "TOML" in e.value.message
+
+
+def test_a_pc_wide_settings_file_wins_for_every_account(tmp_path):
+    from counterdesk import paths
+
+    assert settings.load().window.number == 1          # nothing placed yet: defaults
+    machine = paths.machine_settings_file()
+    machine.parent.mkdir(parents=True)
+    machine.write_text("[window]\nnumber = 5\n", encoding="utf-8")
+    assert paths.default_settings_file() == machine
+    assert settings.load().window.number == 5
