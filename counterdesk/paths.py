@@ -38,7 +38,7 @@ def backup_dir() -> Path:
 
 
 def machine_settings_file() -> Path:
-    """The PC-wide settings file (``C:\\ProgramData\\CounterDesk\\counterdesk.toml`` on
+    """The PC-wide settings file (``C:\\ProgramData\\CounterDesk\\CounterDesk\\counterdesk.toml`` on
     Windows), written by IT for every Windows account of a hall PC."""
     home = _home()
     if home:
