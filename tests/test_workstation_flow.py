@@ -151,7 +151,8 @@ def answer_modal(qtbot, steps, give_up_ms: int = 4000):
         qtbot.waitUntil(lambda: QApplication.focusWidget() is not None and
                         QApplication.focusWidget().window() is dlg, timeout=2000)
         steps(dlg)
-        QTimer.singleShot(give_up_ms, lambda: dlg.isVisible() and dlg.reject())
+        # bound to the dialog: cancelled when it is deleted, never fires into a later test
+        QTimer.singleShot(give_up_ms, dlg, lambda: dlg.isVisible() and dlg.reject())
 
     QTimer.singleShot(0, poll)
     return done

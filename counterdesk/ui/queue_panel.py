@@ -18,8 +18,8 @@ import logging
 
 from PySide6.QtCore import Qt, QTime, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout,
-                               QGroupBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGridLayout,
+                               QGroupBox, QLabel, QLineEdit, QListWidget,
                                QPushButton, QTableView, QTimeEdit, QVBoxLayout,
                                QWidget)
 
@@ -192,28 +192,21 @@ class QueuePanelView(QWidget):
         cl.addWidget(self.waited)
         lay.addWidget(cur)
 
-        grid = QHBoxLayout()
         self.btn_call = QPushButton(self.tr("Call next (F2)"))
         self.btn_start = QPushButton(self.tr("Customer here"))
         self.btn_finish = QPushButton(self.tr("Finish (F6)"))
-        grid.addWidget(self.btn_call)
-        grid.addWidget(self.btn_start)
-        grid.addWidget(self.btn_finish)
-        lay.addLayout(grid)
-        grid2 = QHBoxLayout()
         self.btn_recall = QPushButton(self.tr("Recall (F3)"))
         self.btn_noshow = QPushButton(self.tr("No-show (F4)"))
         self.btn_transfer = QPushButton(self.tr("Transfer (F5)"))
-        grid2.addWidget(self.btn_recall)
-        grid2.addWidget(self.btn_noshow)
-        grid2.addWidget(self.btn_transfer)
-        lay.addLayout(grid2)
-        grid3 = QHBoxLayout()
         self.btn_hold = QPushButton(self.tr("Hold (Ctrl+H)"))
         self.btn_pause = QPushButton(self.tr("Pause (F7)"))
-        grid3.addWidget(self.btn_hold)
-        grid3.addWidget(self.btn_pause)
-        lay.addLayout(grid3)
+        # Two columns: the labels stay whole in the narrow queue column at 1366×768.
+        grid = QGridLayout()
+        for i, b in enumerate((self.btn_call, self.btn_start, self.btn_recall, self.btn_noshow,
+                               self.btn_transfer, self.btn_finish, self.btn_hold,
+                               self.btn_pause)):
+            grid.addWidget(b, i // 2, i % 2)
+        lay.addLayout(grid)
 
         self.message = QLabel()
         self.message.setObjectName("queue_message")
