@@ -304,6 +304,16 @@ def test_status_bar_shows_today(window):
     assert window.status_today.text() == "" or "0" in window.status_today.text()
 
 
+def test_only_a_shown_window_polls_the_figures(qtbot, window):
+    """A closed window's timer stops: nothing outlives it to query a database later."""
+    timer = window.workstation._timer
+    assert timer.isActive()
+    window.close()
+    assert not timer.isActive()
+    window.show()
+    qtbot.waitUntil(timer.isActive)
+
+
 def test_paused_banner(qtbot, window):
     ws = window.workstation
     window.bench.window_paused.emit({"window": 1, "reason": "用餐", "expected_until":

@@ -54,7 +54,7 @@ class Workstation(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(self.FIGURES_MS)
         self._timer.timeout.connect(self.refresh_figures)
-        self._timer.start()
+        self._fresh = True  # figures just read; the first Show needs no second read
         self.refresh_figures()
         cheatsheet.decorate_tooltips(mw)
 
@@ -67,6 +67,13 @@ class Workstation(QObject):
         self._user_sized = True
 
     def eventFilter(self, obj, event):  # noqa: N802 - Qt name
+        if obj is self.mw and event.type() == QEvent.Hide:
+            self._timer.stop()  # a closed or hidden window asks the database nothing
+        elif obj is self.mw and event.type() == QEvent.Show and not self._timer.isActive():
+            self._timer.start()  # only a shown window polls: none outlives its window
+            if not self._fresh:
+                QTimer.singleShot(0, self.refresh_figures)
+            self._fresh = False
         if obj is self.mw and event.type() in (QEvent.Resize, QEvent.Show):
             QTimer.singleShot(0, self.fit_splitter)
             if self.banner.isVisible():
