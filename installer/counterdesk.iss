@@ -13,9 +13,21 @@
 ;   (there is deliberately no [UninstallDelete] section). Remove them by hand if the
 ;   PC leaves the hall, after a last backup.
 ; * Silent install for IT:  CounterDesk-0.1.0-setup.exe /VERYSILENT /NORESTART
+; * Speaks Simplified Chinese on a Chinese Windows (Inno Setup's own ChineseSimplified.isl:
+;   official since Inno Setup 6.5; for an older compiler put its unofficial file next to
+;   this script), else English. /DBundleDir=… and /DOutDir=… point it at another bundle or output folder
+;   (tools/check_installer.py uses them).
+; * Checked by tools/check_installer.py: compile, silent install, shortcuts, upgrade,
+;   uninstall that keeps the data (natively on Windows, under Wine on Linux).
 
 #ifndef AppVersion
   #define AppVersion "0.1.0"
+#endif
+#ifndef BundleDir
+  #define BundleDir "..\dist\CounterDesk"
+#endif
+#ifndef OutDir
+  #define OutDir "..\dist"
 #endif
 #define AppName "CounterDesk"
 #define AppExe "counterdesk.exe"
@@ -34,7 +46,7 @@ DisableProgramGroupPage=yes
 PrivilegesRequired=admin
 ArchitecturesAllowed=x64compatible
 ArchitecturesInstallIn64BitMode=x64compatible
-OutputDir=..\dist
+OutputDir={#OutDir}
 OutputBaseFilename={#AppName}-{#AppVersion}-setup
 SetupIconFile=..\resources\icons\counterdesk.ico
 UninstallDisplayIcon={app}\{#AppExe}
@@ -44,6 +56,14 @@ SolidCompression=yes
 WizardStyle=modern
 CloseApplications=yes
 
+[Languages]
+#if FileExists(AddBackslash(CompilerPath) + "Languages\ChineseSimplified.isl")
+Name: "chinesesimp"; MessagesFile: "compiler:Languages\ChineseSimplified.isl"
+#elif FileExists(AddBackslash(SourcePath) + "ChineseSimplified.isl")
+Name: "chinesesimp"; MessagesFile: "ChineseSimplified.isl"
+#endif
+Name: "english"; MessagesFile: "compiler:Default.isl"
+
 [Tasks]
 Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{cm:AdditionalIcons}"; Flags: unchecked
 
@@ -52,7 +72,7 @@ Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{
 Type: filesandordirs; Name: "{app}\_internal"
 
 [Files]
-Source: "..\dist\CounterDesk\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
+Source: "{#BundleDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
 
 [Icons]
 Name: "{group}\CounterDesk 柜员工作台"; Filename: "{app}\{#AppExe}"; Comment: "CounterDesk workstation (sign-in)"
