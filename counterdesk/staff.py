@@ -265,3 +265,87 @@ def authorise(db: Database, session: Session, approval: Approval | None, action:
 def require_manager(actor: Actor) -> None:
     if not actor.is_manager:
         raise PermissionDenied("此操作仅限营业厅主任或值班长", "Only a manager may do this")
+
+
+# -- staff accounts managed from the workstation ------------------------------------------
+# Who may do what: a manager manages the clerks of their own hall; an administrator
+# manages every account. Nobody disables or resets their own account here (their own
+# password is changed with the old one, below), so a hall cannot lock out its last manager
+# by a slip of the hand. Every change is in the audit chain with who did it.
+
+ROLE_ZH = {"clerk": "柜员", "manager": "值班经理", "admin": "管理员"}
+
+
+def _may_manage(actor: Actor, st: Staff | None, role: str) -> None:
+    require_manager(actor)
+    if st is not None and st.staff_no == actor.staff_no:
+        raise PermissionDenied("不能在这里停用或重置自己的账号；修改自己的密码请用“修改我的密码”",
+                               "You cannot disable or reset your own account here; change "
+                               "your own password with “Change my password”",
+                               field="staff_no")
+    if actor.role != "admin":
+        if role != "clerk":
+            raise PermissionDenied(f"值班经理只能管理柜员账号；{ROLE_ZH.get(role, role)}账号由管理员管理",
+                                   "A manager manages clerks' accounts only; managers and "
+                                   "administrators are managed by an administrator",
+                                   field="role")
+        if st is not None and st.hall_id != actor.hall_id:
+            raise PermissionDenied(f"工号 {st.staff_no} 不属于本营业厅",
+                                   f"Staff member {st.staff_no} belongs to another hall",
+                                   field="staff_no")
+
+
+def hall_staff(db: Database, actor: Actor) -> list[StaffInfo]:
+    """The accounts a manager sees: their hall's (an administrator: every hall's)."""
+    require_manager(actor)
+    with db.read() as s:
+        q = select(Staff).order_by(Staff.staff_no)
+        if actor.role != "admin":
+            q = q.where(Staff.hall_id == actor.hall_id)
+        return [_info(s, st) for st in s.execute(q).scalars()]
+
+
+def create_staff(db: Database, actor: Actor, staff_no: str, name: str, role: str,
+                 password: str) -> StaffInfo:
+    """A new account in the actor's hall, with a first password the person changes."""
+    _may_manage(actor, None, role)
+    return add_user(db, staff_no, name, role, password, hall_code=actor.hall_code,
+                    by=actor.staff_no)
+
+
+def reset_password(db: Database, actor: Actor, staff_no: str, password: str) -> None:
+    """A new password for someone who forgot theirs; also lifts a lock-out."""
+    validate_password(password)
+    with db.write() as s:
+        st = _get(s, (staff_no or "").strip())
+        _may_manage(actor, st, st.role)
+        st.password_hash = hash_password(password)
+        st.failed_attempts = 0
+        st.locked_until = None
+        actor.audit(s, "staff.password_reset", {"staff_no": st.staff_no})
+
+
+def set_account_enabled(db: Database, actor: Actor, staff_no: str, enabled: bool) -> StaffInfo:
+    """Disable an account (someone leaves or is away) or enable it again."""
+    with db.write() as s:
+        st = _get(s, (staff_no or "").strip())
+        _may_manage(actor, st, st.role)
+        if st.disabled == (not enabled):
+            return _info(s, st)
+        st.disabled = not enabled
+        actor.audit(s, "staff.enabled" if enabled else "staff.disabled",
+                    {"staff_no": st.staff_no})
+        return _info(s, st)
+
+
+def change_own_password(db: Database, actor: Actor, old: str, new: str) -> None:
+    """Anyone's own password, proved with the old one (wrong ones count toward lock-out)."""
+    validate_password(new)
+    if new == old:
+        raise ValidationError("新密码不能与原密码相同", "The new password must differ from the old "
+                              "one", field="new_password")
+    _verify(db, actor.staff_no, old)
+    with db.write() as s:
+        st = _get(s, actor.staff_no)
+        st.password_hash = hash_password(new)
+        actor.audit(s, "staff.password_changed", {"staff_no": actor.staff_no})

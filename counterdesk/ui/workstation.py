@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QLabel
 
 from .. import i18n, workstation
 from ..errors import CounterDeskError
-from . import cheatsheet, settings_dialog
+from . import cheatsheet, settings_dialog, staff_admin
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +112,19 @@ class Workstation(QObject):
         for a in (self.action_larger, self.action_smaller, self.action_contrast,
                   self.action_settings):
             view.addAction(a)
+        # staff accounts: everyone's own password; a manager's list of the hall's accounts
+        self.action_password = QAction(self.tr("Change my password…"), mw)
+        self.action_password.setObjectName("action_change_password")
+        self.action_password.triggered.connect(self.change_password)
+        quit_action = getattr(mw, "action_quit", None)
+        mw.menu_file.insertAction(quit_action if quit_action in mw.menu_file.actions()
+                                  else None, self.action_password)
+        self.action_staff = None
+        if self.bench.actor.is_manager:
+            self.action_staff = QAction(self.tr("Staff accounts…"), mw)
+            self.action_staff.setObjectName("action_staff_accounts")
+            self.action_staff.triggered.connect(self.open_staff_admin)
+            mw.menu_manage.addAction(self.action_staff)
         lang_menu = view.addMenu(self.tr("Language"))
         self.language_group = QActionGroup(mw)
         for code, name in (("zh_CN", "简体中文"), ("en", "English")):
@@ -127,6 +140,20 @@ class Workstation(QObject):
         dlg = cheatsheet.CheatSheet(self.mw)
         dlg.open()
         self.cheatsheet_dialog = dlg
+        return dlg
+
+    def change_password(self):
+        dlg = staff_admin.ChangePassword(self.bench.db, self.bench.actor, self.mw)
+        dlg.accepted.connect(lambda: self.bench.status_message.emit(
+            self.tr("Your password is changed.")))
+        dlg.open()
+        self.password_dialog = dlg
+        return dlg
+
+    def open_staff_admin(self):
+        dlg = staff_admin.StaffAdmin(self.bench.db, self.bench.actor, self.mw)
+        dlg.open()
+        self.staff_dialog = dlg
         return dlg
 
     def open_settings(self):

@@ -23,8 +23,20 @@
         <translation>高对比度</translation>
     </message>
     <message>
+        <source>Change my password…</source>
+        <translation>修改我的密码…</translation>
+    </message>
+    <message>
+        <source>Staff accounts…</source>
+        <translation>员工账号…</translation>
+    </message>
+    <message>
         <source>Language</source>
         <translation>语言</translation>
+    </message>
+    <message>
+        <source>Your password is changed.</source>
+        <translation>您的密码已修改。</translation>
     </message>
     <message>
         <source>Text size %1×</source>
