@@ -28,7 +28,7 @@ from typing import Any, Iterable
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from . import audit, clock
+from . import audit, clock, workdays
 from .db import Database
 from .errors import Conflict, NotFound, PermissionDenied, ValidationError
 from .models import Hall, Staff
@@ -83,17 +83,19 @@ def _norm(value: str) -> str:
 
 
 # -- deadline arithmetic ----------------------------------------------------------------------
-def add_hours(start: dt.datetime, hours: float, working_days_only: bool = False
-              ) -> dt.datetime:
-    """``start`` plus ``hours``; with ``working_days_only`` Saturdays and Sundays do not
-    count (the clock stops at Friday midnight and restarts on Monday 00:00)."""
+def add_hours(start: dt.datetime, hours: float, working_days_only: bool = False,
+              calendar: workdays.Calendar | None = None) -> dt.datetime:
+    """``start`` plus ``hours``; with ``working_days_only`` only working days count:
+    weekends and public holidays stop the clock at midnight, a made-up working weekend
+    day (调休) counts (:mod:`counterdesk.workdays`)."""
     if not working_days_only:
         return start + dt.timedelta(hours=hours)
+    cal = calendar or workdays.OFFICIAL
     remaining = dt.timedelta(hours=hours)
     t = start
     while True:
-        if t.weekday() >= 5:  # Saturday/Sunday: jump to Monday 00:00
-            t = dt.datetime.combine(t.date() + dt.timedelta(days=7 - t.weekday()), dt.time())
+        if not cal.is_working_day(t.date()):  # the clock restarts on the next working day
+            t = dt.datetime.combine(cal.next_working_day(t.date()), dt.time())
             continue
         day_end = dt.datetime.combine(t.date() + dt.timedelta(days=1), dt.time())
         if remaining <= day_end - t:
@@ -102,13 +104,18 @@ def add_hours(start: dt.datetime, hours: float, working_days_only: bool = False
         t = day_end
 
 
+def _calendar(config: QualitySettings) -> workdays.Calendar:
+    return workdays.calendar(config.extra_holidays, config.extra_workdays)
+
+
 def deadline_hours(kind: str, config: QualitySettings) -> int:
     return config.complaint_deadline_hours if kind == "complaint" \
         else config.enquiry_deadline_hours
 
 
 def reply_deadline(kind: str, start: dt.datetime, config: QualitySettings) -> dt.datetime:
-    return add_hours(start, deadline_hours(kind, config), config.working_days_only)
+    return add_hours(start, deadline_hours(kind, config), config.working_days_only,
+                     _calendar(config))
 
 
 def _hhmm(value: str) -> dt.time:
@@ -123,12 +130,14 @@ def followup_allowed(at: dt.datetime, config: QualitySettings) -> bool:
 
 def next_followup_slot(at: dt.datetime, config: QualitySettings) -> dt.datetime:
     """The first moment from ``at`` on when a follow-up call may be placed."""
-    if followup_allowed(at, config) and not (config.working_days_only and at.weekday() >= 5):
+    cal = _calendar(config)
+    if followup_allowed(at, config) and not (config.working_days_only
+                                             and not cal.is_working_day(at.date())):
         return at
     start = _hhmm(config.followup_start)
     day = at.date() if at.time() < start else at.date() + dt.timedelta(days=1)
-    while config.working_days_only and day.weekday() >= 5:
-        day += dt.timedelta(days=1)
+    if config.working_days_only:
+        day = cal.next_working_day(day)
     return dt.datetime.combine(day, start)
 
 

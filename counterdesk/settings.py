@@ -22,6 +22,12 @@ from .errors import SettingsError
 _TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
+def _check_dates(value: str) -> bool:
+    from .workdays import valid_dates
+
+    return valid_dates(value)
+
+
 def _check_time(value: str) -> bool:
     return bool(_TIME_RE.match(value))
 
@@ -101,6 +107,10 @@ class QualitySettings:
     followup_start: str = "08:30"
     followup_end: str = "17:00"
     due_soon_hours: int = 4  # open items due within this many hours show amber
+    # working-day deadlines: days the packaged official calendar does not know yet
+    # ("2027-01-01, 2027-02-06..2027-02-12"); the official calendar covers the rest
+    extra_holidays: str = ""
+    extra_workdays: str = ""
 
 
 @dataclass
@@ -159,6 +169,11 @@ _CHECKS: dict[str, tuple] = {
                                      "0 to 480 minutes"),
     "quality.followup_start": (_check_time, "HH:MM", "HH:MM"),
     "quality.followup_end": (_check_time, "HH:MM", "HH:MM"),
+    "quality.extra_holidays": (_check_dates, "以逗号分隔的日期或区间，如 2027-01-01, 2027-02-06..2027-02-12",
+                               "comma-separated dates or ranges, e.g. 2027-01-01, "
+                               "2027-02-06..2027-02-12"),
+    "quality.extra_workdays": (_check_dates, "以逗号分隔的日期或区间，如 2027-02-14",
+                               "comma-separated dates or ranges, e.g. 2027-02-14"),
     "quality.complaint_deadline_hours": (lambda v: 1 <= v <= 720, "1 到 720 小时", "1 to 720 hours"),
     "quality.enquiry_deadline_hours": (lambda v: 1 <= v <= 720, "1 到 720 小时", "1 to 720 hours"),
     "quality.rating_seconds": (lambda v: 1 <= v <= 120, "1 到 120 秒", "1 to 120 seconds"),

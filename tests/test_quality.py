@@ -48,6 +48,48 @@ def test_add_hours(start, hours, working, expected):
     assert quality.add_hours(start, hours, working) == expected
 
 
+def test_working_days_follow_the_official_holidays():
+    """National Day 2026: Oct 1-7 off, Sat Oct 10 worked (调休); the deadline jumps the week."""
+    wed = dt.datetime(2026, 9, 30, 10, 0)
+    # Wed 14h, Oct 1-7 off, Thu Oct 8 24h, Fri Oct 9 10h
+    assert quality.add_hours(wed, 48, True) == dt.datetime(2026, 10, 9, 10, 0)
+    # Fri Oct 9 14h + Sat Oct 10 (a made-up working day) 24h + Mon Oct 12 10h
+    assert quality.add_hours(dt.datetime(2026, 10, 9, 10, 0), 48, True) == \
+        dt.datetime(2026, 10, 12, 10, 0)
+    cfg = QualitySettings(working_days_only=True)
+    assert quality.next_followup_slot(dt.datetime(2026, 9, 30, 18, 0), cfg) == \
+        dt.datetime(2026, 10, 8, 8, 30)
+    assert quality.next_followup_slot(dt.datetime(2026, 10, 10, 9, 0), cfg) == \
+        dt.datetime(2026, 10, 10, 9, 0)
+
+
+def test_a_year_not_yet_packaged_uses_the_halls_list():
+    from counterdesk import workdays
+
+    assert workdays.official_until() >= 2026
+    thu = dt.datetime(2026, 12, 31, 10, 0)  # 2027's notice is not in the library yet
+    if workdays.official_until() < 2027:
+        # Mon-Fri only: Thu 14h, Fri Jan 1 24h (not known as a holiday), Mon Jan 4 10h
+        assert quality.add_hours(thu, 48, True) == dt.datetime(2027, 1, 4, 10, 0)
+    cal = workdays.calendar("2027-01-01..2027-01-03", "2027-01-09")
+    # Thu 14h, Jan 1-3 off, Mon Jan 4 24h, Tue 10h
+    assert quality.add_hours(thu, 48, True, cal) == dt.datetime(2027, 1, 5, 10, 0)
+    assert cal.is_working_day(dt.date(2027, 1, 9))  # a Saturday the hall listed as worked
+    cfg = QualitySettings(working_days_only=True, extra_holidays="2027-01-01..2027-01-03")
+    assert quality.reply_deadline("complaint", thu, cfg) == dt.datetime(2027, 1, 5, 10, 0)
+
+
+@pytest.mark.parametrize("text", ["2027-13-01", "2027-01-05..2027-01-01", "tomorrow",
+                                  "2027-01-01..2028-06-01"])
+def test_bad_holiday_lists_are_refused_with_the_setting_named(text):
+    from counterdesk import settings as settings_mod
+    from counterdesk.errors import SettingsError
+
+    with pytest.raises(SettingsError) as e:
+        settings_mod.from_dict({"quality": {"extra_holidays": text}})
+    assert e.value.field == "quality.extra_holidays" and "2027-01-01" in e.value.zh
+
+
 def test_followup_hours_and_slots():
     cfg = QualitySettings()
     assert quality.followup_allowed(dt.datetime(2026, 11, 23, 8, 30), cfg)
