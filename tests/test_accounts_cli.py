@@ -184,13 +184,36 @@ def test_opening_pdf_read_back_font_embedded(opened, tmp_path):
         assert rows and all(r.split()[-5] == "yes" for r in rows), rows
 
 
-def test_pdf_with_a_character_the_font_lacks(opened, tmp_path):
+def test_a_character_no_font_has_is_written_out():
+    from counterdesk.print import pdf
+
+    # plane-16 private use: in no font; written out, never silently dropped
+    out = pdf.markup("人民\U0010FFFD路 <1>")
+    assert "[U+10FFFD]" in out and "人民" in out and "&lt;1&gt;" in out
+
+
+def _rare_font_present() -> bool:
+    from counterdesk.print import pdf
+
+    return any(path.is_file() for path, _ in pdf.rare_font_candidates())
+
+
+@pytest.mark.skipif(not _rare_font_present(),
+                    reason="no font with CJK Extension B on this PC (Windows has SimSun-ExtB; "
+                           "Debian: apt install fonts-hanazono)")
+def test_pdf_prints_a_rare_character_from_the_pcs_font(opened, tmp_path):
+    """𠮷 (U+20BB7, Extension B) is not in the bundled font: it comes from the PC's
+    SimSun-ExtB / HanaMin, embedded like the rest."""
     from counterdesk.print.account_docs import account_form_pdf
 
     db, clerk, _ = opened
     v = accounts.open_account(db, clerk, person(name="𠮷祥", meter_no="R1", room="302"))
     path = account_form_pdf(v, "厅", "公司", "open", tmp_path / "r.pdf")
-    assert "[U+20BB7]祥" in _pdf_text(path)
+    text = _pdf_text(path)
+    assert "𠮷祥" in text and "[U+20BB7]" not in text  # copies and searches right too
+    fonts = _embedded_fonts(path)
+    assert all(fonts.values()), fonts
+    assert [n for n in fonts if "WenQuanYi" not in n and "DejaVu" not in n], fonts
 
 
 def test_account_slip_masked(opened):
