@@ -8,7 +8,9 @@
 * **Start-up to the sign-in window**: wall time from starting the process until the
   program prints ``counterdesk-shown SignInDialog`` (``COUNTERDESK_SHOWN_MARKER=1``; it
   quits by itself through ``COUNTERDESK_QUIT_AFTER_MS``), on a demo database that is
-  already at this program's schema, with ``QT_QPA_PLATFORM=offscreen``.
+  already at this program's schema, with ``QT_QPA_PLATFORM=offscreen``; and until
+  ``counterdesk-ready SignInDialog``: the database is open and signing in works (the
+  window shows first and the clerk types while it connects).
   - frozen ÷ source, in the same run: goal ≤ 1.5×;
   - source ÷ a bare PySide6 ``QMainWindow`` started the same way (same interpreter,
     same marker): goal ≤ 2.5× time and ≤ 2× resident memory (read from
@@ -64,18 +66,28 @@ def _rss_kib(pid: int) -> int | None:
     return None
 
 
-def start_once(cmd: list[str], env: dict) -> tuple[float, int | None]:
-    """Seconds from process start to the marker line, and the RSS (KiB) at that moment."""
+READY = "counterdesk-ready"
+
+
+def start_once(cmd: list[str], env: dict, ready: bool) -> dict:
+    """Seconds from process start to the shown marker (and, with ``ready``, to the
+    ready marker: the sign-in window's database is open), RSS (KiB) at the last one."""
     t0 = time.perf_counter()
-    elapsed = rss = None
+    out: dict = {"shown": None, "ready": None, "rss": None}
     with subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE,
                           stderr=subprocess.DEVNULL) as proc:
         try:
             assert proc.stdout is not None
             for raw in proc.stdout:
-                if raw.decode("utf-8", "replace").startswith(MARKER):
-                    elapsed = time.perf_counter() - t0
-                    rss = _rss_kib(proc.pid)
+                line = raw.decode("utf-8", "replace")
+                if line.startswith(MARKER) and out["shown"] is None:
+                    out["shown"] = time.perf_counter() - t0
+                    if not ready:
+                        out["rss"] = _rss_kib(proc.pid)
+                        break
+                elif line.startswith(READY) and ready:
+                    out["ready"] = time.perf_counter() - t0
+                    out["rss"] = _rss_kib(proc.pid)
                     break
             proc.stdout.read()
             proc.wait(timeout=TIMEOUT)
@@ -83,25 +95,28 @@ def start_once(cmd: list[str], env: dict) -> tuple[float, int | None]:
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
-    if elapsed is None:
-        raise RuntimeError(f"no window was shown by: {' '.join(cmd)} (exit {proc.returncode})")
-    return elapsed, rss
+    if out["shown"] is None or (ready and out["ready"] is None):
+        raise RuntimeError(f"no window was shown (or made ready) by: {' '.join(cmd)} "
+                           f"(exit {proc.returncode})")
+    if not ready:
+        out["ready"] = out["shown"]
+    return out
 
 
-def measure(cmd: list[str], env: dict, repeat: int) -> dict:
-    times, rss = [], []
-    for _ in range(repeat):
-        t, r = start_once(cmd, env)
-        times.append(t)
-        if r:
-            rss.append(r)
-    return {"median_s": statistics.median(times), "min_s": min(times),
+def measure(cmd: list[str], env: dict, repeat: int, ready: bool = True) -> dict:
+    runs = [start_once(cmd, env, ready) for _ in range(repeat)]
+    rss = [r["rss"] for r in runs if r["rss"]]
+    shown = [r["shown"] for r in runs]
+    readys = [r["ready"] for r in runs]
+    return {"median_s": statistics.median(shown), "min_s": min(shown),
+            "ready_s": statistics.median(readys), "ready_min_s": min(readys),
             "rss_mb": statistics.median(rss) / 1024 if rss else None}
 
 
-def _line(name: str, m: dict) -> str:
+def _line(name: str, m: dict, key: str = "median_s", low: str = "min_s") -> str:
     mem = f"{m['rss_mb']:6.1f} MB" if m["rss_mb"] else "   n/a"
-    return f"{name:<34} median {m['median_s'] * 1000:6.0f} ms  (min {m['min_s'] * 1000:.0f})  RSS {mem}"
+    return (f"{name:<34} median {m[key] * 1000:6.0f} ms  (min {m[low] * 1000:.0f})  "
+            f"RSS {mem}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -141,22 +156,26 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(f"bundle size: no bundle in {bundle} (python tools/release.py builds it)")
 
-        bare = measure([sys.executable, "-c", BARE], env, repeat)
+        bare = measure([sys.executable, "-c", BARE], env, repeat, ready=False)
         source = measure([sys.executable, "-m", "counterdesk", "--db", url], env, repeat)
         print(_line("bare PySide6 QMainWindow (source)", bare))
-        print(_line("sign-in window from source", source))
+        print(_line("sign-in window shown, from source", source).rsplit("  RSS", 1)[0])
+        print(_line("  … database open (ready)", source, "ready_s", "ready_min_s"))
         t_ratio = source["median_s"] / bare["median_s"]
-        print(f"  source ÷ bare Qt: time {t_ratio:.2f}× (goal ≤ 2.5×)", end="")
+        r_ratio = source["ready_s"] / bare["median_s"]
+        print(f"  source ÷ bare Qt: time to the window {t_ratio:.2f}× (goal ≤ 2.5×), to "
+              f"sign-in ready {r_ratio:.2f}×", end="")
         if source["rss_mb"] and bare["rss_mb"]:
             m_ratio = source["rss_mb"] / bare["rss_mb"]
-            print(f", memory {m_ratio:.2f}× (goal ≤ 2×)")
+            print(f", memory when ready {m_ratio:.2f}× (goal ≤ 2×)")
         else:
             print(", memory n/a on this OS")
         if use_frozen:
             fro = measure([str(frozen), "--db", url], env, repeat)
-            print(_line("sign-in window from the bundle", fro))
-            print(f"  frozen ÷ source: time {fro['median_s'] / source['median_s']:.2f}× "
-                  "(goal ≤ 1.5×)")
+            print(_line("sign-in window shown, from the bundle", fro).rsplit("  RSS", 1)[0])
+            print(_line("  … database open (ready)", fro, "ready_s", "ready_min_s"))
+            print(f"  frozen ÷ source: time to the window {fro['median_s'] / source['median_s']:.2f}×"
+                  f" (goal ≤ 1.5×), to ready {fro['ready_s'] / source['ready_s']:.2f}×")
         elif not args.source_only:
             print(f"frozen: no bundle at {frozen} (python tools/release.py builds it)")
     finally:

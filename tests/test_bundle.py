@@ -204,4 +204,5 @@ def test_bench_bundle_once_from_source(capsys):
 
     assert bench_bundle.main(["1", "--source-only"]) == 0
     out = capsys.readouterr().out
-    assert "sign-in window from source" in out and "source ÷ bare Qt" in out
+    assert "sign-in window shown, from source" in out and "database open (ready)" in out
+    assert "source ÷ bare Qt" in out and "to sign-in ready" in out

@@ -58,3 +58,18 @@ def test_resources_read_through_importlib():
     from counterdesk import resources_access
 
     assert "hall" in resources_access.read_toml("demo", "hall.toml")
+
+
+def test_the_sign_in_window_needs_no_sqlalchemy():
+    """The workstation shows its sign-in window before SQLAlchemy, the models and the
+    schema check are imported (they load while the clerk types): keep it so."""
+    import subprocess
+    import sys
+
+    code = ("import sys; import counterdesk.cli, counterdesk.cli.context, counterdesk.ui.app, "
+            "counterdesk.ui.signin, counterdesk.ui.startup, counterdesk.ui.first_run; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'sqlalchemy' "
+            "or m in ('counterdesk.db', 'counterdesk.staff', 'counterdesk.models')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "[]"

@@ -22,6 +22,27 @@ def test_sign_in_wrong_then_right(qtbot, demo_db):
     assert dlg.actor.staff_no == "1001" and dlg.actor.window == 3
 
 
+def test_sign_in_window_first_then_the_database(qtbot, demo_db):
+    """The window shows before the database opens: the clerk types meanwhile, and
+    signing in waits for the connection instead of failing."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    dlg = SignInDialog(None, Settings())
+    qtbot.addWidget(dlg)
+    ok = dlg.buttons.button(QDialogButtonBox.Ok)
+    assert not ok.isEnabled() and dlg.database.text()
+    qtbot.keyClicks(dlg.staff_no, "1001")
+    qtbot.keyClick(dlg.staff_no, Qt.Key_Return)
+    qtbot.keyClicks(dlg.password, "123456")
+    qtbot.keyClick(dlg.password, Qt.Key_Return)
+    assert dlg.result() == 0 and dlg.actor is None and dlg.message.text()
+    dlg.set_database(demo_db)
+    assert ok.isEnabled() and demo_db.display_url in dlg.database.text()
+    with qtbot.waitSignal(dlg.accepted):
+        qtbot.keyClick(dlg.password, Qt.Key_Return)
+    assert dlg.actor.staff_no == "1001"
+
+
 def test_main_window_status_bar(qtbot, demo_db, clerk):
     win = MainWindow(demo_db, clerk, Settings())
     qtbot.addWidget(win)

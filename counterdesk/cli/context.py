@@ -6,13 +6,15 @@ import getpass
 import os
 import sys
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import i18n
 from .. import settings as settings_mod
-from ..db import Database
 from ..errors import CounterDeskError
-from ..staff import Actor, Approval, sign_in
+
+if TYPE_CHECKING:  # imported when used: the workstation shows its sign-in window first
+    from ..db import Database
+    from ..staff import Actor, Approval
 
 
 @dataclass
@@ -60,6 +62,7 @@ class Context:
         """The database, migrated to this program's schema (refused if newer)."""
         if self._db is None:
             from .. import schema
+            from ..db import Database
 
             db = Database(self.url)
             try:
@@ -80,6 +83,8 @@ class Context:
 
     def raw_database(self) -> Database:
         if self._db is None:
+            from ..db import Database
+
             self._db = Database(self.url)
         return self._db
 
@@ -111,6 +116,8 @@ class Context:
         if not staff_no:
             raise CounterDeskError("请用 --staff 指定办理人工号", "Name the staff member with --staff")
         password = self._password("COUNTERDESK_PASSWORD", f"工号 {staff_no} 的密码：")
+        from ..staff import sign_in
+
         return sign_in(self.db, staff_no, password,
                        window=window if window is not None else self.window_number(args),
                        hall_code=self.settings.hall.code)
@@ -120,6 +127,8 @@ class Context:
         no = getattr(args, "approver", None)
         if not no:
             return None
+        from ..staff import Approval
+
         return Approval(no, self._password("COUNTERDESK_APPROVER_PASSWORD",
                                            f"授权人 {no} 的密码："))
 

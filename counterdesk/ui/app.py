@@ -11,7 +11,7 @@ import logging
 import sys
 import traceback
 
-from PySide6.QtCore import QLocale, QTranslator, Qt
+from PySide6.QtCore import QLocale, QTimer, QTranslator, Qt
 from PySide6.QtGui import QFont, QFontDatabase, QPalette, QColor
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -175,17 +175,32 @@ def run_workstation(ctx) -> int:
     if first_run is not None and first_run.needed(ctx):
         if not first_run.run(ctx):
             return 1
-    db = open_database(ctx)
-    if db is None:
-        return 1
     from .signin import SignInDialog
 
-    dlg = SignInDialog(db, ctx.settings)
+    # The sign-in window comes first, and the database (SQLAlchemy, the models, the schema
+    # check) opens right after it is painted: the clerk types while it connects.
+    dlg = SignInDialog(None, ctx.settings)
+    dlg.show()
+    app.processEvents()
+    opened: list = []
+
+    def connect() -> None:
+        db = open_database(ctx, dlg)
+        if db is None:
+            dlg.reject()
+            return
+        opened.append(db)
+        dlg.set_database(db)
+        from . import startup
+
+        startup.mark_ready("SignInDialog")
+
+    QTimer.singleShot(0, connect)
     if dlg.exec() != dlg.DialogCode.Accepted:
-        return 0
+        return 0 if opened else 1
     from .mainwindow import MainWindow
 
-    win = MainWindow(db, dlg.actor, ctx.settings)
+    win = MainWindow(opened[0], dlg.actor, ctx.settings)
     win.show()
     return app.exec()
 

@@ -6,7 +6,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit,
                                QSpinBox, QVBoxLayout)
 
-from .. import staff
 from ..errors import CounterDeskError
 
 
@@ -59,17 +58,24 @@ class SignInDialog(SignInView):
     """Controller: checks the password through the staff service."""
 
     def __init__(self, db, settings, parent=None):
+        """``db`` may be None while the database is still opening (:meth:`set_database`)."""
         super().__init__(parent)
-        self.db = db
+        self.db = None
         self.settings = settings
-        self.actor: staff.Actor | None = None
+        self.actor = None  # staff.Actor once signed in
         self.window_no.setValue(settings.window.number)
-        self.database.setText(self.tr("Database: %1").replace("%1", db.display_url))
+        self.set_database(db)
         self.buttons.accepted.connect(self.try_sign_in)
         self.buttons.rejected.connect(self.reject)
         self.staff_no.returnPressed.connect(self.password.setFocus)
         self.password.returnPressed.connect(self.try_sign_in)
         self.staff_no.setFocus()
+
+    def set_database(self, db) -> None:
+        self.db = db
+        self.buttons.button(QDialogButtonBox.Ok).setEnabled(db is not None)
+        self.database.setText(self.tr("Database: %1").replace("%1", db.display_url)
+                              if db is not None else self.tr("Connecting to the database…"))
 
     def try_sign_in(self) -> None:
         no = self.staff_no.text().strip()
@@ -77,6 +83,11 @@ class SignInDialog(SignInView):
             self.message.setText(self.tr("Enter your staff number."))
             self.staff_no.setFocus()
             return
+        if self.db is None:
+            self.message.setText(self.tr("Still connecting to the database; a moment please."))
+            return
+        from .. import staff
+
         try:
             self.actor = staff.sign_in(self.db, no, self.password.text(),
                                        window=self.window_no.value() or None,

@@ -74,6 +74,16 @@ class _Watcher(QObject):
         app.exit(0)
 
 
+def mark_ready(what: str) -> None:
+    """With ``COUNTERDESK_SHOWN_MARKER``: print ``counterdesk-ready <what>`` once the
+    window shown first can do its work (the sign-in window: its database is open)."""
+    if os.environ.get("COUNTERDESK_SHOWN_MARKER", "") in ("", "0"):
+        return
+    stream = sys.stdout if sys.stdout is not None else sys.stderr
+    if stream is not None:
+        print(f"counterdesk-ready {what}", file=stream, flush=True)
+
+
 def set_icon(app: QApplication) -> bool:
     """The CounterDesk icon on every window and the task bar."""
     pix = QPixmap()

@@ -7,8 +7,16 @@
         <translation>数据库：%1</translation>
     </message>
     <message>
+        <source>Connecting to the database…</source>
+        <translation>正在连接数据库……</translation>
+    </message>
+    <message>
         <source>Enter your staff number.</source>
         <translation>请输入工号。</translation>
+    </message>
+    <message>
+        <source>Still connecting to the database; a moment please.</source>
+        <translation>仍在连接数据库，请稍候。</translation>
     </message>
 </context>
 <context>
