@@ -71,10 +71,12 @@ def test_two_calls_in_the_same_second_are_both_shown_and_announced_in_order(qtbo
 def test_paused_windows_and_waiting_counts(qtbot, hall):
     db, kiosk = hall
     d = _display(qtbot, db, Recorder())
+    d.resize(1600, 1200)  # every window on one page
     queue.issue(db, kiosk, "B")
     w3 = staff.sign_in(db, "1003", "123456", window=3)
     queue.pause_window(db, w3, reason="meal", until="10:10")
-    qtbot.waitUntil(lambda: any(r["pause"] for r in d.windows.rows), timeout=5000)
+    qtbot.waitUntil(lambda: any(r["pause"] for r in d.windows.rows)
+                    and d.windows.pages == 1, timeout=5000)
     row = [i for i, r in enumerate(d.windows.rows) if r["number"] == 3][0]
     assert "10:10" in d.windows.data(d.windows.index(row, 1))
     assert "1" in d.waiting.text() and "B" in d.waiting.text()
@@ -138,3 +140,28 @@ def test_a_display_started_mid_day_shows_the_latest_call_without_announcing(qtbo
     qtbot.waitUntil(lambda: "A002" in d.current.text(), timeout=5000)
     assert "2" in d.current.text() and rec.played == []
     assert [r["number"] for r in d.recent.rows] == ["A002", "A001"]
+
+
+def test_more_windows_than_fit_turn_page_by_page(qtbot, hall):
+    """The demo hall's 6 windows on a small screen: pages of the rows that fit, turned
+    by the timer, every window shown once per round, the page named under the list."""
+    db, _ = hall
+    d = _display(qtbot, db, Recorder())
+    d.resize(900, 560)
+    qtbot.waitUntil(lambda: len(d.windows.all) == 6, timeout=5000)
+    qtbot.waitUntil(lambda: d.windows.pages > 1, timeout=5000)
+    per = d.windows.per_page
+    assert per >= 1
+    assert d.windows.rowCount() <= per and d.page_label.isVisible()
+    assert d.page_label.text().endswith(f"/{d.windows.pages}")
+    seen = []
+    for _ in range(d.windows.pages):
+        seen += [w["number"] for w in d.windows.rows]
+        d.turn_page()
+    assert sorted(seen) == [w["number"] for w in sorted(d.windows.all, key=lambda w: w["number"])]
+    assert d.windows.page == 0  # round and back to the first page
+    # a screen tall enough for all of them: one page, no page label
+    d.resize(900, 1400)
+    qtbot.waitUntil(lambda: d.windows.pages == 1, timeout=5000)
+    assert d.windows.rowCount() == 6 and not d.page_label.isVisible()
+    d.shutdown()

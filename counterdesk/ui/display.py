@@ -4,7 +4,9 @@
 * The recent calls of every window, newest first — an announcement queue: calls that
   arrive a second apart (or in the same poll) are all listed and all announced, in the
   order they were made; a recall is announced again.
-* Every window: its current number, or 暂停服务 with the expected return.
+* Every window: its current number, or 暂停服务 with the expected return. A hall with
+  more windows than the screen holds shows them a page at a time (as many rows as fit),
+  turning every ``PAGE_SECONDS`` with "第 1/3 页" under the list.
 * Waiting customers per service.
 * A database that does not answer gives a small banner; the screen keeps its last
   content and recovers by itself.
@@ -27,6 +29,7 @@ from .tablemodel import RowsModel
 log = logging.getLogger(__name__)
 
 RECENT = 8
+PAGE_SECONDS = 8
 
 
 class RecentCallsModel(RowsModel):
@@ -58,10 +61,40 @@ class RecentCallsModel(RowsModel):
 
 
 class WindowsModel(RowsModel):
-    """Every window: number and its current ticket, or the pause sign."""
+    """The windows of the page on screen: number and current ticket, or the pause sign."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.all: list = []
+        self.page = 0
+        self.per_page = 0  # 0: everything on one page
+
+    @property
+    def pages(self) -> int:
+        if not self.per_page or not self.all:
+            return 1
+        return -(-len(self.all) // self.per_page)
 
     def set_windows(self, windows) -> None:
-        self.set_rows(windows)
+        self.all = list(windows)
+        self._show()
+
+    def set_per_page(self, n: int) -> None:
+        if n != self.per_page:
+            self.per_page = max(0, n)
+            self._show()
+
+    def next_page(self) -> None:
+        self.page = (self.page + 1) % self.pages
+        self._show()
+
+    def _show(self) -> None:
+        self.page = min(self.page, self.pages - 1)
+        if not self.per_page:
+            self.set_rows(self.all)
+        else:
+            start = self.page * self.per_page
+            self.set_rows(self.all[start:start + self.per_page])
 
     def headers(self):
         return [self.tr("Window"), self.tr("Now serving")]
@@ -123,8 +156,17 @@ class DisplayView(QWidget):
             v.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
             v.setFocusPolicy(Qt.NoFocus)
             v.setSelectionMode(QTableView.NoSelection)
+        self.windows_view.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        right = QVBoxLayout()
+        right.addWidget(self.windows_view, 1)
+        self.page_label = QLabel()
+        self.page_label.setObjectName("windows_page")
+        self.page_label.setAlignment(Qt.AlignRight)
+        self.page_label.setStyleSheet("font-size:16pt;color:#9fb3c8;")
+        self.page_label.hide()
+        right.addWidget(self.page_label)
         mid.addWidget(self.recent_view, 1)
-        mid.addWidget(self.windows_view, 1)
+        mid.addLayout(right, 1)
         lay.addLayout(mid, 3)
         self.waiting = QLabel()
         self.waiting.setObjectName("waiting_counts")
@@ -165,6 +207,11 @@ class Display(DisplayView):
         self._clock.timeout.connect(self._tick)
         self._clock.start()
         self._tick()
+        self._pager = QTimer(self)
+        self._pager.setInterval(PAGE_SECONDS * 1000)
+        self._pager.timeout.connect(self.turn_page)
+        self._pager.start()
+        self.windows_view.viewport().installEventFilter(self)
         self.poller = QueuePoller(db, self.hall_id, interval_ms=300, threaded=threaded)
         self.poller.snapshot.connect(self.apply_snapshot)
         self.poller.events.connect(self.on_events)
@@ -176,6 +223,7 @@ class Display(DisplayView):
         self.destroyed.connect(self.poller.stop)
 
     def shutdown(self) -> None:
+        self._pager.stop()
         self._clock.stop()
         self._hold.stop()
         self.poller.stop()
@@ -188,6 +236,32 @@ class Display(DisplayView):
     def _tick(self) -> None:
         self.clock.setText(clock.now().strftime("%H:%M:%S"))
 
+    # -- pages of windows ------------------------------------------------------------------
+    def eventFilter(self, obj, event):  # noqa: N802 - Qt name
+        from PySide6.QtCore import QEvent
+
+        if obj is self.windows_view.viewport() and event.type() == QEvent.Resize:
+            self.fit_windows()
+        return False
+
+    def fit_windows(self) -> None:
+        """As many window rows per page as the list's height holds."""
+        row = self.windows_view.verticalHeader().defaultSectionSize()
+        height = self.windows_view.viewport().height()
+        self.windows.set_per_page(max(1, height // row) if height > 0 else 0)
+        self._page_text()
+
+    def turn_page(self) -> None:
+        if self.windows.pages > 1:
+            self.windows.next_page()
+        self._page_text()
+
+    def _page_text(self) -> None:
+        pages = self.windows.pages
+        self.page_label.setVisible(pages > 1)
+        self.page_label.setText(self.tr("Page %1/%2").replace("%1", str(self.windows.page + 1))
+                                .replace("%2", str(pages)))
+
     def _connection(self, ok: bool, message: str) -> None:
         self.banner.setVisible(not ok)
         self.banner.setText("" if ok else self.tr("Connection lost — retrying…"))
@@ -196,6 +270,7 @@ class Display(DisplayView):
     def apply_snapshot(self, snap: dict) -> None:
         self.title.setText(snap["hall"])
         self.windows.set_windows(snap["windows"])
+        self._page_text()
         self.waiting.setText("    ".join(
             self.tr("%1 %2: %3 waiting").replace("%1", s["letter"]).replace("%2", s["name"])
             .replace("%3", str(s["waiting"])) for s in snap["services"] if s["served"]))

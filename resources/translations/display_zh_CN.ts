@@ -3,6 +3,10 @@
 <context>
     <name>Display</name>
     <message>
+        <source>Page %1/%2</source>
+        <translation>第 %1/%2 页</translation>
+    </message>
+    <message>
         <source>Connection lost — retrying…</source>
         <translation>网络连接中断，正在重试…</translation>
     </message>
