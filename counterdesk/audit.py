@@ -18,7 +18,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from . import clock
@@ -55,24 +55,40 @@ def compute_hash(prev_hash: str, ev: AuditEvent) -> str:
     return hashlib.sha256((prev_hash + _event_body(ev)).encode("utf-8")).hexdigest()
 
 
+_HEAD = AuditHead.__table__
+_EVENTS = AuditEvent.__table__
+# constant statements with bound parameters: compiled once, then from SQLAlchemy's cache
+_LOCK_HEAD = select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1).with_for_update()
+_CREATE_HEAD = insert(_HEAD)
+_INSERT_EVENT = insert(_EVENTS)
+_MOVE_HEAD = (update(_HEAD).where(_HEAD.c.id == 1)
+              .values(seq=bindparam("n_seq"), hash=bindparam("n_hash")))
+
+
 def record(session: Session, kind: str, data: dict[str, Any] | None = None, *,
            staff_no: str = "", hall_code: str = "", window: int | None = None,
            at: dt.datetime | None = None) -> AuditEvent:
-    """Append an event in the caller's transaction (it commits or rolls back with it)."""
-    head = session.execute(
-        select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one_or_none()
-    if head is None:
-        head = AuditHead(id=1, seq=0, hash=GENESIS)
-        session.add(head)
-        session.flush()
-    ev = AuditEvent(seq=head.seq + 1, at=at or clock.now(), hall_code=hall_code or "",
-                    window=window, staff_no=staff_no or "", kind=kind,
-                    payload=canonical_json(data or {}), prev_hash=head.hash)
-    ev.hash = compute_hash(head.hash, ev)
-    session.add(ev)
-    head.seq = ev.seq
-    head.hash = ev.hash
+    """Append an event in the caller's transaction (it commits or rolls back with it).
+
+    The caller's pending changes are flushed first, so the head row is locked only for
+    the append itself: one locking read, one insert, one update. The returned event is a
+    detached record of what was written (its ``seq`` and ``hash``)."""
     session.flush()
+    row = session.execute(_LOCK_HEAD).first()
+    if row is None:
+        session.execute(_CREATE_HEAD, {"id": 1, "seq": 0, "hash": GENESIS})
+        seq, prev = 0, GENESIS
+    else:
+        seq, prev = row
+    ev = AuditEvent(seq=seq + 1, at=at or clock.now(), hall_code=hall_code or "",
+                    window=window, staff_no=staff_no or "", kind=kind,
+                    payload=canonical_json(data or {}), prev_hash=prev)
+    ev.hash = compute_hash(prev, ev)
+    session.execute(_INSERT_EVENT, {"seq": ev.seq, "at": ev.at, "hall_code": ev.hall_code,
+                                    "window": ev.window, "staff_no": ev.staff_no,
+                                    "kind": ev.kind, "payload": ev.payload,
+                                    "prev_hash": ev.prev_hash, "hash": ev.hash})
+    session.execute(_MOVE_HEAD, {"n_seq": ev.seq, "n_hash": ev.hash})
     return ev
 
 

@@ -30,7 +30,7 @@ import weakref
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from . import audit, clock, dayguard, money, sequence
@@ -97,8 +97,7 @@ def _next_receipt_seq(s: Session, hall_id: int, year: int) -> int:
     """The next receipt number of the year: one locking UPDATE … RETURNING once the
     year's counter exists (``sequence.next_value`` creates it for the first receipt)."""
     name = f"receipt:{year}"
-    v = s.execute(update(Counter).where(Counter.hall_id == hall_id, Counter.name == name)
-                  .values(value=Counter.value + 1).returning(Counter.value)).scalar()
+    v = s.execute(_NEXT_RECEIPT, {"b_hall": hall_id, "b_name": name}).scalar()
     return int(v) if v is not None else sequence.next_value(s, hall_id, name)
 
 
@@ -813,6 +812,21 @@ class PaymentResult:
         return d
 
 
+# The payment's inserts as constant Core statements with bound parameters: compiled once
+# and taken from SQLAlchemy's statement cache on every payment (a ``.values(...)`` built per
+# call is coerced and cache-keyed value by value, which cost more than the round trips).
+_INSERT_PAYMENT = insert(Payment.__table__).returning(Payment.__table__.c.id)
+_INSERT_LINES = insert(PaymentLine.__table__)
+_INSERT_TENDERS = insert(PaymentTender.__table__)
+_INSERT_RECEIPT = insert(Receipt.__table__).returning(Receipt.__table__.c.id)
+_INSERT_JOB = insert(PrintJob.__table__).returning(PrintJob.__table__.c.id)
+_NEXT_RECEIPT = (update(Counter.__table__)
+                 .where(Counter.__table__.c.hall_id == bindparam("b_hall"),
+                        Counter.__table__.c.name == bindparam("b_name"))
+                 .values(value=Counter.__table__.c.value + 1)
+                 .returning(Counter.__table__.c.value))
+
+
 def _verification_code(receipt_no: str, total_fen: int, audit_hash: str) -> str:
     return hashlib.sha256(f"{receipt_no}|{total_fen}|{audit_hash}".encode()).hexdigest()[:8] \
         .upper()
@@ -828,20 +842,19 @@ def _write_payment(s: Session, actor: Actor, hall: "Hall | _HallInfo", day: dt.d
     now = clock.now()
     # Core inserts (one statement per table, lines and tenders as executemany): the
     # payment's transaction stays short; rows are read back through the ORM later.
-    pay_id = s.execute(insert(Payment).values(
+    pay_id = s.execute(_INSERT_PAYMENT, dict(
         hall_id=hall.id, business_day=day, window=actor.window, staff_id=actor.staff_id,
         staff_no=actor.staff_no, account_id=acc.id if acc else None, kind=kind,
         status="completed", total_fen=total,
         original_payment_id=original.id if original else None,
-        authorisation_id=authorisation_id, reason=reason, created_at=now)
-        .returning(Payment.id)).scalar_one()
-    s.execute(insert(PaymentLine).values([dict(
+        authorisation_id=authorisation_id, reason=reason, created_at=now)).scalar_one()
+    s.execute(_INSERT_LINES, [dict(
         payment_id=pay_id, line_no=ln.line_no, price_item_id=ln.price_item_id,
         item_code=ln.code, item_name=ln.name, unit=ln.unit, qty=Decimal(ln.qty),
         unit_price_fen=ln.unit_price_fen, amount_fen=ln.amount_fen, bill_id=ln.bill_id,
         detail=json.dumps(ln.tiers, ensure_ascii=False) if ln.tiers else "",
-        reverses_line_id=(reverses or {}).get(ln.line_no)) for ln in lines]))
-    s.execute(insert(PaymentTender).values([dict(payment_id=pay_id, **t) for t in tenders]))
+        reverses_line_id=(reverses or {}).get(ln.line_no)) for ln in lines])
+    s.execute(_INSERT_TENDERS, [dict(payment_id=pay_id, **t) for t in tenders])
     seq = _next_receipt_seq(s, hall.id, day.year)
     receipt_no = f"{day.year}-{seq:06d}"
     line_dicts = [{"line_no": ln.line_no, "code": ln.code, "name": ln.name, "unit": ln.unit,
@@ -860,10 +873,9 @@ def _write_payment(s: Session, actor: Actor, hall: "Hall | _HallInfo", day: dt.d
         "reason": reason,
     }, staff_no=actor.staff_no, hall_code=hall.code, window=actor.window, at=now)
     code = _verification_code(receipt_no, total, ev.hash)
-    rc_id = s.execute(insert(Receipt).values(
+    rc_id = s.execute(_INSERT_RECEIPT, dict(
         hall_id=hall.id, year=day.year, seq=seq, receipt_no=receipt_no, payment_id=pay_id,
-        verification_code=code, print_count=0, created_at=now)
-        .returning(Receipt.id)).scalar_one()
+        verification_code=code, print_count=0, created_at=now)).scalar_one()
     data = {
         "company": hall.company_name, "hall": hall.name, "hall_code": hall.code,
         "hotline": hall.hotline, "address": hall.address, "window": actor.window,
@@ -874,11 +886,10 @@ def _write_payment(s: Session, actor: Actor, hall: "Hall | _HallInfo", day: dt.d
         "lines": line_dicts, "total_fen": total, "tenders": tenders, "reason": reason,
     }
     cash = any(t["method"] == "cash" and t["amount_fen"] != 0 for t in tenders)
-    job_id = s.execute(insert(PrintJob).values(
+    job_id = s.execute(_INSERT_JOB, dict(
         hall_id=hall.id, window=actor.window, kind="receipt", receipt_id=rc_id,
         open_drawer=cash, params=json.dumps(data, ensure_ascii=False),
-        printer_uri=printer_uri, staff_no=actor.staff_no, created_at=now)
-        .returning(PrintJob.id)).scalar_one()
+        printer_uri=printer_uri, staff_no=actor.staff_no, created_at=now)).scalar_one()
     return PaymentResult(pay_id, kind, receipt_no, code, day.isoformat(),
                          acc.account_no if acc else None, total, line_dicts, tenders,
                          sum(t["change_fen"] for t in tenders), job_id, original_no, data)
