@@ -44,7 +44,7 @@ import io
 import math
 from dataclasses import asdict, dataclass, field
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import bindparam, case, func, insert, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from . import clock, sequence
@@ -213,21 +213,49 @@ def _service(s: Session, hall_id: int, letter: str) -> ServiceType:
     return st
 
 
-def _window(s: Session, hall_id: int, number: int | None) -> Window:
+@dataclass(frozen=True)
+class _ServiceRef:
+    service_type_id: int
+    letter: str
+
+
+@dataclass(frozen=True)
+class WindowInfo:
+    """A window as the queue's services need it, read in one statement."""
+
+    id: int
+    hall_id: int
+    number: int
+    name: str
+    active: bool
+    services: tuple[_ServiceRef, ...]
+
+
+_W, _WS, _ST = Window.__table__, WindowService.__table__, ServiceType.__table__
+_WINDOW_Q = (select(_W.c.id, _W.c.hall_id, _W.c.number, _W.c.name, _W.c.active,
+                    _WS.c.service_type_id, _ST.c.letter)
+             .select_from(_W.outerjoin(_WS, _WS.c.window_id == _W.c.id)
+                          .outerjoin(_ST, _ST.c.id == _WS.c.service_type_id))
+             .where(_W.c.hall_id == bindparam("b_hall"), _W.c.number == bindparam("b_number"))
+             .order_by(_WS.c.position, _WS.c.service_type_id))
+
+
+def _window(s: Session, hall_id: int, number: int | None) -> WindowInfo:
     if number is None:
         raise ValidationError("请指定窗口号（--window N，或在设置中配置本机窗口号）",
                               "Name the window (--window N, or set this PC's window number)",
                               field="window")
-    w = s.execute(select(Window).options(selectinload(Window.services)
-                                         .joinedload(WindowService.service_type))
-                  .where(Window.hall_id == hall_id, Window.number == number)).scalar()
-    if w is None or not w.active:
+    rows = s.execute(_WINDOW_Q, {"b_hall": hall_id, "b_number": number}).all()
+    if not rows or not rows[0].active:
         raise NotFound(f"没有 {number} 号窗口（或已停用）", f"No active window {number}",
                        field="window")
-    return w
+    r = rows[0]
+    return WindowInfo(r.id, r.hall_id, r.number, r.name, r.active,
+                      tuple(_ServiceRef(x.service_type_id, x.letter) for x in rows
+                            if x.service_type_id is not None))
 
 
-def _state(s: Session, w: Window, *, lock: bool = True) -> WindowState:
+def _state(s: Session, w: WindowInfo, *, lock: bool = True) -> WindowState:
     q = select(WindowState).where(WindowState.window_id == w.id)
     if lock:
         q = q.with_for_update()
@@ -244,18 +272,22 @@ def _state(s: Session, w: Window, *, lock: bool = True) -> WindowState:
     return st
 
 
-def _service_ids(w: Window) -> list[int]:
+def _service_ids(w) -> list[int]:
     return [ws.service_type_id for ws in w.services]
 
 
+_INSERT_EVENT = insert(TicketEvent.__table__)
+
+
 def _event(s: Session, actor: Actor, kind: str, t: Ticket | None, *, window: int | None,
-           note: str = "", at: dt.datetime | None = None) -> TicketEvent:
-    ev = TicketEvent(hall_id=actor.hall_id, ticket_id=t.id if t else None,
-                     at=at or clock.now(), kind=kind, number=t.number if t else "",
-                     window_number=window, staff_no=actor.staff_no, note=note)
-    s.add(ev)
-    s.flush()
-    return ev
+           note: str = "", at: dt.datetime | None = None) -> None:
+    """The queue event the windows, kiosks and displays poll for (a cached Core insert)."""
+    if t is not None and t.id is None:
+        s.flush()
+    s.execute(_INSERT_EVENT, {"hall_id": actor.hall_id, "ticket_id": t.id if t else None,
+                              "at": at or clock.now(), "kind": kind,
+                              "number": t.number if t else "", "window_number": window,
+                              "staff_no": actor.staff_no, "note": note})
 
 
 def _audit(s: Session, actor: Actor, kind: str, t: Ticket | None, window: int | None,
@@ -346,7 +378,7 @@ def issue(db: Database, actor: Actor, service: str, *, priority: bool = False) -
 
 
 # -- call ------------------------------------------------------------------------------
-def _candidate(s: Session, hall_id: int, day: dt.date, w: Window, state: WindowState,
+def _candidate(s: Session, hall_id: int, day: dt.date, w: WindowInfo, state: WindowState,
                cap: int) -> Ticket | None:
     ids = _service_ids(w)
     if not ids:
@@ -656,7 +688,7 @@ def pause_needs(db: Database, actor: Actor, *, until: str | dt.datetime,
         return _pause_needs(s, actor, w, parse_until(until), rules)
 
 
-def _pause_needs(s: Session, actor: Actor, w: Window, until: dt.datetime,
+def _pause_needs(s: Session, actor: Actor, w: WindowInfo, until: dt.datetime,
                  rules: QueueSettings) -> dict:
     now = clock.now()
     minutes = math.ceil((until - now).total_seconds() / 60)
@@ -675,7 +707,7 @@ def _pause_needs(s: Session, actor: Actor, w: Window, until: dt.datetime,
                 Ticket.status == "waiting", Ticket.service_type_id == ws.service_type_id)
             ).scalar()
             if waiting:
-                last_for.append(ws.service_type.letter)
+                last_for.append(ws.letter)
     return {"minutes": minutes, "long": long, "limit": rules.pause_limit_minutes,
             "needs_cover": long, "needs_approval": long or bool(last_for) or last_of_hall,
             "last_for_services": last_for, "last_of_hall": last_of_hall}
