@@ -54,5 +54,29 @@ def default_settings_file() -> Path:
     return config_dir() / "counterdesk.toml"
 
 
+def _dir_writable(folder: Path) -> bool:
+    """True if this Windows user may create a file in ``folder`` (tried, not guessed:
+    ACLs decide on Windows)."""
+    if not folder.is_dir():
+        return False
+    import tempfile
+
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            return True
+    except OSError:
+        return False
+
+
+def settings_file_to_write() -> Path:
+    """Where the first-run dialog saves: the PC-wide file when it exists or its folder is
+    writable (the installer creates it for every user of the hall PC: clerks of several
+    shifts share one window's settings), else this Windows user's file."""
+    machine = machine_settings_file()
+    if machine.exists() or _dir_writable(machine.parent):
+        return machine
+    return config_dir() / "counterdesk.toml"
+
+
 def default_database_file() -> Path:
     return data_dir() / "counterdesk.sqlite3"

@@ -6,9 +6,11 @@
 ; * Installs dist\CounterDesk\ into Program Files (per machine, needs administrator).
 ; * Start-menu shortcuts: the clerk workstation, the ticket kiosk (counterdesk.exe kiosk)
 ;   and the hall display (counterdesk.exe display); optional desktop shortcut.
-; * Writes NO settings into the program folder: each PC's settings, database, logs and
-;   backups live in the user's data folders (%LOCALAPPDATA%\CounterDesk\...), created
-;   by the program itself on first start (the first-run dialog).
+; * Writes NO settings into the program folder. It creates the PC-wide settings folder
+;   (C:\ProgramData\CounterDesk\CounterDesk) writable by every user of the PC, where the
+;   first-run dialog saves this PC's settings (database, window, printer) once for all
+;   the Windows accounts of the hall's clerks; database, logs and backups of the
+;   embedded SQLite setup live in the user's folders (%LOCALAPPDATA%\CounterDesk\...).
 ; * Uninstall removes the program folder only; data, settings and backups stay
 ;   (there is deliberately no [UninstallDelete] section). Remove them by hand if the
 ;   PC leaves the hall, after a last backup.
@@ -66,6 +68,10 @@ Name: "english"; MessagesFile: "compiler:Default.isl"
 
 [Tasks]
 Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{cm:AdditionalIcons}"; Flags: unchecked
+
+[Dirs]
+; the PC-wide settings folder, kept on uninstall like every data folder
+Name: "{commonappdata}\CounterDesk\CounterDesk"; Permissions: users-modify; Flags: uninsneveruninstall
 
 [InstallDelete]
 ; an upgrade replaces the libraries of the previous version (program folder only)

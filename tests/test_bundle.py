@@ -192,10 +192,10 @@ def test_installer_installs_upgrades_and_uninstalls_keeping_the_data(tmp_path, c
     rc = check_installer.main(["--stub", "--work", str(tmp_path)])
     out = capsys.readouterr().out
     assert rc == 0, out
-    for name in ("compile", "install", "program folder", "start menu", "apps & features",
-                 "upgrade", "uninstall"):
+    for name in ("compile", "install", "program folder", "settings folder", "start menu",
+                 "apps & features", "upgrade", "uninstall"):
         assert f"ok    {name}:" in out
-    assert "9/9 checks passed" in out
+    assert "10/10 checks passed" in out
 
 
 @pytest.mark.slow

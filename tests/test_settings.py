@@ -58,3 +58,19 @@ def test_a_pc_wide_settings_file_wins_for_every_account(tmp_path):
     machine.write_text("[window]\nnumber = 5\n", encoding="utf-8")
     assert paths.default_settings_file() == machine
     assert settings.load().window.number == 5
+
+
+def test_first_run_saves_pc_wide_when_the_installer_made_the_folder():
+    """Without the installer's PC-wide folder: this user's file. With it (writable by
+    every user): the PC-wide file, so every Windows account of the window PC shares it."""
+    from counterdesk import paths
+
+    machine = paths.machine_settings_file()
+    assert not machine.parent.exists()
+    assert paths.settings_file_to_write() == paths.config_dir() / "counterdesk.toml"
+    machine.parent.mkdir(parents=True)
+    assert paths.settings_file_to_write() == machine
+    s = settings.Settings()
+    s.window.number = 7
+    s.save(paths.settings_file_to_write())
+    assert paths.default_settings_file() == machine and settings.load().window.number == 7

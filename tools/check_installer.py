@@ -14,7 +14,8 @@ It prints one line per check and exits 0 only if all passed:
 1. ISCC compiles ``installer/counterdesk.iss`` without a warning;
 2. a silent install (``/VERYSILENT /SUPPRESSMSGBOXES /NORESTART``) exits 0;
 3. the program folder holds exactly the bundle plus the uninstaller: no settings,
-   database or log is written there;
+   database or log is written there; the PC-wide settings folder (ProgramData) exists,
+   empty, for the first-run dialog to save into;
 4. the all-users Start menu has the workstation, kiosk (``kiosk``) and display
    (``display``) shortcuts on ``counterdesk.exe`` in the program folder, plus the
    command line, self-test and uninstall entries;
@@ -286,6 +287,19 @@ def main(argv: list[str] | None = None) -> int:
                               f"{sorted(extra)[:10]}")
         return f"{len(bundle)} bundle files + the uninstaller, nothing else"
 
+    def machine_settings_dir() -> Path:
+        host: Host = state["host"]
+        return host.local(host.getenv("ProgramData") / "CounterDesk" / "CounterDesk")
+
+    def settings_folder():
+        folder = machine_settings_dir()
+        if not folder.is_dir():
+            raise CheckFailed(f"the PC-wide settings folder {folder} was not created")
+        if any(folder.iterdir()):
+            raise CheckFailed(f"the installer wrote settings into {folder}")
+        return ("PC-wide settings folder ProgramData\\CounterDesk\\CounterDesk created, "
+                "empty (users-modify: the first-run dialog saves there)")
+
     def start_menu_dir() -> Path:
         host: Host = state["host"]
         return host.local(host.getenv("ProgramData") / "Microsoft" / "Windows" /
@@ -372,6 +386,8 @@ def main(argv: list[str] | None = None) -> int:
                 if not p.exists() or p.read_bytes() != d]
         if lost:
             raise CheckFailed(f"the uninstall removed or changed data: {lost}")
+        if not machine_settings_dir().is_dir():
+            raise CheckFailed("the uninstall removed the PC-wide settings folder")
         return ("program folder, shortcuts and entry removed; settings (user and PC-wide), "
                 "database, backups and log kept")
 
@@ -390,6 +406,7 @@ def main(argv: list[str] | None = None) -> int:
     ok = (step("compile", compile_)
           and step("install", lambda: install("install.log"))
           and step("program folder", program_folder)
+          and step("settings folder", settings_folder)
           and step("start menu", shortcuts)
           and step("apps & features", lambda: uninstall_entry(expect=True)))
     if ok and ON_WINDOWS and not args.stub:

@@ -407,7 +407,7 @@ def database_problem(ctx, message: str, parent=None) -> str:
     clicked = box.clickedButton()
     if clicked is change:
         config = getattr(ctx.args, "config", None)
-        target = Path(config) if config else paths.default_settings_file()
+        target = Path(config) if config else paths.settings_file_to_write()
         dlg = FirstRunDialog(ctx.settings, target=target, db_problem=message, parent=parent)
         if dlg.exec() == QDialog.DialogCode.Accepted and dlg.saved is not None:
             ctx.close()
@@ -431,7 +431,7 @@ def run(ctx) -> bool:
     """Show the dialog; on save the context uses the new settings. False = user quit."""
     problem = getattr(ctx, "settings_error", None)
     config = getattr(ctx.args, "config", None)
-    target = Path(config) if config else paths.default_settings_file()
+    target = Path(config) if config else paths.settings_file_to_write()
     dlg = FirstRunDialog(ctx.settings, target=target,
                          problem=problem.message if problem is not None else None)
     if dlg.exec() != QDialog.DialogCode.Accepted or dlg.saved is None:
