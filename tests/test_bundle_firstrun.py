@@ -253,3 +253,30 @@ def test_hall_and_window_must_exist_in_the_database(qtbot, dialog, sqlite_db, tm
         dlg.save()
     again = settings_mod.load(tmp_path / "cfg" / "counterdesk.toml")
     assert again.hall.code == "HQ01" and again.window.number == 6
+
+
+def test_workstation_shows_sign_in_then_explains_an_unreachable_database(qtbot, tmp_path):
+    """The sign-in window comes first; the database that does not answer is explained
+    over it (Retry / Change settings… / Quit), and Quit ends the start with status 1."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from counterdesk.ui import app as app_mod
+    from counterdesk.ui.signin import SignInDialog
+
+    from counterdesk.cli.context import Context
+
+    ctx = Context(types.SimpleNamespace(db=None, lang=None,
+                                        config=str(tmp_path / "cfg" / "counterdesk.toml")))
+    ctx.settings.database.url = f"postgresql+psycopg://hall@127.0.0.1:{closed_port()}/x"
+    seen = {}
+
+    def quit_(box):
+        seen["parent"] = type(box.parent()).__name__
+        seen["visible"] = box.parent().isVisible()
+        seen["text"] = box.text()
+        box.button(QMessageBox.Close).click()
+
+    _when_modal(qtbot, QMessageBox, quit_)
+    assert app_mod.run_workstation(ctx) == 1
+    assert seen["parent"] == SignInDialog.__name__ and seen["visible"]
+    assert seen["text"]

@@ -66,7 +66,10 @@ class Context:
 
             db = Database(self.url)
             try:
-                state = schema.check(db) if not upgrade else schema.upgrade(db)
+                # a server that does not answer is a known fault (Retry / Change settings…),
+                # not a crash: the driver's error is translated like every other access
+                with db._guard():
+                    state = schema.check(db) if not upgrade else schema.upgrade(db)
             except Exception:
                 db.dispose()
                 raise
