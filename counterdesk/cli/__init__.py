@@ -82,6 +82,17 @@ def _emit(ctx: Context, result: Result | None) -> None:
         print(result.text)
 
 
+def _log_to_file() -> None:
+    """Verbs log to the rotating file like the GUI; stderr keeps only the one-line reason
+    of the command-line contract (no logging warnings on it)."""
+    from .. import logsetup
+
+    try:
+        logsetup.setup()
+    except OSError:
+        logging.getLogger().addHandler(logging.NullHandler())
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     argv = ["self-test" if a == "--self-test" else a for a in argv]  # STYLE.md 10 spelling
@@ -102,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
             from ..ui.app import run_workstation
 
             return run_workstation(ctx)
+        _log_to_file()
         result = handler(ctx, args)
         _emit(ctx, result)
         return result.exit_code if result is not None else 0
