@@ -265,7 +265,8 @@ def test_workstation_shows_sign_in_then_explains_an_unreachable_database(qtbot, 
 
     from counterdesk.cli.context import Context
 
-    ctx = Context(types.SimpleNamespace(db=None, lang=None,
+    # English, like every other test: the workstation start sets the process-wide language
+    ctx = Context(types.SimpleNamespace(db=None, lang="en",
                                         config=str(tmp_path / "cfg" / "counterdesk.toml")))
     ctx.settings.database.url = f"postgresql+psycopg://hall@127.0.0.1:{closed_port()}/x"
     seen = {}
@@ -276,7 +277,19 @@ def test_workstation_shows_sign_in_then_explains_an_unreachable_database(qtbot, 
         seen["text"] = box.text()
         box.button(QMessageBox.Close).click()
 
+    from PySide6.QtWidgets import QApplication
+
+    from counterdesk import i18n
+
+    import sys
+
+    before, hook = i18n.current(), sys.excepthook
     _when_modal(qtbot, QMessageBox, quit_)
-    assert app_mod.run_workstation(ctx) == 1
+    try:
+        assert app_mod.run_workstation(ctx) == 1
+    finally:
+        sys.excepthook = hook
+        i18n.set_language(before)
+        app_mod.load_translations(QApplication.instance(), "en")
     assert seen["parent"] == SignInDialog.__name__ and seen["visible"]
     assert seen["text"]
