@@ -226,13 +226,11 @@ class WindowInfo:
     id: int
     hall_id: int
     number: int
-    name: str
-    active: bool
     services: tuple[_ServiceRef, ...]
 
 
 _W, _WS, _ST = Window.__table__, WindowService.__table__, ServiceType.__table__
-_WINDOW_Q = (select(_W.c.id, _W.c.hall_id, _W.c.number, _W.c.name, _W.c.active,
+_WINDOW_Q = (select(_W.c.id, _W.c.hall_id, _W.c.number, _W.c.active,
                     _WS.c.service_type_id, _ST.c.letter)
              .select_from(_W.outerjoin(_WS, _WS.c.window_id == _W.c.id)
                           .outerjoin(_ST, _ST.c.id == _WS.c.service_type_id))
@@ -250,7 +248,7 @@ def _window(s: Session, hall_id: int, number: int | None) -> WindowInfo:
         raise NotFound(f"没有 {number} 号窗口（或已停用）", f"No active window {number}",
                        field="window")
     r = rows[0]
-    return WindowInfo(r.id, r.hall_id, r.number, r.name, r.active,
+    return WindowInfo(r.id, r.hall_id, r.number,
                       tuple(_ServiceRef(x.service_type_id, x.letter) for x in rows
                             if x.service_type_id is not None))
 

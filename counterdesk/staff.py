@@ -131,13 +131,18 @@ def _get(s: Session, staff_no: str) -> Staff:
     return st
 
 
+def _new_password(st: Staff, password: str) -> None:
+    """A password set for someone (not by them): also lifts a lock-out."""
+    st.password_hash = hash_password(password)
+    st.failed_attempts = 0
+    st.locked_until = None
+
+
 def set_password(db: Database, staff_no: str, password: str, *, by: str = "") -> None:
     validate_password(password)
     with db.write() as s:
         st = _get(s, staff_no)
-        st.password_hash = hash_password(password)
-        st.failed_attempts = 0
-        st.locked_until = None
+        _new_password(st, password)
         audit.record(s, "staff.password_set", {"staff_no": staff_no}, staff_no=by)
 
 
@@ -319,9 +324,7 @@ def reset_password(db: Database, actor: Actor, staff_no: str, password: str) -> 
     with db.write() as s:
         st = _get(s, (staff_no or "").strip())
         _may_manage(actor, st, st.role)
-        st.password_hash = hash_password(password)
-        st.failed_attempts = 0
-        st.locked_until = None
+        _new_password(st, password)
         actor.audit(s, "staff.password_reset", {"staff_no": st.staff_no})
 
 

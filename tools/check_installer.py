@@ -94,7 +94,7 @@ class Host:
     def run(self, argv: list[str], *, check: bool = False, timeout: float = 600,
             windows_program: bool = True) -> subprocess.CompletedProcess:
         if not ON_WINDOWS and windows_program:
-            if argv[0] in ("wineboot", "winepath"):
+            if argv[0] == "wineboot":
                 argv = [*self.wrapper, *argv]
             else:
                 argv = [*self.wrapper, "wine", *argv]

@@ -17,7 +17,7 @@ from __future__ import annotations
 import collections
 import logging
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QTableView, QVBoxLayout,
                                QWidget)
 
@@ -238,8 +238,6 @@ class Display(DisplayView):
 
     # -- pages of windows ------------------------------------------------------------------
     def eventFilter(self, obj, event):  # noqa: N802 - Qt name
-        from PySide6.QtCore import QEvent
-
         if obj is self.windows_view.viewport() and event.type() == QEvent.Resize:
             self.fit_windows()
         return False

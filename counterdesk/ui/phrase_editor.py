@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFormLayou
 
 from .. import i18n, phrases
 from ..errors import CounterDeskError
+from .fieldmessages import FieldMessages
 from .prompt_panel import PhraseTableModel
 
 
@@ -82,7 +83,7 @@ class PhraseEditorView(QDialog):
         lay.addLayout(buttons)
 
 
-class PhraseEditor(PhraseEditorView):
+class PhraseEditor(PhraseEditorView, FieldMessages):
     """Controller: loads the hall's phrases, saves through the service, shows refusals."""
 
     def __init__(self, db, actor, parent=None, lang: str | None = None):
@@ -90,6 +91,8 @@ class PhraseEditor(PhraseEditorView):
         self.db = db
         self.actor = actor
         self.lang = lang or i18n.current()
+        self.fields = {"text": self.text, "instead": self.instead, "note": self.note,
+                       "title": self.title, "section": self.section}
         self.catalogue: phrases.Catalogue | None = None
         self.editing_id: str | None = None   # None: a new item
         self.model = PhraseTableModel(self)
@@ -167,18 +170,6 @@ class PhraseEditor(PhraseEditorView):
         self.state.setText(self.tr("New phrase in “%1”").replace("%1", self.section.currentText()))
         self.message.clear()
         self.text.setFocus()
-
-    def show_error(self, exc: CounterDeskError) -> None:
-        self.message.setStyleSheet("color: #c0392b;")
-        self.message.setText(exc.message)
-        target = {"text": self.text, "instead": self.instead, "note": self.note,
-                  "title": self.title, "section": self.section}.get(exc.field or "")
-        if target is not None:
-            target.setFocus()
-
-    def show_done(self, text: str) -> None:
-        self.message.setStyleSheet("color: #1b5e20;")
-        self.message.setText(text)
 
     def save(self) -> bool:
         fields = dict(text=self.text.text(), instead=self.instead.text(), note=self.note.text(),

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogBut
 
 from .. import staff
 from ..errors import CounterDeskError
+from .fieldmessages import FieldMessages
 from .tablemodel import RowsModel
 
 
@@ -24,26 +25,6 @@ def _password_field(name: str) -> QLineEdit:
     f.setEchoMode(QLineEdit.Password)
     f.setMaxLength(64)
     return f
-
-
-class _Messages:
-    """Error / done line under the fields of a dialog."""
-
-    message: QLabel
-    fields: dict
-
-    def show_error(self, exc: CounterDeskError) -> None:
-        self.message.setStyleSheet("color: #c0392b;")
-        self.message.setText(exc.message)
-        target = self.fields.get(exc.field or "")
-        if target is not None:
-            target.setFocus()
-            if isinstance(target, QLineEdit):
-                target.selectAll()
-
-    def show_done(self, text: str) -> None:
-        self.message.setStyleSheet("color: #1b5e20;")
-        self.message.setText(text)
 
 
 class StaffModel(RowsModel):
@@ -75,7 +56,7 @@ class StaffModel(RowsModel):
         return None
 
 
-class StaffAdmin(QDialog, _Messages):
+class StaffAdmin(QDialog, FieldMessages):
     """The manager's list of the hall's accounts."""
 
     def __init__(self, db, actor, parent=None):
@@ -263,7 +244,7 @@ class StaffAdmin(QDialog, _Messages):
         super().keyPressEvent(event)
 
 
-class ChangePassword(QDialog, _Messages):
+class ChangePassword(QDialog, FieldMessages):
     """Anyone's own password: the old one, the new one twice."""
 
     def __init__(self, db, actor, parent=None):
@@ -284,6 +265,8 @@ class ChangePassword(QDialog, _Messages):
         self.message.setObjectName("message")
         self.message.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        self.buttons.button(QDialogButtonBox.Ok).setText(self.tr("Save"))
+        self.buttons.button(QDialogButtonBox.Cancel).setText(self.tr("Cancel"))
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)

@@ -19,6 +19,14 @@
         <translation>再输一次新密码</translation>
     </message>
     <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
         <source>Staff no. %1 (%2)</source>
         <translation>工号 %1（%2）</translation>
     </message>
