@@ -4,9 +4,15 @@ demo data (2,000 accounts take seconds to seed on every test)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from counterdesk import quality, resources_access, setup, staff
+from counterdesk import clock, quality, resources_access, setup, staff
+
+# The demo complaints and ratings are dated back from "now"; seeding them at a fixed
+# instant keeps them off the days the tests pin (MON = 2026-11-23), whatever the date.
+SEEDED_AT = dt.datetime(2026, 10, 12, 9, 0)
 
 STAFF = ("9001", "1001", "1002", "1003", "1004", "1005", "1006")
 
@@ -19,7 +25,11 @@ def qdb(db):
         if u["staff_no"] in STAFF:
             staff.add_user(db, u["staff_no"], u["name"], u["role"], u["password"],
                            hall_code=data["hall"]["code"])
-    quality.seed_demo(db, data["hall"]["code"])
+    clock.set_now(SEEDED_AT)
+    try:
+        quality.seed_demo(db, data["hall"]["code"])
+    finally:
+        clock.set_now(None)
     return db
 
 
