@@ -12,7 +12,7 @@ from counterdesk import clock, quality, resources_access, setup, staff
 
 # The demo complaints and ratings are dated back from "now"; seeding them at a fixed
 # instant keeps them off the days the tests pin (MON = 2026-11-23), whatever the date.
-SEEDED_AT = dt.datetime(2026, 10, 12, 9, 0)
+SEEDED_AT = dt.datetime(2026, 11, 20, 9, 0)   # the Friday before MON
 
 STAFF = ("9001", "1001", "1002", "1003", "1004", "1005", "1006")
 

@@ -30,6 +30,11 @@ from ..errors import CounterDeskError
 
 log = logging.getLogger(__name__)
 
+# Poller threads still busy (a database call hanging) when their screen closed: kept
+# referenced until they finish, because Qt aborts the process when a running QThread
+# is destroyed.
+_lingering: set[QThread] = set()
+
 
 class QueuePoller(QObject):
     snapshot = Signal(dict)
@@ -93,8 +98,12 @@ class QueuePoller(QObject):
                 from PySide6.QtCore import QMetaObject, Qt
 
                 QMetaObject.invokeMethod(self._timer, "stop", Qt.BlockingQueuedConnection)
-            self._thread.quit()
-            self._thread.wait(5000)
+            thread = self._thread
+            thread.quit()
+            if not thread.wait(5000):
+                log.warning("queue poller still busy at close; left to finish on its own")
+                _lingering.add(thread)
+                thread.finished.connect(lambda: _lingering.discard(thread))
             self._thread = None
             self._timer = None
         elif self._timer is not None:
