@@ -1,13 +1,15 @@
 """Test fixtures: a fresh database per test, on SQLite and (when available) PostgreSQL.
 
 ``db`` is parametrised over both engines. The PostgreSQL cases use the server named by
-``COUNTERDESK_TEST_DATABASE_URL`` (``.ci/run`` sets it); each test gets a schema of its
-own, so tests and parallel runs never see each other's rows. Without the variable the
-PostgreSQL cases skip with a message saying so.
+``COUNTERDESK_TEST_DATABASE_URL`` (``.ci/run`` sets it); each test gets a database of its
+own there (a copy of a template built once a session, see :class:`Templates`), so tests
+and parallel runs never see each other's rows. Without the variable the PostgreSQL cases
+skip with a message saying so.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 
@@ -39,8 +41,12 @@ def _isolate(tmp_path, monkeypatch):
     i18n.set_language("zh_CN")
 
 
+def _sqlite_db_at(path) -> Database:
+    return Database("sqlite:///" + path.as_posix())
+
+
 def _sqlite_db(tmp_path) -> Database:
-    return Database("sqlite:///" + (tmp_path / "counterdesk.sqlite3").as_posix())
+    return _sqlite_db_at(tmp_path / "counterdesk.sqlite3")
 
 
 class PgSchema:
@@ -70,6 +76,120 @@ def make_db(kind: str, tmp_path) -> tuple[Database, object]:
     return Database(PG_URL, schema=sch.name), sch
 
 
+class Templates:
+    """Databases built once a session and copied for each test that wants one.
+
+    Two kinds: ``"schema"`` (the tables, stamped at the newest migration and marked as a
+    CounterDesk database) and ``"demo"`` (that plus the demo hall). A SQLite test gets a
+    copy of the template file (SQLite's backup API); a PostgreSQL test gets a database of
+    its own made with ``CREATE DATABASE … TEMPLATE`` (a file copy on the server), in
+    the ``public`` schema as a hall has it. Building the demo hall takes about a second;
+    a copy takes milliseconds. A server login without CREATEDB falls back to building
+    in a schema of its own for each test.
+    """
+
+    def __init__(self, folder):
+        self.folder = folder
+        self.files: dict[str, object] = {}
+        self.pg: dict[str, str] = {}
+        self.pg_ok: bool | None = None
+        self.admin = None
+
+    @staticmethod
+    def build(db: Database, kind: str) -> None:
+        Base.metadata.create_all(db.engine)
+        from counterdesk import schema, setup
+
+        schema.stamp(db)
+        setup.mark_database(db)
+        if kind == "demo":
+            setup.demo(db)
+
+    def _pg_url(self, name: str) -> str:
+        from sqlalchemy.engine import make_url
+
+        return make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+
+    def _admin(self):
+        if self.admin is None:
+            self.admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+        return self.admin
+
+    def _pg_template(self, kind: str) -> str | None:
+        if kind not in self.pg and self.pg_ok is not False:
+            name = f"cdtmpl_{kind}_{uuid.uuid4().hex[:10]}"
+            try:
+                with self._admin().connect() as c:
+                    c.execute(text(f'CREATE DATABASE "{name}"'))
+            except Exception:  # noqa: BLE001 - no CREATEDB: one schema per test instead
+                self.pg_ok = False
+                return None
+            self.pg_ok = True
+            db = Database(self._pg_url(name))
+            try:
+                self.build(db, kind)
+            finally:
+                db.dispose()
+            self.pg[kind] = name
+        return self.pg.get(kind)
+
+    def clone(self, db_kind: str, kind: str, tmp_path):
+        """(database, drop) for one test: a copy of the ``kind`` template."""
+        if db_kind == "sqlite":
+            import sqlite3
+
+            if kind not in self.files:
+                path = self.folder / f"{kind}.sqlite3"
+                db = _sqlite_db_at(path)
+                self.build(db, kind)
+                db.dispose()
+                self.files[kind] = path
+            dest = tmp_path / "counterdesk.sqlite3"
+            with contextlib.closing(sqlite3.connect(self.files[kind])) as src, \
+                    contextlib.closing(sqlite3.connect(dest)) as dst:
+                src.backup(dst)
+            return _sqlite_db_at(dest), lambda: None
+        if not PG_URL:
+            pytest.skip(PG_SKIP)
+        template = self._pg_template(kind)
+        if template is None:
+            db, sch = make_db("postgresql", tmp_path)
+            self.build(db, kind)
+            return db, sch.drop
+        name = "t_" + uuid.uuid4().hex[:16]
+        with self._admin().connect() as c:
+            c.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+
+        def drop():
+            with self._admin().connect() as c:
+                c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        return Database(self._pg_url(name)), drop
+
+    def close(self) -> None:
+        if self.admin is None:
+            return
+        with self.admin.connect() as c:
+            for name in self.pg.values():
+                c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        self.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def _templates(tmp_path_factory):
+    home = tmp_path_factory.mktemp("template-home")
+    saved = os.environ.get("COUNTERDESK_HOME")
+    os.environ["COUNTERDESK_HOME"] = str(home)  # the demo writes nothing of a test's
+    made = Templates(tmp_path_factory.mktemp("templates"))
+    try:
+        yield made
+    finally:
+        made.close()
+        if saved is None:
+            os.environ.pop("COUNTERDESK_HOME", None)
+        else:
+            os.environ["COUNTERDESK_HOME"] = saved
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
 def db_kind(request) -> str:
     return request.param
@@ -86,35 +206,30 @@ def empty_db(db_kind, tmp_path):
 
 
 @pytest.fixture
-def db(empty_db):
-    """A fresh database with the schema created from the models (fast)."""
-    Base.metadata.create_all(empty_db.engine)
-    from counterdesk import schema
-    from counterdesk.setup import mark_database
-
-    schema.stamp(empty_db)
-    mark_database(empty_db)
-    return empty_db
+def db(db_kind, tmp_path, request, _templates):
+    """A fresh database with the schema of the models, stamped (a template's copy).
+    A test that also asks for the demo hall gets the demo template's copy instead."""
+    demo = "demo_db" in request.fixturenames
+    made, drop = _templates.clone(db_kind, "demo" if demo else "schema", tmp_path)
+    made.test_demo_seeded = demo
+    yield made
+    made.dispose()
+    drop()
 
 
 @pytest.fixture
 def demo_db(db):
     """The demo hall: windows 1-6, services A-D, staff 1001-1006 (123456), 9001 (888888)."""
-    from counterdesk import setup
+    if not getattr(db, "test_demo_seeded", False):
+        from counterdesk import setup
 
-    setup.demo(db)
+        setup.demo(db)
     return db
 
 
 @pytest.fixture
-def sqlite_db(tmp_path):
-    db = _sqlite_db(tmp_path)
-    Base.metadata.create_all(db.engine)
-    from counterdesk import schema
-    from counterdesk.setup import mark_database
-
-    schema.stamp(db)
-    mark_database(db)
+def sqlite_db(tmp_path, _templates):
+    db, _ = _templates.clone("sqlite", "schema", tmp_path)
     yield db
     db.dispose()
 
