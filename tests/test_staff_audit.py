@@ -111,3 +111,59 @@ def test_audit_rolls_back_with_the_business_transaction(demo_db, clerk):
             raise RuntimeError("boom")
     after = audit.verify(demo_db)
     assert after.ok and after.count == before
+
+
+TRICKY = [
+    {"name": "张三", "amount": "12.30"},
+    {"rare": "𠮷䶮", "emoji": "😀", "quote": 'a"b\\c', "nl": "x\ny", "nul": "\x00"},
+    {"nested": {"z": [1, 2, {"b": None, "a": True}], "a": -0.5}, "seq": 99},
+    {},
+]
+
+
+def test_audit_append_hashes_the_same_bytes_on_either_engine(db):
+    """PostgreSQL computes the chain hash in the server (one-statement append); the
+    stored hashes must be exactly what Python computes from the stored rows."""
+    import datetime as dt
+
+    when = dt.datetime(2026, 11, 23, 9, 30, 0, 123456)
+    with db.write() as s:
+        for i, data in enumerate(TRICKY):
+            ev = audit.record(s, f"test.{i}", data, staff_no="1001" if i else "",
+                              hall_code="HQ01", window=None if i % 2 else 3,
+                              at=when + dt.timedelta(seconds=i))
+            assert ev.seq == i + 1
+    with db.read() as s:
+        rows = s.execute(select(AuditEvent).order_by(AuditEvent.seq)).scalars().all()
+    prev = audit.GENESIS
+    for ev in rows:
+        assert ev.prev_hash == prev
+        assert audit.compute_hash(prev, ev) == ev.hash
+        prev = ev.hash
+    assert [ev.seq for ev in rows] == [1, 2, 3, 4]
+    result = audit.verify(db)
+    assert result.ok and result.count == 4
+
+
+def test_body_split_around_seq_is_the_canonical_body():
+    import datetime as dt
+
+    from hypothesis import given, settings, strategies as st
+
+    text_ = st.text(max_size=12)
+    leaf = st.none() | st.booleans() | st.integers() | text_
+    data = st.dictionaries(text_, st.recursive(leaf, lambda c: st.lists(c, max_size=3)
+                                               | st.dictionaries(text_, c, max_size=3)),
+                           max_size=4)
+
+    @settings(max_examples=200, deadline=None)
+    @given(data, st.integers(1, 10**12), text_, st.none() | st.integers(0, 99), text_,
+           text_)
+    def check(payload, seq, hall, window, staff_no, kind):
+        at = dt.datetime(2026, 1, 2, 3, 4, 5, 6)
+        ev = AuditEvent(seq=seq, at=at, hall_code=hall, window=window, staff_no=staff_no,
+                        kind=kind, payload=audit.canonical_json(payload))
+        before, after = audit._body_around_seq(at, hall, window, staff_no, kind, ev.payload)
+        assert before + str(seq) + after == audit._event_body(ev)
+
+    check()

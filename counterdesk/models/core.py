@@ -118,6 +118,10 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     seq: Mapped[int] = mapped_column(BigId, nullable=False, default=0)
     hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    # the hash before the last append: lets PostgreSQL append in one statement
+    # (``UPDATE … SET prev_hash = hash, hash = … RETURNING``), see audit.record
+    prev_hash: Mapped[str] = mapped_column(String(64), nullable=False, default="",
+                                           server_default="")
 
 
 class AuditEvent(Base):
