@@ -106,6 +106,13 @@ def _in_force(day: dt.date):
             & ((PriceItem.effective_to.is_(None)) | (PriceItem.effective_to > day)))
 
 
+# the price lines of a sale, one statement built once (every payment runs it)
+_PRICES_Q = select(PriceItem).where(
+    PriceItem.hall_id == bindparam("q_hall"),
+    PriceItem.code.in_(bindparam("q_codes", expanding=True)),
+    _in_force(bindparam("q_day")))
+
+
 def _d(value: dt.date | None) -> str:
     return value.isoformat() if value else ""
 
@@ -638,8 +645,8 @@ def _quote(s: Session, hall: "Hall | _HallInfo", req: SaleRequest, day: dt.date,
     bills: dict[int, Bill] = {}
     extra_volume: dict[str, Decimal] = {}
     codes = {(li.code or "").strip().upper() for li in req.items}
-    in_force = {it.code: it for it in s.execute(select(PriceItem).where(
-        PriceItem.hall_id == hall.id, PriceItem.code.in_(codes), _in_force(day))).scalars()} \
+    in_force = {it.code: it for it in s.execute(_PRICES_Q, {
+        "q_hall": hall.id, "q_codes": sorted(codes), "q_day": day}).scalars()} \
         if codes else {}
     for li in req.items:
         qty = money.parse_qty(li.qty)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from .errors import Conflict
@@ -25,15 +25,21 @@ def _pg(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
+# constant statements (built and keyed once; every payment runs them)
+_STATUS_Q = select(DayClose.status).where(DayClose.hall_id == bindparam("g_hall"),
+                                          DayClose.business_day == bindparam("g_day"))
+_SHARE_Q = select(Hall.id).where(Hall.id == bindparam("g_hall")).with_for_update(read=True)
+_CLOSE_LOCK_Q = select(Hall.id).where(Hall.id == bindparam("g_hall")).with_for_update()
+
+
 def is_closed(session: Session, hall_id: int, day: dt.date) -> bool:
-    q = select(DayClose.status).where(DayClose.hall_id == hall_id, DayClose.business_day == day)
-    return session.execute(q).scalar() == "closed"
+    return session.execute(_STATUS_Q, {"g_hall": hall_id, "g_day": day}).scalar() == "closed"
 
 
 def ensure_open(session: Session, hall_id: int, day: dt.date) -> None:
     """Refuse if ``day`` is closed; hold the hall's share lock until the caller commits."""
     if _pg(session):
-        session.execute(select(Hall.id).where(Hall.id == hall_id).with_for_update(read=True))
+        session.execute(_SHARE_Q, {"g_hall": hall_id})
     if is_closed(session, hall_id, day):
         raise Conflict(f"{day:%Y-%m-%d} 已日结，不能再收费、作废、退款或变动钱箱；如确需更正，请主任先重新开启该日",
                        f"{day:%Y-%m-%d} is closed: no payment, void, refund or till movement; "
@@ -43,4 +49,4 @@ def ensure_open(session: Session, hall_id: int, day: dt.date) -> None:
 def lock_for_close(session: Session, hall_id: int) -> None:
     """Taken by the day close before it counts: waits for payments in flight."""
     if _pg(session):
-        session.execute(select(Hall.id).where(Hall.id == hall_id).with_for_update())
+        session.execute(_CLOSE_LOCK_Q, {"g_hall": hall_id})
