@@ -39,11 +39,20 @@ class PhraseTableModel(QAbstractTableModel):
         self.items: list[phrases.Item] = []
         self.highlight: set[str] = set()
 
-    def set_items(self, items, highlight=()) -> None:
+    def set_items(self, items, highlight=()) -> bool:
+        """Show ``items``; False (and no reset, so no re-layout) when they are what is
+        shown already — each call of a ticket shows the same greeting section."""
+        items, highlight = list(items), set(highlight)
+        if highlight == self.highlight and [(i.id, i.text, i.instead, i.note)
+                                            for i in items] == [
+                (i.id, i.text, i.instead, i.note) for i in self.items]:
+            self.items = items
+            return False
         self.beginResetModel()
-        self.items = list(items)
-        self.highlight = set(highlight)
+        self.items = items
+        self.highlight = highlight
         self.endResetModel()
+        return True
 
     def rowCount(self, parent=QModelIndex()):  # noqa: N802 - Qt name
         return 0 if parent.isValid() else len(self.items)
@@ -164,6 +173,7 @@ class PromptPanelView(QWidget):
         self.sections = QListView()
         self.sections.setObjectName("phrase_sections")
         self.sections.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.sections.setUniformItemSizes(True)  # one line each: no per-row size queries
         self.table = QTableView()
         self.table.setObjectName("phrase_table")
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
@@ -272,19 +282,26 @@ class PromptPanel(PromptPanelView):
         row = self.section_model.row_of(key)
         if row < 0:
             return
-        self.sections.setCurrentIndex(self.section_model.index(row, 0))
+        self._choosing = True  # the table is filled below, once, with the highlight
+        try:
+            self.sections.setCurrentIndex(self.section_model.index(row, 0))
+        finally:
+            self._choosing = False
         sec = self.catalogue.section(key)
         self._show_items(sec.items, highlight, sec.note)
 
     def _show_items(self, items, highlight=(), tooltip: str = "") -> None:
         """Fill the table; the second column only when some row has something for it."""
-        self.phrase_model.set_items(items, highlight)
-        self.table.setColumnHidden(1, not any(i.instead or i.note for i in items))
-        self.table.setToolTip(tooltip)
-        if self.phrase_model.rowCount():
+        changed = self.phrase_model.set_items(items, highlight)
+        if changed:
+            self.table.setColumnHidden(1, not any(i.instead or i.note for i in items))
+            self.table.setToolTip(tooltip)
+        if self.phrase_model.rowCount() and (changed or self.table.currentIndex().row() != 0):
             self.table.selectRow(0)
 
     def _section_changed(self, current, _previous) -> None:
+        if getattr(self, "_choosing", False):
+            return
         if current.isValid() and self.catalogue is not None:
             sec = self.catalogue.section(current.data(Qt.UserRole))
             if sec is not None:

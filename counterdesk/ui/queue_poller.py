@@ -92,6 +92,12 @@ class QueuePoller(QObject):
         if self._stopped:
             return
         self._stopped = True
+        if self._thread is not None and QThread.currentThread() is self._thread:
+            # asked from its own thread (it cannot wait for itself): end the loop only
+            if self._timer is not None:
+                self._timer.stop()
+            self._thread.quit()
+            return
         if self._thread is not None:
             if self._timer is not None:
                 # stop the timer on its own thread, then end the thread
