@@ -28,6 +28,10 @@ def _pg(session: Session) -> bool:
 # constant statements (built and keyed once; every payment runs them)
 _STATUS_Q = select(DayClose.status).where(DayClose.hall_id == bindparam("g_hall"),
                                           DayClose.business_day == bindparam("g_day"))
+# Two statements on purpose: the status must be read by a statement that starts after
+# the share lock is granted (READ COMMITTED gives it a fresh snapshot, so it sees a
+# close that committed while this payment waited); joined into the locking statement it
+# would be read from the snapshot taken before the wait (tested in test_cash_concurrency).
 _SHARE_Q = select(Hall.id).where(Hall.id == bindparam("g_hall")).with_for_update(read=True)
 _CLOSE_LOCK_Q = select(Hall.id).where(Hall.id == bindparam("g_hall")).with_for_update()
 
