@@ -117,18 +117,23 @@ class SectionListModel(QAbstractTableModel):
         return 0 if parent.isValid() else 1
 
     def data(self, index, role=Qt.DisplayRole):
+        # the list repaints every visible row on each call of a ticket, asking several
+        # roles a row: answered from one dict per row, built when the sections change
         if not index.isValid():
             return None
-        sec = self.sections[index.row()]
-        if role == Qt.DisplayRole:
-            return sec.title
-        if role == Qt.ToolTipRole:
-            return "\n".join(x for x in (sec.context, sec.note, sec.source) if x)
-        if role == Qt.ForegroundRole and sec.kind == "forbidden":
-            return FORBIDDEN_FG
-        if role == Qt.UserRole:
-            return sec.key
-        return None
+        return self._roles[index.row()].get(role)
+
+    @property
+    def _roles(self) -> list[dict]:
+        if getattr(self, "_role_cache", None) is None or self._role_for is not self.sections:
+            self._role_for = self.sections
+            self._role_cache = [{
+                Qt.DisplayRole: sec.title,
+                Qt.ToolTipRole: "\n".join(x for x in (sec.context, sec.note, sec.source) if x),
+                Qt.UserRole: sec.key,
+                **({Qt.ForegroundRole: FORBIDDEN_FG} if sec.kind == "forbidden" else {}),
+            } for sec in self.sections]
+        return self._role_cache
 
     def row_of(self, key: str) -> int:
         for n, sec in enumerate(self.sections):
