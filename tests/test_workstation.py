@@ -70,6 +70,28 @@ def test_models_without_a_window(qtmodeltester):
     assert s.row_of("danger_points") >= 0 and s.row_of("nope") == -1
 
 
+def test_models_answer_from_their_cache_until_the_items_change():
+    """The models keep each cell's roles between repaints; an edit that changes only a
+    title or a kind (the phrase editor) must still show, and new sections replace old."""
+    import dataclasses
+
+    cat = phrases.defaults("zh_CN")
+    items = cat.section("forbidden").items
+    m = PhraseTableModel()
+    m.set_items(items)
+    assert m.index(0, 0).data().startswith("✗ ")
+    assert m.set_items(list(items)) is False  # same content: no reset
+    edited = [dataclasses.replace(items[0], kind="phrase", title="新标题")] + list(items[1:])
+    assert m.set_items(edited) is True
+    assert m.index(0, 0).data() == f"新标题：{items[0].text}"
+    assert m.index(0, 0).data(Qt.ForegroundRole) is None
+    s = SectionListModel()
+    s.set_sections(cat.sections)
+    first = s.index(0, 0).data()
+    s.set_sections(list(reversed(cat.sections)))
+    assert s.index(0, 0).data() == cat.sections[-1].title != first
+
+
 # ------------------------------------------------------------------ context
 def test_contextual_phrases_follow_the_workbench(panel, bench):
     bench.ticket_called.emit({"number": "A001", "waited_seconds": 120})

@@ -31,6 +31,12 @@ INSTEAD_BG = QColor("#e8f5e9")
 CONTEXT_BG = QColor("#fff8e1")
 
 
+def _bold() -> QFont:
+    f = QFont()
+    f.setBold(True)
+    return f
+
+
 class PhraseTableModel(QAbstractTableModel):
     """Phrases as rows: the phrase (or rule) and what to say instead / the note."""
 
@@ -38,19 +44,22 @@ class PhraseTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.items: list[phrases.Item] = []
         self.highlight: set[str] = set()
+        self._cells: dict[tuple[int, int], dict] = {}
 
     def set_items(self, items, highlight=()) -> bool:
         """Show ``items``; False (and no reset, so no re-layout) when they are what is
         shown already — each call of a ticket shows the same greeting section."""
         items, highlight = list(items), set(highlight)
-        if highlight == self.highlight and [(i.id, i.text, i.instead, i.note)
-                                            for i in items] == [
-                (i.id, i.text, i.instead, i.note) for i in self.items]:
+        def shown(xs):
+            return [(i.id, i.title, i.text, i.instead, i.note, i.forbidden) for i in xs]
+
+        if highlight == self.highlight and shown(items) == shown(self.items):
             self.items = items
             return False
         self.beginResetModel()
         self.items = items
         self.highlight = highlight
+        self._cells = {}
         self.endResetModel()
         return True
 
@@ -69,33 +78,35 @@ class PhraseTableModel(QAbstractTableModel):
         return self.items[row] if 0 <= row < len(self.items) else None
 
     def data(self, index, role=Qt.DisplayRole):
+        # the view asks several roles of every visible cell on each repaint: answered
+        # from one dict per cell, built the first time it is asked after set_items
         if not index.isValid():
             return None
-        it = self.items[index.row()]
-        col = index.column()
-        if role in (Qt.DisplayRole, Qt.ToolTipRole):
-            if col == 0:
-                text = f"{it.title}：{it.text}" if it.title else it.text
-                if it.forbidden and role == Qt.DisplayRole:
-                    text = "✗ " + text
-                return text
-            if it.instead:
-                return ("✓ " if role == Qt.DisplayRole else "") + it.instead
-            return it.note
-        if role == Qt.ForegroundRole and it.forbidden:
-            return FORBIDDEN_FG if col == 0 else INSTEAD_FG
-        if role == Qt.BackgroundRole:
-            if it.forbidden:
-                return FORBIDDEN_BG if col == 0 else INSTEAD_BG
-            if it.id in self.highlight:
-                return CONTEXT_BG
-        if role == Qt.FontRole and col == 0 and (it.id in self.highlight or it.forbidden):
-            f = QFont()
-            f.setBold(True)
-            return f
-        if role == Qt.UserRole:
-            return it
-        return None
+        key = (index.row(), index.column())
+        roles = self._cells.get(key)
+        if roles is None:
+            roles = self._cells[key] = self._cell_roles(*key)
+        return roles.get(role)
+
+    def _cell_roles(self, row: int, col: int) -> dict:
+        it = self.items[row]
+        out: dict = {Qt.UserRole: it}
+        if col == 0:
+            text = f"{it.title}：{it.text}" if it.title else it.text
+            out[Qt.ToolTipRole] = text
+            out[Qt.DisplayRole] = "✗ " + text if it.forbidden else text
+        elif it.instead:
+            out[Qt.DisplayRole], out[Qt.ToolTipRole] = "✓ " + it.instead, it.instead
+        else:
+            out[Qt.DisplayRole] = out[Qt.ToolTipRole] = it.note
+        if it.forbidden:
+            out[Qt.ForegroundRole] = FORBIDDEN_FG if col == 0 else INSTEAD_FG
+            out[Qt.BackgroundRole] = FORBIDDEN_BG if col == 0 else INSTEAD_BG
+        elif it.id in self.highlight:
+            out[Qt.BackgroundRole] = CONTEXT_BG
+        if col == 0 and (it.id in self.highlight or it.forbidden):
+            out[Qt.FontRole] = _bold()
+        return out
 
 
 class SectionListModel(QAbstractTableModel):
