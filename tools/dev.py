@@ -44,12 +44,47 @@ def counterdesk(*args: str) -> int:
     return subprocess.run([str(PY), "-m", "counterdesk", *args], cwd=ROOT).returncode
 
 
+def _debian_package(soname: str) -> str:
+    """libxcb-icccm.so.4 → libxcb-icccm4; libxkbcommon-x11.so.0 → libxkbcommon-x11-0."""
+    name, _, version = soname.partition(".so.")
+    version = version.split(".")[0]
+    return f"{name}{'-' if name[-1].isdigit() else ''}{version}"
+
+
+def missing_display_library() -> str | None:
+    """On Linux under X11, Qt's xcb platform plugin needs X libraries that a desktop may
+    lack (libxcb-cursor, -icccm, -keysyms…): name them and how to install them, rather
+    than let Qt print its platform-plugin error."""
+    if sys.platform != "linux" or os.environ.get("QT_QPA_PLATFORM") \
+            or not os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    import shutil
+
+    plugins = sorted(VENV.glob("lib/python3*/site-packages/PySide6/Qt/plugins/platforms/"
+                               "libqxcb.so"))
+    if not plugins or not shutil.which("ldd"):
+        return None
+    out = subprocess.run(["ldd", str(plugins[0])], capture_output=True, text=True).stdout
+    missing = sorted({line.split()[0] for line in out.splitlines() if "not found" in line})
+    if not missing:
+        return None
+    return ("Qt cannot open a window on this Linux desktop: missing "
+            + ", ".join(missing) + ". Install them:\n"
+            "  sudo apt-get install " + " ".join(_debian_package(m) for m in missing)
+            + "      (Debian, Ubuntu)\n"
+            "or look at it without a screen: QT_QPA_PLATFORM=offscreen python3 tools/dev.py run")
+
+
 def main(argv: list[str]) -> int:
     ensure_env()
     if not argv or argv[0] == "run":
         rc = counterdesk("demo", "--tickets")
         if rc != 0:
             return rc
+        hint = missing_display_library()
+        if hint:
+            print(hint, file=sys.stderr)
+            return 1
         extra = list(argv[1:])
         if not any(a.startswith(("--db", "--config")) for a in extra):
             # The demo hall lives in this PC's settings' database; name it so the

@@ -1,0 +1,38 @@
+"""tools/dev.py, the README's two commands: what it tells a Linux developer whose
+desktop lacks the X libraries Qt's window needs."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def dev():
+    path = Path(__file__).resolve().parents[1] / "tools" / "dev.py"
+    spec = importlib.util.spec_from_file_location("counterdesk_dev_tool", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+@pytest.mark.parametrize(("soname", "package"), [
+    ("libxcb-icccm.so.4", "libxcb-icccm4"),
+    ("libxcb-keysyms.so.1", "libxcb-keysyms1"),
+    ("libxcb-cursor.so.0", "libxcb-cursor0"),
+    ("libxkbcommon-x11.so.0", "libxkbcommon-x11-0"),
+    ("libxcb-render-util.so.0.0.0", "libxcb-render-util0"),
+])
+def test_missing_library_maps_to_its_debian_package(dev, soname, package):
+    assert dev._debian_package(soname) == package
+
+
+def test_no_hint_offscreen_or_without_a_display(dev, monkeypatch):
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    assert dev.missing_display_library() is None
+    monkeypatch.delenv("QT_QPA_PLATFORM")
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    assert dev.missing_display_library() is None
