@@ -86,12 +86,17 @@ class Templates:
     the ``public`` schema as a hall has it. Building the demo hall takes about a second;
     a copy takes milliseconds. A server login without CREATEDB falls back to building
     in a schema of its own for each test.
+
+    The demo hall is dated from the clock (bills a few months back, complaints some hours
+    ago), so its template is keyed by the clock a test has set before asking for it (a
+    module that pins its day gets the demo seeded on that day, whatever ran first), or
+    by the real date when the clock runs.
     """
 
     def __init__(self, folder):
         self.folder = folder
-        self.files: dict[str, object] = {}
-        self.pg: dict[str, str] = {}
+        self.files: dict[tuple, object] = {}
+        self.pg: dict[tuple, str] = {}
         self.pg_ok: bool | None = None
         self.admin = None
 
@@ -115,8 +120,17 @@ class Templates:
             self.admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
         return self.admin
 
-    def _pg_template(self, kind: str) -> str | None:
-        if kind not in self.pg and self.pg_ok is not False:
+    @staticmethod
+    def key(kind: str) -> tuple:
+        if kind != "demo":
+            return (kind,)
+        if clock._now is None:  # noqa: SLF001 - is the clock pinned by the test?
+            return (kind, "real", clock.today())
+        return (kind, clock.now())
+
+    def _pg_template(self, key: tuple) -> str | None:
+        kind = key[0]
+        if key not in self.pg and self.pg_ok is not False:
             name = f"cdtmpl_{kind}_{uuid.uuid4().hex[:10]}"
             try:
                 with self._admin().connect() as c:
@@ -130,28 +144,29 @@ class Templates:
                 self.build(db, kind)
             finally:
                 db.dispose()
-            self.pg[kind] = name
-        return self.pg.get(kind)
+            self.pg[key] = name
+        return self.pg.get(key)
 
     def clone(self, db_kind: str, kind: str, tmp_path):
         """(database, drop) for one test: a copy of the ``kind`` template."""
+        key = self.key(kind)
         if db_kind == "sqlite":
             import sqlite3
 
-            if kind not in self.files:
-                path = self.folder / f"{kind}.sqlite3"
+            if key not in self.files:
+                path = self.folder / f"{kind}-{len(self.files)}.sqlite3"
                 db = _sqlite_db_at(path)
                 self.build(db, kind)
                 db.dispose()
-                self.files[kind] = path
+                self.files[key] = path
             dest = tmp_path / "counterdesk.sqlite3"
-            with contextlib.closing(sqlite3.connect(self.files[kind])) as src, \
+            with contextlib.closing(sqlite3.connect(self.files[key])) as src, \
                     contextlib.closing(sqlite3.connect(dest)) as dst:
                 src.backup(dst)
             return _sqlite_db_at(dest), lambda: None
         if not PG_URL:
             pytest.skip(PG_SKIP)
-        template = self._pg_template(kind)
+        template = self._pg_template(key)
         if template is None:
             db, sch = make_db("postgresql", tmp_path)
             self.build(db, kind)
