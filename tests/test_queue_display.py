@@ -165,3 +165,32 @@ def test_more_windows_than_fit_turn_page_by_page(qtbot, hall):
     qtbot.waitUntil(lambda: d.windows.pages == 1, timeout=5000)
     assert d.windows.rowCount() == 6 and not d.page_label.isVisible()
     d.shutdown()
+
+
+def test_a_poll_hanging_at_close_neither_blocks_nor_aborts(qtbot, demo_db, monkeypatch):
+    """A screen closing while its poller's database call hangs (a dead server): stop()
+    returns after its wait, the thread is kept until the call returns, then let go."""
+    from counterdesk.ui import queue_poller
+    from counterdesk.ui.queue_poller import QueuePoller
+
+    entered, release = threading.Event(), threading.Event()
+    real = queue.change_version
+
+    def hanging(db, hall_id):
+        entered.set()
+        release.wait(30)
+        return real(db, hall_id)
+
+    hall_id = queue.kiosk_actor(demo_db, "HQ01").hall_id
+    poller = QueuePoller(demo_db, hall_id, interval_ms=50, threaded=True)
+    poller.STOP_WAIT_MS = 100
+    monkeypatch.setattr(queue, "change_version", hanging)
+    poller.start()
+    assert entered.wait(10)
+    thread = poller._thread
+    poller.stop()                                  # returns although the poll hangs
+    assert thread in queue_poller._lingering and thread.isRunning()
+    release.set()
+    qtbot.waitUntil(lambda: thread not in queue_poller._lingering, timeout=10000)
+    assert thread.isFinished()
+    poller.request()                               # after stop: nothing, no poll

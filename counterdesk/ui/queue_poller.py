@@ -30,10 +30,24 @@ from ..errors import CounterDeskError
 
 log = logging.getLogger(__name__)
 
-# Poller threads still busy (a database call hanging) when their screen closed: kept
-# referenced until they finish, because Qt aborts the process when a running QThread
-# is destroyed.
-_lingering: set[QThread] = set()
+# Poller threads still busy (a database call hanging) when their screen closed, with
+# their poller: kept referenced until the thread has finished, because Qt aborts the
+# process when a running QThread is destroyed.
+_lingering: dict[QThread, "_Reaper"] = {}
+
+
+class _Reaper(QObject):
+    """Lives on the GUI thread; the lingering thread's ``finished`` reaches it queued,
+    once the thread is done, and lets the thread and its poller go."""
+
+    def __init__(self, thread: QThread, poller: "QueuePoller"):
+        super().__init__()
+        self.thread_, self.poller = thread, poller
+
+    @Slot()
+    def reap(self) -> None:
+        self.thread_.wait()
+        _lingering.pop(self.thread_, None)
 
 
 class QueuePoller(QObject):
@@ -88,37 +102,48 @@ class QueuePoller(QObject):
         self._timer.start()
         self.poll()
 
+    STOP_WAIT_MS = 5000
+
+    @Slot()
+    def _finish(self) -> None:
+        """On the poller's thread: no more polls, end the thread's event loop."""
+        if self._timer is not None:
+            self._timer.stop()
+        QThread.currentThread().quit()
+
     def stop(self) -> None:
+        """Stop polling. A threaded poller is asked to end on its own thread (queued, so
+        a poll hanging on a dead server never blocks the screen closing); the thread is
+        waited for ``STOP_WAIT_MS`` and, if still busy, kept until it ends."""
         if self._stopped:
             return
         self._stopped = True
-        if self._thread is not None and QThread.currentThread() is self._thread:
-            # asked from its own thread (it cannot wait for itself): end the loop only
+        thread = self._thread
+        if thread is None:
             if self._timer is not None:
                 self._timer.stop()
-            self._thread.quit()
             return
-        if self._thread is not None:
-            if self._timer is not None:
-                # stop the timer on its own thread, then end the thread
-                from PySide6.QtCore import QMetaObject, Qt
+        if QThread.currentThread() is thread:  # asked on its own thread: cannot wait
+            self._finish()
+            return
+        from PySide6.QtCore import QMetaObject, Qt
 
-                QMetaObject.invokeMethod(self._timer, "stop", Qt.BlockingQueuedConnection)
-            thread = self._thread
-            thread.quit()
-            if not thread.wait(5000):
-                log.warning("queue poller still busy at close; left to finish on its own")
-                _lingering.add(thread)
-                thread.finished.connect(lambda: _lingering.discard(thread))
-            self._thread = None
-            self._timer = None
-        elif self._timer is not None:
-            self._timer.stop()
+        QMetaObject.invokeMethod(self, "_finish", Qt.QueuedConnection)
+        if not thread.wait(self.STOP_WAIT_MS):
+            log.warning("queue poller still busy at close; left to finish on its own")
+            reaper = _Reaper(thread, self)
+            _lingering[thread] = reaper
+            thread.finished.connect(reaper.reap)
+            if thread.isFinished():  # it ended between the wait and the connect
+                reaper.reap()
+        self._thread = None
 
     def request(self) -> None:
         """Poll soon (after a local action), on the poller's own thread; always reads a
         snapshot (a poll racing the action may have seen its version already but been
         stamped with the previous ``local_seq``)."""
+        if self._stopped:
+            return
         if self._thread is not None:
             from PySide6.QtCore import QMetaObject, Qt
 
