@@ -317,6 +317,9 @@ def _find(s: Session, actor: Actor, ref: str | int, *, lock: bool = True,
     return t
 
 
+_TICKET_LOCK_Q = select(Ticket).where(Ticket.id == bindparam("t_id")).with_for_update()
+
+
 def _window_ticket(s: Session, actor: Actor, window: int | None, ref: str | int | None,
                    allowed: tuple[str, ...], verb_zh: str, verb_en: str) -> tuple:
     """The window's state and the ticket it acts on (its current one, or ``ref``)."""
@@ -326,8 +329,7 @@ def _window_ticket(s: Session, actor: Actor, window: int | None, ref: str | int 
         if state.current_ticket_id is None:
             raise Conflict(f"{w.number} 号窗口当前没有号码，无法{verb_zh}",
                            f"Window {w.number} holds no ticket to {verb_en}", field="ticket")
-        t = s.execute(select(Ticket).where(Ticket.id == state.current_ticket_id)
-                      .with_for_update()).scalar_one()
+        t = s.execute(_TICKET_LOCK_Q, {"t_id": state.current_ticket_id}).scalar_one()
     else:
         t = _find(s, actor, ref)
     if t.status in ("called", "serving", "held") and t.window_number != w.number:
