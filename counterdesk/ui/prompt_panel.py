@@ -31,6 +31,11 @@ INSTEAD_BG = QColor("#e8f5e9")
 CONTEXT_BG = QColor("#fff8e1")
 
 
+def _shown(items) -> list[tuple]:
+    """What a phrase row shows: two lists alike here look alike on screen."""
+    return [(i.id, i.title, i.text, i.instead, i.note, i.forbidden) for i in items]
+
+
 def _bold() -> QFont:
     f = QFont()
     f.setBold(True)
@@ -50,10 +55,7 @@ class PhraseTableModel(QAbstractTableModel):
         """Show ``items``; False (and no reset, so no re-layout) when they are what is
         shown already — each call of a ticket shows the same greeting section."""
         items, highlight = list(items), set(highlight)
-        def shown(xs):
-            return [(i.id, i.title, i.text, i.instead, i.note, i.forbidden) for i in xs]
-
-        if highlight == self.highlight and shown(items) == shown(self.items):
+        if highlight == self.highlight and _shown(items) == _shown(self.items):
             self.items = items
             return False
         self.beginResetModel()
@@ -115,10 +117,17 @@ class SectionListModel(QAbstractTableModel):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.sections: list[phrases.Section] = []
+        self._roles: list[dict] = []
 
     def set_sections(self, sections) -> None:
         self.beginResetModel()
         self.sections = list(sections)
+        self._roles = [{
+            Qt.DisplayRole: sec.title,
+            Qt.ToolTipRole: "\n".join(x for x in (sec.context, sec.note, sec.source) if x),
+            Qt.UserRole: sec.key,
+            **({Qt.ForegroundRole: FORBIDDEN_FG} if sec.kind == "forbidden" else {}),
+        } for sec in self.sections]
         self.endResetModel()
 
     def rowCount(self, parent=QModelIndex()):  # noqa: N802
@@ -133,18 +142,6 @@ class SectionListModel(QAbstractTableModel):
         if not index.isValid():
             return None
         return self._roles[index.row()].get(role)
-
-    @property
-    def _roles(self) -> list[dict]:
-        if getattr(self, "_role_cache", None) is None or self._role_for is not self.sections:
-            self._role_for = self.sections
-            self._role_cache = [{
-                Qt.DisplayRole: sec.title,
-                Qt.ToolTipRole: "\n".join(x for x in (sec.context, sec.note, sec.source) if x),
-                Qt.UserRole: sec.key,
-                **({Qt.ForegroundRole: FORBIDDEN_FG} if sec.kind == "forbidden" else {}),
-            } for sec in self.sections]
-        return self._role_cache
 
     def row_of(self, key: str) -> int:
         for n, sec in enumerate(self.sections):
