@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 import uuid
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any QApplication
@@ -76,6 +77,30 @@ def make_db(kind: str, tmp_path) -> tuple[Database, object]:
     return Database(PG_URL, schema=sch.name), sch
 
 
+STALE_AFTER_S = 6 * 3600
+
+
+def _stamped(prefix: str) -> str:
+    """A database name with its creation time: ``<prefix>_<unix seconds>_<random>``."""
+    return f"{prefix}_{int(time.time())}_{uuid.uuid4().hex[:8]}"
+
+
+def drop_stale_databases(admin) -> list[str]:
+    """Drop the test databases a killed run left behind (named by :func:`_stamped`,
+    older than ``STALE_AFTER_S``, nobody connected); a run going on beside this one
+    keeps its own, which are younger."""
+    now = int(time.time())
+    with admin.connect() as c:
+        names = c.execute(text(
+            "SELECT d.datname FROM pg_database d WHERE d.datname ~ '^(cdtmpl_[a-z]+|t)_[0-9]+_[0-9a-f]{8}$' "
+            "AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = d.datname)"
+        )).scalars().all()
+        stale = [n for n in names if now - int(n.rsplit("_", 2)[1]) > STALE_AFTER_S]
+        for name in stale:
+            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    return stale
+
+
 class Templates:
     """Databases built once a session and copied for each test that wants one.
 
@@ -118,6 +143,10 @@ class Templates:
     def _admin(self):
         if self.admin is None:
             self.admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+            try:
+                drop_stale_databases(self.admin)
+            except Exception:  # noqa: BLE001 - a login that may not drop: leave them
+                pass
         return self.admin
 
     @staticmethod
@@ -131,7 +160,7 @@ class Templates:
     def _pg_template(self, key: tuple) -> str | None:
         kind = key[0]
         if key not in self.pg and self.pg_ok is not False:
-            name = f"cdtmpl_{kind}_{uuid.uuid4().hex[:10]}"
+            name = _stamped(f"cdtmpl_{kind}")
             try:
                 with self._admin().connect() as c:
                     c.execute(text(f'CREATE DATABASE "{name}"'))
@@ -171,7 +200,7 @@ class Templates:
             db, sch = make_db("postgresql", tmp_path)
             self.build(db, kind)
             return db, sch.drop
-        name = "t_" + uuid.uuid4().hex[:16]
+        name = _stamped("t")
         with self._admin().connect() as c:
             c.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
 

@@ -141,3 +141,34 @@ def test_fast_revision_graph_agrees_with_alembic():
     script = ScriptDirectory.from_config(schema._config())
     assert set(schema.heads()) == set(script.get_heads())
     assert schema.known_revisions() == {r.revision for r in script.walk_revisions()}
+
+
+def test_databases_left_by_a_killed_test_run_are_dropped_later():
+    """The PostgreSQL test databases carry their creation time; the next run drops those
+    older than six hours that nobody uses, and leaves a younger run's alone."""
+    import time
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    from .conftest import PG_SKIP, PG_URL, STALE_AFTER_S, drop_stale_databases
+
+    if not PG_URL:
+        pytest.skip(PG_SKIP)
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    old = f"t_{int(time.time()) - STALE_AFTER_S - 60}_{uuid.uuid4().hex[:8]}"
+    young = f"t_{int(time.time())}_{uuid.uuid4().hex[:8]}"
+    try:
+        with admin.connect() as c:
+            for name in (old, young):
+                c.execute(text(f'CREATE DATABASE "{name}"'))
+        dropped = drop_stale_databases(admin)
+        with admin.connect() as c:
+            left = set(c.execute(text("SELECT datname FROM pg_database")).scalars())
+        assert old in dropped and old not in left
+        assert young in left and young not in dropped
+    finally:
+        with admin.connect() as c:
+            for name in (old, young):
+                c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
