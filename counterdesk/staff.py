@@ -154,10 +154,13 @@ def set_disabled(db: Database, staff_no: str, disabled: bool = True, *, by: str 
                      {"staff_no": staff_no}, staff_no=by)
 
 
-def list_users(db: Database) -> list[StaffInfo]:
+def list_users(db: Database, hall_id: int | None = None) -> list[StaffInfo]:
+    """Every account, or one hall's."""
+    q = select(Staff).order_by(Staff.staff_no)
+    if hall_id is not None:
+        q = q.where(Staff.hall_id == hall_id)
     with db.read() as s:
-        return [_info(s, st) for st in
-                s.execute(select(Staff).order_by(Staff.staff_no)).scalars()]
+        return [_info(s, st) for st in s.execute(q).scalars()]
 
 
 def _verify(db: Database, staff_no: str, password: str) -> Staff:
@@ -303,11 +306,7 @@ def _may_manage(actor: Actor, st: Staff | None, role: str) -> None:
 def hall_staff(db: Database, actor: Actor) -> list[StaffInfo]:
     """The accounts a manager sees: their hall's (an administrator: every hall's)."""
     require_manager(actor)
-    with db.read() as s:
-        q = select(Staff).order_by(Staff.staff_no)
-        if actor.role != "admin":
-            q = q.where(Staff.hall_id == actor.hall_id)
-        return [_info(s, st) for st in s.execute(q).scalars()]
+    return list_users(db, None if actor.role == "admin" else actor.hall_id)
 
 
 def create_staff(db: Database, actor: Actor, staff_no: str, name: str, role: str,

@@ -219,11 +219,7 @@ class Display(DisplayView):
         self.poller.connection.connect(self._connection)
         if poll:
             self.poller.start()
-        # a widget dropped without shutdown() must not leave its poller running; a plain
-        # function, not the poller's slot, so stop() runs on this (the GUI) thread and
-        # not queued onto the poller's own thread, which cannot wait for itself
-        poller = self.poller
-        self.destroyed.connect(lambda *_: poller.stop())
+        self.poller.stop_with(self)
 
     def shutdown(self) -> None:
         self._pager.stop()

@@ -3,7 +3,17 @@ focused) or what was done (green); shared by the manager's editing dialogs."""
 
 from __future__ import annotations
 
+from PySide6.QtWidgets import QLabel
+
 from ..errors import CounterDeskError
+
+
+def message_label() -> QLabel:
+    """The (empty) line itself, to put under the fields as ``self.message``."""
+    label = QLabel()
+    label.setObjectName("message")
+    label.setWordWrap(True)
+    return label
 
 
 class FieldMessages:

@@ -97,8 +97,7 @@ class Kiosk(KioskView):
         self.apply_snapshot(queue.snapshot(db, self.actor.hall_id))
         if poll:
             self.poller.start()
-        # a widget dropped without shutdown() must not leave its poller running
-        self.destroyed.connect(self.poller.stop)
+        self.poller.stop_with(self)
 
     def shutdown(self) -> None:
         self.poller.stop()

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFormLayou
 
 from .. import i18n, phrases
 from ..errors import CounterDeskError
-from .fieldmessages import FieldMessages
+from .fieldmessages import FieldMessages, message_label
 from .prompt_panel import PhraseTableModel
 
 
@@ -46,9 +46,7 @@ class PhraseEditorView(QDialog):
         self.instead.setObjectName("instead")
         self.note = QLineEdit()
         self.note.setObjectName("note")
-        self.message = QLabel()
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
+        self.message = message_label()
         self.state = QLabel()
         self.state.setObjectName("state")
         form = QFormLayout()

@@ -295,11 +295,7 @@ class QueuePanel(QueuePanelView):
         self.poller.connection.connect(self._connection)
         if poll:
             self.poller.start()
-        # a widget dropped without shutdown() must not leave its poller running; a plain
-        # function, not the poller's slot, so stop() runs on this (the GUI) thread and
-        # not queued onto the poller's own thread, which cannot wait for itself
-        poller = self.poller
-        self.destroyed.connect(lambda *_: poller.stop())
+        self.poller.stop_with(self)
         self.refresh()
 
     # -- main window hooks ------------------------------------------------------------

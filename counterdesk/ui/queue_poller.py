@@ -84,6 +84,13 @@ class QueuePoller(QObject):
         return self.local_seq
 
     # -- life ---------------------------------------------------------------------------
+    def stop_with(self, widget) -> None:
+        """Stop when ``widget`` is destroyed (one dropped without its shutdown() must not
+        leave its poller running). A plain function, not this object's slot, so stop()
+        runs on the thread destroying the widget (the GUI's), not queued onto the
+        poller's own thread."""
+        widget.destroyed.connect(lambda *_: self.stop())
+
     def start(self) -> None:
         if self.threaded:
             self._thread = QThread()

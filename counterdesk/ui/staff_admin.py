@@ -8,14 +8,14 @@ audit); a refusal is shown under the fields with the field at fault focused.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogButtonBox,
                                QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QPushButton, QTableView, QVBoxLayout)
 
 from .. import staff
 from ..errors import CounterDeskError
-from .fieldmessages import FieldMessages
+from .fieldmessages import FieldMessages, message_label
 from .tablemodel import RowsModel
 
 
@@ -50,8 +50,6 @@ class StaffModel(RowsModel):
             return [info.staff_no, info.name, self.role_text(info.role),
                     self.state_text(info)][index.column()]
         if role == Qt.ForegroundRole and index.column() == 3 and (info.disabled or info.locked):
-            from PySide6.QtGui import QColor
-
             return QColor("#c0392b")
         return None
 
@@ -102,9 +100,7 @@ class StaffAdmin(QDialog, FieldMessages):
                                    "password (this also lifts a lock-out)."))
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet("color: #555;")
-        self.message = QLabel()
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
+        self.message = message_label()
 
         self.add_button = QPushButton(self.tr("&Add"))
         self.reset_button = QPushButton(self.tr("&Reset password"))
@@ -202,11 +198,16 @@ class StaffAdmin(QDialog, FieldMessages):
                        .replace("%1", info.staff_no).replace("%2", info.name))
         return True
 
-    def reset(self) -> bool:
+    def _selected_or_say(self) -> staff.StaffInfo | None:
         info = self.selected()
         if info is None:
             self.show_error(CounterDeskError("请先在列表中选中一个账号", "Select an account first",
                                              field=""))
+        return info
+
+    def reset(self) -> bool:
+        info = self._selected_or_say()
+        if info is None:
             return False
         password = self._passwords()
         if password is None:
@@ -222,10 +223,8 @@ class StaffAdmin(QDialog, FieldMessages):
         return True
 
     def toggle(self) -> bool:
-        info = self.selected()
+        info = self._selected_or_say()
         if info is None:
-            self.show_error(CounterDeskError("请先在列表中选中一个账号", "Select an account first",
-                                             field=""))
             return False
         try:
             new = staff.set_account_enabled(self.db, self.actor, info.staff_no, info.disabled)
@@ -261,9 +260,7 @@ class ChangePassword(QDialog, FieldMessages):
         form.addRow(self.tr("New password again"), self.new2)
         self.fields = {"password": self.old, "old_password": self.old,
                        "new_password": self.new, "new_password2": self.new2}
-        self.message = QLabel()
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
+        self.message = message_label()
         self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         self.buttons.button(QDialogButtonBox.Ok).setText(self.tr("Save"))
         self.buttons.button(QDialogButtonBox.Cancel).setText(self.tr("Cancel"))
