@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -48,7 +47,8 @@ def _p(values: list[float], q: float) -> float:
 
 
 def _setup(url: str, schema: str | None, size: int, log) -> tuple:
-    from counterdesk import accounts_demo, resources_access, schema as schema_mod, setup, staff
+    from counterdesk import accounts_demo, resources_access, setup, staff
+    from counterdesk import schema as schema_mod
     from counterdesk.db import Database
     from counterdesk.models import Base
 

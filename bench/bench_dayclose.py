@@ -68,8 +68,7 @@ def _fill(db, n: int, seed: int = 7) -> dict[str, dict]:
     from sqlalchemy import insert, select
 
     from counterdesk.models import Staff
-    from counterdesk.models.billing import (Payment, PaymentLine, PaymentTender, PriceItem,
-                                            Receipt)
+    from counterdesk.models.billing import Payment, PaymentLine, PaymentTender, PriceItem, Receipt
 
     rng = random.Random(seed)
     with db.read() as s:

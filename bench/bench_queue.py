@@ -39,7 +39,8 @@ def _db(url, schema):
 
 
 def _setup(url: str, schema: str | None, windows: int, tickets: int) -> None:
-    from counterdesk import queue, schema as schema_mod, setup, staff
+    from counterdesk import queue, setup, staff
+    from counterdesk import schema as schema_mod
     from counterdesk.models import Base
 
     db = _db(url, schema)

@@ -17,7 +17,7 @@ the same run:
   substring scan over the same texts (baseline), and the prompt panel's search box
   (search + table refresh).
 * **keystrokes** from "call next" to "finish" for a cash bill payment, driven by the
-  same keyboard flow as ``tests/test_workstation_flow.py``: command keys (F-keys, Enter,
+  same keyboard flow as ``tests/ui/test_workstation_flow.py``: command keys (F-keys, Enter,
   Ctrl+Return; goal ≤ 10) and data-entry keys (the account number, the cash tendered)
   separately, for both routes (account number typed in the payment tab; account tab F8
   then F9); skipped while the queue, account and payment panels are not all installed.

@@ -19,20 +19,30 @@ import datetime as dt
 import json
 import logging
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any
 
 from sqlalchemy import String, bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from . import clock, privacy, sequence, validators as V
+from . import clock, privacy, sequence
+from . import validators as V
 from .db import Database
 from .errors import Conflict, NotFound, PermissionDenied, ValidationError
 from .models import Hall
-from .models.accounts import (ACCOUNT_STATUSES, CUSTOMER_TYPES, ID_TYPES, SPECIAL_GROUPS,
-                              Account, Bill, Holder, HolderHistory)
+from .models.accounts import (
+    ACCOUNT_STATUSES,
+    CUSTOMER_TYPES,
+    ID_TYPES,
+    SPECIAL_GROUPS,
+    Account,
+    Bill,
+    Holder,
+    HolderHistory,
+)
 from .staff import Actor
 
 log = logging.getLogger(__name__)

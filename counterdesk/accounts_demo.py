@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
-from typing import Iterable, Iterator
 
 from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from . import clock, resources_access, sequence, validators as V
+from . import clock, resources_access, sequence
+from . import validators as V
 from .accounts import METER_TYPES, address_keys, make_account_no, name_initials
 from .db import Database
 from .models import Counter

@@ -38,9 +38,18 @@ from .db import Database
 from .errors import Conflict, NotFound, PermissionDenied, ValidationError
 from .models import Counter, Hall
 from .models.accounts import Account, Bill
-from .models.billing import (PRICE_CATEGORIES, TENDER_METHODS, Payment, PaymentLine,
-                             PaymentTender, PriceChange, PriceItem, PriceTier, PrintJob,
-                             Receipt)
+from .models.billing import (
+    PRICE_CATEGORIES,
+    TENDER_METHODS,
+    Payment,
+    PaymentLine,
+    PaymentTender,
+    PriceChange,
+    PriceItem,
+    PriceTier,
+    PrintJob,
+    Receipt,
+)
 from .privacy import mask_name
 from .settings import BillingSettings
 from .staff import Actor, Approval, authorise, require_manager
@@ -78,7 +87,7 @@ class _HallInfo:
     address: str
 
 
-_HALL_CACHE: "weakref.WeakKeyDictionary[Database, dict]" = weakref.WeakKeyDictionary()
+_HALL_CACHE: weakref.WeakKeyDictionary[Database, dict] = weakref.WeakKeyDictionary()
 _HALL_TTL = 60.0
 
 
@@ -194,7 +203,7 @@ class PriceInput:
     tiers: list[tuple[Decimal, int]] = field(default_factory=list)  # (from_volume, fen)
     note: str = ""
 
-    def normalised(self) -> "PriceInput":
+    def normalised(self) -> PriceInput:
         code = (self.code or "").strip().upper()
         name = (self.name or "").strip()
         if not _CODE_RE.match(code):
@@ -556,7 +565,7 @@ class OpenBill:
         return asdict(self)
 
 
-def _account(s: Session, hall: "Hall | _HallInfo", account_no: str | None, *, lock: bool = False
+def _account(s: Session, hall: Hall | _HallInfo, account_no: str | None, *, lock: bool = False
              ) -> Account | None:
     if not account_no:
         return None
@@ -638,7 +647,7 @@ def _year_volume(s: Session, account: Account, code: str, day: dt.date) -> Decim
     return Decimal(v or 0)
 
 
-def _quote(s: Session, hall: "Hall | _HallInfo", req: SaleRequest, day: dt.date, *,
+def _quote(s: Session, hall: Hall | _HallInfo, req: SaleRequest, day: dt.date, *,
            lock_bills: bool = False) -> tuple[Account | None, list[QuoteLine], dict]:
     acc = _account(s, hall, req.account_no)
     lines: list[QuoteLine] = []
@@ -839,7 +848,7 @@ def _verification_code(receipt_no: str, total_fen: int, audit_hash: str) -> str:
         .upper()
 
 
-def _write_payment(s: Session, actor: Actor, hall: "Hall | _HallInfo", day: dt.date, *, kind: str,
+def _write_payment(s: Session, actor: Actor, hall: Hall | _HallInfo, day: dt.date, *, kind: str,
                    acc: Account | None, lines: list[QuoteLine], tenders: list[dict],
                    original: Payment | None = None, authorisation_id: int | None = None,
                    reason: str = "", printer_uri: str = "",

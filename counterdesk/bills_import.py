@@ -28,7 +28,8 @@ from pathlib import Path
 
 from sqlalchemy import insert, select, tuple_
 
-from . import clock, validators as V
+from . import clock
+from . import validators as V
 from .accounts import luhn_digit
 from .db import Database
 from .errors import ValidationError

@@ -8,7 +8,7 @@ one time zone, and the business day is a local notion). Tests move the clock wit
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Callable
+from collections.abc import Callable
 
 _now: Callable[[], _dt.datetime] | None = None
 

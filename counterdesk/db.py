@@ -23,9 +23,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
-from sqlalchemy import create_engine, event, exc as sa_exc
+from sqlalchemy import create_engine, event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 

@@ -19,8 +19,9 @@ import dataclasses
 import functools
 import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from sqlalchemy import delete, select
 
@@ -723,7 +724,8 @@ def refusal_kind(exc: BaseException) -> str:
     """The explanation kind for a service's refusal, for ``bench.rule_refused(kind, msg)``:
     arrears (``data["arrears_fen"]``), approval (permission), documents, day_closed,
     printer, else general."""
-    from .errors import PermissionDenied as _Denied, PrinterError
+    from .errors import PermissionDenied as _Denied
+    from .errors import PrinterError
 
     data = getattr(exc, "data", None) or {}
     fld = (getattr(exc, "field", None) or "").lower()

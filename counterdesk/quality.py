@@ -22,8 +22,9 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import weakref
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -33,8 +34,15 @@ from .db import Database
 from .errors import Conflict, NotFound, PermissionDenied, ValidationError
 from .models import Hall, Staff
 from .models.accounts import Account
-from .models.quality import (COMPLAINT_KINDS, RATING_VALUES, VERDICTS, Complaint,
-                             ComplaintStep, FollowUp, Rating)
+from .models.quality import (
+    COMPLAINT_KINDS,
+    RATING_VALUES,
+    VERDICTS,
+    Complaint,
+    ComplaintStep,
+    FollowUp,
+    Rating,
+)
 from .privacy import mask_name, mask_phone
 from .settings import QualitySettings
 from .staff import Actor
@@ -611,7 +619,7 @@ def followup_reminders(db: Database, actor: Actor, *, scope: str = "mine",
 
 
 # -- ratings -------------------------------------------------------------------------------
-_issued: "weakref.WeakValueDictionary[str, CustomerScreenSource]" = weakref.WeakValueDictionary()
+_issued: weakref.WeakValueDictionary[str, CustomerScreenSource] = weakref.WeakValueDictionary()
 
 
 class CustomerScreenSource:

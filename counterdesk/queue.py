@@ -45,7 +45,7 @@ import math
 from dataclasses import asdict, dataclass, field
 
 from sqlalchemy import bindparam, case, func, insert, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from . import clock, sequence
 from .db import Database

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import tomllib
-from pathlib import Path
 from importlib import resources
 from importlib.resources.abc import Traversable
+from pathlib import Path
 
 
 def root() -> Traversable:

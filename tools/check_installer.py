@@ -71,7 +71,7 @@ class Host:
     wrapper: list[str] = field(default_factory=list)
 
     @classmethod
-    def make(cls, work: Path) -> "Host":
+    def make(cls, work: Path) -> Host:
         host = cls(work)
         if ON_WINDOWS:
             return host

@@ -88,7 +88,7 @@ class Report:
         return bool(self.checks) and all(c.ok for c in self.checks)
 
 
-# -- pure helpers (tested in tests/test_bundle.py) ------------------------------------------
+# -- pure helpers (tested in tests/packaging/test_bundle.py) ------------------------------------------
 def project_version(root: Path = ROOT) -> str:
     return tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"][
         "version"]

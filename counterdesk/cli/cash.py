@@ -8,7 +8,6 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from .. import cash, money
 from ..errors import ValidationError

@@ -1,9 +1,20 @@
 """All ORM models. Importing this package registers every table on ``Base.metadata``."""
 
+from . import accounts, billing, cash, phrases, quality, queue  # noqa: F401  (register tables)
 from .base import Base, Money
-from .core import (ROLES, AuditEvent, AuditHead, Authorisation, Counter, Hall, Meta,
-                   ServiceType, Staff, Window, WindowService)
-from . import queue, accounts, billing, cash, quality, phrases  # noqa: F401  (register tables)
+from .core import (
+                   ROLES,
+                   AuditEvent,
+                   AuditHead,
+                   Authorisation,
+                   Counter,
+                   Hall,
+                   Meta,
+                   ServiceType,
+                   Staff,
+                   Window,
+                   WindowService,
+)
 
 __all__ = ["Base", "Money", "ROLES", "AuditEvent", "AuditHead", "Authorisation", "Counter",
            "Hall", "Meta", "ServiceType", "Staff", "Window", "WindowService"]

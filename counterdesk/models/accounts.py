@@ -18,8 +18,17 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import (Date, DateTime, ForeignKey, Index, Numeric, String, Text,
-                        UniqueConstraint, text)
+from sqlalchemy import (
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, BigId, Money, created_column, id_column
@@ -110,9 +119,9 @@ class Account(Base):
     note: Mapped[str] = mapped_column(Text, nullable=False, default="")
 
     holder: Mapped[Holder] = relationship()
-    history: Mapped[list["HolderHistory"]] = relationship(
+    history: Mapped[list[HolderHistory]] = relationship(
         back_populates="account", order_by="HolderHistory.id")
-    bills: Mapped[list["Bill"]] = relationship(back_populates="account",
+    bills: Mapped[list[Bill]] = relationship(back_populates="account",
                                                order_by="Bill.period")
 
 

@@ -23,8 +23,20 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import (Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index,
-                        Integer, LargeBinary, Numeric, String, Text, UniqueConstraint)
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, BigId, Money, created_column, id_column
@@ -61,7 +73,7 @@ class PriceItem(Base):
     created_by: Mapped[str] = mapped_column(String(16), nullable=False, default="")
     created_at: Mapped[dt.datetime] = created_column()
 
-    tiers: Mapped[list["PriceTier"]] = relationship(
+    tiers: Mapped[list[PriceTier]] = relationship(
         back_populates="item", order_by="PriceTier.from_volume", cascade="all, delete-orphan")
 
 
@@ -121,11 +133,11 @@ class Payment(Base):
     reason: Mapped[str] = mapped_column(Text, nullable=False, default="")
     created_at: Mapped[dt.datetime] = created_column()
 
-    lines: Mapped[list["PaymentLine"]] = relationship(
+    lines: Mapped[list[PaymentLine]] = relationship(
         back_populates="payment", order_by="PaymentLine.line_no", cascade="all, delete-orphan")
-    tenders: Mapped[list["PaymentTender"]] = relationship(
+    tenders: Mapped[list[PaymentTender]] = relationship(
         back_populates="payment", order_by="PaymentTender.id", cascade="all, delete-orphan")
-    receipt: Mapped["Receipt | None"] = relationship(back_populates="payment",
+    receipt: Mapped[Receipt | None] = relationship(back_populates="payment",
                                                      uselist=False)
 
 

@@ -22,8 +22,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import (CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String,
-                        Text, UniqueConstraint)
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, Money, created_column, id_column
@@ -69,9 +78,9 @@ class Till(Base):
     # recounts after a manager reopened the count (kept for the report)
     recounts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
-    counts: Mapped[list["TillCount"]] = relationship(
+    counts: Mapped[list[TillCount]] = relationship(
         back_populates="till", order_by="TillCount.id", cascade="all, delete-orphan")
-    movements: Mapped[list["CashMovement"]] = relationship(
+    movements: Mapped[list[CashMovement]] = relationship(
         back_populates="till", order_by="CashMovement.id")
 
 

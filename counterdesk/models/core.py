@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import (Boolean, DateTime, ForeignKey, Integer, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, BigId, created_column, id_column
@@ -32,9 +31,9 @@ class Hall(Base):
     closing_time: Mapped[str] = mapped_column(String(5), nullable=False, default="17:30")
     created_at: Mapped[dt.datetime] = created_column()
 
-    windows: Mapped[list["Window"]] = relationship(back_populates="hall",
+    windows: Mapped[list[Window]] = relationship(back_populates="hall",
                                                    order_by="Window.number")
-    service_types: Mapped[list["ServiceType"]] = relationship(back_populates="hall",
+    service_types: Mapped[list[ServiceType]] = relationship(back_populates="hall",
                                                               order_by="ServiceType.letter")
 
 
@@ -63,7 +62,7 @@ class Window(Base):
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
 
     hall: Mapped[Hall] = relationship(back_populates="windows")
-    services: Mapped[list["WindowService"]] = relationship(
+    services: Mapped[list[WindowService]] = relationship(
         order_by="WindowService.position", cascade="all, delete-orphan")
 
 

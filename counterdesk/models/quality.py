@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import (DateTime, ForeignKey, Index, Integer, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, BigId, created_column, id_column
@@ -81,9 +80,9 @@ class Complaint(Base):
     verdict: Mapped[str] = mapped_column(String(16), nullable=False, default="")
     reopen_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
-    steps: Mapped[list["ComplaintStep"]] = relationship(
+    steps: Mapped[list[ComplaintStep]] = relationship(
         back_populates="complaint", order_by="ComplaintStep.id", cascade="all, delete-orphan")
-    followups: Mapped[list["FollowUp"]] = relationship(
+    followups: Mapped[list[FollowUp]] = relationship(
         back_populates="complaint", order_by="FollowUp.id", cascade="all, delete-orphan")
 
 

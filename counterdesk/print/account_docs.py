@@ -11,12 +11,11 @@
 
 from __future__ import annotations
 
-from .pdf import canvasmaker as _pdf_canvas
-
 import datetime as dt
 from pathlib import Path
 
 from .. import clock, privacy
+from .pdf import canvasmaker as _pdf_canvas
 
 BUSINESS = {"open": ("开户确认单", "开户"), "rename": ("更名确认单", "更名"),
             "transfer": ("过户确认单", "过户"), "close": ("销户确认单", "销户")}

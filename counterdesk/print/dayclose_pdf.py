@@ -8,12 +8,11 @@ Excel files carry them in full.
 
 from __future__ import annotations
 
-from .pdf import canvasmaker as _pdf_canvas
-
 import io
 from pathlib import Path
 
 from .pdf import FONT as LATIN  # the embedded font covers Latin and CJK
+from .pdf import canvasmaker as _pdf_canvas
 from .pdf import markup
 
 PDF_ROW_LIMIT = 120   # rows per section on paper; the CSV / Excel have them all

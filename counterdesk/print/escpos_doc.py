@@ -119,51 +119,51 @@ class Doc:
         self._size = 1
 
     # -- layout -------------------------------------------------------------------
-    def raw(self, data: bytes) -> "Doc":
+    def raw(self, data: bytes) -> Doc:
         self._parts.append(data)
         return self
 
-    def align(self, where: str) -> "Doc":
+    def align(self, where: str) -> Doc:
         return self.raw(ALIGN[where])
 
-    def left(self) -> "Doc":
+    def left(self) -> Doc:
         return self.align("left")
 
-    def center(self) -> "Doc":
+    def center(self) -> Doc:
         return self.align("center")
 
-    def right(self) -> "Doc":
+    def right(self) -> Doc:
         return self.align("right")
 
-    def bold(self, on: bool = True) -> "Doc":
+    def bold(self, on: bool = True) -> Doc:
         return self.raw(BOLD_ON if on else BOLD_OFF)
 
-    def size(self, w: int = 1, h: int = 1) -> "Doc":
+    def size(self, w: int = 1, h: int = 1) -> Doc:
         """Character size with ``GS !`` (1..8 times); enlarges Chinese too."""
         w, h = max(1, min(8, w)), max(1, min(8, h))
         self._size = w
         return self.raw(GS + b"!" + bytes([((w - 1) << 4) | (h - 1)]))
 
-    def big(self, text: str, w: int = 2, h: int = 2) -> "Doc":
+    def big(self, text: str, w: int = 2, h: int = 2) -> Doc:
         """One line in large characters, then back to normal size."""
         self.size(w, h)
         self.raw(encode(truncate(text, self.columns // w)) + b"\n")
         return self.size(1, 1)
 
-    def normal(self) -> "Doc":
+    def normal(self) -> Doc:
         return self.size(1, 1).bold(False)
 
-    def line(self, text: str = "") -> "Doc":
+    def line(self, text: str = "") -> Doc:
         """Text wrapped to the paper width (at the current size)."""
         cols = self.columns // self._size
         for part in wrap(text, cols):
             self.raw(encode(part) + b"\n")
         return self
 
-    def rule(self, ch: str = "-") -> "Doc":
+    def rule(self, ch: str = "-") -> Doc:
         return self.raw(encode(ch * self.columns) + b"\n")
 
-    def pair(self, left: str, right: str) -> "Doc":
+    def pair(self, left: str, right: str) -> Doc:
         """``left`` flush left and ``right`` flush right on one line (wrapping ``left``)."""
         rw = width(right)
         lw = self.columns - rw - 1
@@ -173,30 +173,30 @@ class Doc:
         self.raw(encode(pad(parts[-1], self.columns - rw) + truncate(right, rw)) + b"\n")
         return self
 
-    def row(self, cells: list[str], widths: list[int], aligns: list[str] | None = None) -> "Doc":
+    def row(self, cells: list[str], widths: list[int], aligns: list[str] | None = None) -> Doc:
         """A table row: each cell padded to its column width (sum ≤ columns)."""
         aligns = aligns or ["left"] * len(cells)
         text = "".join(pad(c, w, a) for c, w, a in zip(cells, widths, aligns))
         return self.raw(encode(text.rstrip()) + b"\n")
 
-    def feed(self, n: int = 1) -> "Doc":
+    def feed(self, n: int = 1) -> Doc:
         return self.raw(b"\n" * n)
 
     # -- via python-escpos --------------------------------------------------------
-    def _escpos(self, fn) -> "Doc":
+    def _escpos(self, fn) -> Doc:
         from escpos.printer import Dummy
 
         d = Dummy()
         fn(d)
         return self.raw(d.output)
 
-    def qr(self, content: str, size: int = 6) -> "Doc":
+    def qr(self, content: str, size: int = 6) -> Doc:
         return self._escpos(lambda d: d.qr(content, size=size, native=True, center=False))
 
-    def cut(self) -> "Doc":
+    def cut(self) -> Doc:
         return self._escpos(lambda d: d.cut(feed=True))
 
-    def cash_drawer(self) -> "Doc":
+    def cash_drawer(self) -> Doc:
         return self._escpos(lambda d: d.cashdraw(2))
 
     def bytes(self) -> bytes:

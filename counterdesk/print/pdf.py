@@ -71,7 +71,7 @@ def _utf16_to_unicode_cmaps() -> None:
     if getattr(original, "counterdesk_utf16", False):
         return
 
-    def pair(m: "re.Match") -> str:
+    def pair(m: re.Match) -> str:
         code = int(m.group(2), 16)
         hi, lo = 0xD800 + ((code - 0x10000) >> 10), 0xDC00 + ((code - 0x10000) & 0x3FF)
         return f"<{m.group(1)}> <{hi:04X}{lo:04X}>"

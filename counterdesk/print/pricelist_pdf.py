@@ -7,13 +7,12 @@ for a later date, and the hotline for questions. The CJK font is embedded.
 
 from __future__ import annotations
 
-from .pdf import canvasmaker as _pdf_canvas
-
 import datetime as dt
 from pathlib import Path
 
 from .. import billing, clock, money
 from ..db import Database
+from .pdf import canvasmaker as _pdf_canvas
 
 
 def _mixed(text: str) -> str:

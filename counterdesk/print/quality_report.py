@@ -6,11 +6,11 @@ are already masked there; nothing here unmasks them.
 
 from __future__ import annotations
 
-from .pdf import canvasmaker as _pdf_canvas
-
 import csv
 import io
 from pathlib import Path
+
+from .pdf import canvasmaker as _pdf_canvas
 
 RATING_COLS = ("very_satisfied", "satisfied", "basic", "unsatisfied", "none")
 RATING_HEAD = ["非常满意", "满意", "基本满意", "不满意", "未评价", "评价数", "满意率", "平均分"]
@@ -103,7 +103,7 @@ def to_pdf(rep: dict) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.units import mm
-    from reportlab.platypus import (Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle)
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     from .pdf import register_fonts, styles
 

@@ -25,8 +25,8 @@ import logging
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from .. import billing
 from ..db import Database
@@ -47,7 +47,7 @@ class PrinterConfig:
     cash_drawer: bool = True
 
     @classmethod
-    def from_settings(cls, settings) -> "PrinterConfig":
+    def from_settings(cls, settings) -> PrinterConfig:
         p = settings.printer
         return cls(p.uri, p.width, p.dots, min(3.0, p.timeout), p.cash_drawer)
 
@@ -85,7 +85,7 @@ def _tcp_send(p: printers.PrinterURI, data: bytes, timeout: float) -> None:
             while True:
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    raise socket.timeout("no confirmation")
+                    raise TimeoutError("no confirmation")
                 sock.settimeout(left)
                 chunk = sock.recv(256)
                 if not chunk:
@@ -161,7 +161,7 @@ class Spooler:
                                       self._cfg.cash_drawer)
         self.kick()
 
-    def start(self) -> "Spooler":
+    def start(self) -> Spooler:
         if self._thread is None or not self._thread.is_alive():
             self._stop.clear()
             self._thread = threading.Thread(target=self._run, name="print-spooler",

@@ -9,12 +9,11 @@ printed as "盲点后显示" and never computed here.
 
 from __future__ import annotations
 
-from .pdf import canvasmaker as _pdf_canvas
-
 import io
 from pathlib import Path
 
 from .. import money
+from .pdf import canvasmaker as _pdf_canvas
 
 HIDDEN = "盲点后显示"
 

@@ -11,8 +11,8 @@ import logging
 import sys
 import traceback
 
-from PySide6.QtCore import QLocale, QTimer, QTranslator, Qt
-from PySide6.QtGui import QFont, QFontDatabase, QPalette, QColor
+from PySide6.QtCore import QLocale, Qt, QTimer, QTranslator
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from .. import __version__, i18n, logsetup, resources_access

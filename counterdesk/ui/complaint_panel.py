@@ -13,14 +13,28 @@ import datetime as dt
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QKeySequence
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
-                               QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit,
-                               QPushButton, QSplitter, QTableView, QTextBrowser, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
-from .tablemodel import RowsModel
 from .. import quality
 from ..errors import CounterDeskError
+from .tablemodel import RowsModel
 
 STATE_COLOURS = {"overdue": ("#f8d7da", "#a93226"), "due_soon": ("#fff3cd", "#7d6608"),
                  "awaiting_followup": ("#d6eaf8", "#1b4f72"), "closed": (None, "#7f8c8d")}

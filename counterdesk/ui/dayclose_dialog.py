@@ -14,8 +14,17 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import (QDateEdit, QDialog, QHBoxLayout, QHeaderView, QInputDialog,
-                               QLabel, QPushButton, QTableView, QVBoxLayout)
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+)
 
 from .. import cash, clock, money, paths
 from ..errors import CounterDeskError

@@ -18,13 +18,12 @@ import collections
 import logging
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QHBoxLayout, QHeaderView, QLabel, QTableView, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
 from .. import clock, queue
 from .queue_poller import QueuePoller
-from .voice_player import VoicePlayer
 from .tablemodel import RowsModel
+from .voice_player import VoicePlayer
 
 log = logging.getLogger(__name__)
 

@@ -18,10 +18,22 @@ import logging
 
 from PySide6.QtCore import Qt, QTime, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGridLayout,
-                               QGroupBox, QLabel, QLineEdit, QListWidget,
-                               QPushButton, QTableView, QTimeEdit, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QTableView,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from .. import clock, queue
 from ..errors import CounterDeskError, DatabaseError

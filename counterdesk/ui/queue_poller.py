@@ -33,14 +33,14 @@ log = logging.getLogger(__name__)
 # Poller threads still busy (a database call hanging) when their screen closed, with
 # their poller: kept referenced until the thread has finished, because Qt aborts the
 # process when a running QThread is destroyed.
-_lingering: dict[QThread, "_Reaper"] = {}
+_lingering: dict[QThread, _Reaper] = {}
 
 
 class _Reaper(QObject):
     """Lives on the GUI thread; the lingering thread's ``finished`` reaches it queued,
     once the thread is done, and lets the thread and its poller go."""
 
-    def __init__(self, thread: QThread, poller: "QueuePoller"):
+    def __init__(self, thread: QThread, poller: QueuePoller):
         super().__init__()
         self.thread_, self.poller = thread, poller
 

@@ -10,12 +10,22 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter
-from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QFileDialog, QHBoxLayout,
-                               QLabel, QPushButton, QTableView, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
-from .tablemodel import RowsModel
 from .. import clock, queue
 from ..errors import CounterDeskError
+from .tablemodel import RowsModel
 
 
 def _mmss(v) -> str:

@@ -6,8 +6,17 @@ Saved in this PC's settings file; the font scale and the theme apply at once
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
-                               QDoubleSpinBox, QFormLayout, QLabel, QVBoxLayout)
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QVBoxLayout,
+)
 
 from .. import i18n
 from ..errors import CounterDeskError, SettingsError

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QWidget
 from .. import resources_access
 
 MARKER = "counterdesk-shown"
-_installed: "_Watcher | None" = None
+_installed: _Watcher | None = None
 
 
 def _quit_after_ms() -> int | None:

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from counterdesk import clock, queue, staff
-from counterdesk.errors import (Conflict, NotFound, PermissionDenied, ValidationError)
+from counterdesk.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from counterdesk.models import AuditEvent, Authorisation, ServiceType
 from counterdesk.models.queue import Ticket, TicketEvent, WindowPause
 from counterdesk.settings import QueueSettings

@@ -10,8 +10,15 @@ from sqlalchemy import func, select
 
 from counterdesk.models import AuditEvent, Counter, Hall
 from counterdesk.models.accounts import Account, Bill, Holder
-from counterdesk.models.billing import (Payment, PaymentLine, PaymentTender, PriceChange,
-                                        PriceItem, PrintJob, Receipt)
+from counterdesk.models.billing import (
+    Payment,
+    PaymentLine,
+    PaymentTender,
+    PriceChange,
+    PriceItem,
+    PrintJob,
+    Receipt,
+)
 from counterdesk.print.escpos_doc import CN_OFF, CN_ON, width
 
 DAY = dt.datetime(2026, 11, 23, 10, 15, 0)   # a Monday

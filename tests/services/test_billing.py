@@ -14,8 +14,7 @@ from counterdesk.errors import Conflict, NotFound, PermissionDenied, ValidationE
 from counterdesk.models.billing import Payment, PaymentLine, PrintJob, Receipt
 from counterdesk.models.cash import DayClose
 from counterdesk.staff import Approval
-
-from .billing_helpers import DAY, bill, counts, make_account
+from tests.helpers.billing_helpers import DAY, bill, counts, make_account
 
 SQLITE_ONLY = pytest.mark.parametrize("db_kind", ["sqlite"])
 

@@ -8,7 +8,8 @@ import json
 import pytest
 from sqlalchemy import func, select, text
 
-from counterdesk import accounts, accounts_demo, audit, bills_import, clock, privacy, staff, validators as V
+from counterdesk import accounts, accounts_demo, bills_import, clock, privacy, staff
+from counterdesk import validators as V
 from counterdesk.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from counterdesk.models import AuditEvent
 from counterdesk.models.accounts import Account, Bill, Holder, HolderHistory

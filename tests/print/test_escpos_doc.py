@@ -3,8 +3,7 @@ import pytest
 from counterdesk.errors import PrinterError, ValidationError
 from counterdesk.print import printers
 from counterdesk.print.escpos_doc import CN_OFF, CN_ON, Doc, decode, to_gbk_safe, width, wrap
-
-from .conftest import closed_port
+from tests.conftest import closed_port
 
 
 def test_width_counts_double_byte_as_two():

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from .conftest import DEMO
 from counterdesk import audit, staff
 from counterdesk.errors import AuthError, PermissionDenied, ValidationError
 from counterdesk.settings import Settings
+from tests.conftest import DEMO
 
 
 @pytest.fixture

@@ -11,10 +11,9 @@ import pytest
 from counterdesk import clock
 from counterdesk.cli import main
 from counterdesk.print.escpos_doc import decode
+from tests.helpers.billing_helpers import DAY
 
-from .billing_helpers import DAY
-
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

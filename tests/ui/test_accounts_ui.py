@@ -10,8 +10,7 @@ from sqlalchemy import select
 
 from counterdesk import accounts, staff
 from counterdesk.models.accounts import Account, Bill
-
-from .test_accounts import ID_A, ID_B, person
+from tests.services.test_accounts import ID_A, ID_B, person
 
 pytestmark = pytest.mark.usefixtures("qapp")
 
@@ -278,8 +277,8 @@ def test_opening_from_panel_prints_slip_and_form(bench, qtbot, printer, tmp_path
 
 
 def test_printer_offline_keeps_the_account(bench, qtbot):
-    from tests.conftest import closed_port
     from counterdesk.ui.account_panel import create
+    from tests.conftest import closed_port
 
     bench.settings.printer.uri = f"tcp://127.0.0.1:{closed_port()}"
     panel = create(bench)

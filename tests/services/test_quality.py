@@ -12,8 +12,7 @@ from counterdesk.errors import Conflict, NotFound, PermissionDenied, ValidationE
 from counterdesk.models import AuditEvent
 from counterdesk.models.quality import Complaint, ComplaintStep, FollowUp, Rating
 from counterdesk.settings import QualitySettings
-
-from .quality_hall import qclerk, qdb  # noqa: F401  (fixtures)
+from tests.helpers.quality_hall import qclerk, qdb  # noqa: F401  (fixtures)
 
 MON = dt.datetime(2026, 11, 23, 10, 0)   # a Monday
 FRI = dt.datetime(2026, 11, 20, 15, 0)   # a Friday
@@ -484,7 +483,7 @@ def test_bench_runs_at_a_tiny_size(capsys):
     import importlib.util
     from pathlib import Path
 
-    path = Path(__file__).resolve().parents[1] / "bench" / "bench_quality.py"
+    path = Path(__file__).resolve().parents[2] / "bench" / "bench_quality.py"
     spec = importlib.util.spec_from_file_location("bench_quality", path)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)

@@ -4,8 +4,7 @@ from sqlalchemy import select, text, update
 from counterdesk import audit, staff
 from counterdesk.errors import AuthError, Conflict, PermissionDenied, ValidationError
 from counterdesk.models import AuditEvent, Authorisation, Staff
-
-from .conftest import DEMO
+from tests.conftest import DEMO
 
 
 def test_sign_in_and_wrong_password_counts_down_then_locks(demo_db):
@@ -148,7 +147,8 @@ def test_audit_append_hashes_the_same_bytes_on_either_engine(db):
 def test_body_split_around_seq_is_the_canonical_body():
     import datetime as dt
 
-    from hypothesis import given, settings, strategies as st
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
 
     text_ = st.text(max_size=12)
     leaf = st.none() | st.booleans() | st.integers() | text_

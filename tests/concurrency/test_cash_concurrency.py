@@ -22,8 +22,7 @@ from counterdesk import billing, cash, clock, dayguard, setup, staff
 from counterdesk.errors import Conflict
 from counterdesk.models import Base
 from counterdesk.models.billing import Payment
-
-from .conftest import make_db
+from tests.conftest import make_db
 
 pytestmark = [pytest.mark.pg, pytest.mark.slow]
 DAY = dt.date(2026, 11, 20)

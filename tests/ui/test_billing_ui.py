@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from PySide6.QtCore import QTimer, Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QMainWindow, QTabWidget
 
 from counterdesk import billing, clock
@@ -14,8 +14,7 @@ from counterdesk.settings import Settings
 from counterdesk.staff import Approval
 from counterdesk.ui.bus import Workbench
 from counterdesk.ui.payment_panel import BillsModel, LinesModel, PaymentPanel
-
-from .billing_helpers import DAY, bill, make_account
+from tests.helpers.billing_helpers import DAY, bill, make_account
 
 SQLITE_ONLY = pytest.mark.parametrize("db_kind", ["sqlite"])
 # The item completer's popup asks the offscreen platform for things it cannot do.

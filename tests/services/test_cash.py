@@ -521,7 +521,7 @@ def test_bench_dayclose_runs_tiny(tmp_path):
     import importlib.util
     from pathlib import Path
 
-    path = Path(__file__).resolve().parents[1] / "bench" / "bench_dayclose.py"
+    path = Path(__file__).resolve().parents[2] / "bench" / "bench_dayclose.py"
     spec = importlib.util.spec_from_file_location("bench_dayclose", path)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)

@@ -350,11 +350,11 @@ def count_cash_payment_keystrokes() -> str | None:
 
     if not all(have(m) for m in PANELS):
         return None
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     out = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-s", "-p", "no:cacheprovider",
          f"{Path(__file__).name}::test_whole_cash_payment_by_keyboard"],
-        cwd=root / "tests", capture_output=True, text=True, timeout=300)
+        cwd=root / "tests" / "ui", capture_output=True, text=True, timeout=300)
     found = dict(re.findall(r"keystrokes from call next to finish \((\w+)\): (.*)",
                             out.stdout))
     return "\n".join(f"{r}: {found[r].strip()}" for r in ROUTES if r in found) or None

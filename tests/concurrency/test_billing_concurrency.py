@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from counterdesk.models.billing import Payment, PrintJob, Receipt
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 WORKER = r"""
 import datetime as dt, sys

@@ -10,11 +10,10 @@ from PySide6.QtGui import QColor
 
 from counterdesk import clock, quality, staff
 from counterdesk.settings import Settings
-
-from .quality_hall import qclerk, qdb  # noqa: F401  (fixtures)
 from counterdesk.ui.bus import Workbench
 from counterdesk.ui.complaint_panel import ComplaintPanel, ComplaintTableModel
 from counterdesk.ui.customer_screen import CustomerScreen
+from tests.helpers.quality_hall import qclerk, qdb  # noqa: F401  (fixtures)
 
 MON = dt.datetime(2026, 11, 23, 10, 0)
 

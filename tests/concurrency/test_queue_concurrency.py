@@ -188,7 +188,7 @@ def test_bench_runs_at_a_tiny_size(capsys, monkeypatch):
     from pathlib import Path
 
     # importable by name: the worker processes unpickle bench_queue._worker
-    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "bench"))
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[2] / "bench"))
     mod = importlib.import_module("bench_queue")
     rows = mod.main(["2", "--windows", "3"])
     assert {r["engine"] for r in rows} >= {"sqlite"}

@@ -11,7 +11,7 @@ import pytest
 
 @pytest.fixture(scope="module")
 def dev():
-    path = Path(__file__).resolve().parents[1] / "tools" / "dev.py"
+    path = Path(__file__).resolve().parents[2] / "tools" / "dev.py"
     spec = importlib.util.spec_from_file_location("counterdesk_dev_tool", path)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)

@@ -369,7 +369,7 @@ def test_bench_script_runs_at_a_tiny_size(capsys):
     import importlib.util
     from pathlib import Path
 
-    path = Path(__file__).resolve().parents[1] / "bench" / "bench_workstation.py"
+    path = Path(__file__).resolve().parents[2] / "bench" / "bench_workstation.py"
     spec = importlib.util.spec_from_file_location("bench_workstation", path)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)

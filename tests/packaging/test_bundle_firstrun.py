@@ -11,8 +11,7 @@ from counterdesk import firstrun, paths
 from counterdesk import settings as settings_mod
 from counterdesk.ui import first_run
 from counterdesk.ui.first_run import FirstRunDialog
-
-from .conftest import closed_port
+from tests.conftest import closed_port
 
 
 @pytest.fixture
@@ -260,10 +259,9 @@ def test_workstation_shows_sign_in_then_explains_an_unreachable_database(qtbot, 
     over it (Retry / Change settings… / Quit), and Quit ends the start with status 1."""
     from PySide6.QtWidgets import QMessageBox
 
+    from counterdesk.cli.context import Context
     from counterdesk.ui import app as app_mod
     from counterdesk.ui.signin import SignInDialog
-
-    from counterdesk.cli.context import Context
 
     # English, like every other test: the workstation start sets the process-wide language
     ctx = Context(types.SimpleNamespace(db=None, lang="en",
@@ -277,11 +275,11 @@ def test_workstation_shows_sign_in_then_explains_an_unreachable_database(qtbot, 
         seen["text"] = box.text()
         box.button(QMessageBox.Close).click()
 
+    import sys
+
     from PySide6.QtWidgets import QApplication
 
     from counterdesk import i18n
-
-    import sys
 
     before, hook = i18n.current(), sys.excepthook
     _when_modal(qtbot, QMessageBox, quit_)

@@ -11,10 +11,9 @@ import pytest
 from counterdesk import accounts, staff
 from counterdesk.cli import main
 from counterdesk.print.escpos_doc import decode
+from tests.services.test_accounts import ID_A, ID_B, person
 
-from .test_accounts import ID_A, ID_B, person
-
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

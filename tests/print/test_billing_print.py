@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import os
 import socket
@@ -20,11 +19,10 @@ from counterdesk.models.billing import Payment, PrintJob
 from counterdesk.print import receipt as receipt_mod
 from counterdesk.print.escpos_doc import decode
 from counterdesk.print.spooler import PrinterConfig, Spooler, print_pending
+from tests.conftest import closed_port
+from tests.helpers.billing_helpers import DAY, make_account, printed_lines
 
-from .billing_helpers import DAY, make_account, printed_lines
-from .conftest import closed_port
-
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 # Rendering and transports do not depend on the engine: those tests run on SQLite only.
 SQLITE_ONLY = pytest.mark.parametrize("db_kind", ["sqlite"])
 
