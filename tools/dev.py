@@ -2,6 +2,7 @@
 
     python3 tools/dev.py run     # venv + install, demo hall on SQLite, start the workstation
     python3 tools/dev.py test    # venv + install, run the whole test suite
+    python3 tools/dev.py lint    # venv + install, ruff over the tree (CI runs it first)
     python3 tools/dev.py ARGS…   # any counterdesk command inside the venv
 
 The virtual environment is ``.venv`` next to this folder; it is (re)installed when
@@ -94,6 +95,8 @@ def main(argv: list[str]) -> int:
                                  cwd=ROOT, capture_output=True, text=True, check=True).stdout
             extra = ["--db", url.strip(), *extra]
         return counterdesk(*extra)
+    if argv[0] == "lint":
+        return subprocess.run([str(BIN / "ruff"), "check", "."], cwd=ROOT).returncode
     if argv[0] == "test":
         env = dict(os.environ)
         return subprocess.run([str(PY), "-m", "pytest", *argv[1:]], cwd=ROOT, env=env).returncode
