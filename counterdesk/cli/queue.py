@@ -7,11 +7,10 @@ list|show|stats`` and ``window pause|resume|status``.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 from pathlib import Path
 
 from .. import clock, queue
-from ..errors import ValidationError
+from .. import validators as V
 from .context import Context, add_staff_args
 
 
@@ -167,18 +166,8 @@ def cmd_transfer(ctx: Context, args):
     return _ticket_result(ctx, t, f"已转办到 {where}")
 
 
-def _date(value: str | None, field: str) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ValidationError(f"日期 {value!r} 无效，应为 YYYY-MM-DD",
-                              f"Date {value!r} is invalid; use YYYY-MM-DD", field=field) from None
-
-
 def cmd_list(ctx: Context, args):
-    rows = queue.list_tickets(ctx.db, _hall_id(ctx), day=_date(args.date, "date"),
+    rows = queue.list_tickets(ctx.db, _hall_id(ctx), day=V.date(args.date, "date"),
                               status=args.status)
     text = "\n".join(_fmt(t) for t in rows) or "没有号码"
     return ctx.result([t.to_dict() for t in rows], text)
@@ -195,8 +184,8 @@ def _secs(v) -> str:
 
 
 def cmd_stats(ctx: Context, args):
-    d_from = _date(args.date_from or args.date, "from") or clock.today()
-    d_to = _date(args.date_to, "to") or (d_from if not args.date_from else clock.today())
+    d_from = V.date(args.date_from or args.date, "from") or clock.today()
+    d_to = V.date(args.date_to, "to") or (d_from if not args.date_from else clock.today())
     stats = queue.statistics(ctx.db, _hall_id(ctx), d_from, d_to)
     if args.csv:
         Path(args.csv).write_text(queue.statistics_csv(stats), encoding="utf-8-sig")

@@ -2,8 +2,10 @@
 
 * The call being announced, very large: "A012 → 3 号窗口".
 * The recent calls of every window, newest first — an announcement queue: calls that
-  arrive a second apart (or in the same poll) are all listed and all announced, in the
-  order they were made; a recall is announced again.
+  arrive a second apart (or in the same poll) are all listed and announced in the order
+  they were made; a recall is announced again. Of the calls of one window that arrive
+  together (a display catching up after a stall), only the newest is announced
+  (:func:`counterdesk.queue.calls_to_announce`).
 * Every window: its current number, or 暂停服务 with the expected return. A hall with
   more windows than the screen holds shows them a page at a time (as many rows as fit),
   turning every ``PAGE_SECONDS`` with "第 1/3 页" under the list.
@@ -283,11 +285,16 @@ class Display(DisplayView):
                                       .replace("%2", str(last["window"])))
 
     def on_events(self, events: list[dict]) -> None:
+        """Every call is listed; only those :func:`queue.calls_to_announce` keeps (the
+        newest of each window in the batch) are announced, and they replace a window's
+        call still waiting to be announced (that window has moved on)."""
         for e in events:
-            if e["kind"] not in ("called", "recalled"):
-                continue
-            self.recent.add(e)
-            self.pending.append(e)
+            if e["kind"] in queue.CALL_KINDS:
+                self.recent.add(e)
+        say = queue.calls_to_announce(events)
+        moved_on = {e["window"] for e in say}
+        self.pending = collections.deque(p for p in self.pending if p["window"] not in moved_on)
+        self.pending.extend(say)
         self._next()
 
     # -- announcement queue -------------------------------------------------------------

@@ -194,3 +194,34 @@ def test_a_poll_hanging_at_close_neither_blocks_nor_aborts(qtbot, demo_db, monke
     qtbot.waitUntil(lambda: thread not in queue_poller._lingering, timeout=10000)
     assert thread.isFinished()
     poller.request()                               # after stop: nothing, no poll
+
+
+def test_a_burst_of_400_events_between_two_polls_is_caught_up_in_one_poll(qtbot, hall):
+    """A display stalled while 400 queue events happened: the next poll delivers every
+    one of them in order (every call is listed), and announces only the newest call of
+    each window (the older ones were overtaken)."""
+    db, kiosk = hall
+    d = _display(qtbot, db, Recorder())
+    qtbot.waitUntil(lambda: d.poller._started, timeout=5000)
+    got: list[dict] = []
+    d.poller.events.connect(got.extend)
+    announced = []
+    d.announced.connect(lambda e: announced.append((e["number"], e["window"])))
+    w = [staff.sign_in(db, "1001", "123456", window=1),
+         staff.sign_in(db, "1002", "123456", window=2)]
+    v0 = queue.change_version(db, kiosk.hall_id)
+    for _ in range(134):
+        queue.issue(db, kiosk, "A")
+    calls = []
+    for i in range(133):
+        calls.append((queue.call_next(db, w[i % 2]).number, i % 2 + 1))
+        queue.finish(db, w[i % 2])
+    assert queue.change_version(db, kiosk.hall_id) - v0 == 400
+    d.poller.poll()                                    # ONE poll cycle
+    assert len(got) == 400 and [e["id"] for e in got] == sorted(e["id"] for e in got)
+    assert [(e["number"], e["window"]) for e in got if e["kind"] == "called"] == calls
+    assert [(r["number"], r["window"]) for r in d.recent.rows] == calls[::-1][:len(d.recent.rows)]
+    assert all(r["current"] is None for r in d.windows.all)
+    qtbot.waitUntil(lambda: len(announced) == 2, timeout=5000)
+    assert announced == [calls[-2], calls[-1]]
+    d.shutdown()
