@@ -5,7 +5,7 @@
 SIZE = accounts to generate (default 1,000,000). For each engine (one SQLite file, and
 PostgreSQL if ``--pg`` or COUNTERDESK_TEST_DATABASE_URL is set; a throw-away schema) it
 
-1. generates SIZE fictional accounts (``accounts_demo.bulk_create``: COPY / executemany),
+1. generates SIZE fictional accounts (``demo.accounts.bulk_create``: COPY / executemany),
 2. measures, with the same sample of Q accounts, the latency of
    * the baseline: one primary-key lookup of an account with its holder
      (``SELECT … WHERE accounts.id = ?``) in its own read transaction;
@@ -47,9 +47,10 @@ def _p(values: list[float], q: float) -> float:
 
 
 def _setup(url: str, schema: str | None, size: int, log) -> tuple:
-    from counterdesk import accounts_demo, resources_access, setup, staff
+    from counterdesk import resources_access, setup, staff
     from counterdesk import schema as schema_mod
     from counterdesk.db import Database
+    from counterdesk.demo import accounts as accounts_demo
     from counterdesk.models import Base
 
     db = Database(url, schema=schema)
@@ -138,7 +139,7 @@ def _measure(db, actor, sample: list[dict]) -> dict:
 
 
 def _import(db, actor, n: int, tmpdir: Path) -> tuple[float, int]:
-    from counterdesk import bills_import
+    from counterdesk.accounts import bills_import
     from counterdesk.models.accounts import Account
 
     with db.read() as s:

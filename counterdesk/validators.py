@@ -57,6 +57,8 @@ LABELS = {
     "volume": ("用气量", "volume"),
     "amount": ("金额", "amount"),
     "due_date": ("缴费截止日", "due date"),
+    "date_from": ("开始日期", "start date"),
+    "date_to": ("结束日期", "end date"),
 }
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import argparse
 
-from .. import accounts, bills_import
+from .. import accounts, money
+from ..accounts import bills_import
 from ..errors import PrinterError, ValidationError
 from .context import Context, add_staff_args
 
@@ -132,7 +133,7 @@ def _view_text(d: dict) -> str:
              f"合同 供用气 {d['supply_contract_no'] or '—'} {d['supply_contract_date'] or ''}；"
              f"安全用气 {d['safety_contract_no'] or '—'} {d['safety_contract_date'] or ''}",
              f"开户 {d['opened_at']} 柜员 {d['opened_by']}",
-             f"欠费 {accounts.fen_text(d['arrears_fen'])}"]
+             f"欠费 {money.fmt_symbol(d['arrears_fen'])}"]
     if d.get("service_hint"):
         lines.append("提示：" + d["service_hint"])
     if d.get("history"):
@@ -219,14 +220,14 @@ def cmd_show(ctx: Context, args):
         d["ledger"] = led
         lines = ["账单：账期 用气量 金额 已缴 未缴 截止日"]
         for b in led["bills"]:
-            lines.append(f"  {b['period']} {b['volume']} {accounts.fen_text(b['amount_fen'])} "
-                         f"{accounts.fen_text(b['paid_fen'])} {accounts.fen_text(b['open_fen'])} "
+            lines.append(f"  {b['period']} {b['volume']} {money.fmt_symbol(b['amount_fen'])} "
+                         f"{money.fmt_symbol(b['paid_fen'])} {money.fmt_symbol(b['open_fen'])} "
                          f"{b['due_date']}" + ("（逾期）" if b["overdue"] else ""))
         lines.append("缴费：")
         for p in led["payments"]:
-            lines.append(f"  {p['at']} {p['receipt_no']} {accounts.fen_text(p['total_fen'])} "
+            lines.append(f"  {p['at']} {p['receipt_no']} {money.fmt_symbol(p['total_fen'])} "
                          f"{p['kind']} {p['status']}")
-        lines.append(f"余额 {accounts.fen_text(led['balance_fen'])}")
+        lines.append(f"余额 {money.fmt_symbol(led['balance_fen'])}")
         text += "\n" + "\n".join(lines)
     return ctx.result(d, text)
 
@@ -304,4 +305,4 @@ def cmd_bills_import(ctx: Context, args):
                              indent=2), file=sys.stderr)
         raise
     return ctx.result(res.to_dict(), f"已导入 {res.rows} 张账单（{res.accounts} 户），"
-                      f"合计 {accounts.fen_text(res.total_fen)}，批次 {res.batch}")
+                      f"合计 {money.fmt_symbol(res.total_fen)}，批次 {res.batch}")

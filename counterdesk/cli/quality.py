@@ -7,18 +7,11 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 
 from .. import quality
+from .. import validators as V
 from ..errors import ValidationError
 from .context import Context, add_staff_args
-
-
-def _date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"日期应为 YYYY-MM-DD：{value}") from exc
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -91,8 +84,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     q = csub.add_parser("report", help="服务质量报表：满意度、投诉分类、按时答复率、超期清单")
     add_staff_args(q)
-    q.add_argument("--from", dest="date_from", type=_date, help="开始日期，默认本月 1 日")
-    q.add_argument("--to", dest="date_to", type=_date, help="结束日期，默认今天")
+    q.add_argument("--from", dest="date_from", help="开始日期，默认本月 1 日")
+    q.add_argument("--to", dest="date_to", help="结束日期，默认今天")
     q.add_argument("--pdf", metavar="FILE", help="写出 PDF")
     q.add_argument("--csv", metavar="FILE", help="写出 CSV（UTF-8 BOM，Excel 可直接打开）")
     q.set_defaults(handler=cmd_report)
@@ -101,8 +94,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     rsub = p.add_subparsers(dest="rating_verb", required=True)
     q = rsub.add_parser("list", help="列出评价；柜员只看到自己的")
     add_staff_args(q)
-    q.add_argument("--from", dest="date_from", type=_date)
-    q.add_argument("--to", dest="date_to", type=_date)
+    q.add_argument("--from", dest="date_from")
+    q.add_argument("--to", dest="date_to")
     q.add_argument("--clerk", metavar="工号", help="只看某位柜员（主任）")
     q.set_defaults(handler=cmd_rating_list)
 
@@ -206,8 +199,8 @@ def cmd_list(ctx: Context, args):
 def cmd_report(ctx: Context, args):
     from ..print import quality_report
 
-    rep = quality.report(ctx.db, ctx.actor(args), date_from=args.date_from,
-                         date_to=args.date_to, config=ctx.settings.quality)
+    rep = quality.report(ctx.db, ctx.actor(args), date_from=V.date(args.date_from, "date_from"),
+                         date_to=V.date(args.date_to, "date_to"), config=ctx.settings.quality)
     files = {}
     if args.pdf:
         files["pdf"] = str(quality_report.write_pdf(rep, args.pdf))
@@ -239,8 +232,8 @@ def cmd_rating_list(ctx: Context, args):
     if args.clerk and not actor.is_manager:
         raise ValidationError("柜员只能查看自己的评价", "Clerks see their own ratings only",
                               field="clerk")
-    items = quality.list_ratings(ctx.db, actor, date_from=args.date_from, date_to=args.date_to,
-                                 staff_no=args.clerk)
+    items = quality.list_ratings(ctx.db, actor, date_from=V.date(args.date_from, "date_from"),
+                                 date_to=V.date(args.date_to, "date_to"), staff_no=args.clerk)
     lines = [f"{r.business_day} {r.ticket_number:<5} {r.window or '-'}号窗口 "
              f"{r.staff_no} {r.staff_name} {r.value_label}" for r in items]
     return ctx.result([r.to_dict() for r in items], "\n".join(lines) or "（无评价）")

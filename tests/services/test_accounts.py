@@ -8,8 +8,10 @@ import json
 import pytest
 from sqlalchemy import func, select, text
 
-from counterdesk import accounts, accounts_demo, bills_import, clock, privacy, staff
+from counterdesk import accounts, clock, privacy, staff
 from counterdesk import validators as V
+from counterdesk.accounts import bills_import
+from counterdesk.demo import accounts as accounts_demo
 from counterdesk.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from counterdesk.models import AuditEvent
 from counterdesk.models.accounts import Account, Bill, Holder, HolderHistory
@@ -365,11 +367,11 @@ def test_search_uses_indexes(demo_db, clerk):
             stmts = []
             orig = s.execute
 
-            def capture(stmt, *a, **k):
+            def capture(stmt, *a, stmts=stmts, orig=orig, **k):
                 stmts.append(stmt)
                 return orig(stmt, *a, **k)
             s.execute = capture
-            accounts._search_key(s, clerk.hall_id, key, q, 21)
+            accounts.search_key(s, clerk.hall_id, key, q, 21)
             s.execute = orig
             assert stmts, key
             for stmt in stmts:
@@ -529,9 +531,9 @@ def test_ledger(desk):
 
 def test_demo_seed_is_deterministic_and_idempotent(demo_db, clerk):
     db = demo_db
-    assert count(db, Account) == accounts.DEMO_ACCOUNTS
+    assert count(db, Account) == accounts_demo.DEMO_ACCOUNTS
     again = accounts.seed_demo(db, "HQ01")
-    assert again["created"] == 0 and count(db, Account) == accounts.DEMO_ACCOUNTS
+    assert again["created"] == 0 and count(db, Account) == accounts_demo.DEMO_ACCOUNTS
     with db.read() as s:
         owing = s.execute(select(func.count(func.distinct(Bill.account_id))).where(
             Bill.amount_fen > Bill.paid_fen)).scalar()

@@ -28,13 +28,13 @@ from pathlib import Path
 
 from sqlalchemy import insert, select, tuple_
 
-from . import clock
-from . import validators as V
-from .accounts import luhn_digit
-from .db import Database
-from .errors import ValidationError
-from .models.accounts import Account, Bill
-from .staff import Actor
+from .. import clock
+from .. import validators as V
+from ..db import Database
+from ..errors import ValidationError
+from ..models.accounts import Account, Bill
+from ..staff import Actor
+from .numbers import luhn_digit
 
 COLUMNS = ("account", "period", "volume", "amount", "due_date")
 ALIASES = {
@@ -118,7 +118,9 @@ def parse(text: str) -> tuple[list[dict], list[RowError]]:
         if len(rows) + len(errors) >= MAX_ROWS:
             raise ValidationError(f"文件超过 {MAX_ROWS} 行，请分批导入",
                                   f"more than {MAX_ROWS} rows; split the file", field="file")
-        get = lambda c: rec[cols[c]].strip() if cols[c] < len(rec) else ""  # noqa: E731
+        def get(c: str, rec: list[str] = rec) -> str:
+            return rec[cols[c]].strip() if cols[c] < len(rec) else ""
+
         before = len(errors)
         acc = get("account")
         if not re.fullmatch(r"\d{10}", acc):
@@ -188,8 +190,8 @@ def import_bills(db: Database, actor: Actor, source: str | Path | bytes, *,
         numbers = sorted({r["account"] for r in rows})
         for i in range(0, len(numbers), CHUNK):
             part = numbers[i:i + CHUNK]
-            for no, aid, hall, status in s.execute(
-                    select(Account.account_no, Account.id, Account.hall_id, Account.status)
+            for no, aid, hall in s.execute(
+                    select(Account.account_no, Account.id, Account.hall_id)
                     .where(Account.account_no.in_(part))):
                 if hall == actor.hall_id:
                     ids[no] = aid
