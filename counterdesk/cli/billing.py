@@ -14,11 +14,10 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from pathlib import Path
 
-from .. import billing, clock, money
+from .. import billing, clock, money, validators
 from ..billing import LineInput, PriceInput, RefundLine, SaleRequest, TenderInput
 from ..errors import CounterDeskError, ValidationError
 from .context import Context, add_staff_args
@@ -122,16 +121,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 # -- helpers -----------------------------------------------------------------------------
-def _date(text: str | None, name: str) -> dt.date | None:
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ValidationError(f"{name} 应为 YYYY-MM-DD", f"{name} must be YYYY-MM-DD",
-                              field=name) from None
-
-
 def _hall_id(ctx: Context) -> int:
     from ..models import Hall
     with ctx.db.read() as s:
@@ -306,7 +295,7 @@ def cmd_print_pending(ctx: Context, args):
 
 # -- prices ------------------------------------------------------------------------------
 def cmd_prices_list(ctx: Context, args):
-    items = billing.list_prices(ctx.db, ctx.settings.hall.code, day=_date(args.date, "date"),
+    items = billing.list_prices(ctx.db, ctx.settings.hall.code, day=validators.date(args.date, "date"),
                                 history=args.all)
     text = [f"{i.code:<12} {i.name} {i.price_text}/{i.unit} {i.effective_from}~{i.effective_to}"
             for i in items]
@@ -337,15 +326,15 @@ def cmd_prices_import(ctx: Context, args):
 
 def cmd_prices_set(ctx: Context, args):
     inp = PriceInput(args.code, args.name, money.parse_yuan(args.price, field="price"),
-                     _date(args.date_from, "from"), args.category, args.unit,
-                     _date(args.date_to, "to"), billing.parse_tiers(args.tiers), args.note)
+                     validators.date(args.date_from, "from"), args.category, args.unit,
+                     validators.date(args.date_to, "to"), billing.parse_tiers(args.tiers), args.note)
     info = billing.set_price(ctx.db, ctx.actor(args), inp, reason=args.reason)
     return ctx.result(info.to_dict(), f"{info.code} {info.name} {info.price_text}/{info.unit} "
                                       f"{info.effective_from}~{info.effective_to}")
 
 
 def cmd_prices_end(ctx: Context, args):
-    info = billing.end_price(ctx.db, ctx.actor(args), args.code, _date(args.on, "on"),
+    info = billing.end_price(ctx.db, ctx.actor(args), args.code, validators.date(args.on, "on"),
                              reason=args.reason)
     return ctx.result(info.to_dict(), ctx.t(f"{info.code} 自 {info.effective_to} 起停止执行",
                                             f"{info.code} ends on {info.effective_to}"))
@@ -362,6 +351,6 @@ def cmd_prices_history(ctx: Context, args):
 def cmd_prices_pdf(ctx: Context, args):
     from ..print.pricelist_pdf import write_pdf
 
-    day = _date(args.date, "date") or clock.today()
+    day = validators.date(args.date, "date") or clock.today()
     path = write_pdf(ctx.db, ctx.settings.hall.code, args.file, day=day)
     return ctx.result({"file": str(path)}, ctx.t(f"价目表已生成：{path}", f"written: {path}"))

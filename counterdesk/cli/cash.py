@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 
-from .. import cash, money
+from .. import cash, money, validators
 from ..errors import ValidationError
 from .context import Context, add_staff_args
 
@@ -105,18 +105,6 @@ def _report_files(q) -> None:
     q.add_argument("--xlsx", metavar="FILE", help="Excel 工作簿")
 
 
-def _date(value):
-    if not value:
-        return None
-    import datetime as dt
-
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ValidationError(f"日期 {value!r} 无效，应为 YYYY-MM-DD",
-                              f"Date {value!r} is invalid: use YYYY-MM-DD", field="date") from None
-
-
 def _noncash(values) -> dict[str, int]:
     out = {}
     for v in values or []:
@@ -168,7 +156,7 @@ def cmd_movement(ctx: Context, args):
 
 def cmd_xreport(ctx: Context, args):
     actor = ctx.actor(args)
-    day = _date(args.date)
+    day = validators.date(args.date, "date")
     x = cash.x_report(ctx.db, actor, staff_no=args.clerk, day=day)
     from ..print import escpos_doc, till_report
 
@@ -231,7 +219,7 @@ def cmd_reopen_till(ctx: Context, args):
 
 def cmd_status(ctx: Context, args):
     actor = ctx.actor(args)
-    day = _date(args.date)
+    day = validators.date(args.date, "date")
     t = cash.till_status(ctx.db, actor, staff_no=args.clerk, day=day,
                          cash_settings=ctx.settings.cash)
     if t is None:
@@ -246,7 +234,7 @@ def cmd_status(ctx: Context, args):
 
 def cmd_list(ctx: Context, args):
     actor = ctx.actor(args)
-    tills = cash.tills_for_day(ctx.db, actor, _date(args.date), cash_settings=ctx.settings.cash)
+    tills = cash.tills_for_day(ctx.db, actor, validators.date(args.date, "date"), cash_settings=ctx.settings.cash)
     return ctx.result([t.to_dict() for t in tills],
                       "\n".join(_till_text(t) for t in tills) or "当天没有钱箱")
 
@@ -290,7 +278,7 @@ def _report_text(rep: dict) -> str:
 
 
 def cmd_day_close(ctx: Context, args):
-    day = _date(args.date)
+    day = validators.date(args.date, "date")
     actor = ctx.actor(args)
     res = cash.close_day(ctx.db, actor, day, cash_settings=ctx.settings.cash,
                          backup_settings=ctx.settings.backup, backup=not args.no_backup)
@@ -309,20 +297,20 @@ def cmd_day_close(ctx: Context, args):
 
 def cmd_day_reopen(ctx: Context, args):
     actor = ctx.actor(args)
-    r = cash.reopen_day(ctx.db, actor, _date(args.date), args.reason)
+    r = cash.reopen_day(ctx.db, actor, validators.date(args.date, "date"), args.reason)
     return ctx.result(r, f"{r['business_day']} 已重新开启（原因：{r['reason']}）")
 
 
 def cmd_day_report(ctx: Context, args):
     actor = ctx.actor(args)
-    rep = cash.day_report(ctx.db, actor, _date(args.date), cash_settings=ctx.settings.cash)
+    rep = cash.day_report(ctx.db, actor, validators.date(args.date, "date"), cash_settings=ctx.settings.cash)
     files = _write_files(rep, args)
     return ctx.result(rep, _report_text(rep) + "".join(f"\n已写入 {f}" for f in files))
 
 
 def cmd_day_check(ctx: Context, args):
     actor = ctx.actor(args)
-    c = cash.preclose_check(ctx.db, actor, _date(args.date))
+    c = cash.preclose_check(ctx.db, actor, validators.date(args.date, "date"))
     lines = [f"{c['business_day']}：" + ("已日结" if c["closed"] else
                                          "可以日结" if c["can_close"] else "还不能日结")]
     lines += ["  " + b["zh"] for b in c["blockers"]]

@@ -40,6 +40,7 @@ from .base import Base, Money, created_column, id_column
 TILL_STATUSES = ("open", "counted", "submitted", "closed")
 COUNT_KINDS = ("float", "close")
 MOVEMENT_DIRECTIONS = ("in", "out")
+DIRECTION_NAMES = {"in": "存入", "out": "取出"}  # how a movement is named on screen and paper
 
 
 class Till(Base):

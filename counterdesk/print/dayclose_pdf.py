@@ -1,7 +1,7 @@
 """The day-close report (日结报表) as an A4 PDF with the CJK font embedded.
 
 Input is the report dict of :func:`counterdesk.cash.close_day` / ``day_report``; the
-tables are :func:`counterdesk.cash.report_sections` (the same as the CSV and Excel
+tables are :func:`counterdesk.print.dayclose_export.report_sections` (the same as the CSV and Excel
 exports). Long lists (unprinted receipts) are cut in the PDF with a note; the CSV and
 Excel files carry them in full.
 """
@@ -73,7 +73,7 @@ def to_pdf(rep: dict) -> bytes:
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
-    from ..cash import report_sections
+    from .dayclose_export import report_sections
     from .pdf import register_fonts, styles
 
     font = register_fonts()

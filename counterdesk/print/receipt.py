@@ -28,9 +28,9 @@ from __future__ import annotations
 from typing import Any
 
 from .. import money
+from ..billing.tenders import method_zh
 from .escpos_doc import Doc, columns_for, pad, width
 
-METHODS = {"cash": "现金", "cheque": "支票", "card": "银行卡", "qr": "扫码"}
 TITLES = {"sale": "收费收据", "void": "作废冲正收据", "refund": "退款收据"}
 FOOTER = ("请当面核对金额，当面点清。", "本收据为缴费凭证，请妥善保管。")
 
@@ -96,7 +96,7 @@ def _line_rows(doc: Doc, d: dict) -> None:
 def _tenders(doc: Doc, d: dict) -> None:
     refund = d.get("kind") in ("void", "refund")
     for t in d["tenders"]:
-        m = METHODS.get(t["method"], t["method"])
+        m = method_zh(t["method"])
         label = f"{'退回' if refund else '付款方式'} {m}"
         doc.pair(label, money.fmt_symbol(t["amount_fen"]))
         if t["method"] == "cash" and not refund:

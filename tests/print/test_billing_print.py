@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from counterdesk import billing, clock
+from counterdesk import billing, clock, money
 from counterdesk.billing import LineInput, SaleRequest, TenderInput
 from counterdesk.models.billing import Payment, PrintJob
 from counterdesk.print import receipt as receipt_mod
@@ -61,8 +61,8 @@ def test_receipt_over_tcp_content_and_widths(demo_db, clerk, printer, width_mm, 
                      "服务热线 0571-96777"):
         assert expected in text, expected
     total = res.total_fen
-    assert billing.money.fmt_symbol(total) in text
-    assert billing.money.capitals(total) in text
+    assert money.fmt_symbol(total) in text
+    assert money.capitals(total) in text
     assert "张小明" not in text                                   # masked holder
     qr = receipt_mod.qr_content(res.receipt).encode()
     assert qr in data                                            # QR payload
