@@ -151,7 +151,7 @@ def test_databases_left_by_a_killed_test_run_are_dropped_later():
 
     from sqlalchemy import create_engine, text
 
-    from .conftest import PG_SKIP, PG_URL, STALE_AFTER_S, drop_stale_databases
+    from tests.conftest import PG_SKIP, PG_URL, STALE_AFTER_S, drop_stale_databases
 
     if not PG_URL:
         pytest.skip(PG_SKIP)
