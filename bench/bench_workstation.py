@@ -79,8 +79,8 @@ def bench_search(size: int) -> dict:
 
 def bench_panel_search(size: int, db, clerk) -> float:
     from counterdesk.settings import Settings
-    from counterdesk.ui.bus import Workbench
-    from counterdesk.ui.prompt_panel import PromptPanel
+    from counterdesk.ui.prompts.panel import PromptPanel
+    from counterdesk.ui.shell.bus import Workbench
 
     bench = Workbench(db, clerk, Settings())
     panel = PromptPanel(bench)
@@ -120,7 +120,7 @@ def bench_call_next(size: int, db, clerk):
     from PySide6.QtWidgets import QApplication
 
     from counterdesk.settings import Settings
-    from counterdesk.ui.mainwindow import MainWindow
+    from counterdesk.ui.shell.mainwindow import MainWindow
 
     kiosk = queue.kiosk_actor(db, clerk.hall_code)
     for _ in range(2 * size + 4):
@@ -216,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     size = int(argv[0]) if argv else 50
     from PySide6.QtWidgets import QApplication
 
-    from counterdesk.ui.app import load_fonts
+    from counterdesk.ui.shell.app import load_fonts
 
     app = QApplication.instance() or QApplication(["bench"])
     app.setProperty("cd_testing", True)
