@@ -17,10 +17,9 @@ from __future__ import annotations
 
 import logging
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -41,33 +40,12 @@ from PySide6.QtWidgets import (
 from ... import firstrun, paths
 from ... import settings as settings_mod
 from ...errors import CounterDeskError
+from ..widgets.jobs import Jobs, message
 
 log = logging.getLogger(__name__)
 
 OK_STYLE = "color: #1e7e34;"
 BAD_STYLE = "color: #c0392b;"
-
-
-class _Task(QThread):
-    """Run one check off the UI thread; ``done(ok, value)`` back on it."""
-
-    done = Signal(object, bool, object)  # (task, ok, value)
-
-    def __init__(self, fn: Callable[[], object], callback, parent=None):
-        super().__init__(parent)
-        self.fn = fn
-        self.callback = callback
-
-    def run(self) -> None:  # worker thread: no widgets here
-        try:
-            value = self.fn()
-        except CounterDeskError as exc:
-            self.done.emit(self, False, exc.message)
-        except Exception as exc:  # noqa: BLE001 - shown as a message, logged as a bug
-            log.exception("first-run check failed")
-            self.done.emit(self, False, f"{type(exc).__name__}: {exc}")
-        else:
-            self.done.emit(self, True, value)
 
 
 class FirstRunView(QDialog):
@@ -194,7 +172,7 @@ class FirstRunDialog(FirstRunView):
         self.base = settings or settings_mod.Settings()
         self.target = Path(target or self.base.source or paths.default_settings_file())
         self.saved: settings_mod.Settings | None = None
-        self._tasks: list[_Task] = []
+        self.jobs = Jobs(self)
         self._db_ok_url: str | None = None
         self._db_check: firstrun.DatabaseCheck | None = None
         self._save_after_check = False
@@ -265,21 +243,12 @@ class FirstRunDialog(FirstRunView):
                                     self.printer_width.currentData())
 
     def busy(self) -> bool:
-        return any(t.isRunning() for t in self._tasks)
+        return self.jobs.busy
 
     def _start(self, fn, on_done) -> None:
-        task = _Task(fn, on_done, self)
-        task.done.connect(self._task_done)  # a slot of this dialog: queued to the UI thread
-        self._tasks.append(task)
-        task.start()
-
-    @Slot(object, bool, object)
-    def _task_done(self, task: _Task, ok: bool, value) -> None:
-        task.wait()
-        if task in self._tasks:
-            self._tasks.remove(task)
-        task.deleteLater()
-        task.callback(ok, value)
+        """Run one check off the UI thread; ``on_done(ok, value or message)`` back on it."""
+        self.jobs.run(fn, on_done=lambda value: on_done(True, value),
+                      on_error=lambda exc: on_done(False, message(exc)))
 
     def _show(self, label: QLabel, ok: bool, text: str) -> None:
         label.setStyleSheet(OK_STYLE if ok else BAD_STYLE)
@@ -397,8 +366,7 @@ class FirstRunDialog(FirstRunView):
         self.accept()
 
     def done(self, result: int) -> None:  # accept / reject / close
-        for task in list(self._tasks):
-            task.wait()  # a check never outlives the dialog (bounded by its timeout)
+        self.jobs.wait()  # a check never outlives the dialog (bounded by its timeout)
         super().done(result)
 
 

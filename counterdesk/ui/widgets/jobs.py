@@ -44,19 +44,25 @@ class Job(QObject):
         self._call = (fn, args, kwargs)
         self.ok: bool | None = None
         self.value: object = None
+        self._thread = threading.Thread(target=self._work, name="counterdesk-job", daemon=True)
         self._result.connect(self._arrived, Qt.QueuedConnection)
 
     def start(self) -> None:
-        threading.Thread(target=self._work, name="counterdesk-job", daemon=True).start()
+        self._thread.start()
+
+    def join(self, timeout: float | None = None) -> None:
+        self._thread.join(timeout)
 
     def _work(self) -> None:  # worker thread: no widgets here
         fn, args, kwargs = self._call
         try:
-            value = fn(*args, **kwargs)
+            ok, value = True, fn(*args, **kwargs)
         except Exception as exc:  # noqa: BLE001 - handed to on_error on the GUI thread
-            self._result.emit(False, exc)
-        else:
-            self._result.emit(True, value)
+            ok, value = False, exc
+        try:
+            self._result.emit(ok, value)
+        except RuntimeError:  # the screen was closed meanwhile: nobody to tell
+            log.debug("background job finished after its screen closed")
 
     @Slot(bool, object)
     def _arrived(self, ok: bool, value: object) -> None:
@@ -95,6 +101,12 @@ class Jobs(QObject):
             self._set_busy(True)
         job.start()
         return job
+
+    def wait(self, timeout_s: float = 30.0) -> None:
+        """For a screen's close only: let the running jobs end (bounded; their results
+        are dropped). Never call it in the middle of work: that blocks the GUI."""
+        for job in list(self._running):
+            job.join(timeout_s)
 
     def _finished(self, job: Job, ok: bool, value, on_done, on_error) -> None:
         self._running.remove(job)
