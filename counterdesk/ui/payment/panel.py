@@ -9,6 +9,9 @@ so a dead printer never blocks the screen — a badge counts the receipts waitin
 retry and switch printer. Ctrl+P reprints (补打), Ctrl+Shift+V voids with a manager's
 approval. Every decision is the service's; this module only shows and asks.
 
+Modules: ``view`` (widgets), ``models`` (tables), ``receipts`` (printer, reprint, void),
+this one the controller; the print worker is :class:`~counterdesk.ui.widgets.printing.PrintService`.
+
 Keyboard flow for a bill payment: calling a payment ticket (F2, service A) opens this
 tab with the focus in the account number → digits, Enter: the holder and the open bills,
 all ticked (Space on a bill unticks it) and the focus in the tendered field → the cash
@@ -23,395 +26,25 @@ focus) — not for every customer; the amounts always come from the service's qu
 
 from __future__ import annotations
 
-import time
-
-from PySide6.QtCore import QEvent, QObject, QRegularExpression, Qt, Signal
-from PySide6.QtGui import QAction, QFont, QKeySequence, QRegularExpressionValidator
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QComboBox,
     QCompleter,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QGridLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QHeaderView,
-    QInputDialog,
-    QLabel,
     QLineEdit,
     QMenu,
-    QPushButton,
-    QTableView,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
 )
 
-from ... import billing, clock, money
+from ... import billing, money
 from ...errors import CounterDeskError
-from ...print.spooler import PrinterConfig, Spooler
-from ...staff import Approval
-from ..widgets.tablemodel import RowsModel
-
-METHODS = ("cash", "cheque", "card", "qr")
-CATALOGUE_TTL = 300.0   # seconds: the item completer's price list is re-read after this
-
-
-# ======================================================================================
-# table models
-# ======================================================================================
-class LinesModel(RowsModel):
-    """The items being sold: ``entries`` (code, qty) and the service's quote lines
-    (``rows``, also called ``lines``: what the table shows, items first)."""
-
-    COLUMNS = ("name", "qty", "unit_price", "amount")
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.entries: list[dict] = []       # {"code", "qty"}
-
-    @property
-    def lines(self) -> list[dict]:
-        return self.rows
-
-    def headers(self) -> list[str]:
-        return [self.tr("Item"), self.tr("Quantity"), self.tr("Unit price"), self.tr("Amount")]
-
-    def add(self, code: str, qty: str) -> None:
-        for e in self.entries:
-            if e["code"] == code:
-                e["qty"] = money.fmt_qty(money.parse_qty(e["qty"]) + money.parse_qty(qty))
-                return
-        self.entries.append({"code": code, "qty": qty})
-
-    def remove(self, row: int) -> None:
-        if 0 <= row < len(self.entries):
-            del self.entries[row]
-
-    def clear(self) -> None:
-        self.entries = []
-        self.set_lines([])
-
-    def set_lines(self, lines: list[dict]) -> None:
-        rows = [ln for ln in lines if ln.get("code") != billing.BILL_CODE]
-        if rows or self.rows:   # empty to empty (a fresh screen): no reset, no relayout
-            self.set_rows(rows)
-
-    def data(self, index, role=Qt.DisplayRole):
-        if not index.isValid():
-            return None
-        ln = self.lines[index.row()]
-        col = self.COLUMNS[index.column()]
-        if role == Qt.DisplayRole:
-            if col == "name":
-                return ln["name"]
-            if col == "qty":
-                return f"{ln['qty']} {ln.get('unit', '')}"
-            if col == "unit_price":
-                return money.fmt(ln["unit_price_fen"])
-            return money.fmt(ln["amount_fen"])
-        if role == Qt.TextAlignmentRole and col != "name":
-            return int(Qt.AlignRight | Qt.AlignVCenter)
-        if role == Qt.ToolTipRole and ln.get("tiers"):
-            return "\n".join(self.tr("Tier %1: %2 × %3 = %4")
-                             .replace("%1", str(t["tier"])).replace("%2", t["qty"])
-                             .replace("%3", money.fmt(t["unit_price_fen"]))
-                             .replace("%4", money.fmt(t["amount_fen"])) for t in ln["tiers"])
-        return None
+from ...print.spooler import PrinterConfig
+from ..widgets.jobs import Job, Jobs, message
+from ..widgets.printing import PrintService
+from .models import BillsModel, Catalogue, LinesModel
+from .receipts import ReceiptActions
+from .view import PaymentPanelView
 
 
-class BillsModel(RowsModel):
-    """The account's open bills (``rows``, also called ``bills``); the first column is
-    ticked to pay the bill."""
-
-    COLUMNS = ("period", "volume", "open", "due")
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.checked: set[str] = set()
-
-    @property
-    def bills(self) -> list[dict]:
-        return self.rows
-
-    def headers(self) -> list[str]:
-        return [self.tr("Bill period"), self.tr("Volume"), self.tr("Open amount"),
-                self.tr("Due date")]
-
-    def set_bills(self, bills: list[dict], *, tick_all: bool = False) -> None:
-        """Show ``bills``; ``tick_all``: every one ticked (a newly loaded account — paying
-        the open bills is the common case), else the ticks of the same periods are kept."""
-        bills = list(bills)
-        keep = {b["period"] for b in bills} if tick_all else self.checked
-        self.checked = {b["period"] for b in bills if b["period"] in keep}
-        if bills or self.rows:
-            self.set_rows(bills)
-
-    def selected_periods(self) -> list[str]:
-        return [b["period"] for b in self.bills if b["period"] in self.checked]
-
-    def toggle(self, row: int) -> None:
-        if 0 <= row < len(self.bills):
-            idx = self.index(row, 0)
-            self.setData(idx, Qt.Unchecked if self.bills[row]["period"] in self.checked
-                         else Qt.Checked, Qt.CheckStateRole)
-
-    def flags(self, index):
-        f = super().flags(index)
-        if index.isValid() and index.column() == 0:
-            f |= Qt.ItemIsUserCheckable
-        return f
-
-    def data(self, index, role=Qt.DisplayRole):
-        if not index.isValid():
-            return None
-        b = self.bills[index.row()]
-        col = self.COLUMNS[index.column()]
-        if role == Qt.CheckStateRole and col == "period":
-            return Qt.Checked if b["period"] in self.checked else Qt.Unchecked
-        if role == Qt.DisplayRole:
-            return {"period": b["period"], "volume": b["volume"],
-                    "open": money.fmt(b["open_fen"]), "due": b["due_date"]}[col]
-        if role == Qt.TextAlignmentRole and col in ("volume", "open"):
-            return int(Qt.AlignRight | Qt.AlignVCenter)
-        return None
-
-    def setData(self, index, value, role=Qt.EditRole):  # noqa: N802 - Qt name
-        if not index.isValid() or role != Qt.CheckStateRole:
-            return False
-        period = self.bills[index.row()]["period"]
-        checked = value in (Qt.Checked, Qt.CheckState.Checked, 2)
-        if checked:
-            self.checked.add(period)
-        else:
-            self.checked.discard(period)
-        self.dataChanged.emit(index, index, [Qt.CheckStateRole])
-        return True
-
-
-# ======================================================================================
-# the print worker for Qt
-# ======================================================================================
-class PrintService(QObject):
-    """Qt face of :class:`~counterdesk.print.spooler.Spooler` (callbacks → signals).
-
-    The worker thread emits; Qt queues the signals to the receivers' (GUI) thread.
-    """
-
-    state_changed = Signal(dict)
-    printed = Signal(dict)
-    failed = Signal(str)
-
-    def __init__(self, db, hall_id: int, cfg: PrinterConfig, *, window: int | None = None,
-                 retry_seconds: float = 10.0, parent=None):
-        super().__init__(parent)
-        self.spooler = Spooler(db, hall_id, cfg, window=window, retry_seconds=retry_seconds,
-                               on_state=lambda st: self.state_changed.emit(dict(st)),
-                               on_printed=lambda job: self.printed.emit(job.to_dict()),
-                               on_failed=lambda job, msg: self.failed.emit(msg))
-
-    def start(self) -> None:
-        self.spooler.start()
-
-    def kick(self) -> None:
-        self.spooler.kick()
-
-    def set_printer(self, uri: str) -> None:
-        self.spooler.set_printer(uri)
-
-    def stop(self) -> None:
-        self.spooler.stop()
-
-
-# ======================================================================================
-# view
-# ======================================================================================
-def _big(label: QLabel, points: int = 26, colour: str = "#1a1a1a") -> QLabel:
-    f = QFont(label.font())
-    f.setPointSize(points)
-    f.setBold(True)
-    label.setFont(f)
-    label.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
-    label.setStyleSheet(f"color: {colour};")
-    return label
-
-
-class PaymentPanelView(QWidget):
-    """Widgets only."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.setObjectName("payment_panel")
-        self.tab_title = self.tr("Payment")
-        amount_re = QRegularExpressionValidator(QRegularExpression(r"^\d{0,9}(\.\d{0,2})?$"))
-        qty_re = QRegularExpressionValidator(QRegularExpression(r"^\d{0,9}(\.\d{0,3})?$"))
-
-        # account
-        self.account = QLineEdit()
-        self.account.setObjectName("account")
-        self.account.setPlaceholderText(self.tr("Account number (empty: walk-in)"))
-        self.holder = QLabel()
-        self.holder.setObjectName("holder")
-        acc_row = QHBoxLayout()
-        acc_row.addWidget(QLabel(self.tr("Account")))
-        acc_row.addWidget(self.account, 1)
-        acc_row.addWidget(self.holder, 2)
-
-        # item picker: code and quantity only — there is no price field
-        self.item = QLineEdit()
-        self.item.setObjectName("item")
-        self.item.setPlaceholderText(self.tr("Item code or name from the price list"))
-        self.qty = QLineEdit("1")
-        self.qty.setObjectName("qty")
-        self.qty.setValidator(qty_re)
-        self.qty.setMaximumWidth(110)
-        self.add_button = QPushButton(self.tr("Add"))
-        self.add_button.setObjectName("add")
-        pick = QHBoxLayout()
-        pick.addWidget(QLabel(self.tr("Item")))
-        pick.addWidget(self.item, 3)
-        pick.addWidget(QLabel(self.tr("Quantity")))
-        pick.addWidget(self.qty)
-        pick.addWidget(self.add_button)
-
-        self.lines_view = QTableView()
-        self.lines_view.setObjectName("lines")
-        self.lines_view.setSelectionBehavior(QTableView.SelectRows)
-        self.lines_view.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
-        self.bills_view = QTableView()
-        self.bills_view.setObjectName("bills")
-        self.bills_view.setSelectionBehavior(QTableView.SelectRows)
-        self.bills_view.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
-        for view in (self.lines_view, self.bills_view):   # Tab leaves a table
-            view.setTabKeyNavigation(False)
-        self.bills_box = QGroupBox(self.tr("Open bills (Space ticks)"))
-        QVBoxLayout(self.bills_box).addWidget(self.bills_view)
-
-        # tender
-        self.method = QComboBox()
-        self.method.setObjectName("method")
-        for m, text in zip(METHODS, (self.tr("Cash"), self.tr("Cheque"), self.tr("Bank card"),
-                                     self.tr("QR (WeChat/Alipay)"))):
-            self.method.addItem(text, m)
-        self.tendered = QLineEdit()
-        self.tendered.setObjectName("tendered")
-        self.tendered.setValidator(amount_re)
-        self.tendered.setPlaceholderText(self.tr("Cash handed over"))
-        self.reference = QLineEdit()
-        self.reference.setObjectName("reference")
-        self.cheque_no = QLineEdit()
-        self.cheque_no.setObjectName("cheque_no")
-        self.bank = QLineEdit()
-        self.bank.setObjectName("bank")
-        self.split_method = QComboBox()
-        self.split_method.setObjectName("split_method")
-        self.split_method.addItem(self.tr("No split"), "")
-        for m, text in zip(METHODS[1:], (self.tr("Cheque"), self.tr("Bank card"),
-                                         self.tr("QR (WeChat/Alipay)"))):
-            self.split_method.addItem(text, m)
-        self.split_amount = QLineEdit()
-        self.split_amount.setObjectName("split_amount")
-        self.split_amount.setValidator(amount_re)
-        self.split_reference = QLineEdit()
-        self.split_reference.setObjectName("split_reference")
-        form = QFormLayout()
-        form.addRow(self.tr("Method"), self.method)
-        form.addRow(self.tr("Tendered"), self.tendered)
-        form.addRow(self.tr("Reference"), self.reference)
-        form.addRow(self.tr("Cheque number"), self.cheque_no)
-        form.addRow(self.tr("Bank"), self.bank)
-        split = QHBoxLayout()
-        split.addWidget(self.split_method)
-        split.addWidget(self.split_amount)
-        split.addWidget(self.split_reference)
-        form.addRow(self.tr("Split: also"), split)
-
-        # amounts, large (唱收唱付)
-        self.due = _big(QLabel("0.00"), 30, "#a93226")
-        self.due.setObjectName("due")
-        self.tendered_big = _big(QLabel(""), 26)
-        self.tendered_big.setObjectName("tendered_big")
-        self.change = _big(QLabel(""), 30, "#1e8449")
-        self.change.setObjectName("change")
-        self.capitals = QLabel()
-        self.capitals.setObjectName("capitals")
-        amounts = QGridLayout()
-        for row, (text, w) in enumerate(((self.tr("Amount due"), self.due),
-                                         (self.tr("Tendered"), self.tendered_big),
-                                         (self.tr("Change"), self.change))):
-            cap = QLabel(text)
-            f = QFont(cap.font())
-            f.setPointSize(16)
-            cap.setFont(f)
-            amounts.addWidget(cap, row, 0)
-            amounts.addWidget(w, row, 1)
-        amounts.addWidget(self.capitals, 3, 0, 1, 2)
-
-        self.take_button = QPushButton(self.tr("Take payment (Ctrl+Return)"))
-        self.take_button.setObjectName("take")
-        self.clear_button = QPushButton(self.tr("Clear"))
-        self.clear_button.setObjectName("clear")
-        self.pending_badge = QToolButton()
-        self.pending_badge.setObjectName("pending_badge")
-        self.pending_badge.setPopupMode(QToolButton.InstantPopup)
-        self.pending_badge.setStyleSheet("color: white; background: #c0392b; padding: 4px;")
-        self.pending_badge.hide()
-        self.message = QLabel()
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.pending_badge)
-        buttons.addStretch(1)
-        buttons.addWidget(self.clear_button)
-        buttons.addWidget(self.take_button)
-
-        left = QVBoxLayout()
-        left.addLayout(acc_row)
-        left.addLayout(pick)
-        left.addWidget(self.lines_view, 3)
-        left.addWidget(self.bills_box, 2)
-        right = QVBoxLayout()
-        right.addLayout(amounts)
-        right.addLayout(form)
-        right.addStretch(1)
-        top = QHBoxLayout()
-        top.addLayout(left, 3)
-        top.addLayout(right, 2)
-        root = QVBoxLayout(self)
-        root.addLayout(top, 1)
-        root.addWidget(self.message)
-        root.addLayout(buttons)
-
-
-# ======================================================================================
-# controller
-# ======================================================================================
-class ApprovalDialog(QDialog):
-    """Void: which receipt, why, and the manager's staff number and password."""
-
-    def __init__(self, receipts: list[str], parent=None):
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("Void a receipt — manager's approval"))
-        self.receipt = QComboBox()
-        self.receipt.setEditable(True)
-        self.receipt.addItems(receipts)
-        self.reason = QLineEdit()
-        self.manager = QLineEdit()
-        self.password = QLineEdit()
-        self.password.setEchoMode(QLineEdit.Password)
-        form = QFormLayout(self)
-        form.addRow(self.tr("Receipt number"), self.receipt)
-        form.addRow(self.tr("Reason"), self.reason)
-        form.addRow(self.tr("Manager staff number"), self.manager)
-        form.addRow(self.tr("Manager password"), self.password)
-        box = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        box.accepted.connect(self.accept)
-        box.rejected.connect(self.reject)
-        form.addRow(box)
-
-
-class PaymentPanel(PaymentPanelView):
+class PaymentPanel(ReceiptActions, PaymentPanelView):
     """Controller: quotes through the service, takes the payment, runs the print worker."""
 
     committed = Signal(dict)
@@ -428,14 +61,13 @@ class PaymentPanel(PaymentPanelView):
         self.quote: billing.Quote | None = None
         self.last_receipt: str | None = None
         self.pending = 0
-        self._catalogue: dict[str, str] = {}
-        self._catalogue_day = None
-        self._catalogue_at = 0.0
+        self.catalogue = Catalogue()
         self._loaded_account: str | None = None    # whose bills are shown
         self._pending_account: str | None = None   # opened in the account tab since
         self._load_catalogue()
 
         cfg = PrinterConfig.from_settings(self.settings)
+        self.jobs = Jobs(self, busy=[self.take_button])
         self.printing = PrintService(bench.db, self.actor.hall_id, cfg,
                                      window=self.actor.window, parent=self)
         bench.services["printing"] = self.printing
@@ -477,28 +109,15 @@ class PaymentPanel(PaymentPanelView):
         except CounterDeskError as exc:
             self.message.setText(exc.message)
             return
-        self._catalogue = {}
-        words = []
-        for it in items:
-            label = f"{it.code} {it.name} {it.price_text}/{it.unit}"
-            self._catalogue[label] = it.code
-            self._catalogue[it.code] = it.code
-            words.append(label)
-        comp = QCompleter(words, self)
+        comp = QCompleter(self.catalogue.load(items), self)
         comp.setCaseSensitivity(Qt.CaseInsensitive)
         comp.setFilterMode(Qt.MatchContains)
         self.item.setCompleter(comp)
-        self._catalogue_day = clock.today()
-        self._catalogue_at = time.monotonic()
-
-    def catalogue_stale(self) -> bool:
-        return self._catalogue_day != clock.today() or \
-            time.monotonic() - self._catalogue_at > CATALOGUE_TTL
 
     def refresh_catalogue(self, force: bool = False) -> None:
         """Re-read the price list if it may have changed (or ``force``: after a price
         change made on this PC)."""
-        if force or self.catalogue_stale():
+        if force or self.catalogue.stale():
             self._load_catalogue()
 
     def open_for(self, account_no: str, *, ask_account: bool = False) -> None:
@@ -592,7 +211,7 @@ class PaymentPanel(PaymentPanelView):
 
     def add_item(self) -> None:
         text = self.item.text().strip()
-        code = self._catalogue.get(text, text.split(" ")[0].upper())
+        code = self.catalogue.code_for(text)
         qty = self.qty.text().strip() or "1"
         if not code:
             self.item.setFocus()
@@ -717,16 +336,29 @@ class PaymentPanel(PaymentPanelView):
         self.update_amounts()
 
     # -- taking the payment -----------------------------------------------------------------
-    def take_payment(self) -> billing.PaymentResult | None:
+    def take_payment(self) -> Job | None:
+        """Ctrl+Return: the sale goes to the service off the GUI thread (the take button
+        is disabled meanwhile); then ``_paid`` or ``_refused``. None: refused at once
+        (bad input) or a payment already on its way."""
+        if self.jobs.busy:
+            return None
         try:
             req = self.request(with_tenders=True)
-            res = billing.pay(self.bench.db, self.actor, req,
-                              limit_fen=self.settings.billing.single_payment_limit_fen,
-                              printer_uri=self.printing.spooler.config.uri)
         except CounterDeskError as exc:
-            self.message.setText(exc.message)
-            self.bench.rule_refused.emit("billing", exc.message)
+            self._refused(exc)
             return None
+        return self.jobs.run(billing.pay, self.bench.db, self.actor, req,
+                             limit_fen=self.settings.billing.single_payment_limit_fen,
+                             printer_uri=self.printing.spooler.config.uri,
+                             on_done=self._paid, on_error=self._refused)
+
+    def _refused(self, exc: Exception) -> None:
+        text = message(exc)
+        self.message.setText(text)
+        if isinstance(exc, CounterDeskError):
+            self.bench.rule_refused.emit("billing", text)
+
+    def _paid(self, res: billing.PaymentResult) -> None:
         self.last_receipt = res.receipt_no
         data = res.to_dict()
         self.printing.kick()   # print after the commit, on the worker thread
@@ -746,7 +378,6 @@ class PaymentPanel(PaymentPanelView):
         self.bench.payment_committed.emit(data)
         self.bench.stats_changed.emit()
         self.committed.emit(data)
-        return res
 
     def is_fresh(self) -> bool:
         """Nothing entered since the last reset (calling the next customer then costs no
@@ -776,78 +407,6 @@ class PaymentPanel(PaymentPanelView):
         self.quote = None
         self._loaded_account = None
         self.update_amounts()
-
-    # -- printer ---------------------------------------------------------------------------
-    def _printer_state(self, state: dict) -> None:
-        self.pending = int(state.get("pending", 0))
-        self.pending_badge.setText(self.tr("Receipts waiting: %1").replace("%1",
-                                                                            str(self.pending)))
-        self.pending_badge.setToolTip(state.get("message", ""))
-        self.pending_badge.setVisible(self.pending > 0)
-        self.bench.printer_state.emit(state)
-
-    def ask_printer(self) -> None:
-        uri, ok = QInputDialog.getText(self, self.tr("Switch printer"),
-                                       self.tr("Printer address (tcp://HOST:9100, win32:NAME…)"),
-                                       text=self.printing.spooler.config.uri)
-        if ok and uri.strip():
-            self.switch_printer(uri.strip())
-
-    def switch_printer(self, uri: str) -> bool:
-        try:
-            self.printing.set_printer(uri)
-        except CounterDeskError as exc:
-            self.message.setText(exc.message)
-            return False
-        self.message.setText(self.tr("Printing to %1").replace("%1", uri))
-        return True
-
-    # -- reprint and void -------------------------------------------------------------------
-    def _recent(self) -> list[str]:
-        try:
-            return [r["receipt_no"] for r in billing.recent_receipts(self.bench.db, self.actor)]
-        except CounterDeskError:
-            return []
-
-    def reprint(self, receipt_no: str | None = None) -> bool:
-        if receipt_no is None:
-            recent = self._recent()
-            receipt_no, ok = QInputDialog.getItem(self, self.tr("Reprint receipt"),
-                                                  self.tr("Receipt number"), recent, 0, True)
-            if not ok or not receipt_no:
-                return False
-        try:
-            job = billing.reprint(self.bench.db, self.actor, receipt_no,
-                                  printer_uri=self.printing.spooler.config.uri)
-        except CounterDeskError as exc:
-            self.message.setText(exc.message)
-            return False
-        self.printing.kick()
-        self.message.setText(self.tr("Reprint of %1 (copy %2) sent to the printer")
-                             .replace("%1", receipt_no).replace("%2", str(job.reprint_no)))
-        return True
-
-    def void(self, receipt_no: str | None = None, approval: Approval | None = None,
-             reason: str = "") -> billing.PaymentResult | None:
-        if approval is None:
-            dlg = ApprovalDialog(self._recent(), self)
-            if dlg.exec() != QDialog.Accepted:
-                return None
-            receipt_no = dlg.receipt.currentText().strip()
-            reason = dlg.reason.text().strip()
-            approval = Approval(dlg.manager.text().strip(), dlg.password.text())
-        try:
-            res = billing.void(self.bench.db, self.actor, receipt_no, approval, reason=reason,
-                               printer_uri=self.printing.spooler.config.uri)
-        except CounterDeskError as exc:
-            self.message.setText(exc.message)
-            self.bench.rule_refused.emit("billing", exc.message)
-            return None
-        self.printing.kick()
-        self.message.setText(self.tr("Receipt %1 voided; reversal %2")
-                             .replace("%1", receipt_no).replace("%2", res.receipt_no))
-        self.bench.stats_changed.emit()
-        return res
 
     # -- main window ---------------------------------------------------------------------------
     def install_actions(self, mainwindow) -> None:

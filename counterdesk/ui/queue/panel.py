@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from ... import clock, queue
 from ...errors import CounterDeskError, DatabaseError
 from ...staff import Approval
+from ..widgets.approval import ApprovalFields
 from ..widgets.tablemodel import RowsModel
 from .poller import QueuePoller
 
@@ -144,17 +145,12 @@ class PauseDialog(QDialog):
         self.hint.setWordWrap(True)
         self.cover = QLineEdit()
         self.cover.setPlaceholderText(self.tr("Staff number"))
-        self.approver = QLineEdit()
-        self.approver.setPlaceholderText(self.tr("Manager's staff number"))
-        self.password = QLineEdit()
-        self.password.setEchoMode(QLineEdit.Password)
         form.addRow(self.tr("Reason"), self.reason)
         form.addRow(self.tr("Details"), self.text)
         form.addRow(self.tr("Back at"), self.until)
         form.addRow(self.hint)
         form.addRow(self.tr("Covered by"), self.cover)
-        form.addRow(self.tr("Approved by"), self.approver)
-        form.addRow(self.tr("Manager's password"), self.password)
+        self.auth = ApprovalFields(form)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -162,11 +158,9 @@ class PauseDialog(QDialog):
 
     def values(self) -> dict:
         t = self.until.time()
-        approval = Approval(self.approver.text().strip(), self.password.text()) \
-            if self.approver.text().strip() else None
         return {"reason": self.reason.currentData(), "reason_text": self.text.text(),
                 "until": f"{t.hour():02d}:{t.minute():02d}", "cover": self.cover.text(),
-                "approval": approval}
+                "approval": self.auth.approval()}
 
 
 # -- the panel ---------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from ... import cash, money
 from ...errors import CounterDeskError
 from ...staff import Approval
+from ..widgets.approval import ApprovalFields
 from ..widgets.tablemodel import RowsModel
 
 log = logging.getLogger(__name__)
@@ -134,26 +135,6 @@ class CountGrid(QTableView):
 
 
 # -- dialogs -----------------------------------------------------------------------------
-class ApprovalFields:
-    """A manager's staff number and password typed at this PC."""
-
-    def __init__(self, form: QFormLayout, parent):
-        self.approver = QLineEdit()
-        self.approver.setObjectName("approver")
-        self.approver.setPlaceholderText(
-            QCoreApplication.translate("ApprovalFields", "Manager's staff number"))
-        self.password = QLineEdit()
-        self.password.setObjectName("approver_password")
-        self.password.setEchoMode(QLineEdit.Password)
-        form.addRow(QCoreApplication.translate("ApprovalFields", "Approved by"), self.approver)
-        form.addRow(QCoreApplication.translate("ApprovalFields", "Manager's password"),
-                    self.password)
-
-    def approval(self) -> Approval | None:
-        no = self.approver.text().strip()
-        return Approval(no, self.password.text()) if no else None
-
-
 class MovementDialog(QDialog):
     """Cash in or out: direction, amount, reason, manager's approval."""
 
@@ -173,7 +154,7 @@ class MovementDialog(QDialog):
         form.addRow(self.tr("Direction"), self.direction)
         form.addRow(self.tr("Amount (yuan)"), self.amount)
         form.addRow(self.tr("Reason"), self.reason)
-        self.auth = ApprovalFields(form, self)
+        self.auth = ApprovalFields(form)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -191,7 +172,7 @@ class CountersignDialog(QDialog):
         form = QFormLayout(self)
         form.addRow(QLabel(self.tr("The manager checks the count and signs with their "
                                    "staff number and password.")))
-        self.auth = ApprovalFields(form, self)
+        self.auth = ApprovalFields(form)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
