@@ -12,7 +12,8 @@ from counterdesk import billing, clock
 from counterdesk.print.escpos_doc import decode
 from counterdesk.settings import Settings
 from counterdesk.staff import Approval
-from counterdesk.ui.payment.panel import BillsModel, LinesModel, PaymentPanel
+from counterdesk.ui.payment.models import BillsModel, LinesModel
+from counterdesk.ui.payment.panel import PaymentPanel
 from counterdesk.ui.shell.bus import Workbench
 from tests.helpers.billing_helpers import DAY, bill, make_account
 

@@ -10,7 +10,8 @@ from PySide6.QtGui import QColor
 
 from counterdesk import clock, quality, staff
 from counterdesk.settings import Settings
-from counterdesk.ui.complaints.panel import ComplaintPanel, ComplaintTableModel
+from counterdesk.ui.complaints.models import ComplaintTableModel
+from counterdesk.ui.complaints.panel import ComplaintPanel
 from counterdesk.ui.payment.customer_screen import CustomerScreen
 from counterdesk.ui.shell.bus import Workbench
 from tests.helpers.quality_hall import qclerk, qdb  # noqa: F401  (fixtures)

@@ -9,7 +9,8 @@ from PySide6.QtCore import Qt
 
 from counterdesk import clock, queue, staff
 from counterdesk.settings import Settings
-from counterdesk.ui.queue.panel import PauseModel, QueuePanel, WaitingModel
+from counterdesk.ui.queue.models import PauseModel, WaitingModel
+from counterdesk.ui.queue.panel import QueuePanel
 from counterdesk.ui.shell.bus import Workbench
 
 T0 = dt.datetime(2026, 11, 22, 10, 0, 0)

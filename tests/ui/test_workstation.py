@@ -10,7 +10,8 @@ from counterdesk import i18n, phrases, workstation
 from counterdesk.settings import Settings
 from counterdesk.settings import load as load_settings
 from counterdesk.ui.prompts.editor import PhraseEditor
-from counterdesk.ui.prompts.panel import PhraseTableModel, PromptPanel, SectionListModel
+from counterdesk.ui.prompts.models import PhraseTableModel, SectionListModel
+from counterdesk.ui.prompts.panel import PromptPanel
 from counterdesk.ui.shell import cheatsheet
 from counterdesk.ui.shell.app import apply_theme, load_translations
 from counterdesk.ui.shell.bus import Workbench

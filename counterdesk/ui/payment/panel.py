@@ -254,26 +254,6 @@ class PaymentPanel(ReceiptActions, PaymentPanelView):
             req.tenders = self.tenders()
         return req
 
-    def tenders(self) -> list[billing.TenderInput]:
-        method = self.method.currentData()
-        t = billing.TenderInput(method)
-        if method == "cash" and self.tendered.text().strip():
-            t.tendered_fen = money.parse_yuan(self.tendered.text(), field="tendered")
-        t.reference = self.reference.text().strip()
-        t.cheque_no = self.cheque_no.text().strip()
-        t.bank = self.bank.text().strip()
-        out = [t]
-        split = self.split_method.currentData()
-        if split:
-            s = billing.TenderInput(split, money.parse_yuan(self.split_amount.text() or "0",
-                                                            field="split"))
-            if split == "cheque":
-                s.cheque_no, s.bank = self.split_reference.text().strip(), t.bank
-            else:
-                s.reference = self.split_reference.text().strip()
-            out.append(s)
-        return out
-
     def refresh_quote(self, keep_message: bool = False) -> bool:
         req = self.request()
         if not req.items and not req.bills:

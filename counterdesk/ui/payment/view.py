@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ... import billing, money
 from ..widgets.approval import ApprovalFields
 
 METHODS = ("cash", "cheque", "card", "qr")
@@ -182,6 +183,27 @@ class PaymentPanelView(QWidget):
         root.addLayout(top, 1)
         root.addWidget(self.message)
         root.addLayout(buttons)
+
+    def tenders(self) -> list[billing.TenderInput]:
+        """The tenders as typed (money parsed; the service checks them)."""
+        method = self.method.currentData()
+        t = billing.TenderInput(method)
+        if method == "cash" and self.tendered.text().strip():
+            t.tendered_fen = money.parse_yuan(self.tendered.text(), field="tendered")
+        t.reference = self.reference.text().strip()
+        t.cheque_no = self.cheque_no.text().strip()
+        t.bank = self.bank.text().strip()
+        out = [t]
+        split = self.split_method.currentData()
+        if split:
+            s = billing.TenderInput(split, money.parse_yuan(self.split_amount.text() or "0",
+                                                            field="split"))
+            if split == "cheque":
+                s.cheque_no, s.bank = self.split_reference.text().strip(), t.bank
+            else:
+                s.reference = self.split_reference.text().strip()
+            out.append(s)
+        return out
 
 
 class VoidDialog(QDialog):

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from ... import i18n, phrases
 from ...errors import CounterDeskError
 from ..widgets.fieldmessages import FieldMessages, message_label
-from .panel import PhraseTableModel
+from .models import PhraseTableModel
 
 
 class PhraseEditorView(QDialog):
