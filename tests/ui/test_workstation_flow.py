@@ -330,7 +330,7 @@ def test_account_file_by_keyboard_shows_how_to_address_the_holder(qtbot, hall):
 
 def count_cash_payment_keystrokes() -> str | None:
     """For bench/bench_workstation.py: run the flow test in a child pytest and return
-    its keystroke lines (one per route), or None when it cannot run."""
+    its keystroke lines (one per route), or None when it reported none."""
     import re
     import subprocess
     import sys
