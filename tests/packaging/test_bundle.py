@@ -21,6 +21,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import release  # noqa: E402
 
+
 def test_self_test_from_source_passes_every_step():
     lines: list[str] = []
     report = selftest.run(lines.append)
