@@ -17,7 +17,6 @@ The database is a new SQLite file in a temporary folder, removed afterwards unle
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import importlib.util
 import shutil
 import tempfile
@@ -95,25 +94,6 @@ class State:
     done: set = field(default_factory=set)
 
 
-def _module(name: str):
-    """Import a capability module; missing → :class:`Unavailable`."""
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name == name:
-            raise Unavailable(f"not available in this build ({name} missing)") from None
-        raise
-
-
-def _attr(mod, *names: str):
-    """The first of ``names`` the module has; none → :class:`Unavailable`."""
-    for n in names:
-        fn = getattr(mod, n, None)
-        if fn is not None:
-            return fn
-    raise Unavailable(f"not available in this build ({mod.__name__} has no {names[0]}())")
-
-
 def _get(obj, *names: str, default=None):
     """Read a field from a dataclass/dict/object by the first name present."""
     for n in names:
@@ -141,6 +121,7 @@ def step_resources(st: State) -> str:
     icon = resources_access.path("icons", "counterdesk.png")
     if not icon.is_file():
         raise RuntimeError("the application icon is missing")
+    # find_spec: whether the resources are the bundled package or the source tree (a check)
     where = ("counterdesk.resources" if importlib.util.find_spec("counterdesk.resources")
              else "source tree")
     return f"{len(tr)} translations, font {fonts[0].name} ({where})"
@@ -236,12 +217,10 @@ def step_sign_in(st: State) -> str:
 
 def step_ticket(st: State) -> str:
     """A kiosk issues an A ticket; the clerk's window calls it."""
-    queue = _module("counterdesk.queue")
-    kiosk_actor = _attr(queue, "kiosk_actor")
-    issue = _attr(queue, "issue")
-    call = _attr(queue, "call_next")
-    ticket = issue(st.db, kiosk_actor(st.db, st.hall_code), "A")
-    called = call(st.db, st.actor)
+    from . import queue
+
+    ticket = queue.issue(st.db, queue.kiosk_actor(st.db, st.hall_code), "A")
+    called = queue.call_next(st.db, st.actor)
     if called is None or called.number != ticket.number:
         raise RuntimeError(f"issued {ticket.number} but window {st.actor.window} called "
                            f"{getattr(called, 'number', None)}")
@@ -251,11 +230,10 @@ def step_ticket(st: State) -> str:
 
 def step_kiosk_ticket(st: State) -> str:
     """The kiosk's paper ticket for the issued number, as ESC/POS bytes."""
-    ticket_mod = _module("counterdesk.print.ticket")
-    render = _attr(ticket_mod, "ticket_bytes")
     from .print import escpos_doc
+    from .print.ticket import ticket_bytes
 
-    data = render(st.ticket.to_dict(), hall_name=st.ticket.hall_name or st.hall_code)
+    data = ticket_bytes(st.ticket.to_dict(), hall_name=st.ticket.hall_name or st.hall_code)
     text = escpos_doc.decode(data)
     if st.ticket.number not in text:
         raise RuntimeError(f"{st.ticket.number} is not on the kiosk ticket")
@@ -264,16 +242,14 @@ def step_kiosk_ticket(st: State) -> str:
 
 def step_voice(st: State) -> str:
     """The hall display's announcement from the bundled clips (offline Mandarin)."""
-    voice = _module("counterdesk.voice")
-    phrase, announcement = _attr(voice, "phrase"), _attr(voice, "announcement")
-    from . import resources_access
+    from . import resources_access, voice
 
     window = st.ticket.window or DEMO_WINDOW
-    missing = [n for n in phrase(st.ticket.number, window)
+    missing = [n for n in voice.phrase(st.ticket.number, window)
                if not resources_access.path("sounds", f"{n}.wav").is_file()]
     if missing:
         raise RuntimeError(f"voice clips missing: {', '.join(missing)}")
-    wav = announcement(st.ticket.number, window)
+    wav = voice.announcement(st.ticket.number, window)
     seconds = voice.duration_s(wav)
     if not wav.startswith(b"RIFF") or seconds < 1:
         raise RuntimeError("the announcement is not a WAV of at least a second")
@@ -282,18 +258,18 @@ def step_voice(st: State) -> str:
 
 def step_payment(st: State) -> str:
     """The clerk takes a walk-in payment (the billing service's self-test sale)."""
-    billing = _module("counterdesk.billing")
-    take = _attr(billing, "take_payment")
-    st.payment = take(st.db, st.actor)
+    from . import billing
+
+    st.payment = billing.take_payment(st.db, st.actor)
     if not st.payment.receipt_no or st.payment.total_fen <= 0:
         raise RuntimeError("the payment has no receipt number or no amount")
     return f"receipt {st.payment.receipt_no}, {st.payment.total_fen / 100:.2f} yuan"
 
 
 def step_receipt(st: State) -> str:
-    receipt = _module("counterdesk.print.receipt")
-    render = _attr(receipt, "render", "render_receipt")
-    data = render(st.payment)
+    from .print import receipt
+
+    data = receipt.render(st.payment)
     if not isinstance(data, (bytes, bytearray)) or not data:
         raise RuntimeError("the receipt did not render to bytes")
     st.receipt_bytes = bytes(data)
@@ -312,19 +288,16 @@ def step_receipt(st: State) -> str:
 
 def step_day_report(st: State) -> str:
     """The manager's day report (without closing the day) as a PDF with the CJK font."""
-    cash = _module("counterdesk.cash")
-    day_report = _attr(cash, "day_report")
-    dayclose_pdf = _module("counterdesk.print.dayclose_pdf")
-    to_pdf = _attr(dayclose_pdf, "to_pdf")
-    from . import staff
+    from . import cash, staff
+    from .print import dayclose_pdf
 
     manager = staff.sign_in(st.db, *DEMO_MANAGER, hall_code=st.hall_code)
-    rep = day_report(st.db, manager)
+    rep = cash.day_report(st.db, manager)
     net = rep.get("totals", {}).get("net_fen")
     if net != st.payment.total_fen:
         raise RuntimeError(f"the day report's net total {net} is not the payment's "
                            f"{st.payment.total_fen}")
-    data = to_pdf(rep)
+    data = dayclose_pdf.to_pdf(rep)
     if not data.startswith(b"%PDF") or b"FontFile2" not in data:
         raise RuntimeError("the day report is not a PDF with an embedded font")
     (st.folder / "day-report.pdf").write_bytes(data)
@@ -342,7 +315,7 @@ def step_audit(st: State) -> str:
 
 def step_workstation(st: State) -> str:
     """(--gui) The clerk's main window opens with every panel of this build."""
-    selfcheck = importlib.import_module("counterdesk.ui.selfcheck")  # Qt only when asked
+    from .ui.shell import selfcheck  # Qt only when asked
     return selfcheck.check_workstation(st.db, st.actor)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 from dataclasses import dataclass, field
 
@@ -15,9 +14,13 @@ from .models import Hall, Meta, ServiceType, Staff, Window, WindowService
 
 log = logging.getLogger(__name__)
 
-# Capabilities that add demo data: each module may define seed_demo(db, hall_code) -> dict.
-DEMO_EXTENSIONS = ("counterdesk.phrases", "counterdesk.billing", "counterdesk.accounts",
-                   "counterdesk.queue", "counterdesk.cash", "counterdesk.quality")
+
+def _demo_seeds() -> tuple:
+    """(name, seed_demo(db, hall_code) -> dict) of every capability with demo data, in order."""
+    from . import accounts, billing, phrases, quality
+
+    return (("phrases", phrases.seed_demo), ("billing", billing.seed_demo),
+            ("accounts", accounts.seed_demo), ("quality", quality.seed_demo))
 
 
 def mark_database(db: Database) -> None:
@@ -92,15 +95,7 @@ def demo(db: Database) -> DemoResult:
             if s.execute(select(Staff).where(Staff.staff_no == u["staff_no"])).scalar():
                 continue
         staff.add_user(db, u["staff_no"], u["name"], u["role"], u["password"], hall_code=code)
-    for name in DEMO_EXTENSIONS:
-        try:
-            mod = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue
-            raise
-        seed = getattr(mod, "seed_demo", None)
-        if seed is not None:
-            result.extras[name.rsplit(".", 1)[1]] = seed(db, code)
+    for name, seed in _demo_seeds():
+        result.extras[name] = seed(db, code)
     log.info("demo hall %s seeded at %s", code, clock.now())
     return result

@@ -171,7 +171,7 @@ def _verify(db: Database, staff_no: str, password: str) -> Staff:
         if st is None:
             raise AuthError("工号或密码错误", "Wrong staff number or password", field="staff_no")
         if st.disabled:
-            raise AuthError(f"工号 {staff_no} 已停用，请联系营业厅主任",
+            raise AuthError(f"工号 {staff_no} 已停用，请联系主任",
                             f"Staff number {staff_no} is disabled; ask the hall manager",
                             field="staff_no")
         if st.locked_until and st.locked_until > now:
@@ -250,14 +250,14 @@ def authorise(db: Database, session: Session, approval: Approval | None, action:
     :class:`Authorisation` row and its audit event are written with the action itself.
     """
     if approval is None or not approval.staff_no:
-        raise PermissionDenied("此操作需要营业厅主任或值班长授权（输入其工号和密码）",
+        raise PermissionDenied("此操作需要主任授权（输入其工号和密码）",
                                "This needs a manager's authorisation (their staff number "
                                "and password)", field="approver")
     if approval.staff_no == actor.staff_no and not actor.is_manager:
         raise PermissionDenied("不能为自己授权", "You cannot authorise yourself", field="approver")
     mgr = _verify(db, approval.staff_no, approval.password)
     if mgr.role not in ("manager", "admin"):
-        raise PermissionDenied(f"工号 {approval.staff_no} 不是主任或值班长，无权授权",
+        raise PermissionDenied(f"工号 {approval.staff_no} 不是主任，无权授权",
                                f"{approval.staff_no} is not a manager and cannot authorise",
                                field="approver")
     auth = Authorisation(manager_id=mgr.id, clerk_no=actor.staff_no, window=actor.window,
@@ -272,7 +272,7 @@ def authorise(db: Database, session: Session, approval: Approval | None, action:
 
 def require_manager(actor: Actor) -> None:
     if not actor.is_manager:
-        raise PermissionDenied("此操作仅限营业厅主任或值班长", "Only a manager may do this")
+        raise PermissionDenied("此操作仅限主任", "Only a manager may do this")
 
 
 # -- staff accounts managed from the workstation ------------------------------------------
@@ -281,7 +281,7 @@ def require_manager(actor: Actor) -> None:
 # password is changed with the old one, below), so a hall cannot lock out its last manager
 # by a slip of the hand. Every change is in the audit chain with who did it.
 
-ROLE_ZH = {"clerk": "柜员", "manager": "值班经理", "admin": "管理员"}
+ROLE_ZH = {"clerk": "柜员", "manager": "主任", "admin": "管理员"}
 
 
 def _may_manage(actor: Actor, st: Staff | None, role: str) -> None:
@@ -293,7 +293,7 @@ def _may_manage(actor: Actor, st: Staff | None, role: str) -> None:
                                field="staff_no")
     if actor.role != "admin":
         if role != "clerk":
-            raise PermissionDenied(f"值班经理只能管理柜员账号；{ROLE_ZH.get(role, role)}账号由管理员管理",
+            raise PermissionDenied(f"主任只能管理柜员账号；{ROLE_ZH.get(role, role)}账号由管理员管理",
                                    "A manager manages clerks' accounts only; managers and "
                                    "administrators are managed by an administrator",
                                    field="role")

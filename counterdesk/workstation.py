@@ -1,20 +1,21 @@
 """Figures for the workstation's status bar: today's customers served, takings, receipts
 waiting for the printer — for the signed-in clerk, read-only.
 
-Each figure comes from its capability when that capability is installed (queue,
-billing); a missing one is ``None`` and the status bar leaves it out.
+Each figure comes from its capability (queue, billing); a figure left ``None`` is one the
+status bar leaves out.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from dataclasses import asdict, dataclass
 
 from sqlalchemy import func, select
 
-from . import clock
+from . import billing, clock
 from .db import Database
+from .models.billing import Payment
+from .models.queue import Ticket
 from .staff import Actor
 
 
@@ -30,38 +31,20 @@ class TodayFigures:
         return asdict(self)
 
 
-def _module(name: str):
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name == name:
-            return None
-        raise
-
-
 def today_figures(db: Database, actor: Actor, day: dt.date | None = None) -> TodayFigures:
     day = day or clock.today()
     out = TodayFigures(day=day.isoformat())
-    qmodels = _module("counterdesk.models.queue")
-    Ticket = getattr(qmodels, "Ticket", None) if qmodels else None
-    bmodels = _module("counterdesk.models.billing")
-    Payment = getattr(bmodels, "Payment", None) if bmodels else None
     with db.read() as s:
-        if Ticket is not None:
-            out.served = s.execute(select(func.count()).select_from(Ticket).where(
-                Ticket.hall_id == actor.hall_id, Ticket.day == day,
-                Ticket.status == "finished", Ticket.staff_no == actor.staff_no)).scalar() or 0
-        if Payment is not None:
-            total, sales = s.execute(select(
-                func.coalesce(func.sum(Payment.total_fen), 0),
-                func.count().filter(Payment.kind == "sale")).where(
-                Payment.hall_id == actor.hall_id, Payment.business_day == day,
-                Payment.staff_no == actor.staff_no)).one()
-            out.takings_fen, out.payments = int(total or 0), int(sales or 0)
-    billing = _module("counterdesk.billing")
-    pending = getattr(billing, "pending_count", None) if billing else None
-    if pending is not None:
-        out.pending_receipts = pending(db, actor.hall_id, window=actor.window)
+        out.served = s.execute(select(func.count()).select_from(Ticket).where(
+            Ticket.hall_id == actor.hall_id, Ticket.day == day,
+            Ticket.status == "finished", Ticket.staff_no == actor.staff_no)).scalar() or 0
+        total, sales = s.execute(select(
+            func.coalesce(func.sum(Payment.total_fen), 0),
+            func.count().filter(Payment.kind == "sale")).where(
+            Payment.hall_id == actor.hall_id, Payment.business_day == day,
+            Payment.staff_no == actor.staff_no)).one()
+        out.takings_fen, out.payments = int(total or 0), int(sales or 0)
+    out.pending_receipts = billing.pending_count(db, actor.hall_id, window=actor.window)
     return out
 
 

@@ -1,12 +1,12 @@
-"""Qt Linguist translations of the UI, one .ts per UI module.
+"""Qt Linguist translations of the UI, one .ts per language (a term is translated once).
 
-    python tools/i18n.py update            # lupdate every counterdesk/ui/*.py → resources/translations/<module>_zh_CN.ts
-    python tools/i18n.py fill MODULE FILE.json   # set translations {"source": "译文"} in <module>_zh_CN.ts
+    python tools/i18n.py update            # lupdate every counterdesk/ui/**/*.py → resources/translations/counterdesk_zh_CN.ts
+    python tools/i18n.py fill FILE.json    # set translations {"source": "译文"} in counterdesk_zh_CN.ts
     python tools/i18n.py release           # lrelease every .ts → .qm (shipped)
     python tools/i18n.py check             # list unfinished translations; exit 1 if any
 
-English is the source language; Simplified Chinese is the default UI language.
-One file per module keeps parallel work on different screens from colliding.
+English is the source language; Simplified Chinese is the default UI language. The
+glossary of docs/development.md fixes the Chinese terms (e.g. the manager is 主任).
 """
 
 from __future__ import annotations
@@ -29,30 +29,27 @@ def _tool(name: str) -> str:
     return exe
 
 
-def ts_path(module: str, lang: str = "zh_CN") -> Path:
-    return TR / f"{module}_{lang}.ts"
+def ui_sources() -> list[Path]:
+    return sorted(p for p in UI.rglob("*.py") if p.name != "__init__.py")
 
 
-def update(modules: list[str] | None = None) -> None:
+def ts_path(lang: str = "zh_CN") -> Path:
+    return TR / f"counterdesk_{lang}.ts"
+
+
+def update() -> None:
     TR.mkdir(parents=True, exist_ok=True)
-    files = sorted(p for p in UI.glob("*.py") if p.name != "__init__.py")
-    for src in files:
-        if modules and src.stem not in modules:
-            continue
-        for lang in LANGS:
-            subprocess.run([_tool("lupdate"), "-silent", "-no-obsolete", "-locations", "none",
-                            str(src), "-ts", str(ts_path(src.stem, lang))], check=True)
-            ts = ts_path(src.stem, lang)
-            if ts.exists() and not ET.parse(ts).getroot().findall(".//message"):
-                ts.unlink()
-            elif ts.exists():
-                root = ET.parse(ts).getroot()
-                root.set("language", lang)
-                ET.ElementTree(root).write(ts, encoding="utf-8", xml_declaration=True)
+    for lang in LANGS:
+        ts = ts_path(lang)
+        subprocess.run([_tool("lupdate"), "-silent", "-no-obsolete", "-locations", "none",
+                        *map(str, ui_sources()), "-ts", str(ts)], check=True)
+        root = ET.parse(ts).getroot()
+        root.set("language", lang)
+        ET.ElementTree(root).write(ts, encoding="utf-8", xml_declaration=True)
 
 
-def fill(module: str, mapping: dict[str, str], lang: str = "zh_CN") -> int:
-    ts = ts_path(module, lang)
+def fill(mapping: dict[str, str], lang: str = "zh_CN") -> int:
+    ts = ts_path(lang)
     tree = ET.parse(ts)
     n = 0
     for msg in tree.getroot().iter("message"):
@@ -90,9 +87,9 @@ def unfinished() -> list[str]:
 def main(argv: list[str]) -> int:
     cmd = argv[0] if argv else "check"
     if cmd == "update":
-        update(argv[1:] or None)
+        update()
     elif cmd == "fill":
-        n = fill(argv[1], json.loads(Path(argv[2]).read_text(encoding="utf-8")))
+        n = fill(json.loads(Path(argv[1]).read_text(encoding="utf-8")))
         print(f"{n} translations set")
     elif cmd == "release":
         release()

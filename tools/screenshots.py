@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     from counterdesk import clock, i18n, setup, staff
     from counterdesk.db import Database
     from counterdesk.settings import Settings
-    from counterdesk.ui.app import apply_theme, load_fonts, load_translations
+    from counterdesk.ui.shell.app import apply_theme, load_fonts, load_translations
 
     app = QApplication.instance() or QApplication(["screenshots"])
     app.setProperty("cd_testing", True)
@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         setup.demo(db)
         clerk = staff.sign_in(db, "1001", "123456", window=1)
         have_queue = _prepare(db, clerk)
-        from counterdesk.ui.mainwindow import MainWindow
+        from counterdesk.ui.shell.mainwindow import MainWindow
 
         for lang in LANGS:
             i18n.set_language(lang)

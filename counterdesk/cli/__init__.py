@@ -3,7 +3,7 @@
 ``counterdesk [--config F] [--db URL] [--printer URI] [--json] [--lang L] VERB ...``
 
 Each capability registers its verbs in its own module (``cli/<capability>.py``,
-function ``register(subparsers)``); a verb's handler takes the :class:`Context` and
+function ``register(subparsers)``, listed in ``_verb_modules``); a verb's handler takes the :class:`Context` and
 the parsed arguments and returns ``ctx.result(data, text)``. Output is Chinese text by
 default, JSON with ``--json``. Exit status 0 on success; otherwise one line on stderr.
 """
@@ -11,7 +11,6 @@ default, JSON with ``--json``. Exit status 0 on success; otherwise one line on s
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import logging
 import sys
@@ -22,8 +21,13 @@ from .context import Context, Result
 
 log = logging.getLogger(__name__)
 
-# Modules that register verbs; a missing module is skipped (capability not built yet).
-MODULES = ("core", "queue", "accounts", "billing", "cash", "quality", "phrases", "bundle")
+
+def _verb_modules() -> tuple:
+    """The modules that register verbs, in help order (imported only when a verb is given,
+    so the workstation starts without them)."""
+    from . import accounts, billing, bundle, cash, core, phrases, quality, queue
+
+    return (core, queue, accounts, billing, cash, quality, phrases, bundle)
 
 
 # Global options that take a value (to tell "no verb: open the GUI" without loading verbs).
@@ -62,13 +66,7 @@ def build_parser(verbs: bool = True) -> argparse.ArgumentParser:
     p.add_argument("--window", dest="global_window", type=int, metavar="N",
                    help="本机窗口号（覆盖设置文件）")
     sub = p.add_subparsers(dest="verb", metavar="VERB")
-    for name in MODULES if verbs else ():
-        try:
-            mod = importlib.import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"{__name__}.{name}":
-                continue
-            raise
+    for mod in _verb_modules() if verbs else ():
         mod.register(sub)
     return p
 
@@ -110,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         i18n.set_language(args.lang or ctx.settings.ui.language)
         handler = getattr(args, "handler", None)
         if handler is None:
-            from ..ui.app import run_workstation
+            from ..ui.shell.app import run_workstation
 
             return run_workstation(ctx)
         _log_to_file()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 from pathlib import Path
 
@@ -68,12 +67,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _gui_mode(mode: str):
     def handler(ctx: Context, args):
-        try:
-            mod = importlib.import_module(f"counterdesk.ui.{mode}")
-        except ModuleNotFoundError as exc:
-            raise CounterDeskError(f"此版本尚未包含 {mode} 模式", f"{mode} mode is not in this build") \
-                from exc
-        code = mod.run(ctx, windowed=args.windowed)
+        from ..ui.hall import display, kiosk  # Qt only when a hall screen is asked for
+
+        code = {"kiosk": kiosk, "display": display}[mode].run(ctx, windowed=args.windowed)
         return ctx.result(None, "", code or 0)
     return handler
 

@@ -9,8 +9,8 @@ import pytest
 
 from counterdesk import firstrun, paths
 from counterdesk import settings as settings_mod
-from counterdesk.ui import first_run
-from counterdesk.ui.first_run import FirstRunDialog
+from counterdesk.ui.shell import first_run
+from counterdesk.ui.shell.first_run import FirstRunDialog
 from tests.conftest import closed_port
 
 
@@ -260,8 +260,8 @@ def test_workstation_shows_sign_in_then_explains_an_unreachable_database(qtbot, 
     from PySide6.QtWidgets import QMessageBox
 
     from counterdesk.cli.context import Context
-    from counterdesk.ui import app as app_mod
-    from counterdesk.ui.signin import SignInDialog
+    from counterdesk.ui.shell import app as app_mod
+    from counterdesk.ui.shell.signin import SignInDialog
 
     # English, like every other test: the workstation start sets the process-wide language
     ctx = Context(types.SimpleNamespace(db=None, lang="en",

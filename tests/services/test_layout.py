@@ -47,6 +47,44 @@ def test_layout_of_the_design_card():
         assert (root / p).exists(), p
 
 
+UI_FOLDERS = ("shell", "widgets", "queue", "accounts", "payment", "till", "dayclose",
+              "complaints", "prompts", "hall")
+
+
+def test_ui_is_grouped_by_what_is_on_screen():
+    """ui/ holds only its folders (docs/development.md, "Layout"); no flat modules."""
+    ui = PKG / "ui"
+    flat = sorted(p.name for p in ui.glob("*.py") if p.name != "__init__.py")
+    folders = sorted(p.name for p in ui.iterdir() if p.is_dir() and p.name != "__pycache__")
+    assert flat == []
+    assert folders == sorted(UI_FOLDERS)
+
+
+def test_ui_modules_are_small():
+    """Every ui module about 400 lines at most; 450 is the hard limit."""
+    big = [f"{p.relative_to(PKG)}: {n}" for p in (PKG / "ui").rglob("*.py")
+           if (n := len(p.read_text(encoding="utf-8").splitlines())) > 450]
+    assert big == []
+
+
+def test_static_wiring():
+    """Nothing in counterdesk/ is imported by a name computed at run time."""
+    offenders = []
+    for path in PKG.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        if "import_module(" in text or "__import__(" in text:
+            offenders.append(str(path.relative_to(PKG)))
+    assert offenders == []
+
+
+def test_the_main_window_lists_every_panel():
+    from counterdesk.ui.shell import mainwindow
+
+    assert [s.key for s in mainwindow.PANELS] == ["queue", "accounts", "payment", "till",
+                                                  "complaints", "prompts"]
+    assert all(callable(s.create) for s in mainwindow.PANELS)
+
+
 def test_version_matches_pyproject():
     import tomllib
 
@@ -66,8 +104,8 @@ def test_the_sign_in_window_needs_no_sqlalchemy():
     import subprocess
     import sys
 
-    code = ("import sys; import counterdesk.cli, counterdesk.cli.context, counterdesk.ui.app, "
-            "counterdesk.ui.signin, counterdesk.ui.startup, counterdesk.ui.first_run; "
+    code = ("import sys; import counterdesk.cli, counterdesk.cli.context, counterdesk.ui.shell.app, "
+            "counterdesk.ui.shell.signin, counterdesk.ui.shell.startup, counterdesk.ui.shell.first_run; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'sqlalchemy' "
             "or m in ('counterdesk.db', 'counterdesk.staff', 'counterdesk.models')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

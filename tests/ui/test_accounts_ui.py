@@ -18,7 +18,7 @@ pytestmark = pytest.mark.usefixtures("qapp")
 @pytest.fixture
 def bench(desk, qtbot):
     from counterdesk.settings import Settings
-    from counterdesk.ui.bus import Workbench
+    from counterdesk.ui.shell.bus import Workbench
 
     db, clerk = desk
     return Workbench(db, clerk, Settings())
@@ -51,7 +51,7 @@ def type_into(qtbot, widget, text):
 
 
 def test_results_model_without_window(bench):
-    from counterdesk.ui.account_panel import SearchResultsModel
+    from counterdesk.ui.accounts.panel import SearchResultsModel
 
     accounts.open_account(bench.db, bench.actor, person(special_groups=["elderly"]))
     res = accounts.search(bench.db, bench.actor, "zhxm")
@@ -66,7 +66,7 @@ def test_results_model_without_window(bench):
 
 
 def test_opening_form_validates_as_you_type_and_saves(bench, qtbot):
-    from counterdesk.ui.account_forms import OpeningController, OpeningFormView
+    from counterdesk.ui.accounts.forms import OpeningController, OpeningFormView
 
     view = OpeningFormView()
     qtbot.addWidget(view)
@@ -95,7 +95,7 @@ def test_opening_form_validates_as_you_type_and_saves(bench, qtbot):
 
 
 def test_opening_form_duplicate_meter_names_the_field(bench, qtbot):
-    from counterdesk.ui.account_forms import OpeningController, OpeningFormView
+    from counterdesk.ui.accounts.forms import OpeningController, OpeningFormView
 
     accounts.open_account(bench.db, bench.actor, person())
     view = OpeningFormView()
@@ -115,7 +115,7 @@ def test_opening_form_duplicate_meter_names_the_field(bench, qtbot):
 
 
 def test_opening_form_rare_characters(bench, qtbot):
-    from counterdesk.ui.account_forms import OpeningController, OpeningFormView
+    from counterdesk.ui.accounts.forms import OpeningController, OpeningFormView
 
     view = OpeningFormView()
     qtbot.addWidget(view)
@@ -150,7 +150,7 @@ def _fill_transfer(qtbot, view, reason="sale"):
 
 
 def test_transfer_form_refused_for_arrears_offers_payment(bench, qtbot):
-    from counterdesk.ui.account_forms import TransferController, TransferFormView
+    from counterdesk.ui.accounts.forms import TransferController, TransferFormView
 
     no = accounts.open_account(bench.db, bench.actor, person()).account_no
     _arrears(bench.db, no)
@@ -171,7 +171,7 @@ def test_transfer_form_refused_for_arrears_offers_payment(bench, qtbot):
 
 
 def test_transfer_form_keyboard_only(bench, qtbot):
-    from counterdesk.ui.account_forms import TransferController, TransferFormView
+    from counterdesk.ui.accounts.forms import TransferController, TransferFormView
 
     no = accounts.open_account(bench.db, bench.actor, person()).account_no
     view = TransferFormView(no)
@@ -188,7 +188,7 @@ def test_transfer_form_keyboard_only(bench, qtbot):
 
 
 def test_panel_search_as_you_type_and_file(bench, qtbot):
-    from counterdesk.ui.account_panel import create
+    from counterdesk.ui.accounts.panel import create
 
     no = accounts.open_account(bench.db, bench.actor,
                                person(special_groups=["elderly", "orphan"])).account_no
@@ -208,7 +208,7 @@ def test_panel_search_as_you_type_and_file(bench, qtbot):
 
 
 def test_panel_blocks_transfer_with_arrears(bench, qtbot):
-    from counterdesk.ui.account_panel import create
+    from counterdesk.ui.accounts.panel import create
 
     no = accounts.open_account(bench.db, bench.actor, person()).account_no
     _arrears(bench.db, no, 12345)
@@ -227,7 +227,7 @@ def test_panel_blocks_transfer_with_arrears(bench, qtbot):
 def test_shortcuts_in_main_window(bench, qtbot):
     from PySide6.QtWidgets import QMainWindow, QTabWidget
 
-    from counterdesk.ui.account_panel import create
+    from counterdesk.ui.accounts.panel import create
 
     win = QMainWindow()
     qtbot.addWidget(win)
@@ -252,7 +252,7 @@ def test_shortcuts_in_main_window(bench, qtbot):
 
 def test_opening_from_panel_prints_slip_and_form(bench, qtbot, printer, tmp_path):
     from counterdesk.print.escpos_doc import decode
-    from counterdesk.ui.account_panel import create
+    from counterdesk.ui.accounts.panel import create
 
     bench.settings.printer.uri = printer.uri
     panel = create(bench)
@@ -277,7 +277,7 @@ def test_opening_from_panel_prints_slip_and_form(bench, qtbot, printer, tmp_path
 
 
 def test_printer_offline_keeps_the_account(bench, qtbot):
-    from counterdesk.ui.account_panel import create
+    from counterdesk.ui.accounts.panel import create
     from tests.conftest import closed_port
 
     bench.settings.printer.uri = f"tcp://127.0.0.1:{closed_port()}"

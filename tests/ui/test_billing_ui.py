@@ -12,8 +12,9 @@ from counterdesk import billing, clock
 from counterdesk.print.escpos_doc import decode
 from counterdesk.settings import Settings
 from counterdesk.staff import Approval
-from counterdesk.ui.bus import Workbench
-from counterdesk.ui.payment_panel import BillsModel, LinesModel, PaymentPanel
+from counterdesk.ui.payment.models import BillsModel, LinesModel
+from counterdesk.ui.payment.panel import PaymentPanel
+from counterdesk.ui.shell.bus import Workbench
 from tests.helpers.billing_helpers import DAY, bill, make_account
 
 SQLITE_ONLY = pytest.mark.parametrize("db_kind", ["sqlite"])
@@ -30,6 +31,16 @@ class Shell(QMainWindow):
         self.business = QTabWidget()
         self.setCentralWidget(self.business)
         self.menu_business = self.menuBar().addMenu("Business")
+
+
+def pay(qtbot, panel):
+    """Take the payment and wait for the service's answer: the result, or None."""
+    job = panel.take_payment()
+    if job is None:
+        return None
+    with qtbot.waitSignal(job.finished, timeout=10_000):
+        pass
+    return job.value if job.ok else None
 
 
 @pytest.fixture
@@ -116,7 +127,7 @@ def test_refused_input_writes_nothing(qtbot, panel, demo_db):
     panel.item.setText("CARD")
     panel.add_item()
     panel.tendered.setText("5")
-    assert panel.take_payment() is None
+    assert pay(qtbot, panel) is None
     assert "少于应收" in panel.message.text() and refused
     assert "15.00" in panel.change.text()
     assert billing.pending_count(demo_db, panel.actor.hall_id) == 0
@@ -150,7 +161,7 @@ def test_open_payment_with_bills_and_split(qtbot, panel, demo_db):
     panel.split_reference.setText("WX123")
     panel.tendered.setText("60")
     assert panel.change.text() == "9.20"
-    res = panel.take_payment()
+    res = pay(qtbot, panel)
     assert res is not None and [t["method"] for t in res.tenders] == ["cash", "qr"]
     assert bill(demo_db, "0100012345", "2026-10").paid_fen == 10080
 
@@ -180,7 +191,7 @@ def test_dead_printer_keeps_the_ui_responsive_and_switch_printer(qtbot, demo_db,
         timer.start()
         t = time.monotonic()
         with qtbot.waitSignal(p.printing.failed, timeout=15000):
-            res = p.take_payment()
+            res = pay(qtbot, p)
             assert res is not None and time.monotonic() - t < 1.5   # commit, not print
         timer.stop()
         # the event loop kept running while the worker waited for the printer
@@ -200,7 +211,7 @@ def test_dead_printer_keeps_the_ui_responsive_and_switch_printer(qtbot, demo_db,
 def test_reprint_and_void_from_the_panel(qtbot, panel, demo_db, printer):
     panel.item.setText("VALVE")
     panel.add_item()
-    res = panel.take_payment()
+    res = pay(qtbot, panel)
     printer.wait_for(1)
     qtbot.waitUntil(lambda: billing.pending_count(demo_db, panel.actor.hall_id) == 0)
     assert panel.reprint(res.receipt_no)
@@ -266,7 +277,7 @@ def test_the_price_list_is_read_once_not_per_customer(qtbot, panel, monkeypatch)
         panel.bench.ticket_called.emit({"number": f"A00{n}", "service": "A"})
         panel.item.setFocus()
     assert calls == []
-    panel._catalogue_at -= 10_000                   # older than CATALOGUE_TTL
+    panel.catalogue.loaded_at -= 10_000                  # older than CATALOGUE_TTL
     panel.account.setFocus()
     panel.item.setFocus()
     assert calls == [1]

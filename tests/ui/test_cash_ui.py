@@ -12,9 +12,10 @@ from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMenu, QTabWidg
 from counterdesk import billing, cash, clock, staff
 from counterdesk.print import escpos_doc
 from counterdesk.settings import Settings
-from counterdesk.ui.bus import Workbench
-from counterdesk.ui.dayclose_dialog import CheckListModel, DayCloseDialog, TillsModel
-from counterdesk.ui.till_panel import DenominationModel, MovementModel, TillPanel
+from counterdesk.ui.dayclose.dialog import CheckListModel, DayCloseDialog, TillsModel
+from counterdesk.ui.shell.bus import Workbench
+from counterdesk.ui.till.models import DenominationModel, MovementModel
+from counterdesk.ui.till.panel import TillPanel
 
 DAY = dt.date(2026, 11, 20)
 MGR = staff.Approval("9001", "888888")

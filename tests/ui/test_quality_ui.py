@@ -10,9 +10,10 @@ from PySide6.QtGui import QColor
 
 from counterdesk import clock, quality, staff
 from counterdesk.settings import Settings
-from counterdesk.ui.bus import Workbench
-from counterdesk.ui.complaint_panel import ComplaintPanel, ComplaintTableModel
-from counterdesk.ui.customer_screen import CustomerScreen
+from counterdesk.ui.complaints.models import ComplaintTableModel
+from counterdesk.ui.complaints.panel import ComplaintPanel
+from counterdesk.ui.payment.customer_screen import CustomerScreen
+from counterdesk.ui.shell.bus import Workbench
 from tests.helpers.quality_hall import qclerk, qdb  # noqa: F401  (fixtures)
 
 MON = dt.datetime(2026, 11, 23, 10, 0)
@@ -95,7 +96,7 @@ def test_rating_seconds_from_settings_and_amounts(qtbot, bench):
 
 
 def test_main_window_attaches_the_customer_screen(qtbot, qdb, qclerk):
-    from counterdesk.ui.customer_screen import attach
+    from counterdesk.ui.payment.customer_screen import attach
 
     s = Settings()
     b = Workbench(qdb, qclerk, s)
@@ -196,7 +197,7 @@ def test_manager_panel_exports_report(qtbot, qdb, tmp_path):
 
 
 def test_main_window_ctrl_k_and_customer_screen(qtbot, qdb, qclerk):
-    from counterdesk.ui.mainwindow import MainWindow
+    from counterdesk.ui.shell.mainwindow import MainWindow
 
     s = Settings()
     s.ui.customer_screen = True
@@ -205,7 +206,7 @@ def test_main_window_ctrl_k_and_customer_screen(qtbot, qdb, qclerk):
     win.show()
     qtbot.waitExposed(win)
     assert win.customer_screen is not None and win.customer_screen.isWindow()
-    panel = win.panels["complaint_panel"]
+    panel = win.panels["complaints"]
     actions = [a for a in win.menu_business.actions() if a.shortcut().toString() == "Ctrl+K"]
     assert len(actions) == 1
     actions[0].trigger()

@@ -10,8 +10,8 @@ import pytest
 from counterdesk import clock, queue, staff, voice
 from counterdesk.errors import DatabaseUnavailable
 from counterdesk.settings import Settings
-from counterdesk.ui.display import Display, RecentCallsModel, WindowsModel
-from counterdesk.ui.voice_player import VoicePlayer
+from counterdesk.ui.hall.display import Display, RecentCallsModel, WindowsModel
+from counterdesk.ui.hall.voice_player import VoicePlayer
 
 T0 = dt.datetime(2026, 11, 22, 10, 0, 0)
 
@@ -170,8 +170,8 @@ def test_more_windows_than_fit_turn_page_by_page(qtbot, hall):
 def test_a_poll_hanging_at_close_neither_blocks_nor_aborts(qtbot, demo_db, monkeypatch):
     """A screen closing while its poller's database call hangs (a dead server): stop()
     returns after its wait, the thread is kept until the call returns, then let go."""
-    from counterdesk.ui import queue_poller
-    from counterdesk.ui.queue_poller import QueuePoller
+    from counterdesk.ui.queue import poller as queue_poller
+    from counterdesk.ui.queue.poller import QueuePoller
 
     entered, release = threading.Event(), threading.Event()
     real = queue.change_version

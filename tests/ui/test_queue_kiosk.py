@@ -10,7 +10,7 @@ from counterdesk import clock, queue
 from counterdesk.models import ServiceType
 from counterdesk.print.escpos_doc import decode
 from counterdesk.settings import Settings
-from counterdesk.ui.kiosk import Kiosk
+from counterdesk.ui.hall.kiosk import Kiosk
 from tests.conftest import closed_port
 
 T0 = dt.datetime(2026, 11, 22, 10, 0, 0)

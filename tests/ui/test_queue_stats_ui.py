@@ -6,8 +6,8 @@ import datetime as dt
 
 from counterdesk import clock, queue, staff
 from counterdesk.settings import Settings
-from counterdesk.ui.bus import Workbench
-from counterdesk.ui.queue_stats import QueueStatsDialog, StatsModel
+from counterdesk.ui.queue.stats import QueueStatsDialog, StatsModel
+from counterdesk.ui.shell.bus import Workbench
 
 T0 = dt.datetime(2026, 11, 22, 10, 0, 0)
 

@@ -9,8 +9,9 @@ from PySide6.QtCore import Qt
 
 from counterdesk import clock, queue, staff
 from counterdesk.settings import Settings
-from counterdesk.ui.bus import Workbench
-from counterdesk.ui.queue_panel import PauseModel, QueuePanel, WaitingModel
+from counterdesk.ui.queue.models import PauseModel, WaitingModel
+from counterdesk.ui.queue.panel import QueuePanel
+from counterdesk.ui.shell.bus import Workbench
 
 T0 = dt.datetime(2026, 11, 22, 10, 0, 0)
 
@@ -103,7 +104,7 @@ def test_neighbours_pause_is_shown_within_a_poll(qtbot, panel):
 
 
 def test_paused_sign_in_chinese(qtbot, panel, qapp):
-    from counterdesk.ui.app import load_translations
+    from counterdesk.ui.shell.app import load_translations
 
     load_translations(qapp, "zh_CN")
     try:

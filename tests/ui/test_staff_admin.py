@@ -99,7 +99,7 @@ def test_own_password_needs_the_old_one(demo_db, clerk):
 
 # ------------------------------------------------------------------------------- the UI
 def _main_window(qtbot, db, actor):
-    from counterdesk.ui.mainwindow import MainWindow
+    from counterdesk.ui.shell.mainwindow import MainWindow
 
     win = MainWindow(db, actor, Settings())
     qtbot.addWidget(win)

@@ -1,8 +1,8 @@
 from PySide6.QtCore import Qt
 
 from counterdesk.settings import Settings
-from counterdesk.ui.mainwindow import MainWindow
-from counterdesk.ui.signin import SignInDialog
+from counterdesk.ui.shell.mainwindow import MainWindow
+from counterdesk.ui.shell.signin import SignInDialog
 
 
 def test_sign_in_wrong_then_right(qtbot, demo_db):

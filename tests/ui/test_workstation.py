@@ -9,13 +9,14 @@ from PySide6.QtWidgets import QApplication
 from counterdesk import i18n, phrases, workstation
 from counterdesk.settings import Settings
 from counterdesk.settings import load as load_settings
-from counterdesk.ui import cheatsheet
-from counterdesk.ui.app import apply_theme, load_translations
-from counterdesk.ui.bus import Workbench
-from counterdesk.ui.phrase_editor import PhraseEditor
-from counterdesk.ui.prompt_panel import PhraseTableModel, PromptPanel, SectionListModel
-from counterdesk.ui.settings_dialog import SettingsDialog
-from counterdesk.ui.workstation import splitter_sizes
+from counterdesk.ui.prompts.editor import PhraseEditor
+from counterdesk.ui.prompts.models import PhraseTableModel, SectionListModel
+from counterdesk.ui.prompts.panel import PromptPanel
+from counterdesk.ui.shell import cheatsheet
+from counterdesk.ui.shell.app import apply_theme, load_translations
+from counterdesk.ui.shell.bus import Workbench
+from counterdesk.ui.shell.settings_dialog import SettingsDialog
+from counterdesk.ui.shell.workstation import splitter_sizes
 
 
 @pytest.fixture
@@ -43,7 +44,7 @@ def panel(qtbot, bench):
 
 @pytest.fixture
 def window(qtbot, demo_db, clerk):
-    from counterdesk.ui.mainwindow import MainWindow
+    from counterdesk.ui.shell.mainwindow import MainWindow
 
     win = MainWindow(demo_db, clerk, Settings())
     qtbot.addWidget(win)
@@ -129,7 +130,7 @@ def test_apology_threshold_comes_from_the_settings(panel, bench):
 
 
 def test_search_copy_by_keyboard(qtbot, window):
-    panel = window.panels["prompt_panel"]
+    panel = window.panels["prompts"]
     qtbot.keyClick(window, Qt.Key_F11)
     assert panel.search.hasFocus()
     qtbot.keyClicks(panel.search, "dbq")
@@ -223,11 +224,11 @@ def test_clerk_gets_no_editor_and_a_refusal(qtbot, demo_db, clerk):
 
 
 def test_manager_menu_has_the_editor(qtbot, demo_db, manager):
-    from counterdesk.ui.mainwindow import MainWindow
+    from counterdesk.ui.shell.mainwindow import MainWindow
 
     win = MainWindow(demo_db, manager, Settings())
     qtbot.addWidget(win)
-    assert win.panels["prompt_panel"].action_edit in win.menu_manage.actions()
+    assert win.panels["prompts"].action_edit in win.menu_manage.actions()
     win.close()
 
 
@@ -292,7 +293,7 @@ def test_display_settings_save_and_apply(qtbot, tmp_path):
 
 def test_high_contrast_from_the_view_menu(qtbot, window, tmp_path):
     window.bench.settings.source = tmp_path / "s.toml"
-    card = window.panels["prompt_panel"].context_card
+    card = window.panels["prompts"].context_card
     try:
         window.workstation.action_contrast.setChecked(True)
         assert "yellow" in card.styleSheet() and load_settings(tmp_path / "s.toml").ui.high_contrast

@@ -11,7 +11,6 @@ through :func:`count_cash_payment_keystrokes`.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
@@ -25,12 +24,6 @@ ISSUED = dt.datetime.combine(DAY, dt.time(10, 0))
 CALLED = dt.datetime.combine(DAY, dt.time(10, 20))   # 20 min wait: apology (> 15)
 
 
-def have(module: str) -> bool:
-    return importlib.util.find_spec(module) is not None
-
-
-PANELS = ("counterdesk.ui.queue_panel", "counterdesk.ui.account_panel",
-          "counterdesk.ui.payment_panel")
 
 
 class Keys:
@@ -75,13 +68,12 @@ def hall(sqlite_db):
 
     clock.set_now(ISSUED - dt.timedelta(hours=1))
     setup.demo(sqlite_db)
-    if have("counterdesk.queue"):
-        from counterdesk import queue
+    from counterdesk import queue
 
-        clock.set_now(ISSUED)
-        kiosk = queue.kiosk_actor(sqlite_db, _hall_code(sqlite_db))
-        for letter in "AAB":
-            queue.issue(sqlite_db, kiosk, letter)
+    clock.set_now(ISSUED)
+    kiosk = queue.kiosk_actor(sqlite_db, _hall_code(sqlite_db))
+    for letter in "AAB":
+        queue.issue(sqlite_db, kiosk, letter)
     clock.set_now(CALLED)
     yield sqlite_db
     clock.set_now(None)
@@ -94,7 +86,7 @@ def _hall_code(db) -> str:
 
 
 def sign_in(qtbot, db, settings):
-    from counterdesk.ui.signin import SignInDialog
+    from counterdesk.ui.shell.signin import SignInDialog
 
     dlg = SignInDialog(db, settings)
     qtbot.addWidget(dlg)
@@ -112,7 +104,7 @@ def sign_in(qtbot, db, settings):
 
 
 def open_workstation(qtbot, db, actor, settings):
-    from counterdesk.ui.mainwindow import MainWindow
+    from counterdesk.ui.shell.mainwindow import MainWindow
 
     win = MainWindow(db, actor, settings)
     qtbot.addWidget(win)
@@ -159,13 +151,12 @@ def answer_modal(qtbot, steps, give_up_ms: int = 4000):
 
 
 # ------------------------------------------------------------------ call, pause, finish
-@pytest.mark.skipif(not have("counterdesk.ui.queue_panel"), reason="queue panel not installed")
 def test_call_pause_resume_finish_by_keyboard(qtbot, hall):
     settings = Settings()
     settings.window.number = 1
     actor = sign_in(qtbot, hall, settings)
     win = open_workstation(qtbot, hall, actor, settings)
-    prompt = win.panels["prompt_panel"]
+    prompt = win.panels["prompts"]
     keys = Keys(qtbot)
     try:
         with qtbot.waitSignal(win.bench.ticket_called, timeout=5000) as called:
@@ -196,10 +187,10 @@ def test_call_pause_resume_finish_by_keyboard(qtbot, hall):
         reactivate(qtbot, win)  # what the window manager does when a dialog closes
         with qtbot.assertNotEmitted(win.bench.ticket_called):
             keys.key(Qt.Key_F2, widget=win, label="F2")   # refused while paused
-        message = win.panels["queue_panel"].message.text()
+        message = win.panels["queue"].message.text()
         assert "暂停" in message and "恢复" in message and "Traceback" not in message
         # the queue panel keeps the pause (a snapshot read before it is not applied)
-        assert win.panels["queue_panel"].pause is not None
+        assert win.panels["queue"].pause is not None
         with qtbot.waitSignal(win.bench.window_resumed, timeout=5000):
             answer_modal(qtbot, lambda dlg: dlg.reject())
             keys.key(Qt.Key_F7, widget=win, label="F7")
@@ -243,8 +234,8 @@ def cash_payment_flow(qtbot, db, printer, route: str = "payment") -> tuple[Keys,
     actor = sign_in(qtbot, db, settings)
     win = open_workstation(qtbot, db, actor, settings)
     seen: dict = {}
-    prompt = win.panels["prompt_panel"]
-    pay = win.panels["payment_panel"]
+    prompt = win.panels["prompts"]
+    pay = win.panels["payment"]
     keys = Keys(qtbot)
     try:
         # 1. call next: the greeting, with the apology (the customer waited 20 min)
@@ -262,7 +253,7 @@ def cash_payment_flow(qtbot, db, printer, route: str = "payment") -> tuple[Keys,
             assert pay.account.text() == ACCOUNT
             keys.key(Qt.Key_Enter, Qt.KeypadModifier, label="Enter")   # the keypad's Enter
         else:
-            acc = win.panels["account_panel"]
+            acc = win.panels["accounts"]
             keys.key(Qt.Key_F8, widget=win, label="F8")
             _wait_focus(qtbot, acc.search)
             keys.type(ACCOUNT, keypad=True)
@@ -300,8 +291,6 @@ def cash_payment_flow(qtbot, db, printer, route: str = "payment") -> tuple[Keys,
         close(win)
 
 
-@pytest.mark.skipif(not all(have(m) for m in PANELS),
-                    reason="needs the queue, account and payment panels")
 @pytest.mark.parametrize("route", ROUTES)
 def test_whole_cash_payment_by_keyboard(qtbot, hall, printer, route):
     keys, seen = cash_payment_flow(qtbot, hall, printer, route)
@@ -320,14 +309,13 @@ def test_whole_cash_payment_by_keyboard(qtbot, hall, printer, route):
     assert keys.commands <= (4 if route == "payment" else 6)
 
 
-@pytest.mark.skipif(not have("counterdesk.ui.account_panel"), reason="account panel missing")
 def test_account_file_by_keyboard_shows_how_to_address_the_holder(qtbot, hall):
     settings = Settings()
     settings.window.number = 1
     actor = sign_in(qtbot, hall, settings)
     win = open_workstation(qtbot, hall, actor, settings)
-    prompt = win.panels["prompt_panel"]
-    acc = win.panels["account_panel"]
+    prompt = win.panels["prompts"]
+    acc = win.panels["accounts"]
     try:
         qtbot.keyClick(win, Qt.Key_F8)
         _wait_focus(qtbot, acc.search)
@@ -342,14 +330,12 @@ def test_account_file_by_keyboard_shows_how_to_address_the_holder(qtbot, hall):
 
 def count_cash_payment_keystrokes() -> str | None:
     """For bench/bench_workstation.py: run the flow test in a child pytest and return
-    its keystroke lines (one per route), or None when it cannot run."""
+    its keystroke lines (one per route), or None when it reported none."""
     import re
     import subprocess
     import sys
     from pathlib import Path
 
-    if not all(have(m) for m in PANELS):
-        return None
     root = Path(__file__).resolve().parents[2]
     out = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-s", "-p", "no:cacheprovider",

@@ -1,0 +1,1 @@
+"""The accounts tab: search, account file, account business forms."""

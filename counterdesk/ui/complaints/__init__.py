@@ -1,0 +1,1 @@
+"""The complaints / enquiries / help requests tab."""

@@ -1,0 +1,253 @@
+"""Workstation tab for complaints, enquiries and help requests (投诉 / 咨询 / 求助).
+
+A clerk records an item (Ctrl+K) and sees what they own, with what is overdue in red
+and what is due soon in amber; forward / hand over / reply / contact / follow-up act
+on the selected item. A manager also sees every item of the hall, the follow-up
+reminders of everyone, and exports the quality report (PDF + CSV). Every decision is
+the service's (:mod:`counterdesk.quality`); this module only shows and asks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHeaderView,
+)
+
+from ... import quality
+from ...errors import CounterDeskError
+from .dialogs import ActionDialog, RecordDialog
+from .models import ComplaintTableModel, ReminderTableModel, _short
+from .view import ComplaintPanelView
+
+
+class ComplaintPanel(ComplaintPanelView):
+    """Controller: calls the quality service, keeps the lists current."""
+
+    changed = Signal()
+    REFRESH_MS = 60_000  # states move with the clock (due soon → overdue)
+
+    def __init__(self, bench, parent=None):
+        super().__init__(parent)
+        self.bench = bench
+        self.config = bench.settings.quality
+        self.model = ComplaintTableModel(self)
+        self.table.setModel(self.model)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.reminder_model = ReminderTableModel(self)
+        self.reminders.setModel(self.reminder_model)
+        self.reminders.horizontalHeader().setStretchLastSection(True)
+        self.dialog: QDialog | None = None
+        manager = bench.actor.is_manager
+        self.scope.setEnabled(manager)
+        self.btn_export.setVisible(manager)
+        if manager:
+            self.scope.setCurrentIndex(1)
+        self.scope.currentIndexChanged.connect(self.refresh)
+        self.show_closed.currentIndexChanged.connect(self.refresh)
+        self.btn_refresh.clicked.connect(self.refresh)
+        self.btn_new.clicked.connect(self.open_record_dialog)
+        self.btn_export.clicked.connect(self.choose_export)
+        for name in ("forward", "handover", "reply", "contact", "followup"):
+            getattr(self, f"btn_{name}").clicked.connect(
+                lambda _=False, a=name: self.open_action(a))
+        self.table.selectionModel().currentRowChanged.connect(self._show_detail)
+        self.timer = QTimer(self)
+        self.timer.setInterval(self.REFRESH_MS)
+        self.timer.timeout.connect(self.refresh)
+        self.timer.start()
+        self.refresh()
+
+    # -- data -------------------------------------------------------------------------------
+    @property
+    def current_scope(self) -> str:
+        return self.scope.currentData()
+
+    def refresh(self) -> None:
+        keep = self.selected_number()
+        try:
+            items = quality.list_complaints(self.bench.db, self.bench.actor,
+                                            scope=self.current_scope,
+                                            include_closed=bool(self.show_closed.currentData()),
+                                            config=self.config)
+            reminders = quality.followup_reminders(self.bench.db, self.bench.actor,
+                                                   scope=self.current_scope, config=self.config)
+        except CounterDeskError as exc:
+            self.message.setText(exc.message)
+            return
+        self.model.set_items([v.to_dict() for v in items])
+        self.reminder_model.set_items([r.to_dict() for r in reminders])
+        over = sum(1 for v in items if v.state == "overdue")
+        soon = sum(1 for v in items if v.state == "due_soon")
+        self.summary.setText(self.tr("Overdue: %1   Due soon: %2   Follow-ups: %3")
+                             .replace("%1", str(over)).replace("%2", str(soon))
+                             .replace("%3", str(len(reminders))))
+        self.summary.setStyleSheet("color: #a93226; font-weight: bold;" if over else "")
+        if keep:
+            self.select(keep)
+        else:
+            self.detail.clear()
+
+    def selected_number(self) -> str | None:
+        idx = self.table.currentIndex()
+        d = self.model.item(idx.row()) if idx.isValid() else None
+        return d["number"] if d else None
+
+    def select(self, number: str) -> None:
+        for row, d in enumerate(self.model.items):
+            if d["number"] == number:
+                self.table.selectRow(row)
+                self.table.setCurrentIndex(self.model.index(row, 0))
+                self._show_detail(self.model.index(row, 0))
+                return
+
+    def _show_detail(self, index, _previous=None) -> None:
+        d = self.model.item(index.row()) if index.isValid() else None
+        if d is None:
+            self.detail.clear()
+            return
+        try:
+            v = quality.get_complaint(self.bench.db, self.bench.actor, d["number"],
+                                      config=self.config)
+        except CounterDeskError as exc:
+            self.message.setText(exc.message)
+            return
+        from html import escape
+
+        lines = [f"<b>{escape(v.number)}</b> {escape(v.kind_label)} · {escape(v.category)} · "
+                 f"{escape(v.status_label)}",
+                 f"{escape(v.contact_name)} {escape(v.contact_phone)} {escape(v.account_no)}",
+                 f"<p>{escape(v.description)}</p>"]
+        if v.reply:
+            caption = self.tr("Reply")
+            lines.append(f"<p>{escape(caption)}: {escape(v.reply)}</p>")
+        lines.append("<ul>")
+        for s in v.steps:
+            extra = " · ".join(x for x in (s.department, s.note) if x)
+            lines.append(f"<li>{escape(_short(s.at))} {escape(s.kind_label)} {escape(s.staff_no)} "
+                         f"{escape(s.staff_name)} {escape(extra)}</li>")
+        lines.append("</ul>")
+        self.detail.setHtml("<br>".join(lines[:3]) + "".join(lines[3:]))
+
+    # -- record ------------------------------------------------------------------------------
+    def open_record_dialog(self) -> RecordDialog:
+        dlg = RecordDialog(self)
+        ticket = self.bench.current_ticket or {}
+        if ticket.get("number"):
+            dlg.ticket_number.setText(str(ticket["number"]))
+        if self.bench.current_account:
+            dlg.account_no.setText(self.bench.current_account)
+        dlg.buttons.accepted.connect(lambda: self._record(dlg))
+        dlg.finished.connect(dlg.deleteLater)
+        self.dialog = dlg
+        dlg.open()
+        dlg.contact_phone.setFocus()
+        return dlg
+
+    def _record(self, dlg: RecordDialog) -> None:
+        ticket = self.bench.current_ticket or {}
+        values = dlg.values()
+        tid = ticket.get("id") if values["ticket_number"] and \
+            str(ticket.get("number", "")).upper() == values["ticket_number"].upper() else None
+        try:
+            v = quality.record_complaint(self.bench.db, self.bench.actor, ticket_id=tid,
+                                         config=self.config, **values)
+        except CounterDeskError as exc:
+            dlg.message.setText(exc.message)   # nothing was saved; the dialog stays open
+            return
+        dlg.accept()
+        self.message.setText(self.tr("Recorded %1; reply by %2.").replace("%1", v.number)
+                             .replace("%2", _short(v.due_at)))
+        self.bench.status_message.emit(self.message.text())
+        self.refresh()
+        self.select(v.number)
+        self.changed.emit()
+
+    # -- actions on the selected item ------------------------------------------------------------
+    def open_action(self, action: str) -> ActionDialog | None:
+        number = self.selected_number()
+        if not number:
+            self.message.setText(self.tr("Select an item in the list first."))
+            return None
+        dlg = ActionDialog(action, number, self)
+        dlg.buttons.accepted.connect(lambda: self._act(dlg, number))
+        dlg.finished.connect(dlg.deleteLater)
+        self.dialog = dlg
+        dlg.open()
+        return dlg
+
+    def _act(self, dlg: ActionDialog, number: str) -> None:
+        db, actor, cfg = self.bench.db, self.bench.actor, self.config
+        text = dlg.text.toPlainText()
+        try:
+            if dlg.action == "forward":
+                v = quality.forward(db, actor, number, dlg.field.text(), text, config=cfg)
+            elif dlg.action == "handover":
+                v = quality.hand_over(db, actor, number, dlg.field.text(), text, config=cfg)
+            elif dlg.action == "reply":
+                v = quality.reply(db, actor, number, text, config=cfg)
+            elif dlg.action == "contact":
+                v = quality.contact(db, actor, number, text, config=cfg)
+            else:
+                v = quality.follow_up(db, actor, number, dlg.verdict.currentData(),
+                                      method=dlg.method.currentData(), note=text, config=cfg)
+        except CounterDeskError as exc:
+            dlg.message.setText(exc.message)
+            return
+        dlg.accept()
+        self.message.setText(self.tr("%1: %2").replace("%1", v.number)
+                             .replace("%2", v.status_label))
+        self.refresh()
+        self.changed.emit()
+
+    # -- report ---------------------------------------------------------------------------------
+    def export_report(self, pdf_path: str, csv_path: str | None = None,
+                      date_from: dt.date | None = None, date_to: dt.date | None = None) -> dict:
+        from ...print import quality_report
+
+        rep = quality.report(self.bench.db, self.bench.actor, date_from=date_from,
+                             date_to=date_to, config=self.config)
+        quality_report.write_pdf(rep, pdf_path)
+        if csv_path:
+            quality_report.write_csv(rep, csv_path)
+        return rep
+
+    def choose_export(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export quality report"),
+                                              "quality-report.pdf", self.tr("PDF (*.pdf)"))
+        if not path:
+            return
+        try:
+            self.export_report(path, path.rsplit(".", 1)[0] + ".csv")
+        except (CounterDeskError, OSError) as exc:
+            self.message.setText(getattr(exc, "message", str(exc)))
+            return
+        self.message.setText(self.tr("Report written: %1").replace("%1", path))
+
+    def install_actions(self, mainwindow) -> None:
+        act = QAction(self.tr("Record complaint or enquiry"), mainwindow)
+        act.setShortcut(QKeySequence("Ctrl+K"))
+        act.setShortcutContext(Qt.ApplicationShortcut)
+        act.triggered.connect(self._shortcut)
+        mainwindow.menu_business.addAction(act)
+        self.action_record = act
+        self._mainwindow = mainwindow
+
+    def _shortcut(self) -> None:
+        mw = getattr(self, "_mainwindow", None)
+        if mw is not None:
+            mw.business.setCurrentWidget(self)
+        self.open_record_dialog()
+
+    def shutdown(self) -> None:
+        self.timer.stop()
+
+
+def create(bench, parent=None) -> ComplaintPanel:
+    return ComplaintPanel(bench, parent)

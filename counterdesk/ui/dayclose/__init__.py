@@ -1,0 +1,1 @@
+"""The manager's day close (日清日结)."""

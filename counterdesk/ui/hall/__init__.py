@@ -1,0 +1,1 @@
+"""The hall screens: ticket kiosk, hall display, voice."""

@@ -1,0 +1,1 @@
+"""The payment tab (收费) and the customer screen."""

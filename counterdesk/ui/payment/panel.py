@@ -1,0 +1,441 @@
+"""Workstation tab for fee collection (收费): item picker, open bills, 唱收唱付 amounts.
+
+The clerk picks items from the published price list and types quantities — there is no
+price field: every amount comes from :func:`counterdesk.billing.quote`. The account's
+open bills are ticked with Space. Amount due, tendered and change are shown large (and
+on the customer screen through ``bench.customer_amounts``). Ctrl+Return takes the
+payment; the receipt is printed afterwards by the print worker (:class:`PrintService`),
+so a dead printer never blocks the screen — a badge counts the receipts waiting, with
+retry and switch printer. Ctrl+P reprints (补打), Ctrl+Shift+V voids with a manager's
+approval. Every decision is the service's; this module only shows and asks.
+
+Modules: ``view`` (widgets), ``models`` (tables), ``receipts`` (printer, reprint, void),
+this one the controller; the print worker is :class:`~counterdesk.ui.widgets.printing.PrintService`.
+
+Keyboard flow for a bill payment: calling a payment ticket (F2, service A) opens this
+tab with the focus in the account number → digits, Enter: the holder and the open bills,
+all ticked (Space on a bill unticks it) and the focus in the tendered field → the cash
+from the numeric keypad → Ctrl+Return. F9 brings this tab with the account open in the
+account tab (F8) loaded the same way. Items: item code (Enter) → quantity (Enter adds
+the line). Tab moves through the tables, never gets stuck in them.
+
+The price list behind the item completer is read once and again only when it may have
+changed (a new day, or older than ``CATALOGUE_TTL`` seconds when the item field gets the
+focus) — not for every customer; the amounts always come from the service's quote.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QCompleter,
+    QLineEdit,
+    QMenu,
+)
+
+from ... import billing, money
+from ...errors import CounterDeskError
+from ...print.spooler import PrinterConfig
+from ..widgets.jobs import Job, Jobs, message
+from ..widgets.printing import PrintService
+from .models import BillsModel, Catalogue, LinesModel
+from .receipts import ReceiptActions
+from .view import PaymentPanelView
+
+
+class PaymentPanel(ReceiptActions, PaymentPanelView):
+    """Controller: quotes through the service, takes the payment, runs the print worker."""
+
+    committed = Signal(dict)
+
+    def __init__(self, bench, parent=None, *, start_printing: bool = True):
+        super().__init__(parent)
+        self.bench = bench
+        self.actor = bench.actor
+        self.settings = bench.settings
+        self.lines_model = LinesModel(self)
+        self.bills_model = BillsModel(self)
+        self.lines_view.setModel(self.lines_model)
+        self.bills_view.setModel(self.bills_model)
+        self.quote: billing.Quote | None = None
+        self.last_receipt: str | None = None
+        self.pending = 0
+        self.catalogue = Catalogue()
+        self._loaded_account: str | None = None    # whose bills are shown
+        self._pending_account: str | None = None   # opened in the account tab since
+        self._load_catalogue()
+
+        cfg = PrinterConfig.from_settings(self.settings)
+        self.jobs = Jobs(self, busy=[self.take_button])
+        self.printing = PrintService(bench.db, self.actor.hall_id, cfg,
+                                     window=self.actor.window, parent=self)
+        bench.services["printing"] = self.printing
+        self.printing.state_changed.connect(self._printer_state)
+        menu = QMenu(self)
+        self.action_retry = menu.addAction(self.tr("Retry printing now"))
+        self.action_retry.triggered.connect(self.printing.kick)
+        self.action_switch = menu.addAction(self.tr("Switch printer…"))
+        self.action_switch.triggered.connect(self.ask_printer)
+        self.pending_badge.setMenu(menu)
+
+        self.account.returnPressed.connect(self._account_entered)
+        self.account.editingFinished.connect(self._account_left)
+        self.item.returnPressed.connect(self._item_entered)
+        self.qty.returnPressed.connect(self.add_item)
+        self.add_button.clicked.connect(self.add_item)
+        self.clear_button.clicked.connect(self.reset)
+        self.take_button.clicked.connect(self.take_payment)
+        self.bills_model.dataChanged.connect(lambda *_: self.refresh_quote())
+        for w in (self.tendered, self.split_amount):
+            w.textChanged.connect(lambda _t: self.update_amounts())
+        self.method.currentIndexChanged.connect(lambda _i: self._method_changed())
+        self.split_method.currentIndexChanged.connect(lambda _i: self._method_changed())
+        self.lines_view.installEventFilter(self)
+        self.item.installEventFilter(self)
+        bench.open_payment.connect(self.open_for)
+        bench.account_selected.connect(self._account_selected)
+        bench.ticket_called.connect(self._ticket_called)
+        self._method_changed()
+        spooler = self.printing.spooler
+        self.destroyed.connect(lambda *_: spooler.stop(timeout=0.1))  # no orphan worker
+        if start_printing:
+            self.printing.start()
+
+    # -- data from the services -----------------------------------------------------------
+    def _load_catalogue(self) -> None:
+        try:
+            items = billing.list_prices(self.bench.db, self.actor.hall_id)
+        except CounterDeskError as exc:
+            self.message.setText(exc.message)
+            return
+        comp = QCompleter(self.catalogue.load(items), self)
+        comp.setCaseSensitivity(Qt.CaseInsensitive)
+        comp.setFilterMode(Qt.MatchContains)
+        self.item.setCompleter(comp)
+
+    def refresh_catalogue(self, force: bool = False) -> None:
+        """Re-read the price list if it may have changed (or ``force``: after a price
+        change made on this PC)."""
+        if force or self.catalogue.stale():
+            self._load_catalogue()
+
+    def open_for(self, account_no: str, *, ask_account: bool = False) -> None:
+        """From the account screen (bench.open_payment) or the called ticket: a fresh
+        screen; with an account, its open bills ticked and the focus on the tendered
+        amount; without, the focus on the account number (``ask_account``) or the item."""
+        if not self.is_fresh():
+            self.reset()
+        self.account.setText(account_no or "")
+        self._show_me()
+        if account_no:
+            self.load_account(focus_next=True)
+        else:
+            (self.account if ask_account else self.item).setFocus()
+
+    def _ticket_called(self, ticket: dict) -> None:
+        """A payment ticket (service A 缴费) was called: a fresh payment screen asking
+        for the account number (Enter on an empty number: a walk-in sale)."""
+        if (ticket or {}).get("service") == "A":
+            self.open_for((ticket or {}).get("account_no") or "", ask_account=True)
+
+    def _account_selected(self, account_no: str) -> None:
+        """An account was opened in the account tab: F9 brings it here."""
+        if account_no and account_no != self._loaded_account:
+            self._pending_account = account_no
+
+    def _account_entered(self) -> None:
+        if self.account.text().strip():
+            self.load_account(focus_next=True)
+        else:
+            self.load_account()
+            self.item.setFocus()   # walk-in: straight to the items
+
+    def _show_me(self) -> None:
+        mw = getattr(self, "_mainwindow", None)
+        if mw is not None:
+            mw.business.setCurrentWidget(self)
+
+    def _account_left(self) -> None:
+        no = self.account.text().strip()
+        if no and no != self._loaded_account:
+            self.load_account()
+
+    def load_account(self, *, focus_next: bool = False) -> None:
+        """Show the holder and the open bills of the typed account. A newly loaded
+        account has all its open bills ticked (the common case: paying them). With
+        ``focus_next`` the focus goes where the next key goes: the tendered amount when
+        there is something to pay, else the item field."""
+        no = self.account.text().strip()
+        if not no:
+            self._loaded_account = None
+            self.holder.setText("")
+            self.bills_model.set_bills([])
+            self.refresh_quote()
+            return
+        try:
+            info = billing.account_summary(self.bench.db, no)
+        except CounterDeskError as exc:
+            self._loaded_account = None
+            self.holder.setText("")
+            self.bills_model.set_bills([])
+            self.message.setText(exc.message)
+            if focus_next:
+                self.account.setFocus()
+                self.account.selectAll()
+            return
+        self.holder.setText(info["holder"] + ("" if info["status"] != "closed"
+                                              else self.tr(" (closed)")))
+        new = no != self._loaded_account
+        self._loaded_account = no
+        if self._pending_account == no:
+            self._pending_account = None
+        self.bills_model.set_bills(info["bills"], tick_all=new)
+        self.refresh_quote()
+        if focus_next:
+            self._focus_next()
+
+    def _focus_next(self) -> None:
+        if self.due_fen() > 0:
+            target = self.tendered if self.tendered.isEnabled() else self.method
+            target.setFocus()
+            if isinstance(target, QLineEdit):
+                target.selectAll()
+        else:
+            self.item.setFocus()
+
+    def _item_entered(self) -> None:
+        if self.item.text().strip():
+            self.qty.setFocus()
+            self.qty.selectAll()
+
+    def add_item(self) -> None:
+        text = self.item.text().strip()
+        code = self.catalogue.code_for(text)
+        qty = self.qty.text().strip() or "1"
+        if not code:
+            self.item.setFocus()
+            return
+        try:
+            money.parse_qty(qty)
+        except CounterDeskError as exc:
+            self.message.setText(exc.message)
+            self.qty.setFocus()
+            return
+        before = [dict(e) for e in self.lines_model.entries]
+        self.lines_model.add(code, qty)
+        if not self.refresh_quote():
+            self.lines_model.entries = before   # the refused line is not kept
+            self.refresh_quote(keep_message=True)
+            return
+        self.item.clear()
+        self.qty.setText("1")
+        self.item.setFocus()
+
+    def eventFilter(self, obj, event):  # noqa: N802 - Qt name
+        if obj is self.item and event.type() == QEvent.FocusIn:
+            self.refresh_catalogue()   # cheap unless a day / CATALOGUE_TTL has passed
+            return False
+        if obj is self.lines_view and event.type() == QEvent.KeyPress and \
+                event.key() == Qt.Key_Delete:
+            row = self.lines_view.currentIndex().row()
+            if row >= 0:
+                self.lines_model.remove(row)
+                self.refresh_quote()
+            return True
+        return super().eventFilter(obj, event)
+
+    def request(self, with_tenders: bool = False) -> billing.SaleRequest:
+        req = billing.SaleRequest(
+            items=[billing.LineInput(e["code"], e["qty"]) for e in self.lines_model.entries],
+            bills=self.bills_model.selected_periods(),
+            account_no=self.account.text().strip() or None)
+        if with_tenders:
+            req.tenders = self.tenders()
+        return req
+
+    def refresh_quote(self, keep_message: bool = False) -> bool:
+        req = self.request()
+        if not req.items and not req.bills:
+            self.quote = None
+            self.lines_model.set_lines([])
+            self.update_amounts()
+            return True
+        try:
+            self.quote = billing.quote(self.bench.db, self.actor, req)
+        except CounterDeskError as exc:
+            self.message.setText(exc.message)
+            self.bench.rule_refused.emit("billing", exc.message)
+            return False
+        if not keep_message:
+            self.message.setText("")
+        self.lines_model.set_lines([ln.__dict__ for ln in self.quote.lines])
+        self.update_amounts()
+        return True
+
+    def due_fen(self) -> int:
+        return self.quote.total_fen if self.quote else 0
+
+    def update_amounts(self) -> None:
+        due = self.due_fen()
+        self.due.setText(money.fmt(due))
+        self.capitals.setText(money.capitals(due) if due else "")
+        tendered = change = None
+        if self.method.currentData() == "cash":
+            split = 0
+            if self.split_method.currentData():
+                try:
+                    split = money.parse_yuan(self.split_amount.text() or "0")
+                except CounterDeskError:
+                    split = 0
+            cash_due = max(0, due - split)
+            try:
+                tendered = money.parse_yuan(self.tendered.text()) if self.tendered.text() \
+                    else None
+            except CounterDeskError:
+                tendered = None
+            if tendered is not None:
+                change = tendered - cash_due
+        self.tendered_big.setText(money.fmt(tendered) if tendered is not None else "")
+        self.change.setText(money.fmt(change) if change is not None and change >= 0 else
+                            (self.tr("Short %1").replace("%1", money.fmt(-change))
+                             if change is not None else ""))
+        self.bench.customer_amounts.emit({"due_fen": due, "tendered_fen": tendered,
+                                          "change_fen": change if change is None or change >= 0
+                                          else None})
+
+    def _method_changed(self) -> None:
+        m = self.method.currentData()
+        self.tendered.setEnabled(m == "cash")
+        self.reference.setEnabled(m in ("card", "qr"))
+        self.cheque_no.setEnabled(m == "cheque")
+        self.bank.setEnabled(m == "cheque" or self.split_method.currentData() == "cheque")
+        split = bool(self.split_method.currentData())
+        self.split_amount.setEnabled(split)
+        self.split_reference.setEnabled(split)
+        self.update_amounts()
+
+    # -- taking the payment -----------------------------------------------------------------
+    def take_payment(self) -> Job | None:
+        """Ctrl+Return: the sale goes to the service off the GUI thread (the take button
+        is disabled meanwhile); then ``_paid`` or ``_refused``. None: refused at once
+        (bad input) or a payment already on its way."""
+        if self.jobs.busy:
+            return None
+        try:
+            req = self.request(with_tenders=True)
+        except CounterDeskError as exc:
+            self._refused(exc)
+            return None
+        return self.jobs.run(billing.pay, self.bench.db, self.actor, req,
+                             limit_fen=self.settings.billing.single_payment_limit_fen,
+                             printer_uri=self.printing.spooler.config.uri,
+                             on_done=self._paid, on_error=self._refused)
+
+    def _refused(self, exc: Exception) -> None:
+        text = message(exc)
+        self.message.setText(text)
+        if isinstance(exc, CounterDeskError):
+            self.bench.rule_refused.emit("billing", text)
+
+    def _paid(self, res: billing.PaymentResult) -> None:
+        self.last_receipt = res.receipt_no
+        data = res.to_dict()
+        self.printing.kick()   # print after the commit, on the worker thread
+        self.reset()
+        self.message.setText(self.tr("Paid: receipt %1, %2 yuan, change %3")
+                             .replace("%1", res.receipt_no).replace("%2", money.fmt(res.total_fen))
+                             .replace("%3", money.fmt(res.change_fen)))
+        self.due.setText(money.fmt(res.total_fen))
+        cash = [t for t in res.tenders if t["method"] == "cash"]
+        if cash:
+            self.tendered_big.setText(money.fmt(cash[0]["tendered_fen"]))
+            self.change.setText(money.fmt(res.change_fen))
+        self.bench.customer_amounts.emit({"due_fen": res.total_fen,
+                                          "tendered_fen": cash[0]["tendered_fen"] if cash
+                                          else None,
+                                          "change_fen": res.change_fen if cash else None})
+        self.bench.payment_committed.emit(data)
+        self.bench.stats_changed.emit()
+        self.committed.emit(data)
+
+    def is_fresh(self) -> bool:
+        """Nothing entered since the last reset (calling the next customer then costs no
+        clearing and no repaint)."""
+        return (not self.lines_model.entries and not self.lines_model.rows
+                and not self.bills_model.rows and self.quote is None
+                and self._loaded_account is None
+                and self.method.currentIndex() == 0 and self.split_method.currentIndex() == 0
+                and self.qty.text() == "1" and self.due.text() == money.fmt(0)
+                and not self.tendered_big.text() and not self.change.text()
+                and not any(w.text() for w in (self.account, self.item, self.tendered,
+                                               self.reference, self.cheque_no, self.bank,
+                                               self.split_amount, self.split_reference)))
+
+    def reset(self) -> None:
+        self.lines_model.clear()
+        self.bills_model.set_bills([])
+        self.bills_model.checked = set()
+        self.account.clear()
+        self.holder.clear()
+        for w in (self.item, self.tendered, self.reference, self.cheque_no, self.bank,
+                  self.split_amount, self.split_reference):
+            w.clear()
+        self.qty.setText("1")
+        self.method.setCurrentIndex(0)
+        self.split_method.setCurrentIndex(0)
+        self.quote = None
+        self._loaded_account = None
+        self.update_amounts()
+
+    # -- main window ---------------------------------------------------------------------------
+    def install_actions(self, mainwindow) -> None:
+        self._mainwindow = mainwindow
+        acts = []
+        for text, keys, slot in (
+                (self.tr("Payment"), "F9", self._focus),
+                (self.tr("Take payment"), "Ctrl+Return", self._take_shortcut),
+                (self.tr("Reprint receipt"), "Ctrl+P", lambda: self.reprint()),
+                (self.tr("Void receipt"), "Ctrl+Shift+V", lambda: self.void())):
+            act = QAction(text, mainwindow)
+            act.setShortcut(QKeySequence(keys))
+            act.setShortcutContext(Qt.ApplicationShortcut)
+            act.triggered.connect(slot)
+            mainwindow.menu_business.addAction(act)
+            acts.append(act)
+        (self.action_pay, self.action_take, self.action_reprint, self.action_void) = acts
+
+    def _focus(self) -> None:
+        """F9: this tab; with the account opened in the account tab since (or, on an
+        empty screen, the workbench's current account) loaded, its bills ticked and
+        the focus on the tendered amount."""
+        account = self._pending_account
+        if not account and not self._loaded_account and not self.lines_model.entries:
+            account = self.bench.current_account
+        self._pending_account = None
+        if account and account != self._loaded_account:
+            if self.lines_model.entries:   # items already entered: keep them
+                self._show_me()
+                self.account.setText(account)
+                self.load_account(focus_next=True)
+            else:
+                self.open_for(account)
+            return
+        self._show_me()
+        if self.bills_model.selected_periods():
+            self._focus_next()
+        else:
+            self.item.setFocus()
+
+    def _take_shortcut(self) -> None:
+        mw = getattr(self, "_mainwindow", None)
+        if mw is not None and mw.business.currentWidget() is not self:
+            return
+        self.take_payment()
+
+    def shutdown(self) -> None:
+        self.printing.stop()
+
+
+def create(bench, parent=None) -> PaymentPanel:
+    return PaymentPanel(bench, parent)

@@ -1,0 +1,1 @@
+"""The queue tab: this window's ticket, the hall around it, queue statistics."""

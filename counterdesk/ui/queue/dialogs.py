@@ -1,0 +1,87 @@
+"""The queue tab's dialogs: transfer a ticket, pause the window (with the manager's approval)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QTime
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QTimeEdit,
+)
+
+from ... import clock, queue
+from ..widgets.approval import ApprovalFields
+
+
+class TransferDialog(QDialog):
+    def __init__(self, services: list[dict], windows: list[int], parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Transfer the customer"))
+        form = QFormLayout(self)
+        self.service = QComboBox()
+        self.service.addItem(self.tr("(same service)"), "")
+        for s in services:
+            self.service.addItem(f"{s['letter']} {s['name']}", s["letter"])
+        self.window = QComboBox()
+        self.window.addItem(self.tr("(any window)"), None)
+        for n in windows:
+            self.window.addItem(self.tr("Window %1").replace("%1", str(n)), n)
+        self.note = QLineEdit()
+        self.note.setPlaceholderText(self.tr("What the next clerk needs to know"))
+        form.addRow(self.tr("To service"), self.service)
+        form.addRow(self.tr("To window"), self.window)
+        form.addRow(self.tr("Hand-over note"), self.note)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def values(self) -> dict:
+        return {"service": self.service.currentData() or None,
+                "to_window": self.window.currentData(), "note": self.note.text()}
+
+
+class PauseDialog(QDialog):
+    """Reason (list + text), expected return, and — when needed — cover and approval."""
+
+    def __init__(self, limit_minutes: int, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Pause this window"))
+        form = QFormLayout(self)
+        self.reason = QComboBox()
+        self.reason.addItem(self.tr("(choose a reason)"), "")
+        for code in queue.PAUSE_REASONS:
+            self.reason.addItem(queue.reason_label(code), code)
+        self.text = QLineEdit()
+        self.text.setPlaceholderText(self.tr("Where you go (required for 'other')"))
+        self.until = QTimeEdit()
+        self.until.setDisplayFormat("HH:mm")
+        back = clock.now() + dt.timedelta(minutes=10)
+        self.until.setTime(QTime(back.hour, back.minute))
+        self.hint = QLabel(self.tr("Longer than %1 min: a covering colleague and a manager's "
+                                   "approval are needed.").replace("%1", str(limit_minutes)))
+        self.hint.setWordWrap(True)
+        self.cover = QLineEdit()
+        self.cover.setPlaceholderText(self.tr("Staff number"))
+        form.addRow(self.tr("Reason"), self.reason)
+        form.addRow(self.tr("Details"), self.text)
+        form.addRow(self.tr("Back at"), self.until)
+        form.addRow(self.hint)
+        form.addRow(self.tr("Covered by"), self.cover)
+        self.auth = ApprovalFields(form)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def values(self) -> dict:
+        t = self.until.time()
+        return {"reason": self.reason.currentData(), "reason_text": self.text.text(),
+                "until": f"{t.hour():02d}:{t.minute():02d}", "cover": self.cover.text(),
+                "approval": self.auth.approval()}

@@ -1,0 +1,364 @@
+"""The workstation's queue panel: this window's current ticket and the hall around it.
+
+Keys: F2 call next, F3 recall, F4 no-show, F5 transfer, F6 finish, F7 pause/resume,
+Ctrl+H hold. The panel shows the current customer's number, status and waiting time,
+the waiting counts per service, the tickets parked here, and where the neighbouring
+clerks went (their pauses: reason and expected return). While this window is paused
+it shows 此窗口暂停服务 with the reason and expected return.
+
+It emits ``bench.ticket_called`` / ``ticket_transferred`` / ``ticket_finished`` /
+``window_paused`` / ``window_resumed`` with the ticket or pause as a dict (tickets carry
+``waited_seconds``). Rules live in :mod:`counterdesk.queue`; this is view + controller.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+    QWidget,
+)
+
+from ... import clock, queue
+from ...errors import CounterDeskError, DatabaseError
+from ...staff import Approval
+from .dialogs import PauseDialog, TransferDialog
+from .models import PauseModel, WaitingModel, _mmss
+from .poller import QueuePoller
+from .view import QueuePanelView
+
+log = logging.getLogger(__name__)
+
+
+class QueuePanel(QueuePanelView):
+    tab_title = "Queue"
+
+    def __init__(self, bench, parent=None, *, poll: bool = True, threaded: bool = True):
+        super().__init__(parent)
+        self.bench = bench
+        self.db = bench.db
+        self.actor = bench.actor
+        self.rules = bench.settings.queue
+        self.window_no = self.actor.window
+        self.ticket: dict | None = None
+        self.pause: dict | None = None
+        self.snap: dict | None = None
+        self._local_seq = 0   # the poller's number of our last action (stale snapshots)
+        self._called_at_local: dt.datetime | None = None
+        self.title.setText(self.tr("Window %1 — clerk %2").replace(
+            "%1", str(self.window_no or "?")).replace("%2", self.actor.staff_no))
+        self.waiting_model = WaitingModel(self)
+        self.pause_model = PauseModel(self)
+        self.waiting_view.setModel(self.waiting_model)
+        self.pauses_view.setModel(self.pause_model)
+
+        self.actions: dict[str, QAction] = {}
+        for key, text, shortcut, slot in (
+                ("call", self.tr("Call next"), "F2", self.call_next),
+                ("recall", self.tr("Recall"), "F3", self.recall),
+                ("noshow", self.tr("No-show"), "F4", self.no_show),
+                ("transfer", self.tr("Transfer…"), "F5", self.transfer_dialog),
+                ("finish", self.tr("Finish"), "F6", self.finish),
+                ("pause", self.tr("Pause / resume window…"), "F7", self.toggle_pause),
+                ("hold", self.tr("Hold"), "Ctrl+H", self.hold)):
+            a = QAction(text, self)
+            a.setShortcut(QKeySequence(shortcut))
+            a.setShortcutContext(Qt.WindowShortcut)
+            a.triggered.connect(slot)
+            self.addAction(a)
+            self.actions[key] = a
+        self.btn_call.clicked.connect(self.call_next)
+        self.btn_start.clicked.connect(self.start)
+        self.btn_finish.clicked.connect(self.finish)
+        self.btn_recall.clicked.connect(self.recall)
+        self.btn_noshow.clicked.connect(self.no_show)
+        self.btn_transfer.clicked.connect(self.transfer_dialog)
+        self.btn_hold.clicked.connect(self.hold)
+        self.btn_pause.clicked.connect(self.toggle_pause)
+        self.btn_resume_held.clicked.connect(self.resume_held)
+
+        self._tick = QTimer(self)
+        self._tick.setInterval(1000)
+        self._tick.timeout.connect(self._show_ticket)
+        self._tick.start()
+        self.poller = QueuePoller(self.db, self.actor.hall_id, threaded=threaded)
+        self.poller.snapshot.connect(self.apply_snapshot)
+        self.poller.connection.connect(self._connection)
+        if poll:
+            self.poller.start()
+        self.poller.stop_with(self)
+        self.refresh()
+
+    # -- main window hooks ------------------------------------------------------------
+    def install_actions(self, mainwindow) -> None:
+        for a in self.actions.values():
+            mainwindow.menu_queue.addAction(a)
+        if self.actor.is_manager:
+            try:
+                from . import stats as queue_stats
+            except ImportError:  # pragma: no cover - optional module
+                return
+            a = QAction(self.tr("Queue statistics…"), mainwindow)
+            a.triggered.connect(lambda: queue_stats.open_dialog(self.bench, mainwindow))
+            mainwindow.menu_manage.addAction(a)
+            self.actions["stats"] = a
+
+    def shutdown(self) -> None:
+        self._tick.stop()
+        self.poller.stop()
+
+    # -- state ------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Re-read this window's ticket and pause (after an action, or on start)."""
+        try:
+            cur = queue.current(self.db, self.actor, window=self.window_no) \
+                if self.window_no else None
+            self._set_ticket(cur.to_dict() if cur else None)
+            self.apply_snapshot(queue.snapshot(self.db, self.actor.hall_id))
+            self._held()
+        except CounterDeskError as exc:
+            self._say(exc.message, error=True)
+
+    def _held(self) -> None:
+        self.held.clear()
+        if not self.window_no:
+            return
+        for t in queue.held_tickets(self.db, self.actor, window=self.window_no):
+            self.held.addItem(f"{t.number} {t.service_name}")
+
+    def apply_snapshot(self, snap: dict) -> None:
+        """The hall as the poller (or :meth:`refresh`) read it. A snapshot the poller
+        read before our last action committed is dropped: applying it would undo the
+        action on screen (e.g. forget the pause just taken, so F7 would pause again)."""
+        seq = snap.get("local_seq")
+        if seq is not None and seq < self._local_seq:
+            return
+        self.snap = snap
+        self.waiting_model.set_services(snap["services"])
+        mine = next((w for w in snap["windows"] if w["number"] == self.window_no), None)
+        self.pause_model.set_pauses([w["pause"] for w in snap["windows"]
+                                     if w["pause"] and w["number"] != self.window_no])
+        self.pause = mine["pause"] if mine else None
+        if mine is not None:
+            cur = mine["current"]
+            if (cur or {}).get("number") != (self.ticket or {}).get("number") or \
+                    (cur and self.ticket and cur["status"] != self.ticket["status"]):
+                self._set_ticket(cur)
+        self._show_pause()
+
+    def _connection(self, ok: bool, message: str) -> None:
+        self.banner.setVisible(not ok)
+        self.banner.setText(self.tr("Database not reachable — retrying…") if not ok else "")
+        if ok:
+            self.refresh()
+
+    def _set_ticket(self, t: dict | None) -> None:
+        self.ticket = t
+        self.bench.current_ticket = t
+        self._called_at_local = clock.now() if t else None
+        self._show_ticket()
+
+    def _show_ticket(self) -> None:
+        t = self.ticket
+        if not t:
+            self.number.setText("—")
+            self.detail.setText(self.tr("No customer at this window"))
+            self.waited.setText("")
+            return
+        status = {"called": self.tr("called"), "serving": self.tr("serving"),
+                  "held": self.tr("held")}.get(t["status"], t["status"])
+        self.number.setText(t["number"])
+        detail = f"{t['service']} {t['service_name']} · {status}"
+        if t["priority"]:
+            detail += " · " + self.tr("priority")
+        if t["recall_count"]:
+            detail += " · " + self.tr("recalled %1×").replace("%1", str(t["recall_count"]))
+        if t["first_staff_no"] and t["first_staff_no"] != self.actor.staff_no:
+            detail += " · " + self.tr("first clerk %1").replace("%1", t["first_staff_no"])
+        if t.get("note"):
+            detail += "\n" + t["note"]
+        self.detail.setText(detail)
+        text = self.tr("Waited %1").replace("%1", _mmss(t["waited_seconds"]))
+        if t.get("started_at"):
+            started = dt.datetime.fromisoformat(t["started_at"])
+            text += "  " + self.tr("Serving %1").replace(
+                "%1", _mmss(int((clock.now() - started).total_seconds())))
+        self.waited.setText(text)
+
+    def _show_pause(self) -> None:
+        p = self.pause
+        self.paused_box.setVisible(bool(p))
+        self.btn_pause.setText(self.tr("Resume service (F7)") if p else self.tr("Pause (F7)"))
+        self.btn_call.setEnabled(not p)
+        if p:
+            self.paused_box.setText(self.tr("This window is paused") + "\n" +
+                                    self.tr("%1 — back at %2").replace("%1", p["reason"])
+                                    .replace("%2", p["expected_until"][11:16]))
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        self.message.setStyleSheet("color:#b00020;" if error else "")
+        self.message.setText(text)
+        if not error:
+            self.bench.status_message.emit(text)
+
+    def _run(self, fn, *args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except DatabaseError as exc:
+            self._say(exc.message, error=True)
+            self.banner.setText(self.tr("Database not reachable — retrying…"))
+            self.banner.show()
+        except CounterDeskError as exc:
+            self._say(exc.message, error=True)
+            if exc.data.get("ticket"):
+                self._set_ticket(exc.data["ticket"])
+        return None
+
+    def _after(self, *, held: bool = False) -> None:
+        """After an action: its own result is already on screen; the hall around it
+        (waiting counts, neighbours) comes with the poller's next round (≤ its interval,
+        400 ms, on its own thread — not competing with this repaint). Snapshots read
+        before this point are ignored from now on (see :meth:`apply_snapshot`)."""
+        self._local_seq = self.poller.mark_local()
+        if held:
+            self._held()
+
+    # -- actions ----------------------------------------------------------------------
+    def call_next(self) -> dict | None:
+        t = self._run(queue.call_next, self.db, self.actor, window=self.window_no,
+                      rules=self.rules)
+        if t is None:
+            return None
+        d = t.to_dict()
+        self._set_ticket(d)
+        self._say(self.tr("Called %1 (waited %2)").replace("%1", t.number)
+                  .replace("%2", _mmss(t.waited_seconds)))
+        self.bench.ticket_called.emit(d)
+        self._after()
+        return d
+
+    def recall(self) -> dict | None:
+        t = self._run(queue.recall, self.db, self.actor, window=self.window_no,
+                      rules=self.rules)
+        if t is None:
+            return None
+        self._set_ticket(t.to_dict())
+        self._say(self.tr("Recalled %1 (%2 of %3)").replace("%1", t.number)
+                  .replace("%2", str(t.recall_count)).replace("%3", str(self.rules.recall_limit)))
+        self._after()
+        return t.to_dict()
+
+    def start(self) -> dict | None:
+        t = self._run(queue.start, self.db, self.actor, window=self.window_no)
+        if t is not None:
+            self._set_ticket(t.to_dict())
+            self._after()
+            return t.to_dict()
+        return None
+
+    def no_show(self) -> dict | None:
+        t = self._run(queue.no_show, self.db, self.actor, window=self.window_no)
+        if t is None:
+            return None
+        self._set_ticket(None)
+        self._say(self.tr("%1 marked no-show").replace("%1", t.number))
+        self.bench.ticket_finished.emit(t.to_dict())
+        self._after()
+        return t.to_dict()
+
+    def finish(self) -> dict | None:
+        t = self._run(queue.finish, self.db, self.actor, window=self.window_no)
+        if t is None:
+            return None
+        self._set_ticket(None)
+        self._say(self.tr("%1 finished").replace("%1", t.number))
+        self.bench.ticket_finished.emit(t.to_dict())
+        self._after()
+        return t.to_dict()
+
+    def hold(self) -> dict | None:
+        t = self._run(queue.hold, self.db, self.actor, window=self.window_no)
+        if t is None:
+            return None
+        self._set_ticket(None)
+        self._say(self.tr("%1 held").replace("%1", t.number))
+        self._after(held=True)
+        return t.to_dict()
+
+    def resume_held(self) -> dict | None:
+        item = self.held.currentItem() or (self.held.item(0) if self.held.count() else None)
+        if item is None:
+            self._say(self.tr("No customer is held here"), error=True)
+            return None
+        t = self._run(queue.resume, self.db, self.actor, item.text().split()[0],
+                      window=self.window_no)
+        if t is None:
+            return None
+        self._set_ticket(t.to_dict())
+        self._after(held=True)
+        return t.to_dict()
+
+    def transfer(self, *, service: str | None = None, to_window: int | None = None,
+                 note: str = "") -> dict | None:
+        t = self._run(queue.transfer, self.db, self.actor, service=service,
+                      to_window=to_window, note=note, window=self.window_no)
+        if t is None:
+            return None
+        self._set_ticket(None)
+        where = self.tr("window %1").replace("%1", str(to_window)) if to_window else \
+            f"{t.service} {t.service_name}"
+        self._say(self.tr("%1 transferred to %2").replace("%1", t.number).replace("%2", where))
+        self.bench.ticket_transferred.emit(t.to_dict())
+        self._after()
+        return t.to_dict()
+
+    def transfer_dialog(self) -> None:
+        if not self.ticket:
+            self._say(self.tr("No customer at this window"), error=True)
+            return
+        snap = self.snap or {"services": [], "windows": []}
+        dlg = TransferDialog(snap["services"], [w["number"] for w in snap["windows"]
+                                                if w["number"] != self.window_no], self)
+        if dlg.exec() == QDialog.Accepted:
+            self.transfer(**dlg.values())
+
+    def pause_window(self, *, reason: str = "", reason_text: str = "", until: str = "",
+                     cover: str = "", approval: Approval | None = None) -> dict | None:
+        p = self._run(queue.pause_window, self.db, self.actor, reason=reason,
+                      reason_text=reason_text, until=until, cover=cover, approval=approval,
+                      window=self.window_no, rules=self.rules)
+        if p is None:
+            return None
+        self.pause = p.to_dict()
+        self._show_pause()
+        self._say(self.tr("Window paused until %1").replace("%1", p.expected_until[11:16]))
+        self.bench.window_paused.emit(p.to_dict())
+        self._after()
+        return p.to_dict()
+
+    def resume_window(self) -> dict | None:
+        p = self._run(queue.resume_window, self.db, self.actor, window=self.window_no)
+        if p is None:
+            return None
+        self.pause = None
+        self._show_pause()
+        self._say(self.tr("Window open again"))
+        self.bench.window_resumed.emit(p.to_dict())
+        self._after()
+        return p.to_dict()
+
+    def toggle_pause(self) -> None:
+        if self.pause:
+            self.resume_window()
+            return
+        dlg = PauseDialog(self.rules.pause_limit_minutes, self)
+        if dlg.exec() == QDialog.Accepted:
+            self.pause_window(**dlg.values())
+
+
+def create(bench, parent=None) -> QWidget:
+    return QueuePanel(bench, parent)

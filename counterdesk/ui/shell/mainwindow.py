@@ -1,0 +1,185 @@
+"""The clerk workstation's main window: queue panel, business area, prompt panel.
+
+The panels are listed statically in ``PANELS`` (docs/development.md, "Panel protocol");
+they talk through the :class:`~counterdesk.ui.shell.bus.Workbench`. The status bar shows the clerk,
+the window, the database (never its password) and its health.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ... import __version__
+from ...errors import DatabaseError
+from ..accounts import panel as accounts_panel
+from ..complaints import panel as complaints_panel
+from ..payment import panel as payment_panel
+from ..prompts import panel as prompts_panel
+from ..queue import panel as queue_panel
+from ..till import panel as till_panel
+from .bus import PanelSpec, Workbench
+
+log = logging.getLogger(__name__)
+
+# Created in this order; each module's create(bench, parent) returns a Panel (bus.Panel).
+PANELS = [
+    PanelSpec("queue", queue_panel.create, "queue"),
+    PanelSpec("accounts", accounts_panel.create, "business"),
+    PanelSpec("payment", payment_panel.create, "business"),
+    PanelSpec("till", till_panel.create, "business"),
+    PanelSpec("complaints", complaints_panel.create, "business"),
+    PanelSpec("prompts", prompts_panel.create, "prompt"),
+]
+
+
+class MainWindowView(QMainWindow):
+    """Layout: left queue, centre business tabs, right prompts; menus and status bar."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("CounterDesk %1").replace("%1", __version__))
+        self.resize(1366, 768)
+        self.queue_area = QWidget()
+        self.queue_area.setObjectName("queue_area")
+        self.queue_area.setLayout(QVBoxLayout())
+        self.business = QTabWidget()
+        self.business.setObjectName("business")
+        self.prompt_area = QWidget()
+        self.prompt_area.setObjectName("prompt_area")
+        self.prompt_area.setLayout(QVBoxLayout())
+        self.splitter = QSplitter(Qt.Horizontal)
+        self.splitter.addWidget(self.queue_area)
+        self.splitter.addWidget(self.business)
+        self.splitter.addWidget(self.prompt_area)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 5)
+        self.splitter.setStretchFactor(2, 2)
+        self.setCentralWidget(self.splitter)
+
+        mb = self.menuBar()
+        self.menu_file = mb.addMenu(self.tr("&File"))
+        self.menu_business = mb.addMenu(self.tr("&Business"))
+        self.menu_queue = mb.addMenu(self.tr("&Queue"))
+        self.menu_manage = mb.addMenu(self.tr("&Manage"))
+        self.menu_view = mb.addMenu(self.tr("&View"))
+        self.menu_help = mb.addMenu(self.tr("&Help"))
+        self.action_quit = QAction(self.tr("Sign out and quit"), self)
+        self.action_quit.setShortcut(QKeySequence("Ctrl+Q"))
+        self.menu_file.addAction(self.action_quit)
+        self.action_about = QAction(self.tr("About CounterDesk"), self)
+        self.menu_help.addAction(self.action_about)
+
+        sb = self.statusBar()
+        self.status_clerk = QLabel()
+        self.status_clerk.setObjectName("status_clerk")
+        self.status_window = QLabel()
+        self.status_window.setObjectName("status_window")
+        self.status_db = QLabel()
+        self.status_db.setObjectName("status_db")
+        self.status_printer = QLabel()
+        self.status_printer.setObjectName("status_printer")
+        self.status_pending = QLabel()
+        self.status_pending.setObjectName("status_pending")
+        self.status_today = QLabel()
+        self.status_today.setObjectName("status_today")
+        for w in (self.status_clerk, self.status_window, self.status_db, self.status_printer,
+                  self.status_pending, self.status_today):
+            sb.addPermanentWidget(w)
+
+
+class MainWindow(MainWindowView):
+    """Controller: creates the panels, wires the bus, keeps the status bar current."""
+
+    HEALTH_INTERVAL_MS = 5000
+
+    def __init__(self, db, actor, settings, parent=None):
+        super().__init__(parent)
+        self.bench = Workbench(db, actor, settings, self)
+        self.panels: dict[str, QWidget] = {}
+        self.status_clerk.setText(self.tr("Clerk %1 %2").replace("%1", actor.staff_no)
+                                  .replace("%2", actor.name))
+        self.status_window.setText(self.tr("Window %1").replace("%1", str(actor.window))
+                                   if actor.window else self.tr("No window"))
+        self.status_printer.setText(self.tr("Printer: %1").replace(
+            "%1", settings.printer.uri or self.tr("none")))
+        self._load_panels()
+        self.customer_screen = None
+        if settings.ui.customer_screen:  # second monitor / touch screen at the window
+            from ..payment import customer_screen
+
+            self.customer_screen = customer_screen.attach(self.bench, self)
+        self.action_quit.triggered.connect(self.close)
+        self.action_about.triggered.connect(self._about)
+        self.bench.status_message.connect(lambda m: self.statusBar().showMessage(m, 8000))
+        self.bench.printer_state.connect(self._printer_state)
+        from .workstation import install as install_workstation  # F1, View menu, figures
+
+        install_workstation(self)
+        self._db_ok: bool | None = None
+        self.check_database()
+        self._health = QTimer(self)
+        self._health.setInterval(self.HEALTH_INTERVAL_MS)
+        self._health.timeout.connect(self.check_database)
+        self._health.start()
+
+    def _load_panels(self) -> None:
+        for spec in PANELS:
+            panel = spec.create(self.bench, self)
+            self.panels[spec.key] = panel
+            if spec.area == "queue":
+                self.queue_area.layout().addWidget(panel)
+            elif spec.area == "prompt":
+                self.prompt_area.layout().addWidget(panel)
+            else:
+                self.business.addTab(panel, getattr(panel, "tab_title", panel.windowTitle()))
+            install = getattr(panel, "install_actions", None)
+            if install is not None:
+                install(self)
+
+    def check_database(self) -> bool:
+        try:
+            self.bench.db.ping()
+            ok = True
+        except DatabaseError:
+            ok = False
+        if ok != self._db_ok:
+            self._db_ok = ok
+            text = self.tr("Database %1: %2").replace("%1", self.bench.db.display_url).replace(
+                "%2", self.tr("OK") if ok else self.tr("NOT REACHABLE"))
+            self.status_db.setText(text)
+            self.status_db.setStyleSheet("" if ok else "color: white; background: #c0392b;")
+        return ok
+
+    def _printer_state(self, state: dict) -> None:
+        online = state.get("online", True)
+        pending = int(state.get("pending", 0))
+        self.status_printer.setText(self.tr("Printer: %1").replace(
+            "%1", self.tr("online") if online else self.tr("OFFLINE")))
+        self.status_printer.setStyleSheet("" if online else "color: white; background: #c0392b;")
+        self.status_pending.setText(self.tr("Receipts waiting: %1").replace("%1", str(pending))
+                                    if pending else "")
+
+    def _about(self) -> None:
+        QMessageBox.about(self, self.tr("About CounterDesk"),
+                          self.tr("CounterDesk %1 — business hall counter system").replace(
+                              "%1", __version__))
+
+    def closeEvent(self, event):  # noqa: N802 - Qt name
+        self._health.stop()
+        for panel in self.panels.values():
+            shutdown = getattr(panel, "shutdown", None)
+            if shutdown is not None:
+                shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,299 @@
+"""Staff accounts from the workstation: the manager's list (add, reset a password, disable
+or enable) and everyone's "change my password".
+
+Every change goes through :mod:`counterdesk.staff` (who may manage whom, validation,
+audit); a refusal is shown under the fields with the field at fault focused.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+)
+
+from ... import staff
+from ...errors import CounterDeskError
+from ..widgets.fieldmessages import FieldMessages, message_label
+from ..widgets.tablemodel import RowsModel
+
+
+def _password_field(name: str) -> QLineEdit:
+    f = QLineEdit()
+    f.setObjectName(name)
+    f.setEchoMode(QLineEdit.Password)
+    f.setMaxLength(64)
+    return f
+
+
+class StaffModel(RowsModel):
+    def headers(self):
+        return [self.tr("Staff no."), self.tr("Name"), self.tr("Role"), self.tr("State")]
+
+    def role_text(self, role: str) -> str:
+        return {"clerk": self.tr("Clerk"), "manager": self.tr("Manager"),
+                "admin": self.tr("Administrator")}.get(role, role)
+
+    def state_text(self, info: staff.StaffInfo) -> str:
+        if info.disabled:
+            return self.tr("Disabled")
+        if info.locked:
+            return self.tr("Locked (wrong passwords)")
+        return self.tr("Active")
+
+    def data(self, index, role=Qt.DisplayRole):
+        if not index.isValid():
+            return None
+        info: staff.StaffInfo = self.rows[index.row()]
+        if role == Qt.DisplayRole:
+            return [info.staff_no, info.name, self.role_text(info.role),
+                    self.state_text(info)][index.column()]
+        if role == Qt.ForegroundRole and index.column() == 3 and (info.disabled or info.locked):
+            return QColor("#c0392b")
+        return None
+
+
+class StaffAdmin(QDialog, FieldMessages):
+    """The manager's list of the hall's accounts."""
+
+    def __init__(self, db, actor, parent=None):
+        super().__init__(parent)
+        self.db = db
+        self.actor = actor
+        self.setWindowTitle(self.tr("Staff accounts"))
+        self.resize(760, 560)
+        self.model = StaffModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("staff")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+
+        self.staff_no = QLineEdit()
+        self.staff_no.setObjectName("staff_no")
+        self.staff_no.setMaxLength(16)
+        self.name = QLineEdit()
+        self.name.setObjectName("name")
+        self.name.setMaxLength(40)
+        self.role = QComboBox()
+        self.role.setObjectName("role")
+        roles = ["clerk"] if actor.role != "admin" else ["clerk", "manager", "admin"]
+        for r in roles:
+            self.role.addItem(self.model.role_text(r), r)
+        self.password = _password_field("password")
+        self.password2 = _password_field("password2")
+        form = QFormLayout()
+        form.addRow(self.tr("Staff no."), self.staff_no)
+        form.addRow(self.tr("Name"), self.name)
+        form.addRow(self.tr("Role"), self.role)
+        form.addRow(self.tr("Password"), self.password)
+        form.addRow(self.tr("Password again"), self.password2)
+        self.fields = {"staff_no": self.staff_no, "name": self.name, "role": self.role,
+                       "password": self.password, "password2": self.password2}
+        self.hint = QLabel(self.tr("New account: fill in the fields and press Add. Selected "
+                                   "account: type a new password twice and press Reset "
+                                   "password (this also lifts a lock-out)."))
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet("color: #555;")
+        self.message = message_label()
+
+        self.add_button = QPushButton(self.tr("&Add"))
+        self.reset_button = QPushButton(self.tr("&Reset password"))
+        self.toggle_button = QPushButton(self.tr("&Disable"))
+        self.close_button = QPushButton(self.tr("Close"))
+        buttons = QHBoxLayout()
+        for b in (self.add_button, self.reset_button, self.toggle_button):
+            b.setAutoDefault(False)
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(self.close_button)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.table, 1)
+        lay.addWidget(self.hint)
+        lay.addLayout(form)
+        lay.addWidget(self.message)
+        lay.addLayout(buttons)
+
+        self.add_button.clicked.connect(self.add)
+        self.reset_button.clicked.connect(self.reset)
+        self.toggle_button.clicked.connect(self.toggle)
+        self.close_button.clicked.connect(self.accept)
+        QShortcut(QKeySequence.New, self, activated=self.new_account)  # Ctrl+N
+        self.reload()
+        self.new_account()
+
+    def reload(self, keep: str | None = None) -> None:
+        try:
+            rows = staff.hall_staff(self.db, self.actor)
+        except CounterDeskError as exc:
+            self.show_error(exc)
+            return
+        self.model.set_rows(rows)
+        if keep is not None:
+            row = next((n for n, r in enumerate(rows) if r.staff_no == keep), None)
+            if row is not None:
+                self.table.selectRow(row)
+
+    def selected(self) -> staff.StaffInfo | None:
+        idx = self.table.currentIndex()
+        if not idx.isValid() or not self.table.selectionModel().isRowSelected(idx.row()):
+            return None
+        return self.model.rows[idx.row()]
+
+    def _row_changed(self, current, _previous) -> None:
+        info = self.model.rows[current.row()] if current.isValid() else None
+        self.toggle_button.setText(self.tr("&Enable") if info and info.disabled
+                                   else self.tr("&Disable"))
+        if info is not None:
+            self.staff_no.setText(info.staff_no)
+            self.name.setText(info.name)
+            idx = self.role.findData(info.role)
+            if idx >= 0:
+                self.role.setCurrentIndex(idx)
+        for f in (self.staff_no, self.name, self.role):
+            f.setEnabled(info is None)
+        self.password.clear()
+        self.password2.clear()
+        self.message.clear()
+
+    def new_account(self) -> None:
+        self.table.clearSelection()
+        self.table.setCurrentIndex(self.model.index(-1, -1))
+        for f in (self.staff_no, self.name, self.role):
+            f.setEnabled(True)
+        for f in (self.staff_no, self.name, self.password, self.password2):
+            f.clear()
+        self.role.setCurrentIndex(0)
+        self.message.clear()
+        self.staff_no.setFocus()
+
+    def _passwords(self) -> str | None:
+        if self.password.text() != self.password2.text():
+            self.show_error(CounterDeskError("两次输入的密码不一致", "The two passwords differ",
+                                             field="password2"))
+            return None
+        return self.password.text()
+
+    def add(self) -> bool:
+        if self.selected() is not None:
+            self.new_account()
+            return False
+        password = self._passwords()
+        if password is None:
+            return False
+        try:
+            info = staff.create_staff(self.db, self.actor, self.staff_no.text(),
+                                      self.name.text(), self.role.currentData(), password)
+        except CounterDeskError as exc:
+            self.show_error(exc)
+            return False
+        self.reload(keep=info.staff_no)
+        self.show_done(self.tr("Account %1 (%2) added. Give the person the password; they "
+                               "can change it with “Change my password”.")
+                       .replace("%1", info.staff_no).replace("%2", info.name))
+        return True
+
+    def _selected_or_say(self) -> staff.StaffInfo | None:
+        info = self.selected()
+        if info is None:
+            self.show_error(CounterDeskError("请先在列表中选中一个账号", "Select an account first",
+                                             field=""))
+        return info
+
+    def reset(self) -> bool:
+        info = self._selected_or_say()
+        if info is None:
+            return False
+        password = self._passwords()
+        if password is None:
+            return False
+        try:
+            staff.reset_password(self.db, self.actor, info.staff_no, password)
+        except CounterDeskError as exc:
+            self.show_error(exc)
+            return False
+        self.reload(keep=info.staff_no)
+        self.show_done(self.tr("New password set for %1; a lock-out is lifted.")
+                       .replace("%1", info.staff_no))
+        return True
+
+    def toggle(self) -> bool:
+        info = self._selected_or_say()
+        if info is None:
+            return False
+        try:
+            new = staff.set_account_enabled(self.db, self.actor, info.staff_no, info.disabled)
+        except CounterDeskError as exc:
+            self.show_error(exc)
+            return False
+        self.reload(keep=new.staff_no)
+        self.show_done((self.tr("%1 can sign in again.") if not new.disabled else
+                        self.tr("%1 is disabled and cannot sign in.")).replace("%1",
+                                                                              new.staff_no))
+        return True
+
+    def keyPressEvent(self, event):  # noqa: N802 - Qt name
+        if event.key() in (Qt.Key_Return, Qt.Key_Enter):
+            return  # never closes the dialog by accident
+        super().keyPressEvent(event)
+
+
+class ChangePassword(QDialog, FieldMessages):
+    """Anyone's own password: the old one, the new one twice."""
+
+    def __init__(self, db, actor, parent=None):
+        super().__init__(parent)
+        self.db = db
+        self.actor = actor
+        self.setWindowTitle(self.tr("Change my password"))
+        self.old = _password_field("old_password")
+        self.new = _password_field("new_password")
+        self.new2 = _password_field("new_password2")
+        form = QFormLayout()
+        form.addRow(self.tr("Current password"), self.old)
+        form.addRow(self.tr("New password"), self.new)
+        form.addRow(self.tr("New password again"), self.new2)
+        self.fields = {"password": self.old, "old_password": self.old,
+                       "new_password": self.new, "new_password2": self.new2}
+        self.message = message_label()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        self.buttons.button(QDialogButtonBox.Ok).setText(self.tr("Save"))
+        self.buttons.button(QDialogButtonBox.Cancel).setText(self.tr("Cancel"))
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(QLabel(self.tr("Staff no. %1 (%2)").replace("%1", actor.staff_no)
+                             .replace("%2", actor.name)))
+        lay.addLayout(form)
+        lay.addWidget(self.message)
+        lay.addWidget(self.buttons)
+        self.old.setFocus()
+
+    def save(self) -> bool:
+        if self.new.text() != self.new2.text():
+            self.show_error(CounterDeskError("两次输入的新密码不一致", "The two new passwords differ",
+                                             field="new_password2"))
+            return False
+        try:
+            staff.change_own_password(self.db, self.actor, self.old.text(), self.new.text())
+        except CounterDeskError as exc:
+            self.show_error(exc)
+            return False
+        self.accept()
+        return True

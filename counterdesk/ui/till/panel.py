@@ -1,0 +1,251 @@
+"""The clerk's till tab (Ctrl+Shift+T): open with the float counted by denomination,
+cash in / out with a manager's approval, the X report on the receipt printer, the
+blind count (the expected amount appears only after the count is submitted), the close
+with an explanation, and the manager's countersign.
+
+The view holds widgets; :class:`TillPanel` calls :mod:`counterdesk.cash`. Nothing here
+computes money: the expected cash and the difference come from the service, and only
+from the result of the count.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QDialog,
+)
+
+from ... import cash, money
+from ...errors import CounterDeskError
+from ...staff import Approval
+from .dialogs import CountersignDialog, MovementDialog
+from .view import TillPanelView
+
+log = logging.getLogger(__name__)
+
+
+class TillPanel(TillPanelView):
+    """Controller: the till through the cash service."""
+
+    def __init__(self, bench, parent=None):
+        super().__init__(parent)
+        self.tab_title = self.tr("Till")
+        self.bench = bench
+        self.db = bench.db
+        self.actor = bench.actor
+        self.info: cash.TillInfo | None = None
+        self.last_count: cash.CountResult | None = None
+        self.last_x: bytes | None = None
+        self.grid_model.dataChanged.connect(self._grid_changed)
+        self.grid_model.refused.connect(self._say)
+        self.btn_open.clicked.connect(self.open_till)
+        self.btn_count.clicked.connect(self.submit_count)
+        self.btn_close.clicked.connect(self.close_till)
+        self.btn_countersign.clicked.connect(self.ask_countersign)
+        self.btn_move.clicked.connect(self.ask_movement)
+        self.btn_x.clicked.connect(self.print_x)
+        self.refresh()
+
+    # -- state --------------------------------------------------------------------------
+    def _say(self, text: str, error: bool = True) -> None:
+        self.message.setStyleSheet("color: #c0392b;" if error else "color: #1e7e34;")
+        self.message.setText(text)
+
+    def _grid_changed(self, *args) -> None:
+        self.total.setText(self.tr("Total: %1 yuan").replace(
+            "%1", money.fmt(self.grid_model.total_fen())))
+        if self.grid_model.error:
+            self._say(self.grid_model.error)
+
+    def refresh(self) -> None:
+        try:
+            self.info = cash.till_status(self.db, self.actor,
+                                         cash_settings=self.bench.settings.cash)
+        except CounterDeskError as exc:
+            self._say(exc.message)
+            return
+        st = self.info.status if self.info else None
+        self.btn_open.setVisible(st is None)
+        self.btn_count.setVisible(st == "open")
+        self.noncash_box.setVisible(st == "open")
+        self.btn_close.setVisible(st == "counted")
+        self.explanation.setVisible(st == "counted")
+        self.btn_countersign.setVisible(st == "submitted")
+        self.btn_move.setEnabled(st == "open")
+        self.btn_x.setEnabled(st is not None)
+        self.grid.setEnabled(st in (None, "open"))
+        if st is None:
+            self.status.setText(self.tr("No till open today"))
+            self.hint.setText(self.tr("Count the float (备用金) by denomination, then open "
+                                      "the till."))
+            self.movements_model.set_rows([])
+        else:
+            self.status.setText(self.tr("Till %1 — float %2 yuan — %3").replace(
+                "%1", self.info.business_day).replace("%2", money.fmt(self.info.float_fen))
+                .replace("%3", self.info.status_name))
+            self.movements_model.set_rows([m.to_dict() if hasattr(m, "to_dict") else m
+                                           for m in self.info.movements])
+            if st == "open":
+                self.hint.setText(self.tr("At the end of the day count the cash by "
+                                          "denomination and type the non-cash totals. The "
+                                          "expected amount is shown only after you submit."))
+            elif st == "counted":
+                self.hint.setText(self.tr("Counted. Close the till (explain any difference "
+                                          "above the limit)."))
+            elif st == "submitted":
+                self.hint.setText(self.tr("Closed: waiting for the manager's countersign."))
+            else:
+                self.hint.setText(self.tr("Countersigned by %1.").replace(
+                    "%1", self.info.countersigned_by or ""))
+            if st != "open" and self.last_count is None:
+                self._show_result(self.info.counted_fen, self.info.expected_fen,
+                                  self.info.difference_fen)
+        self._grid_changed()
+
+    def _show_result(self, counted, expected, difference) -> None:
+        if counted is None or expected is None:
+            self.result.setText("")
+            return
+        kind = (self.tr("over") if difference > 0 else self.tr("short") if difference < 0
+                else self.tr("balanced"))
+        self.result.setText(self.tr("Counted %1, expected %2: %3 %4").replace(
+            "%1", money.fmt(counted)).replace("%2", money.fmt(expected)).replace(
+            "%3", kind).replace("%4", money.fmt(abs(difference))))
+
+    # -- actions ------------------------------------------------------------------------
+    def open_till(self) -> None:
+        try:
+            cash.open_till(self.db, self.actor, self.grid_model.counts(),
+                           cash_settings=self.bench.settings.cash)
+        except CounterDeskError as exc:
+            self._say(exc.message)
+            return
+        self.grid_model.clear()
+        self._say(self.tr("Till opened."), error=False)
+        self.refresh()
+
+    def _noncash(self) -> dict[str, int]:
+        out = {}
+        for m, e in self.noncash.items():
+            if e.text().strip():
+                out[m] = money.parse_yuan(e.text(), field=m)
+        return out
+
+    def submit_count(self) -> None:
+        try:
+            res = cash.count_till(self.db, self.actor, self.grid_model.counts(),
+                                  noncash=self._noncash(),
+                                  cash_settings=self.bench.settings.cash)
+        except CounterDeskError as exc:
+            self._say(exc.message)
+            return
+        self.last_count = res
+        self._show_result(res.counted_fen, res.expected_fen, res.difference_fen)
+        diffs = [f"{cash.METHOD_NAMES[m]} {money.fmt(v['difference_fen'])}"
+                 for m, v in res.noncash.items() if v["difference_fen"]]
+        if diffs:
+            self.result.setText(self.result.text() + "\n" + self.tr("Non-cash differences: %1")
+                                .replace("%1", ", ".join(diffs)))
+        self._say(self.tr("An explanation is required.") if res.explanation_required
+                  else self.tr("Count submitted."), error=res.explanation_required)
+        self.refresh()
+        self.explanation.setFocus()
+
+    def close_till(self) -> None:
+        try:
+            cash.close_till(self.db, self.actor, self.explanation.toPlainText(),
+                            cash_settings=self.bench.settings.cash)
+        except CounterDeskError as exc:
+            self._say(exc.message)
+            self.explanation.setFocus()
+            return
+        self._say(self.tr("Till closed: ask the manager to countersign."), error=False)
+        self.refresh()
+
+    def countersign(self, approval: Approval | None) -> bool:
+        try:
+            cash.countersign(self.db, self.actor, approval,
+                             cash_settings=self.bench.settings.cash)
+        except CounterDeskError as exc:
+            self._say(exc.message)
+            return False
+        self._say(self.tr("Countersigned."), error=False)
+        self.refresh()
+        return True
+
+    def ask_countersign(self) -> None:
+        dlg = CountersignDialog(self)
+        if dlg.exec() == QDialog.Accepted:
+            self.countersign(dlg.auth.approval())
+
+    def move(self, direction: str, amount: str, reason: str, approval: Approval | None) -> bool:
+        try:
+            fen = money.parse_yuan(amount, field="amount", allow_zero=False)
+            cash.move_cash(self.db, self.actor, direction, fen, reason, approval)
+        except CounterDeskError as exc:
+            self._say(exc.message)
+            return False
+        self._say(self.tr("Cash movement recorded."), error=False)
+        self.refresh()
+        return True
+
+    def ask_movement(self) -> None:
+        dlg = MovementDialog(self)
+        if dlg.exec() == QDialog.Accepted:
+            v = dlg.values()
+            self.move(v["direction"], v["amount"], v["reason"], v["approval"])
+
+    def print_x(self) -> bytes | None:
+        from ...print import escpos_doc, printers, till_report
+
+        p = self.bench.settings.printer
+        try:
+            x = cash.x_report(self.db, self.actor)
+            data = till_report.x_escpos(x, escpos_doc.columns_for(p.width, p.dots))
+            self.last_x = data
+            if not p.uri:
+                self._say(self.tr("No receipt printer is set up."))
+                return data
+            printers.send(p.uri, data, timeout=p.timeout)
+        except CounterDeskError as exc:
+            self._say(exc.message)
+            return None
+        self._say(self.tr("X report printed."), error=False)
+        return data
+
+    # -- main window ----------------------------------------------------------------------
+    def install_actions(self, mainwindow) -> None:
+        act = QAction(self.tr("Till"), mainwindow)
+        act.setShortcut(QKeySequence("Ctrl+Shift+T"))
+        act.setShortcutContext(Qt.ApplicationShortcut)
+        act.triggered.connect(lambda: self._focus(mainwindow))
+        mainwindow.menu_business.addAction(act)
+        self.action_till = act
+        close = QAction(self.tr("Day close (manager)…"), mainwindow)
+        close.triggered.connect(lambda: self.open_day_close(mainwindow))
+        close.setEnabled(self.actor.is_manager)
+        mainwindow.menu_manage.addAction(close)
+        self.action_day_close = close
+
+    def _focus(self, mainwindow) -> None:
+        mainwindow.business.setCurrentWidget(self)
+        self.refresh()
+        self.grid.setFocus()
+        self.grid.setCurrentIndex(self.grid_model.index(0, 1))
+
+    def open_day_close(self, parent=None):
+        from ..dayclose.dialog import DayCloseDialog
+
+        dlg = DayCloseDialog(self.bench, parent or self)
+        dlg.open()
+        return dlg
+
+    def shutdown(self) -> None:
+        pass
+
+
+def create(bench, parent=None) -> TillPanel:
+    return TillPanel(bench, parent)

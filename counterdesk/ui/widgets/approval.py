@@ -1,0 +1,34 @@
+"""The one manager-approval widget (主任授权): the manager's staff number and password,
+typed at this PC into any form that needs them (void, cash in/out, countersign, a long
+pause). The service checks them (:class:`counterdesk.staff.Approval`); this only asks.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QFormLayout, QLineEdit
+
+from ...staff import Approval
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ApprovalFields", text)
+
+
+class ApprovalFields:
+    """Adds "主任工号" and "主任密码" rows to ``form``; :meth:`approval` reads them."""
+
+    def __init__(self, form: QFormLayout):
+        self.approver = QLineEdit()
+        self.approver.setObjectName("approver")
+        self.approver.setPlaceholderText(_tr("Manager's staff number"))
+        self.password = QLineEdit()
+        self.password.setObjectName("approver_password")
+        self.password.setEchoMode(QLineEdit.Password)
+        form.addRow(_tr("Approved by"), self.approver)
+        form.addRow(_tr("Manager's password"), self.password)
+
+    def approval(self) -> Approval | None:
+        """The typed approval, or None when no staff number was typed."""
+        no = self.approver.text().strip()
+        return Approval(no, self.password.text()) if no else None

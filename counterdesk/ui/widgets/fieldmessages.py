@@ -1,0 +1,32 @@
+"""The line under a form's fields that says what went wrong (red, the field at fault
+focused) or what was done (green); shared by the manager's editing dialogs."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel
+
+from ...errors import CounterDeskError
+
+
+def message_label() -> QLabel:
+    """The (empty) line itself, to put under the fields as ``self.message``."""
+    label = QLabel()
+    label.setObjectName("message")
+    label.setWordWrap(True)
+    return label
+
+
+class FieldMessages:
+    """Mixin: the dialog has ``self.message`` (a QLabel) and ``self.fields``
+    (``{error field name: widget}``)."""
+
+    def show_error(self, exc: CounterDeskError) -> None:
+        self.message.setStyleSheet("color: #c0392b;")
+        self.message.setText(exc.message)
+        target = self.fields.get(exc.field or "")
+        if target is not None:
+            target.setFocus()
+
+    def show_done(self, text: str) -> None:
+        self.message.setStyleSheet("color: #1b5e20;")
+        self.message.setText(text)
