@@ -136,7 +136,7 @@ def _reverse(db: Database, actor: Actor, receipt_no: str, approval: Approval | N
         rc = _load_receipt(s, actor.hall_id, receipt_no)
         _plan_reversal(s, rc.payment, selection, kind)
     if approval is None or not approval.staff_no:
-        raise PermissionDenied(f"{'作废' if kind == 'void' else '退款'}须由营业厅主任或值班长现场授权"
+        raise PermissionDenied(f"{'作废' if kind == 'void' else '退款'}须由主任现场授权"
                                "（输入其工号和密码）",
                                f"A {kind} needs a manager's authorisation at this PC (their "
                                "staff number and password)", field="approver")

@@ -19,7 +19,7 @@ def countersign(db: Database, actor: Actor, approval: Approval | None, *,
     """复核: a manager countersigns a closed till (their staff number and password)."""
     day = day or clock.today()
     if approval is None or not approval.staff_no:
-        raise PermissionDenied("交款须由营业厅主任或值班长复核签字（输入其工号和密码）",
+        raise PermissionDenied("交款须由主任复核签字（输入其工号和密码）",
                                "A manager must countersign the till (their staff number and "
                                "password)", field="approver")
     with db.read() as s:
@@ -59,7 +59,7 @@ def reopen_till(db: Database, actor: Actor, approval: Approval | None, reason: s
         raise ValidationError("请填写重新点钞的原因", "Give the reason for the recount",
                               field="reason")
     if approval is None or not approval.staff_no:
-        raise PermissionDenied("重新点钞须由主任或值班长授权", "A recount needs a manager's "
+        raise PermissionDenied("重新点钞须由主任授权", "A recount needs a manager's "
                                "authorisation", field="approver")
     day = clock.today()
     with db.write() as s:

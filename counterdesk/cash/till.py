@@ -217,7 +217,7 @@ def till_status(db: Database, actor: Actor, *, staff_no: str | None = None,
     day = day or clock.today()
     other = bool(staff_no and staff_no != actor.staff_no)
     if other and not actor.is_manager:
-        raise PermissionDenied("只能查看自己的钱箱；查看他人钱箱须由主任或值班长操作",
+        raise PermissionDenied("只能查看自己的钱箱；查看他人钱箱须由主任操作",
                                "You can only see your own till; a manager sees the others")
     with db.read() as s:
         try:
@@ -242,7 +242,7 @@ def move_cash(db: Database, actor: Actor, direction: str, amount_fen: int, reaso
         raise ValidationError("请填写现金存入/取出的原因", "Give the reason for the cash movement",
                               field="reason")
     if approval is None or not approval.staff_no:
-        raise PermissionDenied("钱箱现金存入/取出须由营业厅主任或值班长授权（输入其工号和密码）",
+        raise PermissionDenied("钱箱现金存入/取出须由主任授权（输入其工号和密码）",
                                "A cash movement needs a manager's authorisation (their staff "
                                "number and password)", field="approver")
     day = clock.today()

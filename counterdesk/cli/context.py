@@ -30,7 +30,7 @@ def add_staff_args(parser, *, approver: bool = False, window: bool = False) -> N
                         help="办理人工号（密码取自 COUNTERDESK_PASSWORD 或提示输入）")
     if approver:
         parser.add_argument("--approver", metavar="工号",
-                            help="授权的主任/值班长工号（密码取自 COUNTERDESK_APPROVER_PASSWORD）")
+                            help="授权的主任工号（密码取自 COUNTERDESK_APPROVER_PASSWORD）")
     if window:
         parser.add_argument("--window", type=int, metavar="N", help="窗口号")
 

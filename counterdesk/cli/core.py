@@ -173,7 +173,7 @@ def cmd_user_disable(ctx: Context, args):
 
 def cmd_user_list(ctx: Context, args):
     users = staff.list_users(ctx.db)
-    roles = {"clerk": "柜员", "manager": "主任/值班长", "admin": "管理员"}
+    roles = {"clerk": "柜员", "manager": "主任", "admin": "管理员"}
     lines = [f"{u.staff_no:<8} {u.name:<8} {roles.get(u.role, u.role):<8}"
              f"{' 已停用' if u.disabled else ''}{' 已锁定' if u.locked else ''}" for u in users]
     return ctx.result([u.to_dict() for u in users], "\n".join(lines) or "（无员工）")

@@ -76,7 +76,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     q = csub.add_parser("list", help="待办清单：超期（红）、将到期、待回访")
     add_staff_args(q)
-    q.add_argument("--all", action="store_true", help="全部人员的（主任/值班长）")
+    q.add_argument("--all", action="store_true", help="全部人员的（主任）")
     q.add_argument("--overdue", action="store_true", help="只列超期未答复的")
     q.add_argument("--followups", action="store_true", help="回访提醒清单")
     q.add_argument("--closed", action="store_true", help="包括已关闭的")

@@ -82,7 +82,7 @@ def validate(cat: Catalogue, section_key: str, *, text: str, instead: str = "",
 # ----------------------------------------------------------------------------- editing
 def _require_manager(actor: Actor) -> None:
     if not actor.is_manager:
-        raise PermissionDenied("只有营业厅主任或值班长可以修改服务用语，请联系主任修改",
+        raise PermissionDenied("只有主任可以修改服务用语，请联系主任修改",
                                "Only a hall manager may change the service phrases; ask your "
                                "manager to make the change")
 

@@ -28,7 +28,7 @@ def list_complaints(db: Database, actor: Actor, *, scope: str = "mine",
     if scope not in ("mine", "all"):
         raise ValidationError("范围应为 mine 或 all", "Scope must be mine or all", field="scope")
     if scope == "all" and not actor.is_manager:
-        raise PermissionDenied("查看全部投诉仅限主任或值班长；柜员可查看自己负责的事项",
+        raise PermissionDenied("查看全部投诉仅限主任；柜员可查看自己负责的事项",
                                "Only managers see every item; clerks see their own")
     now = clock.now()
     with db.read() as s:

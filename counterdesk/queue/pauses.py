@@ -214,7 +214,7 @@ def pause_window(db: Database, actor: Actor, *, reason: str = "", reason_text: s
     with db.read() as s:
         needs = _pause_checks(s, actor, window, until_dt, rules, cover)
     if needs["needs_approval"] and approval is None:
-        raise PermissionDenied("暂停服务需要主任或值班长授权：" + "；".join(needs["why"]),
+        raise PermissionDenied("暂停服务需要主任授权：" + "；".join(needs["why"]),
                                "This pause needs a manager's approval: "
                                + "; ".join(needs["why_en"]), field="approver", data=needs)
     with db.write() as s:
@@ -226,7 +226,7 @@ def pause_window(db: Database, actor: Actor, *, reason: str = "", reason_text: s
                              reason="；".join(needs["why"]))
         needs = _pause_checks(s, actor, window, until_dt, rules, cover, lock=True)
         if needs["needs_approval"] and auth is None:
-            raise PermissionDenied("暂停服务需要主任或值班长授权：" + "；".join(needs["why"]),
+            raise PermissionDenied("暂停服务需要主任授权：" + "；".join(needs["why"]),
                                    "This pause needs a manager's approval: "
                                    + "; ".join(needs["why_en"]), field="approver", data=needs)
         w = _window(s, actor.hall_id, window)

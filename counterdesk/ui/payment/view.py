@@ -25,7 +25,12 @@ from PySide6.QtWidgets import (
 from ... import billing, money
 from ..widgets.approval import ApprovalFields
 
-METHODS = ("cash", "cheque", "card", "qr")
+METHODS = tuple(billing.METHODS)  # the one table of payment methods and their names
+
+
+def _method_label(method: str) -> str:
+    name = billing.method_name(method)
+    return name[:1].upper() + name[1:]
 
 
 def _big(label: QLabel, points: int = 26, colour: str = "#1a1a1a") -> QLabel:
@@ -92,9 +97,8 @@ class PaymentPanelView(QWidget):
         # tender
         self.method = QComboBox()
         self.method.setObjectName("method")
-        for m, text in zip(METHODS, (self.tr("Cash"), self.tr("Cheque"), self.tr("Bank card"),
-                                     self.tr("QR (WeChat/Alipay)"))):
-            self.method.addItem(text, m)
+        for m in METHODS:
+            self.method.addItem(_method_label(m), m)
         self.tendered = QLineEdit()
         self.tendered.setObjectName("tendered")
         self.tendered.setValidator(amount_re)
@@ -108,9 +112,8 @@ class PaymentPanelView(QWidget):
         self.split_method = QComboBox()
         self.split_method.setObjectName("split_method")
         self.split_method.addItem(self.tr("No split"), "")
-        for m, text in zip(METHODS[1:], (self.tr("Cheque"), self.tr("Bank card"),
-                                         self.tr("QR (WeChat/Alipay)"))):
-            self.split_method.addItem(text, m)
+        for m in METHODS[1:]:
+            self.split_method.addItem(_method_label(m), m)
         self.split_amount = QLineEdit()
         self.split_amount.setObjectName("split_amount")
         self.split_amount.setValidator(amount_re)
