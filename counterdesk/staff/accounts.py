@@ -83,6 +83,9 @@ def create_first_admin(db: Database, staff_no: str, name: str, password: str, *,
             raise PermissionDenied("数据库中已有员工账号：新增员工须由管理员或主任用 --staff 登录后办理",
                                    "Accounts exist already: an administrator or manager "
                                    "adds staff (--staff)", field="staff")
+        if hall_code and s.execute(select(Hall.id).where(Hall.code == hall_code)).scalar() \
+                is None:
+            hall_code = None  # no hall yet (set up later): the account belongs to none
         return _insert(s, staff_no, name, "admin", password, hall_code, True, staff_no)
 
 
