@@ -74,6 +74,10 @@
         <translation>停用(&amp;D)</translation>
     </message>
     <message>
+        <source>&amp;Unlock</source>
+        <translation>解除锁定(&amp;U)</translation>
+    </message>
+    <message>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -96,6 +100,10 @@
     <message>
         <source>%1 is disabled and cannot sign in.</source>
         <translation>%1 已停用，不能登录。</translation>
+    </message>
+    <message>
+        <source>%1 is unlocked.</source>
+        <translation>已解除 %1 的锁定。</translation>
     </message>
 </context>
 <context>
@@ -135,6 +143,10 @@
     <message>
         <source>Locked (wrong passwords)</source>
         <translation>已锁定（密码错误过多）</translation>
+    </message>
+    <message>
+        <source>Approvals locked (wrong passwords)</source>
+        <translation>授权已锁定（密码错误）</translation>
     </message>
     <message>
         <source>Active</source>
