@@ -14,15 +14,16 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..db import Database
 from ..errors import PermissionDenied
 from ..models import Authorisation, Staff
 from .actor import Actor
 from .passwords import MAX_ATTEMPTS
-from .signin import APPROVAL, _wrong, count_outcome, read_check
+from .signin import APPROVAL, _wrong, count_outcome, read_check, refuse_if_unusable
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +118,7 @@ def _after_transaction(session: Session, fn: Callable[[], None]) -> None:
         try:
             fn()
         except Exception:  # noqa: BLE001 - the caller's refusal is already on its way
-            log.exception("could not count a wrong approver password")
+            log.exception("could not update an approver's failure counter")
 
     event.listen(session, "after_transaction_end", hook)
 
@@ -127,9 +128,8 @@ def authorise(db: Database, session: Session, approval: Approval | None, action:
     """Check a manager's approval for ``action`` and record it in ``session``'s transaction
     (wherever inside the caller's ``db.write()`` it is called).
 
-    The password is checked in a read of its own; a right one clears the approver's
-    counter in ``session`` (under the row lock), a wrong one is counted in a transaction of
-    its own after ``session``'s has ended."""
+    The password is checked in a read of its own; a wrong one is counted in a transaction of
+    its own after ``session``'s has ended, as is clearing the counter after a right one."""
     no = _precheck(approval, actor)
     good, failed = read_check(db, no, approval.password, APPROVAL)
     if not good:
@@ -139,8 +139,18 @@ def authorise(db: Database, session: Session, approval: Approval | None, action:
 
         _after_transaction(session, count)
         raise _wrong(APPROVAL, no, MAX_ATTEMPTS - failed - 1)
-    st, refusal = count_outcome(session, no, True, APPROVAL)
+    # re-checked in the caller's transaction without a row lock (no lock-order trap with
+    # the caller's own locks); a counter to clear is cleared after it, like a failure
+    st = session.execute(select(Staff).where(Staff.staff_no == no)
+                         .execution_options(populate_existing=True)).scalar_one()
+    refuse_if_unusable(st, APPROVAL, clock.now())
     _manager_or_refuse(st, no, actor)
+    if st.approval_failed_attempts:
+        def clear() -> None:
+            with db.write() as s:
+                count_outcome(s, no, True, APPROVAL)
+
+        _after_transaction(session, clear)
     checked = CheckedApproval(st.id, st.staff_no, action, actor.staff_no)
     return record_authorisation(session, checked, action, actor, reason)
 

@@ -32,7 +32,7 @@ def _fields(purpose: str) -> tuple[str, str]:
             else ("approval_failed_attempts", "approval_locked_until"))
 
 
-def _refuse_if_unusable(st: Staff, purpose: str, now: dt.datetime) -> None:
+def refuse_if_unusable(st: Staff, purpose: str, now: dt.datetime) -> None:
     if st.disabled:
         raise AuthError(f"工号 {st.staff_no} 已停用，请联系营业厅主任",
                         f"Staff number {st.staff_no} is disabled; ask the hall manager",
@@ -60,7 +60,7 @@ def read_check(db: Database, staff_no: str, password: str, purpose: str) -> tupl
         st = s.execute(select(Staff).where(Staff.staff_no == staff_no)).scalar()
         if st is None:
             raise AuthError("工号或密码错误", "Wrong staff number or password", field="staff_no")
-        _refuse_if_unusable(st, purpose, clock.now())
+        refuse_if_unusable(st, purpose, clock.now())
         return check_password(st.password_hash, password), getattr(st, _fields(purpose)[0])
 
 
@@ -83,7 +83,7 @@ def count_outcome(s: Session, staff_no: str, good: bool, purpose: str) -> tuple[
     clears the counter (refused if the account was locked meanwhile); a wrong one counts,
     the MAX_ATTEMPTS-th locks. Returns the row and the refusal to raise (if any)."""
     st = get_staff(s, staff_no, for_update=True)
-    _refuse_if_unusable(st, purpose, clock.now())  # locked meanwhile: nothing passes
+    refuse_if_unusable(st, purpose, clock.now())  # locked meanwhile: nothing passes
     count_field, lock_field = _fields(purpose)
     if good:
         setattr(st, count_field, 0)

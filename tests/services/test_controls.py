@@ -76,6 +76,10 @@ def test_authorise_after_other_writes_in_the_transaction(demo_db, clerk, approva
     # the failure was counted once the caller's transaction ended, on the approval counter
     row = _row(demo_db, DEMO["manager"][0])
     assert row.approval_failed_attempts == 1 and row.failed_attempts == 0
+    with demo_db.write() as s:  # a right one clears the counter (after the transaction)
+        clerk.audit(s, "test.before", {})
+        staff.authorise(demo_db, s, approval, "window.pause", actor=clerk)
+    assert _row(demo_db, DEMO["manager"][0]).approval_failed_attempts == 0
 
 
 # -- hole 10: lock-out ---------------------------------------------------------------------
