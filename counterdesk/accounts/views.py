@@ -204,7 +204,7 @@ def reveal(db: Database, actor: Actor, account_no: str, field: str) -> str:
         raise ValidationError("只能查看证件号码或联系电话", "Only id_number or phone can be shown",
                               field="field")
     if not actor.can_reveal:
-        raise PermissionDenied("您没有查看完整证件号/电话的权限，请联系营业厅主任",
+        raise PermissionDenied("您没有查看完整证件号/电话的权限，请联系主任",
                                "You may not see full ID numbers or phones; ask a manager",
                                field=field)
     with db.write() as s:

@@ -27,23 +27,32 @@ def register(sub: argparse._SubParsersAction) -> None:
     q = dsub.add_parser("status", help="显示数据库结构版本")
     q.set_defaults(handler=cmd_db_status)
 
-    p = sub.add_parser("user", help="员工账号")
+    p = sub.add_parser("user", help="员工账号（管理员，或管理柜员的主任，须 --staff 登录）")
     usub = p.add_subparsers(dest="user_verb", required=True)
-    q = usub.add_parser("add", help="新增员工（密码取自 COUNTERDESK_NEW_PASSWORD 或提示输入）")
+    q = usub.add_parser("add", help="新增员工（新密码取自 COUNTERDESK_NEW_PASSWORD 或提示输入）；"
+                        "空数据库的第一个管理员无需 --staff")
     q.add_argument("staff_no", metavar="工号")
     q.add_argument("--name", required=True)
     q.add_argument("--role", choices=["clerk", "manager", "admin"], default="clerk")
     q.add_argument("--hall", help="营业厅代码")
-    q.add_argument("--can-reveal", action="store_true", help="允许查看完整证件号和电话")
+    q.add_argument("--can-reveal", action="store_true", help="允许查看完整证件号和电话（仅管理员可授予）")
+    _staff_arg(q, required=False)
     q.set_defaults(handler=cmd_user_add)
-    q = usub.add_parser("passwd", help="设置密码并解除锁定（COUNTERDESK_NEW_PASSWORD 或提示）")
+    q = usub.add_parser("passwd", help="重置密码并解除锁定（COUNTERDESK_NEW_PASSWORD 或提示）")
     q.add_argument("staff_no", metavar="工号")
+    _staff_arg(q)
     q.set_defaults(handler=cmd_user_passwd)
     q = usub.add_parser("disable", help="停用员工")
     q.add_argument("staff_no", metavar="工号")
     q.add_argument("--enable", action="store_true", help="重新启用")
+    _staff_arg(q)
     q.set_defaults(handler=cmd_user_disable)
+    q = usub.add_parser("unlock", help="解除锁定（登录和授权）")
+    q.add_argument("staff_no", metavar="工号")
+    _staff_arg(q)
+    q.set_defaults(handler=cmd_user_unlock)
     q = usub.add_parser("list", help="列出员工")
+    _staff_arg(q)
     q.set_defaults(handler=cmd_user_list)
 
     p = sub.add_parser("audit", help="审计日志")
@@ -53,16 +62,23 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("backup", help="备份业务数据")
     p.add_argument("file", nargs="?", metavar="FILE", help="备份文件，默认写入备份目录")
+    _staff_arg(p, who="管理员")
     p.set_defaults(handler=cmd_backup)
 
     p = sub.add_parser("restore", help="从备份恢复（当前数据库先另存一份）")
     p.add_argument("file", metavar="FILE")
+    _staff_arg(p, who="管理员；恢复到空数据库时可省略", required=False)
     p.set_defaults(handler=cmd_restore)
 
     for mode, help_ in (("kiosk", "取号机（全屏）"), ("display", "叫号屏（全屏）")):
         p = sub.add_parser(mode, help=help_)
         p.add_argument("--windowed", action="store_true", help="不全屏（调试）")
         p.set_defaults(handler=_gui_mode(mode))
+
+
+def _staff_arg(parser, *, required: bool = True, who: str = "管理员或主任") -> None:
+    parser.add_argument("--staff", required=required, metavar="工号",
+                        help=f"办理人（{who}）工号，密码取自 COUNTERDESK_PASSWORD 或提示输入")
 
 
 def _gui_mode(mode: str):
@@ -153,29 +169,48 @@ def _new_password(prompt: str) -> str:
 
 
 def cmd_user_add(ctx: Context, args):
-    info = staff.add_user(ctx.db, args.staff_no, args.name, args.role,
-                          _new_password(f"工号 {args.staff_no} 的新密码："),
-                          hall_code=args.hall or ctx.settings.hall.code,
-                          can_reveal=args.can_reveal)
+    password = None
+    if not args.staff:  # only the very first administrator of an empty database
+        if args.role != "admin":
+            raise CounterDeskError("请用 --staff 指定办理人（管理员或主任）工号",
+                                   "Name the administrator or manager with --staff")
+        password = _new_password(f"工号 {args.staff_no} 的新密码：")
+        info = staff.create_first_admin(ctx.db, args.staff_no, args.name, password,
+                                        hall_code=args.hall or ctx.settings.hall.code)
+    else:
+        actor = ctx.actor(args)
+        info = staff.create_staff(ctx.db, actor, args.staff_no, args.name, args.role,
+                                  _new_password(f"工号 {args.staff_no} 的新密码："),
+                                  hall_code=args.hall, can_reveal=args.can_reveal)
     return ctx.result(info.to_dict(), f"已新增员工 {info.staff_no} {info.name}（{info.role}）")
 
 
 def cmd_user_passwd(ctx: Context, args):
-    staff.set_password(ctx.db, args.staff_no, _new_password(f"工号 {args.staff_no} 的新密码："))
+    actor = ctx.actor(args)
+    staff.reset_password(ctx.db, actor, args.staff_no,
+                         _new_password(f"工号 {args.staff_no} 的新密码："))
     return ctx.result({"staff_no": args.staff_no}, f"已为 {args.staff_no} 设置新密码并解除锁定")
 
 
 def cmd_user_disable(ctx: Context, args):
-    staff.set_disabled(ctx.db, args.staff_no, not args.enable)
-    return ctx.result({"staff_no": args.staff_no, "disabled": not args.enable},
-                      f"已{'启用' if args.enable else '停用'} {args.staff_no}")
+    actor = ctx.actor(args)
+    info = staff.set_account_enabled(ctx.db, actor, args.staff_no, args.enable)
+    return ctx.result({"staff_no": info.staff_no, "disabled": info.disabled},
+                      f"已{'启用' if args.enable else '停用'} {info.staff_no}")
+
+
+def cmd_user_unlock(ctx: Context, args):
+    actor = ctx.actor(args)
+    info = staff.unlock(ctx.db, actor, args.staff_no)
+    return ctx.result(info.to_dict(), f"已解除 {info.staff_no} 的锁定")
 
 
 def cmd_user_list(ctx: Context, args):
-    users = staff.list_users(ctx.db)
+    users = staff.hall_staff(ctx.db, ctx.actor(args))
     roles = {"clerk": "柜员", "manager": "主任", "admin": "管理员"}
     lines = [f"{u.staff_no:<8} {u.name:<8} {roles.get(u.role, u.role):<8}"
-             f"{' 已停用' if u.disabled else ''}{' 已锁定' if u.locked else ''}" for u in users]
+             f"{' 已停用' if u.disabled else ''}{' 已锁定' if u.locked else ''}"
+             f"{' 授权已锁定' if u.approvals_locked else ''}" for u in users]
     return ctx.result([u.to_dict() for u in users], "\n".join(lines) or "（无员工）")
 
 
@@ -194,8 +229,25 @@ class _AuditBroken(CounterDeskError):
     exit_code = 6
 
 
+def _admin(ctx: Context, args) -> staff.Actor:
+    if not getattr(args, "staff", None):
+        raise CounterDeskError("此操作须由管理员办理：请用 --staff 指定管理员工号",
+                               "An administrator must do this: name them with --staff")
+    actor = ctx.actor(args)
+    staff.require_admin(actor)
+    return actor
+
+
+def _no_staff(ctx: Context) -> bool:
+    db = ctx.raw_database()
+    if schema.is_empty(db):
+        return True
+    return not staff.list_users(ctx.db)
+
+
 def cmd_backup(ctx: Context, args):
     db = ctx.db
+    _admin(ctx, args)
     directory = ctx.settings.backup.effective_dir()
     path = backup.backup(db, args.file, directory=directory,
                          keep=None if args.file else ctx.settings.backup.keep)
@@ -204,6 +256,9 @@ def cmd_backup(ctx: Context, args):
 
 
 def cmd_restore(ctx: Context, args):
+    if args.staff or not _no_staff(ctx):  # an empty database holds nothing to protect
+        _admin(ctx, args)  # signed in on the database as it is now, before it is replaced
+    ctx.close()
     db = ctx.raw_database()
     safety = backup.restore(db, args.file)
     ctx.close()

@@ -91,6 +91,10 @@ class Staff(Base):
     password_hash: Mapped[str] = mapped_column(String(200), nullable=False)
     failed_attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # wrong passwords typed as someone's approver (counted apart from sign-in failures)
+    approval_failed_attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0,
+                                                          server_default="0")
+    approval_locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
     disabled: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     can_reveal: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     created_at: Mapped[dt.datetime] = created_column()

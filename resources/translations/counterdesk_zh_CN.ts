@@ -1093,7 +1093,7 @@
     </message>
     <message>
         <source>Unit</source>
-        <translation>单元</translation>
+        <translation>单位</translation>
     </message>
     <message>
         <source>Room</source>
@@ -1264,22 +1264,6 @@
         <translation>未缴账单（空格键勾选）</translation>
     </message>
     <message>
-        <source>Cash</source>
-        <translation>现金</translation>
-    </message>
-    <message>
-        <source>Cheque</source>
-        <translation>支票</translation>
-    </message>
-    <message>
-        <source>Bank card</source>
-        <translation>银行卡</translation>
-    </message>
-    <message>
-        <source>QR (WeChat/Alipay)</source>
-        <translation>扫码（微信/支付宝）</translation>
-    </message>
-    <message>
         <source>Cash handed over</source>
         <translation>客户交来的现金</translation>
     </message>
@@ -1435,6 +1419,84 @@
     <message>
         <source>Say instead / note</source>
         <translation>应说 / 说明</translation>
+    </message>
+</context>
+<context>
+    <name>PolicyModel</name>
+    <message>
+        <source>Rule</source>
+        <translation>规则</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>当前值</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <source>Default</source>
+        <translation>默认值</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>键名</translation>
+    </message>
+    <message>
+        <source>Changed by %1</source>
+        <translation>由 %1 修改</translation>
+    </message>
+</context>
+<context>
+    <name>PolicyScreen</name>
+    <message>
+        <source>Hall rules</source>
+        <translation>营业厅规则</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation>规则</translation>
+    </message>
+    <message>
+        <source>New value</source>
+        <translation>新值</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>保存(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Back to &amp;default</source>
+        <translation>恢复默认(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>A whole number from %1 to %2</source>
+        <translation>%1 到 %2 的整数</translation>
+    </message>
+    <message>
+        <source>true or false (是/否)</source>
+        <translation>是 或 否（true/false）</translation>
+    </message>
+    <message>
+        <source>A time HH:MM, e.g. 08:30</source>
+        <translation>HH:MM 格式的时间，如 08:30</translation>
+    </message>
+    <message>
+        <source>Dates or ranges separated by commas, e.g. 2027-01-01, 2027-02-06..2027-02-12</source>
+        <translation>以逗号分隔的日期或区间，如 2027-01-01, 2027-02-06..2027-02-12</translation>
+    </message>
+    <message>
+        <source>Text, at most %1 characters</source>
+        <translation>文本，不超过 %1 个字</translation>
+    </message>
+    <message>
+        <source>Saved: %1 = %2</source>
+        <translation>已保存：%1 = %2</translation>
     </message>
 </context>
 <context>
@@ -2012,7 +2074,7 @@
     <name>ShortcutTableModel</name>
     <message>
         <source>Key</source>
-        <translation>按键</translation>
+        <translation>键名</translation>
     </message>
     <message>
         <source>Action</source>
@@ -2124,6 +2186,10 @@
         <translation>停用(&amp;D)</translation>
     </message>
     <message>
+        <source>&amp;Unlock</source>
+        <translation>解除锁定(&amp;U)</translation>
+    </message>
+    <message>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -2146,6 +2212,10 @@
     <message>
         <source>%1 is disabled and cannot sign in.</source>
         <translation>%1 已停用，不能登录。</translation>
+    </message>
+    <message>
+        <source>%1 is unlocked.</source>
+        <translation>已解除 %1 的锁定。</translation>
     </message>
 </context>
 <context>
@@ -2185,6 +2255,10 @@
     <message>
         <source>Locked (wrong passwords)</source>
         <translation>已锁定（密码错误过多）</translation>
+    </message>
+    <message>
+        <source>Approvals locked (wrong passwords)</source>
+        <translation>授权已锁定（密码错误）</translation>
     </message>
     <message>
         <source>Active</source>

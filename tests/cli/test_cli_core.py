@@ -26,11 +26,14 @@ def test_init_demo_users_json(capsys, url, monkeypatch):
     data = json.loads(out)
     assert code == 0 and data["created"] and any(u["staff_no"] == "9001" for u in data["users"])
     monkeypatch.setenv("COUNTERDESK_NEW_PASSWORD", "s3cret!")
-    code, out, _ = run(capsys, "--db", url, "user", "add", "3001", "--name", "新人")
+    monkeypatch.setenv("COUNTERDESK_PASSWORD", "888888")
+    code, out, _ = run(capsys, "--db", url, "user", "add", "3001", "--name", "新人",
+                       "--staff", "9001")
     assert code == 0
-    code, out, _ = run(capsys, "--db", url, "--json", "user", "list")
+    code, out, _ = run(capsys, "--db", url, "--json", "user", "list", "--staff", "9001")
     assert "3001" in [u["staff_no"] for u in json.loads(out)]
-    code, out, err = run(capsys, "--db", url, "user", "add", "3001", "--name", "重复")
+    code, out, err = run(capsys, "--db", url, "user", "add", "3001", "--name", "重复",
+                         "--staff", "9001")
     assert code != 0 and "已存在" in err and err.count("\n") == 1
 
 
@@ -46,14 +49,18 @@ def test_audit_verify_exit_code(capsys, url, tmp_path):
     assert code != 0 and "第 2 号" in err
 
 
-def test_backup_restore_cli(capsys, url, tmp_path):
+def test_backup_restore_cli(capsys, url, tmp_path, monkeypatch):
     run(capsys, "--db", url, "demo")
-    code, out, _ = run(capsys, "--db", url, "--json", "backup", str(tmp_path / "b.sqlite3"))
+    monkeypatch.setenv("COUNTERDESK_PASSWORD", "admin123")
+    code, out, _ = run(capsys, "--db", url, "--json", "backup", str(tmp_path / "b.sqlite3"),
+                       "--staff", "admin")
     assert code == 0 and json.loads(out)["bytes"] > 0
-    code, _, _ = run(capsys, "--db", url, "restore", str(tmp_path / "b.sqlite3"))
+    code, _, _ = run(capsys, "--db", url, "restore", str(tmp_path / "b.sqlite3"),
+                     "--staff", "admin")
     assert code == 0
     (tmp_path / "x.txt").write_text("hello")
-    code, _, err = run(capsys, "--db", url, "restore", str(tmp_path / "x.txt"))
+    code, _, err = run(capsys, "--db", url, "restore", str(tmp_path / "x.txt"),
+                       "--staff", "admin")
     assert code != 0 and "不是 CounterDesk" in err
 
 

@@ -21,7 +21,8 @@ def test_sign_in_and_wrong_password_counts_down_then_locks(demo_db):
     with pytest.raises(AuthError) as e:
         staff.sign_in(demo_db, "1001", "123456")
     assert "锁定" in e.value.message
-    staff.set_password(demo_db, "1001", "newpass1", by="admin")
+    admin = staff.sign_in(demo_db, *DEMO["admin"])
+    staff.reset_password(demo_db, admin, "1001", "newpass1")
     assert staff.sign_in(demo_db, "1001", "newpass1").staff_no == "1001"
 
 
@@ -32,7 +33,7 @@ def test_password_is_argon2_never_plain(demo_db):
 
 
 def test_disabled_staff_cannot_sign_in(demo_db):
-    staff.set_disabled(demo_db, "1002", True)
+    staff.set_account_enabled(demo_db, staff.sign_in(demo_db, *DEMO["manager"]), "1002", False)
     with pytest.raises(AuthError) as e:
         staff.sign_in(demo_db, "1002", "123456")
     assert "停用" in e.value.message

@@ -51,6 +51,8 @@ class StaffModel(RowsModel):
             return self.tr("Disabled")
         if info.locked:
             return self.tr("Locked (wrong passwords)")
+        if info.approvals_locked:
+            return self.tr("Approvals locked (wrong passwords)")
         return self.tr("Active")
 
     def data(self, index, role=Qt.DisplayRole):
@@ -60,7 +62,8 @@ class StaffModel(RowsModel):
         if role == Qt.DisplayRole:
             return [info.staff_no, info.name, self.role_text(info.role),
                     self.state_text(info)][index.column()]
-        if role == Qt.ForegroundRole and index.column() == 3 and (info.disabled or info.locked):
+        if role == Qt.ForegroundRole and index.column() == 3 and (info.disabled or info.locked
+                                                                or info.approvals_locked):
             return QColor("#c0392b")
         return None
 
@@ -116,9 +119,10 @@ class StaffAdmin(QDialog, FieldMessages):
         self.add_button = QPushButton(self.tr("&Add"))
         self.reset_button = QPushButton(self.tr("&Reset password"))
         self.toggle_button = QPushButton(self.tr("&Disable"))
+        self.unlock_button = QPushButton(self.tr("&Unlock"))
         self.close_button = QPushButton(self.tr("Close"))
         buttons = QHBoxLayout()
-        for b in (self.add_button, self.reset_button, self.toggle_button):
+        for b in (self.add_button, self.reset_button, self.toggle_button, self.unlock_button):
             b.setAutoDefault(False)
             buttons.addWidget(b)
         buttons.addStretch(1)
@@ -133,6 +137,7 @@ class StaffAdmin(QDialog, FieldMessages):
         self.add_button.clicked.connect(self.add)
         self.reset_button.clicked.connect(self.reset)
         self.toggle_button.clicked.connect(self.toggle)
+        self.unlock_button.clicked.connect(self.unlock)
         self.close_button.clicked.connect(self.accept)
         QShortcut(QKeySequence.New, self, activated=self.new_account)  # Ctrl+N
         self.reload()
@@ -246,6 +251,20 @@ class StaffAdmin(QDialog, FieldMessages):
         self.show_done((self.tr("%1 can sign in again.") if not new.disabled else
                         self.tr("%1 is disabled and cannot sign in.")).replace("%1",
                                                                               new.staff_no))
+        return True
+
+    def unlock(self) -> bool:
+        """Lift a lock-out (sign-in and approvals) before it expires."""
+        info = self._selected_or_say()
+        if info is None:
+            return False
+        try:
+            new = staff.unlock(self.db, self.actor, info.staff_no)
+        except CounterDeskError as exc:
+            self.show_error(exc)
+            return False
+        self.reload(keep=new.staff_no)
+        self.show_done(self.tr("%1 is unlocked.").replace("%1", new.staff_no))
         return True
 
     def keyPressEvent(self, event):  # noqa: N802 - Qt name

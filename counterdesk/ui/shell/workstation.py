@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QLabel
 from ... import i18n, workstation
 from ...errors import CounterDeskError
 from . import cheatsheet, settings_dialog, staff_admin
+from . import policy as policy_ui
 
 log = logging.getLogger(__name__)
 
@@ -125,6 +126,7 @@ class Workstation(QObject):
             self.action_staff.setObjectName("action_staff_accounts")
             self.action_staff.triggered.connect(self.open_staff_admin)
             mw.menu_manage.addAction(self.action_staff)
+        self.action_policy = policy_ui.install(mw, self.bench.db, self.bench.actor)
         lang_menu = view.addMenu(self.tr("Language"))
         self.language_group = QActionGroup(mw)
         for code, name in (("zh_CN", "简体中文"), ("en", "English")):

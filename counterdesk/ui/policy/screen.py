@@ -1,0 +1,185 @@
+"""The manager's hall policy screen (管理 → 营业厅规则): every rule with its label, current
+value, unit and default; select one, type the new value, Enter saves.
+
+All checks (manager only, type and range) are :func:`counterdesk.policy.set`'s; a refusal is
+shown under the field, nothing changed.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+)
+
+from ... import i18n, policy
+from ...errors import CounterDeskError
+from ..fieldmessages import FieldMessages, message_label
+from ..tablemodel import RowsModel
+
+
+def value_text(row: policy.PolicyRow, value) -> str:
+    if row.kind == "bool":
+        return i18n.pick("是", "yes") if value else i18n.pick("否", "no")
+    return str(value)
+
+
+class PolicyModel(RowsModel):
+    def headers(self):
+        return [self.tr("Rule"), self.tr("Value"), self.tr("Unit"), self.tr("Default"),
+                self.tr("Key")]
+
+    def data(self, index, role=Qt.DisplayRole):
+        if not index.isValid():
+            return None
+        row: policy.PolicyRow = self.rows[index.row()]
+        if role == Qt.DisplayRole:
+            return [i18n.pick(row.zh, row.en), value_text(row, row.value), row.unit,
+                    value_text(row, row.default), row.key][index.column()]
+        if role == Qt.ForegroundRole and index.column() == 1 and not row.is_default:
+            return QColor("#1565c0")
+        if role == Qt.ToolTipRole and row.changed_by:
+            return self.tr("Changed by %1").replace("%1", row.changed_by)
+        return None
+
+
+class PolicyScreen(QDialog, FieldMessages):
+    """A manager edits the hall's rules; every change is audited with old and new value."""
+
+    def __init__(self, db, actor, parent=None):
+        super().__init__(parent)
+        self.db = db
+        self.actor = actor
+        self.setWindowTitle(self.tr("Hall rules"))
+        self.resize(820, 600)
+        self.model = PolicyModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("policy")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.table.activated.connect(lambda _i: self.value.setFocus())  # Enter on a row
+
+        self.rule = QLabel()
+        self.rule.setObjectName("rule")
+        self.value = QLineEdit()
+        self.value.setObjectName("value")
+        self.value.setMaxLength(200)
+        self.value.returnPressed.connect(self.save)
+        self.hint = QLabel()
+        self.hint.setObjectName("hint")
+        self.hint.setStyleSheet("color: #555;")
+        form = QFormLayout()
+        form.addRow(self.tr("Rule"), self.rule)
+        form.addRow(self.tr("New value"), self.value)
+        form.addRow("", self.hint)
+        self.message = message_label()
+        self.fields = {"key": self.table}
+
+        self.save_button = QPushButton(self.tr("&Save"))
+        self.default_button = QPushButton(self.tr("Back to &default"))
+        self.close_button = QPushButton(self.tr("Close"))
+        buttons = QHBoxLayout()
+        for b in (self.save_button, self.default_button):
+            b.setAutoDefault(False)
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        self.close_button.setAutoDefault(False)
+        buttons.addWidget(self.close_button)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.table, 1)
+        lay.addLayout(form)
+        lay.addWidget(self.message)
+        lay.addLayout(buttons)
+        self.save_button.clicked.connect(self.save)
+        self.default_button.clicked.connect(self.to_default)
+        self.close_button.clicked.connect(self.accept)
+        QShortcut(QKeySequence("F2"), self, activated=self.value.setFocus)
+        self.reload()
+        if self.model.rows:
+            self.table.selectRow(0)
+        self.table.setFocus()
+
+    def reload(self, keep: str | None = None) -> None:
+        try:
+            rows = policy.rows(self.db, self.actor.hall_id)
+        except CounterDeskError as exc:
+            self.show_error(exc)
+            return
+        self.model.set_rows(rows)
+        if keep is not None:
+            n = next((i for i, r in enumerate(rows) if r.key == keep), None)
+            if n is not None:
+                self.table.selectRow(n)
+
+    def selected(self) -> policy.PolicyRow | None:
+        idx = self.table.currentIndex()
+        return self.model.rows[idx.row()] if idx.isValid() else None
+
+    def _row_changed(self, current, _previous) -> None:
+        row = self.model.rows[current.row()] if current.isValid() else None
+        self.rule.setText("" if row is None else f"{i18n.pick(row.zh, row.en)}（{row.key}）")
+        self.value.setText("" if row is None else policy.to_text(policy.BY_KEY[row.key],
+                                                                 row.value))
+        self.hint.setText("" if row is None else self._hint(row))
+        self.fields = {"key": self.table, "value": self.value}
+        if row is not None:
+            self.fields[row.key] = self.value
+        self.message.clear()
+
+    def _hint(self, row: policy.PolicyRow) -> str:
+        if row.kind == "int":
+            return self.tr("A whole number from %1 to %2").replace("%1", str(row.minimum)) \
+                .replace("%2", str(row.maximum)) + (f" {row.unit}" if row.unit else "")
+        if row.kind == "bool":
+            return self.tr("true or false (是/否)")
+        if row.kind == "time":
+            return self.tr("A time HH:MM, e.g. 08:30")
+        if row.kind == "dates":
+            return self.tr("Dates or ranges separated by commas, e.g. 2027-01-01, "
+                           "2027-02-06..2027-02-12")
+        return self.tr("Text, at most %1 characters").replace("%1", str(row.maximum))
+
+    def _apply(self, text: str) -> bool:
+        row = self.selected()
+        if row is None:
+            self.show_error(CounterDeskError("请先在列表中选中一项规则", "Select a rule first",
+                                             field="key"))
+            return False
+        try:
+            new = policy.set(self.db, self.actor, row.key, text)
+        except CounterDeskError as exc:
+            self.show_error(exc)
+            return False
+        self.reload(keep=new.key)
+        self.show_done(self.tr("Saved: %1 = %2").replace("%1", i18n.pick(new.zh, new.en))
+                       .replace("%2", value_text(new, new.value)))
+        return True
+
+    def save(self) -> bool:
+        return self._apply(self.value.text())
+
+    def to_default(self) -> bool:
+        row = self.selected()
+        if row is None:
+            return self._apply("")
+        return self._apply(policy.to_text(policy.BY_KEY[row.key], row.default))
+
+    def keyPressEvent(self, event):  # noqa: N802 - Qt name
+        if event.key() in (Qt.Key_Return, Qt.Key_Enter):
+            return  # never closes the dialog by accident
+        super().keyPressEvent(event)
