@@ -48,7 +48,7 @@ def test_layout_of_the_design_card():
 
 
 UI_FOLDERS = ("shell", "widgets", "queue", "accounts", "payment", "till", "dayclose",
-              "complaints", "prompts", "hall")
+              "complaints", "prompts", "hall", "policy")
 
 
 def test_ui_is_grouped_by_what_is_on_screen():

@@ -13,7 +13,7 @@ from tests.conftest import DEMO
 
 
 def _main_window(qtbot, db, actor):
-    from counterdesk.ui.mainwindow import MainWindow
+    from counterdesk.ui.shell.mainwindow import MainWindow
 
     win = MainWindow(db, actor, Settings())
     qtbot.addWidget(win)
@@ -75,7 +75,7 @@ def test_a_clerk_has_no_policy_screen(qtbot, demo_db, clerk):
 
 
 def test_staff_screen_unlocks_an_account(qtbot, demo_db, manager):
-    from counterdesk.ui.staff_admin import StaffAdmin
+    from counterdesk.ui.shell.staff_admin import StaffAdmin
 
     for _ in range(staff.MAX_ATTEMPTS):
         with pytest.raises(AuthError):

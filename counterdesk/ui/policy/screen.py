@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 
 from ... import i18n, policy
 from ...errors import CounterDeskError
-from ..fieldmessages import FieldMessages, message_label
-from ..tablemodel import RowsModel
+from ..widgets.fieldmessages import FieldMessages, message_label
+from ..widgets.tablemodel import RowsModel
 
 
 def value_text(row: policy.PolicyRow, value) -> str:

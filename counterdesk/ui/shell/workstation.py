@@ -16,8 +16,8 @@ from PySide6.QtWidgets import QLabel
 
 from ... import i18n, workstation
 from ...errors import CounterDeskError
+from .. import policy as policy_ui
 from . import cheatsheet, settings_dialog, staff_admin
-from . import policy as policy_ui
 
 log = logging.getLogger(__name__)
 
