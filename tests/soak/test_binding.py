@@ -40,3 +40,20 @@ def test_signal_emit_keeps_true_false_none_refcounts_flat():
     assert report["received"] == [EMITS + 20] * 3
     for name, drift in report["drift"].items():
         assert abs(drift) <= TOLERANCE, f"refcount of {name} moved by {drift} over {EMITS} emits"
+
+
+def test_the_installed_binding_is_inside_the_pin():
+    """The venv tests run on (and PyInstaller freezes: build.spec checks the same) holds
+    a PySide6-Essentials inside pyproject's pin."""
+    import tomllib
+    from importlib.metadata import version
+
+    from packaging.requirements import Requirement
+
+    root = Path(__file__).resolve().parents[2]
+    deps = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "dependencies"]
+    req = next(Requirement(d) for d in deps if d.lower().startswith("pyside6-essentials"))
+    assert "6.12.0" not in req.specifier          # the release that leaks
+    assert req.specifier.contains(version("PySide6-Essentials"))
+    assert version("shiboken6") == version("PySide6-Essentials")
