@@ -224,14 +224,16 @@ def _demo_db(folder: Path):
 
 
 def run(tickets: int = 3000, *, payments: int | None = None, every: int = 500,
-        folder: Path | str | None = None, emit=print) -> dict:
-    """The day; returns the figures (and prints them through ``emit`` unless None)."""
+        folder: Path | str | None = None, emit=None, quiet: bool = False) -> dict:
+    """The day; returns the figures (and prints them, or hands each line to ``emit``)."""
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication
 
     from counterdesk import clock
 
-    say = emit or (lambda *_a, **_k: None)
+    if emit is None:
+        emit = (lambda *_a, **_k: None) if quiet else (lambda line: print(line, flush=True))
+    say = emit
     payments = tickets // 2 if payments is None else payments
     app = QApplication.instance() or QApplication([])
     tmp = None
