@@ -109,13 +109,13 @@ class HallDay:
                  password: str = "123456", quiet_every: int = 5):
         from counterdesk import staff
         from counterdesk.settings import Settings
-        from counterdesk.ui.bus import Workbench
-        from counterdesk.ui.customer_screen import CustomerScreen
-        from counterdesk.ui.display import Display
-        from counterdesk.ui.kiosk import Kiosk
-        from counterdesk.ui.payment_panel import PaymentPanel
-        from counterdesk.ui.queue_panel import QueuePanel
-        from counterdesk.ui.voice_player import VoicePlayer
+        from counterdesk.ui.hall.display import Display
+        from counterdesk.ui.hall.kiosk import Kiosk
+        from counterdesk.ui.hall.voice_player import VoicePlayer
+        from counterdesk.ui.payment.customer_screen import CustomerScreen
+        from counterdesk.ui.payment.panel import PaymentPanel
+        from counterdesk.ui.queue.panel import QueuePanel
+        from counterdesk.ui.shell.bus import Workbench
 
         settings = Settings()
         settings.printer.uri = printer_uri
@@ -182,7 +182,13 @@ class HallDay:
         if pay:
             self.payment.item.setText("CARD")
             self.payment.add_item()
-            if self.payment.take_payment() is not None:
+            job = self.payment.take_payment()   # runs on a worker thread (ui/widgets/jobs.py)
+            if job is not None:
+                from PySide6.QtCore import QCoreApplication
+
+                job.join()
+                while job.ok is None:            # its result is queued to the GUI thread
+                    QCoreApplication.processEvents()
                 ops += 1
         if self.queue_panel.finish() is not None:
             self.counts["finished"] += 1

@@ -4,7 +4,7 @@ PySide6-Essentials 6.12.0 drops a reference to ``True`` (and ``None``) on every
 ``Signal.emit()`` from Python and aborts the interpreter after a few hundred emits
 (``Fatal Python error: bool_dealloc``). The probe runs in a child process, so such a
 binding fails this test (non-zero exit, or drifting counts) instead of killing pytest.
-See docs/qt-pin.md.
+See docs/development.md, "Qt binding pin".
 """
 
 from __future__ import annotations
