@@ -46,7 +46,7 @@ from typing import Any
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, aliased
 
-from . import clock, dayguard, money
+from . import clock, dayguard, money, textfiles
 from .db import Database
 from .errors import Conflict, CounterDeskError, NotFound, PermissionDenied, ValidationError
 from .models import Authorisation, Hall, Staff
@@ -1383,7 +1383,7 @@ def export_csv(rep: dict) -> str:
 def write_csv(rep: dict, path: str | Path) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(export_csv(rep), encoding="utf-8-sig", newline="")
+    textfiles.write_text(path, export_csv(rep))
     return path
 
 

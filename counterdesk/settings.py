@@ -253,11 +253,17 @@ def load(path: Path | str | None = None, *, must_exist: bool = False) -> Setting
         s = Settings()
         s.source = path
         return s
+    from . import textfiles
+    from .errors import ValidationError
+
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
+        data = tomllib.loads(textfiles.read_text(path))  # Notepad: BOM or GBK (issue 17.6)
+    except OSError as exc:
         raise SettingsError(f"无法读取设置文件 {path}：{exc}",
                             f"Cannot read settings file {path}: {exc}") from exc
+    except ValidationError as exc:
+        raise SettingsError(f"无法读取设置文件 {path}：{exc.zh}",
+                            f"Cannot read settings file {path}: {exc.en}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"设置文件 {path} 格式错误（TOML）：{exc}",
                             f"Settings file {path} is not valid TOML: {exc}") from exc
