@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from .. import __version__, i18n, logsetup, resources_access
 from ..errors import CounterDeskError, DatabaseError
+from ..platform import windows
 
 log = logging.getLogger(__name__)
 
@@ -119,6 +120,7 @@ def create_app(settings, argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("CounterDesk")
     app.setOrganizationName("CounterDesk")
     app.setApplicationVersion(__version__)
+    windows.create_mutex()  # issue 17.10: the installer waits for a running copy
     lang = i18n.normalise(settings.ui.language)
     i18n.set_language(lang)
     QLocale.setDefault(QLocale(QLocale.Chinese, QLocale.China) if lang != "en"
@@ -163,7 +165,7 @@ def open_database(ctx, parent=None):
 
 def run_workstation(ctx) -> int:
     """``counterdesk`` with no verb: sign in, then the clerk workstation."""
-    logsetup.setup()
+    logsetup.setup("workstation")
     lang = ctx.args.lang or ctx.settings.ui.language
     ctx.settings.ui.language = lang
     app = create_app(ctx.settings)
@@ -205,12 +207,14 @@ def run_workstation(ctx) -> int:
     return app.exec()
 
 
-def run_screen(ctx, factory, *, windowed: bool = False, size: tuple[int, int] = (1600, 900)) -> int:
+def run_screen(ctx, factory, *, windowed: bool = False, size: tuple[int, int] = (1600, 900),
+               program: str = "display") -> int:
     """Run a full-screen mode (kiosk, display): app set-up, database, the screen, exit code.
 
-    ``factory(db, settings)`` builds the screen; it may have ``shutdown()``.
+    ``factory(db, settings)`` builds the screen; it may have ``shutdown()``. ``program``
+    names its log file. While it runs Windows keeps the display and the PC awake.
     """
-    logsetup.setup()
+    logsetup.setup(program)
     app = create_app(ctx.settings)
     install_excepthook()
     db = open_database(ctx)
@@ -223,7 +227,11 @@ def run_screen(ctx, factory, *, windowed: bool = False, size: tuple[int, int] = 
         screen.show()
     else:
         screen.showFullScreen()
-    code = app.exec()
+    windows.keep_awake()  # issue 17.4: the display and the kiosk never go dark
+    try:
+        code = app.exec()
+    finally:
+        windows.allow_sleep()
     shutdown = getattr(screen, "shutdown", None)
     if shutdown is not None:
         shutdown()
