@@ -10,8 +10,9 @@ from __future__ import annotations
 import logging
 import sys
 import traceback
+from pathlib import Path
 
-from PySide6.QtCore import QLocale, Qt, QTimer, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTimer, QTranslator
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -47,7 +48,31 @@ def load_translations(app: QApplication, lang: str) -> int:
                 app.installTranslator(tr)
                 _translators.append(tr)
                 count += 1
-    return count
+    return count + load_qt_translations(app, lang)
+
+
+def _qt_translation_dirs() -> list[str]:
+    """Where Qt's own ``qtbase_*.qm`` are: Qt's translations path, or PySide6's folder
+    (the frozen bundle keeps them under ``PySide6/Qt/translations`` or ``PySide6/translations``)."""
+    import PySide6
+
+    base = Path(PySide6.__file__).parent
+    dirs = [QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath),
+            str(base / "Qt" / "translations"), str(base / "translations")]
+    return [d for d in dict.fromkeys(dirs) if d and Path(d).is_dir()]
+
+
+def load_qt_translations(app: QApplication, lang: str) -> int:
+    """Issue 17.9: Qt's own strings (OK/Cancel/Save/Retry/Close of standard buttons,
+    context menus of text fields) in the chosen language; 1 if loaded, else 0."""
+    for folder in _qt_translation_dirs():
+        tr = QTranslator(app)
+        if tr.load(f"qtbase_{lang}", folder):
+            app.installTranslator(tr)
+            _translators.append(tr)
+            return 1
+    log.warning("Qt's own translation qtbase_%s.qm not found", lang)
+    return 0
 
 
 def load_fonts() -> str | None:

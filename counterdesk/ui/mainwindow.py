@@ -182,6 +182,9 @@ class MainWindow(MainWindowView):
 
     def closeEvent(self, event):  # noqa: N802 - Qt name
         self._health.stop()
+        if self.customer_screen is not None:  # its own window (issue 17.8): close it too
+            self.customer_screen.shutdown()
+            self.customer_screen.close()
         for panel in self.panels.values():
             shutdown = getattr(panel, "shutdown", None)
             if shutdown is not None:
