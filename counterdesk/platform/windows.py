@@ -19,6 +19,8 @@ ES_CONTINUOUS = 0x80000000
 ES_SYSTEM_REQUIRED = 0x00000001
 ES_DISPLAY_REQUIRED = 0x00000002
 
+DRIVE_REMOTE = 4
+
 APP_MUTEX = "CounterDeskRunning"  # the installer's AppMutex (installer/counterdesk.iss)
 
 NO_WINDOW = getattr(subprocess, "CREATE_NO_WINDOW", 0)  # 0 elsewhere
@@ -48,6 +50,13 @@ def allow_sleep() -> bool:
     return bool(_kernel32().SetThreadExecutionState(ES_CONTINUOUS))
 
 
+def is_remote_drive(path: str) -> bool:
+    """True if ``path`` is on a mapped network drive (``GetDriveTypeW`` = DRIVE_REMOTE)."""
+    if not IS_WINDOWS or len(path) < 2 or path[1] != ":":
+        return False
+    return _kernel32().GetDriveTypeW(path[:2] + "\\") == DRIVE_REMOTE
+
+
 def create_mutex(name: str = APP_MUTEX) -> bool:
     """Create the named mutex the installer checks (held until the process ends)."""
     if not IS_WINDOWS:
@@ -63,4 +72,5 @@ def create_mutex(name: str = APP_MUTEX) -> bool:
     return True
 
 
-__all__ = ["APP_MUTEX", "IS_WINDOWS", "NO_WINDOW", "allow_sleep", "create_mutex", "keep_awake"]
+__all__ = ["APP_MUTEX", "IS_WINDOWS", "NO_WINDOW", "allow_sleep", "create_mutex",
+           "is_remote_drive", "keep_awake"]
