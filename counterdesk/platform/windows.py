@@ -65,11 +65,13 @@ def create_mutex(name: str = APP_MUTEX) -> bool:
 
     k32 = _kernel32()
     k32.CreateMutexW.restype = ctypes.c_void_p
-    handle = k32.CreateMutexW(None, False, name)
-    if not handle:
-        return False
-    _mutex_handles.append(handle)  # never closed: Windows releases it when we exit
-    return True
+    made = False
+    for full in (name, "Global\\" + name):  # this session, and setup run from another one
+        handle = k32.CreateMutexW(None, False, full)
+        if handle:
+            _mutex_handles.append(handle)  # never closed: Windows releases it when we exit
+            made = True
+    return made
 
 
 __all__ = ["APP_MUTEX", "IS_WINDOWS", "NO_WINDOW", "allow_sleep", "create_mutex",
