@@ -153,11 +153,15 @@ class MainWindow(MainWindowView):
                                  self.tr("Welcome"))
 
     def check_database(self) -> bool:
+        from .. import clockcheck
+
         try:
-            self.bench.db.ping()
+            skew = clockcheck.measure(self.bench.db)  # pings; PostgreSQL: the server's clock
             ok = True
         except DatabaseError:
-            ok = False
+            skew, ok = None, False
+        if skew is not None and not skew.ok:  # issue 17.11: warn before a payment is refused
+            self.statusBar().showMessage(skew.message(), self.HEALTH_INTERVAL_MS)
         if ok != self._db_ok:
             self._db_ok = ok
             text = self.tr("Database %1: %2").replace("%1", self.bench.db.display_url).replace(
