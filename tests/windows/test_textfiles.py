@@ -60,3 +60,19 @@ def test_prices_import_accepts_excel_gbk(capsys, tmp_path, monkeypatch):
 
     counts = json.loads(out)  # the Chinese names read right: nothing differs from the database
     assert counts["change"] == 0 and counts["add"] == 0 and counts["unchanged"] > 0
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "gb18030"])
+def test_phrases_import_saved_by_notepad(capsys, tmp_path, monkeypatch, encoding):
+    import json
+
+    url = "sqlite:///" + (tmp_path / "p.sqlite3").as_posix()
+    assert main(["--db", url, "demo"]) == 0
+    f = tmp_path / "p.toml"
+    assert main(["--db", url, "phrases", "export", str(f)]) == 0
+    text = f.read_text(encoding="utf-8").replace('"您好"', '"您好，请坐"', 1)
+    f.write_bytes(text.replace("\n", "\r\n").encode(encoding))
+    monkeypatch.setenv("COUNTERDESK_PASSWORD", "888888")
+    capsys.readouterr()
+    assert main(["--db", url, "--json", "phrases", "import", str(f), "--staff", "9001"]) == 0
+    assert json.loads(capsys.readouterr().out)["set"] == 1
