@@ -88,3 +88,27 @@ def test_local_paths_are_not_network():
     assert not paths.is_network_path("C:/ProgramData/CounterDesk/data/counterdesk.sqlite3")
     assert not paths.is_network_path("\\\\?\\C:\\data\\counterdesk.sqlite3")
     assert paths.is_network_path("\\\\nas\\share\\x.sqlite3")
+
+
+def test_first_run_dialog_saves_the_pc_wide_database(qtbot):
+    """COUNTERDESK_HOME (conftest) stands for the PC: its machine/ folder is ProgramData."""
+    from counterdesk.ui.first_run import FirstRunDialog
+
+    paths.machine_settings_file().parent.mkdir(parents=True)
+    target = paths.settings_file_to_write()
+    assert target == paths.machine_settings_file()
+    dlg = FirstRunDialog(None, target=target)
+    qtbot.addWidget(dlg)
+    assert dlg.db_local.isChecked()
+    assert dlg.db_local_path.text() == \
+        (paths.machine_data_dir() / "counterdesk.sqlite3").as_posix()
+    dlg.hall_code.setText("HQ01")
+    dlg.window_no.setValue(2)
+    with qtbot.waitSignal(dlg.accepted, timeout=10_000):
+        dlg.save()
+    saved = settings.load(target)
+    assert saved.database.url == "sqlite:///" + dlg.db_local_path.text()
+    assert saved.backup.directory == str(paths.machine_data_dir() / "backups")
+    again = FirstRunDialog(saved, target=target)  # reopened: still "this PC only"
+    qtbot.addWidget(again)
+    assert again.db_local.isChecked() and again.db_url.text() == ""
