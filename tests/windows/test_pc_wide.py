@@ -112,3 +112,17 @@ def test_first_run_dialog_saves_the_pc_wide_database(qtbot):
     again = FirstRunDialog(saved, target=target)  # reopened: still "this PC only"
     qtbot.addWidget(again)
     assert again.db_local.isChecked() and again.db_url.text() == ""
+
+
+def test_an_older_installation_keeps_its_database():
+    """PC-wide settings with an empty URL on a PC whose account already has a database
+    (before issue 17.3): that file stays in use, nothing is silently started afresh."""
+    user = paths.data_dir() / "counterdesk.sqlite3"
+    user.parent.mkdir(parents=True)
+    user.write_bytes(b"")
+    settings.Settings().save(paths.machine_settings_file())
+    assert paths.default_database_file() == user
+    machine = paths.machine_data_dir() / "counterdesk.sqlite3"
+    machine.parent.mkdir(parents=True)
+    machine.write_bytes(b"")  # once the PC-wide file exists, it wins
+    assert paths.default_database_file() == machine
