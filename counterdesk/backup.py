@@ -93,16 +93,26 @@ def _pg_tool(name: str) -> str:
     return exe
 
 
-def _pg_dump(db: Database, target: Path) -> None:
+def _pg_run_options(env: dict) -> dict:
+    """How pg_dump/pg_restore are started (issue 17.5/17.10): never a password prompt
+    (``-w`` on the command line), no console window from the windowed program, and their
+    messages (in the server's or the PC's code page) decoded without ever failing."""
     import os
 
+    from .platform import windows
+
+    return {"capture_output": True, "text": True, "encoding": "utf-8", "errors": "replace",
+            "env": {**os.environ, **env}, "check": False, "stdin": subprocess.DEVNULL,
+            "creationflags": windows.NO_WINDOW}
+
+
+def _pg_dump(db: Database, target: Path) -> None:
     exe = _pg_tool("pg_dump")
     args, env = _pg_args(db)
     if db.schema:
         args += ["-n", db.schema]
     target.parent.mkdir(parents=True, exist_ok=True)
-    proc = subprocess.run([exe, "-Fc", "-f", str(target), *args], capture_output=True,
-                          text=True, env={**os.environ, **env}, check=False)
+    proc = subprocess.run([exe, "-w", "-Fc", "-f", str(target), *args], **_pg_run_options(env))
     if proc.returncode != 0:
         raise CounterDeskError(f"pg_dump 失败：{proc.stderr.strip()[:200]}",
                                f"pg_dump failed: {proc.stderr.strip()[:200]}")
@@ -113,8 +123,11 @@ def is_counterdesk_sqlite(path: Path) -> bool:
         with open(path, "rb") as fh:
             if fh.read(16) != b"SQLite format 3\x00":
                 return False
-        con = sqlite3.connect(f"file:{Path(path).as_posix()}?mode=ro", uri=True)
+        # A plain path, never a file: URI (a UNC path, '#' or '%' in a folder name would be
+        # misread; issue 17.7); read-only by pragma.
+        con = sqlite3.connect(str(path))
         try:
+            con.execute("PRAGMA query_only=ON")
             row = con.execute("SELECT value FROM meta WHERE key=?", (MARKER_KEY,)).fetchone()
             return bool(row and row[0] == MARKER_VALUE)
         finally:
@@ -161,13 +174,11 @@ def restore(db: Database, source: str | Path) -> Path | None:
             raise ValidationError(f"{source.name} 不是 CounterDesk 的 PostgreSQL 备份，未做任何改动",
                                   f"{source.name} is not a CounterDesk PostgreSQL backup; "
                                   "nothing changed", field="file")
-    import os
-
     exe = _pg_tool("pg_restore")
     args, env = _pg_args(db)
     db.dispose()
-    proc = subprocess.run([exe, "--clean", "--if-exists", "--no-owner", *args, str(source)],
-                          capture_output=True, text=True, env={**os.environ, **env}, check=False)
+    proc = subprocess.run([exe, "-w", "--clean", "--if-exists", "--no-owner", *args, str(source)],
+                          **_pg_run_options(env))
     if proc.returncode != 0:
         raise CounterDeskError(f"pg_restore 失败：{proc.stderr.strip()[:200]}",
                                f"pg_restore failed: {proc.stderr.strip()[:200]}")

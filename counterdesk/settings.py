@@ -213,7 +213,32 @@ def _coerce(section: str, key: str, value: Any, tp: Any) -> Any:
         raise SettingsError(f"设置项 {full} 的值 {value!r} 无效：应为 {check[1]}",
                             f"Setting {full} = {value!r} is invalid: expected {check[2]}",
                             field=full)
+    if full == "database.url":
+        refuse_network_sqlite(value)
     return value
+
+
+def sqlite_file(url: str) -> str | None:
+    """The file of a SQLite URL (None for another database or an in-memory one)."""
+    if not url.startswith("sqlite"):
+        return None
+    path = url.split("://", 1)[1] if "://" in url else ""
+    path = path[1:] if path.startswith("/") else path  # sqlite:///C:/x → C:/x, ////nas → //nas
+    path = path.split("?", 1)[0]
+    return path if path and path != ":memory:" else None
+
+
+def refuse_network_sqlite(url: str) -> None:
+    """Issue 17.3: a SQLite file on a network drive or a UNC path is refused, with why."""
+    path = sqlite_file(url)
+    if path is not None and paths.is_network_path(path):
+        raise SettingsError(
+            f"数据库文件 {path} 在网络驱动器或共享文件夹上，不能使用：多台电脑通过网络共用一个 SQLite "
+            "文件会损坏数据。本机数据库请放在本机磁盘；多台电脑共用请使用 PostgreSQL 服务器",
+            f"The database file {path} is on a network drive or share and cannot be used: "
+            "several PCs sharing one SQLite file over the network corrupt it. Keep this PC's "
+            "database on a local disk; for several PCs use a PostgreSQL server",
+            field="database.url")
 
 
 def from_dict(data: dict[str, Any], source: Path | None = None) -> Settings:
@@ -253,11 +278,17 @@ def load(path: Path | str | None = None, *, must_exist: bool = False) -> Setting
         s = Settings()
         s.source = path
         return s
+    from . import textfiles
+    from .errors import ValidationError
+
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
+        data = tomllib.loads(textfiles.read_text(path))  # Notepad: BOM or GBK (issue 17.6)
+    except OSError as exc:
         raise SettingsError(f"无法读取设置文件 {path}：{exc}",
                             f"Cannot read settings file {path}: {exc}") from exc
+    except ValidationError as exc:
+        raise SettingsError(f"无法读取设置文件 {path}：{exc.zh}",
+                            f"Cannot read settings file {path}: {exc.en}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"设置文件 {path} 格式错误（TOML）：{exc}",
                             f"Settings file {path} is not valid TOML: {exc}") from exc

@@ -86,7 +86,7 @@ def _log_to_file() -> None:
     from .. import logsetup
 
     try:
-        logsetup.setup()
+        logsetup.setup("cli")
     except OSError:
         logging.getLogger().addHandler(logging.NullHandler())
 

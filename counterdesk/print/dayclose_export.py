@@ -7,7 +7,7 @@ import io
 from decimal import Decimal
 from pathlib import Path
 
-from .. import money
+from .. import money, textfiles
 from ..billing.tenders import method_zh
 from ..models.cash import DIRECTION_NAMES
 
@@ -130,7 +130,7 @@ def export_csv(rep: dict) -> str:
 def write_csv(rep: dict, path: str | Path) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(export_csv(rep), encoding="utf-8-sig", newline="")
+    textfiles.write_text(path, export_csv(rep))
     return path
 
 

@@ -149,11 +149,15 @@ class MainWindow(MainWindowView):
                 install(self)
 
     def check_database(self) -> bool:
+        from ... import clockcheck
+
         try:
-            self.bench.db.ping()
+            skew = clockcheck.measure(self.bench.db)  # pings; PostgreSQL: the server's clock
             ok = True
         except DatabaseError:
-            ok = False
+            skew, ok = None, False
+        if skew is not None and not skew.ok:  # issue 17.11: warn before a payment is refused
+            self.statusBar().showMessage(skew.message(), self.HEALTH_INTERVAL_MS)
         if ok != self._db_ok:
             self._db_ok = ok
             text = self.tr("Database %1: %2").replace("%1", self.bench.db.display_url).replace(
@@ -178,6 +182,9 @@ class MainWindow(MainWindowView):
 
     def closeEvent(self, event):  # noqa: N802 - Qt name
         self._health.stop()
+        if self.customer_screen is not None:  # its own window (issue 17.8): close it too
+            self.customer_screen.shutdown()
+            self.customer_screen.close()
         for panel in self.panels.values():
             shutdown = getattr(panel, "shutdown", None)
             if shutdown is not None:
