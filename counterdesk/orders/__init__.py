@@ -12,7 +12,7 @@ Public API (what the UI and the command line call):
 
 from __future__ import annotations
 
-from .board import get_order, list_orders
+from .board import get_order, hall_info, list_orders
 from .gates import check_gas_allowed, gas_block_reason
 from .inspections import due as inspections_due
 from .inspections import record as record_inspection
@@ -26,5 +26,5 @@ from .views import STATE_LABELS, OrderView
 __all__ = ["KIND_LABELS", "OrderView", "RESULT_LABELS", "STATE_LABELS", "STATUS_LABELS",
            "account_flags", "add_notice", "add_order", "affected_accounts", "arrive",
            "check_gas_allowed", "close", "dispatch", "follow_up", "gas_block_reason",
-           "get_order", "inspections_due", "label", "list_notices", "list_orders",
+           "get_order", "hall_info", "inspections_due", "label", "list_notices", "list_orders",
            "record_inspection", "record_result", "report", "write_accounts_csv"]

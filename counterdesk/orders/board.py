@@ -68,3 +68,11 @@ def list_orders(db: Database, actor: Actor, *, scope: str = "mine",
     views.sort(key=lambda v: (not v.overdue, v.priority != "urgent",
                               dues[v.number] or far, v.number))
     return views
+
+
+def hall_info(db: Database, actor: Actor) -> dict:
+    """The hall's name, hotline and 24-hour emergency number, for slips."""
+    with db.read() as s:
+        hall = s.get(Hall, actor.hall_id)
+        return {"hall_name": hall.name, "hotline": hall.hotline,
+                "emergency_phone": kinds.emergency_phone(s, hall.id, hall.hotline)}
