@@ -12,7 +12,10 @@ from counterdesk.errors import Conflict, NotFound, PermissionDenied, ValidationE
 from counterdesk.models import AuditEvent
 from counterdesk.models.orders import Inspection, SupplyNotice, WorkOrder, WorkOrderStep
 from counterdesk.orders import kinds
-from tests.helpers.orders_hall import MON, odb, sign  # noqa: F401  (fixtures)
+from tests.helpers import orders_hall
+from tests.helpers.orders_hall import MON, sign
+
+odb = orders_hall.odb  # the fixture
 
 FRI = dt.datetime(2026, 11, 20, 15, 0)
 

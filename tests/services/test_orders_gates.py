@@ -12,7 +12,10 @@ from counterdesk import accounts, clock, orders
 from counterdesk.errors import Conflict, PermissionDenied, ValidationError
 from counterdesk.models.accounts import Account
 from counterdesk.orders import inspections
-from tests.helpers.orders_hall import MON, odb, sign  # noqa: F401  (fixtures)
+from tests.helpers import orders_hall
+from tests.helpers.orders_hall import MON, sign
+
+odb = orders_hall.odb  # the fixture
 
 
 def at(moment: dt.datetime) -> None:

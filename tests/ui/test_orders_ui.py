@@ -14,7 +14,10 @@ from counterdesk.ui.bus import Workbench
 from counterdesk.ui.orders import OrdersPanel, OrderTableModel
 from counterdesk.ui.orders.models import OVERDUE
 from counterdesk.ui.orders.screen import OrderScreen
-from tests.helpers.orders_hall import MON, odb, sign  # noqa: F401  (fixtures)
+from tests.helpers import orders_hall
+from tests.helpers.orders_hall import MON, sign
+
+odb = orders_hall.odb  # the fixture
 
 
 @pytest.fixture
