@@ -143,3 +143,28 @@ def test_slip_goes_to_the_receipt_printer(qtbot, odb, printer):
     assert screen.model.rows[0]["number"] in text and "查勘期限" in text
     assert "赵*" in text or "赵先*" in text
     assert "13912345678" not in text
+
+
+def test_safety_tab_inspections_due_and_notice(qtbot, odb, tmp_path, qtmodeltester):
+    manager = sign(odb, "9001", None)
+    clock.set_now(dt.datetime(2027, 2, 10, 9, 0))
+    panel = OrdersPanel(_bench(qtbot, odb, manager))
+    qtbot.addWidget(panel)
+    tab = panel.safety
+    qtmodeltester.check(tab.due_model)
+    assert [r["account_no"] for r in tab.due_model.rows] == [odb.accounts["c"]]
+    assert tab.due_model.data(tab.due_model.index(0, 4), Qt.BackgroundRole) == QColor(OVERDUE[0])
+    tab.street.setText("测试路")
+    tab.n_from.setText("2027-02-12 17:00")
+    tab.n_to.setText("2027-02-12 09:00")
+    tab.n_reason.setText("管网改造")
+    tab.do_add_notice()
+    assert "结束时间应晚于开始时间" in tab.message.text() and tab.notice_model.rowCount() == 0
+    tab.n_to.setText("2027-02-12 20:00")
+    tab.do_add_notice()
+    assert tab.notice_model.rowCount() == 1
+    tab.notice_table.selectRow(0)
+    out = tab.export_affected(tmp_path / "affected.csv")
+    text = out.read_text(encoding="utf-8-sig")
+    assert odb.accounts["a"] in text and odb.accounts["c"] not in text
+    panel.shutdown()

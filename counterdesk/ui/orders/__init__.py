@@ -1,5 +1,6 @@
 """The work-order tab of the workstation: the clerk's order screen and, for managers,
-the hall's board (:mod:`.screen`, :mod:`.board`)."""
+the hall's board and the safety tab: inspections due, supply notices (:mod:`.screen`,
+:mod:`.board`, :mod:`.safety`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from .board import OrderBoard
 from .models import OrderTableModel, t
+from .safety import SafetyTab
 from .screen import OrderScreen
 
 
@@ -16,6 +18,7 @@ class OrdersPanel(QWidget):
         self.tab_title = t("工单", "Work orders")
         self.screen = OrderScreen(bench)
         self.board = OrderBoard(bench) if bench.actor.is_manager else None
+        self.safety = SafetyTab(bench) if bench.actor.is_manager else None
         lay = QVBoxLayout(self)
         if self.board is None:
             lay.addWidget(self.screen)
@@ -23,6 +26,7 @@ class OrdersPanel(QWidget):
             tabs = QTabWidget()
             tabs.addTab(self.screen, t("我的工单", "My orders"))
             tabs.addTab(self.board, t("工单看板", "Board"))
+            tabs.addTab(self.safety, t("安检与停气", "Inspections and stops"))
             self.screen.changed.connect(self.board.refresh)
             lay.addWidget(tabs)
 
@@ -35,4 +39,4 @@ def create(bench, parent=None) -> OrdersPanel:
     return OrdersPanel(bench, parent)
 
 
-__all__ = ["OrderBoard", "OrderScreen", "OrderTableModel", "OrdersPanel", "create"]
+__all__ = ["OrderBoard", "OrderScreen", "OrderTableModel", "OrdersPanel", "SafetyTab", "create"]
