@@ -194,3 +194,26 @@ def test_bad_input_changes_nothing(odb):
         with pytest.raises(exc, match=text):
             call()
         assert counts(odb) == before, text
+
+
+def test_follow_up_overdue_after_the_weekend_and_nobody_home(odb):
+    clerk, tech, manager = sign(odb, "1001"), sign(odb, "1003", None), sign(odb, "9001", None)
+    at(FRI)
+    n = orders.add_order(odb, clerk, kind="inspection", account_no=odb.accounts["b"]).number
+    orders.dispatch(odb, clerk, n, to_staff_no="1003")
+    orders.arrive(odb, tech, n)
+    v = orders.record_result(odb, tech, n, "done", outcome="not_home",
+                             next_attempt=dt.date(2026, 11, 27))
+    assert v.result == "failed"                            # nobody home: not an inspection
+    v = orders.close(odb, clerk, n)
+    assert v.followup_due_at == "2026-11-24T15:00:00"      # Fri 9 h + Mon 24 h + Tue 15 h
+    at(dt.datetime(2026, 11, 24, 14, 59))
+    assert orders.get_order(odb, clerk, n).state == "awaiting_followup"
+    at(dt.datetime(2026, 11, 24, 15, 1))
+    v = orders.get_order(odb, clerk, n)
+    assert v.state == "followup_overdue" and v.overdue
+    assert [x.number for x in orders.list_orders(odb, manager, scope="all",
+                                                 overdue_only=True)] == [n]
+    row = [r for r in orders.inspections_due(odb, manager, within_days=400)
+           if r.account_no == odb.accounts["b"]][0]
+    assert row.not_home_count == 1 and row.next_attempt == "2026-11-27"
