@@ -299,7 +299,8 @@ def follow_up(db: Database, actor: Actor, number: str, verdict: str, *, note: st
     if verdict not in VERDICTS:
         raise ValidationError("回访结果应为 满意(satisfied) 或 不满意(unsatisfied)",
                               "The verdict must be satisfied or unsatisfied", field="verdict")
-    note = _text(note, "note", "回访记录", limit=1000, required=False)
+    note = _text(note, "note", "回访记录（不满意时写明客户意见）", limit=1000,
+                 required=verdict == "unsatisfied")
     now = clock.now()
     with db.write() as s:
         o = get(s, actor, number)

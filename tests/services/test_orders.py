@@ -115,6 +115,9 @@ def test_unsatisfied_follow_up_reopens_with_fresh_deadlines(odb):
     orders.close(odb, clerk, n)
     later = MON + dt.timedelta(days=1)
     at(later)
+    with pytest.raises(ValidationError, match="客户意见"):
+        orders.follow_up(odb, other, n, "unsatisfied")
+    assert orders.get_order(odb, other, n).status == "closed"
     v = orders.follow_up(odb, other, n, "unsatisfied", note="仍打不着火")
     assert v.status == "recorded" and v.reopen_count == 1 and v.result == ""
     assert v.onsite_due_at == "2026-11-24T16:00:00" and v.result_due_at == "2026-11-25T10:00:00"
