@@ -18,13 +18,13 @@ from .inspections import due as inspections_due
 from .inspections import record as record_inspection
 from .kinds import KIND_LABELS, RESULT_LABELS, STATUS_LABELS, label
 from .lifecycle import add_order, arrive, close, dispatch, follow_up, record_result
-from .notices import account_flags, add_notice, affected_accounts, list_notices
+from .notices import account_flags, add_notice, affected_accounts, display_notices, list_notices
 from .notices import write_csv as write_accounts_csv
 from .report import report
 from .views import STATE_LABELS, OrderView
 
 __all__ = ["KIND_LABELS", "OrderView", "RESULT_LABELS", "STATE_LABELS", "STATUS_LABELS",
            "account_flags", "add_notice", "add_order", "affected_accounts", "arrive",
-           "check_gas_allowed", "close", "dispatch", "follow_up", "gas_block_reason",
+           "check_gas_allowed", "close", "dispatch", "display_notices", "follow_up", "gas_block_reason",
            "get_order", "hall_info", "inspections_due", "label", "list_notices", "list_orders",
            "record_inspection", "record_result", "report", "write_accounts_csv"]

@@ -106,6 +106,18 @@ def list_notices(db: Database, actor: Actor, *, include_past: bool = False) -> l
                 .scalars()]
 
 
+def display_notices(db: Database, hall_id: int, *, ahead_hours: int = 72) -> list[NoticeView]:
+    """For the hall display (no one signed in): notices in force or starting within
+    ``ahead_hours``."""
+    now = clock.now()
+    with db.read() as s:
+        rows = s.execute(select(SupplyNotice).where(
+            SupplyNotice.hall_id == hall_id, SupplyNotice.ends_at > now,
+            SupplyNotice.starts_at <= now + dt.timedelta(hours=ahead_hours))
+            .order_by(SupplyNotice.starts_at)).scalars()
+        return [_view(n, now) for n in rows]
+
+
 def _matches(n: SupplyNotice):
     conds = []
     for col, value in ((Account.district, n.district), (Account.street, n.street),

@@ -179,7 +179,10 @@ def test_supply_notice_reaches_the_accounts_of_its_area(odb, tmp_path):
     with path.open(encoding="utf-8-sig", newline="") as f:
         table = list(csv.reader(f))
     assert table[0][:4] == ["户号", "户名", "地址", "电话"] and table[1][3] == "13812345678"
+    assert orders.display_notices(odb, manager.hall_id, ahead_hours=24) == []
+    assert [x.number for x in orders.display_notices(odb, manager.hall_id)] == [n.number]
     at(dt.datetime(2026, 11, 25, 18, 0))                   # over: no longer shown
+    assert orders.display_notices(odb, manager.hall_id) == []
     assert orders.list_notices(odb, clerk) == []
     assert orders.account_flags(odb, clerk, a)["notices"] == []
 
