@@ -220,3 +220,16 @@ def test_follow_up_overdue_after_the_weekend_and_nobody_home(odb):
     row = [r for r in orders.inspections_due(odb, manager, within_days=400)
            if r.account_no == odb.accounts["b"]][0]
     assert row.not_home_count == 1 and row.next_attempt == "2026-11-27"
+
+
+def test_demo_orders_fill_the_board(odb):
+    from counterdesk.orders import demo
+
+    manager = sign(odb, "9001", None)
+    at(MON)
+    assert demo.seed_demo(odb, "HQ01") == {"orders": 5, "notices": 1}
+    assert demo.seed_demo(odb, "HQ01") == {"orders": 0, "notices": 0}      # idempotent
+    board = orders.list_orders(odb, manager, scope="all")
+    assert board[0].kind == "alarm" and board[0].overdue
+    assert {v.status for v in board} == {"dispatched", "on_site", "closed", "recorded"}
+    assert len(orders.list_notices(odb, manager)) == 1
