@@ -14,6 +14,7 @@ from ..models.accounts import Account, Holder
 from ..models.orders import SupplyNotice, WorkOrder, WorkOrderStep
 from ..sequence import next_value
 from . import kinds
+from .views import account_address
 
 # (kind, description, minutes ago, how far it got, technician)
 DEMO_ORDERS = (
@@ -47,7 +48,7 @@ def seed_demo(db: Database, hall_code: str) -> dict:
                           kind=kind, channel="hotline" if kind == "alarm" else "window",
                           priority="urgent" if kind == "alarm" else "normal",
                           account_no="" if kind == "install" else acc.account_no,
-                          address=acc.address_text, contact_name=holder.name,
+                          address=account_address(acc), contact_name=holder.name,
                           contact_phone=holder.phone, description=text, window=1,
                           recorded_by="1001", created_at=at, status="recorded",
                           dispatch_due_at=due.dispatch, onsite_due_at=due.onsite,

@@ -24,6 +24,7 @@ from ..models.orders import INSPECTION_OUTCOMES, Inspection
 from ..privacy import mask_name
 from ..staff import Actor
 from .kinds import norm, policy
+from .views import account_address
 
 OUTCOME_LABELS = {"passed": "合格", "hazard": "发现隐患", "not_home": "到访不遇"}
 COUNTED = ("passed", "hazard")
@@ -172,9 +173,7 @@ def due(db: Database, actor: Actor, *, district: str = "", street: str = "",
                 continue
             tries = [m for m in misses.get(acc.account_no, []) if seen is None or m.at > seen]
             rows.append(DueRow(
-                acc.account_no, mask_name(name), acc.address_text or "/".join(
-                    x for x in (acc.district, acc.street, acc.community, acc.building,
-                                acc.unit, acc.room) if x), acc.customer_type,
+                acc.account_no, mask_name(name), account_address(acc), acc.customer_type,
                 seen.date().isoformat() if seen else None, nd.isoformat(), nd < today,
                 max(0, (today - nd).days), len(tries),
                 tries[-1].next_attempt_on.isoformat() if tries and tries[-1].next_attempt_on

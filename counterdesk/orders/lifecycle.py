@@ -25,7 +25,7 @@ from ..sequence import next_value
 from ..staff import Actor
 from . import gates, kinds
 from .kinds import CHANNELS, NUMBER_PREFIX, PRIORITIES, norm
-from .views import OrderView, view
+from .views import OrderView, account_address, view
 
 NEEDS_ACCOUNT = ("inspection", "meter_change", "stop", "restore", "first_gas")
 VERDICTS = ("satisfied", "unsatisfied")
@@ -134,9 +134,7 @@ def add_order(db: Database, actor: Actor, *, kind: str, description: str = "",
             if acc.status == "closed":
                 raise Conflict(f"户号 {account_no} 已销户，不能派工单",
                                f"Account {account_no} is closed", field="account_no")
-            address = address or acc.address_text or "/".join(
-                x for x in (acc.district, acc.street, acc.community, acc.building,
-                            acc.unit, acc.room) if x)
+            address = address or account_address(acc)
             if not phone:
                 from ..models.accounts import Holder
 

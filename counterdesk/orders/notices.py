@@ -27,6 +27,7 @@ from ..privacy import mask_name, mask_phone
 from ..sequence import next_value
 from ..staff import Actor, require_manager
 from . import gates, inspections
+from .views import account_address
 
 
 @dataclass
@@ -156,7 +157,7 @@ def affected_accounts(db: Database, actor: Actor, number: str, *,
                          .where(Account.hall_id == actor.hall_id, Account.status != "closed",
                                 *_matches(n)).order_by(Account.account_no)).all()
         out = [{"account_no": a.account_no, "holder": mask_name(h.name),
-                "address": a.address_text, "phone": h.phone if reveal else mask_phone(h.phone),
+                "address": account_address(a), "phone": h.phone if reveal else mask_phone(h.phone),
                 "notice": n.number, "starts_at": n.starts_at.isoformat(timespec="minutes"),
                 "ends_at": n.ends_at.isoformat(timespec="minutes")} for a, h in rows]
         actor.audit(s, "notice.accounts_listed", {"number": n.number, "count": len(out),
@@ -194,8 +195,8 @@ def account_flags(db: Database, actor: Actor, account_no: str) -> dict:
             flags.append(block[0])
         notes = notices_for(s, acc, now)
         for n in notes:
-            flags.append(f"停气通知 {n.number}：{n.starts_at.replace('T', ' ')} 至 "
-                         f"{n.ends_at.replace('T', ' ')}，{n.reason}")
+            flags.append(f"停气通知 {n.number}：{n.starts_at[5:].replace('T', ' ')} 至 "
+                         f"{n.ends_at[5:].replace('T', ' ')}\n　{n.reason}")
         return {"account_no": acc.account_no, "inspection_due": nd.isoformat(),
                 "inspection_overdue": nd < now.date(), "gas_allowed": block is None,
                 "notices": [n.to_dict() for n in notes], "flags": flags}

@@ -17,6 +17,14 @@ STATE_LABELS = {"overdue": ("超期", "Overdue"), "open": ("处理中", "Open"),
                 "done": ("已办结", "Done")}
 
 
+def account_address(acc) -> str:
+    """The account's address as the customer file shows it (accounts' own formatting)."""
+    from .. import accounts
+
+    return accounts.address_display({k: getattr(acc, k) for k in (
+        "district", "street", "community", "building", "unit", "room", "address_text")})
+
+
 def iso(value: dt.datetime | None) -> str | None:
     return value.isoformat(timespec="seconds") if value else None
 

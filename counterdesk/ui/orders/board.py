@@ -45,6 +45,7 @@ class OrderBoard(QWidget):
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
         bar = QHBoxLayout()
         for w in (self.kind, self.overdue_only, self.summary):
             bar.addWidget(w)

@@ -78,6 +78,7 @@ def _table(model) -> QTableView:
     v.setSelectionBehavior(QAbstractItemView.SelectRows)
     v.setSelectionMode(QAbstractItemView.SingleSelection)
     v.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+    v.horizontalHeader().setStretchLastSection(True)
     return v
 
 

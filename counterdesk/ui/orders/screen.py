@@ -76,6 +76,7 @@ class OrderScreenView(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
         self.to = QLineEdit()
         self.to.setPlaceholderText(t("维修员工号", "Technician no."))
         self.result = QComboBox()
