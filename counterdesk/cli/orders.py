@@ -134,8 +134,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("notice", help="停气通知：登记、列出、导出受影响用户")
     nsub = p.add_subparsers(dest="notice_verb", required=True)
-    q = nsub.add_parser("add", help="登记区域停气通知（主任/值班长）")
-    add_staff_args(q)
+    q = nsub.add_parser("add", help="登记区域停气通知（主任/值班长；柜员须 --approver 授权）")
+    add_staff_args(q, approver=True)
     for a in ("district", "street", "community"):
         q.add_argument(f"--{a}", default="")
     q.add_argument("--from", dest="starts_at", required=True, help="开始 YYYY-MM-DD HH:MM")
@@ -312,7 +312,8 @@ def cmd_inspection_record(ctx: Context, args):
 def cmd_notice_add(ctx: Context, args):
     n = orders.add_notice(ctx.db, ctx.actor(args), district=args.district, street=args.street,
                           community=args.community, starts_at=args.starts_at,
-                          ends_at=args.ends_at, reason=args.reason)
+                          ends_at=args.ends_at, reason=args.reason,
+                          approval=ctx.approval(args))
     return ctx.result(n.to_dict(), f"已登记停气通知 {n.number}：{n.area} "
                                    f"{_hm(n.starts_at)} 至 {_hm(n.ends_at)}")
 

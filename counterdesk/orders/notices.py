@@ -25,7 +25,7 @@ from ..models.accounts import Account, Holder
 from ..models.orders import SupplyNotice
 from ..privacy import mask_name, mask_phone
 from ..sequence import next_value
-from ..staff import Actor, require_manager
+from ..staff import Actor, Approval, authorise, require_manager
 from . import gates, inspections
 from .views import account_address
 
@@ -66,8 +66,9 @@ def _when(value, field: str, zh: str) -> dt.datetime:
 
 
 def add_notice(db: Database, actor: Actor, *, starts_at, ends_at, reason: str,
-               district: str = "", street: str = "", community: str = "") -> NoticeView:
-    require_manager(actor)
+               district: str = "", street: str = "", community: str = "",
+               approval: Approval | None = None) -> NoticeView:
+    """A manager adds a notice; a clerk needs a manager's approval (``--approver``)."""
     start = _when(starts_at, "start", "开始时间")
     end = _when(ends_at, "end", "结束时间")
     if end <= start:
@@ -81,8 +82,12 @@ def add_notice(db: Database, actor: Actor, *, starts_at, ends_at, reason: str,
         raise ValidationError("请至少填写区、街道或小区之一：停气通知须指明区域",
                               "Name the district, street or community of the stop",
                               field="district")
+    if not actor.is_manager and approval is None:
+        require_manager(actor)
     now = clock.now()
     with db.write() as s:
+        if not actor.is_manager:
+            authorise(db, s, approval, "notice.add", actor=actor, reason=reason)
         seq = next_value(s, actor.hall_id, f"notice-{now:%Y}")
         n = SupplyNotice(hall_id=actor.hall_id, number=f"TQ{now:%Y}{seq:04d}",
                          district=parts[0], street=parts[1], community=parts[2],

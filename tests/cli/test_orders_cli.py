@@ -75,6 +75,15 @@ def test_alarm_inspection_and_notice(capsys, url, tmp_path, monkeypatch):
     code, out, err = run(capsys, "--db", url, "order", "add", "--staff", "1001", "--kind",
                          "restore", "--account", acc)
     assert code != 0 and "安检工单号" in err
+    code, out, err = run(capsys, "--db", url, "notice", "add", "--staff", "1001", "--street",
+                         "滨江路", "--from", "2030-01-03 09:00", "--to", "2030-01-03 12:00",
+                         "--reason", "阀门检修")
+    assert code != 0 and "主任" in err                       # a clerk needs an approver
+    monkeypatch.setenv("COUNTERDESK_APPROVER_PASSWORD", "888888")
+    code, out, err = run(capsys, "--db", url, "notice", "add", "--staff", "1001", "--approver",
+                         "9001", "--street", "滨江路", "--from", "2030-01-03 09:00", "--to",
+                         "2030-01-03 12:00", "--reason", "阀门检修")
+    assert code == 0, err
     monkeypatch.setenv("COUNTERDESK_PASSWORD", "888888")
     code, out, err = run(capsys, "--db", url, "notice", "add", "--staff", "9001", "--street",
                          "测试路", "--from", "2030-01-02 09:00", "--to", "2030-01-02 08:00",

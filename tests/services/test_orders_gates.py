@@ -12,6 +12,7 @@ from counterdesk import accounts, clock, orders
 from counterdesk.errors import Conflict, PermissionDenied, ValidationError
 from counterdesk.models.accounts import Account
 from counterdesk.orders import inspections
+from counterdesk.staff import Approval
 from tests.helpers import orders_hall
 from tests.helpers.orders_hall import MON, sign
 
@@ -162,13 +163,23 @@ def test_supply_notice_reaches_the_accounts_of_its_area(odb, tmp_path):
     with pytest.raises(PermissionDenied):
         orders.add_notice(odb, clerk, street="测试路", starts_at="2026-11-25 09:00",
                           ends_at="2026-11-25 17:00", reason="管网改造")
+    with pytest.raises(PermissionDenied):                  # a clerk approving themselves
+        orders.add_notice(odb, clerk, street="测试路", starts_at="2026-11-25 09:00",
+                          ends_at="2026-11-25 17:00", reason="管网改造",
+                          approval=Approval("1002", "123456"))
+    assert orders.list_notices(odb, clerk) == []
+    by_clerk = orders.add_notice(odb, clerk, street="滨江路", starts_at="2026-11-26 09:00",
+                                 ends_at="2026-11-26 12:00", reason="阀门检修",
+                                 approval=Approval("9001", "888888"))
+    assert by_clerk.created_by == "1001"
     n = orders.add_notice(odb, manager, district="江东区", street="测试路",
                           starts_at="2026-11-25 09:00", ends_at="2026-11-25 17:00",
                           reason="管网改造")
     assert n.number.startswith("TQ2026") and not n.active
-    assert [x.number for x in orders.list_notices(odb, clerk)] == [n.number]
+    assert [x.number for x in orders.list_notices(odb, clerk)] == [n.number, by_clerk.number]
     assert any(n.number in f for f in orders.account_flags(odb, clerk, a)["flags"])
-    assert orders.account_flags(odb, clerk, c)["notices"] == []
+    assert [x["number"] for x in orders.account_flags(odb, clerk, c)["notices"]] == \
+        [by_clerk.number]
     rows = orders.affected_accounts(odb, clerk, n.number)
     assert [r["account_no"] for r in rows] == [a, b]
     assert rows[0]["phone"] == "138****5678"
@@ -180,10 +191,12 @@ def test_supply_notice_reaches_the_accounts_of_its_area(odb, tmp_path):
         table = list(csv.reader(f))
     assert table[0][:4] == ["户号", "户名", "地址", "电话"] and table[1][3] == "13812345678"
     assert orders.display_notices(odb, manager.hall_id, ahead_hours=24) == []
-    assert [x.number for x in orders.display_notices(odb, manager.hall_id)] == [n.number]
+    assert [x.number for x in orders.display_notices(odb, manager.hall_id)] == \
+        [n.number, by_clerk.number]
     at(dt.datetime(2026, 11, 25, 18, 0))                   # over: no longer shown
-    assert orders.display_notices(odb, manager.hall_id) == []
-    assert orders.list_notices(odb, clerk) == []
+    assert [x.number for x in orders.display_notices(odb, manager.hall_id)] == \
+        [by_clerk.number]
+    assert [x.number for x in orders.list_notices(odb, clerk)] == [by_clerk.number]
     assert orders.account_flags(odb, clerk, a)["notices"] == []
 
 
