@@ -145,14 +145,17 @@ def due(db: Database, actor: Actor, *, district: str = "", street: str = "",
         raise ValidationError("天数不能为负", "Days cannot be negative", field="days")
     horizon = today + dt.timedelta(days=within_days)
     with db.read() as s:
-        q = select(Account, Holder.name).join(Holder, Holder.id == Account.holder_id).where(
+        q = select(Account.account_no, Account.customer_type, Account.opened_at,
+                   Account.district, Account.street, Account.community, Account.building,
+                   Account.unit, Account.room, Account.address_text, Holder.name
+                   ).join(Holder, Holder.id == Account.holder_id).where(
             Account.hall_id == actor.hall_id, Account.status != "closed")
         for col, value in ((Account.district, district), (Account.street, street),
                            (Account.community, community)):
             if value:
                 q = q.where(col == value.strip())
         accounts = s.execute(q.order_by(Account.account_no)).all()
-        nos = [a.account_no for a, _ in accounts]
+        nos = [a.account_no for a in accounts]
         last: dict[str, dt.datetime] = {}
         misses: dict[str, list[Inspection]] = {}
         for chunk in range(0, len(nos), 500):
@@ -166,14 +169,14 @@ def due(db: Database, actor: Actor, *, district: str = "", street: str = "",
                 misses.setdefault(r.account_no, []).append(r)
         months = {t: interval_months(s, actor.hall_id, t) for t in ("resident", "non_resident")}
         rows = []
-        for acc, name in accounts:
+        for acc in accounts:
             seen = last.get(acc.account_no)
             nd = add_months((seen or acc.opened_at).date(), months.get(acc.customer_type, 6))
             if nd > horizon or (only_overdue and nd >= today):
                 continue
             tries = [m for m in misses.get(acc.account_no, []) if seen is None or m.at > seen]
             rows.append(DueRow(
-                acc.account_no, mask_name(name), account_address(acc), acc.customer_type,
+                acc.account_no, mask_name(acc.name), account_address(acc), acc.customer_type,
                 seen.date().isoformat() if seen else None, nd.isoformat(), nd < today,
                 max(0, (today - nd).days), len(tries),
                 tries[-1].next_attempt_on.isoformat() if tries and tries[-1].next_attempt_on

@@ -91,7 +91,10 @@ class OrderView:
     steps: list[OrderStepView] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        d = dict(self.__dict__)          # flat fields: much cheaper than asdict on a board
+        d["warnings"] = list(self.warnings)
+        d["steps"] = [asdict(s) for s in self.steps]
+        return d
 
 
 def pending_deadline(o: WorkOrder) -> dt.datetime | None:
