@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from counterdesk import accounts, clock, orders
+from counterdesk import accounts, audit, clock, orders
 from counterdesk.errors import Conflict, PermissionDenied, ValidationError
 from counterdesk.models.accounts import Account
 from counterdesk.orders import inspections
@@ -96,6 +96,7 @@ def test_hazard_stops_supply_until_a_restore_with_a_passed_reinspection(odb):
     assert v.result == "done"
     check(odb, a)
     assert accounts.show(odb, clerk, a).status == "active"
+    assert audit.verify(odb).ok                            # every step is on the chain
 
 
 def test_stop_order_stops_supply_and_restore_lifts_it(odb):
