@@ -26,6 +26,7 @@ from ..models.billing import (
     PaymentLine,
     PriceItem,
 )
+from ..orders import gates as order_gates
 from ..settings import BillingSettings
 from ..staff import Actor
 from .ledger import PaymentResult, _hall_info, _HallInfo, _write_payment
@@ -116,6 +117,11 @@ def _year_volume(s: Session, account: Account, code: str, day: dt.date) -> Decim
     return Decimal(v or 0)
 
 
+def is_gas_supply(it) -> bool:
+    """A price item that sells gas (the supply gates of work orders apply to it)."""
+    return bool(it.tiered) or it.code.upper().startswith("GAS")
+
+
 def _quote(s: Session, hall: Hall | _HallInfo, req: SaleRequest, day: dt.date, *,
            lock_bills: bool = False) -> tuple[Account | None, list[QuoteLine], dict]:
     acc = _account(s, hall, req.account_no)
@@ -131,6 +137,8 @@ def _quote(s: Session, hall: Hall | _HallInfo, req: SaleRequest, day: dt.date, *
         it = in_force.get((li.code or "").strip().upper()) or _price_item(s, hall, li.code, day)
         ln = QuoteLine(len(lines) + 1, it.code, it.name, it.unit, money.fmt_qty(qty),
                        it.unit_price_fen, 0, price_item_id=it.id)
+        if acc is not None and is_gas_supply(it):
+            order_gates.check_gas_allowed(s, acc)   # 通气 not done, hazard, supply stopped
         if it.tiered:
             if acc is None:
                 raise ValidationError(f"{it.name} 按阶梯计价，须先选择户号",

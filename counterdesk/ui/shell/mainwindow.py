@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from ... import __version__
 from ...errors import DatabaseError
+from .. import orders as orders_panel
 from ..accounts import panel as accounts_panel
 from ..complaints import panel as complaints_panel
 from ..payment import panel as payment_panel
@@ -40,6 +41,7 @@ PANELS = [
     PanelSpec("payment", payment_panel.create, "business"),
     PanelSpec("till", till_panel.create, "business"),
     PanelSpec("complaints", complaints_panel.create, "business"),
+    PanelSpec("orders", orders_panel.create, "business"),
     PanelSpec("prompts", prompts_panel.create, "prompt"),
 ]
 
