@@ -179,14 +179,15 @@ def reissue(db: Database, actor: Actor, reader: CardReader, account_no: str, *,
     _blank(reader)
     day = clock.today()
     with db.write() as s:
+        # the approval first: its password check runs its own transaction
+        auth = authorise(db, s, approval, "card.reissue", actor=actor,
+                         reason=f"{account_no}: {REISSUE_REASONS[reason]}") \
+            if approval is not None and approval.staff_no else None
         hall = sale.hall_info(db, s, actor.hall_id)
         dayguard.ensure_open(s, hall.id, day)
         acc = _account(s, actor, account_no)
         old = _current_card(s, acc)
         p = last_purchase(s, acc.id)
-        auth = authorise(db, s, approval, "card.reissue", actor=actor,
-                         reason=f"{old.card_no}: {REISSUE_REASONS[reason]}") \
-            if approval is not None and approval.staff_no else None
         now = clock.now()
         if meter_seq is not None:
             s.add(MeterReading(account_id=acc.id, card_id=old.id, meter_no=old.meter_no,
@@ -254,6 +255,8 @@ def meter_change(db: Database, actor: Actor, reader: CardReader, new_meter_no: s
                        field="card")
     day = clock.today()
     with db.write() as s:
+        auth = authorise(db, s, approval, "card.meter_change", actor=actor,
+                         reason=f"{st.meter_no}→{new_meter_no}: {reason}")
         card = s.execute(common.lock(s, select(Card).where(Card.card_no == st.card_no))
                          ).scalar_one()
         acc = s.get(Account, card.account_id)
@@ -267,8 +270,6 @@ def meter_change(db: Database, actor: Actor, reader: CardReader, new_meter_no: s
             raise Conflict(f"表号 {new_meter_no} 已登记在户号 {other.account_no}",
                            f"Meter {new_meter_no} belongs to {other.account_no}",
                            field="meter_no")
-        auth = authorise(db, s, approval, "card.meter_change", actor=actor,
-                         reason=f"{card.meter_no}→{new_meter_no}: {reason}")
         now = clock.now()
         old_meter = card.meter_no
         s.add(MeterReading(account_id=acc.id, card_id=card.id, meter_no=old_meter,

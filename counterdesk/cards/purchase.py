@@ -192,6 +192,10 @@ def cancel(db: Database, actor: Actor, reader: CardReader, approval: Approval | 
     if st.blank:
         raise Conflict("空白卡没有可退的购气", "A blank card has nothing to cancel", field="card")
     with db.write() as s:
+        # the approval first: its password check runs its own transaction (SQLite: before
+        # this one takes the write lock)
+        auth = authorise(db, s, approval, "card.cancel", actor=actor,
+                         reason=f"{st.card_no} #{st.purchase_seq}: {reason}")
         card = s.execute(common.lock(s, select(Card).where(Card.card_no == st.card_no))
                          ).scalar_one()
         acc = card_account(s, card)
@@ -205,8 +209,6 @@ def cancel(db: Database, actor: Actor, reader: CardReader, approval: Approval | 
             raise Conflict(f"第 {p.seq} 次购气是补卡时带到新卡上的（旧卡是否已输入表具未知），不能退购",
                            f"Purchase {p.seq} was carried onto a reissued card with unknown "
                            "take-up: it cannot be cancelled", field="card")
-        auth = authorise(db, s, approval, "card.cancel", actor=actor,
-                         reason=f"{card.card_no} #{p.seq}: {reason}")
         p.state, p.authorisation_id = "cancelling", auth.id
         image = image_for(s, card, acc, p, base=st.image, state="cancelled")
         pid, pay_id, seq, card_no = p.id, p.payment_id, p.seq, card.card_no
