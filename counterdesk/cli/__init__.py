@@ -23,7 +23,8 @@ from .context import Context, Result
 log = logging.getLogger(__name__)
 
 # Modules that register verbs; a missing module is skipped (capability not built yet).
-MODULES = ("core", "queue", "accounts", "billing", "cash", "quality", "phrases", "bundle")
+MODULES = ("core", "queue", "accounts", "billing", "cash", "quality", "phrases", "bundle",
+           "cards")
 
 
 # Global options that take a value (to tell "no verb: open the GUI" without loading verbs).
