@@ -9,9 +9,9 @@ from __future__ import annotations
 from .common import CardState, read_card
 from .drivers import CardError, CardImage, open_reader
 from .lifecycle import METER_KIND_ZH, issue, meter_change, reissue, set_meter_kind
-from .purchase import BuyResult, buy, cancel, check_volume, write
+from .purchase import BuyResult, buy, cancel, check_volume, quote, write
 from .report import day_section, ledger, to_write
 
 __all__ = ["CardState", "read_card", "CardError", "CardImage", "open_reader", "issue",
            "meter_change", "reissue", "set_meter_kind", "METER_KIND_ZH", "BuyResult", "buy",
-           "cancel", "check_volume", "write", "day_section", "ledger", "to_write"]
+           "cancel", "check_volume", "quote", "write", "day_section", "ledger", "to_write"]

@@ -240,3 +240,27 @@ def cancel(db: Database, actor: Actor, reader: CardReader, approval: Approval | 
     return {"card_no": card_no, "seq": seq, "receipt_no": res.receipt_no,
             "refund_fen": -res.total_fen, "payment": res.to_dict(),
             "message": f"已退购第 {seq} 次购气，卡内气量已清除，退款 {money.fmt_symbol(-res.total_fen)}"}
+
+
+def quote(db: Database, actor: Actor, account_no: str, *, volume=None,
+          amount_fen: int | None = None) -> dict:
+    """What a purchase would cost (or buy), without writing anything: for the screen."""
+    day = clock.today()
+    with db.read() as s:
+        from ..models.accounts import Account
+
+        acc = s.execute(select(Account).where(Account.account_no == account_no)).scalar()
+        if acc is None:
+            raise Conflict(f"户号 {account_no} 不存在", f"Account {account_no} not found",
+                           field="account")
+        hall = sale.hall_info(db, s, actor.hall_id)
+        if volume is not None and str(volume).strip():
+            v = check_volume(s, hall.id, volume)
+        elif amount_fen:
+            v = sale.volume_for_amount(s, hall, acc, amount_fen, day,
+                                       int(limit(s, hall.id, "card.volume_decimals")))
+        else:
+            raise ValidationError("请填写购气量或购气金额", "Give the volume or the amount",
+                                  field="volume")
+        amount, tiers = sale.quote_gas(db, s, hall, acc, v, day)
+        return {"volume": money.fmt_qty(v), "amount_fen": amount, "tiers": tiers}

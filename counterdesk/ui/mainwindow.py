@@ -35,6 +35,7 @@ PANELS = [
     PanelSpec("counterdesk.ui.payment_panel", "business"),
     PanelSpec("counterdesk.ui.till_panel", "business"),
     PanelSpec("counterdesk.ui.complaint_panel", "business"),
+    PanelSpec("counterdesk.ui.card.panel", "business"),     # IC卡购气 (F12)
     PanelSpec("counterdesk.ui.prompt_panel", "prompt"),
 ]
 
