@@ -267,8 +267,11 @@ def write_and_record(db: Database, actor: Actor, reader: CardReader, image: Card
                      ) -> tuple[bool, str]:
     """Write ``image``; on success record it (purchase 'written', card 'active', receipt
     marked). Returns (written, message); a failed write is recorded as an attempt."""
+    with db.read() as s:
+        hall_id = s.execute(select(Card.hall_id).where(Card.card_no == image.card_no)).scalar()
+        key = s.get(CardKey, hall_id).mac_key if hall_id is not None else ""
     try:
-        reader.write(image, expect_card_no=expect)
+        reader.write(image, expect_card_no=expect, key=key)
         ok, err = True, ""
     except CardError as exc:
         ok, err = False, exc.message

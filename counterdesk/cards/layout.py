@@ -7,19 +7,21 @@ so a meter can mark the card without the key; any edit of what was bought is ref
 
 Files of the card (application DF ``A0 00 00 06 47 43 44 01`` "CounterDesk"), each read
 with READ BINARY and written with one UPDATE BINARY (the card's anti-tearing makes a
-single update all-or-nothing):
+single update all-or-nothing, so a purchase is either wholly on the card or not at all):
 
 ======  =====  ==================================================================
 EF      size   content (UTF-8 JSON padded with 0x00)
 ======  =====  ==================================================================
-0x0101  128    identity: card_no, hall_code, account_no, meter_no
-0x0102  256    purchase record: purchase fields, total_bought, mac (counter writes)
-0x0103  128    meter figures: meter_seq, remaining, cumulative, alarms, state flag
+0x0101  128    identity: card_no, hall_code, account_no (written last at issue: a
+               card torn during its issue stays blank)
+0x0102  200    purchase record: meter_no, purchase seq / volume / state, total, mac
+0x0103  128    meter figures: meter_seq, remaining, cumulative, alarms (the meter
+               writes them; a pending purchase with seq <= meter_seq is taken)
 ======  =====  ==================================================================
 
-UPDATE BINARY of 0x0101 / 0x0102 needs VERIFY with the hall's access PIN first (derived
-from the card key: the first 8 hex digits of HMAC(key, "access")); 0x0103 is writable
-by the meter without it.
+UPDATE BINARY of 0x0101 / 0x0102 needs VERIFY (``00 20 00 01``) with the hall's access
+PIN first (the first 8 hex digits of HMAC(card key, "access")); 0x0103 is writable by
+the meter without it.
 """
 
 from __future__ import annotations
@@ -34,10 +36,12 @@ from .drivers.base import CardImage
 
 AID = bytes.fromhex("A000000647434401")
 EF_IDENTITY, EF_PURCHASE, EF_METER = 0x0101, 0x0102, 0x0103
-SIZES = {EF_IDENTITY: 128, EF_PURCHASE: 256, EF_METER: 128}
-IDENTITY = ("card_no", "hall_code", "account_no", "meter_no")
-PURCHASE = ("purchase_seq", "purchase_volume", "total_bought", "mac")
-METER = ("purchase_state", "meter_seq", "remaining", "cumulative", "alarms")
+SIZES = {EF_IDENTITY: 128, EF_PURCHASE: 200, EF_METER: 128}
+IDENTITY = ("card_no", "hall_code", "account_no")
+PURCHASE = ("meter_no", "purchase_seq", "purchase_volume", "purchase_state", "total_bought",
+            "mac")
+METER = ("meter_seq", "remaining", "cumulative", "alarms")
+WRITE_ORDER = (EF_PURCHASE, EF_METER, EF_IDENTITY)
 
 
 def _q(text: str) -> str:
@@ -86,4 +90,7 @@ def decode(files: dict[int, bytes]) -> CardImage:
                 return CardImage()
             continue
         d.update(json.loads(raw.decode()))
-    return CardImage.from_dict(d)
+    image = CardImage.from_dict(d)
+    if image.purchase_state == "pending" and image.meter_seq >= image.purchase_seq:
+        image = image.but(purchase_state="taken")   # the meter took it (its own file)
+    return image

@@ -101,9 +101,10 @@ class CardReader(Protocol):
         """The card in the reader (a blank card gives ``card_no == ''``).
         Raises :class:`ReaderMissing`, :class:`NoCard` or :class:`CardUnreadable`."""
 
-    def write(self, image: CardImage, *, expect_card_no: str) -> None:
+    def write(self, image: CardImage, *, expect_card_no: str, key: str = "") -> None:
         """Write ``image`` onto the card, only if the card in the reader is
-        ``expect_card_no`` ('' = a blank card). The purchase record is written in one
+        ``expect_card_no`` ('' = a blank card). ``key``: the hall's card key (hex), from
+        which a driver derives the card's access keys. The purchase record is written in one
         atomic update (anti-tearing) — either all of it is on the card or none.
         Raises :class:`CardRemoved` / :class:`CardRefused`; the card is then unchanged."""
 

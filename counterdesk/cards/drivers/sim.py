@@ -96,7 +96,7 @@ class SimReader:
             raise NoCard("读卡器中没有卡，请插卡", "No card in the reader; insert the card")
         return CardImage() if no == "" else self.load(no)
 
-    def write(self, image: CardImage, *, expect_card_no: str) -> None:
+    def write(self, image: CardImage, *, expect_card_no: str, key: str = "") -> None:
         self._check()
         fault_p = self.folder / "fault.txt"
         fault = fault_p.read_text(encoding="utf-8").strip() if fault_p.exists() else ""
