@@ -44,13 +44,21 @@ def limit(session: Session, hall_id: int, key: str):
     return _limit(session, hall_id, key, POLICY_DEFAULTS[key])
 
 
+_KEYS: dict[tuple[int, int], str] = {}   # (engine, hall) -> key: a key never changes
+
+
 def hall_key(s: Session, hall_id: int) -> str:
     """The hall's MAC key, made on first use."""
+    cache = (id(s.get_bind()), hall_id)
+    if cache in _KEYS:
+        return _KEYS[cache]
     row = s.get(CardKey, hall_id)
     if row is None:
         row = CardKey(hall_id=hall_id, mac_key=secrets.token_hex(16))
         s.add(row)
         s.flush()
+        return row.mac_key     # cached once committed and read again
+    _KEYS[cache] = row.mac_key
     return row.mac_key
 
 
@@ -75,7 +83,8 @@ def total_bought(s: Session, account_id: int, up_to_seq: int) -> Decimal:
 
 
 def image_for(s: Session, card: Card, acc: Account, p: CardPurchase | None, *,
-              base: CardImage | None = None, state: str | None = None) -> CardImage:
+              base: CardImage | None = None, state: str | None = None,
+              total: Decimal | None = None) -> CardImage:
     """The signed image a card must hold for purchase ``p`` (None: the card's start),
     keeping the meter's figures of ``base``."""
     base = base or CardImage()
@@ -87,7 +96,8 @@ def image_for(s: Session, card: Card, acc: Account, p: CardPurchase | None, *,
     img = base.but(card_no=card.card_no, hall_code=hall_code(s, card.hall_id),
                    account_no=acc.account_no, meter_no=card.meter_no, purchase_seq=seq,
                    purchase_volume=vol, purchase_state=st,
-                   total_bought=money.fmt_qty(total_bought(s, acc.id, seq)))
+                   total_bought=money.fmt_qty(total if total is not None
+                                              else total_bought(s, acc.id, seq)))
     if base.meter_no and base.meter_no != card.meter_no:   # a new meter: no figures yet
         img = img.but(meter_seq=0, remaining="0", cumulative="0", alarms=0)
     return layout.sign(hall_key(s, card.hall_id), img)
@@ -129,6 +139,8 @@ class _Plan:
     purchase_id: int | None = None
     expect: str = ""
     image: CardImage | None = None
+    card_id: int | None = None
+    last: CardPurchase | None = None
 
 
 def _refuse(zh: str, en: str) -> Conflict:
@@ -193,7 +205,7 @@ def reconcile(s: Session, actor: Actor, image: CardImage) -> _Plan:
                    image.meter_taken, last.state if last else "", image.total_bought,
                    image.remaining, image.cumulative, image.alarms)
     st.image = image
-    plan = _Plan(st, expect=card.card_no, image=image)
+    plan = _Plan(st, expect=card.card_no, image=image, card_id=card.id, last=last)
     expected = last.seq if last else card.start_seq
     seq = image.purchase_seq
     meter_moved = (last is not None and last.kind == "meter_change" and last.state == "to_write")
@@ -263,13 +275,17 @@ def _reversed(s: Session, p: CardPurchase) -> bool:
 
 
 def write_and_record(db: Database, actor: Actor, reader: CardReader, image: CardImage, *,
-                     expect: str, purchase_id: int | None = None, card_id: int | None = None
-                     ) -> tuple[bool, str]:
+                     expect: str, purchase_id: int | None = None, card_id: int | None = None,
+                     key: str | None = None, job_id: int | None = None,
+                     receipt: dict | None = None) -> tuple[bool, str]:
     """Write ``image``; on success record it (purchase 'written', card 'active', receipt
-    marked). Returns (written, message); a failed write is recorded as an attempt."""
-    with db.read() as s:
-        hall_id = s.execute(select(Card.hall_id).where(Card.card_no == image.card_no)).scalar()
-        key = s.get(CardKey, hall_id).mac_key if hall_id is not None else ""
+    ``job_id`` marked). Returns (written, message); a failed write is recorded as an
+    attempt. ``key``: the hall's card key (read here when not given)."""
+    if key is None:
+        with db.read() as s:
+            hall_id = s.execute(select(Card.hall_id).where(Card.card_no == image.card_no)
+                                ).scalar()
+            key = s.get(CardKey, hall_id).mac_key if hall_id is not None else ""
     try:
         reader.write(image, expect_card_no=expect, key=key)
         ok, err = True, ""
@@ -283,43 +299,45 @@ def write_and_record(db: Database, actor: Actor, reader: CardReader, image: Card
             p.last_error = err[:200]
             if ok and p.state == "to_write":
                 p.state, p.written_at = "written", now
-            if ok and p.payment_id:
-                from ..models.billing import PrintJob, Receipt
+            if ok and p.payment_id and receipt is not None:
+                sale.set_receipt_params(s, job_id, {**receipt, "card": {
+                    **receipt.get("card", {}), "written": True}})
+            elif ok and p.payment_id:
+                if job_id is None:
+                    from ..models.billing import PrintJob, Receipt
 
-                job = s.execute(select(PrintJob).join(Receipt, Receipt.id == PrintJob.receipt_id)
-                                .where(Receipt.payment_id == p.payment_id)
-                                .order_by(PrintJob.id).limit(1)).scalar()
-                if job is not None:
-                    sale.set_receipt_card(s, job.id, {"written": True})
+                    job_id = s.execute(
+                        select(PrintJob.id).join(Receipt, Receipt.id == PrintJob.receipt_id)
+                        .where(Receipt.payment_id == p.payment_id)
+                        .order_by(PrintJob.id).limit(1)).scalar()
+                if job_id is not None:
+                    sale.set_receipt_card(s, job_id, {"written": True})
         c = s.get(Card, card_id) if card_id else None
         if c is not None and ok and c.status == "to_write":
             c.status, c.written_at = "active", now
-        if ok:
+        if ok and p is None:     # a purchase's write is its row's written_at
             actor.audit(s, "card.written", {"card_no": image.card_no,
                                             "seq": image.purchase_seq,
                                             "state": image.purchase_state})
     return ok, err
 
 
-def read_card(db: Database, actor: Actor, reader: CardReader, *,
-              expect_account: str | None = None) -> CardState:
-    """读卡: the card's state; keeps the meter's figures; writes a purchase still "to
-    write" (same sequence) and records it. ``expect_account``: the account the clerk is
-    serving — a card of another account is refused before anything is done."""
+def take_image(reader: CardReader, expect_account: str | None = None) -> CardImage:
+    """Read the card, refusing at once a card of another account than the one served."""
     image = reader.read()
-    if image.blank:
-        return CardState(True, messages=["空白卡（未发卡）"])
-    if expect_account and image.account_no != expect_account.strip():
+    if not image.blank and expect_account and image.account_no != expect_account.strip():
         raise _refuse(f"此卡属于户号 {image.account_no}，不是正在办理的户号 {expect_account}，"
                       "请核对客户的卡", f"This card belongs to {image.account_no}, not "
                       f"{expect_account}")
-    with db.write() as s:
-        plan = reconcile(s, actor, image)
-        card_id = s.execute(select(Card.id).where(Card.card_no == image.card_no)).scalar()
+    return image
+
+
+def finish_plan(db: Database, actor: Actor, reader: CardReader, plan: _Plan) -> CardState:
+    """Carry out the card write a reconciliation asked for and say what the card holds."""
     st = plan.state
     if plan.write is not None:
         ok, err = write_and_record(db, actor, reader, plan.write, expect=plan.expect,
-                                   purchase_id=plan.purchase_id, card_id=card_id)
+                                   purchase_id=plan.purchase_id, card_id=plan.card_id)
         if ok:
             st.purchase_seq = plan.write.purchase_seq
             st.pending_volume = money.fmt_qty(plan.write.pending_volume)
@@ -340,6 +358,19 @@ def read_card(db: Database, actor: Actor, reader: CardReader, *,
     if not st.meter_taken:
         st.messages.append(f"卡内第 {st.purchase_seq} 次购气 {st.pending_volume} 立方米尚未输入表具")
     return st
+
+
+def read_card(db: Database, actor: Actor, reader: CardReader, *,
+              expect_account: str | None = None) -> CardState:
+    """读卡: the card's state; keeps the meter's figures; writes a purchase still "to
+    write" (same sequence) and records it. ``expect_account``: the account the clerk is
+    serving — a card of another account is refused before anything is done."""
+    image = take_image(reader, expect_account)
+    if image.blank:
+        return CardState(True, messages=["空白卡（未发卡）"])
+    with db.write() as s:
+        plan = reconcile(s, actor, image)
+    return finish_plan(db, actor, reader, plan)
 
 
 def year_volume(s: Session, account_id: int, day: dt.date) -> Decimal:

@@ -103,52 +103,65 @@ def buy(db: Database, actor: Actor, reader: CardReader, *, volume=None,
     for t in tenders:
         billing.resolve_tenders(1, [TenderInput(t.method, None, None, t.reference, t.cheque_no,
                                                 t.bank)])
-    st = read_card(db, actor, reader, expect_account=expect_account)
-    _blocked(st)
+    image = common.take_image(reader, expect_account)
+    if image.blank:
+        _blocked(CardState(True))
     day = clock.today()
+    plan = None
     with db.write() as s:
+        # the read's reconciliation and the sale in one transaction (one commit)
         hall = sale.hall_info(db, s, actor.hall_id)
-        dayguard.ensure_open(s, hall.id, day)
-        card = s.execute(common.lock(s, select(Card).where(Card.card_no == st.card_no))
-                         ).scalar_one()
-        acc = card_account(s, card)
-        last = last_purchase(s, acc.id)
-        if (last.seq if last else card.start_seq) != st.purchase_seq or \
-                (last is not None and last.state not in ("taken", "cancelled")):
-            raise Conflict("卡的状态刚刚改变，请重新读卡", "The card changed; read it again",
-                           field="card")
-        if v is None:
-            places = int(limit(s, hall.id, "card.volume_decimals"))
-            v = sale.volume_for_amount(s, hall, acc, amount_fen, day, places)
-            v = check_volume(s, hall.id, v, field_="amount")
-        year_cap = Decimal(str(limit(s, hall.id, "card.max_volume_per_year")))
-        bought = common.year_volume(s, acc.id, day)
-        if bought + v > year_cap:
-            raise ValidationError(
-                f"本年已购气 {money.fmt_qty(bought)} 立方米，再购 {money.fmt_qty(v)} 立方米将超过年度上限 "
-                f"{money.fmt_qty(year_cap)} 立方米（本年还可购 {money.fmt_qty(max(year_cap - bought, 0))}）",
-                f"{money.fmt_qty(bought)} m³ bought this year; {money.fmt_qty(v)} more exceeds "
-                f"the yearly limit {money.fmt_qty(year_cap)} m³", field="volume")
-        seq = (last.seq if last else card.start_seq) + 1
-        info = {"card_no": card.card_no, "seq": seq, "volume": money.fmt_qty(v),
-                "written": False}
-        res = sale.charge(db, s, actor, hall, day, acc, sale.gas_code(acc), v, tenders,
-                          note=note, printer_uri=printer_uri, card=info)
-        p = CardPurchase(hall_id=hall.id, account_id=acc.id, card_id=card.id,
-                         meter_no=card.meter_no, seq=seq, kind="sale", volume=v,
-                         amount_fen=res.total_fen, state="to_write", payment_id=res.payment_id,
-                         business_day=day, window=actor.window, staff_no=actor.staff_no)
-        s.add(p)
-        s.flush()
-        actor.audit(s, "card.purchase", {"card_no": card.card_no, "account_no": acc.account_no,
-                                         "seq": seq, "volume": money.fmt_qty(v),
-                                         "receipt_no": res.receipt_no,
-                                         "amount_fen": res.total_fen})
-        image = image_for(s, card, acc, p, base=st.image)
-        pid, card_no = p.id, card.card_no
+        plan = common.reconcile(s, actor, image)
+        if plan.write is None:
+            st = plan.state
+            _blocked(st)
+            dayguard.ensure_open(s, hall.id, day)
+            card = s.get(Card, plan.card_id)
+            acc = card_account(s, card)
+            last = plan.last
+            if v is None:
+                places = int(limit(s, hall.id, "card.volume_decimals"))
+                v = sale.volume_for_amount(s, hall, acc, amount_fen, day, places)
+                v = check_volume(s, hall.id, v, field_="amount")
+            year_cap = Decimal(str(limit(s, hall.id, "card.max_volume_per_year")))
+            bought = common.year_volume(s, acc.id, day)
+            if bought + v > year_cap:
+                raise ValidationError(
+                    f"本年已购气 {money.fmt_qty(bought)} 立方米，再购 {money.fmt_qty(v)} 立方米将超过"
+                    f"年度上限 {money.fmt_qty(year_cap)} 立方米（本年还可购 "
+                    f"{money.fmt_qty(max(year_cap - bought, 0))}）",
+                    f"{money.fmt_qty(bought)} m³ bought this year; {money.fmt_qty(v)} more "
+                    f"exceeds the yearly limit {money.fmt_qty(year_cap)} m³", field="volume")
+            seq = (last.seq if last else card.start_seq) + 1
+            info = {"card_no": card.card_no, "seq": seq, "volume": money.fmt_qty(v),
+                    "written": False}
+            res = sale.charge(db, s, actor, hall, day, acc, sale.gas_code(acc), v, tenders,
+                              note=note, printer_uri=printer_uri, card=info)
+            p = CardPurchase(hall_id=hall.id, account_id=acc.id, card_id=card.id,
+                             meter_no=card.meter_no, seq=seq, kind="sale", volume=v,
+                             amount_fen=res.total_fen, state="to_write",
+                             payment_id=res.payment_id, business_day=day,
+                             window=actor.window, staff_no=actor.staff_no)
+            s.add(p)
+            s.flush()
+            actor.audit(s, "card.purchase", {"card_no": card.card_no,
+                                             "account_no": acc.account_no, "seq": seq,
+                                             "volume": money.fmt_qty(v),
+                                             "receipt_no": res.receipt_no,
+                                             "amount_fen": res.total_fen})
+            image = image_for(s, card, acc, p, base=st.image,
+                              total=Decimal(st.image.total_bought) + v)
+            pid, card_no, key = p.id, card.card_no, common.hall_key(s, hall.id)
+    if plan.write is not None:
+        # the card first needs what the database owes it (a rewrite or a clear)
+        st = common.finish_plan(db, actor, reader, plan)
+        _blocked(st)
+        return buy(db, actor, reader, volume=volume, amount_fen=amount_fen, tenders=tenders,
+                   printer_uri=printer_uri, note=note, expect_account=expect_account)
     if after_commit_hook is not None:
         after_commit_hook()
-    ok, err = write_and_record(db, actor, reader, image, expect=card_no, purchase_id=pid)
+    ok, err = write_and_record(db, actor, reader, image, expect=card_no, purchase_id=pid,
+                               key=key, job_id=res.print_job_id, receipt=res.receipt)
     msg = (f"已写卡：第 {seq} 次购气 {money.fmt_qty(v)} 立方米" if ok else
            f"款已收，但写卡失败（{err}）：客户卡内还没有这 {money.fmt_qty(v)} 立方米；"
            "请重新插卡后读卡，系统将补写同一笔购气（第 {seq} 次），不会重复")

@@ -13,6 +13,7 @@ import datetime as dt
 import json
 from decimal import ROUND_DOWN, Decimal
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from .. import billing, money
@@ -99,9 +100,15 @@ def charge(db: Database, s: Session, actor: Actor, hall, day: dt.date, acc: Acco
     res = billing._write_payment(s, actor, hall, day, kind="sale", acc=acc, lines=lines,
                                  tenders=resolved, reason=note, printer_uri=printer_uri)
     if card is not None:
-        set_receipt_card(s, res.print_job_id, card)
         res.receipt["card"] = card
+        set_receipt_params(s, res.print_job_id, res.receipt)
     return res
+
+
+def set_receipt_params(s: Session, job_id: int, params: dict) -> None:
+    """Replace the print data of a receipt that has not printed yet (one UPDATE)."""
+    s.execute(update(PrintJob).where(PrintJob.id == job_id, PrintJob.status == "pending")
+              .values(params=json.dumps(params, ensure_ascii=False)))
 
 
 def set_receipt_card(s: Session, job_id: int, card: dict) -> None:

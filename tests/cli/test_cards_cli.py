@@ -109,3 +109,16 @@ def test_cancel_reissue_meter_change_and_bad_input(capsys, env, tmp_path):
     assert code == 0, err
     d = json.loads(out)
     assert d["purchase_seq"] == 2 and d["carried_seq"] is None
+
+
+def test_bench_runs_at_a_tiny_size(capsys, monkeypatch):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    import bench_cards
+
+    monkeypatch.delenv("COUNTERDESK_TEST_DATABASE_URL", raising=False)
+    out = bench_cards.main(["3", "--pg", "", "--no-pcsc"])
+    assert out["sqlite"]["ratio"] > 0
+    assert "read→written" in capsys.readouterr().out
