@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import weakref
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
@@ -44,21 +45,23 @@ def limit(session: Session, hall_id: int, key: str):
     return _limit(session, hall_id, key, POLICY_DEFAULTS[key])
 
 
-_KEYS: dict[tuple[int, int], str] = {}   # (engine, hall) -> key: a key never changes
+# engine -> {hall: key}; a hall's key never changes once made (weak: a disposed
+# database's entries go with its engine)
+_KEYS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def hall_key(s: Session, hall_id: int) -> str:
     """The hall's MAC key, made on first use."""
-    cache = (id(s.get_bind()), hall_id)
-    if cache in _KEYS:
-        return _KEYS[cache]
+    cache = _KEYS.setdefault(s.get_bind(), {})
+    if hall_id in cache:
+        return cache[hall_id]
     row = s.get(CardKey, hall_id)
     if row is None:
         row = CardKey(hall_id=hall_id, mac_key=secrets.token_hex(16))
         s.add(row)
         s.flush()
         return row.mac_key     # cached once committed and read again
-    _KEYS[cache] = row.mac_key
+    cache[hall_id] = row.mac_key
     return row.mac_key
 
 
@@ -303,23 +306,28 @@ def write_and_record(db: Database, actor: Actor, reader: CardReader, image: Card
                 sale.set_receipt_params(s, job_id, {**receipt, "card": {
                     **receipt.get("card", {}), "written": True}})
             elif ok and p.payment_id:
-                if job_id is None:
-                    from ..models.billing import PrintJob, Receipt
-
-                    job_id = s.execute(
-                        select(PrintJob.id).join(Receipt, Receipt.id == PrintJob.receipt_id)
-                        .where(Receipt.payment_id == p.payment_id)
-                        .order_by(PrintJob.id).limit(1)).scalar()
-                if job_id is not None:
-                    sale.set_receipt_card(s, job_id, {"written": True})
+                _mark_receipt(s, p.payment_id, job_id)
         c = s.get(Card, card_id) if card_id else None
         if c is not None and ok and c.status == "to_write":
             c.status, c.written_at = "active", now
+            if c.payment_id:          # the card fee's receipt: the card is written
+                _mark_receipt(s, c.payment_id, None)
         if ok and p is None:     # a purchase's write is its row's written_at
             actor.audit(s, "card.written", {"card_no": image.card_no,
                                             "seq": image.purchase_seq,
                                             "state": image.purchase_state})
     return ok, err
+
+
+def _mark_receipt(s: Session, payment_id: int, job_id: int | None) -> None:
+    if job_id is None:
+        from ..models.billing import PrintJob, Receipt
+
+        job_id = s.execute(select(PrintJob.id).join(Receipt, Receipt.id == PrintJob.receipt_id)
+                           .where(Receipt.payment_id == payment_id)
+                           .order_by(PrintJob.id).limit(1)).scalar()
+    if job_id is not None:
+        sale.set_receipt_card(s, job_id, {"written": True})
 
 
 def take_image(reader: CardReader, expect_account: str | None = None) -> CardImage:
