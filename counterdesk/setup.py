@@ -17,8 +17,7 @@ log = logging.getLogger(__name__)
 
 # Capabilities that add demo data: each module may define seed_demo(db, hall_code) -> dict.
 DEMO_EXTENSIONS = ("counterdesk.phrases", "counterdesk.billing", "counterdesk.accounts",
-                   "counterdesk.queue", "counterdesk.cash", "counterdesk.quality",
-                   "counterdesk.demo.cards")
+                   "counterdesk.queue", "counterdesk.cash", "counterdesk.quality")
 
 
 def mark_database(db: Database) -> None:

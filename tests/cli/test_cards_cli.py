@@ -20,6 +20,12 @@ def env(tmp_path, capsys, monkeypatch):
     u = "sqlite:///" + (tmp_path / "cli.sqlite3").as_posix()
     assert main(["--db", u, "demo"]) == 0
     capsys.readouterr()
+    from counterdesk.db import Database
+    from counterdesk.demo.cards import seed_demo
+
+    db = Database(u)
+    seed_demo(db, "HQ01")          # the IC price items (demo/cards.py)
+    db.dispose()
     monkeypatch.setenv("COUNTERDESK_PASSWORD", "123456")
     monkeypatch.setenv("COUNTERDESK_APPROVER_PASSWORD", "888888")
     sim = tmp_path / "sim"

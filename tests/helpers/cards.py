@@ -13,8 +13,10 @@ from tests.helpers.billing_helpers import make_account
 
 def ic_account(db, account_no="0100088801", meter_no="IC0100888001", *,
                customer_type="resident", name="张小明"):
+    from counterdesk.demo.cards import seed_demo
     from counterdesk.models.accounts import Account
 
+    seed_demo(db, "HQ01")      # the IC price items (idempotent)
     make_account(db, account_no, name, customer_type=customer_type)
     with db.write() as s:
         acc = s.execute(select(Account).where(Account.account_no == account_no)).scalar_one()
