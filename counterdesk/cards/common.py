@@ -215,10 +215,14 @@ def reconcile(s: Session, actor: Actor, image: CardImage) -> _Plan:
     if image.meter_no != card.meter_no and not meter_moved:
         raise _refuse(f"卡内表号 {image.meter_no} 与登记表号 {card.meter_no} 不符，拒绝办理",
                       f"The card's meter {image.meter_no} is not {card.meter_no}")
-    if last is None or (seq == expected and last.state == "taken"):
-        if last is not None and image.purchase_state == "pending" and seq <= image.meter_seq:
+    if last is None and seq == expected:
+        return plan
+    if last is not None and seq == expected and last.state == "taken":
+        if image.purchase_state == "pending" and seq <= image.meter_seq:
             st.meter_taken = True
         return plan
+    if last is None:
+        return _stale_or_future(seq, expected)
     if seq == last.seq:
         if image.purchase_state == "pending" and image.meter_seq >= seq:
             image = image.but(purchase_state="taken")   # the meter refused it as a repeat
@@ -256,6 +260,10 @@ def reconcile(s: Session, actor: Actor, image: CardImage) -> _Plan:
     if seq == last.seq - 1 and last.state == "to_write":
         plan.write, plan.purchase_id = image_for(s, card, acc, last, base=image), last.id
         return plan
+    return _stale_or_future(seq, expected)
+
+
+def _stale_or_future(seq: int, expected: int):
     if seq < expected:
         raise _refuse(f"卡内购气次数 {seq} 落后于系统记录 {expected}（旧卡或复制的卡），拒绝办理；"
                       "请核实客户持有的卡", f"The card's purchase sequence {seq} is behind the "

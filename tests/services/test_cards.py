@@ -177,6 +177,11 @@ def _key(db, hall_id):
 def test_edited_stale_and_future_cards_are_refused(hall):
     db, clerk, reader, acc, card_no = hall
     old = reader.load(card_no)
+    key = _key(db, clerk.hall_id)
+    reader.save(layout.sign(key, old.but(purchase_seq=2, purchase_state="taken")))
+    with pytest.raises(Conflict, match="超前"):           # no purchase recorded yet
+        cards.read_card(db, clerk, reader)
+    reader.save(old)
     cards.buy(db, clerk, reader, volume="20", tenders=cash())
     meter_insert(reader)
     good = reader.load(card_no)
@@ -187,7 +192,6 @@ def test_edited_stale_and_future_cards_are_refused(hall):
     reader.save(old)                                       # an old copy of the card
     with pytest.raises(Conflict, match="落后"):
         cards.read_card(db, clerk, reader)
-    key = _key(db, clerk.hall_id)
     reader.save(layout.sign(key, good.but(purchase_seq=5)))
     with pytest.raises(Conflict, match="超前"):
         cards.buy(db, clerk, reader, volume="1", tenders=cash())
