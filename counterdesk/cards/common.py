@@ -144,6 +144,7 @@ class _Plan:
     image: CardImage | None = None
     card_id: int | None = None
     last: CardPurchase | None = None
+    refs: tuple = ()      # the rows read, kept alive in the session's identity map
 
 
 def _refuse(zh: str, en: str) -> Conflict:
@@ -208,7 +209,8 @@ def reconcile(s: Session, actor: Actor, image: CardImage) -> _Plan:
                    image.meter_taken, last.state if last else "", image.total_bought,
                    image.remaining, image.cumulative, image.alarms)
     st.image = image
-    plan = _Plan(st, expect=card.card_no, image=image, card_id=card.id, last=last)
+    plan = _Plan(st, expect=card.card_no, image=image, card_id=card.id, last=last,
+                 refs=(card, acc, acc.holder, s.get(Hall, card.hall_id)))
     expected = last.seq if last else card.start_seq
     seq = image.purchase_seq
     meter_moved = (last is not None and last.kind == "meter_change" and last.state == "to_write")
