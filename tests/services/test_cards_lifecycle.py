@@ -163,26 +163,23 @@ from counterdesk.cards.drivers.sim import SimReader
 from counterdesk.db import Database
 from counterdesk.staff import sign_in
 from counterdesk.billing import TenderInput
-db = Database(sys.argv[1])
+db = Database(sys.argv[1], schema=sys.argv[3] or None)
 actor = sign_in(db, "1001", "123456", window=1)
 purchase.after_commit_hook = lambda: os._exit(9)
 cards.buy(db, actor, SimReader(sys.argv[2]), volume="20", tenders=[TenderInput("cash")])
 """
 
 
-def test_killed_between_commit_and_write(sqlite_db, tmp_path):
+def test_killed_between_commit_and_write(demo_db, clerk, tmp_path):
     """The program dies after the commit: the purchase exists once, 'to write'; the next
     read writes it once and the meter takes it once."""
-    from counterdesk import setup, staff
-
-    db = sqlite_db
-    setup.demo(db)
-    clerk = staff.sign_in(db, *DEMO["clerk"], window=1)
+    db = demo_db
     acc = ic_account(db)
     reader = sim_reader(tmp_path)
     cards.issue(db, clerk, reader, acc, tenders=cash())
     env = {**os.environ, "PYTHONPATH": str(Path.cwd())}
-    proc = subprocess.run([sys.executable, "-c", _KILL, db.url, str(reader.folder)], env=env,
+    proc = subprocess.run([sys.executable, "-c", _KILL, db.engine.url.render_as_string(False),
+                           str(reader.folder), db.schema or ""], env=env,
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 9, proc.stderr
     assert [(p.seq, p.state) for p in purchases(db)] == [(1, "to_write")]
