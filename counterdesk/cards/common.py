@@ -197,6 +197,8 @@ def reading(s: Session, actor: Actor, card: Card, acc: Account, image: CardImage
 def reconcile(s: Session, actor: Actor, image: CardImage) -> _Plan:
     card, acc = check_card(s, actor, image)
     now = clock.now()
+    if card.status == "to_write":      # written, but the record of it was lost
+        card.status, card.written_at = "active", now
     reading(s, actor, card, acc, image)
     # purchases the meter has taken (it writes its last sequence back onto the card)
     for p in s.execute(select(CardPurchase).where(
