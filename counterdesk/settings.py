@@ -62,6 +62,11 @@ class PrinterSettings:
 
 
 @dataclass
+class CardSettings:
+    reader: str = ""  # IC card reader: sim:FOLDER | pcsc:[READER NAME]; '' = none
+
+
+@dataclass
 class UISettings:
     language: str = "zh_CN"
     font_scale: float = 1.0
@@ -119,6 +124,7 @@ class Settings:
     hall: HallSettings = field(default_factory=HallSettings)
     window: WindowSettings = field(default_factory=WindowSettings)
     printer: PrinterSettings = field(default_factory=PrinterSettings)
+    card: CardSettings = field(default_factory=CardSettings)
     ui: UISettings = field(default_factory=UISettings)
     queue: QueueSettings = field(default_factory=QueueSettings)
     billing: BillingSettings = field(default_factory=BillingSettings)
@@ -155,6 +161,8 @@ _CHECKS: dict[str, tuple] = {
     "printer.uri": (lambda v: v == "" or re.match(r"^(tcp|win32|usb|serial|file|dummy):", v),
                      "tcp://主机[:9100]、win32:打印机名、usb:VID:PID、serial:端口 或 file:路径",
                      "tcp://HOST[:9100], win32:NAME, usb:VID:PID, serial:PORT or file:PATH"),
+    "card.reader": (lambda v: v == "" or re.match(r"^(sim:.+|pcsc:)", v),
+                    "sim:文件夹 或 pcsc:[读卡器名称]", "sim:FOLDER or pcsc:[READER NAME]"),
     "ui.language": (lambda v: v in ("zh_CN", "en"), "zh_CN 或 en", "zh_CN or en"),
     "ui.font_scale": (lambda v: 0.5 <= v <= 3.0, "0.5 到 3.0", "0.5 to 3.0"),
     "database.url": (lambda v: v == "" or re.match(r"^(sqlite|postgresql)(\+\w+)?://", v),

@@ -18,6 +18,7 @@ from .. import clock, money, validators
 from .. import hall as halls
 from .. import queue as queue_mod
 from ..billing.tenders import method_zh
+from ..cards import report as card_report
 from ..db import Database
 from ..errors import CounterDeskError, ValidationError
 from ..models import Authorisation, Staff
@@ -247,6 +248,7 @@ def _report(s: Session, hid: int, day: dt.date, figures: dict[int, dict],
         "tills": tills,
         "cash": {"expected_fen": expected_total, "counted_fen": counted_total,
                  "difference_fen": diff_total, "threshold_fen": threshold},
+        "cards": card_report.day_section(s, hid, day),
     }
 
 

@@ -111,6 +111,25 @@ def report_sections(rep: dict) -> list[tuple[str, list[str], list[list]]]:
                       r["no_shows"], r["avg_wait"] if r["avg_wait"] is not None else "",
                       r["avg_service"] if r["avg_service"] is not None else ""]
                      for r in q["rows"]]))
+    c = rep.get("cards")
+    if c and (c["purchases"] or c["cards_issued"] or c["cards_reissued"] or c["meter_changes"]
+              or c["cancelled"]):
+        out.append(("IC卡购气 IC-card gas", ["项目 item", "数值 value"], [
+            ["购气笔数 purchases", c["purchases"]], ["购气量 volume (m³)", c["volume"]],
+            ["购气金额 amount (元)", _y(c["amount_fen"])],
+            ["已写卡 written", c["written"]], ["待写卡 still to write", c["to_write"]],
+            ["退购 cancelled", c["cancelled"]],
+            ["发卡 cards issued", c["cards_issued"]], ["补卡 reissued", c["cards_reissued"]],
+            ["卡费 card fees (元)", _y(c["card_fees_fen"])],
+            ["换表 meter changes", c["meter_changes"]],
+            ["换表转入气量 volume moved (m³)", c["meter_change_volume"]],
+            *[[f"第{t['tier']}阶 tier {t['tier']} (m³ / 元)",
+               f"{t['volume']} / {_y(t['amount_fen'])}"] for t in c["by_tier"]],
+            *[[f"{method_zh(m)} {m} (元)", _y(v)] for m, v in c["by_method"].items()]]))
+        if c["to_write_list"]:
+            keys = sorted({k for r in c["to_write_list"] for k in r})
+            out.append(("日终待写卡 Cards still to write", keys,
+                        [[r.get(k, "") for k in keys] for r in c["to_write_list"]]))
     return out
 
 

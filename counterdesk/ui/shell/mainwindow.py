@@ -25,6 +25,7 @@ from ... import __version__
 from ...errors import DatabaseError
 from .. import orders as orders_panel
 from ..accounts import panel as accounts_panel
+from ..card import panel as card_panel
 from ..complaints import panel as complaints_panel
 from ..payment import panel as payment_panel
 from ..prompts import panel as prompts_panel
@@ -39,6 +40,7 @@ PANELS = [
     PanelSpec("queue", queue_panel.create, "queue"),
     PanelSpec("accounts", accounts_panel.create, "business"),
     PanelSpec("payment", payment_panel.create, "business"),
+    PanelSpec("card", card_panel.create, "business"),
     PanelSpec("till", till_panel.create, "business"),
     PanelSpec("complaints", complaints_panel.create, "business"),
     PanelSpec("orders", orders_panel.create, "business"),
