@@ -34,11 +34,15 @@ def _check_time(value: str) -> bool:
 
 @dataclass
 class DatabaseSettings:
-    url: str = ""  # empty: the SQLite file in the data directory
+    # empty: the SQLite file in the data directory. A PostgreSQL URL names no password:
+    # it is kept in the OS credential store (``counterdesk db store-password``)
+    url: str = ""
 
     def effective_url(self) -> str:
         if self.url:
-            return self.url
+            from .credentials import with_password
+
+            return with_password(self.url)
         return "sqlite:///" + paths.default_database_file().as_posix()
 
 
