@@ -164,15 +164,15 @@ def pg_chunks(db: Database) -> Iterator[bytes]:
     if db.schema:
         args += ["-n", db.schema]
     flags = getattr(subprocess, "CREATE_NO_WINDOW", 0)
-    proc = subprocess.Popen([exe, "-Fc", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env={**os.environ, **env}, creationflags=flags)
-    assert proc.stdout is not None and proc.stderr is not None
-    try:
-        while chunk := proc.stdout.read(1 << 20):
-            yield chunk
-    finally:
-        err = proc.stderr.read().decode("utf-8", "replace").strip()[:300]
-        code = proc.wait()
+    with subprocess.Popen([exe, "-Fc", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          env={**os.environ, **env}, creationflags=flags) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        try:
+            while chunk := proc.stdout.read(1 << 20):
+                yield chunk
+        finally:
+            err = proc.stderr.read().decode("utf-8", "replace").strip()[:300]
+            code = proc.wait()
     if code != 0:
         raise CounterDeskError(f"pg_dump 失败：{err}", f"pg_dump failed: {err}")
 
