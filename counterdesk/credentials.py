@@ -153,7 +153,9 @@ def has_password(url: str) -> bool:
 def strip_password(url: str) -> str:
     from sqlalchemy.engine import make_url
 
-    return make_url(url).set(password=None).render_as_string(hide_password=False)
+    u = make_url(url)
+    bare = u._replace(password=None)  # noqa: SLF001 - URL.set(password=None) keeps it
+    return bare.render_as_string(hide_password=False)
 
 
 def with_password(url: str) -> str:
@@ -182,3 +184,27 @@ def store_db_password(url: str, password: str) -> str:
 
 __all__ = ["SERVICE", "SecretStoreError", "db_key", "delete", "get", "has_password", "put",
            "store_db_password", "store_name", "strip_password", "with_password"]
+
+
+def settings_file_warnings(path: Path | None) -> list[str]:
+    """What is wrong with how the settings file is kept (for the self-test): ordinary users
+    may write it (Linux/macOS: its mode; Windows: the installer's ACL, checked in the
+    workflow), or it holds the database password."""
+    if path is None or not Path(path).exists():
+        return []
+    out: list[str] = []
+    if os.name != "nt":
+        mode = Path(path).stat().st_mode
+        if mode & 0o022:
+            out.append(f"WARNING: settings file {path} is writable by other users "
+                       f"(mode {mode & 0o777:o}); make it writable only by administrators")
+    try:
+        import tomllib
+
+        url = tomllib.loads(Path(path).read_text(encoding="utf-8")).get("database", {}).get("url")
+    except (OSError, ValueError):
+        url = None
+    if url and has_password(str(url)):
+        out.append(f"WARNING: settings file {path} contains the database password; run "
+                   "counterdesk db store-password")
+    return out

@@ -8,6 +8,7 @@ unknown key is refused with a message that names the key and the expected form.
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -146,6 +147,8 @@ class Settings:
         tmp = path.with_suffix(path.suffix + ".tmp")
         tmp.write_bytes(tomli_w.dumps(self.to_dict()).encode("utf-8"))
         tmp.replace(path)
+        if os.name != "nt":  # readable by the PC's users, writable only by its owner
+            os.chmod(path, 0o644)
         self.source = path
         return path
 

@@ -137,8 +137,9 @@ def cmd_db_upgrade(ctx: Context, args):
 
 def cmd_db_status(ctx: Context, args):
     db = ctx.raw_database()
-    state = schema.check(db)
-    rev = schema.current(db)
+    with db._guard():  # an unreachable server is one line naming it (no password), not a trace
+        state = schema.check(db)
+        rev = schema.current(db)
     return ctx.result({"state": state, "revision": rev, "head": schema.head(),
                        "database": db.display_url},
                       f"{db.display_url}：结构版本 {rev or '无'}，本程序 {schema.head()}（{state}）")
