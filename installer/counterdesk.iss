@@ -7,8 +7,9 @@
 ; * Start-menu shortcuts: the clerk workstation, the ticket kiosk (counterdesk.exe kiosk)
 ;   and the hall display (counterdesk.exe display); optional desktop shortcut.
 ; * Writes NO settings into the program folder. It creates the PC-wide settings folder
-;   (C:\ProgramData\CounterDesk\CounterDesk) writable by every user of the PC, where the
-;   first-run dialog saves this PC's settings (database, window, printer) once for all
+;   (C:\ProgramData\CounterDesk\CounterDesk) readable by every user of the PC and writable
+;   only by administrators (icacls in [Run]), where the first-run dialog, run as an
+;   administrator, saves this PC's settings (database, window, printer) once for all
 ;   the Windows accounts of the hall's clerks; database, logs and backups of the
 ;   embedded SQLite setup live in the user's folders (%LOCALAPPDATA%\CounterDesk\...).
 ; * Uninstall removes the program folder only; data, settings and backups stay
@@ -71,7 +72,9 @@ Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{
 
 [Dirs]
 ; the PC-wide settings folder, kept on uninstall like every data folder
-Name: "{commonappdata}\CounterDesk\CounterDesk"; Permissions: users-modify; Flags: uninsneveruninstall
+; readable by every user, writable only by administrators (issue 23: the settings name the
+; database server; the password is in each PC's credential store): see [Run] icacls
+Name: "{commonappdata}\CounterDesk\CounterDesk"; Flags: uninsneveruninstall
 
 [InstallDelete]
 ; an upgrade replaces the libraries of the previous version (program folder only)
@@ -90,6 +93,9 @@ Name: "{group}\{cm:UninstallProgram,{#AppName}}"; Filename: "{uninstallexe}"
 Name: "{autodesktop}\CounterDesk"; Filename: "{app}\{#AppExe}"; Tasks: desktopicon
 
 [Run]
+; the PC-wide settings folder: inheritance off, Administrators and SYSTEM full control,
+; Users read only (ProgramData would otherwise let any user create and own a file there)
+Filename: "{sys}\icacls.exe"; Parameters: """{commonappdata}\CounterDesk\CounterDesk"" /inheritance:r /grant:r *S-1-5-32-544:(OI)(CI)F *S-1-5-18:(OI)(CI)F *S-1-5-32-545:(OI)(CI)RX"; Flags: runhidden waituntilterminated
 ; as the user who started setup, not the elevated installer: the first-run settings
 ; must land in that user's folders
 Filename: "{app}\{#AppExe}"; Description: "{cm:LaunchProgram,{#AppName}}"; Flags: nowait postinstall skipifsilent runasoriginaluser

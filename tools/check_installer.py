@@ -298,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
         if any(folder.iterdir()):
             raise CheckFailed(f"the installer wrote settings into {folder}")
         return ("PC-wide settings folder ProgramData\\CounterDesk\\CounterDesk created, "
-                "empty (users-modify: the first-run dialog saves there)")
+                "empty (Users read-only, Administrators write: issue 23)")
 
     def start_menu_dir() -> Path:
         host: Host = state["host"]
