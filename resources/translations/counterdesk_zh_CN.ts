@@ -713,6 +713,10 @@
         <source>The settings could not be saved to %1: %2</source>
         <translation>设置无法保存到 %1：%2</translation>
     </message>
+    <message>
+        <source>Only an administrator may change this PC's settings: start CounterDesk with “Run as administrator”, or ask IT.</source>
+        <translation>只有管理员可以修改本机设置：请右键 CounterDesk 选择“以管理员身份运行”后再保存，或请 IT 人员处理。</translation>
+    </message>
 </context>
 <context>
     <name>FirstRunView</name>

@@ -91,3 +91,14 @@ def test_backup_key_sheet_and_import(capsys, tmp_path, monkeypatch):
     assert code == 0 and json.loads(out)["key_id"] == key_id
     code, out, err = run(capsys, "--db", url, "restore", made, "--staff", "admin")
     assert code == 0, err
+
+
+def test_first_run_keeps_the_password_out_of_the_file(tmp_path):
+    from counterdesk import firstrun
+
+    new = firstrun.make_settings(None, database_url=URL, hall_code="HQ01", window=1,
+                                 printer_uri="", width=80)
+    firstrun.move_password(new)
+    path = new.save(tmp_path / "machine" / "counterdesk.toml")
+    assert PASSWORD not in path.read_text(encoding="utf-8")
+    assert credentials.with_password(new.database.url) == URL
