@@ -23,8 +23,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="不加密（仅供迁移；文件含全部客户个人信息，用后立即删除）")
     p.add_argument("--out", metavar="PDF", help="key-sheet：恢复单 PDF 的文件名")
     p.add_argument("--replace", action="store_true", help="key-import：替换本机已有的另一把密钥")
-    p.add_argument("--staff", required=True, metavar="工号",
-                   help="办理人（管理员）工号，密码取自 COUNTERDESK_PASSWORD 或提示输入")
+    p.add_argument("--staff", metavar="工号",
+                   help="办理人（管理员）工号，密码取自 COUNTERDESK_PASSWORD 或提示输入；"
+                        "key-import 到还没有员工的新电脑时可省略")
     p.set_defaults(handler=cmd_backup)
 
     p = sub.add_parser("restore", help="从备份恢复：先完整检查文件、另存当前数据库，再整体恢复")
@@ -58,6 +59,11 @@ def _no_staff(ctx: Context) -> bool:
 
 
 def cmd_backup(ctx: Context, args):
+    if args.file == "key-import" and not args.staff and _no_staff(ctx):
+        return _key_import(ctx, args)  # a new PC: the key first, then restore into it
+    if not args.staff:
+        raise CounterDeskError("此操作须由管理员办理：请用 --staff 指定管理员工号",
+                               "An administrator must do this: name them with --staff")
     actor = _admin(ctx, args)
     if args.file in KEY_VERBS:
         return _key_sheet(ctx, actor, args) if args.file == "key-sheet" else _key_import(ctx, args)

@@ -102,3 +102,23 @@ def test_first_run_keeps_the_password_out_of_the_file(tmp_path):
     path = new.save(tmp_path / "machine" / "counterdesk.toml")
     assert PASSWORD not in path.read_text(encoding="utf-8")
     assert credentials.with_password(new.database.url) == URL
+
+
+def test_new_pc_imports_the_key_then_restores(capsys, tmp_path, monkeypatch):
+    old = "sqlite:///" + (tmp_path / "old.sqlite3").as_posix()
+    run(capsys, "--db", old, "demo")
+    monkeypatch.setenv("COUNTERDESK_PASSWORD", "admin123")
+    code, out, err = run(capsys, "--db", old, "--json", "backup", "--staff", "admin")
+    made = json.loads(out)["file"]
+    from counterdesk.backup import hallkey
+
+    text = hallkey.recovery_text(hallkey.load("HQ01"))
+    credentials.delete("backup-key:HQ01")
+    new = "sqlite:///" + (tmp_path / "new" / "new.sqlite3").as_posix()
+    monkeypatch.setenv("COUNTERDESK_BACKUP_KEY", text)
+    code, _, err = run(capsys, "--db", new, "backup", "key-import")
+    assert code == 0, err
+    code, _, err = run(capsys, "--db", new, "restore", made, "--last-receipt", "0")
+    assert code == 0, err
+    code, out, err = run(capsys, "--db", new, "--json", "user", "list", "--staff", "admin")
+    assert code == 0 and "admin" in out
