@@ -543,6 +543,10 @@
         <translation>缺少票据号：%1</translation>
     </message>
     <message>
+        <source>Receipt numbers lost in restore: %1</source>
+        <translation>恢复中丢失的票据号（客户已持有，不再使用）：%1</translation>
+    </message>
+    <message>
         <source>Unprinted receipts: %1</source>
         <translation>未打印票据：%1 张</translation>
     </message>
