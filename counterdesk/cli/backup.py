@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 from pathlib import Path
 
 from .. import backup, credentials, schema, staff
@@ -107,14 +105,7 @@ def _key_sheet(ctx: Context, actor: staff.Actor, args):
 
 
 def _key_import(ctx: Context, args):
-    text = os.environ.get("COUNTERDESK_BACKUP_KEY")
-    if text is None:
-        if not sys.stdin or not sys.stdin.isatty():
-            raise CounterDeskError("未提供密钥：请设置 COUNTERDESK_BACKUP_KEY 或在终端中输入",
-                                   "No key: set COUNTERDESK_BACKUP_KEY or type it")
-        import getpass
-
-        text = getpass.getpass("密钥恢复单上的 14 组字母数字：")
+    text = ctx._password("COUNTERDESK_BACKUP_KEY", "密钥恢复单上的 14 组字母数字：")  # noqa: SLF001 - the one env-or-prompt reader
     key = backup.hallkey.install(ctx.settings.hall.code, text, replace=args.replace)
     return ctx.result({"key_id": backup.hallkey.fingerprint(key)},
                       f"已保存营业厅 {ctx.settings.hall.code} 的备份密钥（编号 "
@@ -154,14 +145,7 @@ def cmd_store_password(ctx: Context, args):
 
         password = make_url(url).password
     else:
-        password = os.environ.get("COUNTERDESK_DB_PASSWORD")
-        if password is None:
-            if not sys.stdin or not sys.stdin.isatty():
-                raise CounterDeskError("未提供数据库密码：请设置 COUNTERDESK_DB_PASSWORD",
-                                       "No database password: set COUNTERDESK_DB_PASSWORD")
-            import getpass
-
-            password = getpass.getpass("数据库密码：")
+        password = ctx._password("COUNTERDESK_DB_PASSWORD", "数据库密码：")  # noqa: SLF001
     bare = credentials.store_db_password(url, str(password))
     if not ctx.args.db:  # a URL given on the command line is not the settings file's
         from ..settings import load
