@@ -76,7 +76,8 @@ def test_backup_key_sheet_and_import(capsys, tmp_path, monkeypatch):
     pdf = tmp_path / "sheet.pdf"
     code, out, err = run(capsys, "--db", url, "--json", "backup", "key-sheet", "--out", str(pdf),
                          "--staff", "admin")
-    assert code == 0, err and pdf.read_bytes().startswith(b"%PDF")
+    assert code == 0, err
+    assert pdf.read_bytes().startswith(b"%PDF")
     key_id = json.loads(out)["key_id"]
     from counterdesk.backup import hallkey
 
