@@ -323,6 +323,18 @@ def make_settings(base: settings_mod.Settings | None, *, database_url: str, hall
     return new
 
 
-__all__ = ["DatabaseCheck", "check_database", "check_place", "database_url", "printer_uri",
+def move_password(settings: settings_mod.Settings) -> None:
+    """A password typed into the dialog goes to the OS credential store; the settings
+    file (read by every user of the PC) keeps the URL without it (issue 23)."""
+    from sqlalchemy.engine import make_url
+
+    from . import credentials
+
+    url = settings.database.url
+    if url and credentials.has_password(url):
+        settings.database.url = credentials.store_db_password(url, str(make_url(url).password))
+
+
+__all__ = ["DatabaseCheck", "move_password", "check_database", "check_place", "database_url", "printer_uri",
            "split_printer_uri", "test_page", "test_print", "make_settings", "PrinterError",
            "PRINTER_TYPES"]

@@ -8,6 +8,7 @@ unknown key is refused with a message that names the key and the expected form.
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -34,11 +35,15 @@ def _check_time(value: str) -> bool:
 
 @dataclass
 class DatabaseSettings:
-    url: str = ""  # empty: the SQLite file in the data directory
+    # empty: the SQLite file in the data directory. A PostgreSQL URL names no password:
+    # it is kept in the OS credential store (``counterdesk db store-password``)
+    url: str = ""
 
     def effective_url(self) -> str:
         if self.url:
-            return self.url
+            from .credentials import with_password
+
+            return with_password(self.url)
         return "sqlite:///" + paths.default_database_file().as_posix()
 
 
@@ -148,6 +153,8 @@ class Settings:
         tmp = path.with_suffix(path.suffix + ".tmp")
         tmp.write_bytes(tomli_w.dumps(self.to_dict()).encode("utf-8"))
         tmp.replace(path)
+        if os.name != "nt":  # readable by the PC's users, writable only by its owner
+            os.chmod(path, 0o644)
         self.source = path
         return path
 

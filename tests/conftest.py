@@ -35,6 +35,8 @@ DEMO = {"clerk": ("1001", "123456"), "clerk2": ("1002", "123456"),
 def _isolate(tmp_path, monkeypatch):
     """Keep every test's files in its own folder; reset language and clock."""
     monkeypatch.setenv("COUNTERDESK_HOME", str(tmp_path / "home"))
+    # secrets (database password, hall backup key) in the test's owner-only file store
+    monkeypatch.setenv("COUNTERDESK_SECRET_STORE", "file")
     i18n.set_language("zh_CN")
     clock.set_now(None)
     yield

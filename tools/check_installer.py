@@ -342,8 +342,8 @@ def main(argv: list[str] | None = None) -> int:
         if inside - {"data"} or any(p.is_file() for p in folder.rglob("*")):
             raise CheckFailed(f"the installer wrote into {folder}: {sorted(inside)[:10]}")
         return ("PC-wide settings folder ProgramData\\CounterDesk\\CounterDesk created with "
-                "its empty data folder (users-modify: the first-run dialog and the PC's "
-                "SQLite file go there)")
+                "its empty data folder (settings: Users read-only, Administrators write; "
+                "data: users-modify, where the PC's SQLite file goes)")
 
     def start_menu_dir() -> Path:
         host: Host = state["host"]

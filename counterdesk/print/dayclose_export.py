@@ -35,6 +35,9 @@ def report_sections(rep: dict) -> list[tuple[str, list[str], list[list]]]:
         ["长短款 difference (元)", _y(rep["cash"]["difference_fen"])],
         ["票据号 receipts", f"{rc['first'] or '-'} — {rc['last'] or '-'} ({rc['count']})"],
         ["票据号连续 gapless", "是 yes" if rc["gapless"] else "否 NO: " + ", ".join(rc["gaps"][:20])],
+        ["恢复中丢失 lost in restore", "; ".join(
+            f"{x['first']}—{x['last']} ({x['count']})" for x in rc.get("lost_in_restore", []))
+         or "-"],
         ["未打印票据 unprinted", rep["unprinted"]["count"]],
         ["本日累计 day (元)", _y(run.get("day_net_fen"))],
         ["本月累计 month to date (元)", _y(run.get("month_net_fen"))],

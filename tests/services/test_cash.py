@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -432,11 +433,9 @@ def test_backup_at_close_and_restore_round_trip(hall, tmp_path):
     assert res.backup_error is None and res.backup_file
     with db.read() as s:
         assert s.execute(select(DayClose.backup_file)).scalar() == res.backup_file
-    if not db.is_sqlite:
-        with open(res.backup_file, "rb") as fh:
-            assert fh.read(5) == b"PGDMP"
-    else:
-        assert backup.is_counterdesk_sqlite(res.backup_file)
+    head = backup.inspect(res.backup_file)  # sealed with the hall key, foldered by kind
+    assert head.encrypted and head.engine == ("sqlite" if db.is_sqlite else "postgresql")
+    assert Path(res.backup_file).parent.name == "dayclose"
     cash.reopen_day(db, mgr, DAY, "测试恢复")
     bad = tmp_path / "not-ours.sqlite3"
     bad.write_bytes(b"hello, not a database")

@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from counterdesk import backup, logsetup, setup
+from counterdesk import logsetup
 from counterdesk.cli import main
-from counterdesk.db import Database
 from counterdesk.platform import windows
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,16 +38,6 @@ def test_piped_search_under_cp1252_does_not_crash(tmp_path, capsys):
     assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")
     assert b"Traceback" not in proc.stderr
     assert out.read_bytes().strip()  # "没有找到" as "????" rather than a crash
-
-
-@pytest.mark.parametrize("folder", ["nas#1", "50%off", "备份 2026"])
-def test_backup_check_at_odd_folder_names(tmp_path, folder):
-    db = Database("sqlite:///" + (tmp_path / "live.sqlite3").as_posix())
-    setup.init(db)
-    target = backup.backup(db, tmp_path / folder / "b.sqlite3")
-    assert backup.is_counterdesk_sqlite(target)
-    assert backup.restore(db, target) is not None
-    db.dispose()
 
 
 def test_one_log_file_per_program(tmp_path):

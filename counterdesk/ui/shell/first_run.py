@@ -357,11 +357,15 @@ class FirstRunDialog(FirstRunView):
         try:
             if self.had_problem and self.target.exists():
                 shutil.copy2(self.target, self.target.with_name(self.target.name + ".broken"))
+            firstrun.move_password(new)
             new.save(self.target)
         except OSError as exc:
             self.message.setText(self.tr("The settings could not be saved to %1: %2")
                                  .replace("%1", str(self.target))
-                                 .replace("%2", exc.strerror or str(exc)))
+                                 .replace("%2", exc.strerror or str(exc)) + " " +
+                                 self.tr("Only an administrator may change this PC's settings: "
+                                         "start CounterDesk with “Run as administrator”, or "
+                                         "ask IT."))
             return
         log.info("first-run settings saved to %s", self.target)
         self.saved = new
