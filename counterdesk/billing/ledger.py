@@ -116,6 +116,19 @@ _NEXT_RECEIPT = (update(Counter.__table__)
                  .returning(Counter.__table__.c.value))
 
 
+_SET_CODE = (update(Receipt.__table__).where(Receipt.__table__.c.id == bindparam("c_id"))
+             .values(verification_code=bindparam("c_code")))
+
+
+def _payment_rows(pay_id: int) -> list[audit.Rows]:
+    """The rows a payment writes with Core statements, for its audit event."""
+    return [audit.Rows(Payment.__table__, Payment.__table__.c.id == pay_id),
+            audit.Rows(PaymentLine.__table__, PaymentLine.__table__.c.payment_id == pay_id),
+            audit.Rows(PaymentTender.__table__,
+                       PaymentTender.__table__.c.payment_id == pay_id),
+            audit.Rows(Receipt.__table__, Receipt.__table__.c.payment_id == pay_id)]
+
+
 def _verification_code(receipt_no: str, total_fen: int, audit_hash: str) -> str:
     return hashlib.sha256(f"{receipt_no}|{total_fen}|{audit_hash}".encode()).hexdigest()[:8] \
         .upper()
@@ -151,6 +164,11 @@ def _write_payment(s: Session, actor: Actor, hall: Hall | _HallInfo, day: dt.dat
                    "amount_fen": ln.amount_fen, "period": ln.period, "tiers": ln.tiers}
                   for ln in lines]
     original_no = original.receipt.receipt_no if original is not None else None
+    # the receipt row first (its verification code, derived from the event's hash, is
+    # filled in after the event and is not part of the receipt's covered content)
+    rc_id = s.execute(_INSERT_RECEIPT, dict(
+        hall_id=hall.id, year=day.year, seq=seq, receipt_no=receipt_no, payment_id=pay_id,
+        verification_code="", print_count=0, created_at=now)).scalar_one()
     ev = audit.record(s, f"payment.{kind}", {
         "receipt_no": receipt_no, "payment_id": pay_id, "business_day": day,
         "account_no": acc.account_no if acc else None, "total_fen": total,
@@ -160,11 +178,10 @@ def _write_payment(s: Session, actor: Actor, hall: Hall | _HallInfo, day: dt.dat
                                        "reference", "cheque_no", "bank")} for t in tenders],
         "original_receipt_no": original_no, "authorisation_id": authorisation_id,
         "reason": reason,
-    }, staff_no=actor.staff_no, hall_code=hall.code, window=actor.window, at=now)
+    }, staff_no=actor.staff_no, hall_code=hall.code, window=actor.window, at=now,
+        rows=_payment_rows(pay_id))
     code = _verification_code(receipt_no, total, ev.hash)
-    rc_id = s.execute(_INSERT_RECEIPT, dict(
-        hall_id=hall.id, year=day.year, seq=seq, receipt_no=receipt_no, payment_id=pay_id,
-        verification_code=code, print_count=0, created_at=now)).scalar_one()
+    s.execute(_SET_CODE, {"c_id": rc_id, "c_code": code})
     data = {
         "company": hall.company_name, "hall": hall.name, "hall_code": hall.code,
         "hotline": hall.hotline, "address": hall.address, "window": actor.window,
