@@ -111,13 +111,13 @@ def record(session: Session, kind: str, data: dict[str, Any] | None = None, *,
     The caller's pending changes are flushed first, so the head row is locked only for
     the append itself (see the module doc). The content hashes of the covered rows the
     transaction wrote through the ORM since the last event, and of the ``rows`` named
-    by the caller (Core writes), go into the payload under ``"rows"``. The returned
+    by the caller (Core writes), go into the payload under ``"row_hashes"``. The returned
     event is a detached record of what was written (its ``seq`` and ``hash``)."""
     session.flush()
     payload = dict(data or {})
     touched = row_hashes(session, rows, take_pending(session))
     if touched:
-        payload["rows"] = touched
+        payload["row_hashes"] = touched
     ev = AuditEvent(at=at or clock.now(), hall_code=hall_code or "", window=window,
                     staff_no=staff_no or "", kind=kind, payload=canonical_json(payload))
     if session.get_bind().dialect.name == "postgresql":

@@ -92,7 +92,8 @@ class _Expect:
             return
         end = (i + 1) * 16
         if end > len(self.buf):
-            self.buf.extend(bytes(max(end - len(self.buf), len(self.buf) // 2)))
+            grow = max(end - len(self.buf), len(self.buf) // 32 * 16)  # whole slots
+            self.buf.extend(bytes(grow))
         self.buf[i * 16:end] = h
 
     def pop(self, i: int) -> bytes:
@@ -174,9 +175,10 @@ def _walk(s: Session, res: VerifyResult, given: dict[int, str], stored: dict[int
                 if want is not None and want != ev.hash:
                     _anchor_problem(res, ev.seq, paper)
             res.anchors_checked += (ev.seq in given) + (ev.seq in stored)
-            for name, hashes in (data.get("rows") or {}).items() if isinstance(data, dict) else ():
+            covered = data.get("row_hashes") if isinstance(data, dict) else None
+            for name, hashes in (covered or {}).items() if isinstance(covered, dict) else ():
                 ex = expect.get(name)
-                if ex is None:
+                if ex is None or not isinstance(hashes, dict):
                     continue
                 for rid, h in hashes.items():
                     ex.put(int(rid), _DELETED if h is None else bytes.fromhex(h))

@@ -8,11 +8,11 @@ trailing zeros, times as ISO text), read back from the database by one SELECT th
 :func:`counterdesk.audit.record` and :func:`counterdesk.audit.verify` share, so both
 engines give the same bytes.
 
-An event carries ``"rows": {table: {id: hash-or-null}}`` in its payload: the rows it
+An event carries ``"row_hashes": {table: {id: hash-or-null}}`` in its payload: the rows it
 created or changed (``null`` = deleted). Rows come from two places:
 
-- rows written through the ORM are noticed after every flush (only when a covered
-  column changed) and put into the next event of the transaction; if the transaction
+- rows written through the ORM are noticed as the flush writes them (updates only
+  when a covered column changed) and put into the next event of the transaction; if the transaction
   commits with rows no event took, an ``audit.rows`` event is appended for them;
 - rows written by Core statements (payments, bulk imports) are named by the caller:
   ``audit.record(..., rows=[audit.Rows(table, where)])``.
@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Boolean, Date, DateTime, Numeric, Table, event, inspect, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..models import Staff
@@ -162,18 +162,28 @@ def _changed_covered(obj) -> bool:
     return False
 
 
-@event.listens_for(Session, "after_flush")
-def _after_flush(session: Session, _ctx) -> None:
-    pending: dict[str, set[int]] | None = None
-    for obj in (*session.new, *session.dirty, *session.deleted):
-        name = getattr(getattr(obj, "__table__", None), "name", None)
-        if name not in COVERED:
-            continue
-        if obj in session.dirty and not _changed_covered(obj):
-            continue
-        if pending is None:
-            pending = session.info.setdefault(_KEY, {})
-        pending.setdefault(name, set()).add(obj.id)
+def _note(target, check_changes: bool) -> None:
+    if check_changes and not _changed_covered(target):
+        return
+    session = object_session(target)
+    if session is not None:
+        session.info.setdefault(_KEY, {}).setdefault(target.__table__.name, set()).add(
+            target.id)
+
+
+def _on_write(_mapper, _conn, target) -> None:
+    _note(target, False)
+
+
+def _on_update(_mapper, _conn, target) -> None:
+    _note(target, True)
+
+
+# mapper events see every row the flush writes, cascaded and orphan deletes included
+for _model in _OPERATIONAL:
+    event.listen(_model, "after_insert", _on_write)
+    event.listen(_model, "after_delete", _on_write)
+    event.listen(_model, "after_update", _on_update)
 
 
 def take_pending(session: Session) -> dict[str, set[int]]:
