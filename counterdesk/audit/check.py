@@ -34,7 +34,7 @@ from ..models import AuditEvent, AuditHead, Staff
 from ..models.accounts import Account
 from ..models.billing import Payment, Receipt
 from ..models.cash import DayClose
-from .chain import GENESIS, _event_body
+from .chain import GENESIS, canonical_json, spliced_body
 from .coverage import COVERED, NAMES
 
 MAX_PROBLEMS = 200
@@ -147,42 +147,38 @@ def _walk(s: Session, res: VerifyResult, given: dict[int, str], stored: dict[int
     expect = {name: _Expect() for name in COVERED}
     head = s.get(AuditHead, 1)
     expected_seq, prev, last_seq = 1, GENESIS, 0
-    q = select(AuditEvent).order_by(AuditEvent.seq)
+    t = AuditEvent.__table__
+    q = select(t.c.seq, t.c.at, t.c.hall_code, t.c.window, t.c.staff_no, t.c.kind,
+               t.c.payload, t.c.prev_hash, t.c.hash).order_by(t.c.seq)
+    sha = hashlib.sha256
     while True:
-        events = s.execute(q.where(AuditEvent.seq > last_seq).limit(batch)).scalars().all()
+        events = s.execute(q.where(t.c.seq > last_seq).limit(batch)).all()
         if not events:
             break
         for ev in events:
-            if ev.seq != expected_seq:
-                res.add(Problem("event", f"第 {expected_seq} 号审计事件缺失（下一条是第 {ev.seq} 号）",
-                                f"audit event {expected_seq} is missing (next is {ev.seq})",
+            seq, at, hall, window, staff_no, kind, payload, ev_prev, ev_hash = ev
+            if seq != expected_seq:
+                res.add(Problem("event", f"第 {expected_seq} 号审计事件缺失（下一条是第 {seq} 号）",
+                                f"audit event {expected_seq} is missing (next is {seq})",
                                 expected_seq))
-            elif ev.prev_hash != prev:
+            elif ev_prev != prev:
                 res.add(Problem("event",
-                                f"第 {ev.seq} 号审计事件的前序哈希不符（之前的事件被改动或删除）",
-                                f"audit event {ev.seq}: previous hash does not match "
-                                "(an earlier event was altered or removed)", ev.seq))
-            try:
-                data = json.loads(ev.payload)
-                body = _event_body(ev)
-            except ValueError:
-                data, body = {}, ev.payload
-            if hashlib.sha256((ev.prev_hash + body).encode("utf-8")).hexdigest() != ev.hash:
-                res.add(Problem("event", f"第 {ev.seq} 号审计事件（{ev.kind}）的内容被改动",
-                                f"audit event {ev.seq} ({ev.kind}) was altered", ev.seq))
+                                f"第 {seq} 号审计事件的前序哈希不符（之前的事件被改动或删除）",
+                                f"audit event {seq}: previous hash does not match "
+                                "(an earlier event was altered or removed)", seq))
+            body = spliced_body(seq, at, hall, window, staff_no, kind, payload)
+            if sha((ev_prev + body).encode("utf-8")).hexdigest() != ev_hash \
+                    and not _reencoded_matches(ev):
+                res.add(Problem("event", f"第 {seq} 号审计事件（{kind}）的内容被改动",
+                                f"audit event {seq} ({kind}) was altered", seq))
             for seq_map, paper in ((given, True), (stored, False)):
-                want = seq_map.get(ev.seq)
-                if want is not None and want != ev.hash:
-                    _anchor_problem(res, ev.seq, paper)
-            res.anchors_checked += (ev.seq in given) + (ev.seq in stored)
-            covered = data.get("row_hashes") if isinstance(data, dict) else None
-            for name, hashes in (covered or {}).items() if isinstance(covered, dict) else ():
-                ex = expect.get(name)
-                if ex is None or not isinstance(hashes, dict):
-                    continue
-                for rid, h in hashes.items():
-                    ex.put(int(rid), _DELETED if h is None else bytes.fromhex(h))
-            prev, expected_seq, last_seq = ev.hash, ev.seq + 1, ev.seq
+                want = seq_map.get(seq)
+                if want is not None and want != ev_hash:
+                    _anchor_problem(res, seq, paper)
+            res.anchors_checked += (seq in given) + (seq in stored)
+            if '"row_hashes"' in payload:
+                _expect_rows(expect, payload)
+            prev, expected_seq, last_seq = ev_hash, seq + 1, seq
             res.count += 1
     res.head_seq, res.head_hash = last_seq, prev
     if head is not None and (head.seq != last_seq or head.hash != prev):
@@ -190,9 +186,40 @@ def _walk(s: Session, res: VerifyResult, given: dict[int, str], stored: dict[int
                         f"events missing at the end of the chain: expected {head.seq}, "
                         f"found {res.count}", last_seq + 1))
     for seq_map, paper in ((given, True), (stored, False)):
-        for seq in sorted(q for q in seq_map if q > last_seq):
+        for seq in sorted(n for n in seq_map if n > last_seq):
             _anchor_problem(res, seq, paper, short=True)
     return expect
+
+
+def _reencoded_matches(ev) -> bool:
+    """The hash over the re-encoded payload (a stored payload that is not canonical)."""
+    seq, at, hall, window, staff_no, kind, payload, ev_prev, ev_hash = ev
+    try:
+        body = canonical_json({"seq": seq, "at": at.isoformat(timespec="microseconds"),
+                               "hall": hall, "window": window, "staff": staff_no,
+                               "kind": kind, "data": json.loads(payload)})
+    except ValueError:
+        return False
+    return hashlib.sha256((ev_prev + body).encode("utf-8")).hexdigest() == ev_hash
+
+
+def _expect_rows(expect: dict[str, _Expect], payload: str) -> None:
+    try:
+        data = json.loads(payload)
+    except ValueError:
+        return
+    covered = data.get("row_hashes") if isinstance(data, dict) else None
+    if not isinstance(covered, dict):
+        return
+    for name, hashes in covered.items():
+        ex = expect.get(name)
+        if ex is None or not isinstance(hashes, dict):
+            continue
+        for rid, h in hashes.items():
+            try:
+                ex.put(int(rid), _DELETED if h is None else bytes.fromhex(h))
+            except (TypeError, ValueError):
+                continue
 
 
 def _anchor_problem(res: VerifyResult, seq: int, paper: bool, short: bool = False) -> None:

@@ -61,6 +61,8 @@ _OPERATIONAL: dict[type, tuple[str, ...]] = {
     Holder: (), Account: (), HolderHistory: (),
 }
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
 # Chinese names of the tables (for verify's messages)
 NAMES = {
     "payments": "收费记录", "payment_lines": "收费明细", "payment_tenders": "付款方式",
@@ -102,8 +104,7 @@ class Covered:
         for i, f in self.converters:
             vals[i] = f(vals[i])
         vals.insert(0, self.table.name)
-        text = json.dumps(vals, ensure_ascii=False, separators=(",", ":"))
-        return hashlib.sha256(text.encode("utf-8")).digest()[:16]
+        return hashlib.sha256(_ENCODE(vals).encode("utf-8")).digest()[:16]
 
 
 def _covered(model: type, left_out: tuple[str, ...]) -> Covered:
