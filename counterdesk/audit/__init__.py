@@ -18,8 +18,8 @@ from .chain import (
     record,
 )
 from .check import Problem, VerifyResult, parse_anchor, verify
-from .coverage import COVERED, NAMES, Rows
+from .coverage import COVERED, NAMES, Fetched, Rows, returning
 
 __all__ = ["AuditEvent", "AuditHead", "GENESIS", "canonical_json", "compute_hash", "head",
            "record", "Problem", "VerifyResult", "parse_anchor", "verify", "COVERED", "NAMES",
-           "Rows", "backup_head", "_body_around_seq", "_event_body"]
+           "Rows", "Fetched", "returning", "backup_head", "_body_around_seq", "_event_body"]

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from .. import clock
 from ..models import AuditEvent, AuditHead
-from .coverage import Rows, has_pending, row_hashes, take_pending
+from .coverage import Fetched, Rows, has_pending, row_hashes, take_pending
 
 GENESIS = "0" * 64
 
@@ -119,7 +119,7 @@ _CREATE_HEAD_PG = text("INSERT INTO audit_head (id, seq, hash, prev_hash) "
 
 def record(session: Session, kind: str, data: dict[str, Any] | None = None, *,
            staff_no: str = "", hall_code: str = "", window: int | None = None,
-           at: dt.datetime | None = None, rows: Iterable[Rows] = ()) -> AuditEvent:
+           at: dt.datetime | None = None, rows: Iterable[Rows | Fetched] = ()) -> AuditEvent:
     """Append an event in the caller's transaction (it commits or rolls back with it).
 
     The caller's pending changes are flushed first, so the head row is locked only for

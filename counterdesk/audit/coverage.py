@@ -127,25 +127,45 @@ class Rows:
     where: ColumnElement[bool]
 
 
-def row_hashes(session: Session, refs: Iterable[Rows],
+@dataclass(frozen=True)
+class Fetched:
+    """Rows a Core statement already returned (``INSERT … RETURNING`` the table's
+    :meth:`Covered.select` columns, in that order): hashed without reading them again."""
+
+    table: Table
+    rows: Sequence[Sequence[Any]]
+
+
+def returning(table: Table) -> tuple:
+    """The columns to put in ``RETURNING`` for :class:`Fetched` (id first)."""
+    return COVERED[table.name].columns
+
+
+def row_hashes(session: Session, refs: Iterable[Rows | Fetched],
                ids: dict[str, set[int]]) -> dict[str, dict[str, str | None]]:
     """The current hashes of the named rows (``None`` for a row that no longer exists)."""
     out: dict[str, dict[str, str | None]] = {}
     wanted: dict[str, list] = {}
     for r in refs:
+        if isinstance(r, Fetched):
+            cov = COVERED[r.table.name]
+            got = out.setdefault(r.table.name, {})
+            for row in r.rows:
+                got[str(row[0])] = cov.digest(row).hex()
+            continue
         wanted.setdefault(r.table.name, []).append(r.where)
     for name, id_set in ids.items():
         if id_set:
             wanted.setdefault(name, []).append(COVERED[name].table.c.id.in_(sorted(id_set)))
     for name, clauses in wanted.items():
         cov = COVERED[name]
-        got: dict[str, str | None] = {}
+        got = out.setdefault(name, {})
         for row in session.execute(cov.select().where(or_(*clauses))):
             got[str(row[0])] = cov.digest(row).hex()
         for i in ids.get(name, ()):
             got.setdefault(str(i), None)
-        out[name] = dict(sorted(got.items(), key=lambda kv: int(kv[0])))
-    return out
+    return {name: dict(sorted(got.items(), key=lambda kv: int(kv[0])))
+            for name, got in out.items()}
 
 
 # -- noticing ORM writes -------------------------------------------------------------
