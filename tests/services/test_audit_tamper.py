@@ -272,3 +272,16 @@ def test_bad_anchor_text_is_refused_in_chinese():
 
     with pytest.raises(ValidationError, match="锚点格式不对"):
         audit.parse_anchor("12:abc")
+
+
+# -- the benchmark, once at a tiny size -----------------------------------------------------
+def test_bench_audit_runs_tiny(tmp_path):
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "bench" / "bench_audit.py"
+    spec = importlib.util.spec_from_file_location("bench_audit", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    res = mod.run(300, folder=tmp_path, emit=None)
+    assert res["payments"] == 300 and res["events"] > 300 and res["ratio"] > 0
