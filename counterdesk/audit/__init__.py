@@ -3,7 +3,8 @@
 - :mod:`.chain` — appending an event (one statement on PostgreSQL) and the event hash;
 - :mod:`.coverage` — the covered tables and the rows' canonical content hashes;
 - :mod:`.check` — ``audit verify``: the chain, the rows and the anchors;
-- :mod:`.anchor` — the head of a backup file as an anchor.
+- :mod:`.anchor` — the head of a backup file as an anchor;
+- :mod:`.adopt` — rows of a hall from before row coverage, adopted at the upgrade.
 """
 
 from ..models import AuditEvent, AuditHead
