@@ -130,6 +130,10 @@ def upgrade(db: Database) -> str:
     with db.engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "heads")
+    if state == "outdated":
+        from .audit.adopt import adopt_pending
+
+        adopt_pending(db)   # rows that predate the chain's row coverage (revision 0016)
     return state
 
 

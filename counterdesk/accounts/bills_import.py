@@ -28,7 +28,7 @@ from pathlib import Path
 
 from sqlalchemy import insert, select, tuple_
 
-from .. import clock, textfiles
+from .. import audit, clock, textfiles
 from .. import validators as V
 from ..db import Database
 from ..errors import ValidationError
@@ -221,7 +221,8 @@ def import_bills(db: Database, actor: Actor, source: str | Path | bytes, *,
         total = sum(r["amount_fen"] for r in rows)
         actor.audit(s, "bills.imported", {"batch": batch, "file": name[:100],
                                           "rows": len(rows), "total_fen": total,
-                                          "accounts": len(ids)})
+                                          "accounts": len(ids)},
+                    rows=[audit.Rows(Bill.__table__, Bill.__table__.c.import_batch == batch)])
         return ImportResult(batch, len(rows), total, len({r["account"] for r in rows}))
 
 

@@ -104,16 +104,24 @@ class PaymentResult:
 # The payment's inserts as constant Core statements with bound parameters: compiled once
 # and taken from SQLAlchemy's statement cache on every payment (a ``.values(...)`` built per
 # call is coerced and cache-keyed value by value, which cost more than the round trips).
-_INSERT_PAYMENT = insert(Payment.__table__).returning(Payment.__table__.c.id)
-_INSERT_LINES = insert(PaymentLine.__table__)
-_INSERT_TENDERS = insert(PaymentTender.__table__)
-_INSERT_RECEIPT = insert(Receipt.__table__).returning(Receipt.__table__.c.id)
+# The covered rows come back by RETURNING (id first): their audit content hashes are
+# computed from what the database stored, without reading them again.
+_INSERT_PAYMENT = insert(Payment.__table__).returning(*audit.returning(Payment.__table__))
+_INSERT_LINES = insert(PaymentLine.__table__).returning(
+    *audit.returning(PaymentLine.__table__))
+_INSERT_TENDERS = insert(PaymentTender.__table__).returning(
+    *audit.returning(PaymentTender.__table__))
+_INSERT_RECEIPT = insert(Receipt.__table__).returning(*audit.returning(Receipt.__table__))
 _INSERT_JOB = insert(PrintJob.__table__).returning(PrintJob.__table__.c.id)
 _NEXT_RECEIPT = (update(Counter.__table__)
                  .where(Counter.__table__.c.hall_id == bindparam("b_hall"),
                         Counter.__table__.c.name == bindparam("b_name"))
                  .values(value=Counter.__table__.c.value + 1)
                  .returning(Counter.__table__.c.value))
+
+
+_SET_CODE = (update(Receipt.__table__).where(Receipt.__table__.c.id == bindparam("c_id"))
+             .values(verification_code=bindparam("c_code")))
 
 
 def _verification_code(receipt_no: str, total_fen: int, audit_hash: str) -> str:
@@ -131,19 +139,21 @@ def _write_payment(s: Session, actor: Actor, hall: Hall | _HallInfo, day: dt.dat
     now = clock.now()
     # Core inserts (one statement per table, lines and tenders as executemany): the
     # payment's transaction stays short; rows are read back through the ORM later.
-    pay_id = s.execute(_INSERT_PAYMENT, dict(
+    pay_row = s.execute(_INSERT_PAYMENT, dict(
         hall_id=hall.id, business_day=day, window=actor.window, staff_id=actor.staff_id,
         staff_no=actor.staff_no, account_id=acc.id if acc else None, kind=kind,
         status="completed", total_fen=total,
         original_payment_id=original.id if original else None,
-        authorisation_id=authorisation_id, reason=reason, created_at=now)).scalar_one()
-    s.execute(_INSERT_LINES, [dict(
+        authorisation_id=authorisation_id, reason=reason, created_at=now)).one()
+    pay_id = pay_row[0]
+    line_rows = s.execute(_INSERT_LINES, [dict(
         payment_id=pay_id, line_no=ln.line_no, price_item_id=ln.price_item_id,
         item_code=ln.code, item_name=ln.name, unit=ln.unit, qty=Decimal(ln.qty),
         unit_price_fen=ln.unit_price_fen, amount_fen=ln.amount_fen, bill_id=ln.bill_id,
         detail=json.dumps(ln.tiers, ensure_ascii=False) if ln.tiers else "",
-        reverses_line_id=(reverses or {}).get(ln.line_no)) for ln in lines])
-    s.execute(_INSERT_TENDERS, [dict(payment_id=pay_id, **t) for t in tenders])
+        reverses_line_id=(reverses or {}).get(ln.line_no)) for ln in lines]).all()
+    tender_rows = s.execute(_INSERT_TENDERS,
+                            [dict(payment_id=pay_id, **t) for t in tenders]).all()
     seq = _next_receipt_seq(s, hall.id, day.year)
     receipt_no = f"{day.year}-{seq:06d}"
     line_dicts = [{"line_no": ln.line_no, "code": ln.code, "name": ln.name, "unit": ln.unit,
@@ -151,6 +161,12 @@ def _write_payment(s: Session, actor: Actor, hall: Hall | _HallInfo, day: dt.dat
                    "amount_fen": ln.amount_fen, "period": ln.period, "tiers": ln.tiers}
                   for ln in lines]
     original_no = original.receipt.receipt_no if original is not None else None
+    # the receipt row first (its verification code, derived from the event's hash, is
+    # filled in after the event and is not part of the receipt's covered content)
+    rc_row = s.execute(_INSERT_RECEIPT, dict(
+        hall_id=hall.id, year=day.year, seq=seq, receipt_no=receipt_no, payment_id=pay_id,
+        verification_code="", print_count=0, created_at=now)).one()
+    rc_id = rc_row[0]
     ev = audit.record(s, f"payment.{kind}", {
         "receipt_no": receipt_no, "payment_id": pay_id, "business_day": day,
         "account_no": acc.account_no if acc else None, "total_fen": total,
@@ -160,11 +176,13 @@ def _write_payment(s: Session, actor: Actor, hall: Hall | _HallInfo, day: dt.dat
                                        "reference", "cheque_no", "bank")} for t in tenders],
         "original_receipt_no": original_no, "authorisation_id": authorisation_id,
         "reason": reason,
-    }, staff_no=actor.staff_no, hall_code=hall.code, window=actor.window, at=now)
+    }, staff_no=actor.staff_no, hall_code=hall.code, window=actor.window, at=now,
+        rows=[audit.Fetched(Payment.__table__, [pay_row]),
+              audit.Fetched(PaymentLine.__table__, line_rows),
+              audit.Fetched(PaymentTender.__table__, tender_rows),
+              audit.Fetched(Receipt.__table__, [rc_row])])
     code = _verification_code(receipt_no, total, ev.hash)
-    rc_id = s.execute(_INSERT_RECEIPT, dict(
-        hall_id=hall.id, year=day.year, seq=seq, receipt_no=receipt_no, payment_id=pay_id,
-        verification_code=code, print_count=0, created_at=now)).scalar_one()
+    s.execute(_SET_CODE, {"c_id": rc_id, "c_code": code})
     data = {
         "company": hall.company_name, "hall": hall.name, "hall_code": hall.code,
         "hotline": hall.hotline, "address": hall.address, "window": actor.window,

@@ -54,7 +54,10 @@ def day_report(db: Database, actor: Actor, day: dt.date | str | None = None, *,
         dc = s.execute(select(DayClose).where(DayClose.hall_id == actor.hall_id,
                                               DayClose.business_day == day)).scalar()
         if dc is not None and dc.status == "closed":
-            return json.loads(dc.summary)
+            rep = json.loads(dc.summary)
+            if dc.anchor_seq is not None:
+                rep["anchor"] = anchor_text(dc.anchor_seq, dc.anchor_hash)
+            return rep
         hid = actor.hall_id
         agg = _aggregate(s, hid, day)
         figures = _cash_figures(s, hid, day, agg=agg)
@@ -148,6 +151,9 @@ def close_day(db: Database, actor: Actor, day: dt.date | str, *,
         dc.first_receipt_no = rc["first"] or ""
         dc.last_receipt_no = rc["last"] or ""
         dc.summary = json.dumps(rep, ensure_ascii=False, sort_keys=True, default=str)
+        log = DayCloseLog(hall_id=hid, business_day=day, action="close",
+                          staff_no=actor.staff_no, at=clock.now(), net_fen=t["net_fen"])
+        s.add(log)
         s.flush()
         ev = _audit(s, actor, "day.closed", {
             "business_day": day, "close_count": dc.close_count, "totals": t,
@@ -160,16 +166,22 @@ def close_day(db: Database, actor: Actor, day: dt.date | str, *,
                                       "counted_fen": r["counted_fen"],
                                       "difference_fen": r["difference_fen"]}
                       for r in rep["tills"]}})
-        s.add(DayCloseLog(hall_id=hid, business_day=day, action="close",
-                          staff_no=actor.staff_no, at=clock.now(), net_fen=t["net_fen"],
-                          audit_hash=getattr(ev, "hash", "") or ""))
-        rep["audit_hash"] = getattr(ev, "hash", "") or ""
+        # the anchor: the close event is the chain's head; kept with the close and
+        # printed on the report (neither column is part of the rows' covered content)
+        log.audit_hash = dc.anchor_hash = rep["audit_hash"] = ev.hash
+        dc.anchor_seq = ev.seq
+        rep["anchor"] = anchor_text(ev.seq, ev.hash)
     backup_file = backup_error = None
     if backup:
         backup_file, backup_error = _backup_after_close(db, actor, day, backup_settings)
         rep["backup_file"] = backup_file
         rep["backup_error"] = backup_error
     return DayCloseResult(rep, backup_file, backup_error)
+
+
+def anchor_text(seq: int, hash_: str) -> str:
+    """The anchor as printed on the reports and given to ``audit verify --anchor``."""
+    return f"{seq}:{hash_}"
 
 
 def _backup_after_close(db: Database, actor: Actor, day: dt.date,
@@ -213,12 +225,14 @@ def reopen_day(db: Database, actor: Actor, day: dt.date | str, reason: str) -> d
         dc.reopened_by = actor.staff_no
         dc.reopened_at = clock.now()
         dc.reopen_reason = reason
+        log = DayCloseLog(hall_id=actor.hall_id, business_day=day, action="reopen",
+                          staff_no=actor.staff_no, at=clock.now(), reason=reason,
+                          net_fen=dc.net_fen)
+        s.add(log)
         ev = _audit(s, actor, "day.reopened", {"business_day": day, "reason": reason,
                                              "net_fen": dc.net_fen,
                                              "close_count": dc.close_count})
-        s.add(DayCloseLog(hall_id=actor.hall_id, business_day=day, action="reopen",
-                          staff_no=actor.staff_no, at=clock.now(), reason=reason,
-                          net_fen=dc.net_fen, audit_hash=getattr(ev, "hash", "") or ""))
+        log.audit_hash = ev.hash
         return {"business_day": day.isoformat(), "status": "reopened",
                 "reopened_by": actor.staff_no, "reason": reason}
 

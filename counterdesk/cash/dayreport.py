@@ -21,7 +21,7 @@ from ..billing.tenders import method_zh
 from ..cards import report as card_report
 from ..db import Database
 from ..errors import CounterDeskError, ValidationError
-from ..models import Authorisation, Staff
+from ..models import Authorisation, Counter, Staff
 from ..models.billing import Payment, PaymentLine, Receipt
 from ..models.cash import DayClose, Till
 from .figures import NONCASH_METHODS, STATUS_NAMES, _Agg, _aggregate, _expected, _iso, _staff_names
@@ -118,6 +118,14 @@ def _receipt_check(s: Session, hall_id: int, day: dt.date) -> dict:
                 Receipt.hall_id == hall_id, Receipt.year == year, Receipt.seq >= lo,
                 Receipt.seq <= hi)).scalars())
             missing = [q for q in range(lo, hi + 1) if q not in have][:200]
+        # numbers issued after this day's last one but held by no receipt: the last
+        # payments of the year were deleted (the counter remembers what was issued)
+        year_max = s.execute(select(func.max(Receipt.seq)).where(
+            Receipt.hall_id == hall_id, Receipt.year == year)).scalar()
+        issued = s.execute(select(Counter.value).where(
+            Counter.hall_id == hall_id, Counter.name == f"receipt:{year}")).scalar()
+        if year_max is not None and int(year_max) == hi and issued and int(issued) > hi:
+            missing += list(range(hi + 1, int(issued) + 1))[:200]
         first, last = f"{year}-{lo:06d}", f"{year}-{hi:06d}"
         lost = _lost_in_restore(s, hall_id, year, hi)
         gapless_year = upto + lost == hi

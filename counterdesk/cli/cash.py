@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 
 from .. import cash, money, validators
-from ..errors import ValidationError
+from ..errors import CounterDeskError, ValidationError
 from .context import Context, add_staff_args
 
 
@@ -100,6 +100,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _report_files(q) -> None:
+    q.add_argument("--print", dest="do_print", action="store_true",
+                   help="在小票打印机上打印 Z 报表（含审计锚点）")
     q.add_argument("--pdf", metavar="FILE", help="日结报表 PDF")
     q.add_argument("--csv", metavar="FILE", help="CSV（UTF-8 BOM，Excel 可直接打开）")
     q.add_argument("--xlsx", metavar="FILE", help="Excel 工作簿")
@@ -241,6 +243,7 @@ def cmd_list(ctx: Context, args):
 
 def _write_files(rep: dict, args) -> list[str]:
     out = []
+
     if getattr(args, "pdf", None):
         from ..print import dayclose_pdf
 
@@ -250,6 +253,21 @@ def _write_files(rep: dict, args) -> list[str]:
     if getattr(args, "xlsx", None):
         out.append(str(cash.write_xlsx(rep, args.xlsx)))
     return out
+
+
+def _print_z(ctx: Context, rep: dict) -> None:
+    from ..print import escpos_doc, printers, till_report
+
+    uri = ctx.settings.printer.uri
+    if not uri:
+        raise ValidationError("未设置小票打印机：用 --printer 或设置文件 printer.uri",
+                              "No receipt printer: use --printer or printer.uri", field="printer")
+    if rep.get("status") != "closed":
+        raise ValidationError("Z 报表只打印已日结的日期", "The Z report is for closed days only",
+                              field="date")
+    width = ctx.settings.printer.width
+    data = till_report.z_escpos(rep, escpos_doc.columns_for(width, ctx.settings.printer.dots))
+    printers.send(uri, data, timeout=ctx.settings.printer.timeout)
 
 
 def _report_text(rep: dict) -> str:
@@ -274,6 +292,8 @@ def _report_text(rep: dict) -> str:
         lines.append(f"未打印票据 {rep['unprinted']['count']} 张")
     for b in rep.get("blockers") or []:
         lines.append("尚不能日结：" + b["zh"])
+    if rep.get("anchor"):
+        lines.append(f"审计锚点（请留存）：{rep['anchor']}")
     return "\n".join(lines)
 
 
@@ -290,6 +310,12 @@ def cmd_day_close(ctx: Context, args):
         text += f"\n备份未完成：{res.backup_error}"
     for f in files:
         text += f"\n已写入 {f}"
+    if args.do_print:   # the day is closed whatever the printer does: say what happened
+        try:
+            _print_z(ctx, res.report)
+            text += "\n已打印 Z 报表"
+        except CounterDeskError as exc:
+            text += f"\nZ 报表未打印：{getattr(exc, 'zh', exc)}"
     data = res.to_dict()
     data["files"] = files
     return ctx.result(data, text)
@@ -305,7 +331,10 @@ def cmd_day_report(ctx: Context, args):
     actor = ctx.actor(args)
     rep = cash.day_report(ctx.db, actor, validators.date(args.date, "date"), cash_settings=ctx.settings.cash)
     files = _write_files(rep, args)
-    return ctx.result(rep, _report_text(rep) + "".join(f"\n已写入 {f}" for f in files))
+    if args.do_print:
+        _print_z(ctx, rep)
+    return ctx.result(rep, _report_text(rep) + "".join(f"\n已写入 {f}" for f in files)
+                      + ("\n已打印 Z 报表" if args.do_print else ""))
 
 
 def cmd_day_check(ctx: Context, args):

@@ -59,7 +59,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("audit", help="审计日志")
     asub = p.add_subparsers(dest="audit_verb", required=True)
-    q = asub.add_parser("verify", help="校验审计哈希链，指出第一条被改动或缺失的事件")
+    q = asub.add_parser("verify", help="校验审计哈希链和它担保的业务数据，指出每条被改动、缺失或没有审计事件的记录")
+    q.add_argument("--anchor", action="append", default=[], metavar="SEQ:HASH",
+                   help="日结报表上印的锚点（序号:哈希），证明到该点为止审计链未被改写；可多次给出")
+    q.add_argument("--against", metavar="BACKUP",
+                   help="备份文件：以备份时的审计链末端为锚点")
     q.set_defaults(handler=cmd_audit_verify)
 
     for mode, help_ in (("kiosk", "取号机（全屏）"), ("display", "叫号屏（全屏）")):
@@ -208,14 +212,31 @@ def cmd_user_list(ctx: Context, args):
 
 
 def cmd_audit_verify(ctx: Context, args):
-    res = audit.verify(ctx.db)
-    data = {"ok": res.ok, "events": res.count, "first_bad_seq": res.first_bad_seq,
-            "problem": res.problem_en if ctx.json else res.problem}
+    anchors = [audit.parse_anchor(a) for a in getattr(args, "anchor", None) or []]
+    if getattr(args, "against", None):
+        anchors.append(audit.backup_head(args.against))
+    res = audit.verify(ctx.db, anchors=anchors)
+    en = ctx.json
+    data = {"ok": res.ok, "events": res.count, "rows": res.rows_checked,
+            "head": f"{res.head_seq}:{res.head_hash}", "anchors": [f"{q}:{h}" for q, h in anchors],
+            "first_bad_seq": res.first_bad_seq,
+            "problem": res.problem_en if en else res.problem,
+            "problems": [{"what": p.what, "seq": p.seq, "table": p.table, "row_id": p.row_id,
+                          "text": p.en if en else p.zh} for p in res.problems],
+            "more_problems": res.more_problems}
     if res.ok:
-        return ctx.result(data, f"审计链完整：共 {res.count} 条事件")
+        extra = f"，{len(anchors)} 个锚点相符" if anchors else ""
+        return ctx.result(data, f"审计链完整：共 {res.count} 条事件，{res.rows_checked} 行业务数据"
+                                f"与审计记录相符{extra}；链末端 {res.head_seq}:{res.head_hash}")
     if ctx.json:
         return ctx.result(data, "", 6)
-    raise _AuditBroken(res.problem, res.problem_en)
+    lines = [p.zh for p in res.problems]
+    if res.more_problems:
+        lines.append(f"……另有 {res.more_problems} 处问题未列出")
+    raise _AuditBroken(f"审计校验发现 {len(res.problems) + res.more_problems} 处问题：\n"
+                       + "\n".join(lines),
+                       f"audit verify found {len(res.problems) + res.more_problems} problems: "
+                       + "; ".join(p.en for p in res.problems[:20]))
 
 
 class _AuditBroken(CounterDeskError):

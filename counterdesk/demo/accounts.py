@@ -229,10 +229,23 @@ def bulk_create(db: Database, hall_id: int, n: int, *, seed: int = 20261122,
                     if owes:
                         owing.append(a["account_no"])
                 insert_rows(s, Bill, bills)
+            audit.record(s, "accounts.bulk_created", {"accounts": len(batch)},
+                         staff_no=staff_no, rows=_bulk_rows(hids, aids))
         done += len(batch)
         if progress:
             progress(done)
     return owing
+
+
+def _bulk_rows(hids: list[int], aids: list[int]) -> list[audit.Rows]:
+    """The rows one chunk of :func:`bulk_create` wrote (COPY / executemany), for its event."""
+    h, a = Holder.__table__.c, Account.__table__.c
+    hh, b = HolderHistory.__table__.c, Bill.__table__.c
+    lo, hi = min(aids), max(aids)
+    return [audit.Rows(Holder.__table__, h.id.between(min(hids), max(hids))),
+            audit.Rows(Account.__table__, a.id.between(lo, hi)),
+            audit.Rows(HolderHistory.__table__, hh.account_id.between(lo, hi)),
+            audit.Rows(Bill.__table__, b.account_id.between(lo, hi))]
 
 
 def month_back(today: dt.date, k: int) -> str:

@@ -35,7 +35,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, Money, created_column, id_column
+from .base import Base, BigId, Money, created_column, id_column
 
 TILL_STATUSES = ("open", "counted", "submitted", "closed")
 COUNT_KINDS = ("float", "close")
@@ -169,6 +169,11 @@ class DayClose(Base):
     close_count: Mapped[int] = mapped_column(Integer, nullable=False, default=1,
                                              server_default="1")
     backup_file: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")
+    # the audit chain's head at the close (the close event's seq and hash), printed on
+    # the report: ``audit verify --anchor SEQ:HASH`` proves the chain was not rewritten
+    anchor_seq: Mapped[int | None] = mapped_column(BigId)
+    anchor_hash: Mapped[str] = mapped_column(String(64), nullable=False, default="",
+                                             server_default="")
 
 
 class DayCloseLog(Base):

@@ -46,7 +46,7 @@ def report_sections(rep: dict) -> list[tuple[str, list[str], list[list]]]:
         ["本年长短款累计 year difference (元)", _y(run.get("year_difference_fen"))],
         ["日结人 closed by", rep.get("closed_by") or ""],
         ["日结时间 closed at", rep.get("closed_at") or ""],
-    ]))
+    ] + ([["审计锚点 audit anchor", rep["anchor"]]] if rep.get("anchor") else [])))
     out.append(("按付款方式 By payment method",
                 ["方式 method", "笔数 count", "收款 sales", "冲正 reversals", "净额 net",
                  "实收 tendered", "找零 change"],

@@ -93,7 +93,11 @@ def to_pdf(rep: dict) -> bytes:
            f"生成时间 {(rep.get('generated_at') or '').replace('T', ' ')}")
     story = [Paragraph(rich(title(rep), font), st["Title"]),
              Paragraph(rich(head, font), st["Normal"]),
-             Paragraph(rich(who, font), st["Normal"]), Spacer(1, 3 * mm)]
+             Paragraph(rich(who, font), st["Normal"])]
+    if rep.get("anchor"):
+        story.append(Paragraph(rich(f"审计锚点（请留存本页，核对：counterdesk audit verify --anchor "
+                                    f"{rep['anchor']}）", font), st["Normal"]))
+    story.append(Spacer(1, 3 * mm))
     blockers = rep.get("blockers") or []
     if blockers:
         story.append(Paragraph(rich("尚不能日结：" + "；".join(b["zh"] for b in blockers), font),

@@ -146,4 +146,41 @@ def x_escpos(x: dict, columns: int = 48, *, cut: bool = True) -> bytes:
     return doc.bytes()
 
 
-__all__ = ["to_pdf", "write_pdf", "x_escpos", "HIDDEN"]
+def z_escpos(rep: dict, columns: int = 48, *, cut: bool = True) -> bytes:
+    """The Z report of a closed day (日结, the hall's totals) for the receipt printer,
+    with the audit anchor that ``audit verify --anchor`` checks the chain against."""
+    from .escpos_doc import Doc
+
+    t, rc = rep["totals"], rep["receipts"]
+    doc = Doc(columns)
+    doc.center().bold().line(rep["hall"]["name"]).bold(False)
+    doc.big("Z 报表", 1, 2).normal().line("（日结报表）")
+    doc.left().rule()
+    doc.pair("营业日", rep["business_day"])
+    doc.pair("日结人", f"{rep.get('closed_by') or '—'} {rep.get('closed_by_name') or ''}")
+    doc.pair("日结时间", _ts(rep.get("closed_at")))
+    doc.rule()
+    doc.pair(f"收费 {t['sales']}笔", money.fmt_symbol(t["sales_fen"]))
+    doc.pair(f"作废 {t['voids']}笔", money.fmt_symbol(t["voids_fen"]))
+    doc.pair(f"退款 {t['refunds']}笔", money.fmt_symbol(t["refunds_fen"]))
+    doc.pair("实收净额", money.fmt_symbol(t["net_fen"]))
+    for r in rep["by_method"]:
+        doc.pair(f"  {r['name']}", money.fmt_symbol(r["net_fen"]))
+    doc.pair("长短款", money.fmt_symbol(rep["cash"]["difference_fen"]))
+    doc.rule()
+    doc.pair("票据号", rc["first"] or "—")
+    doc.pair("至", f"{rc['last'] or '—'}（{rc['count']}张）")
+    doc.pair("票据号连续", "是" if rc["gapless"] else "否")
+    if rep.get("anchor"):
+        seq, _, digest = rep["anchor"].partition(":")
+        doc.rule().line("审计锚点（请留存）")
+        doc.line(f"{seq}:")
+        half = (len(digest) + 1) // 2
+        doc.line(digest[:half]).line(digest[half:])
+    doc.rule().feed(1).line("主任：__________").feed(2)
+    if cut:
+        doc.cut()
+    return doc.bytes()
+
+
+__all__ = ["to_pdf", "write_pdf", "x_escpos", "z_escpos", "HIDDEN"]

@@ -29,9 +29,10 @@ class Actor:
     def is_manager(self) -> bool:
         return self.role in ("manager", "admin")
 
-    def audit(self, session: Session, kind: str, data: dict | None = None) -> None:
+    def audit(self, session: Session, kind: str, data: dict | None = None, *,
+              rows=()) -> None:
         audit.record(session, kind, data, staff_no=self.staff_no, hall_code=self.hall_code,
-                     window=self.window)
+                     window=self.window, rows=rows)
 
 
 @dataclass(frozen=True)

@@ -85,7 +85,9 @@ def test_a_manager_manages_clerks_only_and_not_themself(capsys, url, monkeypatch
     code, _, err = run(capsys, "--db", url, "user", "passwd", "1001", "--staff", "9001")
     assert code == 0, err
     ev = _events(url, "staff.password_reset")[-1]
-    assert ev.staff_no == "9001" and json.loads(ev.payload) == {"staff_no": "1001"}
+    payload = json.loads(ev.payload)
+    assert "staff" in payload.pop("row_hashes")     # the changed staff row is vouched for
+    assert ev.staff_no == "9001" and payload == {"staff_no": "1001"}
     assert _events(url, "staff.added")[-1].staff_no == "9001"
     _as(monkeypatch, "123456")
     code, _, err = run(capsys, "--db", url, "user", "disable", "1002", "--staff", "1003")

@@ -253,3 +253,20 @@ def test_day_close_report_has_the_card_section(hall, tmp_path):
     assert c["written"] + c["to_write"] == 1
     text = export_csv(rep)
     assert "IC卡购气" in text and "购气量 volume (m³),20" in text
+
+
+def test_the_audit_chain_vouches_for_cards_and_purchases(hall):
+    """Cards and purchases are business rows the chain covers (issue 16.3): a purchase's whole
+    life verifies, and a purchase edited by hand is named."""
+    from sqlalchemy import text
+
+    from counterdesk import audit
+
+    db, clerk, reader, *_ = hall
+    cards.buy(db, clerk, reader, volume="20", tenders=cash())
+    meter_insert(reader)
+    cards.read_card(db, clerk, reader)
+    assert audit.verify(db).ok
+    with db.engine.begin() as c:
+        c.execute(text("UPDATE card_purchases SET volume = 200 WHERE kind = 'sale'"))
+    assert "card_purchases" in " ".join(str(p) for p in audit.verify(db).problems)

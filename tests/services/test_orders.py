@@ -233,3 +233,20 @@ def test_demo_orders_fill_the_board(odb):
     assert board[0].kind == "alarm" and board[0].overdue
     assert {v.status for v in board} == {"dispatched", "on_site", "closed", "recorded"}
     assert len(orders.list_notices(odb, manager)) == 1
+
+
+def test_the_audit_chain_vouches_for_work_orders(odb):
+    """Work orders and their steps are business rows the chain covers (issue 16.3)."""
+    from sqlalchemy import text
+
+    from counterdesk import audit
+
+    clerk = sign(odb, "1001")
+    at(MON)
+    o = orders.add_order(odb, clerk, kind="repair", account_no=odb.accounts["a"],
+                         contact_phone="13912345678", description="灶具打不着火")
+    assert audit.verify(odb).ok
+    with odb.engine.begin() as c:
+        c.execute(text("UPDATE work_orders SET description = 'x'"))
+    assert "work_orders" in " ".join(str(p) for p in audit.verify(odb).problems), o
+

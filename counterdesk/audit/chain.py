@@ -10,7 +10,8 @@ lock that every audited write of the hall waits for is held for that statement a
 commit only. On SQLite the immediate transaction already serialises writers and the
 append is a read, an insert and an update.
 
-:func:`verify` walks the chain and names the first altered or missing event.
+:mod:`.coverage` puts the content hashes of the business rows an event wrote into its
+payload; :mod:`.check` verifies the chain, the rows and the anchors.
 """
 
 from __future__ import annotations
@@ -19,15 +20,15 @@ import datetime as dt
 import decimal
 import hashlib
 import json
-from dataclasses import dataclass
+from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, text, update
+from sqlalchemy import bindparam, event, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from . import clock
-from .db import Database
-from .models import AuditEvent, AuditHead
+from .. import clock
+from ..models import AuditEvent, AuditHead
+from .coverage import Fetched, Rows, has_pending, row_hashes, take_pending
 
 GENESIS = "0" * 64
 
@@ -42,9 +43,23 @@ def _default(value: Any) -> Any:
     raise TypeError(f"not JSON-serialisable in an audit payload: {type(value).__name__}")
 
 
+# one encoder (building one per call cost more than encoding a payment's payload)
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                              default=_default)
+_STR = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def canonical_json(data: Any) -> str:
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      default=_default)
+    return _CANONICAL.encode(data)
+
+
+def spliced_body(seq: int, at: dt.datetime, hall: str, window: int | None, staff: str,
+                 kind: str, payload: str) -> str:
+    """:func:`_event_body` with the stored payload text put in as it is (equal to it
+    whenever the payload is canonical JSON, as :func:`record` writes it): no parsing."""
+    return (f'{{"at":"{at.isoformat(timespec="microseconds")}","data":{payload},'
+            f'"hall":{_STR(hall)},"kind":{_STR(kind)},"seq":{seq},"staff":{_STR(staff)},'
+            f'"window":{"null" if window is None else int(window)}}}')
 
 
 def _event_body(ev: AuditEvent) -> str:
@@ -104,15 +119,21 @@ _CREATE_HEAD_PG = text("INSERT INTO audit_head (id, seq, hash, prev_hash) "
 
 def record(session: Session, kind: str, data: dict[str, Any] | None = None, *,
            staff_no: str = "", hall_code: str = "", window: int | None = None,
-           at: dt.datetime | None = None) -> AuditEvent:
+           at: dt.datetime | None = None, rows: Iterable[Rows | Fetched] = ()) -> AuditEvent:
     """Append an event in the caller's transaction (it commits or rolls back with it).
 
     The caller's pending changes are flushed first, so the head row is locked only for
-    the append itself (see the module doc). The returned event is a detached record of
-    what was written (its ``seq`` and ``hash``)."""
+    the append itself (see the module doc). The content hashes of the covered rows the
+    transaction wrote through the ORM since the last event, and of the ``rows`` named
+    by the caller (Core writes), go into the payload under ``"row_hashes"``. The returned
+    event is a detached record of what was written (its ``seq`` and ``hash``)."""
     session.flush()
+    payload = dict(data or {})
+    touched = row_hashes(session, rows, take_pending(session))
+    if touched:
+        payload["row_hashes"] = touched
     ev = AuditEvent(at=at or clock.now(), hall_code=hall_code or "", window=window,
-                    staff_no=staff_no or "", kind=kind, payload=canonical_json(data or {}))
+                    staff_no=staff_no or "", kind=kind, payload=canonical_json(payload))
     if session.get_bind().dialect.name == "postgresql":
         return _append_pg(session, ev)
     row = session.execute(_LOCK_HEAD).first()
@@ -131,6 +152,14 @@ def record(session: Session, kind: str, data: dict[str, Any] | None = None, *,
     return ev
 
 
+@event.listens_for(Session, "before_commit")
+def _rows_without_event(session: Session) -> None:
+    """Covered rows written after the transaction's last event get an event of their own."""
+    session.flush()
+    if has_pending(session):
+        record(session, "audit.rows")
+
+
 def _append_pg(session: Session, ev: AuditEvent) -> AuditEvent:
     before, after = _body_around_seq(ev.at, ev.hall_code, ev.window, ev.staff_no, ev.kind,
                                      ev.payload)
@@ -145,50 +174,7 @@ def _append_pg(session: Session, ev: AuditEvent) -> AuditEvent:
     return ev
 
 
-@dataclass
-class VerifyResult:
-    ok: bool
-    count: int
-    first_bad_seq: int | None = None
-    problem: str = ""
-    problem_en: str = ""
-
-
-def verify(db: Database, batch: int = 5000) -> VerifyResult:
-    """Walk the whole chain; report the first altered, missing or reordered event."""
-    expected_seq = 1
-    prev = GENESIS
-    count = 0
-    with db.read() as s:
-        head = s.get(AuditHead, 1)
-        last_seq = 0
-        while True:
-            rows = s.execute(select(AuditEvent).where(AuditEvent.seq > last_seq)
-                             .order_by(AuditEvent.seq).limit(batch)).scalars().all()
-            if not rows:
-                break
-            for ev in rows:
-                if ev.seq != expected_seq:
-                    return VerifyResult(False, count, expected_seq,
-                                        f"第 {expected_seq} 号审计事件缺失（下一条是第 {ev.seq} 号）",
-                                        f"audit event {expected_seq} is missing "
-                                        f"(next is {ev.seq})")
-                if ev.prev_hash != prev:
-                    return VerifyResult(False, count, ev.seq,
-                                        f"第 {ev.seq} 号审计事件的前序哈希不符（之前的事件被改动或删除）",
-                                        f"audit event {ev.seq}: previous hash does not match "
-                                        "(an earlier event was altered or removed)")
-                if compute_hash(prev, ev) != ev.hash:
-                    return VerifyResult(False, count, ev.seq,
-                                        f"第 {ev.seq} 号审计事件（{ev.kind}）的内容被改动",
-                                        f"audit event {ev.seq} ({ev.kind}) was altered")
-                prev = ev.hash
-                expected_seq += 1
-                count += 1
-                last_seq = ev.seq
-        if head is not None and (head.seq != count or head.hash != prev):
-            return VerifyResult(False, count, count + 1,
-                                f"审计链末尾缺失事件：应有 {head.seq} 条，实有 {count} 条",
-                                f"events missing at the end of the chain: expected {head.seq}, "
-                                f"found {count}")
-    return VerifyResult(True, count)
+def head(session: Session) -> tuple[int, str]:
+    """The chain's head (sequence number and hash): what a day close anchors."""
+    row = session.execute(select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1)).first()
+    return (int(row[0]), row[1]) if row is not None else (0, GENESIS)
