@@ -27,7 +27,7 @@ def backup_head(path: str | Path) -> tuple[int, str]:
                               f"Cannot read the backup {path}: {exc}", field="against") from exc
     if magic == b"SQLite format 3\x00":
         return _sqlite_head(path)
-    from ..backup import container, hallkey   # a sealed backup (.cdbak): opened with the hall key
+    from ..backup import container, hallkey  # a sealed backup (.cdbak): opened with the hall key
 
     if container.is_container(path):
         header = container.header_of(path)
