@@ -120,7 +120,7 @@ def test_prices_verbs_and_pdf(capsys, url, tmp_path, monkeypatch):
     monkeypatch.setenv("COUNTERDESK_PASSWORD", "888888")
     code, out, _ = run(capsys, "--db", url, "--json", "prices", "import", str(csv_file),
                        "--staff", "9001")
-    assert code == 0 and json.loads(out)["unchanged"] == 10
+    assert code == 0 and json.loads(out)["unchanged"] == 13
     code, out, err = run(capsys, "--db", url, "--json", "prices", "set", "VALVE", "--name",
                          "管道自闭阀", "--price", "72", "--unit", "个", "--category", "material",
                          "--from", "2026-12-01", "--reason", "调价", "--staff", "9001")

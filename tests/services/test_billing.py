@@ -76,11 +76,11 @@ def test_price_csv_round_trip_and_bad_rows(demo_db, manager):
     assert "GAS-R" in text and "0:2.80;400:3.36;1200:4.20" in text
     before = counts(demo_db)
     assert billing.import_csv(demo_db, manager, text) == {"add": 0, "change": 0,
-                                                           "unchanged": 10}
+                                                           "unchanged": 13}
     bad = text + "BAD ITEM,x,other,个,1.00,2026-12-01,,,\n"
     with pytest.raises(ValidationError) as e:
         billing.import_csv(demo_db, manager, bad)
-    assert "第 12 行" in e.value.zh
+    assert "第 15 行" in e.value.zh
     bad = "code,name,category,unit,unit_price,effective_from\nX1,测试,other,个,1.234,2026-12-01\n"
     with pytest.raises(ValidationError):
         billing.import_csv(demo_db, manager, bad)
