@@ -78,6 +78,15 @@ class DiskFull(DatabaseError):
     pass
 
 
+class NotSaved(DatabaseError):
+    """The connection broke during a request; checked by its request key: not saved."""
+
+
+class OutcomeUnknown(DatabaseError):
+    """The connection broke during or after COMMIT and the database still does not
+    answer: retry with the same request key to learn the outcome (never taken twice)."""
+
+
 class SchemaError(DatabaseError):
     """The database schema is newer than this program, or not a CounterDesk database."""
 
