@@ -36,6 +36,30 @@ log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
+# PostgreSQL: one silent PC must not freeze the hall (issue 16). Every session waits at
+# most LOCK_TIMEOUT for a row lock (then "稍后重试"), a transaction left idle by a PC
+# that stopped talking is ended by the server (its locks released) after IDLE_TX_TIMEOUT,
+# and both ends probe a silent TCP peer (keepalives, tcp_user_timeout).
+PG_SESSION = {
+    "lock_timeout": "4s",
+    "statement_timeout": "60s",
+    "idle_in_transaction_session_timeout": "8s",
+    "tcp_keepalives_idle": "5",          # the server probes a silent PC …
+    "tcp_keepalives_interval": "2",
+    "tcp_keepalives_count": "2",
+    "tcp_user_timeout": "8000",          # … and gives up on unacknowledged data (ms)
+}
+PG_CLIENT_KEEPALIVES = {"keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2,
+                        "keepalives_count": 2, "tcp_user_timeout": 8000}
+
+
+def pg_options(schema: str | None = None) -> str:
+    """The libpq ``options`` that set :data:`PG_SESSION` (and the search path)."""
+    opts = [f"-c{k}={v}" for k, v in PG_SESSION.items()]
+    if schema:
+        opts.append(f"-csearch_path={schema}")
+    return " ".join(opts)
+
 
 def display_url(url: str) -> str:
     """The URL without its password, for screens and logs."""
@@ -75,9 +99,8 @@ def make_engine(url: str, *, schema: str | None = None, echo: bool = False,
         _setup_sqlite(engine)
         return engine
     if backend == "postgresql":
-        connect_args: dict = {"connect_timeout": 5}
-        if schema:
-            connect_args["options"] = f"-csearch_path={schema}"
+        connect_args: dict = {"connect_timeout": 5, "options": pg_options(schema),
+                              **PG_CLIENT_KEEPALIVES}
         return create_engine(url, echo=echo, hide_parameters=True, connect_args=connect_args,
                              pool_pre_ping=True,
                              pool_size=pool_size, max_overflow=pool_size)
@@ -106,7 +129,7 @@ def _setup_sqlite(engine: Engine) -> None:
 
 
 _LOCKED = re.compile(r"database is locked|database table is locked|could not obtain lock|"
-                     r"lock timeout|deadlock detected", re.I)
+                     r"lock timeout|statement timeout|deadlock detected", re.I)
 _FULL = re.compile(r"database or disk is full|disk full|no space left|could not extend file", re.I)
 
 

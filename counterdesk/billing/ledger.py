@@ -25,6 +25,7 @@ from ..db import Database
 from ..errors import NotFound
 from ..models import Counter, Hall
 from ..models.accounts import Account
+from ..print import printers
 from ..models.billing import (
     Payment,
     PaymentLine,
@@ -211,8 +212,12 @@ def recall_payment(db: Database, payment_id: int, how: str, request_key: str = "
                              data.get("original_receipt_no"), data, request_key, how)
 
 
-def pay_once(db: Database, request_key: str | None, attempt) -> PaymentResult:
-    """Run ``attempt(key)`` (a sale or reversal) once for ``request_key``."""
+def pay_once(db: Database, request_key: str | None, attempt, printer_uri: str = ""
+             ) -> PaymentResult:
+    """Run ``attempt(key)`` (a sale or reversal) once for ``request_key``; the printer
+    address is checked first: a bad one is refused before any money is taken."""
+    if printer_uri:
+        printers.parse(printer_uri)
     key = requestkeys.check_key(request_key)
     return requestkeys.run_once(db, key, "payment", lambda: attempt(key),
                                 lambda ref, how: recall_payment(db, ref, how, key))

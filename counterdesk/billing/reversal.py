@@ -131,7 +131,7 @@ def _reverse(db: Database, actor: Actor, receipt_no: str, approval: Approval | N
              printer_uri: str = "", request_key: str | None = None) -> PaymentResult:
     return pay_once(db, request_key, lambda key: _reverse_now(
         db, actor, receipt_no, approval, kind=kind, selection=selection, reason=reason,
-        printer_uri=printer_uri, request_key=key))
+        printer_uri=printer_uri, request_key=key), printer_uri)
 
 
 def _reverse_now(db: Database, actor: Actor, receipt_no: str, approval: Approval | None, *,

@@ -201,7 +201,8 @@ def pay(db: Database, actor: Actor, req: SaleRequest, *, limit_fen: int | None =
     ``request_key`` (made if absent): a retry with the same key returns the first outcome;
     a lost reply is looked up by it (:mod:`counterdesk.requestkeys`)."""
     return pay_once(db, request_key, lambda key: _pay(db, actor, req, limit_fen=limit_fen,
-                                                      printer_uri=printer_uri, request_key=key))
+                                                      printer_uri=printer_uri, request_key=key),
+                    printer_uri)
 
 
 def _pay(db: Database, actor: Actor, req: SaleRequest, *, limit_fen: int | None,
