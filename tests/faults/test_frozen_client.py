@@ -1,0 +1,102 @@
+"""Issue 16 point 2: one PC whose network goes silent mid-transaction (holding the
+receipt counter and the audit head) does not freeze the hall: the server ends its
+transaction, the other windows' call-next and payment go through within 15 s, and a
+window that waits is told "稍后重试" within about 5 s instead of hanging."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from sqlalchemy import func, select
+
+from counterdesk import billing, clock, queue, staff
+from counterdesk.db import Database
+from counterdesk.errors import CounterDeskError, DatabaseBusy
+from counterdesk.models.billing import Payment
+from tests.helpers.billing_helpers import DAY
+from tests.helpers.proxy import PgProxy
+
+SALE = billing.SaleRequest(items=[billing.LineInput("HOSE", "1")],
+                           tenders=[billing.TenderInput("cash")])
+BOUND_S = 15.0
+
+
+def until_done(fn, bound: float = BOUND_S):
+    """Call ``fn`` again while it says "busy, retry" (each wait bounded by the server's
+    lock_timeout); (result, seconds, busy answers)."""
+    start, busy = time.monotonic(), 0
+    while True:
+        try:
+            return fn(), time.monotonic() - start, busy
+        except DatabaseBusy as exc:
+            busy += 1
+            assert "稍后重试" in exc.message
+            if time.monotonic() - start > bound:
+                raise
+
+
+def freeze_a_window(db: Database, proxy: PgProxy, actor) -> tuple[Database, threading.Thread]:
+    """Window 3's PC goes silent right after it took the receipt counter and the audit
+    head; its own payment hangs in a thread until the proxy is closed."""
+    far = Database(proxy.url(db.url), schema=db.schema)
+    proxy.freeze_after(b"UPDATE audit_head")
+    outcome: list = []
+
+    def frozen_pay():
+        try:
+            outcome.append(billing.pay(far, actor, SALE))
+        except CounterDeskError as exc:
+            outcome.append(exc)
+
+    t = threading.Thread(target=frozen_pay, daemon=True, name="frozen-pc")
+    t.start()
+    assert proxy.frozen.wait(10), "the frozen PC never took the audit head"
+    return far, t
+
+
+@pytest.mark.pg
+def test_other_windows_work_while_one_pc_is_frozen(demo_db):
+    if not demo_db.is_postgres:
+        pytest.skip("row locks held across the network: PostgreSQL")
+    clock.set_now(DAY)
+    frozen_clerk = staff.sign_in(demo_db, "1003", "123456", window=3)
+    clerk = staff.sign_in(demo_db, "1001", "123456", window=1)
+    kiosk = queue.kiosk_actor(demo_db, "HQ01")
+    queue.issue(demo_db, kiosk, "A")
+    proxy = PgProxy.for_url(demo_db.url)
+    far, t = freeze_a_window(demo_db, proxy, frozen_clerk)
+    try:
+        called, call_s, _ = until_done(lambda: queue.call_next(demo_db, clerk))
+        paid, pay_s, _ = until_done(lambda: billing.pay(demo_db, clerk, SALE))
+        assert called.number == "A001" and call_s < BOUND_S
+        assert paid.receipt_no == "2026-000001" and pay_s < BOUND_S
+        with demo_db.read() as s:   # the frozen PC's payment was rolled back by the server
+            assert s.execute(select(func.count()).select_from(Payment)).scalar_one() == 1
+    finally:
+        proxy.close()
+        t.join(10)
+        far.dispose()
+    assert not t.is_alive()
+
+
+@pytest.mark.pg
+def test_a_waiting_window_is_told_to_retry_within_seconds(demo_db):
+    if not demo_db.is_postgres:
+        pytest.skip("row locks held across the network: PostgreSQL")
+    clock.set_now(DAY)
+    frozen_clerk = staff.sign_in(demo_db, "1003", "123456", window=3)
+    clerk = staff.sign_in(demo_db, "1001", "123456", window=1)
+    proxy = PgProxy.for_url(demo_db.url)
+    far, t = freeze_a_window(demo_db, proxy, frozen_clerk)
+    try:
+        start = time.monotonic()
+        with pytest.raises(DatabaseBusy) as err:
+            billing.pay(demo_db, clerk, SALE)
+        assert time.monotonic() - start < 6.0
+        assert "稍后重试" in err.value.message and "未保存" in err.value.message
+    finally:
+        proxy.close()
+        t.join(10)
+        far.dispose()
