@@ -1213,6 +1213,10 @@
         <translation>收费成功：票据号 %1，金额 %2 元，找零 %3 元</translation>
     </message>
     <message>
+        <source>Already paid (saved before the connection broke; not taken twice): receipt %1, %2 yuan, change %3</source>
+        <translation>已收费（连接中断前已保存，未重复收取）：票据号 %1，金额 %2 元，找零 %3</translation>
+    </message>
+    <message>
         <source>Reprint receipt</source>
         <translation>补打收据</translation>
     </message>
