@@ -100,3 +100,23 @@ def test_a_waiting_window_is_told_to_retry_within_seconds(demo_db):
         proxy.close()
         t.join(10)
         far.dispose()
+
+
+@pytest.mark.pg
+@pytest.mark.slow
+def test_bench_runs_at_a_tiny_size(db_kind, capsys):
+    if db_kind != "postgresql":
+        pytest.skip("a frozen PC holding row locks: PostgreSQL")
+    import importlib
+    import os
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    try:
+        mod = importlib.import_module("bench_faults")
+    finally:
+        sys.path.pop(0)
+    r = mod.main(["3", "--pg", os.environ["COUNTERDESK_TEST_DATABASE_URL"]])
+    assert r["calls"] == 3 and r["lock_release_s"] <= 10.0 and r["call_p99_s"] < BOUND_S
+    assert "locks released" in capsys.readouterr().out
