@@ -1772,6 +1772,13 @@
     </message>
 </context>
 <context>
+    <name>QueuePoller</name>
+    <message>
+        <source>The database does not answer; retrying…</source>
+        <translation>数据库无响应，正在重试…</translation>
+    </message>
+</context>
+<context>
     <name>QueueStatsDialog</name>
     <message>
         <source>Queue statistics</source>

@@ -11,7 +11,8 @@ Modes (``proxy.mode``):
 * ``proxy.cut_when = b"INSERT INTO payments"``: cut only the COMMIT of a transaction
   (on a connection) that sent a message containing this;
 * ``"blackhole"``: keep every socket open and forward nothing (a pulled cable, a hung PC);
-  new connections are accepted and never answered;
+  new connections are accepted and never answered. What is sent meanwhile is held and
+  delivered when the mode goes back to ``"pass"`` (the cable is plugged in again);
 * ``"delay"``: forward each client message after ``proxy.delay`` seconds.
 
 :meth:`freeze_after` freezes a connection mid-transaction: the client message containing
@@ -88,8 +89,9 @@ class _Link:
                 break
             first = False
             p = self.proxy
-            if self.frozen or p.mode == "blackhole":
+            if self.frozen:
                 continue              # swallowed; the socket stays open
+            p.flowing.wait()          # blackhole: held until the network comes back
             if p.mode == "delay":
                 time.sleep(p.delay)   # the fault itself, not a test wait
             if p.cut_when and p.cut_when in msg:
@@ -120,8 +122,9 @@ class _Link:
             msg = _read_message(self.server, typed=True)
             if msg is None:
                 break
-            if self.frozen or self.proxy.mode == "blackhole":
+            if self.frozen:
                 continue
+            self.proxy.flowing.wait()
             if self.cut:
                 if msg[:1] == b"Z":   # the server has answered COMMIT: lose the reply
                     self.close()
@@ -142,6 +145,7 @@ class _Link:
 class PgProxy:
     def __init__(self, target_host: str, target_port: int):
         self.target = (target_host, target_port)
+        self.flowing = threading.Event()
         self.mode = "pass"
         self.delay = 0.0
         self.freeze_pattern = b""
@@ -154,6 +158,18 @@ class PgProxy:
         self.port = self._listener.getsockname()[1]
         self._closed = False
         self._start(self._accept)
+
+    @property
+    def mode(self) -> str:
+        return self._mode
+
+    @mode.setter
+    def mode(self, value: str) -> None:
+        self._mode = value
+        if value == "blackhole":
+            self.flowing.clear()
+        else:
+            self.flowing.set()
 
     @classmethod
     def for_url(cls, url: str) -> PgProxy:
@@ -183,19 +199,25 @@ class PgProxy:
                 return
             link = _Link(self, client)
             self._links.append(link)
-            if self.mode == "blackhole":
-                continue              # accepted, never answered
-            try:
-                link.server = socket.create_connection(self.target, timeout=5)
-                link.server.settimeout(None)
-            except OSError:
-                link.close()
-                continue
-            self._start(link.client_to_server)
-            self._start(link.server_to_client)
+            self._start(self._connect, link)
+
+    def _connect(self, link: _Link) -> None:
+        self.flowing.wait()           # blackhole: accepted, answered only when it ends
+        if self._closed:
+            link.close()
+            return
+        try:
+            link.server = socket.create_connection(self.target, timeout=5)
+            link.server.settimeout(None)
+        except OSError:
+            link.close()
+            return
+        self._start(link.client_to_server)
+        self._start(link.server_to_client)
 
     def close(self) -> None:
         self._closed = True
+        self.flowing.set()
         with contextlib.suppress(OSError):
             self._listener.close()
         for link in self._links:
