@@ -835,6 +835,10 @@
         <translation>网络连接中断，正在重试…</translation>
     </message>
     <message>
+        <source>One moment…</source>
+        <translation>请稍候…</translation>
+    </message>
+    <message>
         <source>Sorry, the system is busy. Please try again or ask the hall staff.</source>
         <translation>系统繁忙，请稍后再试或咨询大堂工作人员。</translation>
     </message>
