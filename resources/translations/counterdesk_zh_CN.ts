@@ -1680,6 +1680,14 @@
         <translation>%1 — 预计 %2 返回</translation>
     </message>
     <message>
+        <source>Working…</source>
+        <translation>正在处理…</translation>
+    </message>
+    <message>
+        <source>The last action is still being processed; one moment</source>
+        <translation>上一个操作还在处理中，请稍候</translation>
+    </message>
+    <message>
         <source>Called %1 (waited %2)</source>
         <translation>已叫 %1（等候 %2）</translation>
     </message>
