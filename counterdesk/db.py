@@ -24,6 +24,8 @@ import contextlib
 import logging
 import os
 import re
+import socket
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -230,6 +232,26 @@ def translate(exc: BaseException, url: str) -> Exception | None:
     return None
 
 
+MONEY_DEADLINE_S = 15.0   # a payment's transaction takes milliseconds; lock waits ≤ 4 s
+
+
+def _cut(dbapi_conn) -> None:
+    """Shut the socket of a connection whose reply will not come (a silent network): the
+    waiting call fails at once. The socket is shut down, not closed: the driver owns it."""
+    try:
+        fd = dbapi_conn.pgconn.socket
+        sock = socket.socket(fileno=fd)
+    except Exception:  # noqa: BLE001 - already closed: nothing to cut
+        return
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+    finally:
+        sock.detach()
+    log.warning("database transaction past its deadline: connection cut")
+
+
 class Database:
     """An engine plus the way CounterDesk runs transactions on it."""
 
@@ -269,12 +291,27 @@ class Database:
 
     # -- transactions -----------------------------------------------------------------
     @contextlib.contextmanager
-    def write(self) -> Iterator[Session]:
-        """A read-write transaction, committed on success, rolled back on any error."""
+    def write(self, *, deadline_s: float | None = None) -> Iterator[Session]:
+        """A read-write transaction, committed on success, rolled back on any error.
+
+        ``deadline_s`` (PostgreSQL): if the transaction, COMMIT included, has not ended by
+        then — the network went silent and no reply will come — its connection is cut so
+        the call fails (:class:`DatabaseUnavailable`) instead of hanging; money paths pass
+        :data:`MONEY_DEADLINE_S` and then look their request key up."""
         with self._guard():
             with self._writer() as session:
-                with session.begin():
-                    yield session
+                timer = None
+                try:
+                    with session.begin():   # the deadline covers the COMMIT too
+                        if deadline_s is not None and self.is_postgres:
+                            dbapi = session.connection().connection.dbapi_connection
+                            timer = threading.Timer(deadline_s, _cut, args=(dbapi,))
+                            timer.daemon = True
+                            timer.start()
+                        yield session
+                finally:
+                    if timer is not None:
+                        timer.cancel()
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Session]:

@@ -25,7 +25,6 @@ from ..db import Database
 from ..errors import NotFound
 from ..models import Counter, Hall
 from ..models.accounts import Account
-from ..print import printers
 from ..models.billing import (
     Payment,
     PaymentLine,
@@ -33,6 +32,7 @@ from ..models.billing import (
     PrintJob,
     Receipt,
 )
+from ..print import printers
 from ..staff import Actor
 from .sale_types import QuoteLine, holder_masked
 

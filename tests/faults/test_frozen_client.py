@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from counterdesk import billing, clock, queue, staff
 from counterdesk.db import Database
-from counterdesk.errors import CounterDeskError, DatabaseBusy
+from counterdesk.errors import CounterDeskError, DatabaseBusy, NotSaved
 from counterdesk.models.billing import Payment
 from tests.helpers.billing_helpers import DAY
 from tests.helpers.proxy import PgProxy
@@ -37,18 +37,20 @@ def until_done(fn, bound: float = BOUND_S):
                 raise
 
 
-def freeze_a_window(db: Database, proxy: PgProxy, actor) -> tuple[Database, threading.Thread]:
+def freeze_a_window(db: Database, proxy: PgProxy, actor, outcome: list | None = None
+                    ) -> tuple[Database, threading.Thread]:
     """Window 3's PC goes silent right after it took the receipt counter and the audit
-    head; its own payment hangs in a thread until the proxy is closed."""
+    head; its own payment (in a thread) waits for a reply that never comes."""
     far = Database(proxy.url(db.url), schema=db.schema)
     proxy.freeze_after(b"UPDATE audit_head")
-    outcome: list = []
+    outcome = [] if outcome is None else outcome
 
     def frozen_pay():
         try:
             outcome.append(billing.pay(far, actor, SALE))
         except CounterDeskError as exc:
             outcome.append(exc)
+        outcome.append(time.monotonic())
 
     t = threading.Thread(target=frozen_pay, daemon=True, name="frozen-pc")
     t.start()
@@ -99,6 +101,30 @@ def test_a_waiting_window_is_told_to_retry_within_seconds(demo_db):
     finally:
         proxy.close()
         t.join(10)
+        far.dispose()
+
+
+@pytest.mark.pg
+def test_the_frozen_pc_itself_is_told_within_its_deadline(demo_db):
+    """Its transaction is cut at the money deadline (15 s) instead of hanging; the
+    request key is then looked up (the network to the server works again for new
+    connections here): the server had ended the transaction, so 未保存."""
+    if not demo_db.is_postgres:
+        pytest.skip("row locks held across the network: PostgreSQL")
+    clock.set_now(DAY)
+    frozen_clerk = staff.sign_in(demo_db, "1003", "123456", window=3)
+    proxy = PgProxy.for_url(demo_db.url)
+    outcome: list = []
+    start = time.monotonic()
+    far, t = freeze_a_window(demo_db, proxy, frozen_clerk, outcome)
+    try:
+        t.join(40)
+        assert not t.is_alive()
+        err, ended = outcome
+        assert isinstance(err, NotSaved) and "未保存" in err.message
+        assert ended - start < 30
+    finally:
+        proxy.close()
         far.dispose()
 
 
