@@ -60,9 +60,7 @@ class PaymentPanel(ReceiptActions, PaymentPanelView):
         self.bills_view.setModel(self.bills_model)
         self.quote: billing.Quote | None = None
         self.last_receipt: str | None = None
-        # the request key of the sale on its way: made when the clerk takes the payment,
-        # kept until its outcome is known (a retry after a lost reply is never taken twice)
-        self.request_key: str | None = None
+        self.request_key: str | None = None   # the sale on its way: kept until its outcome
         self.pending = 0
         self.catalogue = Catalogue()
         self._loaded_account: str | None = None    # whose bills are shown
@@ -330,8 +328,7 @@ class PaymentPanel(ReceiptActions, PaymentPanelView):
         except CounterDeskError as exc:
             self._refused(exc)
             return None
-        if self.request_key is None:
-            self.request_key = requestkeys.new_key()
+        self.request_key = self.request_key or requestkeys.new_key()
         return self.jobs.run(billing.pay, self.bench.db, self.actor, req,
                              limit_fen=self.settings.billing.single_payment_limit_fen,
                              printer_uri=self.printing.spooler.config.uri,
@@ -352,10 +349,9 @@ class PaymentPanel(ReceiptActions, PaymentPanelView):
         data = res.to_dict()
         self.printing.kick()   # print after the commit, on the worker thread
         self.reset()
-        text = self.tr("Paid: receipt %1, %2 yuan, change %3") if not res.replayed else \
-            self.tr("Already paid (saved before the connection broke; not taken twice): "
-                    "receipt %1, %2 yuan, change %3")
-        self.message.setText(text
+        self.message.setText((self.tr("Already paid (saved before the connection broke; not "
+                                      "taken twice): receipt %1, %2 yuan, change %3")
+                              if res.replayed else self.tr("Paid: receipt %1, %2 yuan, change %3"))
                              .replace("%1", res.receipt_no).replace("%2", money.fmt(res.total_fen))
                              .replace("%3", money.fmt(res.change_fen)))
         self.due.setText(money.fmt(res.total_fen))
