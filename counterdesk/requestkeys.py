@@ -39,7 +39,7 @@ from .models.requests import RequestKey
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-KIND_NAMES = {"payment": "收费", "movement": "钱箱存取"}
+KIND_NAMES = {"payment": "收费", "movement": "钱箱存取", "card": "IC卡购气"}
 _INSERT = insert(RequestKey.__table__)
 _LOOKUP_TRIES = 3
 

@@ -20,5 +20,5 @@ class RequestKey(Base):
     key: Mapped[str] = mapped_column(String(36), primary_key=True)
     hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), nullable=False)
     kind: Mapped[str] = mapped_column(String(16), nullable=False)   # payment | movement
-    ref_id: Mapped[int] = mapped_column(BigId, nullable=False)      # payments.id / …
+    ref_id: Mapped[int] = mapped_column(BigId, nullable=False)      # payments.id / … of kind
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, default=now)

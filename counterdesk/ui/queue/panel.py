@@ -222,8 +222,12 @@ class QueuePanel(QueuePanelView):
         job.finished.connect(arrived)
         self.message.setStyleSheet("")
         self.message.setText(self.tr("Working…"))
-        if not box:
-            loop.exec()
+        self.poller.suspend()
+        try:
+            if not box:
+                loop.exec()
+        finally:
+            self.poller.resume()
         ok, value = box[0]
         if not ok:
             raise value

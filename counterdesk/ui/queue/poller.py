@@ -172,6 +172,16 @@ class QueuePoller(QObject):
                 reaper.reap()
         self._thread = None
 
+    def suspend(self) -> None:
+        """No polls on the screen's thread while a local action waits for its result (an
+        unthreaded poller would run inside the action's event loop); see :meth:`resume`."""
+        if not self.threaded and self._timer is not None:
+            self._timer.stop()
+
+    def resume(self) -> None:
+        if not self.threaded and self._timer is not None and not self._stopped:
+            self._timer.start()
+
     def request(self) -> None:
         """Poll soon (after a local action), on the poller's own thread; always reads a
         snapshot (a poll racing the action may have seen its version already but been
