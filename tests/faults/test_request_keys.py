@@ -142,3 +142,34 @@ def test_outcome_unknown_while_the_database_stays_away(demo_db, clerk_at, proxie
     monkeypatch.setattr(rk, "_find", real)
     res = billing.pay(far, clerk_at, SALE, request_key=key)
     assert res.replayed == "retry" and _payments(demo_db) == 1
+
+
+def test_cli_pay_retry_with_the_same_key_returns_the_first_outcome(capsys, tmp_path,
+                                                                    monkeypatch):
+    import json
+
+    from counterdesk.cli import main
+
+    clock.set_now(DAY)
+    url = "sqlite:///" + (tmp_path / "cli.sqlite3").as_posix()
+    assert main(["--db", url, "demo"]) == 0
+    capsys.readouterr()
+    monkeypatch.setenv("COUNTERDESK_PASSWORD", "123456")
+    key = new_key()
+    args = ["--db", url, "--json", "pay", "--staff", "1001", "--item", "HOSE", "--method",
+            "cash", "--no-print", "--request-key", key]
+    assert main(args) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert main(args) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert again["receipt_no"] == first["receipt_no"] and again["replayed"] == "retry"
+    assert first["request_key"] == key and first["replayed"] == ""
+    assert main(args[:2] + args[3:]) == 0                    # text: says it was taken before
+    assert "已收费（此请求已办理，未重复收取）" in capsys.readouterr().out
+    assert main(args[:-1] + ["nonsense"]) == 1
+    assert "请求号 nonsense 不是有效的 UUID" in capsys.readouterr().err
+    db = Database(url)
+    try:
+        assert _payments(db) == 1
+    finally:
+        db.dispose()
