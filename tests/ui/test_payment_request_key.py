@@ -84,3 +84,32 @@ def test_a_refusal_forgets_the_key(qtbot, panel):
     panel.tendered.setText("0.01")                           # short: refused, nothing taken
     job = take(qtbot, panel)
     assert not job.ok and panel.request_key is None
+
+
+def test_till_movement_retried_after_a_lost_reply_is_moved_once(qtbot, demo_db, clerk,
+                                                                 monkeypatch):
+    from counterdesk import cash
+    from counterdesk.models.cash import CashMovement
+    from counterdesk.staff import Approval
+    from counterdesk.ui.till.panel import TillPanel
+
+    clock.set_now(DAY)
+    p = TillPanel(Workbench(demo_db, clerk, Settings()))
+    qtbot.addWidget(p)
+    cash.open_till(demo_db, clerk, {"100": 5})
+    real, keys = cash.move_cash, []
+
+    def reply_lost(*args, request_key=None, **kwargs):
+        keys.append(request_key)
+        res = real(*args, request_key=request_key, **kwargs)
+        if len(keys) == 1:
+            raise OutcomeUnknown("暂时无法确认……请不要重新办理", "unknown")
+        return res
+
+    monkeypatch.setattr(cash, "move_cash", reply_lost)
+    mgr = Approval("9001", "888888")
+    assert not p.move("in", "100", "补零钱", mgr)
+    assert p.move("in", "100", "补零钱", mgr)                 # the same movement again
+    assert keys[0] == keys[1]
+    with demo_db.read() as s:
+        assert s.execute(select(func.count()).select_from(CashMovement)).scalar_one() == 1
