@@ -232,7 +232,7 @@ def translate(exc: BaseException, url: str) -> Exception | None:
     return None
 
 
-MONEY_DEADLINE_S = 15.0   # a payment's transaction takes milliseconds; lock waits ≤ 4 s
+SERVICE_DEADLINE_S = 15.0   # a payment or a ticket takes milliseconds; lock waits ≤ 4 s
 
 
 def _cut(dbapi_conn) -> None:
@@ -297,7 +297,7 @@ class Database:
         ``deadline_s`` (PostgreSQL): if the transaction, COMMIT included, has not ended by
         then — the network went silent and no reply will come — its connection is cut so
         the call fails (:class:`DatabaseUnavailable`) instead of hanging; money paths pass
-        :data:`MONEY_DEADLINE_S` and then look their request key up."""
+        :data:`SERVICE_DEADLINE_S` and then look their request key up."""
         with self._guard():
             with self._writer() as session:
                 timer = None

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from .. import clock, dayguard, money
 from .. import hall as halls
-from ..db import MONEY_DEADLINE_S, Database
+from ..db import SERVICE_DEADLINE_S, Database
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
 from ..models.accounts import Account, Bill
 from ..models.billing import (
@@ -151,7 +151,7 @@ def _reverse_now(db: Database, actor: Actor, receipt_no: str, approval: Approval
     if not reason:
         raise ValidationError(f"请填写{'作废' if kind == 'void' else '退款'}原因",
                               f"Give the reason for the {kind}", field="reason")
-    with db.write(deadline_s=MONEY_DEADLINE_S) as s:
+    with db.write(deadline_s=SERVICE_DEADLINE_S) as s:
         auth = authorise(db, s, approval, action, actor=actor, reason=f"{receipt_no}: {reason}")
         hall = halls.get(s, actor.hall_id)
         day = clock.today()

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from .. import clock, dayguard, money
 from .. import hall as halls
-from ..db import MONEY_DEADLINE_S, Database
+from ..db import SERVICE_DEADLINE_S, Database
 from ..errors import Conflict, NotFound, ValidationError
 from ..models import Hall
 from ..models.accounts import Account, Bill
@@ -213,7 +213,7 @@ def _pay(db: Database, actor: Actor, req: SaleRequest, *, limit_fen: int | None,
     for li in req.items:
         money.parse_qty(li.qty)
     day = clock.today()
-    with db.write(deadline_s=MONEY_DEADLINE_S) as s:
+    with db.write(deadline_s=SERVICE_DEADLINE_S) as s:
         hall = _hall_info(db, s, actor.hall_id)
         dayguard.ensure_open(s, hall.id, day)
         acc, lines, bills = _quote(s, hall, req, day, lock_bills=True)

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import audit, clock, dayguard, money, requestkeys
-from ..db import MONEY_DEADLINE_S, Database
+from ..db import SERVICE_DEADLINE_S, Database
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
 from ..models import Staff
 from ..models.cash import DIRECTION_NAMES, CashMovement, Till, TillCount
@@ -269,7 +269,7 @@ def _move_cash(db: Database, actor: Actor, direction: str, amount_fen: int, reas
             raise Conflict("钱箱已点钞，不能再存取现金；如确需，请主任重新开启点钞",
                            "The till is already counted: no more cash movements",
                            field="till")
-    with db.write(deadline_s=MONEY_DEADLINE_S) as s:
+    with db.write(deadline_s=SERVICE_DEADLINE_S) as s:
         auth = authorise(db, s, approval, "cash.movement", actor=actor,
                          reason=f"{DIRECTION_NAMES[direction]} {money.fmt(amount_fen)}: {reason}")
         dayguard.ensure_open(s, actor.hall_id, day)

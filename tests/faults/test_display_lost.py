@@ -56,3 +56,32 @@ def test_quit_with_a_poll_hanging(qtbot, demo_db, far_display):
     d.poller.STOP_WAIT_MS = 200               # the poll hangs: the thread is left to end
     d.close()                                 # returns; the poll ends when the proxy closes
     d.shutdown()
+
+
+@pytest.mark.pg
+def test_kiosk_stays_responsive_and_answers_on_a_silent_network(qtbot, demo_db):
+    """The ticket is issued off the GUI thread: the press returns at once, the buttons
+    are disabled meanwhile; the silent network is cut at the service deadline and the
+    customer is told to try again (no 70 s frozen screen)."""
+    if not demo_db.is_postgres:
+        pytest.skip("a silent network between the kiosk and PostgreSQL")
+    from counterdesk.ui.hall.kiosk import Kiosk
+
+    clock.set_now(dt.datetime(2026, 11, 22, 10, 0, 0))
+    proxy = PgProxy.for_url(demo_db.url)
+    far = Database(proxy.url(demo_db.url), schema=demo_db.schema)
+    k = Kiosk(far, Settings(), poll=False, threaded=False)
+    qtbot.addWidget(k)
+    k.show()
+    try:
+        proxy.freeze_after(b"INSERT INTO queue_tickets")   # silent in the middle of the issue
+        with qtbot.waitSignal(k.refused, timeout=30_000) as sig:
+            job = k.take("A")
+            assert job is not None and not k.buttons["A"].isEnabled()
+            assert k.take("A") is None                # a second press waits its turn
+        assert "无法连接数据库" in sig.args[0] and k.buttons["A"].isEnabled()
+        assert "try again" in k.message.text() or "重试" in k.message.text()
+    finally:
+        k.shutdown()
+        proxy.close()
+        far.dispose()
