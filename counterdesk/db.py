@@ -22,19 +22,47 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import re
+import socket
+import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 from sqlalchemy import create_engine, event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from .errors import DatabaseBusy, DatabaseUnavailable, DiskFull
+from .errors import DatabaseBusy, DatabaseUnavailable, DiskFull, SettingsError, from_os_error
 
 log = logging.getLogger(__name__)
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+
+# PostgreSQL: one silent PC must not freeze the hall (issue 16). Every session waits at
+# most LOCK_TIMEOUT for a row lock (then "稍后重试"), a transaction left idle by a PC
+# that stopped talking is ended by the server (its locks released) after IDLE_TX_TIMEOUT,
+# and both ends probe a silent TCP peer (keepalives, tcp_user_timeout).
+PG_SESSION = {
+    "lock_timeout": "4s",
+    "statement_timeout": "60s",
+    "idle_in_transaction_session_timeout": "8s",
+    "tcp_keepalives_idle": "5",          # the server probes a silent PC …
+    "tcp_keepalives_interval": "2",
+    "tcp_keepalives_count": "2",
+    "tcp_user_timeout": "8000",          # … and gives up on unacknowledged data (ms)
+}
+PG_CLIENT_KEEPALIVES = {"keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2,
+                        "keepalives_count": 2, "tcp_user_timeout": 8000}
+
+
+def pg_options(schema: str | None = None) -> str:
+    """The libpq ``options`` that set :data:`PG_SESSION` (and the search path)."""
+    opts = [f"-c{k}={v}" for k, v in PG_SESSION.items()]
+    if schema:
+        opts.append(f"-csearch_path={schema}")
+    return " ".join(opts)
 
 
 def display_url(url: str) -> str:
@@ -54,19 +82,79 @@ def _normalise(url: str) -> str:
     return url
 
 
+_URL_FORMS = "sqlite:///文件路径（单机）或 postgresql://用户@主机:5432/库名（全厅）"
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _bad_url(zh: str, en: str) -> SettingsError:
+    return SettingsError(zh, en, field="database")
+
+
+def check_url(url: str) -> str:
+    """The URL normalised, or a :class:`SettingsError` naming what is wrong with it and
+    what to write instead (one line; nothing is opened or created)."""
+    url = _normalise((url or "").strip())
+    port = re.match(r"^[\w+]+://(?:[^@/]*@)?[^:/?]*:([^/?]*)", url)
+    if port and port.group(1) and not port.group(1).isdigit():
+        raise _bad_url(f"数据库地址中的端口 {port.group(1)!r} 不是数字：请改为数字端口，如 5432",
+                       f"The port {port.group(1)!r} in the database address is not a number "
+                       "(e.g. 5432)")
+    if "://" not in url and url and (Path(url).suffix or "/" in url or "\\" in url):
+        raise _bad_url(f"数据库地址 {url!r} 是文件路径而不是 URL：本机数据库文件请写为 "
+                       f"sqlite:///{Path(url).as_posix()}",
+                       f"{url!r} is a file path, not a URL: write sqlite:///{Path(url).as_posix()}")
+    try:
+        u = make_url(url)
+    except Exception:  # noqa: BLE001 - not a URL; the cause is named below
+        url = re.sub(r"(//[^:/@]*:)[^@/]*@", r"\1***@", url)   # never show a password
+        raise _bad_url(f"数据库地址 {url!r} 无法识别：应写为 {_URL_FORMS}",
+                       f"The database address {url!r} is not a URL: write sqlite:///PATH "
+                       "or postgresql://USER@HOST:5432/NAME") from None
+    backend = u.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
+        raise _bad_url(f"不支持的数据库类型 {backend}：CounterDesk 只能使用 SQLite 或 PostgreSQL，"
+                       f"请写为 {_URL_FORMS}",
+                       f"Unsupported database {backend}: CounterDesk runs on SQLite or "
+                       "PostgreSQL only")
+    if backend == "sqlite" and u.database and u.database != ":memory:":
+        _check_sqlite_file(Path(u.database))
+    return url
+
+
+def _check_sqlite_file(path: Path) -> None:
+    if path.is_dir():
+        raise _bad_url(f"数据库地址 {path} 是一个文件夹：请写出数据库文件名，如 "
+                       f"{path / 'counterdesk.sqlite3'}",
+                       f"The database path {path} is a folder: name the file, e.g. "
+                       f"{path / 'counterdesk.sqlite3'}")
+    if not path.exists():
+        return                      # a new hall: created (with its folder) on first use
+    try:
+        with path.open("rb") as f:
+            head = f.read(len(_SQLITE_MAGIC))
+    except OSError as exc:
+        raise from_os_error(exc, path) from None
+    if head and head != _SQLITE_MAGIC:
+        raise _bad_url(f"文件 {path} 不是数据库文件：请检查 --db 或设置文件中的数据库地址",
+                       f"{path} is not a database file: check --db or the database address "
+                       "in the settings file")
+    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+        raise _bad_url(f"数据库文件 {path} 或其文件夹是只读的：请取消只读属性，或把数据库放到可写的位置",
+                       f"The database file {path} (or its folder) is read-only: clear the "
+                       "read-only flag or move it somewhere writable")
+
+
 def make_engine(url: str, *, schema: str | None = None, echo: bool = False,
                 pool_size: int = 5) -> Engine:
     """Create the engine for ``url``; ``schema`` sets the PostgreSQL search_path.
 
     ``hide_parameters``: SQL parameters (ID numbers, phones…) never appear in error
     messages or logs."""
-    url = _normalise(url)
+    url = check_url(url)
     u = make_url(url)
     backend = u.get_backend_name()
     if backend == "sqlite":
         if u.database and u.database != ":memory:":
-            from pathlib import Path
-
             from .settings import refuse_network_sqlite
 
             refuse_network_sqlite("sqlite:///" + u.database)  # never SQLite over SMB
@@ -78,9 +166,8 @@ def make_engine(url: str, *, schema: str | None = None, echo: bool = False,
         _setup_sqlite(engine)
         return engine
     if backend == "postgresql":
-        connect_args: dict = {"connect_timeout": 5}
-        if schema:
-            connect_args["options"] = f"-csearch_path={schema}"
+        connect_args: dict = {"connect_timeout": 5, "options": pg_options(schema),
+                              **PG_CLIENT_KEEPALIVES}
         return create_engine(url, echo=echo, hide_parameters=True, connect_args=connect_args,
                              pool_pre_ping=True,
                              pool_size=pool_size, max_overflow=pool_size)
@@ -109,7 +196,10 @@ def _setup_sqlite(engine: Engine) -> None:
 
 
 _LOCKED = re.compile(r"database is locked|database table is locked|could not obtain lock|"
-                     r"lock timeout|deadlock detected", re.I)
+                     r"lock timeout|statement timeout|deadlock detected", re.I)
+_NOT_A_DB = re.compile(r"file is not a database|file is encrypted", re.I)
+_READONLY = re.compile(r"readonly database|read-only file system", re.I)
+_CANT_OPEN = re.compile(r"unable to open database file", re.I)
 _FULL = re.compile(r"database or disk is full|disk full|no space left|could not extend file", re.I)
 
 
@@ -123,6 +213,16 @@ def translate(exc: BaseException, url: str) -> Exception | None:
         return DiskFull(f"数据库磁盘已满（{where}），本次操作未保存。请联系管理员清理空间后重试。",
                         f"The database disk is full ({where}); nothing was saved. "
                         "Ask IT to free space, then retry.")
+    if _NOT_A_DB.search(text):
+        return SettingsError(f"{where} 不是数据库文件：请检查 --db 或设置文件中的数据库地址",
+                             f"{where} is not a database file: check the database address")
+    if _READONLY.search(text):
+        return SettingsError(f"数据库 {where} 是只读的，本次操作未保存：请取消只读属性或换可写的位置",
+                             f"The database {where} is read-only; nothing was saved")
+    if _CANT_OPEN.search(text):
+        return SettingsError(f"无法打开数据库文件 {where}：请检查文件夹是否存在、是否有写权限",
+                             f"Cannot open the database file {where}: check the folder exists "
+                             "and is writable")
     if _LOCKED.search(text):
         return DatabaseBusy(f"数据库正忙（{where}），本次操作未保存，请稍后重试。",
                             f"The database is busy ({where}); nothing was saved. Retry shortly.")
@@ -135,12 +235,32 @@ def translate(exc: BaseException, url: str) -> Exception | None:
     return None
 
 
+SERVICE_DEADLINE_S = 15.0   # a payment or a ticket takes milliseconds; lock waits ≤ 4 s
+
+
+def _cut(dbapi_conn) -> None:
+    """Shut the socket of a connection whose reply will not come (a silent network): the
+    waiting call fails at once. The socket is shut down, not closed: the driver owns it."""
+    try:
+        fd = dbapi_conn.pgconn.socket
+        sock = socket.socket(fileno=fd)
+    except Exception:  # noqa: BLE001 - already closed: nothing to cut
+        return
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+    finally:
+        sock.detach()
+    log.warning("database transaction past its deadline: connection cut")
+
+
 class Database:
     """An engine plus the way CounterDesk runs transactions on it."""
 
     def __init__(self, url: str, *, schema: str | None = None, echo: bool = False,
                  engine: Engine | None = None, pool_size: int = 5):
-        self.url = _normalise(url)
+        self.url = _normalise(url) if engine is not None else check_url(url)
         self.schema = schema
         self.engine = engine or make_engine(self.url, schema=schema, echo=echo,
                                             pool_size=pool_size)
@@ -174,12 +294,27 @@ class Database:
 
     # -- transactions -----------------------------------------------------------------
     @contextlib.contextmanager
-    def write(self) -> Iterator[Session]:
-        """A read-write transaction, committed on success, rolled back on any error."""
+    def write(self, *, deadline_s: float | None = None) -> Iterator[Session]:
+        """A read-write transaction, committed on success, rolled back on any error.
+
+        ``deadline_s`` (PostgreSQL): if the transaction, COMMIT included, has not ended by
+        then — the network went silent and no reply will come — its connection is cut so
+        the call fails (:class:`DatabaseUnavailable`) instead of hanging; money paths pass
+        :data:`SERVICE_DEADLINE_S` and then look their request key up."""
         with self._guard():
             with self._writer() as session:
-                with session.begin():
-                    yield session
+                timer = None
+                try:
+                    with session.begin():   # the deadline covers the COMMIT too
+                        if deadline_s is not None and self.is_postgres:
+                            dbapi = session.connection().connection.dbapi_connection
+                            timer = threading.Timer(deadline_s, _cut, args=(dbapi,))
+                            timer.daemon = True
+                            timer.start()
+                        yield session
+                finally:
+                    if timer is not None:
+                        timer.cancel()
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Session]:

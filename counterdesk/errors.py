@@ -78,6 +78,15 @@ class DiskFull(DatabaseError):
     pass
 
 
+class NotSaved(DatabaseError):
+    """The connection broke during a request; checked by its request key: not saved."""
+
+
+class OutcomeUnknown(DatabaseError):
+    """The connection broke during or after COMMIT and the database still does not
+    answer: retry with the same request key to learn the outcome (never taken twice)."""
+
+
 class SchemaError(DatabaseError):
     """The database schema is newer than this program, or not a CounterDesk database."""
 
@@ -88,3 +97,27 @@ class PrinterError(CounterDeskError):
     """The printer could not take the job (offline, refused, out of paper)."""
 
     exit_code = 5
+
+
+def from_os_error(exc: OSError, path=None) -> CounterDeskError:
+    """A file-system failure as one line naming the file, the cause and what to do."""
+    import errno
+
+    where = path if path is not None else (exc.filename or "")
+    if isinstance(exc, FileNotFoundError):
+        return CounterDeskError(f"找不到 {where}（文件或文件夹不存在）：请检查路径，或先建好文件夹",
+                                f"{where} does not exist: check the path or create the folder")
+    if isinstance(exc, IsADirectoryError):
+        return CounterDeskError(f"{where} 是文件夹：请写出文件名", f"{where} is a folder: name a file")
+    if isinstance(exc, NotADirectoryError):
+        return CounterDeskError(f"{where} 的上级不是文件夹：请检查路径",
+                                f"A parent of {where} is not a folder: check the path")
+    if isinstance(exc, PermissionError) or exc.errno in (errno.EROFS, errno.EACCES):
+        return CounterDeskError(f"没有权限写入 {where}（只读或无权限）：请换一个可写的位置或取消只读属性",
+                                f"No permission to write {where} (read-only): use a writable "
+                                "place or clear the read-only flag")
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+        return DiskFull(f"磁盘空间不足，无法写入 {where}：请清理磁盘空间后重试",
+                        f"The disk is full; {where} could not be written: free space and retry")
+    return CounterDeskError(f"无法访问 {where}：{exc.strerror or exc}",
+                            f"Cannot access {where}: {exc.strerror or exc}")

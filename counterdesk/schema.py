@@ -128,6 +128,9 @@ def upgrade(db: Database) -> str:
 
     cfg = _config()
     with db.engine.begin() as conn:
+        if db.is_postgres:   # a migration of a big hall may take longer than a service call
+            conn.exec_driver_sql("SET LOCAL statement_timeout = 0")
+            conn.exec_driver_sql("SET LOCAL idle_in_transaction_session_timeout = 0")
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "heads")
     if state == "outdated":

@@ -19,7 +19,7 @@ from decimal import Decimal
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
-from .. import audit, clock, money, sequence
+from .. import audit, clock, money, requestkeys, sequence
 from .. import hall as halls
 from ..db import Database
 from ..errors import NotFound
@@ -32,6 +32,7 @@ from ..models.billing import (
     PrintJob,
     Receipt,
 )
+from ..print import printers
 from ..staff import Actor
 from .sale_types import QuoteLine, holder_masked
 
@@ -88,6 +89,10 @@ class PaymentResult:
     print_job_id: int
     original_receipt_no: str | None = None
     receipt: dict = field(default_factory=dict)   # what is printed (render params)
+    request_key: str = ""
+    # "" taken now; "retry": the key was already taken (the first outcome);
+    # "recovered": committed although the connection broke before the reply
+    replayed: str = ""
 
     @property
     def total(self) -> str:
@@ -133,8 +138,12 @@ def _write_payment(s: Session, actor: Actor, hall: Hall | _HallInfo, day: dt.dat
                    acc: Account | None, lines: list[QuoteLine], tenders: list[dict],
                    original: Payment | None = None, authorisation_id: int | None = None,
                    reason: str = "", printer_uri: str = "",
-                   reverses: dict[int, int] | None = None) -> PaymentResult:
-    """Write payment, lines, tenders, receipt (gapless number), audit event, print job."""
+                   reverses: dict[int, int] | None = None, request_key: str = ""
+                   ) -> PaymentResult:
+    """Write payment, lines, tenders, receipt (gapless number), audit event, print job.
+
+    The hall-wide rows (the receipt counter, then the audit head) are taken last, so
+    they are held only for the last few statements of the transaction."""
     total = sum(ln.amount_fen for ln in lines)
     now = clock.now()
     # Core inserts (one statement per table, lines and tenders as executemany): the
@@ -146,6 +155,8 @@ def _write_payment(s: Session, actor: Actor, hall: Hall | _HallInfo, day: dt.dat
         original_payment_id=original.id if original else None,
         authorisation_id=authorisation_id, reason=reason, created_at=now)).one()
     pay_id = pay_row[0]
+    if request_key:
+        requestkeys.record(s, hall.id, request_key, "payment", pay_id)
     line_rows = s.execute(_INSERT_LINES, [dict(
         payment_id=pay_id, line_no=ln.line_no, price_item_id=ln.price_item_id,
         item_code=ln.code, item_name=ln.name, unit=ln.unit, qty=Decimal(ln.qty),
@@ -199,7 +210,35 @@ def _write_payment(s: Session, actor: Actor, hall: Hall | _HallInfo, day: dt.dat
         printer_uri=printer_uri, staff_no=actor.staff_no, created_at=now)).scalar_one()
     return PaymentResult(pay_id, kind, receipt_no, code, day.isoformat(),
                          acc.account_no if acc else None, total, line_dicts, tenders,
-                         sum(t["change_fen"] for t in tenders), job_id, original_no, data)
+                         sum(t["change_fen"] for t in tenders), job_id, original_no, data,
+                         request_key)
+
+
+def recall_payment(db: Database, payment_id: int, how: str, request_key: str = ""
+                   ) -> PaymentResult:
+    """The outcome of a payment already taken, as :func:`_write_payment` returned it."""
+    with db.read() as s:
+        rc = s.execute(select(Receipt).where(Receipt.payment_id == payment_id)).scalar_one()
+        job = s.execute(select(PrintJob).where(PrintJob.receipt_id == rc.id)
+                        .order_by(PrintJob.id).limit(1)).scalar_one()
+        data = json.loads(job.params)
+        p = s.get(Payment, payment_id)
+        return PaymentResult(payment_id, p.kind, rc.receipt_no, rc.verification_code,
+                             data["business_day"], data["account_no"] or None, p.total_fen,
+                             data["lines"], data["tenders"],
+                             sum(t["change_fen"] for t in data["tenders"]), job.id,
+                             data.get("original_receipt_no"), data, request_key, how)
+
+
+def pay_once(db: Database, request_key: str | None, attempt, printer_uri: str = ""
+             ) -> PaymentResult:
+    """Run ``attempt(key)`` (a sale or reversal) once for ``request_key``; the printer
+    address is checked first: a bad one is refused before any money is taken."""
+    if printer_uri:
+        printers.parse(printer_uri)
+    key = requestkeys.check_key(request_key)
+    return requestkeys.run_once(db, key, "payment", lambda: attempt(key),
+                                lambda ref, how: recall_payment(db, ref, how, key))
 
 
 def _load_receipt(s: Session, hall_id: int, receipt_no: str) -> Receipt:

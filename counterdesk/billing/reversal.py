@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from .. import clock, dayguard, money
 from .. import hall as halls
-from ..db import Database
+from ..db import SERVICE_DEADLINE_S, Database
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
 from ..models.accounts import Account, Bill
 from ..models.billing import (
@@ -23,7 +23,7 @@ from ..models.billing import (
     PaymentTender,
 )
 from ..staff import Actor, Approval, authorise
-from .ledger import PaymentResult, _load_receipt, _write_payment
+from .ledger import PaymentResult, _load_receipt, _write_payment, pay_once
 from .sale_types import QuoteLine
 
 
@@ -128,7 +128,15 @@ def _reversal_tenders(s: Session, pay: Payment, amount: int) -> list[dict]:
 
 def _reverse(db: Database, actor: Actor, receipt_no: str, approval: Approval | None, *,
              kind: str, selection: list[RefundLine] | None, reason: str,
-             printer_uri: str = "") -> PaymentResult:
+             printer_uri: str = "", request_key: str | None = None) -> PaymentResult:
+    return pay_once(db, request_key, lambda key: _reverse_now(
+        db, actor, receipt_no, approval, kind=kind, selection=selection, reason=reason,
+        printer_uri=printer_uri, request_key=key), printer_uri)
+
+
+def _reverse_now(db: Database, actor: Actor, receipt_no: str, approval: Approval | None, *,
+                 kind: str, selection: list[RefundLine] | None, reason: str,
+                 printer_uri: str, request_key: str) -> PaymentResult:
     reason = (reason or "").strip()
     action = "billing.void" if kind == "void" else "billing.refund"
     # everything checkable is checked before the manager's password and any write
@@ -143,7 +151,7 @@ def _reverse(db: Database, actor: Actor, receipt_no: str, approval: Approval | N
     if not reason:
         raise ValidationError(f"请填写{'作废' if kind == 'void' else '退款'}原因",
                               f"Give the reason for the {kind}", field="reason")
-    with db.write() as s:
+    with db.write(deadline_s=SERVICE_DEADLINE_S) as s:
         auth = authorise(db, s, approval, action, actor=actor, reason=f"{receipt_no}: {reason}")
         hall = halls.get(s, actor.hall_id)
         day = clock.today()
@@ -174,22 +182,24 @@ def _reverse(db: Database, actor: Actor, receipt_no: str, approval: Approval | N
         orig.status = ("voided" if kind == "void" else "refunded") if fully else "partly_refunded"
         return _write_payment(s, actor, hall, day, kind=kind, acc=acc, lines=lines,
                               tenders=tenders, original=orig, authorisation_id=auth.id,
-                              reason=reason, printer_uri=printer_uri, reverses=reverses)
+                              reason=reason, printer_uri=printer_uri, reverses=reverses,
+                              request_key=request_key)
 
 
 def void(db: Database, actor: Actor, receipt_no: str, approval: Approval | None, *,
-         reason: str = "", printer_uri: str = "") -> PaymentResult:
+         reason: str = "", printer_uri: str = "", request_key: str | None = None
+         ) -> PaymentResult:
     """作废: reverse a whole receipt of today (manager's authorisation)."""
     return _reverse(db, actor, receipt_no, approval, kind="void", selection=None,
-                    reason=reason, printer_uri=printer_uri)
+                    reason=reason, printer_uri=printer_uri, request_key=request_key)
 
 
 def refund(db: Database, actor: Actor, receipt_no: str, lines: list[RefundLine],
-           approval: Approval | None, *, reason: str = "", printer_uri: str = ""
-           ) -> PaymentResult:
+           approval: Approval | None, *, reason: str = "", printer_uri: str = "",
+           request_key: str | None = None) -> PaymentResult:
     """退款: reverse lines (or part of a line's quantity) of a receipt."""
     return _reverse(db, actor, receipt_no, approval, kind="refund", selection=lines,
-                    reason=reason, printer_uri=printer_uri)
+                    reason=reason, printer_uri=printer_uri, request_key=request_key)
 
 
 # ======================================================================================

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from .. import clock, dayguard, money
 from .. import hall as halls
-from ..db import Database
+from ..db import SERVICE_DEADLINE_S, Database
 from ..errors import Conflict, NotFound, ValidationError
 from ..models import Hall
 from ..models.accounts import Account, Bill
@@ -29,7 +29,7 @@ from ..models.billing import (
 from ..orders import gates as order_gates
 from ..settings import BillingSettings
 from ..staff import Actor
-from .ledger import PaymentResult, _hall_info, _HallInfo, _write_payment
+from .ledger import PaymentResult, _hall_info, _HallInfo, _write_payment, pay_once
 from .prices import _PRICES_Q, BILL_CODE, _in_force, list_prices
 from .sale_types import LineInput, OpenBill, Quote, QuoteLine, SaleRequest, holder_masked
 from .tenders import TenderInput, check_tender_shape, resolve_tenders
@@ -203,15 +203,25 @@ def quote(db: Database, actor: Actor, req: SaleRequest) -> Quote:
 
 
 def pay(db: Database, actor: Actor, req: SaleRequest, *, limit_fen: int | None = None,
-        printer_uri: str = "") -> PaymentResult:
-    """Take a payment: one transaction for payment, receipt number, audit and print job."""
+        printer_uri: str = "", request_key: str | None = None) -> PaymentResult:
+    """Take a payment: one transaction for payment, receipt number, audit and print job.
+
+    ``request_key`` (made if absent): a retry with the same key returns the first outcome;
+    a lost reply is looked up by it (:mod:`counterdesk.requestkeys`)."""
+    return pay_once(db, request_key, lambda key: _pay(db, actor, req, limit_fen=limit_fen,
+                                                      printer_uri=printer_uri, request_key=key),
+                    printer_uri)
+
+
+def _pay(db: Database, actor: Actor, req: SaleRequest, *, limit_fen: int | None,
+         printer_uri: str, request_key: str) -> PaymentResult:
     limit = BillingSettings().single_payment_limit_fen if limit_fen is None else limit_fen
     for t in req.tenders:
         check_tender_shape(t)
     for li in req.items:
         money.parse_qty(li.qty)
     day = clock.today()
-    with db.write() as s:
+    with db.write(deadline_s=SERVICE_DEADLINE_S) as s:
         hall = _hall_info(db, s, actor.hall_id)
         dayguard.ensure_open(s, hall.id, day)
         acc, lines, bills = _quote(s, hall, req, day, lock_bills=True)
@@ -226,7 +236,8 @@ def pay(db: Database, actor: Actor, req: SaleRequest, *, limit_fen: int | None =
             if ln.bill_id is not None:
                 bills[ln.bill_id].paid_fen += ln.amount_fen
         return _write_payment(s, actor, hall, day, kind="sale", acc=acc, lines=lines,
-                              tenders=tenders, reason=req.note, printer_uri=printer_uri)
+                              tenders=tenders, reason=req.note, printer_uri=printer_uri,
+                              request_key=request_key)
 
 
 def take_payment(db: Database, actor: Actor, req: SaleRequest | None = None,

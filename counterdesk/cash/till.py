@@ -21,8 +21,8 @@ from dataclasses import asdict, dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import audit, clock, dayguard, money
-from ..db import Database
+from .. import audit, clock, dayguard, money, requestkeys
+from ..db import SERVICE_DEADLINE_S, Database
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
 from ..models import Staff
 from ..models.cash import DIRECTION_NAMES, CashMovement, Till, TillCount
@@ -41,6 +41,7 @@ class MovementInfo:
     approved_by: str
     at: str
     staff_no: str = ""
+    replayed: str = ""      # as PaymentResult.replayed
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -229,8 +230,22 @@ def till_status(db: Database, actor: Actor, *, staff_no: str | None = None,
 
 
 def move_cash(db: Database, actor: Actor, direction: str, amount_fen: int, reason: str,
-              approval: Approval | None) -> MovementInfo:
-    """现金存入 / 取出 with a reason and a manager's authorisation."""
+              approval: Approval | None, *, request_key: str | None = None) -> MovementInfo:
+    """现金存入 / 取出 with a reason and a manager's authorisation, once per request key."""
+    key = requestkeys.check_key(request_key)
+
+    def recall(ref: int, how: str) -> MovementInfo:
+        with db.read() as s:
+            info = _movement_info(s.get(CashMovement, ref))
+        info.replayed = how
+        return info
+
+    return requestkeys.run_once(db, key, "movement", lambda: _move_cash(
+        db, actor, direction, amount_fen, reason, approval, key), recall)
+
+
+def _move_cash(db: Database, actor: Actor, direction: str, amount_fen: int, reason: str,
+               approval: Approval | None, request_key: str) -> MovementInfo:
     if direction not in ("in", "out"):
         raise ValidationError("方向应为 in（存入）或 out（取出）", "Direction must be in or out",
                               field="direction")
@@ -254,7 +269,7 @@ def move_cash(db: Database, actor: Actor, direction: str, amount_fen: int, reaso
             raise Conflict("钱箱已点钞，不能再存取现金；如确需，请主任重新开启点钞",
                            "The till is already counted: no more cash movements",
                            field="till")
-    with db.write() as s:
+    with db.write(deadline_s=SERVICE_DEADLINE_S) as s:
         auth = authorise(db, s, approval, "cash.movement", actor=actor,
                          reason=f"{DIRECTION_NAMES[direction]} {money.fmt(amount_fen)}: {reason}")
         dayguard.ensure_open(s, actor.hall_id, day)
@@ -275,6 +290,7 @@ def move_cash(db: Database, actor: Actor, direction: str, amount_fen: int, reaso
                          created_at=clock.now())
         s.add(m)
         s.flush()
+        requestkeys.record(s, actor.hall_id, request_key, "movement", m.id)
         actor.audit(s, "cash.movement", {
             "till_id": till.id, "business_day": day, "direction": direction,
             "amount_fen": amount_fen, "reason": reason, "authorisation_id": auth.id,

@@ -16,7 +16,7 @@ import logging
 import sys
 
 from .. import __version__, i18n
-from ..errors import CounterDeskError, SettingsError
+from ..errors import CounterDeskError, SettingsError, from_os_error
 from .context import Context, Result
 
 log = logging.getLogger(__name__)
@@ -132,6 +132,10 @@ def main(argv: list[str] | None = None) -> int:
     except CounterDeskError as exc:
         print(("错误：" if i18n.current() != "en" else "error: ") + exc.message, file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:   # a file the verb was given: one line naming it and the cure
+        known = from_os_error(exc)
+        print(("错误：" if i18n.current() != "en" else "error: ") + known.message, file=sys.stderr)
+        return known.exit_code
     except KeyboardInterrupt:
         print("已取消" if i18n.current() != "en" else "cancelled", file=sys.stderr)
         return 130

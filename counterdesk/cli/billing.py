@@ -19,7 +19,7 @@ import sys
 from .. import billing, clock, money, textfiles, validators
 from ..billing import LineInput, PriceInput, RefundLine, SaleRequest, TenderInput
 from ..errors import CounterDeskError, ValidationError
-from .context import Context, add_staff_args
+from .context import Context, add_request_key_arg, add_staff_args
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -41,6 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "cheque:金额:支票号:银行；金额写 rest 表示余额")
     p.add_argument("--note", default="")
     p.add_argument("--no-print", action="store_true", help="只提交不打印（收据留在待打印队列）")
+    add_request_key_arg(p)
     p.set_defaults(handler=cmd_pay)
 
     p = sub.add_parser("receipt", help="收据：补打、作废、退款、待打印")
@@ -59,6 +60,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_staff_args(q, approver=True, window=True)
     q.add_argument("--reason", default="")
     q.add_argument("--no-print", action="store_true")
+    add_request_key_arg(q)
     q.set_defaults(handler=cmd_void)
     q = rsub.add_parser("refund", help="按行退款（主任授权，冲正记录）")
     q.add_argument("receipt_no", metavar="NO")
@@ -67,6 +69,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_staff_args(q, approver=True, window=True)
     q.add_argument("--reason", default="")
     q.add_argument("--no-print", action="store_true")
+    add_request_key_arg(q)
     q.set_defaults(handler=cmd_refund)
     q = rsub.add_parser("pending", help="列出待打印的收据")
     q.add_argument("--window", type=int, metavar="N")
@@ -202,6 +205,9 @@ def _finish(ctx: Context, args, actor, res: billing.PaymentResult, head: str):
     data = res.to_dict()
     data["printed"] = printed
     data["print_message"] = msg
+    if res.replayed:   # taken before (a retry, or a reply lost after COMMIT)
+        head = ctx.t("已收费（此请求已办理，未重复收取），票据号",
+                     "Already taken (this request was done before; not taken again), receipt")
     lines = _receipt_text(ctx, res, head)
     lines.append(ctx.t("收据：", "receipt: ") + msg)
     return ctx.result(data, "\n".join(lines))
@@ -222,7 +228,7 @@ def cmd_pay(ctx: Context, args):
     actor = ctx.actor(args)
     res = billing.pay(ctx.db, actor, req,
                       limit_fen=ctx.settings.billing.single_payment_limit_fen,
-                      printer_uri=ctx.settings.printer.uri)
+                      printer_uri=ctx.settings.printer.uri, request_key=args.request_key)
     return _finish(ctx, args, actor, res, ctx.t("收费成功，票据号", "Paid, receipt"))
 
 
@@ -252,7 +258,7 @@ def cmd_reprint(ctx: Context, args):
 def cmd_void(ctx: Context, args):
     actor = ctx.actor(args)
     res = billing.void(ctx.db, actor, args.receipt_no, ctx.approval(args), reason=args.reason,
-                       printer_uri=ctx.settings.printer.uri)
+                       printer_uri=ctx.settings.printer.uri, request_key=args.request_key)
     return _finish(ctx, args, actor, res, ctx.t(f"已作废 {args.receipt_no}，冲正票据号",
                                                 f"Voided {args.receipt_no}, reversal"))
 
@@ -267,7 +273,8 @@ def cmd_refund(ctx: Context, args):
         sel.append(RefundLine(int(n), q.strip() or None))
     actor = ctx.actor(args)
     res = billing.refund(ctx.db, actor, args.receipt_no, sel, ctx.approval(args),
-                         reason=args.reason, printer_uri=ctx.settings.printer.uri)
+                         reason=args.reason, printer_uri=ctx.settings.printer.uri,
+                         request_key=args.request_key)
     return _finish(ctx, args, actor, res, ctx.t(f"已退款（{args.receipt_no}），退款票据号",
                                                 f"Refunded ({args.receipt_no}), receipt"))
 

@@ -11,7 +11,7 @@ import argparse
 
 from .. import cash, money, validators
 from ..errors import CounterDeskError, ValidationError
-from .context import Context, add_staff_args
+from .context import Context, add_request_key_arg, add_staff_args
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -30,6 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--in", dest="amount_in", metavar="元", help="存入金额")
     g.add_argument("--out", dest="amount_out", metavar="元", help="取出金额")
     q.add_argument("--reason", required=True, help="原因")
+    add_request_key_arg(q)
     q.set_defaults(handler=cmd_movement)
 
     q = tsub.add_parser("xreport", help="X报表（中途报表）；柜员本人未点钞前不显示现金金额")
@@ -151,7 +152,8 @@ def cmd_movement(ctx: Context, args):
     amount = money.parse_yuan(args.amount_in if direction == "in" else args.amount_out,
                               field="amount", allow_zero=False)
     actor = ctx.actor(args)
-    m = cash.move_cash(ctx.db, actor, direction, amount, args.reason, ctx.approval(args))
+    m = cash.move_cash(ctx.db, actor, direction, amount, args.reason, ctx.approval(args),
+                       request_key=args.request_key)
     return ctx.result(m.to_dict(), f"已{cash.DIRECTION_NAMES[direction]} "
                                    f"{money.fmt_symbol(amount)}（授权 {m.approved_by}）")
 

@@ -53,6 +53,12 @@ def _warn_password_in_settings(settings: settings_mod.Settings) -> None:
                     "credential store"), file=sys.stderr)
 
 
+def add_request_key_arg(parser) -> None:
+    """``--request-key UUID``: a retry with the same key returns the first outcome."""
+    parser.add_argument("--request-key", metavar="UUID",
+                        help="请求号（省略时自动生成）；用同一请求号重试不会重复办理，只返回第一次的结果")
+
+
 class Context:
     def __init__(self, args):
         self.args = args
@@ -162,4 +168,4 @@ class Context:
         return i18n.pick(zh, en)
 
 
-__all__ = ["Context", "Result", "add_staff_args"]
+__all__ = ["Context", "Result", "add_request_key_arg", "add_staff_args"]

@@ -1,19 +1,31 @@
 """All ORM models. Importing this package registers every table on ``Base.metadata``."""
 
-from . import accounts, backup, billing, cards, cash, orders, phrases, policy, quality, queue  # noqa: F401  (register tables)
+from . import (  # noqa: F401  (register tables)
+    accounts,
+    backup,
+    billing,
+    cards,
+    cash,
+    orders,
+    phrases,
+    policy,
+    quality,
+    queue,
+    requests,
+)
 from .base import Base, Money
 from .core import (
-                   ROLES,
-                   AuditEvent,
-                   AuditHead,
-                   Authorisation,
-                   Counter,
-                   Hall,
-                   Meta,
-                   ServiceType,
-                   Staff,
-                   Window,
-                   WindowService,
+    ROLES,
+    AuditEvent,
+    AuditHead,
+    Authorisation,
+    Counter,
+    Hall,
+    Meta,
+    ServiceType,
+    Staff,
+    Window,
+    WindowService,
 )
 
 __all__ = ["Base", "Money", "ROLES", "AuditEvent", "AuditHead", "Authorisation", "Counter",

@@ -28,7 +28,7 @@ from sqlalchemy import bindparam, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from .. import clock
-from ..db import Database
+from ..db import SERVICE_DEADLINE_S, Database
 from ..errors import Conflict, NotFound, ValidationError
 from ..models import ServiceType, Window, WindowService
 from ..models.queue import Ticket, WindowState
@@ -98,7 +98,7 @@ def call_next(db: Database, actor: Actor, *, window: int | None = None,
     rules = rules or QueueSettings()
     window = window if window is not None else actor.window
     now = clock.now()
-    with db.write() as s:
+    with db.write(deadline_s=SERVICE_DEADLINE_S) as s:
         w = _window(s, actor.hall_id, window)
         state = _state(s, w)
         if state.pause_id is not None:

@@ -19,7 +19,7 @@ from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from .. import clock, sequence
-from ..db import Database
+from ..db import SERVICE_DEADLINE_S, Database
 from ..errors import Conflict, NotFound, ValidationError
 from ..models import Hall, ServiceType, Window, WindowService
 from ..models.queue import Ticket, TicketEvent, WindowState
@@ -252,7 +252,7 @@ def issue(db: Database, actor: Actor, service: str, *, priority: bool = False) -
     """Issue the next ticket of ``service`` for today; refused if no window serves it."""
     now = clock.now()
     day = now.date()
-    with db.write() as s:
+    with db.write(deadline_s=SERVICE_DEADLINE_S) as s:
         st = _service(s, actor.hall_id, service)
         served = s.execute(select(func.count()).select_from(WindowService)
                            .join(Window, Window.id == WindowService.window_id)

@@ -843,6 +843,10 @@
         <translation>网络连接中断，正在重试…</translation>
     </message>
     <message>
+        <source>One moment…</source>
+        <translation>请稍候…</translation>
+    </message>
+    <message>
         <source>Sorry, the system is busy. Please try again or ask the hall staff.</source>
         <translation>系统繁忙，请稍后再试或咨询大堂工作人员。</translation>
     </message>
@@ -1219,6 +1223,10 @@
     <message>
         <source>Paid: receipt %1, %2 yuan, change %3</source>
         <translation>收费成功：票据号 %1，金额 %2 元，找零 %3 元</translation>
+    </message>
+    <message>
+        <source>Already paid (saved before the connection broke; not taken twice): receipt %1, %2 yuan, change %3</source>
+        <translation>已收费（连接中断前已保存，未重复收取）：票据号 %1，金额 %2 元，找零 %3</translation>
     </message>
     <message>
         <source>Reprint receipt</source>
@@ -1680,6 +1688,14 @@
         <translation>%1 — 预计 %2 返回</translation>
     </message>
     <message>
+        <source>Working…</source>
+        <translation>正在处理…</translation>
+    </message>
+    <message>
+        <source>The last action is still being processed; one moment</source>
+        <translation>上一个操作还在处理中，请稍候</translation>
+    </message>
+    <message>
         <source>Called %1 (waited %2)</source>
         <translation>已叫 %1（等候 %2）</translation>
     </message>
@@ -1773,6 +1789,13 @@
     <message>
         <source>Paused windows</source>
         <translation>暂停服务的窗口</translation>
+    </message>
+</context>
+<context>
+    <name>QueuePoller</name>
+    <message>
+        <source>The database does not answer; retrying…</source>
+        <translation>数据库无响应，正在重试…</translation>
     </message>
 </context>
 <context>

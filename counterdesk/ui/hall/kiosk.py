@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from ... import queue
 from ...errors import CounterDeskError, DatabaseError
+from ..widgets.jobs import Jobs, message
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +93,8 @@ class Kiosk(KioskView):
         self.actor = queue.kiosk_actor(db, settings.hall.code)
         self.hall_name = ""
         self._print_done.connect(self._printed)
+        self.jobs = Jobs(self)
+        self.jobs.busy_changed.connect(self._busy)
         self._clear = QTimer(self)
         self._clear.setSingleShot(True)
         self._clear.setInterval(RESULT_MS)
@@ -109,6 +112,7 @@ class Kiosk(KioskView):
     def shutdown(self) -> None:
         self.poller.stop()
         self._clear.stop()
+        self.jobs.wait(5)
 
     def closeEvent(self, event):  # noqa: N802 - Qt name
         self.shutdown()
@@ -146,17 +150,30 @@ class Kiosk(KioskView):
         self.message.setStyleSheet("font-size:26pt;")
 
     # -- take a ticket ----------------------------------------------------------------
-    def take(self, letter: str) -> dict | None:
-        priority = self.priority.isChecked()
-        try:
-            t = queue.issue(self.db, self.actor, letter, priority=priority)
-        except DatabaseError as exc:
+    def take(self, letter: str):
+        """Issue a ticket off the GUI thread (the buttons are disabled and the screen says
+        so meanwhile); then ``_issued`` or ``_take_refused``. None: one already on its way."""
+        if self.jobs.busy:
+            return None
+        self.message.setStyleSheet("font-size:26pt;")
+        self.message.setText(self.tr("One moment…"))
+        return self.jobs.run(queue.issue, self.db, self.actor, letter,
+                             priority=self.priority.isChecked(),
+                             on_done=self._issued, on_error=self._take_refused)
+
+    def _busy(self, busy: bool) -> None:
+        for btn in self.buttons.values():   # made by the snapshot: not a fixed list
+            btn.setEnabled(not busy)
+
+    def _take_refused(self, exc: Exception) -> None:
+        if isinstance(exc, DatabaseError):
             self._show_refusal(self.tr("Sorry, the system is busy. Please try again or ask "
                                        "the hall staff."), exc.message)
-            return None
-        except CounterDeskError as exc:
-            self._show_refusal(exc.message, exc.message)
-            return None
+        else:
+            text = message(exc)
+            self._show_refusal(text, text)
+
+    def _issued(self, t) -> dict:
         self.priority.setChecked(False)
         d = t.to_dict()
         self.number.setText(t.number)

@@ -34,8 +34,8 @@ from PySide6.QtWidgets import (
     QMenu,
 )
 
-from ... import billing, money
-from ...errors import CounterDeskError
+from ... import billing, money, requestkeys
+from ...errors import CounterDeskError, DatabaseUnavailable, OutcomeUnknown
 from ...print.spooler import PrinterConfig
 from ..widgets.jobs import Job, Jobs, message
 from ..widgets.printing import PrintService
@@ -60,6 +60,7 @@ class PaymentPanel(ReceiptActions, PaymentPanelView):
         self.bills_view.setModel(self.bills_model)
         self.quote: billing.Quote | None = None
         self.last_receipt: str | None = None
+        self.request_key: str | None = None   # the sale on its way: kept until its outcome
         self.pending = 0
         self.catalogue = Catalogue()
         self._loaded_account: str | None = None    # whose bills are shown
@@ -327,23 +328,30 @@ class PaymentPanel(ReceiptActions, PaymentPanelView):
         except CounterDeskError as exc:
             self._refused(exc)
             return None
+        self.request_key = self.request_key or requestkeys.new_key()
         return self.jobs.run(billing.pay, self.bench.db, self.actor, req,
                              limit_fen=self.settings.billing.single_payment_limit_fen,
                              printer_uri=self.printing.spooler.config.uri,
+                             request_key=self.request_key,
                              on_done=self._paid, on_error=self._refused)
 
     def _refused(self, exc: Exception) -> None:
+        if not isinstance(exc, (DatabaseUnavailable, OutcomeUnknown)):
+            self.request_key = None   # the outcome is known: nothing was taken
         text = message(exc)
         self.message.setText(text)
         if isinstance(exc, CounterDeskError):
             self.bench.rule_refused.emit("billing", text)
 
     def _paid(self, res: billing.PaymentResult) -> None:
+        self.request_key = None
         self.last_receipt = res.receipt_no
         data = res.to_dict()
         self.printing.kick()   # print after the commit, on the worker thread
         self.reset()
-        self.message.setText(self.tr("Paid: receipt %1, %2 yuan, change %3")
+        self.message.setText((self.tr("Already paid (saved before the connection broke; not "
+                                      "taken twice): receipt %1, %2 yuan, change %3")
+                              if res.replayed else self.tr("Paid: receipt %1, %2 yuan, change %3"))
                              .replace("%1", res.receipt_no).replace("%2", money.fmt(res.total_fen))
                              .replace("%3", money.fmt(res.change_fen)))
         self.due.setText(money.fmt(res.total_fen))

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from ... import clock, queue
 from ...errors import CounterDeskError, DatabaseError
 from ...staff import Approval
+from ..widgets.jobs import Jobs
 from .dialogs import PauseDialog, TransferDialog
 from .models import PauseModel, WaitingModel, _mmss
 from .poller import QueuePoller
@@ -81,6 +82,7 @@ class QueuePanel(QueuePanelView):
         self.btn_pause.clicked.connect(self.toggle_pause)
         self.btn_resume_held.clicked.connect(self.resume_held)
 
+        self.jobs = Jobs(self)   # actions run off the GUI thread (wait cursor meanwhile)
         self._tick = QTimer(self)
         self._tick.setInterval(1000)
         self._tick.timeout.connect(self._show_ticket)
@@ -110,6 +112,7 @@ class QueuePanel(QueuePanelView):
     def shutdown(self) -> None:
         self._tick.stop()
         self.poller.stop()
+        self.jobs.wait(5)
 
     # -- state ------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -205,9 +208,38 @@ class QueuePanel(QueuePanelView):
         if not error:
             self.bench.status_message.emit(text)
 
-    def _run(self, fn, *args, **kwargs):
+    def _call(self, fn, *args, **kwargs):
+        """``fn`` on a worker thread; the GUI keeps painting and answering (a local event
+        loop) until it ends, so the action still returns its result in order."""
+        box: list = []
+        loop = QEventLoop()
+
+        def arrived(ok, value):
+            box.append((ok, value))
+            loop.quit()
+
+        job = self.jobs.run(fn, *args, **kwargs)
+        job.finished.connect(arrived)
+        self.message.setStyleSheet("")
+        self.message.setText(self.tr("Working…"))
+        self.poller.suspend()
         try:
-            return fn(*args, **kwargs)
+            if not box:
+                loop.exec()
+        finally:
+            self.poller.resume()
+        ok, value = box[0]
+        if not ok:
+            raise value
+        return value
+
+    def _run(self, fn, *args, **kwargs):
+        if self.jobs.busy:   # a key pressed again while the last action is on its way
+            self._say(self.tr("The last action is still being processed; one moment"),
+                      error=True)
+            return None
+        try:
+            return self._call(fn, *args, **kwargs)
         except DatabaseError as exc:
             self._say(exc.message, error=True)
             self.banner.setText(self.tr("Database not reachable — retrying…"))

@@ -7,7 +7,11 @@ become visible slightly out of order). A database that does not answer is report
 (``connection(False, message)``) and polling simply goes on until it answers again.
 
 With ``threaded=True`` the polling runs on a worker thread (a dead server's connect
-timeout never freezes the screen); results arrive as queued signals.
+timeout never freezes the screen); results arrive as queued signals. A watchdog on the
+screen's thread reports the connection lost when a poll has not answered for
+``STALL_S`` seconds (a silent network: the poll may hang until TCP gives up), so the
+display shows its banner within about ``STALL_S`` + 1 s, and clears it when a poll
+answers again.
 
 Local actions and stale snapshots: a screen that changes the queue itself (the
 workstation's queue panel) calls :meth:`QueuePoller.mark_local` after each action's
@@ -22,6 +26,7 @@ up within one interval without a poll competing with its repaint.
 from __future__ import annotations
 
 import logging
+import time
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
@@ -74,6 +79,21 @@ class QueuePoller(QObject):
         self.threaded = threaded
         self.local_seq = 0   # bumped by the GUI thread after each local action
         self.emitted_seq = 0  # local_seq stamped on the last snapshot emitted
+        self._poll_began: float | None = None   # monotonic start of the poll in flight
+        # the watchdog stays on the creating (GUI) thread: not this object's child
+        self._watchdog = QTimer()
+        self._watchdog.setInterval(500)
+        # a plain function, not this object's slot: it must run on the GUI thread while
+        # this object's own thread hangs in the poll
+        self._watchdog.timeout.connect(lambda: self._check_stall())
+
+    STALL_S = 3.0
+
+    def _check_stall(self) -> None:
+        """GUI thread: a poll hanging longer than STALL_S means the database is lost."""
+        began = self._poll_began
+        if began is not None and time.monotonic() - began > self.STALL_S and self.ok is not False:
+            self._set_ok(False, self.tr("The database does not answer; retrying…"))
 
     def mark_local(self) -> int:
         """A local action has committed: snapshots read from now on carry the new number,
@@ -93,6 +113,7 @@ class QueuePoller(QObject):
 
     def start(self) -> None:
         if self.threaded:
+            self._watchdog.start()
             self._thread = QThread()
             self._thread.setObjectName("queue-poller")
             self.moveToThread(self._thread)
@@ -125,6 +146,12 @@ class QueuePoller(QObject):
         if self._stopped:
             return
         self._stopped = True
+        if QThread.currentThread() is self._watchdog.thread():
+            self._watchdog.stop()
+        else:
+            from PySide6.QtCore import QMetaObject, Qt
+
+            QMetaObject.invokeMethod(self._watchdog, "stop", Qt.QueuedConnection)
         thread = self._thread
         if thread is None:
             if self._timer is not None:
@@ -144,6 +171,16 @@ class QueuePoller(QObject):
             if thread.isFinished():  # it ended between the wait and the connect
                 reaper.reap()
         self._thread = None
+
+    def suspend(self) -> None:
+        """No polls on the screen's thread while a local action waits for its result (an
+        unthreaded poller would run inside the action's event loop); see :meth:`resume`."""
+        if not self.threaded and self._timer is not None:
+            self._timer.stop()
+
+    def resume(self) -> None:
+        if not self.threaded and self._timer is not None and not self._stopped:
+            self._timer.start()
 
     def request(self) -> None:
         """Poll soon (after a local action), on the poller's own thread; always reads a
@@ -165,6 +202,13 @@ class QueuePoller(QObject):
     # -- one round ----------------------------------------------------------------------
     @Slot()
     def poll(self, force: bool = False) -> None:
+        self._poll_began = time.monotonic()
+        try:
+            self._poll(force)
+        finally:
+            self._poll_began = None
+
+    def _poll(self, force: bool) -> None:
         seq = self.local_seq   # read before the database: see the module doc
         try:
             version = queue.change_version(self.db, self.hall_id)

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QDialog,
 )
 
-from ... import cash, money
-from ...errors import CounterDeskError
+from ... import cash, money, requestkeys
+from ...errors import CounterDeskError, DatabaseUnavailable, OutcomeUnknown
 from ...staff import Approval
 from .dialogs import CountersignDialog, MovementDialog
 from .view import TillPanelView
@@ -35,6 +35,9 @@ class TillPanel(TillPanelView):
         self.tab_title = self.tr("Till")
         self.bench = bench
         self.db = bench.db
+        # request keys of cash movements whose outcome is not known yet, by (direction,
+        # amount): entering the same movement again asks about it, never moves it twice
+        self._unknown_moves: dict[tuple[str, int], str] = {}
         self.actor = bench.actor
         self.info: cash.TillInfo | None = None
         self.last_count: cash.CountResult | None = None
@@ -184,7 +187,17 @@ class TillPanel(TillPanelView):
     def move(self, direction: str, amount: str, reason: str, approval: Approval | None) -> bool:
         try:
             fen = money.parse_yuan(amount, field="amount", allow_zero=False)
-            cash.move_cash(self.db, self.actor, direction, fen, reason, approval)
+        except CounterDeskError as exc:
+            self._say(exc.message)
+            return False
+        key = self._unknown_moves.pop((direction, fen), None) or requestkeys.new_key()
+        try:
+            cash.move_cash(self.db, self.actor, direction, fen, reason, approval,
+                           request_key=key)
+        except (DatabaseUnavailable, OutcomeUnknown) as exc:
+            self._unknown_moves[(direction, fen)] = key
+            self._say(exc.message)
+            return False
         except CounterDeskError as exc:
             self._say(exc.message)
             return False
