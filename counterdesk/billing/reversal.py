@@ -22,7 +22,7 @@ from ..models.billing import (
     PaymentLine,
     PaymentTender,
 )
-from ..staff import Actor, Approval, authorise
+from ..staff import Actor, Approval, check_approval, record_authorisation
 from .ledger import PaymentResult, _load_receipt, _write_payment
 from .sale_types import QuoteLine
 
@@ -143,8 +143,9 @@ def _reverse(db: Database, actor: Actor, receipt_no: str, approval: Approval | N
     if not reason:
         raise ValidationError(f"请填写{'作废' if kind == 'void' else '退款'}原因",
                               f"Give the reason for the {kind}", field="reason")
+    checked = check_approval(db, approval, actor, action)
     with db.write() as s:
-        auth = authorise(db, s, approval, action, actor=actor, reason=f"{receipt_no}: {reason}")
+        auth = record_authorisation(s, checked, action, actor, f"{receipt_no}: {reason}")
         hall = halls.get(s, actor.hall_id)
         day = clock.today()
         dayguard.ensure_open(s, hall.id, day)

@@ -9,7 +9,7 @@ from .. import clock, dayguard
 from ..db import Database
 from ..errors import Conflict, PermissionDenied, ValidationError
 from ..settings import CashSettings
-from ..staff import Actor, Approval, authorise
+from ..staff import Actor, Approval, check_approval, record_authorisation
 from .till import TillInfo, _get_till, _info, _threshold
 
 
@@ -32,9 +32,9 @@ def countersign(db: Database, actor: Actor, approval: Approval | None, *,
             raise PermissionDenied("不能复核自己的钱箱，请另一位主任复核",
                                    "You cannot countersign your own till", field="approver")
         who = till.staff_no
+    checked = check_approval(db, approval, actor, "till.countersign")
     with db.write() as s:
-        auth = authorise(db, s, approval, "till.countersign", actor=actor,
-                         reason=f"{who} {day}")
+        auth = record_authorisation(s, checked, "till.countersign", actor, f"{who} {day}")
         till = _get_till(s, actor, day, staff_no=staff_no, lock=True)
         if till.status != "submitted":
             raise Conflict("钱箱状态已变化，请刷新", "The till changed; refresh", field="till")
@@ -62,9 +62,9 @@ def reopen_till(db: Database, actor: Actor, approval: Approval | None, reason: s
         raise PermissionDenied("重新点钞须由主任授权", "A recount needs a manager's "
                                "authorisation", field="approver")
     day = clock.today()
+    checked = check_approval(db, approval, actor, "till.reopen")
     with db.write() as s:
-        # the manager's password is checked first (its own short transactions)
-        auth = authorise(db, s, approval, "till.reopen", actor=actor, reason=reason)
+        auth = record_authorisation(s, checked, "till.reopen", actor, reason)
         dayguard.ensure_open(s, actor.hall_id, day)
         till = _get_till(s, actor, day, staff_no=staff_no, lock=True)
         if till.status == "open":

@@ -27,7 +27,7 @@ from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
 from ..models import Staff
 from ..models.cash import DIRECTION_NAMES, CashMovement, Till, TillCount
 from ..settings import CashSettings
-from ..staff import Actor, Approval, authorise
+from ..staff import Actor, Approval, check_approval, record_authorisation
 from .denominations import _BY_CODE, DENOMINATIONS, counts_total, parse_counts
 from .figures import NONCASH_METHODS, STATUS_NAMES, _cash_figures, _expected, _iso, parse_noncash
 
@@ -254,9 +254,11 @@ def move_cash(db: Database, actor: Actor, direction: str, amount_fen: int, reaso
             raise Conflict("钱箱已点钞，不能再存取现金；如确需，请主任重新开启点钞",
                            "The till is already counted: no more cash movements",
                            field="till")
+    checked = check_approval(db, approval, actor, "cash.movement")
     with db.write() as s:
-        auth = authorise(db, s, approval, "cash.movement", actor=actor,
-                         reason=f"{DIRECTION_NAMES[direction]} {money.fmt(amount_fen)}: {reason}")
+        auth = record_authorisation(
+            s, checked, "cash.movement", actor,
+            f"{DIRECTION_NAMES[direction]} {money.fmt(amount_fen)}: {reason}")
         dayguard.ensure_open(s, actor.hall_id, day)
         till = _get_till(s, actor, day, lock=True)
         if till.status != "open":

@@ -22,7 +22,7 @@ from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
 from ..models import Hall, Staff, Window
 from ..models.queue import Ticket, WindowPause, WindowState
 from ..settings import QueueSettings
-from ..staff import Actor, Approval, authorise
+from ..staff import Actor, Approval, check_approval, record_authorisation
 from .tickets import WindowInfo, _event, _iso, _service_ids, _state, _window
 
 PAUSE_REASONS = {
@@ -208,23 +208,24 @@ def pause_window(db: Database, actor: Actor, *, reason: str = "", reason_text: s
         raise ValidationError(f"预计返回时间 {until_dt:%H:%M} 须晚于现在（{now:%H:%M}）",
                               f"The expected return {until_dt:%H:%M} must be after now "
                               f"({now:%H:%M})", field="until")
-    # The manager's password is checked in its own transactions (staff.authorise), so
-    # on SQLite it must run before this transaction takes the write lock: look first,
-    # then authorise first thing in the write, then check everything again under locks.
+    # Look first, check the manager's password (staff.check_approval, its own
+    # transactions), then record it in the write after checking everything again under locks.
     with db.read() as s:
         needs = _pause_checks(s, actor, window, until_dt, rules, cover)
     if needs["needs_approval"] and approval is None:
         raise PermissionDenied("暂停服务需要主任授权：" + "；".join(needs["why"]),
                                "This pause needs a manager's approval: "
                                + "; ".join(needs["why_en"]), field="approver", data=needs)
+    checked = check_approval(db, approval, actor, "window.pause") \
+        if needs["needs_approval"] else None
     with db.write() as s:
         if db.is_postgres:  # same lock order as call-next: window state, then audit head
             _state(s, _window(s, actor.hall_id, window))
-        auth = None
-        if needs["needs_approval"]:
-            auth = authorise(db, s, approval, "window.pause", actor=actor,
-                             reason="；".join(needs["why"]))
         needs = _pause_checks(s, actor, window, until_dt, rules, cover, lock=True)
+        auth = None
+        if needs["needs_approval"] and checked is not None:
+            auth = record_authorisation(s, checked, "window.pause", actor,
+                                        "；".join(needs["why"]))
         if needs["needs_approval"] and auth is None:
             raise PermissionDenied("暂停服务需要主任授权：" + "；".join(needs["why"]),
                                    "This pause needs a manager's approval: "

@@ -1,0 +1,125 @@
+"""Issue 15, part B: controls that hold against an insider (service level, both engines).
+
+Hole 12 (every approval checked before the transaction), hole 5 (every PC obeys the hall
+policy in the database)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+
+from counterdesk import billing, cash, clock, db as dbmod, policy, queue, staff
+from counterdesk.db import Database
+from counterdesk.errors import AuthError, DatabaseBusy
+from counterdesk.models import Authorisation, Staff
+
+DAY = dt.date(2026, 11, 20)
+MGR = staff.Approval("9001", "888888")
+WRONG = staff.Approval("9001", "not-it")
+
+
+def at(h, m=0, day=DAY):
+    clock.set_now(dt.datetime.combine(day, dt.time(h, m)))
+
+
+def _approval_failures(db) -> int:
+    with db.read() as s:
+        return s.execute(select(Staff.approval_failed_attempts)
+                         .where(Staff.staff_no == "9001")).scalar_one()
+
+
+def _auths(db) -> int:
+    with db.read() as s:
+        return s.execute(select(func.count(Authorisation.id))).scalar_one()
+
+
+def sale(db, actor, items, method="cash", **kw):
+    tender = billing.TenderInput(method, **kw)
+    req = billing.SaleRequest(items=[billing.LineInput(c, q) for c, q in items], tenders=[tender])
+    return billing.pay(db, actor, req)
+
+
+# -- hole 12: every approval is checked before the caller's transaction ---------------------
+
+def test_every_approval_path_refuses_a_wrong_password_without_blocking(sqlite_db, monkeypatch):
+    """Before: authorise() inside db.write() counted a wrong password in a second write
+    transaction, which on SQLite waited for the caller's own lock (10 s, then "database
+    busy"). Bounded here by a 0.3 s busy timeout: each path refuses with the password
+    message, counts the failure once and writes nothing."""
+    from counterdesk import setup
+
+    setup.demo(sqlite_db)
+    monkeypatch.setattr(dbmod, "SQLITE_BUSY_TIMEOUT_MS", 300)
+    db = Database(sqlite_db.url)
+    try:
+        at(8, 30)
+        c1 = staff.sign_in(db, "1001", "123456", window=1)
+        cash.open_till(db, c1, {"100": 1})
+        at(9)
+        p = sale(db, c1, [("CARD", "1")], tendered_fen=2000)
+        attempts = [
+            lambda a: billing.void(db, c1, p.receipt_no, a, reason="收错"),
+            lambda a: cash.move_cash(db, c1, "in", 100, "补零钱", a),
+            lambda a: queue.pause_window(db, c1, reason="meal", until="10:40", cover="1002",
+                                         approval=a),
+        ]
+        for n, attempt in enumerate(attempts, start=1):
+            with pytest.raises(AuthError) as e:
+                attempt(WRONG)
+            assert not isinstance(e.value, DatabaseBusy)
+            assert _approval_failures(db) == n and _auths(db) == 0
+        for attempt in attempts:  # the right password: recorded with the action
+            attempt(MGR)
+        assert _approval_failures(db) == 0 and _auths(db) == 3
+    finally:
+        db.dispose()
+
+
+def test_countersign_and_reopen_check_the_approval_first(demo_db):
+    at(8, 30)
+    c1 = staff.sign_in(demo_db, "1001", "123456", window=1)
+    cash.open_till(demo_db, c1, {"100": 1})
+    cash.count_till(demo_db, c1, {"N10000": 1})
+    cash.close_till(demo_db, c1, "")
+    with pytest.raises(AuthError):
+        cash.countersign(demo_db, c1, WRONG)
+    assert _approval_failures(demo_db) == 1 and _auths(demo_db) == 0
+    assert cash.countersign(demo_db, c1, MGR).status == "closed"
+    with pytest.raises(AuthError):
+        cash.reopen_till(demo_db, c1, WRONG, "补收")
+    assert _approval_failures(demo_db) == 1 and _auths(demo_db) == 1
+    assert cash.reopen_till(demo_db, c1, MGR, "补收").status == "open"
+    assert _auths(demo_db) == 2
+
+
+# -- hole 5: every PC obeys the hall policy in the database --------------------------------
+
+def test_two_pcs_obey_the_same_hall_policy(demo_db):
+    """Two Database objects (two PCs) on one database: a manager's change on one is what
+    the other enforces, whatever either PC's settings file says."""
+    other = Database(demo_db.url, schema=demo_db.schema)
+    try:
+        at(8, 30)
+        mgr = staff.sign_in(demo_db, "9001", "888888")
+        policy.set(demo_db, mgr, "billing.single_payment_limit_fen", 3000)
+        c2 = staff.sign_in(other, "1002", "123456", window=2)
+        cash.open_till(other, c2, {"100": 1})
+        from counterdesk.errors import ValidationError
+
+        with pytest.raises(ValidationError) as e:
+            sale(other, c2, [("CARD", "2")], tendered_fen=5000)  # 40.00 > 30.00
+        assert e.value.field and "单笔" in e.value.message
+        assert sale(other, c2, [("CARD", "1")], tendered_fen=2000).total_fen == 2000
+        # the pause limit: 5 minutes in the hall's policy -> a 10-minute pause needs approval
+        policy.set(demo_db, mgr, "queue.pause_limit_minutes", 5)
+        at(10)
+        from counterdesk.errors import PermissionDenied
+
+        with pytest.raises((PermissionDenied, ValidationError)):
+            queue.pause_window(other, c2, reason="restroom", until="10:10")
+        policy.set(demo_db, mgr, "queue.pause_limit_minutes", 15)
+        assert queue.pause_window(other, c2, reason="restroom", until="10:10").approved_by == ""
+    finally:
+        other.dispose()
