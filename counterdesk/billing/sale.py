@@ -26,7 +26,7 @@ from ..models.billing import (
     PaymentLine,
     PriceItem,
 )
-from ..settings import BillingSettings
+from ..policy import payment_limit_fen
 from ..staff import Actor
 from .ledger import PaymentResult, _hall_info, _HallInfo, _write_payment
 from .prices import _PRICES_Q, BILL_CODE, _in_force, list_prices
@@ -194,10 +194,9 @@ def quote(db: Database, actor: Actor, req: SaleRequest) -> Quote:
                      sum(ln.amount_fen for ln in lines), day.isoformat())
 
 
-def pay(db: Database, actor: Actor, req: SaleRequest, *, limit_fen: int | None = None,
-        printer_uri: str = "") -> PaymentResult:
+def pay(db: Database, actor: Actor, req: SaleRequest, *, printer_uri: str = ""
+        ) -> PaymentResult:
     """Take a payment: one transaction for payment, receipt number, audit and print job."""
-    limit = BillingSettings().single_payment_limit_fen if limit_fen is None else limit_fen
     for t in req.tenders:
         check_tender_shape(t)
     for li in req.items:
@@ -208,6 +207,7 @@ def pay(db: Database, actor: Actor, req: SaleRequest, *, limit_fen: int | None =
         dayguard.ensure_open(s, hall.id, day)
         acc, lines, bills = _quote(s, hall, req, day, lock_bills=True)
         total = sum(ln.amount_fen for ln in lines)
+        limit = payment_limit_fen(s, hall.id)  # the hall's policy, the same on every PC
         if total > limit:
             raise Conflict(f"单笔收费 {money.fmt_symbol(total)} 超过限额 {money.fmt_symbol(limit)}，"
                            "请分笔收取或请主任调整限额",

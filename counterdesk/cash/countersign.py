@@ -8,14 +8,12 @@ import json
 from .. import clock, dayguard
 from ..db import Database
 from ..errors import Conflict, PermissionDenied, ValidationError
-from ..settings import CashSettings
 from ..staff import Actor, Approval, check_approval, record_authorisation
 from .till import TillInfo, _get_till, _info, _threshold
 
 
 def countersign(db: Database, actor: Actor, approval: Approval | None, *,
-                staff_no: str | None = None, day: dt.date | None = None,
-                cash_settings: CashSettings | None = None) -> TillInfo:
+                staff_no: str | None = None, day: dt.date | None = None) -> TillInfo:
     """复核: a manager countersigns a closed till (their staff number and password)."""
     day = day or clock.today()
     if approval is None or not approval.staff_no:
@@ -46,12 +44,11 @@ def countersign(db: Database, actor: Actor, approval: Approval | None, *,
             "till_id": till.id, "business_day": day, "staff_no": till.staff_no,
             "manager": approval.staff_no, "difference_fen": till.difference_fen,
             "authorisation_id": auth.id})
-        return _info(s, till, reveal=True, threshold=_threshold(cash_settings))
+        return _info(s, till, reveal=True, threshold=_threshold(s, actor.hall_id))
 
 
 def reopen_till(db: Database, actor: Actor, approval: Approval | None, reason: str, *,
-                staff_no: str | None = None, cash_settings: CashSettings | None = None
-                ) -> TillInfo:
+                staff_no: str | None = None) -> TillInfo:
     """A manager reopens a counted till for a recount (e.g. money taken after the count).
     The old count stays in the audit chain; ``recounts`` is kept on the till."""
     reason = (reason or "").strip()
@@ -88,4 +85,4 @@ def reopen_till(db: Database, actor: Actor, approval: Approval | None, reason: s
         actor.audit(s, "till.reopened", {"till_id": till.id, "business_day": day,
                                          "staff_no": till.staff_no, "reason": reason,
                                          "authorisation_id": auth.id, "previous": old})
-        return _info(s, till, reveal=False, threshold=_threshold(cash_settings))
+        return _info(s, till, reveal=False, threshold=_threshold(s, actor.hall_id))

@@ -328,7 +328,6 @@ class PaymentPanel(ReceiptActions, PaymentPanelView):
             self._refused(exc)
             return None
         return self.jobs.run(billing.pay, self.bench.db, self.actor, req,
-                             limit_fen=self.settings.billing.single_payment_limit_fen,
                              printer_uri=self.printing.spooler.config.uri,
                              on_done=self._paid, on_error=self._refused)
 
