@@ -276,7 +276,8 @@ def _report_text(rep: dict) -> str:
 def cmd_day_close(ctx: Context, args):
     day = validators.date(args.date, "date")
     actor = ctx.actor(args)
-    res = cash.close_day(ctx.db, actor, day, backup_settings=ctx.settings.backup, backup=not args.no_backup)
+    res = cash.close_day(ctx.db, actor, day, backup_settings=ctx.settings.backup,
+                         backup=not args.no_backup)
     files = _write_files(res.report, args)
     text = "已日结并锁定\n" + _report_text(res.report)
     if res.backup_file:

@@ -8,8 +8,8 @@ from dataclasses import asdict, dataclass, field
 from ..models.quality import (
     Complaint,
 )
+from ..policy import QualityRules
 from ..privacy import mask_phone
-from ..settings import QualitySettings
 from .labels import KIND_LABELS, STATUS_LABELS, STEP_LABELS, label
 
 
@@ -71,7 +71,7 @@ class ComplaintView:
         return d
 
 
-def _state(c: Complaint, now: dt.datetime, config: QualitySettings) -> str:
+def _state(c: Complaint, now: dt.datetime, config: QualityRules) -> str:
     if c.status == "closed":
         return "closed"
     if c.status == "replied":
@@ -91,7 +91,7 @@ def _on_time(c: Complaint, now: dt.datetime) -> bool | None:
     return None
 
 
-def complaint_view(c: Complaint, now: dt.datetime, config: QualitySettings, *,
+def complaint_view(c: Complaint, now: dt.datetime, config: QualityRules, *,
           steps: bool = False) -> ComplaintView:
     v = ComplaintView(
         number=c.number, kind=c.kind, kind_label=label(KIND_LABELS, c.kind),

@@ -18,7 +18,8 @@ from counterdesk import audit, backup, billing, cash, clock, staff
 from counterdesk.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from counterdesk.models.billing import Payment
 from counterdesk.models.cash import DayClose, DayCloseLog, Till
-from counterdesk.settings import BackupSettings, CashSettings
+from counterdesk.settings import BackupSettings
+from tests.helpers.hall_policy import set_rule
 
 DAY = dt.date(2026, 11, 20)
 MGR = staff.Approval("9001", "888888")
@@ -279,11 +280,12 @@ def test_blind_count_explanation_threshold_and_countersign(hall):
         cash.countersign(db, c1, staff.Approval("1002", "123456"))   # not a manager
     done = cash.countersign(db, c1, MGR)
     assert done.status == "closed" and done.countersigned_by == "9001"
-    # a smaller threshold in the settings makes even 0.10 need an explanation
+    # a smaller threshold in the hall policy makes even 0.10 need an explanation
     at(9, 0, DAY + dt.timedelta(days=1))
     c2b = sign(db, "1002", window=2)
     cash.open_till(db, c2b, {"10": 1})
-    r = cash.count_till(db, c2b, {"10": 1, "c0.1": 1}, cash_settings=CashSettings(5))
+    set_rule(db, "cash.difference_threshold_fen", 5)
+    r = cash.count_till(db, c2b, {"10": 1, "c0.1": 1})
     assert r.difference_fen == 10 and r.explanation_required
 
 
