@@ -13,7 +13,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import tomli_w
 
@@ -112,12 +112,12 @@ class Settings:
 
     source: Path | None = field(default=None, compare=False, repr=False)
     # keys of the file that moved to the hall policy (ignored; see MOVED_TO_POLICY)
-    ignored: list[str] = field(default_factory=list, compare=False, repr=False)
+    ignored: ClassVar[tuple[str, ...]] = ()
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for f in dataclasses.fields(self):
-            if f.name in ("source", "ignored"):
+            if f.name == "source":
                 continue
             out[f.name] = dataclasses.asdict(getattr(self, f.name))
         return out
@@ -186,7 +186,7 @@ def _coerce(section: str, key: str, value: Any, tp: Any) -> Any:
 
 def from_dict(data: dict[str, Any], source: Path | None = None) -> Settings:
     settings = Settings()
-    types = {f.name: f for f in dataclasses.fields(Settings) if f.name not in ("source", "ignored")}
+    types = {f.name: f for f in dataclasses.fields(Settings) if f.name != "source"}
     moved = []
     for section, values in data.items():
         if isinstance(values, dict):
@@ -214,7 +214,7 @@ def from_dict(data: dict[str, Any], source: Path | None = None) -> Settings:
             setattr(target, key, _coerce(section, key, value, tp))
     if moved:
         _warn_moved(moved, source)
-    settings.ignored = moved
+    settings.ignored = tuple(moved)
     settings.source = source
     return settings
 

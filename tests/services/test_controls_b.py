@@ -121,3 +121,25 @@ def test_two_pcs_obey_the_same_hall_policy(demo_db):
         assert queue.pause_window(other, c2, reason="restroom", until="10:10").approved_by == ""
     finally:
         other.dispose()
+
+
+def test_an_old_settings_file_with_hall_rules_is_read_with_one_warning(tmp_path, caplog):
+    """An upgrade must not lock a PC out: the moved keys are ignored (named in one
+    warning, never their values), everything else is read as before."""
+    from counterdesk import settings
+
+    f = tmp_path / "counterdesk.toml"
+    f.write_text('[window]\nnumber = 4\n[queue]\npriority_cap = 9\nvoice = false\n'
+                 '[billing]\nsingle_payment_limit_fen = 123\n'
+                 '[quality]\nrating_seconds = 99\n', encoding="utf-8")
+    settings._warned.clear()
+    with caplog.at_level("WARNING", logger="counterdesk.settings"):
+        s = settings.load(f)
+        settings.load(f)
+    assert s.window.number == 4 and s.queue.voice is False
+    assert set(s.ignored) == {"queue.priority_cap", "billing.single_payment_limit_fen",
+                              "quality.rating_seconds"}
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1 and "billing.single_payment_limit_fen" in warnings[0]
+    assert "123" not in warnings[0] and "99" not in warnings[0]
+    assert not hasattr(s, "billing") and not hasattr(s, "quality")
