@@ -84,8 +84,10 @@ def test_no_show_is_not_rated(qtbot, bench):
     screen.shutdown()
 
 
-def test_rating_seconds_from_settings_and_amounts(qtbot, bench):
-    bench.settings.quality.rating_seconds = 7
+def test_rating_seconds_from_the_hall_policy_and_amounts(qtbot, bench):
+    from tests.helpers.hall_policy import set_rule
+
+    set_rule(bench.db, "quality.rating_seconds", 7)
     screen = CustomerScreen(bench)
     qtbot.addWidget(screen)
     assert screen.timeout_ms == 7000
