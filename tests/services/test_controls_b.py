@@ -15,6 +15,7 @@ from counterdesk import db as dbmod
 from counterdesk.db import Database
 from counterdesk.errors import AuthError, Conflict, DatabaseBusy, ValidationError
 from counterdesk.models import Authorisation, Staff
+from tests.helpers.quality_hall import finished_ticket, qdb  # noqa: F401  (fixtures)
 
 DAY = dt.date(2026, 11, 20)
 MGR = staff.Approval("9001", "888888")
@@ -143,3 +144,45 @@ def test_an_old_settings_file_with_hall_rules_is_read_with_one_warning(tmp_path,
     assert len(warnings) == 1 and "billing.single_payment_limit_fen" in warnings[0]
     assert "123" not in warnings[0] and "99" not in warnings[0]
     assert not hasattr(s, "billing") and not hasattr(s, "quality")
+
+
+# -- hole 11: a rating names a finished ticket of the screen's window, once ------------------
+
+def test_a_rating_needs_a_finished_ticket_of_that_window_once(qdb):  # noqa: F811
+    from sqlalchemy.exc import IntegrityError
+
+    from counterdesk import quality
+    from counterdesk.errors import NotFound
+    from counterdesk.models.quality import Rating
+
+    at(10)
+    src = quality.open_customer_screen(qdb, "HQ01", 1, staff_no="1001")
+    with pytest.raises(NotFound) as e:  # before: stored a rating of a ticket never issued
+        quality.record_rating(qdb, src, {"id": 424242, "number": "A999"}, "very_satisfied")
+    assert e.value.field == "ticket" and "不存在" in e.value.message
+    waiting = queue.issue(qdb, queue.kiosk_actor(qdb, "HQ01"), "A")
+    with pytest.raises(Conflict) as e:
+        quality.record_rating(qdb, src, waiting.to_dict(), "very_satisfied")
+    assert "尚未办结" in e.value.message
+    other = finished_ticket(qdb, window=2, staff_no="1002")
+    with pytest.raises(Conflict) as e:
+        quality.record_rating(qdb, src, other, "very_satisfied")
+    assert "不是在本窗口" in e.value.message
+    with qdb.read() as s:
+        assert s.execute(select(func.count(Rating.id)).where(
+            Rating.business_day == DAY)).scalar_one() == 0
+    mine = finished_ticket(qdb, window=1)
+    r = quality.record_rating(qdb, src, mine, "satisfied")
+    assert r.ticket_number == mine["number"]
+    with pytest.raises(Conflict):
+        quality.record_rating(qdb, src, {"number": mine["number"]}, "unsatisfied")
+    # the database itself keeps one rating per ticket, and only of a real ticket
+    with pytest.raises(IntegrityError):
+        with qdb.write() as s:
+            row = s.execute(select(Rating).where(Rating.ticket_id == mine["id"])).scalar_one()
+            s.add(Rating(hall_id=row.hall_id, ticket_key="forged", ticket_id=mine["id"],
+                         business_day=DAY, value="unsatisfied", asked_at=clock.now()))
+    with pytest.raises(IntegrityError):
+        with qdb.write() as s:
+            s.add(Rating(hall_id=1, ticket_key="forged2", ticket_id=424242,
+                         business_day=DAY, value="unsatisfied", asked_at=clock.now()))

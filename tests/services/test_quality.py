@@ -14,7 +14,7 @@ from counterdesk.models import AuditEvent
 from counterdesk.models.quality import Complaint, ComplaintStep, FollowUp, Rating
 from counterdesk.policy import QualityRules
 from tests.helpers.hall_policy import set_rule
-from tests.helpers.quality_hall import qclerk, qdb  # noqa: F401  (fixtures)
+from tests.helpers.quality_hall import finished_ticket, qclerk, qdb  # noqa: F401  (fixtures)
 
 MON = dt.datetime(2026, 11, 23, 10, 0)   # a Monday
 FRI = dt.datetime(2026, 11, 20, 15, 0)   # a Friday
@@ -291,30 +291,28 @@ def test_manager_scope_and_reveal(qdb, qclerk):
 
 
 # -- ratings --------------------------------------------------------------------------------
-TICKET = {"id": 41, "number": "A012", "service_letter": "A", "service_name": "缴费",
-          "window": 1, "staff_no": "1001"}
-
-
 def test_rating_only_from_the_customer_screen(qdb, qclerk):
     clock.set_now(MON)
+    ticket = finished_ticket(qdb)
+    second = finished_ticket(qdb)
     before = _counts(qdb)
     with pytest.raises(PermissionDenied) as e:
-        quality.record_rating(qdb, qclerk, TICKET, "very_satisfied")  # the workstation path
+        quality.record_rating(qdb, qclerk, ticket, "very_satisfied")  # the workstation path
     assert "柜员不能代客户评价" in e.value.zh
     forged = quality.CustomerScreenSource(1, "HQ01", 1, _token="guess")
     with pytest.raises(PermissionDenied):
-        quality.record_rating(qdb, forged, TICKET, "very_satisfied")
+        quality.record_rating(qdb, forged, ticket, "very_satisfied")
     with pytest.raises(PermissionDenied):
-        quality.record_rating(qdb, None, TICKET, "satisfied")
+        quality.record_rating(qdb, None, ticket, "satisfied")
     assert _counts(qdb) == before
     src = quality.open_customer_screen(qdb, "HQ01", 1, staff_no="1001")
-    r = quality.record_rating(qdb, src, TICKET, "满意")
+    r = quality.record_rating(qdb, src, ticket, "满意")
     assert (r.value, r.staff_no, r.staff_name, r.window, r.source) == \
         ("satisfied", "1001", "李晓华", 1, "customer_screen")
     with pytest.raises(Conflict):
-        quality.record_rating(qdb, src, TICKET, "unsatisfied")   # one per ticket
-    n = quality.record_rating(qdb, src, {"number": "B003", "window": 1}, "none")
-    assert n.value == "none" and n.service_letter == "B" and n.staff_no == "1001"
+        quality.record_rating(qdb, src, ticket, "unsatisfied")   # one per ticket
+    n = quality.record_rating(qdb, src, {"number": second["number"], "window": 1}, "none")
+    assert n.value == "none" and n.service_letter == "A" and n.staff_no == "1001"
     with pytest.raises(ValidationError):
         quality.record_rating(qdb, src, {"number": "A013"}, "great")
     assert [x.value for x in quality.list_ratings(qdb, qclerk, date_from=MON.date())] == \

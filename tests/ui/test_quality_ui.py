@@ -14,7 +14,7 @@ from counterdesk.ui.complaints.models import ComplaintTableModel
 from counterdesk.ui.complaints.panel import ComplaintPanel
 from counterdesk.ui.payment.customer_screen import CustomerScreen
 from counterdesk.ui.shell.bus import Workbench
-from tests.helpers.quality_hall import qclerk, qdb  # noqa: F401  (fixtures)
+from tests.helpers.quality_hall import finished_ticket, qclerk, qdb  # noqa: F401  (fixtures)
 
 MON = dt.datetime(2026, 11, 23, 10, 0)
 
@@ -35,17 +35,17 @@ def test_rating_button_stores_the_answer(qtbot, bench, qdb, qclerk):
     qtbot.addWidget(screen)
     screen.show()
     assert screen.stack.currentIndex() == screen.PAGE_IDLE
-    bench.ticket_finished.emit({"id": 7, "number": "A007", "service_letter": "A",
-                                "service_name": "缴费", "window": 1})
+    t = finished_ticket(qdb)
+    bench.ticket_finished.emit(t)
     assert screen.stack.currentIndex() == screen.PAGE_RATING
-    assert "A007" in screen.ticket_label.text() and screen.countdown.text().startswith("60")
+    assert t["number"] in screen.ticket_label.text() and screen.countdown.text().startswith("60")
     with qtbot.waitSignal(screen.rating_stored, timeout=5000) as sig:
         qtbot.mouseClick(screen.buttons["basic"], Qt.LeftButton)
     assert sig.args[0]["value"] == "basic"
     assert screen.stack.currentIndex() == screen.PAGE_THANKS
     stored = _mine(qdb, qclerk)
     assert [(r.ticket_number, r.value, r.staff_no, r.window) for r in stored] == \
-        [("A007", "basic", "1001", 1)]
+        [(t["number"], "basic", "1001", 1)]
     # a second press after the answer does nothing
     qtbot.mouseClick(screen.buttons["very_satisfied"], Qt.LeftButton)
     assert len(_mine(qdb, qclerk)) == 1
@@ -55,7 +55,7 @@ def test_rating_timeout_stores_none(qtbot, bench, qdb, qclerk):
     clock.set_now(MON)
     screen = CustomerScreen(bench, timeout_ms=150)
     qtbot.addWidget(screen)
-    bench.ticket_finished.emit({"id": 8, "number": "A008"})
+    bench.ticket_finished.emit(finished_ticket(qdb))
     qtbot.waitUntil(lambda: len(_mine(qdb, qclerk)) == 1, timeout=5000)
     r = _mine(qdb, qclerk)[0]
     assert r.value == "none" and r.value != "satisfied"
@@ -66,12 +66,13 @@ def test_new_ticket_before_an_answer_stores_none_for_the_first(qtbot, bench, qdb
     clock.set_now(MON)
     screen = CustomerScreen(bench, timeout_ms=60_000)
     qtbot.addWidget(screen)
-    bench.ticket_finished.emit({"id": 9, "number": "A009"})
-    bench.ticket_finished.emit({"id": 10, "number": "A010"})
+    t1, t2 = finished_ticket(qdb), finished_ticket(qdb)
+    bench.ticket_finished.emit(t1)
+    bench.ticket_finished.emit(t2)
     with qtbot.waitSignal(screen.rating_stored, timeout=5000):
         screen.buttons["very_satisfied"].click()
     got = {r.ticket_number: r.value for r in _mine(qdb, qclerk)}
-    assert got == {"A009": "none", "A010": "very_satisfied"}
+    assert got == {t1["number"]: "none", t2["number"]: "very_satisfied"}
 
 
 def test_no_show_is_not_rated(qtbot, bench):
@@ -217,7 +218,8 @@ def test_main_window_ctrl_k_and_customer_screen(qtbot, qdb, qclerk):
     panel.dialog.reject()
     # the finished ticket on the bench reaches the customer screen
     win.customer_screen.timeout_ms = 100
-    win.bench.ticket_finished.emit({"id": 99, "number": "A099"})
-    qtbot.waitUntil(lambda: any(r.ticket_number == "A099" for r in
+    t = finished_ticket(qdb)
+    win.bench.ticket_finished.emit(t)
+    qtbot.waitUntil(lambda: any(r.ticket_number == t["number"] for r in
                                 quality.list_ratings(qdb, qclerk)), timeout=5000)
     win.close()
