@@ -33,6 +33,7 @@ from ..models.billing import (
     Receipt,
 )
 from ..staff import Actor
+from . import references
 from .sale_types import QuoteLine, holder_masked
 
 
@@ -144,6 +145,8 @@ def _write_payment(s: Session, actor: Actor, hall: Hall | _HallInfo, day: dt.dat
         detail=json.dumps(ln.tiers, ensure_ascii=False) if ln.tiers else "",
         reverses_line_id=(reverses or {}).get(ln.line_no)) for ln in lines])
     s.execute(_INSERT_TENDERS, [dict(payment_id=pay_id, **t) for t in tenders])
+    if kind == "sale":
+        references.claim(s, hall.id, pay_id, tenders)
     seq = _next_receipt_seq(s, hall.id, day.year)
     receipt_no = f"{day.year}-{seq:06d}"
     line_dicts = [{"line_no": ln.line_no, "code": ln.code, "name": ln.name, "unit": ln.unit,

@@ -28,6 +28,7 @@ from ..models.billing import (
 )
 from ..policy import payment_limit_fen
 from ..staff import Actor
+from . import references
 from .ledger import PaymentResult, _hall_info, _HallInfo, _write_payment
 from .prices import _PRICES_Q, BILL_CODE, _in_force, list_prices
 from .sale_types import LineInput, OpenBill, Quote, QuoteLine, SaleRequest, holder_masked
@@ -214,6 +215,7 @@ def pay(db: Database, actor: Actor, req: SaleRequest, *, printer_uri: str = ""
                            f"The payment {money.fmt(total)} exceeds the single-payment limit "
                            f"{money.fmt(limit)}; split it or ask a manager", field="total")
         tenders = resolve_tenders(total, req.tenders)
+        references.check(s, hall.id, tenders)
         for ln in lines:
             if ln.bill_id is not None:
                 bills[ln.bill_id].paid_fen += ln.amount_fen

@@ -255,7 +255,7 @@ def test_void_only_today_refund_later(demo_db, clerk, approval):
 
 def test_partial_refund_by_line_never_loses_a_fen(demo_db, clerk, approval):
     res = billing.pay(demo_db, clerk, sale(("HOSE", "3.3"), "REPAIR", tenders=[
-        TenderInput("card", 2000, reference="P1"), TenderInput("cash", tendered_fen=10000)]))
+        TenderInput("card", 2000, reference="POS000258"), TenderInput("cash", tendered_fen=10000)]))
     assert res.total_fen == 4950 + 3000
     r1 = billing.refund(demo_db, clerk, res.receipt_no, [RefundLine(1, "1.1")], approval,
                         reason="退回多余软管")

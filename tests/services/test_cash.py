@@ -79,7 +79,7 @@ def busy_day(db, c1, c2, mgr):
     c3_oct = sign(db, "1003", window=3)
     sale(db, c3_oct, [("CARD", "1")])                                     # 20.00 (October)
     at(10, 0, dt.date(2026, 11, 19))
-    sale(db, sign(db, "1003", window=3), [("REPAIR", "1")], "qr", reference="Q-19")  # 30.00
+    sale(db, sign(db, "1003", window=3), [("REPAIR", "1")], "qr", reference="WX20261119001")  # 30.00
     at(8, 30)
     f1 = {"100": 1, "10": 5, "1": 20, "c0.5": 10, "c0.1": 20}
     f2 = {"50": 2, "5": 10, "c1": 10}
@@ -90,10 +90,10 @@ def busy_day(db, c1, c2, mgr):
     at(9, 10)
     p1 = sale(db, c1, [("CARD", "1")], tendered=5000)                     # 20.00, change 30
     p2 = sale(db, c1, [("REPAIR", "1")])                                  # 30.00 exact
-    p3 = sale(db, c1, [("VALVE", "1")], "card", reference="T-1")          # 68.00
-    p4 = sale(db, c1, [("HOSE", "2.5")], "qr", reference="Q-1")           # 37.50
+    p3 = sale(db, c1, [("VALVE", "1")], "card", reference="POS000001")          # 68.00
+    p4 = sale(db, c1, [("HOSE", "2.5")], "qr", reference="WX20261120001")           # 37.50
     p5 = sale(db, c2, [("ALARM", "1")], tendered=30000)                   # 298.00, change 2
-    p6 = sale(db, c2, [("METER-MOVE", "1")], "cheque", cheque_no="C-1", bank="工行")  # 150.00
+    p6 = sale(db, c2, [("METER-MOVE", "1")], "cheque", cheque_no="10000001", bank="工行")  # 150.00
     p7 = sale(db, c2, [("CARD", "2")], tendered=10000)                    # 40.00, change 60
     assert [p.change_fen for p in (p1, p2, p5, p7)] == [3000, 0, 200, 6000]
     at(11, 0)

@@ -15,6 +15,7 @@ from counterdesk import db as dbmod
 from counterdesk.db import Database
 from counterdesk.errors import AuthError, Conflict, DatabaseBusy, ValidationError
 from counterdesk.models import Authorisation, Staff
+from tests.helpers.hall_policy import set_rule
 from tests.helpers.quality_hall import finished_ticket, qdb  # noqa: F401  (fixtures)
 
 DAY = dt.date(2026, 11, 20)
@@ -186,3 +187,40 @@ def test_a_rating_needs_a_finished_ticket_of_that_window_once(qdb):  # noqa: F81
         with qdb.write() as s:
             s.add(Rating(hall_id=1, ticket_key="forged2", ticket_id=424242,
                          business_day=DAY, value="unsatisfied", asked_at=clock.now()))
+
+
+# -- hole 8: a non-cash reference is used once, and looks like one ----------------------------
+
+def test_a_reference_pays_once_and_must_look_plausible(demo_db, clerk):
+    from counterdesk.models.billing import Payment
+
+    at(9)
+    first = sale(demo_db, clerk, [("CARD", "1")], "qr", reference="WX20261120001")
+
+    def count():
+        with demo_db.read() as s:
+            return s.execute(select(func.count(Payment.id))).scalar_one()
+
+    before = count()
+    with pytest.raises(Conflict) as e:  # before: the same QR reference paid twice
+        sale(demo_db, clerk, [("CARD", "1")], "qr", reference=" wx20261120001 ")
+    assert e.value.field == "reference" and "已被使用" in e.value.message
+    with pytest.raises(ValidationError) as e:
+        sale(demo_db, clerk, [("CARD", "1")], "qr", reference="1")
+    assert e.value.field == "reference" and "格式" in e.value.message
+    assert count() == before
+    # the same digits under another method are another slip
+    assert sale(demo_db, clerk, [("CARD", "1")], "card", reference="WX20261120001").total_fen
+    # a cheque number is unique per bank
+    sale(demo_db, clerk, [("CARD", "1")], "cheque", cheque_no="12345678", bank="工商银行")
+    with pytest.raises(Conflict) as e:
+        sale(demo_db, clerk, [("CARD", "1")], "cheque", cheque_no="12345678", bank="工商银行")
+    assert e.value.field == "cheque_no"
+    sale(demo_db, clerk, [("CARD", "1")], "cheque", cheque_no="12345678", bank="建设银行")
+    # the hall may set its own format
+    set_rule(demo_db, "billing.qr_reference_pattern", r"Q\d{4}")
+    assert sale(demo_db, clerk, [("CARD", "1")], "qr", reference="Q1234").total_fen
+    with pytest.raises(ValidationError):
+        set_rule(demo_db, "billing.qr_reference_pattern", "([")
+    # a refund of the first sale does not count as a second use
+    assert billing.void(demo_db, clerk, first.receipt_no, MGR, reason="重复").total_fen < 0
