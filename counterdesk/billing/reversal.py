@@ -24,6 +24,7 @@ from ..models.billing import (
 )
 from ..staff import Actor, Approval, check_approval, record_authorisation
 from .ledger import PaymentResult, _load_receipt, _write_payment
+from .sale import require_collector
 from .sale_types import QuoteLine
 
 
@@ -129,6 +130,7 @@ def _reversal_tenders(s: Session, pay: Payment, amount: int) -> list[dict]:
 def _reverse(db: Database, actor: Actor, receipt_no: str, approval: Approval | None, *,
              kind: str, selection: list[RefundLine] | None, reason: str,
              printer_uri: str = "") -> PaymentResult:
+    require_collector(actor)
     reason = (reason or "").strip()
     action = "billing.void" if kind == "void" else "billing.refund"
     # everything checkable is checked before the manager's password and any write

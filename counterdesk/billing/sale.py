@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 
 from .. import clock, dayguard, money
 from .. import hall as halls
+from ..accounts.views import CUSTOMER_TYPE_NAMES
 from ..db import Database
-from ..errors import Conflict, NotFound, ValidationError
+from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
 from ..models import Hall
 from ..models.accounts import Account, Bill
 from ..models.billing import (
@@ -117,6 +118,42 @@ def _year_volume(s: Session, account: Account, code: str, day: dt.date) -> Decim
     return Decimal(v or 0)
 
 
+COLLECTOR_ROLES = ("clerk", "manager")
+
+
+def require_collector(actor: Actor) -> None:
+    """Only clerks and managers take or give back money (not the administrator)."""
+    if actor.role not in COLLECTOR_ROLES:
+        raise PermissionDenied("只有柜员和主任可以收费或退款，系统管理员不能收费",
+                               "Only clerks and managers take or give back money; the "
+                               "administrator cannot", field="staff")
+
+
+def check_item_for_account(it: PriceItem, acc: Account | None) -> None:
+    """The price class and the safety stop (issue 15): an item naming customer types, and
+    any gas supply, needs an account of such a type; a suspended account buys no gas."""
+    types = [t for t in it.customer_types.split(",") if t]
+    names = "、".join(CUSTOMER_TYPE_NAMES[t][0] for t in types if t in CUSTOMER_TYPE_NAMES)
+    if acc is None and (types or it.gas_supply):
+        raise ValidationError(f"{it.name}（{it.code}）须先选择户号：售气按户号的用户类型计价"
+                              + (f"（适用于{names}用户）" if names else ""),
+                              f"{it.name} ({it.code}) needs the account: gas is sold by the "
+                              "account's customer type", field="account")
+    if acc is None:
+        return
+    if types and acc.customer_type not in types:
+        mine = CUSTOMER_TYPE_NAMES.get(acc.customer_type, (acc.customer_type,))[0]
+        raise Conflict(f"{it.name}（{it.code}）只适用于{names}用户，户号 {acc.account_no} 为"
+                       f"{mine}用户，请选择对应的收费项目",
+                       f"{it.code} applies to {', '.join(types)} only; {acc.account_no} is "
+                       f"{acc.customer_type}", field="item")
+    if it.gas_supply and acc.status == "suspended":
+        raise Conflict(f"户号 {acc.account_no} 已暂停供气（安检停气），不能购气；须安检合格后由"
+                       "主任批准恢复供气",
+                       f"Account {acc.account_no} is suspended (safety stop): no gas can be "
+                       "sold until a manager resumes it after an inspection", field="account")
+
+
 def _quote(s: Session, hall: Hall | _HallInfo, req: SaleRequest, day: dt.date, *,
            lock_bills: bool = False) -> tuple[Account | None, list[QuoteLine], dict]:
     acc = _account(s, hall, req.account_no)
@@ -132,6 +169,7 @@ def _quote(s: Session, hall: Hall | _HallInfo, req: SaleRequest, day: dt.date, *
         it = in_force.get((li.code or "").strip().upper()) or _price_item(s, hall, li.code, day)
         ln = QuoteLine(len(lines) + 1, it.code, it.name, it.unit, money.fmt_qty(qty),
                        it.unit_price_fen, 0, price_item_id=it.id)
+        check_item_for_account(it, acc)
         if it.tiered:
             if acc is None:
                 raise ValidationError(f"{it.name} 按阶梯计价，须先选择户号",
@@ -198,6 +236,7 @@ def quote(db: Database, actor: Actor, req: SaleRequest) -> Quote:
 def pay(db: Database, actor: Actor, req: SaleRequest, *, printer_uri: str = ""
         ) -> PaymentResult:
     """Take a payment: one transaction for payment, receipt number, audit and print job."""
+    require_collector(actor)
     for t in req.tenders:
         check_tender_shape(t)
     for li in req.items:

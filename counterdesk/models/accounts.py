@@ -34,7 +34,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .base import Base, BigId, Money, created_column, id_column
 
 ID_TYPES = ("resident_id", "uscc", "passport", "hk_macau_permit", "taiwan_permit", "other")
-CUSTOMER_TYPES = ("resident", "non_resident")          # 居民 / 非居民
+# customer types as halls use them (居民 商业 工业 公服/公福 采暖); price items name theirs
+CUSTOMER_TYPES = ("resident", "commercial", "industrial", "public", "heating")
 ACCOUNT_STATUSES = ("active", "suspended", "closed")
 SPECIAL_GROUPS = ("disabled", "impaired", "orphan", "elderly", "low_income")  # 残 障 孤 老 低保
 

@@ -137,7 +137,7 @@ def test_tiered_gas_by_annual_volume(demo_db, clerk):
     assert q.lines[1].amount_fen == 70 * 336 + 30 * 420
     with pytest.raises(ValidationError):   # tiers need the account's volume
         billing.pay(demo_db, clerk, sale(("GAS-R", "10")))
-    make_account(demo_db, "0200000001", "滨江某某餐饮有限公司", customer_type="non_resident")
+    make_account(demo_db, "0200000001", "滨江某某餐饮有限公司", customer_type="commercial")
     with pytest.raises(Conflict):
         billing.pay(demo_db, clerk, sale(("GAS-R", "10"), account="0200000001"))
 

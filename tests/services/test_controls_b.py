@@ -224,3 +224,86 @@ def test_a_reference_pays_once_and_must_look_plausible(demo_db, clerk):
         set_rule(demo_db, "billing.qr_reference_pattern", "([")
     # a refund of the first sale does not count as a second use
     assert billing.void(demo_db, clerk, first.receipt_no, MGR, reason="重复").total_fen < 0
+
+
+# -- holes 6 and 7: the safety stop and the right price class ---------------------------------
+
+def test_a_suspended_account_buys_no_gas_and_resuming_needs_a_manager(demo_db, clerk):
+    from counterdesk import accounts
+    from counterdesk.errors import PermissionDenied
+    from tests.helpers.billing_helpers import make_account
+
+    at(9)
+    make_account(demo_db, "0100099901")
+    accounts.set_suspended(demo_db, clerk, "0100099901", True, reason="安检隐患暂停供气")
+    with pytest.raises(Conflict) as e:  # before: GAS-R:20 was sold
+        billing.pay(demo_db, clerk, billing.SaleRequest(
+            items=[billing.LineInput("GAS-R", "20")], account_no="0100099901",
+            tenders=[billing.TenderInput("cash")]))
+    assert e.value.field == "account" and "暂停供气" in e.value.message
+    # a service item is still sold to the account
+    assert billing.pay(demo_db, clerk, billing.SaleRequest(
+        items=[billing.LineInput("CARD", "1")], account_no="0100099901",
+        tenders=[billing.TenderInput("cash")])).total_fen == 2000
+    with pytest.raises(ValidationError) as e:  # before: any clerk resumed with --reason x
+        accounts.set_suspended(demo_db, clerk, "0100099901", False, reason="x")
+    assert e.value.field == "inspection_ref"
+    with pytest.raises(PermissionDenied) as e:
+        accounts.set_suspended(demo_db, clerk, "0100099901", False, reason="x",
+                               inspection_ref="AJ20261120-7")
+    assert e.value.field == "approver"
+    mgr = staff.sign_in(demo_db, "9001", "888888")
+    with pytest.raises(PermissionDenied):  # the approver is never the actor
+        accounts.set_suspended(demo_db, mgr, "0100099901", False, reason="x",
+                               inspection_ref="AJ20261120-7", approval=MGR)
+    assert accounts.show(demo_db, clerk, "0100099901").status == "suspended"
+    at(15)
+    v = accounts.set_suspended(demo_db, clerk, "0100099901", False, reason="整改合格",
+                               inspection_ref="AJ20261120-7", approval=MGR)
+    assert v.status == "active"
+    [period] = v.suspensions
+    assert period["from"].startswith("2026-11-20T09") and period["until"].startswith(
+        "2026-11-20T15") and period["inspection_ref"] == "AJ20261120-7"
+    assert period["approved_by"] == "9001" and period["by"] == "1001"
+    assert billing.pay(demo_db, clerk, billing.SaleRequest(
+        items=[billing.LineInput("GAS-R", "20")], account_no="0100099901",
+        tenders=[billing.TenderInput("cash")])).total_fen == 5600
+
+
+def test_the_price_class_follows_the_customer_type_and_only_collectors_collect(demo_db, clerk):
+    from counterdesk.errors import PermissionDenied
+    from tests.helpers.billing_helpers import make_account
+
+    at(9)
+    make_account(demo_db, "0100099902")                               # 居民
+    make_account(demo_db, "0200099903", "某某餐饮", customer_type="commercial")
+
+    def gas(item, account=None, actor=clerk):
+        return billing.pay(demo_db, actor, billing.SaleRequest(
+            items=[billing.LineInput(item, "10")], account_no=account,
+            tenders=[billing.TenderInput("cash")]))
+
+    with pytest.raises(Conflict) as e:  # before: GAS-N sold to a resident
+        gas("GAS-N", "0100099902")
+    assert e.value.field == "item" and "居民用户" in e.value.message
+    with pytest.raises(ValidationError) as e:  # before: GAS-N sold with no account
+        gas("GAS-N")
+    assert e.value.field == "account"
+    assert gas("GAS-N", "0200099903").total_fen == 3650
+    with pytest.raises(Conflict):
+        gas("GAS-R", "0200099903")
+    from tests.conftest import DEMO
+
+    admin = staff.sign_in(demo_db, *DEMO["admin"], window=1)
+    with pytest.raises(PermissionDenied) as e:  # before: the administrator collected
+        gas("GAS-N", "0200099903", actor=admin)
+    assert "只有柜员和主任" in e.value.message
+
+
+def test_unknown_customer_type_is_refused_naming_the_field():
+    from counterdesk.accounts.forms import customer_type
+
+    assert customer_type("公福") == "public" and customer_type("采暖") == "heating"
+    with pytest.raises(ValidationError) as e:
+        customer_type("非居民")
+    assert e.value.field == "customer_type" and "居民、商业" in e.value.message
