@@ -24,7 +24,7 @@ from ..models.billing import (
 )
 from ..staff import Actor, Approval, check_approval, record_authorisation
 from .ledger import PaymentResult, _load_receipt, _write_payment
-from .sale import require_collector
+from .sale import refuse_if_till_counted, require_collector
 from .sale_types import QuoteLine
 
 
@@ -151,6 +151,7 @@ def _reverse(db: Database, actor: Actor, receipt_no: str, approval: Approval | N
         hall = halls.get(s, actor.hall_id)
         day = clock.today()
         dayguard.ensure_open(s, hall.id, day)
+        refuse_if_till_counted(s, actor, day)
         rc = _load_receipt(s, hall.id, receipt_no)
         orig = s.execute(select(Payment).where(Payment.id == rc.payment_id)
                          .with_for_update()).scalar_one()

@@ -27,6 +27,7 @@ from ..models.billing import (
     PaymentLine,
     PriceItem,
 )
+from ..models.cash import Till
 from ..policy import payment_limit_fen
 from ..staff import Actor
 from . import references
@@ -127,6 +128,19 @@ def require_collector(actor: Actor) -> None:
         raise PermissionDenied("只有柜员和主任可以收费或退款，系统管理员不能收费",
                                "Only clerks and managers take or give back money; the "
                                "administrator cannot", field="staff")
+
+
+def refuse_if_till_counted(s: Session, actor: Actor, day: dt.date) -> None:
+    """No payment or reversal, by any method, once the actor's till of the day is counted:
+    it would escape the count (issue 15). A manager reopens the count first."""
+    status = s.execute(select(Till.status).where(
+        Till.hall_id == actor.hall_id, Till.business_day == day,
+        Till.staff_id == actor.staff_id)).scalar()
+    if status is not None and status != "open":
+        raise Conflict("您今天的钱箱已点钞，不能再收费或退款（任何付款方式）；如确需办理，"
+                       "请主任先重新开启点钞",
+                       "Your till is counted for today: no more payments or reversals by any "
+                       "method; a manager must reopen the count first", field="till")
 
 
 def check_item_for_account(it: PriceItem, acc: Account | None) -> None:
@@ -245,6 +259,7 @@ def pay(db: Database, actor: Actor, req: SaleRequest, *, printer_uri: str = ""
     with db.write() as s:
         hall = _hall_info(db, s, actor.hall_id)
         dayguard.ensure_open(s, hall.id, day)
+        refuse_if_till_counted(s, actor, day)
         acc, lines, bills = _quote(s, hall, req, day, lock_bills=True)
         total = sum(ln.amount_fen for ln in lines)
         limit = payment_limit_fen(s, hall.id)  # the hall's policy, the same on every PC

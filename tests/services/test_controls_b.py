@@ -307,3 +307,35 @@ def test_unknown_customer_type_is_refused_naming_the_field():
     with pytest.raises(ValidationError) as e:
         customer_type("非居民")
     assert e.value.field == "customer_type" and "居民、商业" in e.value.message
+
+
+# -- hole 4: nothing escapes the count ---------------------------------------------------------
+
+def test_after_the_count_no_method_pays_and_the_close_lists_every_method(demo_db, clerk):
+    at(8, 30)
+    cash.open_till(demo_db, clerk, {"100": 1})
+    at(9)
+    sale(demo_db, clerk, [("CARD", "1")], tendered_fen=2000)
+    p2 = sale(demo_db, clerk, [("CARD", "1")], "qr", reference="WX20261120101")
+    cash.count_till(demo_db, clerk, {"N10000": 1, "N2000": 1}, noncash={"qr": 2000})
+    for method, kw in (("cash", {}), ("qr", {"reference": "WX20261120102"}),
+                       ("card", {"reference": "POS20261120"}),
+                       ("cheque", {"cheque_no": "20261120", "bank": "工商银行"})):
+        with pytest.raises(Conflict) as e:  # before: QR after the count escaped
+            sale(demo_db, clerk, [("CARD", "1")], method, **kw)
+        assert e.value.field == "till" and "已点钞" in e.value.message
+    with pytest.raises(Conflict):
+        billing.void(demo_db, clerk, p2.receipt_no, MGR, reason="点钞后作废")
+    # a manager reopens the count; the late QR payment is then caught by the count
+    cash.reopen_till(demo_db, clerk, MGR, "点钞后仍有客户扫码")
+    sale(demo_db, clerk, [("CARD", "1")], "qr", reference="WX20261120102")
+    cash.count_till(demo_db, clerk, {"N10000": 1, "N2000": 1}, noncash={"qr": 2000})
+    cash.close_till(demo_db, clerk, "扫码少确认一笔")
+    mgr = staff.sign_in(demo_db, "9001", "888888")
+    rep = cash.day_report(demo_db, mgr, DAY)
+    check = {c["method"]: c for c in rep["method_check"]}
+    assert (check["qr"]["expected_fen"], check["qr"]["confirmed_fen"],
+            check["qr"]["difference_fen"]) == (4000, 2000, -2000)
+    assert check["cash"]["difference_fen"] == 0 and check["card"]["difference_fen"] == 0
+    assert [(d["staff_no"], d["method"], d["difference_fen"])
+            for d in rep["method_differences"]] == [("1001", "qr", -2000)]
