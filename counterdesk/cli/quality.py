@@ -1,6 +1,6 @@
 """Service-quality verbs.
 
-``complaint add|forward|handover|reply|contact|followup|close|show|list|report`` and
+``complaint add|forward|handover|reply|done|contact|followup|close|show|list|report`` and
 ``rating list``. Ratings cannot be given here: only the customer screen records them.
 """
 
@@ -50,7 +50,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_staff_args(q)
     q.add_argument("number", metavar="编号")
     q.add_argument("--text", required=True, help="答复内容")
+    q.add_argument("--work", action="store_true",
+                   help="答复承诺了维修或上门（回访前须登记完成，见 done）")
     q.set_defaults(handler=cmd_reply)
+
+    q = csub.add_parser("done", help="登记答复中承诺的维修/上门已完成（回访前须登记）")
+    add_staff_args(q)
+    q.add_argument("number", metavar="编号")
+    q.add_argument("--note", required=True, help="完成情况")
+    q.set_defaults(handler=cmd_done)
 
     q = csub.add_parser("contact", help="登记联系客户（告知进度、预约等）")
     add_staff_args(q)
@@ -144,9 +152,14 @@ def cmd_handover(ctx: Context, args):
 
 
 def cmd_reply(ctx: Context, args):
-    v = quality.reply(ctx.db, ctx.actor(args), args.number, args.text)
+    v = quality.reply(ctx.db, ctx.actor(args), args.number, args.text, work=args.work)
     return ctx.result(v.to_dict(), f"{v.number} 已登记答复"
                                    f"（{'按时' if v.on_time else '超期'}），待回访")
+
+
+def cmd_done(ctx: Context, args):
+    v = quality.work_done(ctx.db, ctx.actor(args), args.number, args.note)
+    return ctx.result(v.to_dict(), f"{v.number} 已登记维修/上门完成，可以回访")
 
 
 def cmd_contact(ctx: Context, args):

@@ -201,8 +201,19 @@ def hand_over(db: Database, actor: Actor, number: str, to_staff_no: str, note: s
         return complaint_view(c, now, config, steps=True)
 
 
-def reply(db: Database, actor: Actor, number: str, text: str) -> ComplaintView:
-    """Record the reply given to the customer; the item then waits for its follow-up."""
+# a reply with these words promises work (a repair, a visit): its completion is recorded
+# (:func:`work_done`) before the follow-up
+WORK_WORDS = ("上门", "维修", "检修", "派员", "派人", "师傅", "更换", "安装", "整改")
+
+
+def promises_work(text: str) -> bool:
+    return any(w in (text or "") for w in WORK_WORDS)
+
+
+def reply(db: Database, actor: Actor, number: str, text: str, *, work: bool = False
+          ) -> ComplaintView:
+    """Record the reply given to the customer; the item then waits for its follow-up.
+    ``work`` (or a reply that speaks of a repair or visit) marks work promised."""
     config = rules_for(db, actor)
     text = _text(text, "reply", "答复内容", "reply", limit=2000, required=True)
     now = clock.now()
@@ -213,6 +224,10 @@ def reply(db: Database, actor: Actor, number: str, text: str) -> ComplaintView:
         c.status = "replied"
         c.reply = text
         c.replied_at = now
+        c.replied_by = actor.staff_no
+        if work or promises_work(text):
+            c.work_promised = True
+            c.work_done_at, c.work_done_by = None, ""
         if c.first_replied_at is None:
             c.first_replied_at = now
         _step(s, c, actor, "replied", now, note=text)
@@ -234,6 +249,36 @@ def contact(db: Database, actor: Actor, number: str, note: str) -> ComplaintView
         _audit(s, actor, "complaint_contacted", c)
         s.flush()
         return complaint_view(c, now, config, steps=True)
+
+
+def work_done(db: Database, actor: Actor, number: str, note: str) -> ComplaintView:
+    """Record that the work the reply promised (repair, visit) was done."""
+    config = rules_for(db, actor)
+    note = _text(note, "note", "完成情况", "completion note", limit=1000, required=True)
+    now = clock.now()
+    with db.write() as s:
+        c = find_complaint(s, actor, number)
+        _require_not_closed(c, "登记完成", "record the work on")
+        if not c.work_promised:
+            raise Conflict(f"{c.number} 的答复没有承诺维修或上门，无需登记完成",
+                           f"{c.number}: the reply promised no work", field="number")
+        c.work_done_at, c.work_done_by = now, actor.staff_no
+        _step(s, c, actor, "work_done", now, note=note)
+        _audit(s, actor, "complaint_work_done", c)
+        s.flush()
+        return complaint_view(c, now, config, steps=True)
+
+
+def _check_follow_up(c, actor: Actor) -> None:
+    """回访 is independent of the reply, and comes after the promised work (issue 15)."""
+    if c.replied_by and c.replied_by == actor.staff_no:
+        raise PermissionDenied(f"{c.number} 由您答复，回访须由另一位同事进行",
+                               f"You replied to {c.number}; a colleague must do the "
+                               "follow-up", field="staff")
+    if c.work_promised and c.work_done_at is None:
+        raise Conflict(f"{c.number} 答复中承诺的维修/上门尚未登记完成，请先登记完成情况再回访",
+                       f"{c.number}: the promised work is not recorded as done yet; record "
+                       "it before the follow-up", field="work_done")
 
 
 def follow_up(db: Database, actor: Actor, number: str, verdict: str, *, method: str = "phone",
@@ -266,6 +311,7 @@ def follow_up(db: Database, actor: Actor, number: str, verdict: str, *, method: 
             raise Conflict(f"{c.number} 还没有答复客户，请先答复再回访",
                            f"{c.number} has not been replied to yet; reply first, then follow "
                            "up", field="number")
+        _check_follow_up(c, actor)
         s.add(FollowUp(complaint=c, at=now, staff_no=actor.staff_no, method=method,
                        verdict=verdict, note=note))
         _step(s, c, actor, "followed_up", now,

@@ -64,6 +64,9 @@ class ComplaintView:
     hours_left: float           # negative when overdue
     on_time: bool | None        # first reply within the first deadline (None: undecided)
     steps: list[StepView] = field(default_factory=list)
+    replied_by: str = ""
+    work_promised: bool = False  # the reply promised a repair or visit
+    work_done_at: str | None = None  # …recorded as done (needed before the follow-up)
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -105,7 +108,8 @@ def complaint_view(c: Complaint, now: dt.datetime, config: QualityRules, *,
         first_replied_at=iso(c.first_replied_at), closed_at=iso(c.closed_at), reply=c.reply,
         verdict=c.verdict, reopen_count=c.reopen_count,
         hours_left=round((c.due_at - now).total_seconds() / 3600, 1),
-        on_time=_on_time(c, now))
+        on_time=_on_time(c, now), replied_by=c.replied_by, work_promised=c.work_promised,
+        work_done_at=iso(c.work_done_at))
     if steps:
         v.steps = [StepView(iso(s.at), s.kind, label(STEP_LABELS, s.kind), s.staff_no,
                             s.staff_name, s.department, s.to_staff_no, s.note)

@@ -339,3 +339,36 @@ def test_after_the_count_no_method_pays_and_the_close_lists_every_method(demo_db
     assert check["cash"]["difference_fen"] == 0 and check["card"]["difference_fen"] == 0
     assert [(d["staff_no"], d["method"], d["difference_fen"])
             for d in rep["method_differences"]] == [("1001", "qr", -2000)]
+
+
+# -- hole 9: an independent follow-up, after the promised work ---------------------------------
+
+def test_follow_up_by_another_person_after_the_promised_work(qdb):  # noqa: F811
+    from counterdesk import quality
+    from counterdesk.errors import PermissionDenied
+
+    clock.set_now(dt.datetime(2026, 11, 23, 10, 0))
+    c1 = staff.sign_in(qdb, "1001", "123456", window=1)
+    c2 = staff.sign_in(qdb, "1002", "123456", window=2)
+    v = quality.record_complaint(qdb, c1, kind="help", contact_phone="13900001234",
+                                 description="燃气表漏气，请求维修", category="维修")
+    r = quality.reply(qdb, c1, v.number, "维修员明日上门")
+    assert r.work_promised and r.replied_by == "1001"
+    clock.set_now(dt.datetime(2026, 11, 23, 10, 1))
+    with pytest.raises(PermissionDenied) as e:  # before: closed by its own clerk a minute later
+        quality.follow_up(qdb, c1, v.number, "satisfied")
+    assert "另一位同事" in e.value.message
+    with pytest.raises(Conflict) as e:  # another person, but the repair is not done yet
+        quality.follow_up(qdb, c2, v.number, "satisfied")
+    assert e.value.field == "work_done" and "尚未登记完成" in e.value.message
+    assert quality.get_complaint(qdb, c1, v.number).status == "replied"
+    clock.set_now(dt.datetime(2026, 11, 24, 11, 0))
+    done = quality.work_done(qdb, c1, v.number, "已更换表前阀，检漏合格")
+    assert done.work_done_at and done.steps[-1].kind == "work_done"
+    closed = quality.follow_up(qdb, c2, v.number, "satisfied")
+    assert closed.status == "closed"
+    # a reply that promised nothing needs no completion, only another person
+    w = quality.record_complaint(qdb, c1, kind="咨询", contact_phone="13900001235",
+                                 description="咨询营业时间", category="其他")
+    assert not quality.reply(qdb, c1, w.number, "营业时间为 8:30–17:00").work_promised
+    assert quality.follow_up(qdb, c2, w.number, "satisfied").status == "closed"

@@ -275,7 +275,8 @@ def test_follow_up_hours_from_settings(qdb, qclerk):
     with pytest.raises(ValidationError):
         quality.follow_up(qdb, qclerk, v.number, "satisfied")
     clock.set_now(dt.datetime(2026, 11, 23, 11, 30))
-    assert quality.follow_up(qdb, qclerk, v.number, "satisfied").status == "closed"
+    colleague = staff.sign_in(qdb, "1002", "123456", window=2)  # not who replied
+    assert quality.follow_up(qdb, colleague, v.number, "satisfied").status == "closed"
 
 
 def test_manager_scope_and_reveal(qdb, qclerk):
@@ -456,6 +457,8 @@ def test_cli_complaint_cycle(qdb, capsys, monkeypatch, tmp_path):
     assert code != 0 and "08:30–17:00" in err
     clock.set_now(dt.datetime.combine(clock.today(), dt.time(9, 0)))
     code, out, err = run("complaint", "close", number, "--staff", "1001", "--verdict", "满意")
+    assert code != 0 and "另一位同事" in err          # who replied does not follow up
+    code, out, err = run("complaint", "close", number, "--staff", "1002", "--verdict", "满意")
     assert code == 0 and "已关闭" in out
     code, out, err = run("complaint", "reply", number, "--staff", "1001", "--text", "again")
     assert code != 0 and "已经回访关闭" in err
