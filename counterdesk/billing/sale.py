@@ -130,12 +130,25 @@ def require_collector(actor: Actor) -> None:
                                "administrator cannot", field="staff")
 
 
+def _till_status(s: Session, actor: Actor, day: dt.date) -> str | None:
+    return s.execute(select(Till.status).where(
+        Till.hall_id == actor.hall_id, Till.business_day == day,
+        Till.staff_id == actor.staff_id)).scalar()
+
+
+def shows_day_money(s: Session, actor: Actor, day: dt.date) -> bool:
+    """The blind count (issue 15): a clerk sees the money of their day (takings, receipt
+    totals) only once their count is submitted; a manager always."""
+    if actor.is_manager:
+        return True
+    status = _till_status(s, actor, day)
+    return status is not None and status != "open"
+
+
 def refuse_if_till_counted(s: Session, actor: Actor, day: dt.date) -> None:
     """No payment or reversal, by any method, once the actor's till of the day is counted:
     it would escape the count (issue 15). A manager reopens the count first."""
-    status = s.execute(select(Till.status).where(
-        Till.hall_id == actor.hall_id, Till.business_day == day,
-        Till.staff_id == actor.staff_id)).scalar()
+    status = _till_status(s, actor, day)
     if status is not None and status != "open":
         raise Conflict("您今天的钱箱已点钞，不能再收费或退款（任何付款方式）；如确需办理，"
                        "请主任先重新开启点钞",

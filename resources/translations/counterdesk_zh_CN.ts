@@ -2683,6 +2683,10 @@
         <translation>收款 ￥%1</translation>
     </message>
     <message>
+        <source>%1 payments</source>
+        <translation>收费 %1 笔</translation>
+    </message>
+    <message>
         <source>Receipts waiting: %1</source>
         <translation>待打票据：%1</translation>
     </message>
