@@ -96,7 +96,7 @@ def customer_type(value: str, field: str = "customer_type") -> str:
     v = (value or "").strip()
     code = _TYPE_ALIASES.get(v, v.lower())
     if code not in CUSTOMER_TYPES:
-        raise V.fail(field, f"客户类型“{v}”无效：应为 居民、商业、工业、公服/公福 或 采暖",
+        raise V.fail(field, f"“{v}”无效，应为 居民、商业、工业、公服/公福 或 采暖",
                      f"unknown customer type '{v}': one of {', '.join(CUSTOMER_TYPES)}")
     return code
 

@@ -150,6 +150,12 @@ def _view_text(d: dict) -> str:
                          f"{names.get(e['change'], e['change'])}  {e['holder']['name']} "
                          f"{e['holder']['id_masked']}  柜员 {e['staff_no']}"
                          + (f"  原因 {e['reason']}" if e["reason"] else ""))
+    if d.get("suspensions"):
+        lines.append("暂停供气记录：")
+        for p in d["suspensions"]:
+            lines.append(f"  {p['from']} ~ {p['until'] or '至今'}  {p['reason']}  柜员 {p['by']}"
+                         + (f"  恢复：安检单 {p['inspection_ref']}，主任 {p['approved_by']}"
+                            if p["until"] else ""))
     for w in d.get("warnings", []):
         lines.append("注意：" + w["message"])
     return "\n".join(lines)
