@@ -184,6 +184,20 @@ def test_panel_record_refuses_bad_input_then_records(qtbot, qdb, qclerk):
     assert "08:30–17:00" in fd.message.text()
     assert quality.get_complaint(qdb, qclerk, number).status == "replied"
     fd.reject()
+    # next morning: who replied cannot follow up; the promised visit is recorded done first
+    clock.set_now(MON.replace(hour=11) + dt.timedelta(days=1))
+    fd = panel.open_action("followup")
+    fd.buttons.accepted.emit()
+    assert "另一位同事" in fd.message.text() and fd.isVisible()
+    fd.reject()
+    wd = panel.open_action("workdone")
+    wd.text.setPlainText("已上门检查，表具正常")
+    with qtbot.waitSignal(panel.changed, timeout=3000):
+        wd.buttons.accepted.emit()
+    assert quality.get_complaint(qdb, qclerk, number).work_done_at
+    colleague = staff.sign_in(qdb, "1002", "123456", window=2)
+    v = quality.follow_up(qdb, colleague, number, "satisfied")
+    assert v.status == "closed"
 
 
 def test_manager_panel_exports_report(qtbot, qdb, tmp_path):

@@ -53,7 +53,7 @@ class ComplaintPanel(ComplaintPanelView):
         self.btn_refresh.clicked.connect(self.refresh)
         self.btn_new.clicked.connect(self.open_record_dialog)
         self.btn_export.clicked.connect(self.choose_export)
-        for name in ("forward", "handover", "reply", "contact", "followup"):
+        for name in ("forward", "handover", "reply", "contact", "workdone", "followup"):
             getattr(self, f"btn_{name}").clicked.connect(
                 lambda _=False, a=name: self.open_action(a))
         self.table.selectionModel().currentRowChanged.connect(self._show_detail)
@@ -190,6 +190,8 @@ class ComplaintPanel(ComplaintPanelView):
                 v = quality.reply(db, actor, number, text)
             elif dlg.action == "contact":
                 v = quality.contact(db, actor, number, text)
+            elif dlg.action == "workdone":
+                v = quality.work_done(db, actor, number, text)
             else:
                 v = quality.follow_up(db, actor, number, dlg.verdict.currentData(),
                                       method=dlg.method.currentData(), note=text)
