@@ -372,3 +372,30 @@ def test_follow_up_by_another_person_after_the_promised_work(qdb):  # noqa: F811
                                  description="咨询营业时间", category="其他")
     assert not quality.reply(qdb, c1, w.number, "营业时间为 8:30–17:00").work_promised
     assert quality.follow_up(qdb, c2, w.number, "satisfied").status == "closed"
+
+
+def test_two_windows_racing_with_one_reference_take_it_once(demo_db):
+    """The unique constraint settles a race the pre-check cannot see: one payment, one
+    refusal naming the reference, never two payments on one slip."""
+    import threading
+
+    at(9)
+    c1 = staff.sign_in(demo_db, "1001", "123456", window=1)
+    c2 = staff.sign_in(demo_db, "1002", "123456", window=2)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def go(actor):
+        barrier.wait()
+        try:
+            sale(demo_db, actor, [("CARD", "1")], "card", reference="POS77777777")
+            outcomes.append("paid")
+        except Conflict as exc:
+            outcomes.append(exc.field)
+
+    threads = [threading.Thread(target=go, args=(a,)) for a in (c1, c2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(outcomes) == ["paid", "reference"]
