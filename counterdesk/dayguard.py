@@ -16,6 +16,7 @@ import datetime as dt
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from . import clockcheck, policy
 from .errors import Conflict
 from .models.cash import DayClose
 from .models.core import Hall
@@ -32,7 +33,9 @@ _STATUS_Q = select(DayClose.status).where(DayClose.hall_id == bindparam("g_hall"
 # the share lock is granted (READ COMMITTED gives it a fresh snapshot, so it sees a
 # close that committed while this payment waited); joined into the locking statement it
 # would be read from the snapshot taken before the wait (tested in test_cash_concurrency).
-_SHARE_Q = select(Hall.id).where(Hall.id == bindparam("g_hall")).with_for_update(read=True)
+# The same statement reads the server's clock (issue 17.11: no extra round trip).
+_SHARE_Q = select(Hall.id, clockcheck.server_now_column()).where(
+    Hall.id == bindparam("g_hall")).with_for_update(read=True)
 _CLOSE_LOCK_Q = select(Hall.id).where(Hall.id == bindparam("g_hall")).with_for_update()
 
 
@@ -41,9 +44,13 @@ def is_closed(session: Session, hall_id: int, day: dt.date) -> bool:
 
 
 def ensure_open(session: Session, hall_id: int, day: dt.date) -> None:
-    """Refuse if ``day`` is closed; hold the hall's share lock until the caller commits."""
+    """Refuse if ``day`` is closed, or (PostgreSQL) if this PC's clock is off the server's by
+    more than the hall allows; hold the hall's share lock until the caller commits."""
     if _pg(session):
-        session.execute(_SHARE_Q, {"g_hall": hall_id})
+        row = session.execute(_SHARE_Q, {"g_hall": hall_id}).first()
+        if row is not None:
+            clockcheck.ensure_in_step(row[1], policy.get(session, hall_id,
+                                                         "clock.max_skew_seconds"))
     if is_closed(session, hall_id, day):
         raise Conflict(f"{day:%Y-%m-%d} 已日结，不能再收费、作废、退款或变动钱箱；如确需更正，请主任先重新开启该日",
                        f"{day:%Y-%m-%d} is closed: no payment, void, refund or till movement; "

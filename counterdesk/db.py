@@ -67,6 +67,9 @@ def make_engine(url: str, *, schema: str | None = None, echo: bool = False,
         if u.database and u.database != ":memory:":
             from pathlib import Path
 
+            from .settings import refuse_network_sqlite
+
+            refuse_network_sqlite("sqlite:///" + u.database)  # never SQLite over SMB
             Path(u.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(
             url, echo=echo, hide_parameters=True,

@@ -75,10 +75,20 @@ def _pg_reason(text: str) -> tuple[str, str]:
     return f"数据库驱动报告：{first}", f"the driver said: {first}"
 
 
-def database_url(choice: str, server_url: str = "") -> str:
-    """The settings' ``database.url``: "" for this PC's SQLite file, else the server URL."""
+def local_database_file(pc_wide: bool) -> Path:
+    """Where "this PC only" keeps the SQLite file: the PC-wide data folder when the settings
+    are PC-wide (every Windows account of the PC, issue 17.3), else this account's."""
+    if pc_wide:
+        return paths.machine_data_dir() / "counterdesk.sqlite3"
+    return paths.default_database_file()
+
+
+def database_url(choice: str, server_url: str = "", *, pc_wide: bool = False) -> str:
+    """The settings' ``database.url``: for this PC's SQLite file "" (this account's) or,
+    with PC-wide settings, the absolute URL of the file in the PC-wide data folder; else
+    the server URL."""
     if choice == "local":
-        return ""
+        return "sqlite:///" + local_database_file(True).as_posix() if pc_wide else ""
     url = server_url.strip()
     if url.startswith(("postgres://", "postgresql://")):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
@@ -292,10 +302,16 @@ def _test_print_failed(uri: str, exc: PrinterError) -> PrinterError:
 
 
 def make_settings(base: settings_mod.Settings | None, *, database_url: str, hall_code: str,
-                  window: int, printer_uri: str, width: int) -> settings_mod.Settings:
-    """The new settings (other sections kept from ``base``), checked like a loaded file."""
+                  window: int, printer_uri: str, width: int,
+                  pc_wide: bool = False) -> settings_mod.Settings:
+    """The new settings (other sections kept from ``base``), checked like a loaded file.
+    With PC-wide settings and this PC's SQLite file, the backups folder is written too
+    (beside the file, unless one was set: another disk or a share)."""
     data = (base or settings_mod.Settings()).to_dict()
     data["database"]["url"] = database_url
+    local = settings_mod.sqlite_file(database_url)
+    if pc_wide and local and not data["backup"]["directory"]:
+        data["backup"]["directory"] = str(Path(local).parent / "backups")
     data["hall"]["code"] = hall_code.strip()
     data["window"]["number"] = int(window)
     data["printer"]["uri"] = printer_uri
@@ -307,6 +323,18 @@ def make_settings(base: settings_mod.Settings | None, *, database_url: str, hall
     return new
 
 
-__all__ = ["DatabaseCheck", "check_database", "check_place", "database_url", "printer_uri",
+def move_password(settings: settings_mod.Settings) -> None:
+    """A password typed into the dialog goes to the OS credential store; the settings
+    file (read by every user of the PC) keeps the URL without it (issue 23)."""
+    from sqlalchemy.engine import make_url
+
+    from . import credentials
+
+    url = settings.database.url
+    if url and credentials.has_password(url):
+        settings.database.url = credentials.store_db_password(url, str(make_url(url).password))
+
+
+__all__ = ["DatabaseCheck", "move_password", "check_database", "check_place", "database_url", "printer_uri",
            "split_printer_uri", "test_page", "test_print", "make_settings", "PrinterError",
            "PRINTER_TYPES"]

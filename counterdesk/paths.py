@@ -33,8 +33,24 @@ def log_dir() -> Path:
     return home / "logs" if home else Path(platformdirs.user_log_dir(APP_NAME, APP_AUTHOR))
 
 
+def machine_data_dir() -> Path:
+    """The PC-wide data folder (``C:\\ProgramData\\CounterDesk\\CounterDesk\\data`` on
+    Windows; the installer lets every user of the PC write there): with PC-wide settings the
+    hall's SQLite file and its backups live here, not in one Windows account's profile."""
+    home = _home()
+    if home:
+        return home / "machine" / "data"
+    return Path(platformdirs.site_data_dir(APP_NAME, APP_AUTHOR)) / "data"
+
+
+def pc_wide() -> bool:
+    """True when IT placed the PC-wide settings file: one database for every account."""
+    return machine_settings_file().exists()
+
+
 def backup_dir() -> Path:
-    return data_dir() / "backups"
+    """Backups beside the database file (PC-wide folder with PC-wide settings)."""
+    return default_database_file().parent / "backups"
 
 
 def machine_settings_file() -> Path:
@@ -79,4 +95,26 @@ def settings_file_to_write() -> Path:
 
 
 def default_database_file() -> Path:
-    return data_dir() / "counterdesk.sqlite3"
+    """This PC's SQLite file when the settings name none: the PC-wide folder with PC-wide
+    settings (issue 17.3; an older installation that already has a file in this account
+    keeps it), else this Windows account's data folder."""
+    user = data_dir() / "counterdesk.sqlite3"
+    if pc_wide():
+        machine = machine_data_dir() / "counterdesk.sqlite3"
+        if machine.exists() or not user.exists():
+            return machine
+    return user
+
+
+def is_network_path(path: str | Path) -> bool:
+    """True for a UNC path (``\\\\nas\\share\\…``) or, on Windows, a mapped network
+    drive: a SQLite file there is refused (several PCs on one SQLite file over SMB corrupt
+    it; a hall of several PCs uses PostgreSQL)."""
+    text = str(path)
+    if text.upper().startswith(("\\\\?\\UNC\\", "//?/UNC/")):
+        return True
+    if text.startswith(("\\\\", "//")) and not text.startswith(("\\\\?\\", "//?/")):
+        return True
+    from .platform import windows
+
+    return windows.is_remote_drive(text)

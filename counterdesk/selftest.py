@@ -319,9 +319,18 @@ def step_workstation(st: State) -> str:
     return selfcheck.check_workstation(st.db, st.actor)
 
 
+def step_settings_file(st: State) -> str:
+    """The settings file in force: only administrators may write it, no password in it."""
+    from . import credentials, paths
+
+    warnings = credentials.settings_file_warnings(paths.default_settings_file())
+    return "; ".join(warnings) or "settings file kept safely"
+
+
 # name, function, prerequisites
 STEPS: list[tuple[str, Callable[[State], str], tuple[str, ...]]] = [
     ("resources", step_resources, ()),
+    ("settings-file", step_settings_file, ()),
     ("drivers", step_drivers, ()),
     ("libraries", step_libraries, ()),
     ("escpos", step_escpos, ()),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -51,11 +52,15 @@ def _warn_moved(keys: list[str], source: Path | None) -> None:
 
 @dataclass
 class DatabaseSettings:
-    url: str = ""  # empty: the SQLite file in the data directory
+    # empty: the SQLite file in the data directory. A PostgreSQL URL names no password:
+    # it is kept in the OS credential store (``counterdesk db store-password``)
+    url: str = ""
 
     def effective_url(self) -> str:
         if self.url:
-            return self.url
+            from .credentials import with_password
+
+            return with_password(self.url)
         return "sqlite:///" + paths.default_database_file().as_posix()
 
 
@@ -76,6 +81,11 @@ class PrinterSettings:
     dots: int = 576  # printable dots per line on 80 mm (576 → 48 columns, 512 → 42)
     timeout: float = 3.0  # seconds to wait for the printer
     cash_drawer: bool = True
+
+
+@dataclass
+class CardSettings:
+    reader: str = ""  # IC card reader: sim:FOLDER | pcsc:[READER NAME]; '' = none
 
 
 @dataclass
@@ -106,6 +116,7 @@ class Settings:
     hall: HallSettings = field(default_factory=HallSettings)
     window: WindowSettings = field(default_factory=WindowSettings)
     printer: PrinterSettings = field(default_factory=PrinterSettings)
+    card: CardSettings = field(default_factory=CardSettings)
     ui: UISettings = field(default_factory=UISettings)
     queue: QueueSettings = field(default_factory=QueueSettings)
     backup: BackupSettings = field(default_factory=BackupSettings)
@@ -128,6 +139,8 @@ class Settings:
         tmp = path.with_suffix(path.suffix + ".tmp")
         tmp.write_bytes(tomli_w.dumps(self.to_dict()).encode("utf-8"))
         tmp.replace(path)
+        if os.name != "nt":  # readable by the PC's users, writable only by its owner
+            os.chmod(path, 0o644)
         self.source = path
         return path
 
@@ -141,6 +154,8 @@ _CHECKS: dict[str, tuple] = {
     "printer.uri": (lambda v: v == "" or re.match(r"^(tcp|win32|usb|serial|file|dummy):", v),
                      "tcp://主机[:9100]、win32:打印机名、usb:VID:PID、serial:端口 或 file:路径",
                      "tcp://HOST[:9100], win32:NAME, usb:VID:PID, serial:PORT or file:PATH"),
+    "card.reader": (lambda v: v == "" or re.match(r"^(sim:.+|pcsc:)", v),
+                    "sim:文件夹 或 pcsc:[读卡器名称]", "sim:FOLDER or pcsc:[READER NAME]"),
     "ui.language": (lambda v: v in ("zh_CN", "en"), "zh_CN 或 en", "zh_CN or en"),
     "ui.font_scale": (lambda v: 0.5 <= v <= 3.0, "0.5 到 3.0", "0.5 to 3.0"),
     "database.url": (lambda v: v == "" or re.match(r"^(sqlite|postgresql)(\+\w+)?://", v),
@@ -181,7 +196,32 @@ def _coerce(section: str, key: str, value: Any, tp: Any) -> Any:
         raise SettingsError(f"设置项 {full} 的值 {value!r} 无效：应为 {check[1]}",
                             f"Setting {full} = {value!r} is invalid: expected {check[2]}",
                             field=full)
+    if full == "database.url":
+        refuse_network_sqlite(value)
     return value
+
+
+def sqlite_file(url: str) -> str | None:
+    """The file of a SQLite URL (None for another database or an in-memory one)."""
+    if not url.startswith("sqlite"):
+        return None
+    path = url.split("://", 1)[1] if "://" in url else ""
+    path = path[1:] if path.startswith("/") else path  # sqlite:///C:/x → C:/x, ////nas → //nas
+    path = path.split("?", 1)[0]
+    return path if path and path != ":memory:" else None
+
+
+def refuse_network_sqlite(url: str) -> None:
+    """Issue 17.3: a SQLite file on a network drive or a UNC path is refused, with why."""
+    path = sqlite_file(url)
+    if path is not None and paths.is_network_path(path):
+        raise SettingsError(
+            f"数据库文件 {path} 在网络驱动器或共享文件夹上，不能使用：多台电脑通过网络共用一个 SQLite "
+            "文件会损坏数据。本机数据库请放在本机磁盘；多台电脑共用请使用 PostgreSQL 服务器",
+            f"The database file {path} is on a network drive or share and cannot be used: "
+            "several PCs sharing one SQLite file over the network corrupt it. Keep this PC's "
+            "database on a local disk; for several PCs use a PostgreSQL server",
+            field="database.url")
 
 
 def from_dict(data: dict[str, Any], source: Path | None = None) -> Settings:
@@ -229,11 +269,17 @@ def load(path: Path | str | None = None, *, must_exist: bool = False) -> Setting
         s = Settings()
         s.source = path
         return s
+    from . import textfiles
+    from .errors import ValidationError
+
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
+        data = tomllib.loads(textfiles.read_text(path))  # Notepad: BOM or GBK (issue 17.6)
+    except OSError as exc:
         raise SettingsError(f"无法读取设置文件 {path}：{exc}",
                             f"Cannot read settings file {path}: {exc}") from exc
+    except ValidationError as exc:
+        raise SettingsError(f"无法读取设置文件 {path}：{exc.zh}",
+                            f"Cannot read settings file {path}: {exc.en}") from exc
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"设置文件 {path} 格式错误（TOML）：{exc}",
                             f"Settings file {path} is not valid TOML: {exc}") from exc

@@ -18,9 +18,11 @@ log = logging.getLogger(__name__)
 def _demo_seeds() -> tuple:
     """(name, seed_demo(db, hall_code) -> dict) of every capability with demo data, in order."""
     from . import accounts, billing, phrases, quality
+    from .orders import demo as orders_demo
 
     return (("phrases", phrases.seed_demo), ("billing", billing.seed_demo),
-            ("accounts", accounts.seed_demo), ("quality", quality.seed_demo))
+            ("accounts", accounts.seed_demo), ("quality", quality.seed_demo),
+            ("orders", orders_demo.seed_demo))
 
 
 def mark_database(db: Database) -> None:

@@ -35,6 +35,8 @@ DEMO = {"clerk": ("1001", "123456"), "clerk2": ("1002", "123456"),
 def _isolate(tmp_path, monkeypatch):
     """Keep every test's files in its own folder; reset language and clock."""
     monkeypatch.setenv("COUNTERDESK_HOME", str(tmp_path / "home"))
+    # secrets (database password, hall backup key) in the test's owner-only file store
+    monkeypatch.setenv("COUNTERDESK_SECRET_STORE", "file")
     i18n.set_language("zh_CN")
     clock.set_now(None)
     yield
@@ -411,3 +413,8 @@ def closed_port() -> int:
     port = s.getsockname()[1]
     s.close()
     return port
+
+
+# Fixtures of helper modules, shared by every test folder (a test module that imported them
+# would redefine them as its test functions' parameters).
+from tests.helpers.quality_hall import qclerk, qdb  # noqa: E402, F401  (fixtures, see above)

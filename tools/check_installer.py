@@ -25,6 +25,13 @@ It prints one line per check and exits 0 only if all passed:
 7. a silent uninstall removes the program folder, the shortcuts and the entry, and keeps
    the settings (the user's and the PC-wide file), the database and the backups;
 8. with the real bundle on Windows: the installed ``counterdesk-cli.exe self-test`` passes.
+
+Safety (issue 17.10): natively on Windows it installs into the real Program Files and
+writes stand-in data into the real ``%LOCALAPPDATA%`` and ``ProgramData``. It therefore
+refuses to run on a PC that has a CounterDesk installation or data unless ``CI=true`` (a
+throw-away CI machine), and at the end removes everything it wrote (the stand-in data
+and the PC-wide folder the installer keeps on uninstall). Under Wine everything happens
+in a throw-away prefix.
 """
 
 from __future__ import annotations
@@ -184,6 +191,39 @@ def files_under(root: Path) -> set[str]:
     return {p.relative_to(root).as_posix().lower() for p in root.rglob("*") if p.is_file()}
 
 
+def existing_installation() -> list[str]:
+    """What of a real CounterDesk this Windows PC has (installation, settings, data)."""
+    if not ON_WINDOWS:
+        return []
+    found = []
+    for var in ("LOCALAPPDATA", "ProgramData"):
+        base = os.environ.get(var)
+        if base and (Path(base) / "CounterDesk").exists():
+            found.append(str(Path(base) / "CounterDesk"))
+    import winreg  # Windows only
+
+    key = rf"SOFTWARE\Microsoft\Windows\CurrentVersion\Uninstall\{APP_ID}"
+    for hive in (winreg.HKEY_LOCAL_MACHINE, winreg.HKEY_CURRENT_USER):
+        try:
+            winreg.CloseKey(winreg.OpenKey(hive, key))
+            found.append(f"the Apps & features entry {APP_ID}")
+        except OSError:
+            pass
+    return found
+
+
+def refuse_on_a_hall_pc() -> str | None:
+    """Why this check must not run here, or None (CI=true: a throw-away machine)."""
+    if os.environ.get("CI", "").lower() == "true":
+        return None
+    found = existing_installation()
+    if found:
+        return ("this PC has a CounterDesk installation or data (" + "; ".join(found) +
+                "): the check installs over it and writes stand-in data, which would destroy "
+                "a hall's database and settings. Run it on a throw-away machine with CI=true")
+    return None
+
+
 def read_shortcut(path: Path) -> tuple[str, str]:
     """(target path, arguments) of a .lnk file."""
     import LnkParse3
@@ -228,6 +268,9 @@ def main(argv: list[str] | None = None) -> int:
     state: dict = {}
 
     def prepare():
+        refusal = refuse_on_a_hall_pc()
+        if refusal:
+            raise CheckFailed(refusal)
         state["host"] = Host.make(work)
         state["bundle"] = stub_bundle(work) if args.stub else args.bundle.resolve()
         if not (state["bundle"] / "counterdesk.exe").exists():
@@ -295,10 +338,12 @@ def main(argv: list[str] | None = None) -> int:
         folder = machine_settings_dir()
         if not folder.is_dir():
             raise CheckFailed(f"the PC-wide settings folder {folder} was not created")
-        if any(folder.iterdir()):
-            raise CheckFailed(f"the installer wrote settings into {folder}")
-        return ("PC-wide settings folder ProgramData\\CounterDesk\\CounterDesk created, "
-                "empty (users-modify: the first-run dialog saves there)")
+        inside = {p.relative_to(folder).as_posix() for p in folder.rglob("*")}
+        if inside - {"data"} or any(p.is_file() for p in folder.rglob("*")):
+            raise CheckFailed(f"the installer wrote into {folder}: {sorted(inside)[:10]}")
+        return ("PC-wide settings folder ProgramData\\CounterDesk\\CounterDesk created with "
+                "its empty data folder (settings: Users read-only, Administrators write; "
+                "data: users-modify, where the PC's SQLite file goes)")
 
     def start_menu_dir() -> Path:
         host: Host = state["host"]
@@ -403,20 +448,45 @@ def main(argv: list[str] | None = None) -> int:
 
     if not step("prepare", prepare):
         return 1
-    ok = (step("compile", compile_)
-          and step("install", lambda: install("install.log"))
-          and step("program folder", program_folder)
-          and step("settings folder", settings_folder)
-          and step("start menu", shortcuts)
-          and step("apps & features", lambda: uninstall_entry(expect=True)))
-    if ok and ON_WINDOWS and not args.stub:
-        ok = step("installed self-test", installed_self_test)
-    ok = ok and step("used installation", hall_data) and step("upgrade", upgrade) \
-        and step("uninstall", uninstall)
+    try:
+        ok = (step("compile", compile_)
+              and step("install", lambda: install("install.log"))
+              and step("program folder", program_folder)
+              and step("settings folder", settings_folder)
+              and step("start menu", shortcuts)
+              and step("apps & features", lambda: uninstall_entry(expect=True)))
+        if ok and ON_WINDOWS and not args.stub:
+            ok = step("installed self-test", installed_self_test)
+        ok = ok and step("used installation", hall_data) and step("upgrade", upgrade) \
+            and step("uninstall", uninstall)
+    finally:
+        cleanup(state, machine_settings_dir)
     failed = [name for name, good, _ in steps if not good]
     print(f"{len(steps) - len(failed)}/{len(steps)} checks passed" +
           (f"; failed: {', '.join(failed)}" if failed else ""))
     return 0 if ok and not failed else 1
+
+
+def cleanup(state: dict, machine_settings_dir) -> None:
+    """Remove what the check wrote outside its work folder (issue 17.10): the stand-in
+    data, the PC-wide folder the installer keeps, an installation left by a failed step."""
+    for path in state.get("data", {}):
+        path.unlink(missing_ok=True)
+    app = state.get("app_local")
+    uninstaller = app / "unins000.exe" if app else None
+    if uninstaller is not None and uninstaller.exists():
+        state["host"].run([str(uninstaller), "/VERYSILENT", "/SUPPRESSMSGBOXES", "/NORESTART"])
+        _wait_gone(app / "counterdesk.exe")
+    if machine_settings_dir is not None:
+        folder = machine_settings_dir()
+        shutil.rmtree(folder, ignore_errors=True)
+        if folder.parent.name == "CounterDesk" and folder.parent.exists() and \
+                not any(folder.parent.iterdir()):
+            folder.parent.rmdir()
+    host = state.get("host")
+    if host is not None:
+        user = host.local(host.getenv("LOCALAPPDATA") / "CounterDesk")
+        shutil.rmtree(user, ignore_errors=True)
 
 
 def _wait_gone(path: Path) -> None:

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from sqlalchemy import insert, select, tuple_
 
-from .. import clock
+from .. import clock, textfiles
 from .. import validators as V
 from ..db import Database
 from ..errors import ValidationError
@@ -75,16 +75,6 @@ class ImportResult:
     def to_dict(self) -> dict:
         return {"batch": self.batch, "rows": self.rows, "total_fen": self.total_fen,
                 "accounts": self.accounts}
-
-
-def _decode(data: bytes) -> str:
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    raise ValidationError("文件编码无法识别：请保存为 UTF-8 或 GBK 编码的 CSV",
-                          "Unknown file encoding: save the CSV as UTF-8 or GBK", field="file")
 
 
 def _show(v: str) -> str:
@@ -182,7 +172,7 @@ def import_bills(db: Database, actor: Actor, source: str | Path | bytes, *,
         name = name or path.name
     else:
         data = source
-    rows, errors = parse(_decode(data))
+    rows, errors = parse(textfiles.decode(data, name=name))
     batch = "B" + clock.now().strftime("%Y%m%d%H%M%S") + "-" + hashlib.sha256(
         data).hexdigest()[:8]
     with db.write() as s:

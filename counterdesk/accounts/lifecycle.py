@@ -243,10 +243,12 @@ def close(db: Database, actor: Actor, account_no: str, *, final_reading: str | D
 
 def set_suspended(db: Database, actor: Actor, account_no: str, suspended: bool, *,
                   reason: str, approval: Approval | None = None,
-                  inspection_ref: str = "") -> AccountView:
+                  inspection_ref: str = "", restore_order: str = "") -> AccountView:
     """Suspend (暂停, e.g. supply stopped for safety) or resume an account; audited. Each
     stop is a period (``AccountSuspension``); resuming needs a manager's approval (not the
-    actor's own) and the reference of the inspection that cleared it."""
+    actor's own) and the reference of the inspection that cleared it — or a done 复气 work
+    order (``restore_order``, whose passed re-inspection :mod:`counterdesk.orders.gates`
+    checked)."""
     reason = V.text(reason, "reason", max_len=200, required=True)
     want = "suspended" if suspended else "active"
     with db.read() as s:  # refuse what can be refused before the manager's password
@@ -257,8 +259,10 @@ def set_suspended(db: Database, actor: Actor, account_no: str, suspended: bool, 
                            f"Account {acc.account_no} is already {want}", field="account_no")
     checked = None
     if not suspended:
-        inspection_ref = V.text(inspection_ref, "inspection_ref", max_len=40, required=True)
-        checked = check_approval(db, approval, actor, "account.resume")
+        inspection_ref = V.text(inspection_ref or restore_order, "inspection_ref", max_len=40,
+                                required=True)
+        if not restore_order:
+            checked = check_approval(db, approval, actor, "account.resume")
     now = clock.now()
     with db.write() as s:
         acc = get_account(s, actor, account_no, lock=True)
@@ -272,8 +276,8 @@ def set_suspended(db: Database, actor: Actor, account_no: str, suspended: bool, 
             s.add(AccountSuspension(account_id=acc.id, started_at=now,
                                     started_by=actor.staff_no, reason=reason))
         else:
-            auth = record_authorisation(s, checked, "account.resume", actor,
-                                        f"{acc.account_no} {inspection_ref}: {reason}")
+            auth = None if checked is None else record_authorisation(
+                s, checked, "account.resume", actor, f"{acc.account_no} {inspection_ref}: {reason}")
             period = s.execute(select(AccountSuspension).where(
                 AccountSuspension.account_id == acc.id, AccountSuspension.ended_at.is_(None))
                 .order_by(AccountSuspension.id.desc())).scalars().first()
@@ -282,10 +286,11 @@ def set_suspended(db: Database, actor: Actor, account_no: str, suspended: bool, 
                                            reason="（升级前的暂停）")
                 s.add(period)
             period.ended_at, period.ended_by = now, actor.staff_no
-            period.approved_by, period.authorisation_id = checked.manager_no, auth.id
+            period.approved_by = checked.manager_no if checked else ""
+            period.authorisation_id = auth.id if auth else None
             period.inspection_ref, period.resume_reason = inspection_ref, reason
-            data.update(inspection_ref=inspection_ref, approved_by=checked.manager_no,
-                        authorisation_id=auth.id)
+            data.update(inspection_ref=inspection_ref, restore_order=restore_order,
+                        approved_by=period.approved_by, authorisation_id=period.authorisation_id)
         actor.audit(s, "account.suspended" if suspended else "account.reactivated", data)
         s.flush()
         return account_view(s, acc)

@@ -28,6 +28,7 @@ from ..models.billing import (
     PriceItem,
 )
 from ..models.cash import Till
+from ..orders import gates as order_gates
 from ..policy import payment_limit_fen
 from ..staff import Actor
 from . import references
@@ -181,6 +182,12 @@ def check_item_for_account(it: PriceItem, acc: Account | None) -> None:
                        "sold until a manager resumes it after an inspection", field="account")
 
 
+def is_gas_supply(it) -> bool:
+    """A price item that sells gas: its ``gas_supply`` flag (the supply gates of work
+    orders, the safety stop and the customer types apply to it)."""
+    return bool(it.gas_supply)
+
+
 def _quote(s: Session, hall: Hall | _HallInfo, req: SaleRequest, day: dt.date, *,
            lock_bills: bool = False) -> tuple[Account | None, list[QuoteLine], dict]:
     acc = _account(s, hall, req.account_no)
@@ -197,6 +204,8 @@ def _quote(s: Session, hall: Hall | _HallInfo, req: SaleRequest, day: dt.date, *
         ln = QuoteLine(len(lines) + 1, it.code, it.name, it.unit, money.fmt_qty(qty),
                        it.unit_price_fen, 0, price_item_id=it.id)
         check_item_for_account(it, acc)
+        if acc is not None and is_gas_supply(it):
+            order_gates.check_gas_allowed(s, acc)   # 通气 not done, hazard, supply stopped
         if it.tiered:
             if acc is None:
                 raise ValidationError(f"{it.name} 按阶梯计价，须先选择户号",

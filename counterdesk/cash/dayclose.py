@@ -175,7 +175,8 @@ def _backup_after_close(db: Database, actor: Actor, day: dt.date,
     bs = backup_settings or BackupSettings()
     try:
         path = backup_mod.backup(db, directory=bs.effective_dir(), reason="dayclose",
-                                 keep=bs.keep)
+                                 hall_code=actor.hall_code, keep_min=bs.keep,
+                                 keep_days=backup_mod.keep_days(db, actor.hall_code))
     except CounterDeskError as exc:
         log.warning("backup after the day close failed: %s", exc.en)
         return None, exc.message

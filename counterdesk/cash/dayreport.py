@@ -18,11 +18,12 @@ from .. import clock, money, validators
 from .. import hall as halls
 from .. import queue as queue_mod
 from ..billing.tenders import method_zh
+from ..cards import report as card_report
 from ..db import Database
 from ..errors import CounterDeskError, ValidationError
 from ..models import Authorisation, Staff
 from ..models.billing import Payment, PaymentLine, Receipt
-from ..models.cash import Till
+from ..models.cash import DayClose, Till
 from .figures import NONCASH_METHODS, STATUS_NAMES, _Agg, _aggregate, _expected, _iso, _staff_names
 from .till import _movement_info, _needs_explanation
 
@@ -66,6 +67,36 @@ def _blockers(s: Session, hall_id: int, day: dt.date, figures: dict[int, dict]
     return out
 
 
+def _lost_in_restore(s: Session, hall_id: int, year: int, upto: int) -> int:
+    """How many numbers up to ``upto`` a restore skipped (customers hold them; issue 16.4)."""
+    from ..models.backup import ReceiptSkip
+
+    n = 0
+    for lo, hi in s.execute(select(ReceiptSkip.first_seq, ReceiptSkip.last_seq).where(
+            ReceiptSkip.hall_id == hall_id, ReceiptSkip.year == year,
+            ReceiptSkip.first_seq <= upto)):
+        n += min(int(hi), upto) - int(lo) + 1
+    return n
+
+
+def _restore_skips(s: Session, hall_id: int, day: dt.date) -> list[dict]:
+    """Receipt numbers skipped by restores since the hall's previous day close: reported
+    by this close as "恢复中丢失" (lost in restore)."""
+    from ..models.backup import ReceiptSkip
+
+    prev = s.execute(select(func.max(DayClose.business_day)).where(
+        DayClose.hall_id == hall_id, DayClose.business_day < day)).scalar()
+    q = select(ReceiptSkip).where(ReceiptSkip.hall_id == hall_id,
+                                  ReceiptSkip.at < dt.datetime.combine(day + dt.timedelta(days=1),
+                                                                       dt.time()))
+    if prev is not None:
+        q = q.where(ReceiptSkip.at >= dt.datetime.combine(prev + dt.timedelta(days=1), dt.time()))
+    return [{"first": f"{r.year}-{r.first_seq:06d}", "last": f"{r.year}-{r.last_seq:06d}",
+             "count": r.last_seq - r.first_seq + 1, "at": r.at.isoformat(timespec="minutes"),
+             "staff_no": r.staff_no, "source": r.source}
+            for r in s.execute(q.order_by(ReceiptSkip.id)).scalars()]
+
+
 def _receipt_check(s: Session, hall_id: int, day: dt.date) -> dict:
     years = s.execute(select(Receipt.year, func.min(Receipt.seq), func.max(Receipt.seq),
                              func.count(Receipt.id))
@@ -73,7 +104,7 @@ def _receipt_check(s: Session, hall_id: int, day: dt.date) -> dict:
                       .where(Payment.hall_id == hall_id, Payment.business_day == day)
                       .group_by(Receipt.year).order_by(Receipt.year)).all()
     out = {"count": 0, "first": None, "last": None, "gaps": [], "gapless": True,
-           "foreign_in_range": 0, "years": []}
+           "foreign_in_range": 0, "years": [], "lost_in_restore": _restore_skips(s, hall_id, day)}
     for year, lo, hi, n in years:
         lo, hi, n = int(lo), int(hi), int(n)
         in_range = s.execute(select(func.count(Receipt.id)).where(
@@ -88,7 +119,8 @@ def _receipt_check(s: Session, hall_id: int, day: dt.date) -> dict:
                 Receipt.seq <= hi)).scalars())
             missing = [q for q in range(lo, hi + 1) if q not in have][:200]
         first, last = f"{year}-{lo:06d}", f"{year}-{hi:06d}"
-        gapless_year = upto == hi
+        lost = _lost_in_restore(s, hall_id, year, hi)
+        gapless_year = upto + lost == hi
         out["years"].append({"year": year, "first": first, "last": last, "count": n,
                              "missing": [f"{year}-{q:06d}" for q in missing],
                              "gapless_since_new_year": gapless_year})
@@ -260,6 +292,7 @@ def _report(s: Session, hid: int, day: dt.date, figures: dict[int, dict],
         # every method: what the clerks confirmed against what the receipts say
         "method_check": list(method_check.values()),
         "method_differences": method_differences,
+        "cards": card_report.day_section(s, hid, day),
     }
 
 

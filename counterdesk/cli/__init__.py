@@ -25,9 +25,23 @@ log = logging.getLogger(__name__)
 def _verb_modules() -> tuple:
     """The modules that register verbs, in help order (imported only when a verb is given,
     so the workstation starts without them)."""
-    from . import accounts, billing, bundle, cash, core, phrases, policy, quality, queue
+    from . import (
+        accounts,
+        backup,
+        billing,
+        bundle,
+        cards,
+        cash,
+        core,
+        orders,
+        phrases,
+        policy,
+        quality,
+        queue,
+    )
 
-    return (core, queue, accounts, billing, cash, quality, phrases, policy, bundle)
+    return (core, backup, queue, accounts, billing, cards, cash, quality, orders, phrases,
+            policy, bundle)
 
 
 # Global options that take a value (to tell "no verb: open the GUI" without loading verbs).
@@ -86,7 +100,7 @@ def _log_to_file() -> None:
     from .. import logsetup
 
     try:
-        logsetup.setup()
+        logsetup.setup("cli")
     except OSError:
         logging.getLogger().addHandler(logging.NullHandler())
 

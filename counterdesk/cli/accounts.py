@@ -48,6 +48,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--address-text", default="", help="地址补充")
     q.add_argument("--meter", required=True, help="表号")
     q.add_argument("--meter-type", default="", help="表型，如 膜式表 / IC卡表")
+    q.add_argument("--meter-kind", choices=["plain", "ic", "iot"], default="plain",
+                   help="表具类型：plain 普通表 / ic IC卡表 / iot 物联网表")
     q.add_argument("--supply-contract", default="", help="供用气合同编号")
     q.add_argument("--supply-date", default="", help="供用气合同签订日期 YYYY-MM-DD")
     q.add_argument("--safety-contract", default="", help="安全用气合同编号")
@@ -220,6 +222,10 @@ def cmd_open(ctx: Context, args):
             "safety_contract_date": args.safety_date, "documents": _docs(args.docs),
             "note": args.note}
     view = accounts.open_account(ctx.db, actor, data)
+    if args.meter_kind != "plain":
+        from .. import cards
+
+        cards.set_meter_kind(ctx.db, actor, view.account_no, args.meter_kind)
     return _done(ctx, args, actor, view, "open", f"已开户：{view.account_no}")
 
 

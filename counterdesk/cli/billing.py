@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from .. import billing, clock, money, validators
+from .. import billing, clock, money, textfiles, validators
 from ..billing import LineInput, PriceInput, RefundLine, SaleRequest, TenderInput
 from ..errors import CounterDeskError, ValidationError
 from .context import Context, add_staff_args
@@ -306,17 +305,17 @@ def cmd_prices_export(ctx: Context, args):
     if args.file == "-":
         sys.stdout.write(text)
         return ctx.result({"rows": text.count("\n") - 1}, "")
-    Path(args.file).write_text(text, encoding="utf-8-sig")
+    textfiles.write_text(args.file, text)
     return ctx.result({"file": args.file, "rows": text.count("\n") - 1},
                       ctx.t(f"已导出到 {args.file}", f"exported to {args.file}"))
 
 
 def cmd_prices_import(ctx: Context, args):
     try:
-        text = Path(args.file).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ValidationError(f"无法读取 {args.file}（需 UTF-8 CSV）：{exc}",
-                              f"Cannot read {args.file} (UTF-8 CSV needed): {exc}",
+        text = textfiles.read_text(args.file)  # UTF-8 (BOM) or Excel's GBK
+    except OSError as exc:
+        raise ValidationError(f"无法读取 {args.file}：{exc.strerror or exc}",
+                              f"Cannot read {args.file}: {exc.strerror or exc}",
                               field="file") from exc
     counts = billing.import_csv(ctx.db, ctx.actor(args), text, reason=args.reason)
     return ctx.result(counts, ctx.t(f"新增 {counts['add']}，调整 {counts['change']}，未变 "

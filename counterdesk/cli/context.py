@@ -35,6 +35,24 @@ def add_staff_args(parser, *, approver: bool = False, window: bool = False) -> N
         parser.add_argument("--window", type=int, metavar="N", help="窗口号")
 
 
+_warned: set[str] = set()
+
+
+def _warn_password_in_settings(settings: settings_mod.Settings) -> None:
+    """A password written in the settings file still works (scripts) but is said once."""
+    from ..credentials import has_password
+
+    where = str(settings.source)
+    if not settings.database.url or not has_password(settings.database.url) or where in _warned:
+        return
+    _warned.add(where)
+    print(i18n.pick(f"警告：设置文件 {where} 中的数据库 URL 含有密码，本机所有用户都能看到；"
+                    "请以管理员身份运行 counterdesk db store-password 把它移入系统凭据库",
+                    f"warning: the database URL in {where} contains a password; run "
+                    "counterdesk db store-password as an administrator to move it to the "
+                    "credential store"), file=sys.stderr)
+
+
 class Context:
     def __init__(self, args):
         self.args = args
@@ -47,6 +65,7 @@ class Context:
         self.settings = settings_mod.load(self.args.config,
                                           must_exist=bool(self.args.config) and
                                           getattr(self.args, "verb", None) is not None)
+        _warn_password_in_settings(self.settings)
         if self.args.db:
             self.settings.database.url = self.args.db
         if getattr(self.args, "printer", None):

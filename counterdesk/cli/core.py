@@ -1,12 +1,11 @@
-"""Core verbs: init, demo, db upgrade, user, audit verify, backup, restore, kiosk, display."""
+"""Core verbs: init, demo, db upgrade/status, user, audit verify, kiosk, display."""
 
 from __future__ import annotations
 
 import argparse
 import os
-from pathlib import Path
 
-from .. import audit, backup, schema, setup, staff
+from .. import audit, schema, setup, staff
 from ..errors import CounterDeskError
 from .context import Context
 
@@ -26,6 +25,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     q.set_defaults(handler=cmd_db_upgrade)
     q = dsub.add_parser("status", help="显示数据库结构版本")
     q.set_defaults(handler=cmd_db_status)
+    from .backup import register_db
+
+    register_db(dsub)
 
     p = sub.add_parser("user", help="员工账号（管理员，或管理柜员的主任，须 --staff 登录）")
     usub = p.add_subparsers(dest="user_verb", required=True)
@@ -59,16 +61,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     asub = p.add_subparsers(dest="audit_verb", required=True)
     q = asub.add_parser("verify", help="校验审计哈希链，指出第一条被改动或缺失的事件")
     q.set_defaults(handler=cmd_audit_verify)
-
-    p = sub.add_parser("backup", help="备份业务数据")
-    p.add_argument("file", nargs="?", metavar="FILE", help="备份文件，默认写入备份目录")
-    _staff_arg(p, who="管理员")
-    p.set_defaults(handler=cmd_backup)
-
-    p = sub.add_parser("restore", help="从备份恢复（当前数据库先另存一份）")
-    p.add_argument("file", metavar="FILE")
-    _staff_arg(p, who="管理员；恢复到空数据库时可省略", required=False)
-    p.set_defaults(handler=cmd_restore)
 
     for mode, help_ in (("kiosk", "取号机（全屏）"), ("display", "叫号屏（全屏）")):
         p = sub.add_parser(mode, help=help_)
@@ -145,8 +137,9 @@ def cmd_db_upgrade(ctx: Context, args):
 
 def cmd_db_status(ctx: Context, args):
     db = ctx.raw_database()
-    state = schema.check(db)
-    rev = schema.current(db)
+    with db._guard():  # an unreachable server is one line naming it (no password), not a trace
+        state = schema.check(db)
+        rev = schema.current(db)
     return ctx.result({"state": state, "revision": rev, "head": schema.head(),
                        "database": db.display_url},
                       f"{db.display_url}：结构版本 {rev or '无'}，本程序 {schema.head()}（{state}）")
@@ -227,43 +220,3 @@ def cmd_audit_verify(ctx: Context, args):
 
 class _AuditBroken(CounterDeskError):
     exit_code = 6
-
-
-def _admin(ctx: Context, args) -> staff.Actor:
-    if not getattr(args, "staff", None):
-        raise CounterDeskError("此操作须由管理员办理：请用 --staff 指定管理员工号",
-                               "An administrator must do this: name them with --staff")
-    actor = ctx.actor(args)
-    staff.require_admin(actor)
-    return actor
-
-
-def _no_staff(ctx: Context) -> bool:
-    db = ctx.raw_database()
-    if schema.is_empty(db):
-        return True
-    return not staff.list_users(ctx.db)
-
-
-def cmd_backup(ctx: Context, args):
-    db = ctx.db
-    _admin(ctx, args)
-    directory = ctx.settings.backup.effective_dir()
-    path = backup.backup(db, args.file, directory=directory,
-                         keep=None if args.file else ctx.settings.backup.keep)
-    return ctx.result({"file": str(path), "bytes": Path(path).stat().st_size},
-                      f"已备份到 {path}")
-
-
-def cmd_restore(ctx: Context, args):
-    if args.staff or not _no_staff(ctx):  # an empty database holds nothing to protect
-        _admin(ctx, args)  # signed in on the database as it is now, before it is replaced
-    ctx.close()
-    db = ctx.raw_database()
-    safety = backup.restore(db, args.file)
-    ctx.close()
-    msg = f"已从 {args.file} 恢复"
-    if safety:
-        msg += f"；恢复前的数据库已另存为 {safety}"
-    return ctx.result({"restored": str(args.file), "previous": str(safety) if safety else None},
-                      msg)

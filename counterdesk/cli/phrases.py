@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .. import i18n, phrases
+from .. import i18n, phrases, textfiles
 from ..errors import CounterDeskError
 from .context import Context, add_staff_args
 
@@ -108,8 +108,8 @@ def cmd_export(ctx: Context, args):
 
 def cmd_import(ctx: Context, args):
     try:
-        content = Path(args.file).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        content = textfiles.read_text(args.file)  # Notepad: BOM or GBK (issue 17.6)
+    except OSError as exc:
         raise CounterDeskError(f"无法读取 {args.file}：{exc}", f"Cannot read {args.file}: {exc}") \
             from exc
     actor = ctx.actor(args)

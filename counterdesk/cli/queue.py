@@ -7,9 +7,8 @@ list|show|stats`` and ``window pause|resume|status``.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from .. import clock, queue
+from .. import clock, queue, textfiles
 from .. import validators as V
 from .context import Context, add_staff_args
 
@@ -184,7 +183,7 @@ def cmd_stats(ctx: Context, args):
     d_to = V.date(args.date_to, "to") or (d_from if not args.date_from else clock.today())
     stats = queue.statistics(ctx.db, _hall_id(ctx), d_from, d_to)
     if args.csv:
-        Path(args.csv).write_text(queue.statistics_csv(stats), encoding="utf-8-sig")
+        textfiles.write_text(args.csv, queue.statistics_csv(stats))
     lines = [f"排队统计 {stats['from']} ～ {stats['to']}（等候/办理：分:秒，平均 / P90）"]
     for r in stats["rows"]:
         lines.append(f"{r['group']:<8}{r['key']:<6}{r['name']:<10}取号 {r['tickets']:>4}  "

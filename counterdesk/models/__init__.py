@@ -1,6 +1,6 @@
 """All ORM models. Importing this package registers every table on ``Base.metadata``."""
 
-from . import accounts, billing, cash, phrases, policy, quality, queue  # noqa: F401  (register tables)
+from . import accounts, backup, billing, cards, cash, orders, phrases, policy, quality, queue  # noqa: F401  (register tables)
 from .base import Base, Money
 from .core import (
                    ROLES,

@@ -107,6 +107,8 @@ class Account(Base):
                                                server_default="")
     meter_no: Mapped[str] = mapped_column(String(32), nullable=False, default="")
     meter_type: Mapped[str] = mapped_column(String(32), nullable=False, default="")
+    meter_kind: Mapped[str] = mapped_column(String(8), nullable=False, default="plain",
+                                            server_default="plain")  # plain | ic | iot
     supply_contract_no: Mapped[str] = mapped_column(String(40), nullable=False, default="")
     supply_contract_date: Mapped[dt.date | None] = mapped_column(Date)
     safety_contract_no: Mapped[str] = mapped_column(String(40), nullable=False, default="")

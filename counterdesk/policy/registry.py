@@ -89,6 +89,8 @@ KEYS: tuple[PolicyKey, ...] = (
     # hall
     _k("hall.emergency_phone", "str", "24小时抢修电话：（请填写本地抢修电话）", None, 60,
        "抢修电话（印在票据和屏幕上）", "Emergency phone line"),
+    _k("backup.keep_days", "int", 90, 7, 3650, "备份保留天数（过期自动删除，最新几份始终保留）",
+       "Keep backups for", "天"),
     _k("clock.max_skew_seconds", "int", 120, 5, 3600, "本机与数据库时钟允许偏差",
        "Allowed clock skew", "秒"),
 )

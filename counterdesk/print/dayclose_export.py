@@ -7,7 +7,7 @@ import io
 from decimal import Decimal
 from pathlib import Path
 
-from .. import money
+from .. import money, textfiles
 from ..billing.tenders import method_zh
 from ..models.cash import DIRECTION_NAMES
 
@@ -35,6 +35,9 @@ def report_sections(rep: dict) -> list[tuple[str, list[str], list[list]]]:
         ["长短款 difference (元)", _y(rep["cash"]["difference_fen"])],
         ["票据号 receipts", f"{rc['first'] or '-'} — {rc['last'] or '-'} ({rc['count']})"],
         ["票据号连续 gapless", "是 yes" if rc["gapless"] else "否 NO: " + ", ".join(rc["gaps"][:20])],
+        ["恢复中丢失 lost in restore", "; ".join(
+            f"{x['first']}—{x['last']} ({x['count']})" for x in rc.get("lost_in_restore", []))
+         or "-"],
         ["未打印票据 unprinted", rep["unprinted"]["count"]],
         ["本日累计 day (元)", _y(run.get("day_net_fen"))],
         ["本月累计 month to date (元)", _y(run.get("month_net_fen"))],
@@ -111,6 +114,25 @@ def report_sections(rep: dict) -> list[tuple[str, list[str], list[list]]]:
                       r["no_shows"], r["avg_wait"] if r["avg_wait"] is not None else "",
                       r["avg_service"] if r["avg_service"] is not None else ""]
                      for r in q["rows"]]))
+    c = rep.get("cards")
+    if c and (c["purchases"] or c["cards_issued"] or c["cards_reissued"] or c["meter_changes"]
+              or c["cancelled"]):
+        out.append(("IC卡购气 IC-card gas", ["项目 item", "数值 value"], [
+            ["购气笔数 purchases", c["purchases"]], ["购气量 volume (m³)", c["volume"]],
+            ["购气金额 amount (元)", _y(c["amount_fen"])],
+            ["已写卡 written", c["written"]], ["待写卡 still to write", c["to_write"]],
+            ["退购 cancelled", c["cancelled"]],
+            ["发卡 cards issued", c["cards_issued"]], ["补卡 reissued", c["cards_reissued"]],
+            ["卡费 card fees (元)", _y(c["card_fees_fen"])],
+            ["换表 meter changes", c["meter_changes"]],
+            ["换表转入气量 volume moved (m³)", c["meter_change_volume"]],
+            *[[f"第{t['tier']}阶 tier {t['tier']} (m³ / 元)",
+               f"{t['volume']} / {_y(t['amount_fen'])}"] for t in c["by_tier"]],
+            *[[f"{method_zh(m)} {m} (元)", _y(v)] for m, v in c["by_method"].items()]]))
+        if c["to_write_list"]:
+            keys = sorted({k for r in c["to_write_list"] for k in r})
+            out.append(("日终待写卡 Cards still to write", keys,
+                        [[r.get(k, "") for k in keys] for r in c["to_write_list"]]))
     return out
 
 
@@ -130,7 +152,7 @@ def export_csv(rep: dict) -> str:
 def write_csv(rep: dict, path: str | Path) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(export_csv(rep), encoding="utf-8-sig", newline="")
+    textfiles.write_text(path, export_csv(rep))
     return path
 
 

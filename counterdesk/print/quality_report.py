@@ -10,6 +10,7 @@ import csv
 import io
 from pathlib import Path
 
+from .. import textfiles
 from .pdf import canvasmaker as _pdf_canvas
 
 RATING_COLS = ("very_satisfied", "satisfied", "basic", "unsatisfied", "none")
@@ -88,7 +89,7 @@ def to_csv(rep: dict) -> str:
 
 def write_csv(rep: dict, path: str | Path) -> Path:
     path = Path(path)
-    path.write_text(to_csv(rep), encoding="utf-8-sig")
+    textfiles.write_text(path, to_csv(rep))
     return path
 
 

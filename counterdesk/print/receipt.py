@@ -110,6 +110,17 @@ def _tenders(doc: Doc, d: dict) -> None:
             doc.line(f"  出票行 {t['bank']}")
 
 
+def _card(doc: Doc, card: dict | None) -> None:
+    """IC card lines of a card sale: card number, purchase sequence, volume, written?"""
+    if not card:
+        return
+    doc.line(f"IC卡号 {card.get('card_no', '')}")
+    if card.get("seq"):
+        doc.pair(f"购气次数 第{card['seq']}次", f"购气量 {card.get('volume', '')} 立方米")
+    doc.line("写卡状态 已写卡" if card.get("written") else
+             "写卡状态 未写卡（下次读卡时补写，不重复）")
+
+
 def render(payment: Any, *, columns: int | None = None, width_mm: int = 80, dots: int = 576,
            reprint_no: int = 0, open_drawer: bool = False, cut: bool = True) -> bytes:
     """Receipt bytes. ``reprint_no`` > 0 marks the copy 补打 (第 N 次)."""
@@ -139,6 +150,7 @@ def render(payment: Any, *, columns: int | None = None, width_mm: int = 80, dots
     doc.bold().pair("退款合计" if total < 0 else "合计", money.fmt_symbol(total)).bold(False)
     doc.line(f"大写 {money.capitals(abs(total)) if total >= 0 else '退' + money.capitals(-total)}")
     _tenders(doc, d)
+    _card(doc, d.get("card"))
     if d.get("reason") and kind != "sale":
         doc.line(f"原因 {d['reason']}")
     doc.rule()

@@ -559,6 +559,10 @@
         <translation>缺少票据号：%1</translation>
     </message>
     <message>
+        <source>Receipt numbers lost in restore: %1</source>
+        <translation>恢复中丢失的票据号（客户已持有，不再使用）：%1</translation>
+    </message>
+    <message>
         <source>Unprinted receipts: %1</source>
         <translation>未打印票据：%1 张</translation>
     </message>
@@ -728,6 +732,10 @@
     <message>
         <source>The settings could not be saved to %1: %2</source>
         <translation>设置无法保存到 %1：%2</translation>
+    </message>
+    <message>
+        <source>Only an administrator may change this PC's settings: start CounterDesk with “Run as administrator”, or ask IT.</source>
+        <translation>只有管理员可以修改本机设置：请右键 CounterDesk 选择“以管理员身份运行”后再保存，或请 IT 人员处理。</translation>
     </message>
 </context>
 <context>

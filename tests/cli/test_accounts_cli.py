@@ -11,6 +11,8 @@ import pytest
 from counterdesk import accounts, staff
 from counterdesk.cli import main
 from counterdesk.print.escpos_doc import decode
+from tests.helpers.pdfcheck import embedded_fonts as _embedded_fonts
+from tests.helpers.pdfcheck import pdf_text as _pdf_text
 from tests.services.test_accounts import ID_A, ID_B, person
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -126,27 +128,6 @@ def test_cli_reveal(capsys, url):
 
 
 # -- paper ----------------------------------------------------------------------------------
-def _pdf_text(path) -> str:
-    from pypdf import PdfReader
-
-    return "".join(page.extract_text() for page in PdfReader(str(path)).pages)
-
-
-def _embedded_fonts(path) -> dict[str, bool]:
-    from pypdf import PdfReader
-
-    out = {}
-    for page in PdfReader(str(path)).pages:
-        fonts = page["/Resources"].get_object().get("/Font", {})
-        for f in fonts.values():
-            f = f.get_object()
-            desc = f.get("/FontDescriptor")
-            embedded = bool(desc and any(k in desc.get_object() for k in
-                                         ("/FontFile", "/FontFile2", "/FontFile3")))
-            out[str(f["/BaseFont"])] = embedded
-    return out
-
-
 @pytest.fixture
 def opened(db):
     from counterdesk import resources_access, setup

@@ -120,9 +120,8 @@ def test_unlock_from_the_command_line(capsys, url, monkeypatch):
 
 def test_backup_and_restore_need_an_administrator(capsys, url, monkeypatch, tmp_path):
     target = tmp_path / "b.sqlite3"
-    with pytest.raises(SystemExit):
-        main(["--db", url, "backup", str(target)])
-    capsys.readouterr()
+    code, _, err = run(capsys, "--db", url, "backup", str(target))
+    assert code != 0 and "管理员" in err and not target.exists()
     _as(monkeypatch, "888888")
     code, _, err = run(capsys, "--db", url, "backup", str(target), "--staff", "9001")
     assert code != 0 and "仅限管理员" in err and not target.exists()

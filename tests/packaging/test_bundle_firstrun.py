@@ -114,8 +114,12 @@ def test_server_url_saved_after_a_good_connection(qtbot, dialog, tmp_path, monke
     dlg.window_no.setValue(0)
     with qtbot.waitSignal(dlg.accepted, timeout=10_000):
         dlg.save()
-    again = settings_mod.load(tmp_path / "cfg" / "counterdesk.toml")
-    assert again.database.url == url and again.window.number == 0
+    path = tmp_path / "cfg" / "counterdesk.toml"
+    again = settings_mod.load(path)
+    # issue 23: the password went to the credential store; the file names the server only
+    assert again.database.url == "postgresql+psycopg://hall@db.example/counterdesk"
+    assert ":pw@" not in path.read_text(encoding="utf-8")
+    assert again.database.effective_url() == url and again.window.number == 0
     assert again.printer.uri == ""
 
 

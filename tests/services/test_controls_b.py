@@ -16,7 +16,7 @@ from counterdesk.db import Database
 from counterdesk.errors import AuthError, Conflict, DatabaseBusy, ValidationError
 from counterdesk.models import Authorisation, Staff
 from tests.helpers.hall_policy import set_rule
-from tests.helpers.quality_hall import finished_ticket, qdb  # noqa: F401  (fixtures)
+from tests.helpers.quality_hall import finished_ticket
 
 DAY = dt.date(2026, 11, 20)
 MGR = staff.Approval("9001", "888888")
@@ -149,7 +149,7 @@ def test_an_old_settings_file_with_hall_rules_is_read_with_one_warning(tmp_path,
 
 # -- hole 11: a rating names a finished ticket of the screen's window, once ------------------
 
-def test_a_rating_needs_a_finished_ticket_of_that_window_once(qdb):  # noqa: F811
+def test_a_rating_needs_a_finished_ticket_of_that_window_once(qdb):
     from sqlalchemy.exc import IntegrityError
 
     from counterdesk import quality
@@ -343,7 +343,7 @@ def test_after_the_count_no_method_pays_and_the_close_lists_every_method(demo_db
 
 # -- hole 9: an independent follow-up, after the promised work ---------------------------------
 
-def test_follow_up_by_another_person_after_the_promised_work(qdb):  # noqa: F811
+def test_follow_up_by_another_person_after_the_promised_work(qdb):
     from counterdesk import quality
     from counterdesk.errors import PermissionDenied
 

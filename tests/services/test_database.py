@@ -85,12 +85,12 @@ def test_display_url_hides_password():
 def test_backup_and_restore_round_trip(tmp_path):
     db = Database("sqlite:///" + (tmp_path / "live.sqlite3").as_posix())
     setup.demo(db)
-    target = backup.backup(db, tmp_path / "b.sqlite3")
-    assert backup.is_counterdesk_sqlite(target)
+    target = backup.backup(db, tmp_path / "b.cdbak")
+    assert backup.inspect(target).encrypted and not backup.is_counterdesk_sqlite(target)
     with db.write() as s:
         s.execute(text("DELETE FROM window_services"))
-    safety = backup.restore(db, target)
-    assert safety and Path(safety).exists()
+    res = backup.restore(db, target)
+    assert res.previous and Path(res.previous).exists()
     with db.read() as s:
         assert s.execute(text("SELECT count(*) FROM window_services")).scalar() > 0
     db.dispose()

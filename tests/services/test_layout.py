@@ -48,7 +48,7 @@ def test_layout_of_the_design_card():
 
 
 UI_FOLDERS = ("shell", "widgets", "queue", "accounts", "payment", "till", "dayclose",
-              "complaints", "prompts", "hall", "policy")
+              "complaints", "prompts", "hall", "policy", "orders", "card")
 
 
 def test_ui_is_grouped_by_what_is_on_screen():
@@ -80,8 +80,8 @@ def test_static_wiring():
 def test_the_main_window_lists_every_panel():
     from counterdesk.ui.shell import mainwindow
 
-    assert [s.key for s in mainwindow.PANELS] == ["queue", "accounts", "payment", "till",
-                                                  "complaints", "prompts"]
+    assert [s.key for s in mainwindow.PANELS] == ["queue", "accounts", "payment", "card", "till",
+                                                  "complaints", "orders", "prompts"]
     assert all(callable(s.create) for s in mainwindow.PANELS)
 
 

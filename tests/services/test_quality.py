@@ -14,7 +14,7 @@ from counterdesk.models import AuditEvent
 from counterdesk.models.quality import Complaint, ComplaintStep, FollowUp, Rating
 from counterdesk.policy import QualityRules
 from tests.helpers.hall_policy import set_rule
-from tests.helpers.quality_hall import finished_ticket, qclerk, qdb  # noqa: F401  (fixtures)
+from tests.helpers.quality_hall import finished_ticket
 
 MON = dt.datetime(2026, 11, 23, 10, 0)   # a Monday
 FRI = dt.datetime(2026, 11, 20, 15, 0)   # a Friday

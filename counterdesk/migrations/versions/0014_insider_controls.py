@@ -2,14 +2,14 @@
 items, references used once, safety-stop periods, promised work on complaints
 
 Revision ID: 0014
-Revises: 0010
+Revises: 0017
 Create Date: 2026-12-03 09:00:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0014'
-down_revision = '0010'
+down_revision = '0017'
 branch_labels = None
 depends_on = None
 

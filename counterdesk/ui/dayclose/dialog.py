@@ -183,6 +183,10 @@ class DayCloseDialog(DayCloseDialogView):
         rows.append((rc["gapless"], self.tr("Receipt numbers without gaps") if rc["gapless"]
                      else self.tr("Missing receipt numbers: %1").replace(
                          "%1", ", ".join(rc["gaps"][:10]))))
+        lost = rc.get("lost_in_restore") or []
+        if lost:  # numbers customers hold from before a restore: never issued again
+            rows.append((True, self.tr("Receipt numbers lost in restore: %1").replace(
+                "%1", ", ".join(f"{x['first']}–{x['last']}" for x in lost[:5]))))
         rows.append((True, self.tr("Unprinted receipts: %1").replace("%1", str(c["unprinted"]))))
         self.checks_model.set_rows(rows)
         self.tills_model.set_rows([t.to_dict() for t in tills])

@@ -325,4 +325,4 @@ class Display(DisplayView):
 def run(ctx, windowed: bool = False) -> int:
     from ..shell.app import run_screen
 
-    return run_screen(ctx, Display, windowed=windowed, size=(1600, 900))
+    return run_screen(ctx, Display, windowed=windowed, size=(1600, 900), program="display")

@@ -219,4 +219,4 @@ class Kiosk(KioskView):
 def run(ctx, windowed: bool = False) -> int:
     from ..shell.app import run_screen
 
-    return run_screen(ctx, Kiosk, windowed=windowed, size=(1080, 1280))
+    return run_screen(ctx, Kiosk, windowed=windowed, size=(1080, 1280), program="kiosk")

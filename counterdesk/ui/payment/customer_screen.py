@@ -256,9 +256,21 @@ class CustomerScreen(CustomerScreenView):
 
 def attach(bench, parent=None, *, timeout_ms: int | None = None) -> CustomerScreen:
     """Create the customer screen as its own top-level window; on a PC with a second
-    monitor it goes full screen there, otherwise it opens as a normal window."""
-    screen = CustomerScreen(bench, parent, timeout_ms=timeout_ms)
+    monitor it goes full screen there, otherwise it opens as a normal window.
+
+    Issue 17.8: it never takes the keyboard from the clerk (a customer's touch on a rating
+    button leaves F2/F6… working in the main window) and it is not owned by the main
+    window (it stays up when that is minimised). ``parent`` only ends it: the screen
+    closes when ``parent`` is destroyed."""
+    screen = CustomerScreen(bench, None, timeout_ms=timeout_ms)
     screen.setWindowFlag(Qt.Window, True)
+    screen.setWindowFlag(Qt.WindowDoesNotAcceptFocus, True)
+    screen.setAttribute(Qt.WA_ShowWithoutActivating, True)
+    screen.setFocusPolicy(Qt.NoFocus)
+    for child in screen.findChildren(QWidget):
+        child.setFocusPolicy(Qt.NoFocus)
+    if parent is not None:
+        parent.destroyed.connect(screen.deleteLater)
     screens = QGuiApplication.screens()
     if len(screens) > 1:
         screen.setGeometry(screens[1].geometry())

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ... import clock, queue
+from ... import clock, queue, textfiles
 from ...errors import CounterDeskError
 from ..widgets.tablemodel import RowsModel
 
@@ -173,7 +173,7 @@ class QueueStatsDialog(QDialog):
 
     def export(self, path: str | Path) -> Path:
         path = Path(path)
-        path.write_text(queue.statistics_csv(self.stats), encoding="utf-8-sig")
+        textfiles.write_text(path, queue.statistics_csv(self.stats))
         self.message.setText(self.tr("Exported to %1").replace("%1", str(path)))
         return path
 

@@ -10,13 +10,15 @@ from __future__ import annotations
 import logging
 import sys
 import traceback
+from pathlib import Path
 
-from PySide6.QtCore import QLocale, Qt, QTimer, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTimer, QTranslator
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QPalette
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ... import __version__, i18n, logsetup, resources_access
 from ...errors import CounterDeskError, DatabaseError
+from ...platform import windows
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +48,31 @@ def load_translations(app: QApplication, lang: str) -> int:
                 app.installTranslator(tr)
                 _translators.append(tr)
                 count += 1
-    return count
+    return count + load_qt_translations(app, lang)
+
+
+def _qt_translation_dirs() -> list[str]:
+    """Where Qt's own ``qtbase_*.qm`` are: Qt's translations path, or PySide6's folder
+    (the frozen bundle keeps them under ``PySide6/Qt/translations`` or ``PySide6/translations``)."""
+    import PySide6
+
+    base = Path(PySide6.__file__).parent
+    dirs = [QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath),
+            str(base / "Qt" / "translations"), str(base / "translations")]
+    return [d for d in dict.fromkeys(dirs) if d and Path(d).is_dir()]
+
+
+def load_qt_translations(app: QApplication, lang: str) -> int:
+    """Issue 17.9: Qt's own strings (OK/Cancel/Save/Retry/Close of standard buttons,
+    context menus of text fields) in the chosen language; 1 if loaded, else 0."""
+    for folder in _qt_translation_dirs():
+        tr = QTranslator(app)
+        if tr.load(f"qtbase_{lang}", folder):
+            app.installTranslator(tr)
+            _translators.append(tr)
+            return 1
+    log.warning("Qt's own translation qtbase_%s.qm not found", lang)
+    return 0
 
 
 def load_fonts() -> str | None:
@@ -119,6 +145,7 @@ def create_app(settings, argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("CounterDesk")
     app.setOrganizationName("CounterDesk")
     app.setApplicationVersion(__version__)
+    windows.create_mutex()  # issue 17.10: the installer waits for a running copy
     lang = i18n.normalise(settings.ui.language)
     i18n.set_language(lang)
     QLocale.setDefault(QLocale(QLocale.Chinese, QLocale.China) if lang != "en"
@@ -163,7 +190,7 @@ def open_database(ctx, parent=None):
 
 def run_workstation(ctx) -> int:
     """``counterdesk`` with no verb: sign in, then the clerk workstation."""
-    logsetup.setup()
+    logsetup.setup("workstation")
     lang = ctx.args.lang or ctx.settings.ui.language
     ctx.settings.ui.language = lang
     app = create_app(ctx.settings)
@@ -205,12 +232,14 @@ def run_workstation(ctx) -> int:
     return app.exec()
 
 
-def run_screen(ctx, factory, *, windowed: bool = False, size: tuple[int, int] = (1600, 900)) -> int:
+def run_screen(ctx, factory, *, windowed: bool = False, size: tuple[int, int] = (1600, 900),
+               program: str = "display") -> int:
     """Run a full-screen mode (kiosk, display): app set-up, database, the screen, exit code.
 
-    ``factory(db, settings)`` builds the screen; it may have ``shutdown()``.
+    ``factory(db, settings)`` builds the screen; it may have ``shutdown()``. ``program``
+    names its log file. While it runs Windows keeps the display and the PC awake.
     """
-    logsetup.setup()
+    logsetup.setup(program)
     app = create_app(ctx.settings)
     install_excepthook()
     db = open_database(ctx)
@@ -223,7 +252,11 @@ def run_screen(ctx, factory, *, windowed: bool = False, size: tuple[int, int] = 
         screen.show()
     else:
         screen.showFullScreen()
-    code = app.exec()
+    windows.keep_awake()  # issue 17.4: the display and the kiosk never go dark
+    try:
+        code = app.exec()
+    finally:
+        windows.allow_sleep()
     shutdown = getattr(screen, "shutdown", None)
     if shutdown is not None:
         shutdown()

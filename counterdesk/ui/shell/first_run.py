@@ -191,10 +191,12 @@ class FirstRunDialog(FirstRunView):
                                          "settings below, test and save.")
                                  .replace("%1", db_problem))
             self.problem.show()
-        self.db_local_path.setText(paths.default_database_file().as_posix())
+        self.pc_wide = self.target == paths.machine_settings_file()  # issue 17.3
+        self.db_local_path.setText(firstrun.local_database_file(self.pc_wide).as_posix())
         url = self.base.database.url
-        (self.db_server if url else self.db_local).setChecked(True)
-        self.db_url.setText(url)
+        local = not url or url == firstrun.database_url("local", pc_wide=True)
+        (self.db_local if local else self.db_server).setChecked(True)
+        self.db_url.setText("" if local else url)
         self.hall_code.setText(self.base.hall.code)
         self.window_no.setValue(self.base.window.number)
         kind, address = firstrun.split_printer_uri(self.base.printer.uri)
@@ -216,7 +218,7 @@ class FirstRunDialog(FirstRunView):
     # -- state of the widgets ------------------------------------------------------------
     def database_url(self) -> str:
         choice = "server" if self.db_server.isChecked() else "local"
-        return firstrun.database_url(choice, self.db_url.text())
+        return firstrun.database_url(choice, self.db_url.text(), pc_wide=self.pc_wide)
 
     def _db_choice_changed(self) -> None:
         server = self.db_server.isChecked()
@@ -334,7 +336,7 @@ class FirstRunDialog(FirstRunView):
             new = firstrun.make_settings(
                 self.base, database_url=self.database_url(), hall_code=self.hall_code.text(),
                 window=self.window_no.value(), printer_uri=uri,
-                width=self.printer_width.currentData())
+                width=self.printer_width.currentData(), pc_wide=self.pc_wide)
         except CounterDeskError as exc:
             self.message.setText(exc.message)
             if exc.field and exc.field.startswith("hall"):
@@ -355,11 +357,15 @@ class FirstRunDialog(FirstRunView):
         try:
             if self.had_problem and self.target.exists():
                 shutil.copy2(self.target, self.target.with_name(self.target.name + ".broken"))
+            firstrun.move_password(new)
             new.save(self.target)
         except OSError as exc:
             self.message.setText(self.tr("The settings could not be saved to %1: %2")
                                  .replace("%1", str(self.target))
-                                 .replace("%2", exc.strerror or str(exc)))
+                                 .replace("%2", exc.strerror or str(exc)) + " " +
+                                 self.tr("Only an administrator may change this PC's settings: "
+                                         "start CounterDesk with “Run as administrator”, or "
+                                         "ask IT."))
             return
         log.info("first-run settings saved to %s", self.target)
         self.saved = new

@@ -23,7 +23,9 @@ from PySide6.QtWidgets import (
 
 from ... import __version__
 from ...errors import DatabaseError
+from .. import orders as orders_panel
 from ..accounts import panel as accounts_panel
+from ..card import panel as card_panel
 from ..complaints import panel as complaints_panel
 from ..payment import panel as payment_panel
 from ..prompts import panel as prompts_panel
@@ -38,8 +40,10 @@ PANELS = [
     PanelSpec("queue", queue_panel.create, "queue"),
     PanelSpec("accounts", accounts_panel.create, "business"),
     PanelSpec("payment", payment_panel.create, "business"),
+    PanelSpec("card", card_panel.create, "business"),
     PanelSpec("till", till_panel.create, "business"),
     PanelSpec("complaints", complaints_panel.create, "business"),
+    PanelSpec("orders", orders_panel.create, "business"),
     PanelSpec("prompts", prompts_panel.create, "prompt"),
 ]
 
@@ -149,11 +153,15 @@ class MainWindow(MainWindowView):
                 install(self)
 
     def check_database(self) -> bool:
+        from ... import clockcheck
+
         try:
-            self.bench.db.ping()
+            skew = clockcheck.measure(self.bench.db)  # pings; PostgreSQL: the server's clock
             ok = True
         except DatabaseError:
-            ok = False
+            skew, ok = None, False
+        if skew is not None and not skew.ok:  # issue 17.11: warn before a payment is refused
+            self.statusBar().showMessage(skew.message(), self.HEALTH_INTERVAL_MS)
         if ok != self._db_ok:
             self._db_ok = ok
             text = self.tr("Database %1: %2").replace("%1", self.bench.db.display_url).replace(
@@ -178,6 +186,9 @@ class MainWindow(MainWindowView):
 
     def closeEvent(self, event):  # noqa: N802 - Qt name
         self._health.stop()
+        if self.customer_screen is not None:  # its own window (issue 17.8): close it too
+            self.customer_screen.shutdown()
+            self.customer_screen.close()
         for panel in self.panels.values():
             shutdown = getattr(panel, "shutdown", None)
             if shutdown is not None:

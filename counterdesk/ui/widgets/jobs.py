@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
@@ -34,18 +35,22 @@ def message(exc: BaseException) -> str:
 
 
 class Job(QObject):
-    """One call on a worker thread; ``finished(ok, value)`` on the GUI thread."""
+    """One call on a worker thread; ``finished(ok, value)`` on the GUI thread.
+
+    A job is a Python-owned object without a Qt parent and makes no Qt connection of its
+    own: with PySide6 6.11 every connection to a Python callable, and every parented object
+    deleted later, keeps a reference to ``None`` for good (the soak test counts them), and a
+    busy hall makes thousands of jobs a day. Its :class:`Jobs` delivers the outcome."""
 
     finished = Signal(bool, object)   # (ok, value or exception)
-    _result = Signal(bool, object)    # emitted on the worker thread, queued to this object
 
-    def __init__(self, fn: Callable, args: tuple, kwargs: dict, parent: QObject):
-        super().__init__(parent)
+    def __init__(self, fn: Callable, args: tuple, kwargs: dict, jobs: Jobs):
+        super().__init__()
         self._call = (fn, args, kwargs)
+        self._jobs = jobs
         self.ok: bool | None = None
         self.value: object = None
         self._thread = threading.Thread(target=self._work, name="counterdesk-job", daemon=True)
-        self._result.connect(self._arrived, Qt.QueuedConnection)
 
     def start(self) -> None:
         self._thread.start()
@@ -59,15 +64,7 @@ class Job(QObject):
             ok, value = True, fn(*args, **kwargs)
         except Exception as exc:  # noqa: BLE001 - handed to on_error on the GUI thread
             ok, value = False, exc
-        try:
-            self._result.emit(ok, value)
-        except RuntimeError:  # the screen was closed meanwhile: nobody to tell
-            log.debug("background job finished after its screen closed")
-
-    @Slot(bool, object)
-    def _arrived(self, ok: bool, value: object) -> None:
-        self.ok, self.value = ok, value
-        self.finished.emit(ok, value)
+        self._jobs._arrived(self, ok, value)
 
     @property
     def done(self) -> bool:
@@ -78,12 +75,15 @@ class Jobs(QObject):
     """The background-job helper of one screen (its ``owner``)."""
 
     busy_changed = Signal(bool)
+    _wake = Signal()   # emitted on a worker thread; queued once-connected to _deliver
 
     def __init__(self, owner: QWidget, busy: Iterable[QWidget] = ()):
         super().__init__(owner)
         self._owner = owner
         self._busy_widgets = list(busy)
-        self._running: list[Job] = []
+        self._running: dict[Job, tuple[Callable | None, Callable | None]] = {}
+        self._outcomes: deque[tuple[Job, bool, object]] = deque()   # thread-safe appends
+        self._wake.connect(self._deliver, Qt.QueuedConnection)
 
     @property
     def busy(self) -> bool:
@@ -94,9 +94,7 @@ class Jobs(QObject):
         """Start ``fn(*args, **kwargs)`` off the GUI thread. Without ``on_error`` an error
         is logged (a bug) or ignored (a CounterDeskError): pass one to show it."""
         job = Job(fn, args, kwargs, self)
-        job.finished.connect(lambda ok, value: self._finished(job, ok, value, on_done,
-                                                              on_error))
-        self._running.append(job)
+        self._running[job] = (on_done, on_error)
         if len(self._running) == 1:
             self._set_busy(True)
         job.start()
@@ -108,18 +106,29 @@ class Jobs(QObject):
         for job in list(self._running):
             job.join(timeout_s)
 
-    def _finished(self, job: Job, ok: bool, value, on_done, on_error) -> None:
-        self._running.remove(job)
-        if not self._running:
-            self._set_busy(False)
-        job.deleteLater()
-        if ok:
-            if on_done is not None:
-                on_done(value)
-        elif on_error is not None:
-            on_error(value)
-        else:
-            message(value)
+    def _arrived(self, job: Job, ok: bool, value: object) -> None:  # worker thread
+        self._outcomes.append((job, ok, value))
+        try:
+            self._wake.emit()
+        except RuntimeError:  # the screen was closed meanwhile: nobody to tell
+            log.debug("background job finished after its screen closed")
+
+    @Slot()
+    def _deliver(self) -> None:
+        while self._outcomes:
+            job, ok, value = self._outcomes.popleft()
+            on_done, on_error = self._running.pop(job, (None, None))
+            if not self._running:
+                self._set_busy(False)
+            job.ok, job.value = ok, value
+            job.finished.emit(ok, value)
+            if ok:
+                if on_done is not None:
+                    on_done(value)
+            elif on_error is not None:
+                on_error(value)
+            else:
+                message(value)
 
     def _set_busy(self, busy: bool) -> None:
         for w in self._busy_widgets:

@@ -1,0 +1,135 @@
+"""The money side of the card business: the only module that calls billing's internals.
+
+A card purchase or card fee is a sale like any other (price list, tenders, gapless receipt
+number, audit, print outbox). Billing's public ``pay`` opens its own transaction; a card
+purchase must be committed in the *same* transaction as its ``CardPurchase`` row, so this
+module calls billing's ``_hall_info``, ``_quote``, ``_price_item``, ``_year_volume`` and
+``_write_payment`` — here and nowhere else in :mod:`counterdesk.cards`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import ROUND_DOWN, Decimal
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from .. import billing, money
+from ..billing import LineInput, SaleRequest, TenderInput, references
+
+# The sale's own steps, shared with billing.pay (one implementation of pricing and payment)
+from ..billing import ledger as billing_ledger
+from ..billing import sale as billing_sale
+from ..db import Database
+from ..errors import Conflict, ValidationError
+from ..models.accounts import Account
+from ..models.billing import PrintJob
+from ..policy import payment_limit_fen
+from ..staff import Actor
+
+GAS_RESIDENT = "GAS-IC"       # IC 卡居民用气（阶梯）
+GAS_NON_RESIDENT = "GAS-IC-N"  # IC 卡非居民用气
+CARD_ISSUE_FEE = "CARD-NEW"   # IC 卡开户发卡工本费
+CARD_REISSUE_FEE = "CARD"     # IC 卡补办工本费 (already on the demo price list)
+
+
+def gas_code(acc: Account) -> str:
+    return GAS_RESIDENT if acc.customer_type == "resident" else GAS_NON_RESIDENT
+
+
+def hall_info(db: Database, s: Session, hall_id: int):
+    return billing_ledger._hall_info(db, s, hall_id)
+
+
+def volume_for_amount(s: Session, hall, acc: Account, amount_fen: int, day: dt.date,
+                      places: int) -> Decimal:
+    """The most gas ``amount_fen`` buys at the account's tiers, rounded down to what the
+    meter takes (``places`` decimals)."""
+    it = billing_sale._price_item(s, hall, gas_code(acc), day)
+    step = Decimal(1).scaleb(-places)
+    if it.tiered:
+        prior = billing_sale._year_volume(s, acc, it.code, day)
+        tiers = [(t.tier, t.from_volume, t.unit_price_fen) for t in it.tiers]
+
+        def cost(v: Decimal) -> int:
+            return money.tiered_amount(prior, v, tiers)[0] if v > 0 else 0
+        # walk the tiers for an estimate, then settle on the grid
+        v, left = Decimal(0), Decimal(amount_fen)
+        ordered = sorted(tiers, key=lambda t: Decimal(t[1]))
+        for i, (_tier, lo, price) in enumerate(ordered):
+            hi = Decimal(ordered[i + 1][1]) if i + 1 < len(ordered) else None
+            start = max(prior + v, Decimal(lo))
+            if hi is not None and start >= hi:
+                continue
+            room = (hi - start) if hi is not None else None
+            can = left / Decimal(price) if price else Decimal(10) ** 9
+            take = can if room is None else min(can, room)
+            v += take
+            left -= take * price
+            if left <= 0:
+                break
+    else:
+        def cost(v: Decimal) -> int:
+            return money.line_amount(v, it.unit_price_fen) if v > 0 else 0
+        v = Decimal(amount_fen) / Decimal(it.unit_price_fen) if it.unit_price_fen else Decimal(0)
+    v = v.quantize(step, rounding=ROUND_DOWN)
+    while v > 0 and cost(v) > amount_fen:
+        v -= step
+    while cost(v + step) <= amount_fen:
+        v += step
+    if v <= 0:
+        raise ValidationError(f"金额 {money.fmt_symbol(amount_fen)} 不足以购买最小气量 {step} 立方米",
+                              f"{money.fmt(amount_fen)} does not buy the smallest volume {step} m³",
+                              field="amount")
+    return v
+
+
+def charge(db: Database, s: Session, actor: Actor, hall, day: dt.date, acc: Account,
+           code: str, qty: Decimal | str, tenders: list[TenderInput], *, note: str = "",
+           printer_uri: str = "", card: dict | None = None) -> billing.PaymentResult:
+    """Price ``qty`` of ``code`` for the account and write the payment in ``s``.
+    ``card`` (card number, sequence, volume, written) goes onto the receipt."""
+    req = SaleRequest(items=[LineInput(code, str(qty))], account_no=acc.account_no,
+                      tenders=tenders, note=note)
+    billing_sale.require_collector(actor)
+    billing_sale.refuse_if_till_counted(s, actor, day)
+    _acc, lines, _ = billing_sale._quote(s, hall, req, day)
+    total = sum(ln.amount_fen for ln in lines)
+    limit = payment_limit_fen(s, hall.id)  # the hall policy, the same on every PC
+    if total > limit:
+        raise Conflict(f"单笔收费 {money.fmt_symbol(total)} 超过限额 {money.fmt_symbol(limit)}",
+                       f"The payment {money.fmt(total)} exceeds the limit {money.fmt(limit)}",
+                       field="total")
+    resolved = billing.resolve_tenders(total, tenders)
+    references.check(s, hall.id, resolved)
+    res = billing_ledger._write_payment(s, actor, hall, day, kind="sale", acc=acc, lines=lines,
+                                 tenders=resolved, reason=note, printer_uri=printer_uri)
+    if card is not None:
+        res.receipt["card"] = card
+        set_receipt_params(s, res.print_job_id, res.receipt)
+    return res
+
+
+def set_receipt_params(s: Session, job_id: int, params: dict) -> None:
+    """Replace the print data of a receipt that has not printed yet (one UPDATE)."""
+    s.execute(update(PrintJob).where(PrintJob.id == job_id, PrintJob.status == "pending")
+              .values(params=json.dumps(params, ensure_ascii=False)))
+
+
+def set_receipt_card(s: Session, job_id: int, card: dict) -> None:
+    """Put the card lines on a receipt that has not printed yet."""
+    job = s.get(PrintJob, job_id)
+    if job is None or job.status != "pending":
+        return
+    params = json.loads(job.params or "{}")
+    params["card"] = {**params.get("card", {}), **card}
+    job.params = json.dumps(params, ensure_ascii=False)
+
+
+def quote_gas(db: Database, s: Session, hall, acc: Account, qty: Decimal, day: dt.date
+              ) -> tuple[int, list[dict]]:
+    req = SaleRequest(items=[LineInput(gas_code(acc), str(qty))], account_no=acc.account_no)
+    _acc, lines, _ = billing_sale._quote(s, hall, req, day)
+    return lines[0].amount_fen, lines[0].tiers

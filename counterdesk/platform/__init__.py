@@ -1,0 +1,1 @@
+"""Thin wrappers of operating-system calls; each is a no-op where it does not apply."""

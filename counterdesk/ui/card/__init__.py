@@ -1,0 +1,1 @@
+"""The IC card panel (IC卡购气) of the workstation."""
