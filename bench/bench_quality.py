@@ -38,6 +38,20 @@ from counterdesk.models import Base  # noqa: E402
 from counterdesk.models.quality import Complaint, Rating  # noqa: E402
 
 
+def _finished_tickets(db, n: int) -> list[dict]:
+    """``n`` tickets issued, called and finished at window 1 (what ratings name)."""
+    from counterdesk import queue
+
+    kiosk = queue.kiosk_actor(db, "HQ01")
+    clerk = staff.sign_in(db, "1001", "123456", window=1)
+    out = []
+    for _ in range(n):
+        queue.issue(db, kiosk, "A")
+        queue.call_next(db, clerk)
+        out.append(queue.finish(db, clerk).to_dict())
+    return out
+
+
 def _median(fn, n=5) -> float:
     times = []
     for _ in range(n):
@@ -104,9 +118,8 @@ def run(db: Database, size: int, label: str) -> None:
     t_over = _median(lambda: quality.overdue(db, mgr))
     t_rep = _median(lambda: quality.report(db, mgr, date_from=dt.date(2000, 1, 1)))
     src = quality.open_customer_screen(db, "HQ01", 1, staff_no="1001")
-    counter = iter(range(10**9))
-    t_rate = _median(lambda: quality.record_rating(db, src, {"number": f"Z{next(counter)}"},
-                                                   "satisfied"), n=20)
+    tickets = iter(_finished_tickets(db, 20))  # a rating names a real finished ticket
+    t_rate = _median(lambda: quality.record_rating(db, src, next(tickets), "satisfied"), n=20)
     print(f"[{label}] complaints={size} ratings={size * 20}")
     print(f"  baseline select open rows      {base_list * 1000:9.2f} ms")
     print(f"  list_complaints(all)           {t_list * 1000:9.2f} ms  ×{t_list / base_list:6.1f}")

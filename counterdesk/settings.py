@@ -8,29 +8,46 @@ unknown key is refused with a message that names the key and the expected form.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import os
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import tomli_w
 
 from . import paths
 from .errors import SettingsError
 
-_TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+log = logging.getLogger(__name__)
+
+# Hall rules that moved to the hall policy in the database (issue 15): a settings file of an
+# older version that still has them is read with a warning naming them (never refused: an
+# upgrade must not lock a PC out); the database's values apply.
+MOVED_TO_POLICY: dict[str, str] = {
+    "queue.priority_cap": "queue.priority_cap", "queue.recall_limit": "queue.recall_limit",
+    "queue.pause_limit_minutes": "queue.pause_limit_minutes",
+    "queue.noshow_requeue_minutes": "queue.noshow_requeue_minutes",
+    "queue.wait_apology_minutes": "queue.wait_apology_minutes",
+    "billing.single_payment_limit_fen": "billing.single_payment_limit_fen",
+    "cash.difference_threshold_fen": "cash.difference_threshold_fen",
+    **{f"quality.{k}": f"quality.{k}" for k in (
+        "complaint_deadline_hours", "enquiry_deadline_hours", "rating_seconds",
+        "working_days_only", "followup_start", "followup_end", "due_soon_hours",
+        "extra_holidays", "extra_workdays")},
+}
+_warned: set[str] = set()
 
 
-def _check_dates(value: str) -> bool:
-    from .workdays import valid_dates
-
-    return valid_dates(value)
-
-
-def _check_time(value: str) -> bool:
-    return bool(_TIME_RE.match(value))
+def _warn_moved(keys: list[str], source: Path | None) -> None:
+    """One warning per process naming the keys now ignored (not their values)."""
+    fresh = [k for k in keys if k not in _warned]
+    if fresh:
+        _warned.update(fresh)
+        log.warning("settings file %s: %s now belong to the hall policy in the database "
+                    "(counterdesk policy show); ignored here", source or "-", ", ".join(fresh))
 
 
 @dataclass
@@ -81,22 +98,7 @@ class UISettings:
 
 @dataclass
 class QueueSettings:
-    priority_cap: int = 3  # at most this many priority calls in a row while others wait
-    recall_limit: int = 3
-    pause_limit_minutes: int = 15
-    noshow_requeue_minutes: int = 30
-    wait_apology_minutes: int = 15
     voice: bool = True  # hall display: spoken announcements (offline clips)
-
-
-@dataclass
-class BillingSettings:
-    single_payment_limit_fen: int = 5_000_000  # 50,000.00 元
-
-
-@dataclass
-class CashSettings:
-    difference_threshold_fen: int = 1000  # explanation required above 10.00 元
 
 
 @dataclass
@@ -109,21 +111,6 @@ class BackupSettings:
 
 
 @dataclass
-class QualitySettings:
-    complaint_deadline_hours: int = 48
-    enquiry_deadline_hours: int = 24
-    rating_seconds: int = 15
-    working_days_only: bool = False
-    followup_start: str = "08:30"
-    followup_end: str = "17:00"
-    due_soon_hours: int = 4  # open items due within this many hours show amber
-    # working-day deadlines: days the packaged official calendar does not know yet
-    # ("2027-01-01, 2027-02-06..2027-02-12"); the official calendar covers the rest
-    extra_holidays: str = ""
-    extra_workdays: str = ""
-
-
-@dataclass
 class Settings:
     database: DatabaseSettings = field(default_factory=DatabaseSettings)
     hall: HallSettings = field(default_factory=HallSettings)
@@ -132,12 +119,11 @@ class Settings:
     card: CardSettings = field(default_factory=CardSettings)
     ui: UISettings = field(default_factory=UISettings)
     queue: QueueSettings = field(default_factory=QueueSettings)
-    billing: BillingSettings = field(default_factory=BillingSettings)
-    cash: CashSettings = field(default_factory=CashSettings)
     backup: BackupSettings = field(default_factory=BackupSettings)
-    quality: QualitySettings = field(default_factory=QualitySettings)
 
     source: Path | None = field(default=None, compare=False, repr=False)
+    # keys of the file that moved to the hall policy (ignored; see MOVED_TO_POLICY)
+    ignored: ClassVar[tuple[str, ...]] = ()
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -177,24 +163,6 @@ _CHECKS: dict[str, tuple] = {
                       "sqlite:///PATH or postgresql+psycopg://USER@HOST/DB"),
     "hall.code": (lambda v: bool(re.match(r"^[A-Za-z0-9_-]{1,16}$", v)), "1–16 位字母数字",
                   "1-16 letters or digits"),
-    "queue.priority_cap": (lambda v: 0 <= v <= 20, "0 到 20", "0 to 20"),
-    "queue.recall_limit": (lambda v: 0 <= v <= 10, "0 到 10", "0 to 10"),
-    "queue.pause_limit_minutes": (lambda v: 1 <= v <= 480, "1 到 480 分钟", "1 to 480 minutes"),
-    "queue.noshow_requeue_minutes": (lambda v: 0 <= v <= 480, "0 到 480 分钟",
-                                     "0 to 480 minutes"),
-    "quality.followup_start": (_check_time, "HH:MM", "HH:MM"),
-    "quality.followup_end": (_check_time, "HH:MM", "HH:MM"),
-    "quality.extra_holidays": (_check_dates, "以逗号分隔的日期或区间，如 2027-01-01, 2027-02-06..2027-02-12",
-                               "comma-separated dates or ranges, e.g. 2027-01-01, "
-                               "2027-02-06..2027-02-12"),
-    "quality.extra_workdays": (_check_dates, "以逗号分隔的日期或区间，如 2027-02-14",
-                               "comma-separated dates or ranges, e.g. 2027-02-14"),
-    "quality.complaint_deadline_hours": (lambda v: 1 <= v <= 720, "1 到 720 小时", "1 to 720 hours"),
-    "quality.enquiry_deadline_hours": (lambda v: 1 <= v <= 720, "1 到 720 小时", "1 to 720 hours"),
-    "quality.rating_seconds": (lambda v: 1 <= v <= 120, "1 到 120 秒", "1 to 120 seconds"),
-    "quality.due_soon_hours": (lambda v: 0 <= v <= 72, "0 到 72 小时", "0 to 72 hours"),
-    "cash.difference_threshold_fen": (lambda v: 0 <= v <= 1_000_000, "0 到 1000000 分（0–10000 元）",
-                                      "0 to 1000000 fen (0-10,000 yuan)"),
 }
 
 
@@ -259,7 +227,13 @@ def refuse_network_sqlite(url: str) -> None:
 def from_dict(data: dict[str, Any], source: Path | None = None) -> Settings:
     settings = Settings()
     types = {f.name: f for f in dataclasses.fields(Settings) if f.name != "source"}
+    moved = []
     for section, values in data.items():
+        if isinstance(values, dict):
+            moved += [f"{section}.{k}" for k in values if f"{section}.{k}" in MOVED_TO_POLICY]
+            values = {k: v for k, v in values.items() if f"{section}.{k}" not in MOVED_TO_POLICY}
+            if not values and section not in types:
+                continue
         if section not in types:
             raise SettingsError(
                 f"未知的设置节 [{section}]；可用的节：{', '.join(types)}",
@@ -278,7 +252,9 @@ def from_dict(data: dict[str, Any], source: Path | None = None) -> Settings:
                     field=f"{section}.{key}")
             tp = {"int": int, "float": float, "bool": bool, "str": str}[str(hints[key].type)]
             setattr(target, key, _coerce(section, key, value, tp))
-    # defaults must also satisfy the checks
+    if moved:
+        _warn_moved(moved, source)
+    settings.ignored = tuple(moved)
     settings.source = source
     return settings
 

@@ -23,7 +23,9 @@ from .staff import Actor
 class TodayFigures:
     day: str
     served: int | None = None          # tickets this clerk finished today
-    takings_fen: int | None = None     # net money this clerk took today (reversals deducted)
+    # net money this clerk took today (reversals deducted): None for a clerk until their
+    # count is submitted (blind count), always for a manager
+    takings_fen: int | None = None
     payments: int | None = None        # sales this clerk made today
     pending_receipts: int | None = None  # receipts of this window waiting for the printer
 
@@ -43,7 +45,9 @@ def today_figures(db: Database, actor: Actor, day: dt.date | None = None) -> Tod
             func.count().filter(Payment.kind == "sale")).where(
             Payment.hall_id == actor.hall_id, Payment.business_day == day,
             Payment.staff_no == actor.staff_no)).one()
-        out.takings_fen, out.payments = int(total or 0), int(sales or 0)
+        out.payments = int(sales or 0)  # business done: a count, never money, for a clerk
+        if billing.shows_day_money(s, actor, day):  # before the count: blind
+            out.takings_fen = int(total or 0)
     out.pending_receipts = billing.pending_count(db, actor.hall_id, window=actor.window)
     return out
 

@@ -87,13 +87,24 @@ def clean_holder(data: dict, prefix: str = "") -> dict:
             "phone": phone}
 
 
+_TYPE_ALIASES = {"居民": "resident", "商业": "commercial", "工业": "industrial", "公服": "public",
+                 "公福": "public", "公服/公福": "public", "采暖": "heating"}
+
+
+def customer_type(value: str, field: str = "customer_type") -> str:
+    """A customer type by code or Chinese name (居民 商业 工业 公服/公福 采暖)."""
+    v = (value or "").strip()
+    code = _TYPE_ALIASES.get(v, v.lower())
+    if code not in CUSTOMER_TYPES:
+        raise V.fail(field, f"“{v}”无效，应为 居民、商业、工业、公服/公福 或 采暖",
+                     f"unknown customer type '{v}': one of {', '.join(CUSTOMER_TYPES)}")
+    return code
+
+
 def clean_account(data: dict) -> dict:
     """Validate the account's own fields (address, meter, contracts, flags, documents)."""
     c: dict[str, Any] = {}
-    ctype = data.get("customer_type") or "resident"
-    if ctype not in CUSTOMER_TYPES:
-        raise V.fail("customer_type", "应为居民或非居民", "must be resident or non_resident")
-    c["customer_type"] = ctype
+    c["customer_type"] = customer_type(data.get("customer_type") or "resident")
     groups = data.get("special_groups") or []
     if isinstance(groups, str):
         groups = [g for g in groups.replace("，", ",").split(",") if g.strip()]

@@ -25,11 +25,12 @@ from ..db import Database
 from ..errors import Conflict
 from ..models.accounts import (
     Account,
+    AccountSuspension,
     Holder,
     HolderHistory,
 )
 from ..money import fmt_symbol
-from ..staff import Actor
+from ..staff import Actor, Approval, check_approval, record_authorisation
 from .forms import checked_documents, clean_holder, clean_open, open_conflicts, require_documents
 from .numbers import make_account_no
 from .search import name_initials
@@ -241,19 +242,56 @@ def close(db: Database, actor: Actor, account_no: str, *, final_reading: str | D
 
 
 def set_suspended(db: Database, actor: Actor, account_no: str, suspended: bool, *,
-                  reason: str) -> AccountView:
-    """Suspend (暂停, e.g. supply stopped for safety) or reactivate an account; audited."""
+                  reason: str, approval: Approval | None = None,
+                  inspection_ref: str = "", restore_order: str = "") -> AccountView:
+    """Suspend (暂停, e.g. supply stopped for safety) or resume an account; audited. Each
+    stop is a period (``AccountSuspension``); resuming needs a manager's approval (not the
+    actor's own) and the reference of the inspection that cleared it — or a done 复气 work
+    order (``restore_order``, whose passed re-inspection :mod:`counterdesk.orders.gates`
+    checked)."""
     reason = V.text(reason, "reason", max_len=200, required=True)
+    want = "suspended" if suspended else "active"
+    with db.read() as s:  # refuse what can be refused before the manager's password
+        acc = get_account(s, actor, account_no)
+        _refuse_if_closed(acc)
+        if acc.status == want:
+            raise Conflict(f"户号 {acc.account_no} 已是“{STATUS_NAMES[want][0]}”状态",
+                           f"Account {acc.account_no} is already {want}", field="account_no")
+    checked = None
+    if not suspended:
+        inspection_ref = V.text(inspection_ref or restore_order, "inspection_ref", max_len=40,
+                                required=True)
+        if not restore_order:
+            checked = check_approval(db, approval, actor, "account.resume")
+    now = clock.now()
     with db.write() as s:
         acc = get_account(s, actor, account_no, lock=True)
         _refuse_if_closed(acc)
-        want = "suspended" if suspended else "active"
         if acc.status == want:
             raise Conflict(f"户号 {acc.account_no} 已是“{STATUS_NAMES[want][0]}”状态",
                            f"Account {acc.account_no} is already {want}", field="account_no")
         acc.status = want
-        actor.audit(s, "account.suspended" if suspended else "account.reactivated",
-                    {"account_no": acc.account_no, "reason": reason})
+        data = {"account_no": acc.account_no, "reason": reason}
+        if suspended:
+            s.add(AccountSuspension(account_id=acc.id, started_at=now,
+                                    started_by=actor.staff_no, reason=reason))
+        else:
+            auth = None if checked is None else record_authorisation(
+                s, checked, "account.resume", actor, f"{acc.account_no} {inspection_ref}: {reason}")
+            period = s.execute(select(AccountSuspension).where(
+                AccountSuspension.account_id == acc.id, AccountSuspension.ended_at.is_(None))
+                .order_by(AccountSuspension.id.desc())).scalars().first()
+            if period is None:  # suspended before periods were kept
+                period = AccountSuspension(account_id=acc.id, started_at=now, started_by="",
+                                           reason="（升级前的暂停）")
+                s.add(period)
+            period.ended_at, period.ended_by = now, actor.staff_no
+            period.approved_by = checked.manager_no if checked else ""
+            period.authorisation_id = auth.id if auth else None
+            period.inspection_ref, period.resume_reason = inspection_ref, reason
+            data.update(inspection_ref=inspection_ref, restore_order=restore_order,
+                        approved_by=period.approved_by, authorisation_id=period.authorisation_id)
+        actor.audit(s, "account.suspended" if suspended else "account.reactivated", data)
         s.flush()
         return account_view(s, acc)
 

@@ -22,6 +22,7 @@ from ..errors import NotFound, PermissionDenied, ValidationError
 from ..models import Hall
 from ..models.accounts import (
     Account,
+    AccountSuspension,
     Bill,
     Holder,
     HolderHistory,
@@ -37,7 +38,9 @@ SPECIAL_GROUP_NAMES = {
     "elderly": ("老", "elderly"),
     "low_income": ("低保", "low income"),
 }
-CUSTOMER_TYPE_NAMES = {"resident": ("居民", "resident"), "non_resident": ("非居民", "non-resident")}
+CUSTOMER_TYPE_NAMES = {"resident": ("居民", "resident"), "commercial": ("商业", "commercial"),
+                       "industrial": ("工业", "industrial"), "public": ("公服", "public service"),
+                       "heating": ("采暖", "heating")}
 STATUS_NAMES = {"active": ("正常", "active"), "suspended": ("暂停", "suspended"),
                 "closed": ("已销户", "closed")}
 
@@ -105,6 +108,9 @@ class AccountView:
     arrears_fen: int
     history: list[HistoryEntry] = field(default_factory=list)
     warnings: list[dict] = field(default_factory=list)
+    # safety stops: {"from", "until", "reason", "by", "resumed_by", "approved_by",
+    # "inspection_ref"} oldest first (until None: still stopped)
+    suspensions: list[dict] = field(default_factory=list)
 
     @property
     def service_hint(self) -> str:
@@ -188,7 +194,19 @@ def account_view(session: Session, acc: Account, *, history: bool = True) -> Acc
         address_display(address_fields(acc)), address_fields(acc), acc.meter_no, acc.meter_type,
         acc.supply_contract_no, acc.supply_contract_date, acc.safety_contract_no,
         acc.safety_contract_date, json.loads(acc.documents_checked or "[]"), acc.opened_by,
-        acc.opened_at, acc.closed_by, acc.closed_at, arrears_fen(session, acc.id), entries)
+        acc.opened_at, acc.closed_by, acc.closed_at, arrears_fen(session, acc.id), entries,
+        suspensions=suspension_periods(session, acc.id) if history else [])
+
+
+def suspension_periods(session: Session, account_id: int) -> list[dict]:
+    def iso(v):
+        return v.isoformat(timespec="minutes") if v else None
+
+    rows = session.execute(select(AccountSuspension).where(
+        AccountSuspension.account_id == account_id).order_by(AccountSuspension.id)).scalars()
+    return [{"from": iso(r.started_at), "until": iso(r.ended_at), "reason": r.reason,
+             "by": r.started_by, "resumed_by": r.ended_by, "approved_by": r.approved_by,
+             "inspection_ref": r.inspection_ref} for r in rows]
 
 
 def show(db: Database, actor: Actor, account_no: str) -> AccountView:

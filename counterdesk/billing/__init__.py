@@ -40,7 +40,7 @@ from .prices import (
     set_price,
 )
 from .reversal import RefundLine, refund, void
-from .sale import account_summary, open_bills, pay, quote, take_payment
+from .sale import account_summary, open_bills, pay, quote, shows_day_money, take_payment
 from .sale_types import LineInput, OpenBill, Quote, QuoteLine, SaleRequest
 from .tenders import (
     METHODS,
@@ -67,5 +67,6 @@ __all__ = [
     "get_receipt", "import_csv", "job_failed", "job_printed", "list_prices", "method_name",
     "method_zh", "open_bills", "parse_csv", "parse_tiers", "pay", "pending_count",
     "pending_jobs", "price_history", "quote", "recent_receipts", "refund", "reprint",
+    "shows_day_money",
     "resolve_tenders", "seed_demo", "set_price", "take_payment", "void",
 ]

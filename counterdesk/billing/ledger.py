@@ -34,6 +34,7 @@ from ..models.billing import (
 )
 from ..print import printers
 from ..staff import Actor
+from . import references
 from .sale_types import QuoteLine, holder_masked
 
 
@@ -165,6 +166,8 @@ def _write_payment(s: Session, actor: Actor, hall: Hall | _HallInfo, day: dt.dat
         reverses_line_id=(reverses or {}).get(ln.line_no)) for ln in lines]).all()
     tender_rows = s.execute(_INSERT_TENDERS,
                             [dict(payment_id=pay_id, **t) for t in tenders]).all()
+    if kind == "sale":
+        references.claim(s, hall.id, pay_id, tenders)
     seq = _next_receipt_seq(s, hall.id, day.year)
     receipt_no = f"{day.year}-{seq:06d}"
     line_dicts = [{"line_no": ln.line_no, "code": ln.code, "name": ln.name, "unit": ln.unit,

@@ -21,6 +21,7 @@ from ..models.billing import (
 from ..staff import Actor
 from .ledger import _load_receipt
 from .prices import _d
+from .sale import shows_day_money
 
 
 @dataclass
@@ -157,15 +158,18 @@ def get_receipt(db: Database, hall_id: int, receipt_no: str) -> dict:
 
 
 def recent_receipts(db: Database, actor: Actor, *, limit: int = 20) -> list[dict]:
-    """The clerk's latest receipts today (for reprint / void pickers)."""
+    """The clerk's latest receipts today (for reprint / void pickers); the amounts only once
+    the clerk's count is submitted (blind count)."""
     with db.read() as s:
+        visible = shows_day_money(s, actor, clock.today())
         rows = s.execute(select(Receipt, Payment).join(Payment, Payment.id == Receipt.payment_id)
                          .where(Payment.hall_id == actor.hall_id,
                                 Payment.business_day == clock.today(),
                                 Payment.staff_no == actor.staff_no)
                          .order_by(Receipt.id.desc()).limit(limit)).all()
         return [{"receipt_no": r.receipt_no, "kind": p.kind, "status": p.status,
-                 "total_fen": p.total_fen, "at": p.created_at.isoformat(timespec="seconds")}
+                 "total_fen": p.total_fen if visible else None,
+                 "at": p.created_at.isoformat(timespec="seconds")}
                 for r, p in rows]
 
 

@@ -15,8 +15,9 @@ from ..errors import ValidationError
 from ..staff import Actor, require_manager
 from .prices import PriceInput, _set_price, list_prices
 
+# customer_types (optional): the types an item applies to, e.g. "居民" or "商业;工业"
 CSV_COLUMNS = ["code", "name", "category", "unit", "unit_price", "effective_from",
-               "effective_to", "tiers", "note"]
+               "effective_to", "tiers", "note", "customer_types"]
 
 
 def parse_tiers(text: str, where: str = "tiers") -> list[tuple[Decimal, int]]:
@@ -70,7 +71,8 @@ def parse_csv(text: str) -> list[PriceInput]:
                 effective_from=frm,
                 effective_to=validators.date(row.get("effective_to", ""),
                                               "effective_to"),
-                tiers=parse_tiers(row.get("tiers", ""), where), note=row.get("note", "") or "")
+                tiers=parse_tiers(row.get("tiers", ""), where), note=row.get("note", "") or "",
+                customer_types=row.get("customer_types", "") or "")
             items.append(inp.normalised())
         except ValidationError as exc:
             raise ValidationError(f"价目表第 {n} 行：{exc.zh}", f"price list line {n}: {exc.en}",
@@ -103,7 +105,7 @@ def export_csv(db: Database, hall: int | str, *, history: bool = True,
                                                                           group=False),
                     it.effective_from, it.effective_to,
                     format_tiers([(Decimal(t.from_volume), t.unit_price_fen) for t in it.tiers]),
-                    it.note])
+                    it.note, it.customer_types.replace(",", ";")])
     return out.getvalue()
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from .. import audit, clock, money
 from .. import hall as halls
+from ..accounts.forms import customer_type
 from ..db import Database
 from ..errors import Conflict, NotFound, ValidationError
 from ..models import Hall
@@ -72,6 +73,8 @@ class PriceItemInfo:
     effective_to: str
     note: str = ""
     tiers: list[PriceTierInfo] = field(default_factory=list)
+    gas_supply: bool = False
+    customer_types: str = ""  # "resident,commercial"; "" = every type
 
     @property
     def price_text(self) -> str:
@@ -89,7 +92,7 @@ def _item_info(it: PriceItem) -> PriceItemInfo:
     return PriceItemInfo(it.id, it.code, it.name, it.category, it.unit, it.unit_price_fen,
                          it.tiered, _d(it.effective_from), _d(it.effective_to), it.note,
                          [PriceTierInfo(t.tier, money.fmt_qty(t.from_volume), t.unit_price_fen)
-                          for t in it.tiers])
+                          for t in it.tiers], it.gas_supply, it.customer_types)
 
 
 def list_prices(db: Database, hall: int | str, *, day: dt.date | None = None,
@@ -118,6 +121,8 @@ class PriceInput:
     effective_to: dt.date | None = None
     tiers: list[tuple[Decimal, int]] = field(default_factory=list)  # (from_volume, fen)
     note: str = ""
+    gas_supply: bool | None = None  # None: the 'gas' category is gas supply
+    customer_types: str = ""  # codes or names, comma-separated; "" = every type
 
     def normalised(self) -> PriceInput:
         code = (self.code or "").strip().upper()
@@ -159,14 +164,19 @@ class PriceInput:
                 raise ValidationError(f"{code}：各档单价必须大于 0",
                                       f"{code}: every tier price must be above 0", field="tiers")
         price = tiers[0][1] if tiers else self.unit_price_fen
+        gas = self.category == "gas" if self.gas_supply is None else bool(self.gas_supply)
+        types = ",".join(dict.fromkeys(
+            customer_type(x, "customer_types")
+            for x in re.split(r"[,，;；\s]+", self.customer_types or "") if x.strip()))
         return PriceInput(code, name, price, self.effective_from, self.category, unit,
-                          self.effective_to, tiers, (self.note or "").strip())
+                          self.effective_to, tiers, (self.note or "").strip(), gas, types)
 
     def snapshot(self) -> dict:
         return {"name": self.name, "category": self.category, "unit": self.unit,
                 "unit_price_fen": self.unit_price_fen, "effective_from": _d(self.effective_from),
                 "effective_to": _d(self.effective_to),
-                "tiers": [[money.fmt_qty(v), p] for v, p in self.tiers], "note": self.note}
+                "tiers": [[money.fmt_qty(v), p] for v, p in self.tiers], "note": self.note,
+                "gas_supply": bool(self.gas_supply), "customer_types": self.customer_types}
 
 
 def _row_snapshot(it: PriceItem) -> dict:
@@ -174,7 +184,7 @@ def _row_snapshot(it: PriceItem) -> dict:
             "unit_price_fen": it.unit_price_fen, "effective_from": _d(it.effective_from),
             "effective_to": _d(it.effective_to),
             "tiers": [[money.fmt_qty(t.from_volume), t.unit_price_fen] for t in it.tiers],
-            "note": it.note}
+            "note": it.note, "gas_supply": it.gas_supply, "customer_types": it.customer_types}
 
 
 def _set_price(s: Session, actor: Actor, hall: Hall, inp: PriceInput, *, reason: str,
@@ -209,6 +219,7 @@ def _set_price(s: Session, actor: Actor, hall: Hall, inp: PriceInput, *, reason:
         row = same
         row.name, row.category, row.unit = inp.name, inp.category, inp.unit
         row.unit_price_fen, row.note = inp.unit_price_fen, inp.note
+        row.gas_supply, row.customer_types = bool(inp.gas_supply), inp.customer_types
         row.tiers.clear()
         s.flush()
         kind = "change"
@@ -217,6 +228,7 @@ def _set_price(s: Session, actor: Actor, hall: Hall, inp: PriceInput, *, reason:
         row = PriceItem(hall_id=hall.id, code=inp.code, name=inp.name, category=inp.category,
                         unit=inp.unit, unit_price_fen=inp.unit_price_fen,
                         effective_from=inp.effective_from, note=inp.note,
+                        gas_supply=bool(inp.gas_supply), customer_types=inp.customer_types,
                         created_by=actor.staff_no)
         s.add(row)
         prev = [v for v in versions if v.effective_from < inp.effective_from]

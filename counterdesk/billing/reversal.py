@@ -22,8 +22,9 @@ from ..models.billing import (
     PaymentLine,
     PaymentTender,
 )
-from ..staff import Actor, Approval, authorise
+from ..staff import Actor, Approval, check_approval, record_authorisation
 from .ledger import PaymentResult, _load_receipt, _write_payment, pay_once
+from .sale import refuse_if_till_counted, require_collector
 from .sale_types import QuoteLine
 
 
@@ -129,6 +130,7 @@ def _reversal_tenders(s: Session, pay: Payment, amount: int) -> list[dict]:
 def _reverse(db: Database, actor: Actor, receipt_no: str, approval: Approval | None, *,
              kind: str, selection: list[RefundLine] | None, reason: str,
              printer_uri: str = "", request_key: str | None = None) -> PaymentResult:
+    require_collector(actor)
     return pay_once(db, request_key, lambda key: _reverse_now(
         db, actor, receipt_no, approval, kind=kind, selection=selection, reason=reason,
         printer_uri=printer_uri, request_key=key), printer_uri)
@@ -151,11 +153,13 @@ def _reverse_now(db: Database, actor: Actor, receipt_no: str, approval: Approval
     if not reason:
         raise ValidationError(f"请填写{'作废' if kind == 'void' else '退款'}原因",
                               f"Give the reason for the {kind}", field="reason")
+    checked = check_approval(db, approval, actor, action)
     with db.write(deadline_s=SERVICE_DEADLINE_S) as s:
-        auth = authorise(db, s, approval, action, actor=actor, reason=f"{receipt_no}: {reason}")
+        auth = record_authorisation(s, checked, action, actor, f"{receipt_no}: {reason}")
         hall = halls.get(s, actor.hall_id)
         day = clock.today()
         dayguard.ensure_open(s, hall.id, day)
+        refuse_if_till_counted(s, actor, day)
         rc = _load_receipt(s, hall.id, receipt_no)
         orig = s.execute(select(Payment).where(Payment.id == rc.payment_id)
                          .with_for_update()).scalar_one()

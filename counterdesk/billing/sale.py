@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 
 from .. import clock, dayguard, money
 from .. import hall as halls
+from ..accounts.views import CUSTOMER_TYPE_NAMES
 from ..db import SERVICE_DEADLINE_S, Database
-from ..errors import Conflict, NotFound, ValidationError
+from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
 from ..models import Hall
 from ..models.accounts import Account, Bill
 from ..models.billing import (
@@ -26,9 +27,11 @@ from ..models.billing import (
     PaymentLine,
     PriceItem,
 )
+from ..models.cash import Till
 from ..orders import gates as order_gates
-from ..settings import BillingSettings
+from ..policy import payment_limit_fen
 from ..staff import Actor
+from . import references
 from .ledger import PaymentResult, _hall_info, _HallInfo, _write_payment, pay_once
 from .prices import _PRICES_Q, BILL_CODE, _in_force, list_prices
 from .sale_types import LineInput, OpenBill, Quote, QuoteLine, SaleRequest, holder_masked
@@ -117,9 +120,72 @@ def _year_volume(s: Session, account: Account, code: str, day: dt.date) -> Decim
     return Decimal(v or 0)
 
 
+COLLECTOR_ROLES = ("clerk", "manager")
+
+
+def require_collector(actor: Actor) -> None:
+    """Only clerks and managers take or give back money (not the administrator)."""
+    if actor.role not in COLLECTOR_ROLES:
+        raise PermissionDenied("只有柜员和主任可以收费或退款，系统管理员不能收费",
+                               "Only clerks and managers take or give back money; the "
+                               "administrator cannot", field="staff")
+
+
+def _till_status(s: Session, actor: Actor, day: dt.date) -> str | None:
+    return s.execute(select(Till.status).where(
+        Till.hall_id == actor.hall_id, Till.business_day == day,
+        Till.staff_id == actor.staff_id)).scalar()
+
+
+def shows_day_money(s: Session, actor: Actor, day: dt.date) -> bool:
+    """The blind count (issue 15): a clerk sees the money of their day (takings, receipt
+    totals) only once their count is submitted; a manager always."""
+    if actor.is_manager:
+        return True
+    status = _till_status(s, actor, day)
+    return status is not None and status != "open"
+
+
+def refuse_if_till_counted(s: Session, actor: Actor, day: dt.date) -> None:
+    """No payment or reversal, by any method, once the actor's till of the day is counted:
+    it would escape the count (issue 15). A manager reopens the count first."""
+    status = _till_status(s, actor, day)
+    if status is not None and status != "open":
+        raise Conflict("您今天的钱箱已点钞，不能再收费或退款（任何付款方式）；如确需办理，"
+                       "请主任先重新开启点钞",
+                       "Your till is counted for today: no more payments or reversals by any "
+                       "method; a manager must reopen the count first", field="till")
+
+
+def check_item_for_account(it: PriceItem, acc: Account | None) -> None:
+    """The price class and the safety stop (issue 15): an item naming customer types, and
+    any gas supply, needs an account of such a type; a suspended account buys no gas."""
+    types = [t for t in it.customer_types.split(",") if t]
+    names = "、".join(CUSTOMER_TYPE_NAMES[t][0] for t in types if t in CUSTOMER_TYPE_NAMES)
+    if acc is None and (types or it.gas_supply):
+        raise ValidationError(f"{it.name}（{it.code}）须先选择户号：售气按户号的用户类型计价"
+                              + (f"（适用于{names}用户）" if names else ""),
+                              f"{it.name} ({it.code}) needs the account: gas is sold by the "
+                              "account's customer type", field="account")
+    if acc is None:
+        return
+    if types and acc.customer_type not in types:
+        mine = CUSTOMER_TYPE_NAMES.get(acc.customer_type, (acc.customer_type,))[0]
+        raise Conflict(f"{it.name}（{it.code}）只适用于{names}用户，户号 {acc.account_no} 为"
+                       f"{mine}用户，请选择对应的收费项目",
+                       f"{it.code} applies to {', '.join(types)} only; {acc.account_no} is "
+                       f"{acc.customer_type}", field="item")
+    if it.gas_supply and acc.status == "suspended":
+        raise Conflict(f"户号 {acc.account_no} 已暂停供气（安检停气），不能购气；须安检合格后由"
+                       "主任批准恢复供气",
+                       f"Account {acc.account_no} is suspended (safety stop): no gas can be "
+                       "sold until a manager resumes it after an inspection", field="account")
+
+
 def is_gas_supply(it) -> bool:
-    """A price item that sells gas (the supply gates of work orders apply to it)."""
-    return bool(it.tiered) or it.code.upper().startswith("GAS")
+    """A price item that sells gas: its ``gas_supply`` flag (the supply gates of work
+    orders, the safety stop and the customer types apply to it)."""
+    return bool(it.gas_supply)
 
 
 def _quote(s: Session, hall: Hall | _HallInfo, req: SaleRequest, day: dt.date, *,
@@ -137,6 +203,7 @@ def _quote(s: Session, hall: Hall | _HallInfo, req: SaleRequest, day: dt.date, *
         it = in_force.get((li.code or "").strip().upper()) or _price_item(s, hall, li.code, day)
         ln = QuoteLine(len(lines) + 1, it.code, it.name, it.unit, money.fmt_qty(qty),
                        it.unit_price_fen, 0, price_item_id=it.id)
+        check_item_for_account(it, acc)
         if acc is not None and is_gas_supply(it):
             order_gates.check_gas_allowed(s, acc)   # 通气 not done, hazard, supply stopped
         if it.tiered:
@@ -202,20 +269,19 @@ def quote(db: Database, actor: Actor, req: SaleRequest) -> Quote:
                      sum(ln.amount_fen for ln in lines), day.isoformat())
 
 
-def pay(db: Database, actor: Actor, req: SaleRequest, *, limit_fen: int | None = None,
-        printer_uri: str = "", request_key: str | None = None) -> PaymentResult:
+def pay(db: Database, actor: Actor, req: SaleRequest, *, printer_uri: str = "",
+        request_key: str | None = None) -> PaymentResult:
     """Take a payment: one transaction for payment, receipt number, audit and print job.
 
     ``request_key`` (made if absent): a retry with the same key returns the first outcome;
     a lost reply is looked up by it (:mod:`counterdesk.requestkeys`)."""
-    return pay_once(db, request_key, lambda key: _pay(db, actor, req, limit_fen=limit_fen,
-                                                      printer_uri=printer_uri, request_key=key),
-                    printer_uri)
+    require_collector(actor)
+    return pay_once(db, request_key, lambda key: _pay(db, actor, req, printer_uri=printer_uri,
+                                                      request_key=key), printer_uri)
 
 
-def _pay(db: Database, actor: Actor, req: SaleRequest, *, limit_fen: int | None,
-         printer_uri: str, request_key: str) -> PaymentResult:
-    limit = BillingSettings().single_payment_limit_fen if limit_fen is None else limit_fen
+def _pay(db: Database, actor: Actor, req: SaleRequest, *, printer_uri: str,
+         request_key: str) -> PaymentResult:
     for t in req.tenders:
         check_tender_shape(t)
     for li in req.items:
@@ -224,14 +290,17 @@ def _pay(db: Database, actor: Actor, req: SaleRequest, *, limit_fen: int | None,
     with db.write(deadline_s=SERVICE_DEADLINE_S) as s:
         hall = _hall_info(db, s, actor.hall_id)
         dayguard.ensure_open(s, hall.id, day)
+        refuse_if_till_counted(s, actor, day)
         acc, lines, bills = _quote(s, hall, req, day, lock_bills=True)
         total = sum(ln.amount_fen for ln in lines)
+        limit = payment_limit_fen(s, hall.id)  # the hall's policy, the same on every PC
         if total > limit:
             raise Conflict(f"单笔收费 {money.fmt_symbol(total)} 超过限额 {money.fmt_symbol(limit)}，"
                            "请分笔收取或请主任调整限额",
                            f"The payment {money.fmt(total)} exceeds the single-payment limit "
                            f"{money.fmt(limit)}; split it or ask a manager", field="total")
         tenders = resolve_tenders(total, req.tenders)
+        references.check(s, hall.id, tenders)
         for ln in lines:
             if ln.bill_id is not None:
                 bills[ln.bill_id].paid_fen += ln.amount_fen

@@ -17,7 +17,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from .. import billing, money
-from ..billing import LineInput, SaleRequest, TenderInput
+from ..billing import LineInput, SaleRequest, TenderInput, references
 
 # The sale's own steps, shared with billing.pay (one implementation of pricing and payment)
 from ..billing import ledger as billing_ledger
@@ -26,7 +26,7 @@ from ..db import Database
 from ..errors import Conflict, ValidationError
 from ..models.accounts import Account
 from ..models.billing import PrintJob
-from ..settings import BillingSettings
+from ..policy import payment_limit_fen
 from ..staff import Actor
 
 GAS_RESIDENT = "GAS-IC"       # IC 卡居民用气（阶梯）
@@ -93,14 +93,17 @@ def charge(db: Database, s: Session, actor: Actor, hall, day: dt.date, acc: Acco
     ``card`` (card number, sequence, volume, written) goes onto the receipt."""
     req = SaleRequest(items=[LineInput(code, str(qty))], account_no=acc.account_no,
                       tenders=tenders, note=note)
+    billing_sale.require_collector(actor)
+    billing_sale.refuse_if_till_counted(s, actor, day)
     _acc, lines, _ = billing_sale._quote(s, hall, req, day)
     total = sum(ln.amount_fen for ln in lines)
-    limit = BillingSettings().single_payment_limit_fen
+    limit = payment_limit_fen(s, hall.id)  # the hall policy, the same on every PC
     if total > limit:
         raise Conflict(f"单笔收费 {money.fmt_symbol(total)} 超过限额 {money.fmt_symbol(limit)}",
                        f"The payment {money.fmt(total)} exceeds the limit {money.fmt(limit)}",
                        field="total")
     resolved = billing.resolve_tenders(total, tenders)
+    references.check(s, hall.id, resolved)
     res = billing_ledger._write_payment(s, actor, hall, day, kind="sale", acc=acc, lines=lines,
                                  tenders=resolved, reason=note, printer_uri=printer_uri)
     if card is not None:

@@ -8,14 +8,12 @@ import json
 from .. import clock, dayguard
 from ..db import Database
 from ..errors import Conflict, PermissionDenied, ValidationError
-from ..settings import CashSettings
-from ..staff import Actor, Approval, authorise
+from ..staff import Actor, Approval, check_approval, record_authorisation
 from .till import TillInfo, _get_till, _info, _threshold
 
 
 def countersign(db: Database, actor: Actor, approval: Approval | None, *,
-                staff_no: str | None = None, day: dt.date | None = None,
-                cash_settings: CashSettings | None = None) -> TillInfo:
+                staff_no: str | None = None, day: dt.date | None = None) -> TillInfo:
     """复核: a manager countersigns a closed till (their staff number and password)."""
     day = day or clock.today()
     if approval is None or not approval.staff_no:
@@ -32,9 +30,9 @@ def countersign(db: Database, actor: Actor, approval: Approval | None, *,
             raise PermissionDenied("不能复核自己的钱箱，请另一位主任复核",
                                    "You cannot countersign your own till", field="approver")
         who = till.staff_no
+    checked = check_approval(db, approval, actor, "till.countersign")
     with db.write() as s:
-        auth = authorise(db, s, approval, "till.countersign", actor=actor,
-                         reason=f"{who} {day}")
+        auth = record_authorisation(s, checked, "till.countersign", actor, f"{who} {day}")
         till = _get_till(s, actor, day, staff_no=staff_no, lock=True)
         if till.status != "submitted":
             raise Conflict("钱箱状态已变化，请刷新", "The till changed; refresh", field="till")
@@ -46,12 +44,11 @@ def countersign(db: Database, actor: Actor, approval: Approval | None, *,
             "till_id": till.id, "business_day": day, "staff_no": till.staff_no,
             "manager": approval.staff_no, "difference_fen": till.difference_fen,
             "authorisation_id": auth.id})
-        return _info(s, till, reveal=True, threshold=_threshold(cash_settings))
+        return _info(s, till, reveal=True, threshold=_threshold(s, actor.hall_id))
 
 
 def reopen_till(db: Database, actor: Actor, approval: Approval | None, reason: str, *,
-                staff_no: str | None = None, cash_settings: CashSettings | None = None
-                ) -> TillInfo:
+                staff_no: str | None = None) -> TillInfo:
     """A manager reopens a counted till for a recount (e.g. money taken after the count).
     The old count stays in the audit chain; ``recounts`` is kept on the till."""
     reason = (reason or "").strip()
@@ -62,9 +59,9 @@ def reopen_till(db: Database, actor: Actor, approval: Approval | None, reason: s
         raise PermissionDenied("重新点钞须由主任授权", "A recount needs a manager's "
                                "authorisation", field="approver")
     day = clock.today()
+    checked = check_approval(db, approval, actor, "till.reopen")
     with db.write() as s:
-        # the manager's password is checked first (its own short transactions)
-        auth = authorise(db, s, approval, "till.reopen", actor=actor, reason=reason)
+        auth = record_authorisation(s, checked, "till.reopen", actor, reason)
         dayguard.ensure_open(s, actor.hall_id, day)
         till = _get_till(s, actor, day, staff_no=staff_no, lock=True)
         if till.status == "open":
@@ -88,4 +85,4 @@ def reopen_till(db: Database, actor: Actor, approval: Approval | None, reason: s
         actor.audit(s, "till.reopened", {"till_id": till.id, "business_day": day,
                                          "staff_no": till.staff_no, "reason": reason,
                                          "authorisation_id": auth.id, "previous": old})
-        return _info(s, till, reveal=False, threshold=_threshold(cash_settings))
+        return _info(s, till, reveal=False, threshold=_threshold(s, actor.hall_id))

@@ -24,7 +24,7 @@ from ..db import Database
 from ..errors import Conflict, CounterDeskError, ValidationError
 from ..models.billing import Payment, Receipt
 from ..models.cash import DayClose, DayCloseLog, Till
-from ..settings import BackupSettings, CashSettings
+from ..settings import BackupSettings
 from ..staff import Actor, require_manager
 from .dayreport import _blockers, _check_day, _queue_summary, _receipt_check, _report, _running
 from .figures import STATUS_NAMES, _aggregate, _cash_figures, _iso
@@ -44,8 +44,7 @@ class DayCloseResult:
                 "backup_error": self.backup_error}
 
 
-def day_report(db: Database, actor: Actor, day: dt.date | str | None = None, *,
-               cash_settings: CashSettings | None = None) -> dict:
+def day_report(db: Database, actor: Actor, day: dt.date | str | None = None) -> dict:
     """The day's report without closing (manager); for a closed day, the stored one."""
     require_manager(actor)
     day = _check_day(day or clock.today())
@@ -61,7 +60,7 @@ def day_report(db: Database, actor: Actor, day: dt.date | str | None = None, *,
         hid = actor.hall_id
         agg = _aggregate(s, hid, day)
         figures = _cash_figures(s, hid, day, agg=agg)
-        rep = _report(s, hid, day, figures, _threshold(cash_settings), agg)
+        rep = _report(s, hid, day, figures, _threshold(s, actor.hall_id), agg)
         rep["blockers"] = _blockers(s, hid, day, figures)
         rep["status"] = "reopened" if dc is not None else "open"
         rep["running"] = _running(s, hid, day, rep["totals"]["net_fen"],
@@ -96,16 +95,15 @@ def preclose_check(db: Database, actor: Actor, day: dt.date | str | None = None)
 
 
 def close_day(db: Database, actor: Actor, day: dt.date | str, *,
-              cash_settings: CashSettings | None = None,
               backup_settings: BackupSettings | None = None,
               backup: bool = True) -> DayCloseResult:
     """日结 (manager): lock the day after computing and storing its report; back up."""
     require_manager(actor)
     day = _check_day(day)
-    threshold = _threshold(cash_settings)
     queue = _queue_summary(db, actor.hall_id, day)
     with db.write() as s:
         dayguard.lock_for_close(s, actor.hall_id)      # first: waits for payments in flight
+        threshold = _threshold(s, actor.hall_id)
         dc = s.execute(select(DayClose).where(DayClose.hall_id == actor.hall_id,
                                               DayClose.business_day == day)).scalar()
         if dc is not None and dc.status == "closed":

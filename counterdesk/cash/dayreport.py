@@ -246,6 +246,10 @@ def _report(s: Session, hid: int, day: dt.date, figures: dict[int, dict],
     # tills
     tills = []
     diff_total = counted_total = expected_total = 0
+    method_check = {m: {"method": m, "name": method_zh(m), "expected_fen": 0,
+                        "confirmed_fen": 0, "difference_fen": 0}
+                    for m in ("cash",) + NONCASH_METHODS}
+    method_differences = []
     for t in s.execute(select(Till).where(Till.hall_id == hid, Till.business_day == day)
                        .order_by(Till.staff_no)).scalars():
         f = figures.get(t.staff_id) or {}
@@ -264,6 +268,12 @@ def _report(s: Session, hid: int, day: dt.date, figures: dict[int, dict],
                "explanation_required": _needs_explanation(t, threshold),
                "countersigned_by": t.countersigned_by, "recounts": t.recounts,
                "movements": [_movement_info(m).to_dict() for m in t.movements]}
+        row["method_checks"] = _method_checks(t, f, nc)
+        for c in row["method_checks"]:
+            for k in ("expected_fen", "confirmed_fen", "difference_fen"):
+                method_check[c["method"]][k] += c[k] or 0
+            if c["difference_fen"] and t.counted_fen is not None:
+                method_differences.append({"staff_no": t.staff_no, "window": t.window, **c})
         tills.append(row)
         expected_total += row["expected_fen"]
         if t.counted_fen is not None:
@@ -287,8 +297,22 @@ def _report(s: Session, hid: int, day: dt.date, figures: dict[int, dict],
         "tills": tills,
         "cash": {"expected_fen": expected_total, "counted_fen": counted_total,
                  "difference_fen": diff_total, "threshold_fen": threshold},
+        # every method: what the clerks confirmed against what the receipts say
+        "method_check": list(method_check.values()),
+        "method_differences": method_differences,
         "cards": card_report.day_section(s, hid, day),
     }
+
+
+def _method_checks(t: Till, f: dict, confirmed: dict) -> list[dict]:
+    """Each method of a till: expected (from the receipts, including any taken after the
+    count) against confirmed at the count (cash: counted). Uncounted: confirmed 0."""
+    rows = [("cash", _expected(t, f), t.counted_fen or 0)]
+    rows += [(m, (f.get("noncash") or {}).get(m, 0),
+              int((confirmed.get(m) or {}).get("confirmed_fen", 0)))
+             for m in NONCASH_METHODS]
+    return [{"method": m, "name": method_zh(m), "expected_fen": e, "confirmed_fen": c,
+             "difference_fen": c - e} for m, e, c in rows]
 
 
 def _running(s: Session, hall_id: int, day: dt.date, day_net: int, day_diff: int) -> dict:

@@ -26,8 +26,8 @@ from ..db import SERVICE_DEADLINE_S, Database
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
 from ..models import Staff
 from ..models.cash import DIRECTION_NAMES, CashMovement, Till, TillCount
-from ..settings import CashSettings
-from ..staff import Actor, Approval, authorise
+from ..policy import cash_threshold_fen
+from ..staff import Actor, Approval, check_approval, record_authorisation
 from .denominations import _BY_CODE, DENOMINATIONS, counts_total, parse_counts
 from .figures import NONCASH_METHODS, STATUS_NAMES, _cash_figures, _expected, _iso, parse_noncash
 
@@ -176,8 +176,9 @@ def _audit(s: Session, actor: Actor, kind: str, data: dict):
                         window=actor.window)
 
 
-def _threshold(cash_settings: CashSettings | None) -> int:
-    return (cash_settings or CashSettings()).difference_threshold_fen
+def _threshold(s: Session, hall_id: int) -> int:
+    """The hall's cash difference needing an explanation (hall policy)."""
+    return cash_threshold_fen(s, hall_id)
 
 
 def _write_counts(s: Session, till: Till, kind: str, parsed) -> None:
@@ -187,8 +188,7 @@ def _write_counts(s: Session, till: Till, kind: str, parsed) -> None:
                                          count=n, amount_fen=d.value_fen * n))
 
 
-def open_till(db: Database, actor: Actor, counts, *, cash_settings: CashSettings | None = None
-              ) -> TillInfo:
+def open_till(db: Database, actor: Actor, counts) -> TillInfo:
     """开箱: the clerk's till for today with the float counted by denomination."""
     parsed = parse_counts(counts)
     total = counts_total(parsed)
@@ -208,12 +208,11 @@ def open_till(db: Database, actor: Actor, counts, *, cash_settings: CashSettings
         actor.audit(s, "till.opened", {
             "till_id": till.id, "business_day": day, "float_fen": total,
             "counts": {d.code: n for d, n in parsed if n}})
-        return _info(s, till, reveal=False, threshold=_threshold(cash_settings))
+        return _info(s, till, reveal=False, threshold=_threshold(s, actor.hall_id))
 
 
 def till_status(db: Database, actor: Actor, *, staff_no: str | None = None,
-                day: dt.date | None = None, cash_settings: CashSettings | None = None
-                ) -> TillInfo | None:
+                day: dt.date | None = None) -> TillInfo | None:
     """The till (or ``None``). A clerk never sees the expected cash of an open till."""
     day = day or clock.today()
     other = bool(staff_no and staff_no != actor.staff_no)
@@ -226,7 +225,7 @@ def till_status(db: Database, actor: Actor, *, staff_no: str | None = None,
         except NotFound:
             return None
         return _info(s, till, reveal=other and actor.is_manager,
-                     threshold=_threshold(cash_settings))
+                     threshold=_threshold(s, actor.hall_id))
 
 
 def move_cash(db: Database, actor: Actor, direction: str, amount_fen: int, reason: str,
@@ -269,9 +268,11 @@ def _move_cash(db: Database, actor: Actor, direction: str, amount_fen: int, reas
             raise Conflict("钱箱已点钞，不能再存取现金；如确需，请主任重新开启点钞",
                            "The till is already counted: no more cash movements",
                            field="till")
+    checked = check_approval(db, approval, actor, "cash.movement")
     with db.write(deadline_s=SERVICE_DEADLINE_S) as s:
-        auth = authorise(db, s, approval, "cash.movement", actor=actor,
-                         reason=f"{DIRECTION_NAMES[direction]} {money.fmt(amount_fen)}: {reason}")
+        auth = record_authorisation(
+            s, checked, "cash.movement", actor,
+            f"{DIRECTION_NAMES[direction]} {money.fmt(amount_fen)}: {reason}")
         dayguard.ensure_open(s, actor.hall_id, day)
         till = _get_till(s, actor, day, lock=True)
         if till.status != "open":
@@ -298,16 +299,16 @@ def _move_cash(db: Database, actor: Actor, direction: str, amount_fen: int, reas
         return _movement_info(m)
 
 
-def count_till(db: Database, actor: Actor, counts, *, noncash: dict[str, int] | None = None,
-               cash_settings: CashSettings | None = None) -> CountResult:
+def count_till(db: Database, actor: Actor, counts, *,
+               noncash: dict[str, int] | None = None) -> CountResult:
     """点钞 (blind): submit the count; only now are the expected amounts returned."""
     parsed = parse_counts(counts)
     confirmed = parse_noncash(noncash)
     counted = counts_total(parsed)
-    threshold = _threshold(cash_settings)
     day = clock.today()
     with db.write() as s:
         dayguard.ensure_open(s, actor.hall_id, day)
+        threshold = _threshold(s, actor.hall_id)
         till = _get_till(s, actor, day, lock=True)
         if till.status != "open":
             raise Conflict("钱箱已经点过钞；如确需重点，请主任重新开启点钞",
@@ -338,13 +339,12 @@ def count_till(db: Database, actor: Actor, counts, *, noncash: dict[str, int] | 
                            info.explanation_required, threshold)
 
 
-def close_till(db: Database, actor: Actor, explanation: str = "", *,
-               cash_settings: CashSettings | None = None) -> TillInfo:
+def close_till(db: Database, actor: Actor, explanation: str = "") -> TillInfo:
     """交款: the clerk closes the counted till (explanation when the difference needs one)."""
     explanation = (explanation or "").strip()
-    threshold = _threshold(cash_settings)
     day = clock.today()
     with db.write() as s:
+        threshold = _threshold(s, actor.hall_id)
         till = _get_till(s, actor, day, lock=True)
         if till.status == "open":
             raise Conflict("请先点钞（盲点）再交款", "Count the till (blind count) before closing it",

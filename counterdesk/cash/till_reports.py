@@ -15,7 +15,6 @@ from ..errors import NotFound, PermissionDenied
 from ..models import Staff
 from ..models.billing import Payment, Receipt
 from ..models.cash import Till
-from ..settings import CashSettings
 from ..staff import Actor, require_manager
 from .figures import METHOD_NAMES, NONCASH_METHODS, STATUS_NAMES, _cash_figures, _expected, _iso
 from .till import TillInfo, _get_till, _info, _movement_info, _threshold, till_status
@@ -79,12 +78,12 @@ def x_report(db: Database, actor: Actor, *, staff_no: str | None = None,
 
 
 def till_report_data(db: Database, actor: Actor, *, staff_no: str | None = None,
-                     day: dt.date | None = None, cash_settings: CashSettings | None = None
+                     day: dt.date | None = None
                      ) -> dict:
     """What the till report (PDF) prints: the till as the asker may see it, and the cash
     figures only once they may be revealed (after the count, or to a manager)."""
     day = day or clock.today()
-    info = till_status(db, actor, staff_no=staff_no, day=day, cash_settings=cash_settings)
+    info = till_status(db, actor, staff_no=staff_no, day=day)
     if info is None:
         raise NotFound(f"{day} 没有该钱箱", f"No till on {day}", field="till")
     with db.read() as s:
@@ -96,8 +95,7 @@ def till_report_data(db: Database, actor: Actor, *, staff_no: str | None = None,
             "printed_by": actor.staff_no, "till": info.to_dict(), "figures": f}
 
 
-def tills_for_day(db: Database, actor: Actor, day: dt.date | None = None, *,
-                  cash_settings: CashSettings | None = None) -> list[TillInfo]:
+def tills_for_day(db: Database, actor: Actor, day: dt.date | None = None) -> list[TillInfo]:
     """Every till of the hall on ``day`` (manager)."""
     require_manager(actor)
     day = day or clock.today()
@@ -105,4 +103,4 @@ def tills_for_day(db: Database, actor: Actor, day: dt.date | None = None, *,
         tills = s.execute(select(Till).where(Till.hall_id == actor.hall_id,
                                              Till.business_day == day)
                           .order_by(Till.staff_no)).scalars().all()
-        return [_info(s, t, reveal=True, threshold=_threshold(cash_settings)) for t in tills]
+        return [_info(s, t, reveal=True, threshold=_threshold(s, actor.hall_id)) for t in tills]

@@ -38,7 +38,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                             "taiwan_permit", "other"])
     q.add_argument("--id-number", required=True, help="证件号码")
     q.add_argument("--phone", required=True, help="手机或座机（0571-87654321）")
-    q.add_argument("--customer-type", choices=["resident", "non_resident"], default="resident")
+    q.add_argument("--customer-type", default="resident",
+                   help="客户类型：居民 商业 工业 公服 采暖（或 resident commercial industrial "
+                        "public heating）")
     q.add_argument("--special", default="", help="特殊群体：disabled,impaired,orphan,elderly,"
                    "low_income")
     for f in ("district", "street", "community", "building", "unit", "room"):
@@ -103,11 +105,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     _print_opts(q)
     q.set_defaults(handler=cmd_close)
 
-    for verb, help_ in (("suspend", "暂停（如安全原因停气），需填写原因"), ("resume", "恢复正常")):
+    for verb, help_ in (("suspend", "暂停（如安全原因停气），需填写原因"),
+                        ("resume", "恢复供气：须主任授权（--approver）和安检合格单号（--inspection）")):
         q = asub.add_parser(verb, help=help_)
-        add_staff_args(q)
+        add_staff_args(q, approver=verb == "resume")
         q.add_argument("account_no", metavar="户号")
         q.add_argument("--reason", required=True)
+        if verb == "resume":
+            q.add_argument("--inspection", default="", metavar="单号",
+                           help="证明隐患已消除的安检单号")
         q.set_defaults(handler=cmd_suspend, suspend=verb == "suspend")
 
     q = asub.add_parser("reveal", help="查看完整证件号或电话（需权限，记入审计）")
@@ -146,6 +152,12 @@ def _view_text(d: dict) -> str:
                          f"{names.get(e['change'], e['change'])}  {e['holder']['name']} "
                          f"{e['holder']['id_masked']}  柜员 {e['staff_no']}"
                          + (f"  原因 {e['reason']}" if e["reason"] else ""))
+    if d.get("suspensions"):
+        lines.append("暂停供气记录：")
+        for p in d["suspensions"]:
+            lines.append(f"  {p['from']} ~ {p['until'] or '至今'}  {p['reason']}  柜员 {p['by']}"
+                         + (f"  恢复：安检单 {p['inspection_ref']}，主任 {p['approved_by']}"
+                            if p["until"] else ""))
     for w in d.get("warnings", []):
         lines.append("注意：" + w["message"])
     return "\n".join(lines)
@@ -278,8 +290,10 @@ def cmd_close(ctx: Context, args):
 
 def cmd_suspend(ctx: Context, args):
     actor = ctx.actor(args)
-    view = accounts.set_suspended(ctx.db, actor, args.account_no, args.suspend,
-                                  reason=args.reason)
+    view = accounts.set_suspended(
+        ctx.db, actor, args.account_no, args.suspend, reason=args.reason,
+        approval=None if args.suspend else ctx.approval(args),
+        inspection_ref=getattr(args, "inspection", ""))
     d = view.to_dict()
     return ctx.result(d, f"户号 {view.account_no}：{d['status_name']}")
 

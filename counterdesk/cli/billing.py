@@ -227,7 +227,6 @@ def cmd_pay(ctx: Context, args):
                       account_no=args.account, tenders=tenders, note=args.note)
     actor = ctx.actor(args)
     res = billing.pay(ctx.db, actor, req,
-                      limit_fen=ctx.settings.billing.single_payment_limit_fen,
                       printer_uri=ctx.settings.printer.uri, request_key=args.request_key)
     return _finish(ctx, args, actor, res, ctx.t("收费成功，票据号", "Paid, receipt"))
 

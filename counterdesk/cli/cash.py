@@ -143,7 +143,7 @@ def cmd_open(ctx: Context, args):
     counts = cash.parse_count_args(args.count)
     cash.parse_counts(counts)           # refuse bad counts before the password
     actor = ctx.actor(args)
-    t = cash.open_till(ctx.db, actor, counts, cash_settings=ctx.settings.cash)
+    t = cash.open_till(ctx.db, actor, counts)
     return ctx.result(t.to_dict(), f"已开箱，备用金 {money.fmt_symbol(t.float_fen)}")
 
 
@@ -187,8 +187,7 @@ def cmd_count(ctx: Context, args):
     noncash = _noncash(args.noncash)
     cash.parse_noncash(noncash)
     actor = ctx.actor(args)
-    r = cash.count_till(ctx.db, actor, counts, noncash=noncash,
-                        cash_settings=ctx.settings.cash)
+    r = cash.count_till(ctx.db, actor, counts, noncash=noncash)
     text = (f"实点 {money.fmt_symbol(r.counted_fen)}，应有 {money.fmt_symbol(r.expected_fen)}，"
             f"{'长款' if r.difference_fen > 0 else '短款' if r.difference_fen < 0 else '无长短款'}"
             f" {money.fmt_symbol(abs(r.difference_fen))}")
@@ -203,29 +202,26 @@ def cmd_count(ctx: Context, args):
 
 def cmd_close(ctx: Context, args):
     actor = ctx.actor(args)
-    t = cash.close_till(ctx.db, actor, args.explanation, cash_settings=ctx.settings.cash)
+    t = cash.close_till(ctx.db, actor, args.explanation)
     return ctx.result(t.to_dict(), "已交款，待主任复核\n" + _till_text(t))
 
 
 def cmd_countersign(ctx: Context, args):
     actor = ctx.actor(args)
-    t = cash.countersign(ctx.db, actor, ctx.approval(args), staff_no=args.clerk,
-                         cash_settings=ctx.settings.cash)
+    t = cash.countersign(ctx.db, actor, ctx.approval(args), staff_no=args.clerk)
     return ctx.result(t.to_dict(), "已复核\n" + _till_text(t))
 
 
 def cmd_reopen_till(ctx: Context, args):
     actor = ctx.actor(args)
-    t = cash.reopen_till(ctx.db, actor, ctx.approval(args), args.reason, staff_no=args.clerk,
-                         cash_settings=ctx.settings.cash)
+    t = cash.reopen_till(ctx.db, actor, ctx.approval(args), args.reason, staff_no=args.clerk)
     return ctx.result(t.to_dict(), "已重新开启点钞\n" + _till_text(t))
 
 
 def cmd_status(ctx: Context, args):
     actor = ctx.actor(args)
     day = validators.date(args.date, "date")
-    t = cash.till_status(ctx.db, actor, staff_no=args.clerk, day=day,
-                         cash_settings=ctx.settings.cash)
+    t = cash.till_status(ctx.db, actor, staff_no=args.clerk, day=day)
     if t is None:
         return ctx.result(None, "今天还没有开箱", exit_code=0)
     if args.pdf:
@@ -238,7 +234,7 @@ def cmd_status(ctx: Context, args):
 
 def cmd_list(ctx: Context, args):
     actor = ctx.actor(args)
-    tills = cash.tills_for_day(ctx.db, actor, validators.date(args.date, "date"), cash_settings=ctx.settings.cash)
+    tills = cash.tills_for_day(ctx.db, actor, validators.date(args.date, "date"))
     return ctx.result([t.to_dict() for t in tills],
                       "\n".join(_till_text(t) for t in tills) or "当天没有钱箱")
 
@@ -302,8 +298,8 @@ def _report_text(rep: dict) -> str:
 def cmd_day_close(ctx: Context, args):
     day = validators.date(args.date, "date")
     actor = ctx.actor(args)
-    res = cash.close_day(ctx.db, actor, day, cash_settings=ctx.settings.cash,
-                         backup_settings=ctx.settings.backup, backup=not args.no_backup)
+    res = cash.close_day(ctx.db, actor, day, backup_settings=ctx.settings.backup,
+                         backup=not args.no_backup)
     files = _write_files(res.report, args)
     text = "已日结并锁定\n" + _report_text(res.report)
     if res.backup_file:
@@ -331,7 +327,7 @@ def cmd_day_reopen(ctx: Context, args):
 
 def cmd_day_report(ctx: Context, args):
     actor = ctx.actor(args)
-    rep = cash.day_report(ctx.db, actor, validators.date(args.date, "date"), cash_settings=ctx.settings.cash)
+    rep = cash.day_report(ctx.db, actor, validators.date(args.date, "date"))
     files = _write_files(rep, args)
     if args.do_print:
         _print_z(ctx, rep)

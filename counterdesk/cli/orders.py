@@ -6,7 +6,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
-from .. import orders, workdays
+from .. import hall as halls
+from .. import orders, policy, workdays
 from ..errors import PrinterError, ValidationError
 from .context import Context, add_staff_args
 
@@ -19,7 +20,10 @@ def _date(value: str) -> dt.date:
 
 
 def _calendar(ctx: Context) -> workdays.Calendar:
-    q = ctx.settings.quality
+    """The working-day calendar of this PC's hall (extra days from the hall policy)."""
+    with ctx.db.read() as s:
+        hall_id = halls.get(s, ctx.settings.hall.code).id
+    q = policy.load_quality_rules(ctx.db, hall_id)
     return workdays.calendar(q.extra_holidays, q.extra_workdays)
 
 

@@ -1,6 +1,6 @@
 """Service-quality verbs.
 
-``complaint add|forward|handover|reply|contact|followup|close|show|list|report`` and
+``complaint add|forward|handover|reply|done|contact|followup|close|show|list|report`` and
 ``rating list``. Ratings cannot be given here: only the customer screen records them.
 """
 
@@ -50,7 +50,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_staff_args(q)
     q.add_argument("number", metavar="编号")
     q.add_argument("--text", required=True, help="答复内容")
+    q.add_argument("--work", action="store_true",
+                   help="答复承诺了维修或上门（回访前须登记完成，见 done）")
     q.set_defaults(handler=cmd_reply)
+
+    q = csub.add_parser("done", help="登记答复中承诺的维修/上门已完成（回访前须登记）")
+    add_staff_args(q)
+    q.add_argument("number", metavar="编号")
+    q.add_argument("--note", required=True, help="完成情况")
+    q.set_defaults(handler=cmd_done)
 
     q = csub.add_parser("contact", help="登记联系客户（告知进度、预约等）")
     add_staff_args(q)
@@ -128,40 +136,40 @@ def cmd_add(ctx: Context, args):
     v = quality.record_complaint(ctx.db, actor, kind=args.kind, contact_phone=args.phone,
                                  contact_name=args.name, account_no=args.account,
                                  category=args.category, description=args.description,
-                                 channel=args.channel, ticket_number=args.ticket,
-                                 config=ctx.settings.quality)
+                                 channel=args.channel, ticket_number=args.ticket)
     return ctx.result(v.to_dict(), f"已登记 {v.number}，由 {v.owner_staff_no} {v.owner_name} 负责，"
                                    f"请于 {v.due_at.replace('T', ' ')[:16]} 前答复客户")
 
 
 def cmd_forward(ctx: Context, args):
-    v = quality.forward(ctx.db, ctx.actor(args), args.number, args.department, args.note,
-                        config=ctx.settings.quality)
+    v = quality.forward(ctx.db, ctx.actor(args), args.number, args.department, args.note)
     return ctx.result(v.to_dict(), f"{v.number} 已转交 {v.department}")
 
 
 def cmd_handover(ctx: Context, args):
-    v = quality.hand_over(ctx.db, ctx.actor(args), args.number, args.to, args.note,
-                          config=ctx.settings.quality)
+    v = quality.hand_over(ctx.db, ctx.actor(args), args.number, args.to, args.note)
     return ctx.result(v.to_dict(), f"{v.number} 已移交 {v.owner_staff_no} {v.owner_name}")
 
 
 def cmd_reply(ctx: Context, args):
-    v = quality.reply(ctx.db, ctx.actor(args), args.number, args.text,
-                      config=ctx.settings.quality)
+    v = quality.reply(ctx.db, ctx.actor(args), args.number, args.text, work=args.work)
     return ctx.result(v.to_dict(), f"{v.number} 已登记答复"
                                    f"（{'按时' if v.on_time else '超期'}），待回访")
 
 
+def cmd_done(ctx: Context, args):
+    v = quality.work_done(ctx.db, ctx.actor(args), args.number, args.note)
+    return ctx.result(v.to_dict(), f"{v.number} 已登记维修/上门完成，可以回访")
+
+
 def cmd_contact(ctx: Context, args):
-    v = quality.contact(ctx.db, ctx.actor(args), args.number, args.note,
-                        config=ctx.settings.quality)
+    v = quality.contact(ctx.db, ctx.actor(args), args.number, args.note)
     return ctx.result(v.to_dict(), f"{v.number} 已登记联系客户")
 
 
 def cmd_followup(ctx: Context, args):
     v = quality.follow_up(ctx.db, ctx.actor(args), args.number, args.verdict,
-                          method=args.method, note=args.note, config=ctx.settings.quality)
+                          method=args.method, note=args.note)
     if v.status == "closed":
         text = f"{v.number} 回访满意，已关闭"
     else:
@@ -171,16 +179,15 @@ def cmd_followup(ctx: Context, args):
 
 
 def cmd_show(ctx: Context, args):
-    v = quality.get_complaint(ctx.db, ctx.actor(args), args.number, config=ctx.settings.quality)
+    v = quality.get_complaint(ctx.db, ctx.actor(args), args.number)
     return ctx.result(v.to_dict(), _detail(v))
 
 
 def cmd_list(ctx: Context, args):
     actor = ctx.actor(args)
     scope = "all" if args.all else "mine"
-    cfg = ctx.settings.quality
     if args.followups:
-        rems = quality.followup_reminders(ctx.db, actor, scope=scope, config=cfg)
+        rems = quality.followup_reminders(ctx.db, actor, scope=scope)
         lines = [f"{r.number} {r.kind_label} {r.contact_name} {r.contact_phone} 负责 "
                  f"{r.owner_staff_no} 请于 {r.followup_by.replace('T', ' ')[:16]} 前回访"
                  + ("【已逾时】" if r.late else "")
@@ -188,10 +195,9 @@ def cmd_list(ctx: Context, args):
                  for r in rems]
         return ctx.result([r.to_dict() for r in rems], "\n".join(lines) or "（没有待回访的）")
     if args.overdue:
-        items = quality.overdue(ctx.db, actor, scope=scope, config=cfg)
+        items = quality.overdue(ctx.db, actor, scope=scope)
     else:
-        items = quality.list_complaints(ctx.db, actor, scope=scope, include_closed=args.closed,
-                                        config=cfg)
+        items = quality.list_complaints(ctx.db, actor, scope=scope, include_closed=args.closed)
     return ctx.result([v.to_dict() for v in items],
                       "\n".join(_line(v) for v in items) or "（没有待办事项）")
 
@@ -200,7 +206,7 @@ def cmd_report(ctx: Context, args):
     from ..print import quality_report
 
     rep = quality.report(ctx.db, ctx.actor(args), date_from=V.date(args.date_from, "date_from"),
-                         date_to=V.date(args.date_to, "date_to"), config=ctx.settings.quality)
+                         date_to=V.date(args.date_to, "date_to"))
     files = {}
     if args.pdf:
         files["pdf"] = str(quality_report.write_pdf(rep, args.pdf))

@@ -89,10 +89,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     a.set_defaults(handler=cmd_status)
 
 
-def _rules(ctx: Context):
-    return ctx.settings.queue
-
-
 def _fmt(t: queue.TicketInfo) -> str:
     parts = [f"{t.number}", f"{t.service} {t.service_name}",
              ("绿色通道" if t.priority else ""),
@@ -122,13 +118,13 @@ def cmd_issue(ctx: Context, args):
 
 def cmd_call(ctx: Context, args):
     actor = ctx.actor(args)
-    t = queue.call_next(ctx.db, actor, rules=_rules(ctx))
+    t = queue.call_next(ctx.db, actor)
     return ctx.result(t.to_dict(), f"请 {t.number} 号到 {t.window} 号窗口办理"
                       f"（{t.service_name}，等候 {t.waited_seconds // 60} 分钟）")
 
 
 def cmd_recall(ctx: Context, args):
-    t = queue.recall(ctx.db, ctx.actor(args), args.ticket, rules=_rules(ctx))
+    t = queue.recall(ctx.db, ctx.actor(args), args.ticket)
     return _ticket_result(ctx, t, f"重呼（第 {t.recall_count} 次）")
 
 
@@ -154,7 +150,7 @@ def cmd_resume(ctx: Context, args):
 
 
 def cmd_requeue(ctx: Context, args):
-    t = queue.requeue(ctx.db, ctx.actor(args), args.ticket, rules=_rules(ctx))
+    t = queue.requeue(ctx.db, ctx.actor(args), args.ticket)
     return _ticket_result(ctx, t, "已重新排队")
 
 
@@ -203,8 +199,7 @@ def cmd_stats(ctx: Context, args):
 def cmd_pause(ctx: Context, args):
     actor = ctx.actor(args)
     p = queue.pause_window(ctx.db, actor, reason=args.reason, reason_text=args.text,
-                           until=args.until, approval=ctx.approval(args), cover=args.cover,
-                           rules=_rules(ctx))
+                           until=args.until, approval=ctx.approval(args), cover=args.cover)
     extra = (f"，授权 {p.approved_by}" if p.approved_by else "") + \
         (f"，顶岗 {p.cover_staff_no}" if p.cover_staff_no else "")
     return ctx.result(p.to_dict(), f"{p.window} 号窗口暂停服务：{p.reason}，预计 "

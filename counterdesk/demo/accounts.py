@@ -126,7 +126,7 @@ def generate_rows(hall_id: int, start_serial: int, n: int, seed: int,
                   "id_type": "resident_id", "id_number": idn, "id_tail": idn[-6:][::-1],
                   "phone": phone, "created_at": opened_at}
         account = {"hall_id": hall_id, "account_no": make_account_no(hall_id, serial),
-                   "customer_type": "resident" if rng.random() < 0.95 else "non_resident",
+                   "customer_type": "resident" if rng.random() < 0.95 else "commercial",
                    "special_groups": ",".join(groups), **parts, "address_key": ak,
                    "street_key": sk, "community_key": ck,
                    "meter_no": f"BJ{hall_id % 100:02d}{serial:08d}",

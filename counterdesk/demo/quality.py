@@ -11,10 +11,10 @@ from .. import audit, clock
 from ..db import Database
 from ..models import Hall, Staff
 from ..models.quality import RATING_VALUES, Complaint, ComplaintStep, FollowUp, Rating
+from ..policy import QualityRules
 from ..quality.deadlines import reply_deadline
 from ..quality.labels import KIND_LABELS
 from ..sequence import next_value
-from ..settings import QualitySettings
 
 DEMO_COMPLAINTS = (
     # (kind, category, name, phone, description, owner, hours ago, outcome)
@@ -33,7 +33,7 @@ DEMO_COMPLAINTS = (
 
 def seed_demo(db: Database, hall_code: str) -> dict:
     """A few complaints in each state and a week of ratings (deterministic, idempotent)."""
-    cfg = QualitySettings()
+    cfg = QualityRules()
     with db.write() as s:
         hall = s.execute(select(Hall).where(Hall.code == hall_code)).scalar()
         if hall is None:

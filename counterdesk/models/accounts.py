@@ -34,7 +34,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .base import Base, BigId, Money, created_column, id_column
 
 ID_TYPES = ("resident_id", "uscc", "passport", "hk_macau_permit", "taiwan_permit", "other")
-CUSTOMER_TYPES = ("resident", "non_resident")          # 居民 / 非居民
+# customer types as halls use them (居民 商业 工业 公服/公福 采暖); price items name theirs
+CUSTOMER_TYPES = ("resident", "commercial", "industrial", "public", "heating")
 ACCOUNT_STATUSES = ("active", "suspended", "closed")
 SPECIAL_GROUPS = ("disabled", "impaired", "orphan", "elderly", "low_income")  # 残 障 孤 老 低保
 
@@ -171,4 +172,23 @@ class Bill(Base):
         return self.amount_fen - self.paid_fen
 
 
-__all__ = ["Account", "Bill", "Holder", "HolderHistory", "BigId"]
+class AccountSuspension(Base):
+    """One period of a safety stop (安检停气): from the suspension to the resumption, which
+    needs a manager's approval and the reference of the inspection that cleared it."""
+
+    __tablename__ = "account_suspensions"
+    id: Mapped[int] = id_column()
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), nullable=False,
+                                            index=True)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
+    started_by: Mapped[str] = mapped_column(String(16), nullable=False)
+    reason: Mapped[str] = mapped_column(String(200), nullable=False)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    ended_by: Mapped[str] = mapped_column(String(16), nullable=False, default="")
+    approved_by: Mapped[str] = mapped_column(String(16), nullable=False, default="")
+    authorisation_id: Mapped[int | None] = mapped_column(ForeignKey("authorisations.id"))
+    inspection_ref: Mapped[str] = mapped_column(String(40), nullable=False, default="")
+    resume_reason: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+
+
+__all__ = ["Account", "AccountSuspension", "Bill", "Holder", "HolderHistory", "BigId"]

@@ -36,6 +36,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -67,6 +68,13 @@ class PriceItem(Base):
     unit_price_fen: Mapped[int] = mapped_column(Money, nullable=False)
     # Tiered items: unit_price_fen is the first tier's price (shown on the list).
     tiered: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # gas supply (售气): refused to a suspended account and to a customer type it does not
+    # name (issue 15)
+    gas_supply: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False,
+                                             server_default=false())
+    # the customer types it applies to ("resident,commercial"); "" = every type
+    customer_types: Mapped[str] = mapped_column(String(120), nullable=False, default="",
+                                                server_default="")
     effective_from: Mapped[dt.date] = mapped_column(Date, nullable=False)
     effective_to: Mapped[dt.date | None] = mapped_column(Date)  # exclusive; None = open
     note: Mapped[str] = mapped_column(Text, nullable=False, default="")
@@ -227,6 +235,21 @@ class PrintJob(Base):
     staff_no: Mapped[str] = mapped_column(String(16), nullable=False, default="")
 
 
-__all__ = ["PriceItem", "PriceTier", "PriceChange", "Payment", "PaymentLine",
+class TenderReference(Base):
+    """A card/QR transaction reference or a cheque number, used once (issue 15): unique per
+    hall and method (cheques: per bank). Written with the sale that takes it."""
+
+    __tablename__ = "tender_references"
+    __table_args__ = (UniqueConstraint("hall_id", "method", "bank", "reference"),)
+    id: Mapped[int] = id_column()
+    hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), nullable=False)
+    method: Mapped[str] = mapped_column(String(8), nullable=False)
+    bank: Mapped[str] = mapped_column(String(60), nullable=False, default="")
+    reference: Mapped[str] = mapped_column(String(64), nullable=False)
+    payment_id: Mapped[int] = mapped_column(ForeignKey("payments.id"), nullable=False)
+    created_at: Mapped[dt.datetime] = created_column()
+
+
+__all__ = ["TenderReference", "PriceItem", "PriceTier", "PriceChange", "Payment", "PaymentLine",
            "PaymentTender", "Receipt", "PrintJob", "PRICE_CATEGORIES", "PAYMENT_KINDS",
            "PAYMENT_STATUSES", "TENDER_METHODS", "PRINT_KINDS", "PRINT_STATUSES"]

@@ -9,7 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, BigId, created_column, id_column
@@ -18,7 +28,7 @@ RATING_VALUES = ("very_satisfied", "satisfied", "basic", "unsatisfied", "none")
 COMPLAINT_KINDS = ("complaint", "enquiry", "help")          # 投诉 咨询 求助
 COMPLAINT_STATUSES = ("open", "forwarded", "replied", "closed")
 STEP_KINDS = ("recorded", "forwarded", "handed_over", "replied", "contacted",
-              "followed_up", "reopened", "closed")
+              "followed_up", "reopened", "closed", "work_done")
 VERDICTS = ("satisfied", "unsatisfied")
 
 
@@ -26,12 +36,14 @@ class Rating(Base):
     """The customer's rating of one finished ticket, given on the customer screen."""
 
     __tablename__ = "ratings"
-    __table_args__ = (UniqueConstraint("hall_id", "ticket_key"),)
+    __table_args__ = (UniqueConstraint("hall_id", "ticket_key"),
+                      UniqueConstraint("ticket_id"))  # one rating per ticket (issue 15)
     id: Mapped[int] = id_column()
     hall_id: Mapped[int] = mapped_column(ForeignKey("halls.id"), nullable=False)
     # "<ticket_id>" or "<business day>/<ticket number>": one rating per ticket
     ticket_key: Mapped[str] = mapped_column(String(40), nullable=False)
-    ticket_id: Mapped[int | None] = mapped_column(BigId)
+    # the finished ticket rated (a real ticket: foreign key); NULL only for demo ratings
+    ticket_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("queue_tickets.id"))
     ticket_number: Mapped[str] = mapped_column(String(16), nullable=False, default="")
     business_day: Mapped[dt.date] = mapped_column(nullable=False, index=True)
     service_letter: Mapped[str] = mapped_column(String(1), nullable=False, default="")
@@ -79,6 +91,15 @@ class Complaint(Base):
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     verdict: Mapped[str] = mapped_column(String(16), nullable=False, default="")
     reopen_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # the reply promised work (repair, visit): its completion is recorded before the
+    # follow-up (回访) may close the item
+    work_promised: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False,
+                                                server_default=false())
+    work_done_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    work_done_by: Mapped[str] = mapped_column(String(16), nullable=False, default="",
+                                              server_default="")
+    replied_by: Mapped[str] = mapped_column(String(16), nullable=False, default="",
+                                            server_default="")
 
     steps: Mapped[list[ComplaintStep]] = relationship(
         back_populates="complaint", order_by="ComplaintStep.id", cascade="all, delete-orphan")

@@ -204,6 +204,7 @@ def sync_supply(db: Database, actor: Actor, account_no: str, action: str, number
     reason = (f"工单 {number}：安检隐患/停气，暂停供气" if suspend
               else f"工单 {number}：复气完成，恢复供气")
     try:
-        accounts.set_suspended(db, actor, account_no, suspend, reason=reason)
+        accounts.set_suspended(db, actor, account_no, suspend, reason=reason,
+                               restore_order="" if suspend else number)
     except Conflict:
         pass  # already in that state

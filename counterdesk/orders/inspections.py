@@ -19,7 +19,7 @@ from .. import clock
 from .. import validators as V
 from ..db import Database
 from ..errors import Conflict, NotFound, ValidationError
-from ..models.accounts import Account, Holder
+from ..models.accounts import CUSTOMER_TYPES, Account, Holder
 from ..models.orders import INSPECTION_OUTCOMES, Inspection
 from ..privacy import mask_name
 from ..staff import Actor
@@ -167,7 +167,7 @@ def due(db: Database, actor: Actor, *, district: str = "", street: str = "",
                     Inspection.hall_id == actor.hall_id, Inspection.account_no.in_(part),
                     Inspection.outcome == "not_home").order_by(Inspection.at)).scalars():
                 misses.setdefault(r.account_no, []).append(r)
-        months = {t: interval_months(s, actor.hall_id, t) for t in ("resident", "non_resident")}
+        months = {t: interval_months(s, actor.hall_id, t) for t in CUSTOMER_TYPES}
         rows = []
         for acc in accounts:
             seen = last.get(acc.account_no)

@@ -7,7 +7,19 @@ for a manager (validated, audited with old and new value). The keys are in
 """
 
 from .registry import BY_KEY, KEYS, KINDS, PolicyKey
+from .rules import (
+    QualityRules,
+    QueueRules,
+    cash_threshold_fen,
+    load_quality_rules,
+    load_queue_rules,
+    payment_limit_fen,
+    quality_rules,
+    queue_rules,
+)
 from .store import PolicyRow, get, key_of, parse, rows, set, to_text, values  # noqa: A004
 
-__all__ = ["BY_KEY", "KEYS", "KINDS", "PolicyKey", "PolicyRow", "get", "key_of", "parse", "rows",
-           "set", "to_text", "values"]
+__all__ = ["BY_KEY", "KEYS", "KINDS", "PolicyKey", "PolicyRow", "QualityRules", "QueueRules",
+           "cash_threshold_fen", "get", "key_of", "load_quality_rules", "load_queue_rules",
+           "parse", "payment_limit_fen", "quality_rules", "queue_rules", "rows", "set", "to_text",
+           "values"]

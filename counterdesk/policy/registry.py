@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-KINDS = ("int", "bool", "str", "time", "dates")
+KINDS = ("int", "bool", "str", "time", "dates", "pattern")
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,13 @@ KEYS: tuple[PolicyKey, ...] = (
     # money (integer fen)
     _k("billing.single_payment_limit_fen", "int", 5_000_000, 100, 100_000_000,
        "单笔收款上限", "Single payment limit", "分"),
+    # the plausible form of a non-cash reference (a regular expression matched in full)
+    _k("billing.card_reference_pattern", "pattern", r"[0-9A-Za-z]{6,24}", None, 120,
+       "银行卡交易参考号格式（正则表达式）", "Card transaction reference format (regex)"),
+    _k("billing.qr_reference_pattern", "pattern", r"[0-9A-Za-z]{10,40}", None, 120,
+       "扫码支付订单号格式（正则表达式）", "QR payment order number format (regex)"),
+    _k("billing.cheque_number_pattern", "pattern", r"[0-9]{8,10}", None, 120,
+       "支票号码格式（正则表达式）", "Cheque number format (regex)"),
     _k("cash.difference_threshold_fen", "int", 1000, 0, 1_000_000,
        "现金差异须说明的阈值", "Cash difference needing an explanation", "分"),
     _k("cash.require_open_till", "bool", True, zh="收现金须先开钱箱",

@@ -67,6 +67,14 @@ def parse(pk: PolicyKey, value: Value) -> Value:
             raise _bad(pk, "应为以逗号分隔的日期或区间，如 2027-01-01, 2027-02-06..2027-02-12",
                        "must be comma-separated dates or ranges")
         return text
+    if pk.kind == "pattern":
+        try:
+            re.compile(text)
+        except re.error as exc:
+            raise _bad(pk, f"不是有效的正则表达式：{exc}", f"is not a valid regular expression: "
+                       f"{exc}") from None
+        if not text:
+            raise _bad(pk, "不能为空", "must not be empty")
     if pk.maximum is not None and len(text) > pk.maximum:
         raise _bad(pk, f"不能超过 {pk.maximum} 个字", f"must be at most {pk.maximum} characters")
     return text

@@ -67,6 +67,8 @@ def account_slip(view, hall_name: str, business: str, *, staff_no: str = "",
     doc.pair("表号", d["meter_no"])
     doc.pair("客户类型", d.get("customer_type_name", d["customer_type"]))
     doc.pair("状态", d.get("status_name", d["status"]))
+    for p in d.get("suspensions", [])[-3:]:  # the latest safety stops
+        doc.line(f"停气 {p['from'][:10]}~{(p['until'] or '至今')[:10]} {gbk_text(p['reason'])}")
     if business == "transfer" and len(d.get("history", [])) >= 2:
         prev = d["history"][-2]["holder"]
         doc.pair("原户主", gbk_text(_holder_name(prev)))

@@ -29,9 +29,11 @@ from .complaints import (
     forward,
     get_complaint,
     hand_over,
+    promises_work,
     record_complaint,
     reply,
     reveal_phone,
+    work_done,
 )
 from .deadlines import (
     add_hours,
@@ -72,7 +74,8 @@ __all__ = [
     "StepView", "add_hours", "close", "contact", "deadline_hours", "follow_up",
     "followup_allowed", "followup_due", "followup_reminders", "forward", "get_complaint",
     "hand_over", "label", "list_complaints", "list_ratings", "next_followup_slot",
-    "open_customer_screen", "overdue", "record_complaint", "record_rating", "reply",
+    "open_customer_screen", "overdue", "promises_work", "record_complaint",
+    "record_rating", "reply", "work_done",
     "reply_deadline", "report", "reveal_phone", "seed_demo",
 ]
 

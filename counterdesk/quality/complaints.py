@@ -27,9 +27,8 @@ from ..models.quality import (
     FollowUp,
 )
 from ..sequence import next_value
-from ..settings import QualitySettings
 from ..staff import Actor
-from .deadlines import followup_allowed, next_followup_slot, reply_deadline, settings_or_default
+from .deadlines import followup_allowed, next_followup_slot, reply_deadline, rules_for
 from .labels import CHANNELS, FOLLOWUP_METHODS, KIND_LABELS, VERDICT_LABELS, canonical, label
 from .views import ComplaintView, complaint_view
 
@@ -103,10 +102,9 @@ def _audit(s: Session, actor: Actor, kind: str, c: Complaint, **data) -> None:
 def record_complaint(db: Database, actor: Actor, *, contact_phone: str, description: str,
                      kind: str = "complaint", category: str = "其他", contact_name: str = "",
                      account_no: str = "", channel: str = "window", ticket_number: str = "",
-                     ticket_id: int | None = None, config: QualitySettings | None = None
-                     ) -> ComplaintView:
+                     ticket_id: int | None = None) -> ComplaintView:
     """Record a complaint/enquiry/help request; the recording clerk owns it (首问负责制)."""
-    config = settings_or_default(config)
+    config = rules_for(db, actor)
     kind = canonical(kind)
     if kind not in COMPLAINT_KINDS:
         raise ValidationError("类型应为 投诉(complaint)、咨询(enquiry) 或 求助(help)",
@@ -154,10 +152,10 @@ def record_complaint(db: Database, actor: Actor, *, contact_phone: str, descript
         return complaint_view(c, now, config, steps=True)
 
 
-def forward(db: Database, actor: Actor, number: str, department: str, note: str = "", *,
-            config: QualitySettings | None = None) -> ComplaintView:
+def forward(db: Database, actor: Actor, number: str, department: str, note: str = ""
+            ) -> ComplaintView:
     """Forward to a department for handling; the owner keeps the item."""
-    config = settings_or_default(config)
+    config = rules_for(db, actor)
     department = _text(department, "department", "转交部门", "department", limit=40,
                        required=True)
     note = _text(note, "note", "说明", "note", limit=1000, required=False)
@@ -175,10 +173,10 @@ def forward(db: Database, actor: Actor, number: str, department: str, note: str 
         return complaint_view(c, now, config, steps=True)
 
 
-def hand_over(db: Database, actor: Actor, number: str, to_staff_no: str, note: str = "", *,
-              config: QualitySettings | None = None) -> ComplaintView:
+def hand_over(db: Database, actor: Actor, number: str, to_staff_no: str, note: str = ""
+              ) -> ComplaintView:
     """Hand ownership to a colleague, with a record (首问负责制 ends only this way)."""
-    config = settings_or_default(config)
+    config = rules_for(db, actor)
     to_staff_no = (to_staff_no or "").strip()
     note = _text(note, "note", "移交说明", "hand-over note", limit=1000, required=True)
     now = clock.now()
@@ -203,10 +201,20 @@ def hand_over(db: Database, actor: Actor, number: str, to_staff_no: str, note: s
         return complaint_view(c, now, config, steps=True)
 
 
-def reply(db: Database, actor: Actor, number: str, text: str, *,
-          config: QualitySettings | None = None) -> ComplaintView:
-    """Record the reply given to the customer; the item then waits for its follow-up."""
-    config = settings_or_default(config)
+# a reply with these words promises work (a repair, a visit): its completion is recorded
+# (:func:`work_done`) before the follow-up
+WORK_WORDS = ("上门", "维修", "检修", "派员", "派人", "师傅", "更换", "安装", "整改")
+
+
+def promises_work(text: str) -> bool:
+    return any(w in (text or "") for w in WORK_WORDS)
+
+
+def reply(db: Database, actor: Actor, number: str, text: str, *, work: bool = False
+          ) -> ComplaintView:
+    """Record the reply given to the customer; the item then waits for its follow-up.
+    ``work`` (or a reply that speaks of a repair or visit) marks work promised."""
+    config = rules_for(db, actor)
     text = _text(text, "reply", "答复内容", "reply", limit=2000, required=True)
     now = clock.now()
     with db.write() as s:
@@ -216,6 +224,10 @@ def reply(db: Database, actor: Actor, number: str, text: str, *,
         c.status = "replied"
         c.reply = text
         c.replied_at = now
+        c.replied_by = actor.staff_no
+        if work or promises_work(text):
+            c.work_promised = True
+            c.work_done_at, c.work_done_by = None, ""
         if c.first_replied_at is None:
             c.first_replied_at = now
         _step(s, c, actor, "replied", now, note=text)
@@ -224,10 +236,9 @@ def reply(db: Database, actor: Actor, number: str, text: str, *,
         return complaint_view(c, now, config, steps=True)
 
 
-def contact(db: Database, actor: Actor, number: str, note: str, *,
-            config: QualitySettings | None = None) -> ComplaintView:
+def contact(db: Database, actor: Actor, number: str, note: str) -> ComplaintView:
     """Record that the customer was contacted (progress call, appointment…)."""
-    config = settings_or_default(config)
+    config = rules_for(db, actor)
     note = _text(note, "note", "联系情况", "contact note", limit=1000, required=True)
     now = clock.now()
     with db.write() as s:
@@ -240,10 +251,40 @@ def contact(db: Database, actor: Actor, number: str, note: str, *,
         return complaint_view(c, now, config, steps=True)
 
 
+def work_done(db: Database, actor: Actor, number: str, note: str) -> ComplaintView:
+    """Record that the work the reply promised (repair, visit) was done."""
+    config = rules_for(db, actor)
+    note = _text(note, "note", "完成情况", "completion note", limit=1000, required=True)
+    now = clock.now()
+    with db.write() as s:
+        c = find_complaint(s, actor, number)
+        _require_not_closed(c, "登记完成", "record the work on")
+        if not c.work_promised:
+            raise Conflict(f"{c.number} 的答复没有承诺维修或上门，无需登记完成",
+                           f"{c.number}: the reply promised no work", field="number")
+        c.work_done_at, c.work_done_by = now, actor.staff_no
+        _step(s, c, actor, "work_done", now, note=note)
+        _audit(s, actor, "complaint_work_done", c)
+        s.flush()
+        return complaint_view(c, now, config, steps=True)
+
+
+def _check_follow_up(c, actor: Actor) -> None:
+    """回访 is independent of the reply, and comes after the promised work (issue 15)."""
+    if c.replied_by and c.replied_by == actor.staff_no:
+        raise PermissionDenied(f"{c.number} 由您答复，回访须由另一位同事进行",
+                               f"You replied to {c.number}; a colleague must do the "
+                               "follow-up", field="staff")
+    if c.work_promised and c.work_done_at is None:
+        raise Conflict(f"{c.number} 答复中承诺的维修/上门尚未登记完成，请先登记完成情况再回访",
+                       f"{c.number}: the promised work is not recorded as done yet; record "
+                       "it before the follow-up", field="work_done")
+
+
 def follow_up(db: Database, actor: Actor, number: str, verdict: str, *, method: str = "phone",
-              note: str = "", config: QualitySettings | None = None) -> ComplaintView:
+              note: str = "") -> ComplaintView:
     """The follow-up (回访): a satisfied verdict closes the item, unsatisfied reopens it."""
-    config = settings_or_default(config)
+    config = rules_for(db, actor)
     verdict = canonical(verdict)
     if verdict not in VERDICTS:
         raise ValidationError("回访结果应为 满意(satisfied) 或 不满意(unsatisfied)",
@@ -270,6 +311,7 @@ def follow_up(db: Database, actor: Actor, number: str, verdict: str, *, method: 
             raise Conflict(f"{c.number} 还没有答复客户，请先答复再回访",
                            f"{c.number} has not been replied to yet; reply first, then follow "
                            "up", field="number")
+        _check_follow_up(c, actor)
         s.add(FollowUp(complaint=c, at=now, staff_no=actor.staff_no, method=method,
                        verdict=verdict, note=note))
         _step(s, c, actor, "followed_up", now,
@@ -295,9 +337,8 @@ def follow_up(db: Database, actor: Actor, number: str, verdict: str, *, method: 
 close = follow_up  # ``complaint close`` = a follow-up with the customer's verdict
 
 
-def get_complaint(db: Database, actor: Actor, number: str, *,
-                  config: QualitySettings | None = None) -> ComplaintView:
-    config = settings_or_default(config)
+def get_complaint(db: Database, actor: Actor, number: str) -> ComplaintView:
+    config = rules_for(db, actor)
     with db.read() as s:
         return complaint_view(find_complaint(s, actor, number, lock=False), clock.now(), config, steps=True)
 

@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime as dt
 
 from .. import workdays
-from ..settings import QualitySettings
+from ..db import Database
+from ..policy import QualityRules, load_quality_rules
+from ..staff import Actor
 
 EVENING_FOLLOWUP_BY = dt.time(10, 0)  # 002: 晚间的情况应在次日10:00前进行
 
@@ -33,16 +35,16 @@ def add_hours(start: dt.datetime, hours: float, working_days_only: bool = False,
         t = day_end
 
 
-def _calendar(config: QualitySettings) -> workdays.Calendar:
+def _calendar(config: QualityRules) -> workdays.Calendar:
     return workdays.calendar(config.extra_holidays, config.extra_workdays)
 
 
-def deadline_hours(kind: str, config: QualitySettings) -> int:
+def deadline_hours(kind: str, config: QualityRules) -> int:
     return config.complaint_deadline_hours if kind == "complaint" \
         else config.enquiry_deadline_hours
 
 
-def reply_deadline(kind: str, start: dt.datetime, config: QualitySettings) -> dt.datetime:
+def reply_deadline(kind: str, start: dt.datetime, config: QualityRules) -> dt.datetime:
     return add_hours(start, deadline_hours(kind, config), config.working_days_only,
                      _calendar(config))
 
@@ -52,12 +54,12 @@ def _hhmm(value: str) -> dt.time:
     return dt.time(int(h), int(m))
 
 
-def followup_allowed(at: dt.datetime, config: QualitySettings) -> bool:
+def followup_allowed(at: dt.datetime, config: QualityRules) -> bool:
     return _hhmm(config.followup_start) <= at.time().replace(second=0, microsecond=0) \
         <= _hhmm(config.followup_end)
 
 
-def next_followup_slot(at: dt.datetime, config: QualitySettings) -> dt.datetime:
+def next_followup_slot(at: dt.datetime, config: QualityRules) -> dt.datetime:
     """The first moment from ``at`` on when a follow-up call may be placed."""
     cal = _calendar(config)
     if followup_allowed(at, config) and not (config.working_days_only
@@ -70,7 +72,7 @@ def next_followup_slot(at: dt.datetime, config: QualitySettings) -> dt.datetime:
     return dt.datetime.combine(day, start)
 
 
-def followup_due(replied_at: dt.datetime, config: QualitySettings) -> dt.datetime:
+def followup_due(replied_at: dt.datetime, config: QualityRules) -> dt.datetime:
     """When the follow-up should be done: the same day by ``followup_end`` if replied in
     hours; a reply given in the evening by 10:00 of the next day (002)."""
     end = _hhmm(config.followup_end)
@@ -81,6 +83,7 @@ def followup_due(replied_at: dt.datetime, config: QualitySettings) -> dt.datetim
 
 
 
-def settings_or_default(config: QualitySettings | None) -> QualitySettings:
-    return config or QualitySettings()
+def rules_for(db: Database, actor: Actor) -> QualityRules:
+    """The actor's hall's quality rules (the hall policy in the database)."""
+    return load_quality_rules(db, actor.hall_id)
 

@@ -23,7 +23,7 @@ STEP_LABELS = {"recorded": ("受理登记", "Recorded"), "forwarded": ("转交�
                "handed_over": ("移交", "Handed over"), "replied": ("答复客户", "Replied"),
                "contacted": ("联系客户", "Customer contacted"),
                "followed_up": ("回访", "Follow-up"), "reopened": ("重新处理", "Reopened"),
-               "closed": ("关闭", "Closed")}
+               "closed": ("关闭", "Closed"), "work_done": ("完成维修/上门", "Work done")}
 VERDICT_LABELS = {"satisfied": ("满意", "Satisfied"), "unsatisfied": ("不满意", "Unsatisfied")}
 CHANNELS = ("window", "hotline")
 CATEGORIES = ("服务态度", "收费争议", "办事效率", "燃气质量", "维修报修", "安检", "表具",

@@ -21,6 +21,7 @@ from ..models.quality import (
     RATING_VALUES,
     Rating,
 )
+from ..models.queue import Ticket
 from ..staff import Actor
 from .labels import RATING_LABELS, canonical, label
 from .views import iso
@@ -155,14 +156,19 @@ def record_rating(db: Database, source: Any, ticket: dict, value: str, *,
     if not f["ticket_number"] and f["ticket_id"] is None:
         raise ValidationError("评价必须对应一张已办结的排队号", "A rating needs the finished "
                               "ticket", field="ticket")
-    key = (f"id:{f['ticket_id']}" if f["ticket_id"] is not None
-           else f"{f['business_day']:%Y%m%d}/{f['ticket_number']}")
     now = clock.now()
     with db.write() as s:
+        t = _finished_ticket(s, src, f)
+        if t.staff_no and t.staff_no != f["staff_no"]:
+            f["staff_name"] = ""  # the name of who served it is looked up below
+        f.update(ticket_id=t.id, ticket_number=t.number, business_day=t.day,
+                 window=t.window_number, staff_no=t.staff_no or f["staff_no"],
+                 service_letter=t.letter)
+        key = f"id:{t.id}"
         if s.execute(select(Rating.id).where(Rating.hall_id == src.hall_id,
-                                             Rating.ticket_key == key)).scalar():
-            raise Conflict(f"排队号 {f['ticket_number']} 已经评价过", f"Ticket "
-                           f"{f['ticket_number']} has already been rated", field="ticket")
+                                             Rating.ticket_id == t.id)).scalar():
+            raise Conflict(f"排队号 {t.number} 已经评价过", f"Ticket "
+                           f"{t.number} has already been rated", field="ticket")
         if f["staff_no"] and not f["staff_name"]:
             f["staff_name"] = s.execute(select(Staff.name).where(
                 Staff.staff_no == f["staff_no"])).scalar() or ""
@@ -174,6 +180,30 @@ def record_rating(db: Database, source: Any, ticket: dict, value: str, *,
                                            "staff_no": f["staff_no"], "screen": src.screen_id},
                      staff_no=f["staff_no"], hall_code=src.hall_code, window=f["window"])
         return _rating_view(r)
+
+
+def _finished_ticket(s, src: CustomerScreenSource, f: dict) -> Ticket:
+    """The ticket a rating names: it exists in the screen's hall, is finished, and was
+    served at the screen's window (the database keeps one rating per ticket)."""
+    q = select(Ticket).where(Ticket.hall_id == src.hall_id)
+    if f["ticket_id"] is not None:
+        q = q.where(Ticket.id == f["ticket_id"])
+    else:
+        q = q.where(Ticket.day == f["business_day"], Ticket.number == f["ticket_number"])
+    t = s.execute(q).scalar()
+    shown = f["ticket_number"] or f["ticket_id"]
+    if t is None:
+        raise NotFound(f"排队号 {shown} 不存在，不能评价", f"Ticket {shown} does not exist; "
+                       "it cannot be rated", field="ticket")
+    if t.status != "finished":
+        raise Conflict(f"排队号 {t.number} 尚未办结，不能评价",
+                       f"Ticket {t.number} is not finished; it cannot be rated",
+                       field="ticket")
+    if src.window is not None and t.window_number != src.window:
+        raise Conflict(f"排队号 {t.number} 不是在本窗口（{src.window} 号）办结的，不能在此评价",
+                       f"Ticket {t.number} was not served at window {src.window}",
+                       field="ticket")
+    return t
 
 
 def date_range(date_from: dt.date | None, date_to: dt.date | None) -> tuple[dt.date, dt.date]:

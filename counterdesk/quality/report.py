@@ -17,9 +17,8 @@ from ..models.quality import (
     Rating,
 )
 from ..privacy import mask_name
-from ..settings import QualitySettings
 from ..staff import Actor, require_manager
-from .deadlines import settings_or_default
+from .deadlines import rules_for
 from .labels import PENDING, RATING_CHOICES, RATING_SCORES
 from .ratings import date_range
 from .views import ComplaintView, complaint_view, iso
@@ -36,11 +35,11 @@ def _satisfaction_row(key: str, name: str, counts: dict[str, int]) -> dict:
 
 
 def report(db: Database, actor: Actor, *, date_from: dt.date | None = None,
-           date_to: dt.date | None = None, config: QualitySettings | None = None) -> dict:
+           date_to: dt.date | None = None) -> dict:
     """Satisfaction by clerk, window and service; complaints by category, on-time rate,
     overdue list. Phones masked, names of customers masked (it goes on paper)."""
     require_manager(actor)
-    config = settings_or_default(config)
+    config = rules_for(db, actor)
     date_from, date_to = date_range(date_from, date_to)
     now = clock.now()
     start = dt.datetime.combine(date_from, dt.time())

@@ -8,8 +8,8 @@ from dataclasses import asdict, dataclass, field
 from ..models.quality import (
     Complaint,
 )
+from ..policy import QualityRules
 from ..privacy import mask_phone
-from ..settings import QualitySettings
 from .labels import KIND_LABELS, STATUS_LABELS, STEP_LABELS, label
 
 
@@ -64,6 +64,9 @@ class ComplaintView:
     hours_left: float           # negative when overdue
     on_time: bool | None        # first reply within the first deadline (None: undecided)
     steps: list[StepView] = field(default_factory=list)
+    replied_by: str = ""
+    work_promised: bool = False  # the reply promised a repair or visit
+    work_done_at: str | None = None  # …recorded as done (needed before the follow-up)
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -71,7 +74,7 @@ class ComplaintView:
         return d
 
 
-def _state(c: Complaint, now: dt.datetime, config: QualitySettings) -> str:
+def _state(c: Complaint, now: dt.datetime, config: QualityRules) -> str:
     if c.status == "closed":
         return "closed"
     if c.status == "replied":
@@ -91,7 +94,7 @@ def _on_time(c: Complaint, now: dt.datetime) -> bool | None:
     return None
 
 
-def complaint_view(c: Complaint, now: dt.datetime, config: QualitySettings, *,
+def complaint_view(c: Complaint, now: dt.datetime, config: QualityRules, *,
           steps: bool = False) -> ComplaintView:
     v = ComplaintView(
         number=c.number, kind=c.kind, kind_label=label(KIND_LABELS, c.kind),
@@ -105,7 +108,8 @@ def complaint_view(c: Complaint, now: dt.datetime, config: QualitySettings, *,
         first_replied_at=iso(c.first_replied_at), closed_at=iso(c.closed_at), reply=c.reply,
         verdict=c.verdict, reopen_count=c.reopen_count,
         hours_left=round((c.due_at - now).total_seconds() / 3600, 1),
-        on_time=_on_time(c, now))
+        on_time=_on_time(c, now), replied_by=c.replied_by, work_promised=c.work_promised,
+        work_done_at=iso(c.work_done_at))
     if steps:
         v.steps = [StepView(iso(s.at), s.kind, label(STEP_LABELS, s.kind), s.staff_no,
                             s.staff_name, s.department, s.to_staff_no, s.note)

@@ -14,17 +14,16 @@ from ..errors import PermissionDenied, ValidationError
 from ..models.quality import (
     Complaint,
 )
-from ..settings import QualitySettings
 from ..staff import Actor
-from .deadlines import followup_due, next_followup_slot, settings_or_default
+from .deadlines import followup_due, next_followup_slot, rules_for
 from .views import ComplaintView, complaint_view, iso
 
 
 def list_complaints(db: Database, actor: Actor, *, scope: str = "mine",
-                    states: Iterable[str] | None = None, include_closed: bool = False,
-                    config: QualitySettings | None = None) -> list[ComplaintView]:
+                    states: Iterable[str] | None = None, include_closed: bool = False
+                    ) -> list[ComplaintView]:
     """Items ordered by deadline; ``scope`` 'mine' (owned by the actor) or 'all' (managers)."""
-    config = settings_or_default(config)
+    config = rules_for(db, actor)
     if scope not in ("mine", "all"):
         raise ValidationError("范围应为 mine 或 all", "Scope must be mine or all", field="scope")
     if scope == "all" and not actor.is_manager:
@@ -48,9 +47,8 @@ def list_complaints(db: Database, actor: Actor, *, scope: str = "mine",
 
 
 
-def overdue(db: Database, actor: Actor, *, scope: str = "all",
-            config: QualitySettings | None = None) -> list[ComplaintView]:
-    return list_complaints(db, actor, scope=scope, states=("overdue",), config=config)
+def overdue(db: Database, actor: Actor, *, scope: str = "all") -> list[ComplaintView]:
+    return list_complaints(db, actor, scope=scope, states=("overdue",))
 
 
 
@@ -71,13 +69,11 @@ class Reminder:
         return asdict(self)
 
 
-def followup_reminders(db: Database, actor: Actor, *, scope: str = "mine",
-                       config: QualitySettings | None = None) -> list[Reminder]:
+def followup_reminders(db: Database, actor: Actor, *, scope: str = "mine") -> list[Reminder]:
     """Replied items waiting for their follow-up call, earliest first."""
-    config = settings_or_default(config)
+    config = rules_for(db, actor)
     now = clock.now()
-    items = list_complaints(db, actor, scope=scope, states=("awaiting_followup",),
-                            config=config)
+    items = list_complaints(db, actor, scope=scope, states=("awaiting_followup",))
     out = []
     for v in items:
         replied = dt.datetime.fromisoformat(v.replied_at)

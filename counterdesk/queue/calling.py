@@ -32,7 +32,7 @@ from ..db import SERVICE_DEADLINE_S, Database
 from ..errors import Conflict, NotFound, ValidationError
 from ..models import ServiceType, Window, WindowService
 from ..models.queue import Ticket, WindowState
-from ..settings import QueueSettings
+from ..policy import queue_rules
 from ..staff import Actor
 from .tickets import (
     STATUS_ZH,
@@ -92,10 +92,8 @@ def _candidate(s: Session, hall_id: int, day: dt.date, w: WindowInfo, state: Win
                             "p_win": w.number}).scalar()
 
 
-def call_next(db: Database, actor: Actor, *, window: int | None = None,
-              rules: QueueSettings | None = None) -> TicketInfo:
+def call_next(db: Database, actor: Actor, *, window: int | None = None) -> TicketInfo:
     """Call the next eligible ticket to the window (atomically; see module doc)."""
-    rules = rules or QueueSettings()
     window = window if window is not None else actor.window
     now = clock.now()
     with db.write(deadline_s=SERVICE_DEADLINE_S) as s:
@@ -112,7 +110,8 @@ def call_next(db: Database, actor: Actor, *, window: int | None = None,
                            f"Window {w.number} already has {cur.number} ({cur.status}); finish, "
                            "mark no-show or hold it before calling the next",
                            field="window", data={"ticket": _ticket_info(s, cur).to_dict()})
-        t = _candidate(s, actor.hall_id, now.date(), w, state, rules.priority_cap)
+        t = _candidate(s, actor.hall_id, now.date(), w, state,
+                       queue_rules(s, actor.hall_id).priority_cap)
         if t is None:
             raise NotFound(f"{w.number} 号窗口可办理的业务暂无等候的号码",
                            f"No ticket is waiting for window {w.number}'s services",
@@ -137,12 +136,12 @@ def call_next(db: Database, actor: Actor, *, window: int | None = None,
 
 
 def recall(db: Database, actor: Actor, ticket: str | None = None, *,
-           window: int | None = None, rules: QueueSettings | None = None) -> TicketInfo:
+           window: int | None = None) -> TicketInfo:
     """Call the window's ticket again (重呼), at most ``recall_limit`` times."""
-    rules = rules or QueueSettings()
     window = window if window is not None else actor.window
     with db.write() as s:
         w, state, t = _window_ticket(s, actor, window, ticket, ("called",), "重呼", "recall")
+        rules = queue_rules(s, actor.hall_id)
         if t.recall_count >= rules.recall_limit:
             raise Conflict(f"{t.number} 已重呼 {t.recall_count} 次（上限 {rules.recall_limit} 次），"
                            "请按过号处理", f"{t.number} was recalled {t.recall_count} times "
@@ -185,10 +184,8 @@ def no_show(db: Database, actor: Actor, ticket: str | None = None, *,
         return _ticket_info(s, t)
 
 
-def requeue(db: Database, actor: Actor, ticket: str, *,
-            rules: QueueSettings | None = None) -> TicketInfo:
+def requeue(db: Database, actor: Actor, ticket: str) -> TicketInfo:
     """A no-show customer came back: re-queue once, within the time limit (module doc)."""
-    rules = rules or QueueSettings()
     now = clock.now()
     with db.write() as s:
         t = _find(s, actor, ticket)
@@ -196,6 +193,7 @@ def requeue(db: Database, actor: Actor, ticket: str, *,
             raise Conflict(f"{t.number} 当前状态为“{STATUS_ZH.get(t.status)}”，只有过号的号码可以重新排队",
                            f"{t.number} is {t.status}; only a no-show ticket can be re-queued",
                            field="ticket")
+        rules = queue_rules(s, actor.hall_id)
         limit = dt.timedelta(minutes=rules.noshow_requeue_minutes)
         if t.requeue_count >= 1 or (t.no_show_at and now - t.no_show_at > limit):
             raise Conflict(f"{t.number} 过号已超过 {rules.noshow_requeue_minutes} 分钟或已重新排队过一次，"

@@ -21,8 +21,8 @@ from ..db import Database
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
 from ..models import Hall, Staff, Window
 from ..models.queue import Ticket, WindowPause, WindowState
-from ..settings import QueueSettings
-from ..staff import Actor, Approval, authorise
+from ..policy import queue_rules
+from ..staff import Actor, Approval, check_approval, record_authorisation
 from .tickets import WindowInfo, _event, _iso, _service_ids, _state, _window
 
 PAUSE_REASONS = {
@@ -85,18 +85,17 @@ def _open_windows(s: Session, hall_id: int) -> list[tuple[Window, WindowState | 
 
 
 def pause_needs(db: Database, actor: Actor, *, until: str | dt.datetime,
-                window: int | None = None, rules: QueueSettings | None = None) -> dict:
+                window: int | None = None) -> dict:
     """What a pause until ``until`` would need (for the dialog to ask up front)."""
-    rules = rules or QueueSettings()
     window = window if window is not None else actor.window
     with db.read() as s:
         w = _window(s, actor.hall_id, window)
-        return _pause_needs(s, actor, w, parse_until(until), rules)
+        return _pause_needs(s, actor, w, parse_until(until))
 
 
-def _pause_needs(s: Session, actor: Actor, w: WindowInfo, until: dt.datetime,
-                 rules: QueueSettings) -> dict:
+def _pause_needs(s: Session, actor: Actor, w: WindowInfo, until: dt.datetime) -> dict:
     now = clock.now()
+    rules = queue_rules(s, actor.hall_id)
     minutes = math.ceil((until - now).total_seconds() / 60)
     long = minutes > rules.pause_limit_minutes
     hall = s.get(Hall, actor.hall_id)
@@ -134,7 +133,7 @@ def parse_until(value: str | dt.datetime, now: dt.datetime | None = None) -> dt.
 
 
 def _pause_checks(s: Session, actor: Actor, window: int | None, until_dt: dt.datetime,
-                  rules: QueueSettings, cover: str, *, lock: bool = False) -> dict:
+                  cover: str, *, lock: bool = False) -> dict:
     w = _window(s, actor.hall_id, window)
     state = _state(s, w, lock=lock) if lock else s.execute(
         select(WindowState).where(WindowState.window_id == w.id)).scalar()
@@ -148,7 +147,8 @@ def _pause_checks(s: Session, actor: Actor, window: int | None, until_dt: dt.dat
         raise Conflict(f"{w.number} 号窗口正在办理 {cur.number}，请先办结、过号或挂起再暂停",
                        f"Window {w.number} is busy with {cur.number}; finish, no-show or "
                        "hold it before pausing", field="window")
-    needs = _pause_needs(s, actor, w, until_dt, rules)
+    needs = _pause_needs(s, actor, w, until_dt)
+    rules = queue_rules(s, actor.hall_id)
     if needs["needs_cover"] and not cover:
         raise ValidationError(
             f"离开超过 {rules.pause_limit_minutes} 分钟须有同事顶岗：请填写顶岗人工号",
@@ -179,10 +179,8 @@ def _pause_checks(s: Session, actor: Actor, window: int | None, until_dt: dt.dat
 
 def pause_window(db: Database, actor: Actor, *, reason: str = "", reason_text: str = "",
                  until: str | dt.datetime, window: int | None = None,
-                 approval: Approval | None = None, cover: str = "",
-                 rules: QueueSettings | None = None) -> PauseInfo:
+                 approval: Approval | None = None, cover: str = "") -> PauseInfo:
     """Set the window paused (此窗口暂停服务); see the module doc for the rules."""
-    rules = rules or QueueSettings()
     window = window if window is not None else actor.window
     reason = (reason or "").strip()
     reason_text = (reason_text or "").strip()
@@ -208,23 +206,24 @@ def pause_window(db: Database, actor: Actor, *, reason: str = "", reason_text: s
         raise ValidationError(f"预计返回时间 {until_dt:%H:%M} 须晚于现在（{now:%H:%M}）",
                               f"The expected return {until_dt:%H:%M} must be after now "
                               f"({now:%H:%M})", field="until")
-    # The manager's password is checked in its own transactions (staff.authorise), so
-    # on SQLite it must run before this transaction takes the write lock: look first,
-    # then authorise first thing in the write, then check everything again under locks.
+    # Look first, check the manager's password (staff.check_approval, its own
+    # transactions), then record it in the write after checking everything again under locks.
     with db.read() as s:
-        needs = _pause_checks(s, actor, window, until_dt, rules, cover)
+        needs = _pause_checks(s, actor, window, until_dt, cover)
     if needs["needs_approval"] and approval is None:
         raise PermissionDenied("暂停服务需要主任授权：" + "；".join(needs["why"]),
                                "This pause needs a manager's approval: "
                                + "; ".join(needs["why_en"]), field="approver", data=needs)
+    checked = check_approval(db, approval, actor, "window.pause") \
+        if needs["needs_approval"] else None
     with db.write() as s:
         if db.is_postgres:  # same lock order as call-next: window state, then audit head
             _state(s, _window(s, actor.hall_id, window))
+        needs = _pause_checks(s, actor, window, until_dt, cover, lock=True)
         auth = None
-        if needs["needs_approval"]:
-            auth = authorise(db, s, approval, "window.pause", actor=actor,
-                             reason="；".join(needs["why"]))
-        needs = _pause_checks(s, actor, window, until_dt, rules, cover, lock=True)
+        if needs["needs_approval"] and checked is not None:
+            auth = record_authorisation(s, checked, "window.pause", actor,
+                                        "；".join(needs["why"]))
         if needs["needs_approval"] and auth is None:
             raise PermissionDenied("暂停服务需要主任授权：" + "；".join(needs["why"]),
                                    "This pause needs a manager's approval: "

@@ -124,6 +124,10 @@
         <translation>联系客户（%1）</translation>
     </message>
     <message>
+        <source>Promised work done (%1)</source>
+        <translation>登记承诺的维修/上门已完成（%1）</translation>
+    </message>
+    <message>
         <source>Follow-up of %1</source>
         <translation>回访 %1</translation>
     </message>
@@ -174,6 +178,10 @@
     <message>
         <source>What was said *</source>
         <translation>联系情况 *</translation>
+    </message>
+    <message>
+        <source>What was done *</source>
+        <translation>完成情况 *</translation>
     </message>
     <message>
         <source>Cancel</source>
@@ -382,6 +390,14 @@
     <message>
         <source>Contacted</source>
         <translation>已联系</translation>
+    </message>
+    <message>
+        <source>Work done</source>
+        <translation>维修/上门完成</translation>
+    </message>
+    <message>
+        <source>Record that the repair or visit promised in the reply was done (needed before the follow-up)</source>
+        <translation>登记答复中承诺的维修或上门已完成（回访前须登记）</translation>
     </message>
     <message>
         <source>Follow-up</source>
@@ -2712,6 +2728,10 @@
     <message>
         <source>takings ￥%1</source>
         <translation>收款 ￥%1</translation>
+    </message>
+    <message>
+        <source>%1 payments</source>
+        <translation>收费 %1 笔</translation>
     </message>
     <message>
         <source>Receipts waiting: %1</source>

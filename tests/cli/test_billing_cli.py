@@ -54,7 +54,7 @@ def test_pay_json_prints_and_reprints(capsys, url, printer):
 def test_split_cheque_and_pending_queue(capsys, url, tmp_path):
     code, out, err = run(capsys, "--db", url, "--json", "pay", "--staff", "1001", "--item",
                          "METER-MOVE", "--split", "cheque:100:10203040:工商银行",
-                         "--split", "qr:rest:WX998877")
+                         "--split", "qr:rest:WX2026998877")
     assert code == 0, err
     data = json.loads(out)
     assert [(t["method"], t["amount_fen"]) for t in data["tenders"]] == [("cheque", 10000),

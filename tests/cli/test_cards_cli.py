@@ -92,7 +92,7 @@ def test_cancel_reissue_meter_change_and_bad_input(capsys, env, tmp_path):
                        f"sim:{tmp_path / 'missing'}")
     assert code != 0 and "读卡器未连接" in err
     assert run(capsys, *base, "card", "buy", "--staff", "1001", "--reader", sim, "--amount",
-               "100", "--method", "qr", "--reference", "WX1", "--no-print")[0] == 0
+               "100", "--method", "qr", "--reference", "WX20261120001", "--no-print")[0] == 0
     code, _, err = run(capsys, *base, "card", "cancel", "--staff", "1001", "--reader", sim,
                        "--reason", "买错")
     assert code != 0 and "授权" in err

@@ -67,7 +67,7 @@ def _ready_day(db):
     mgr = staff.sign_in(db, "9001", "888888")
     cash.open_till(db, c1, {"100": 1})
     billing.pay(db, c1, billing.SaleRequest(items=[billing.LineInput("CARD", "1")],
-                                            tenders=[billing.TenderInput("card", reference="A")]))
+                                            tenders=[billing.TenderInput("card", reference="POS000070")]))
     cash.count_till(db, c1, {"100": 1}, noncash={"card": 2000})
     cash.close_till(db, c1, "")
     cash.countersign(db, c1, MGR)
@@ -78,7 +78,7 @@ def _ready_day(db):
 def _card(db, actor):
     return billing.pay(db, actor, billing.SaleRequest(
         items=[billing.LineInput("REPAIR", "1")],
-        tenders=[billing.TenderInput("card", reference="LATE")]))
+        tenders=[billing.TenderInput("card", reference="POS000081")]))
 
 
 def _count(db):

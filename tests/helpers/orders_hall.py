@@ -44,7 +44,7 @@ def odb(db):
                                                     phone="13900001111", room="302",
                                                     meter_no="T0000002"))
         c = accounts.open_account(db, clerk, person(
-            name="王五", id_number=ID_C, phone="13700002222", customer_type="non_resident",
+            name="王五", id_number=ID_C, phone="13700002222", customer_type="commercial",
             district="江西区", street="滨江路", community="滨江花园", room="101",
             meter_no="T0000003", supply_contract_no="", supply_contract_date="",
             safety_contract_no="", safety_contract_date=""))

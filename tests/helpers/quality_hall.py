@@ -36,3 +36,14 @@ def qdb(db):
 @pytest.fixture
 def qclerk(qdb):
     return staff.sign_in(qdb, "1001", "123456", window=1)
+
+
+def finished_ticket(db, window: int = 1, staff_no: str = "1001", letter: str = "A") -> dict:
+    """A ticket issued at the kiosk, called and finished at ``window`` (what a rating
+    names), as the bench's ``ticket_finished`` carries it."""
+    from counterdesk import queue
+
+    queue.issue(db, queue.kiosk_actor(db, "HQ01"), letter)
+    clerk = staff.sign_in(db, staff_no, "123456", window=window)
+    queue.call_next(db, clerk)
+    return queue.finish(db, clerk).to_dict()

@@ -38,7 +38,7 @@ def full_sale(db, clerk):
         items=[LineInput("GAS-R", "450"), LineInput("HOSE", "2.5"),
                LineInput("ALARM", "1")],
         bills=["2026-10"], account_no="0100012345",
-        tenders=[TenderInput("card", 50000, reference="POS-778899"),
+        tenders=[TenderInput("card", 50000, reference="POS778899"),
                  TenderInput("cash", tendered_fen=200000)]))
 
 
@@ -56,7 +56,7 @@ def test_receipt_over_tcp_content_and_widths(demo_db, clerk, printer, width_mm, 
     for expected in ("滨江市燃气有限公司", "滨江燃气人民路营业厅", "收费收据", "窗口 1",
                      "工号 1001", res.receipt_no, "2026-11-23 10:15:00", "户号 0100012345",
                      "户名 张*明", "居民管道天然气", "第1档", "第2档", "燃气专用不锈钢波纹管",
-                     "燃气费 2026-10", "家用燃气报警器", "银行卡", "POS-778899", "现金",
+                     "燃气费 2026-10", "家用燃气报警器", "银行卡", "POS778899", "现金",
                      "实收", "￥2,000.00", "找零", f"验证码 {res.verification_code}",
                      "服务热线 0571-96777"):
         assert expected in text, expected

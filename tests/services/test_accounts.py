@@ -199,12 +199,12 @@ def test_open_organisation_needs_licence(desk):
     demo_db, clerk = desk
     db = demo_db
     data = person(kind="organisation", name="滨江示例餐饮有限公司", id_type="uscc",
-                  id_number=USCC, customer_type="non_resident", phone="0571-87654321")
+                  id_number=USCC, customer_type="商业", phone="0571-87654321")
     with pytest.raises(ValidationError, match="营业执照"):
         accounts.open_account(db, clerk, data)
     data["documents"] += ["business_licence"]
     v = accounts.open_account(db, clerk, data)
-    assert v.holder.kind == "organisation" and v.customer_type == "non_resident"
+    assert v.holder.kind == "organisation" and v.customer_type == "commercial"
 
 
 @pytest.mark.parametrize("field,value,why", [
@@ -659,7 +659,16 @@ def test_suspend_and_reactivate(desk):
     assert accounts.set_suspended(db, clerk, no, True, reason="安检隐患停气").status == "suspended"
     with pytest.raises(Conflict):
         accounts.set_suspended(db, clerk, no, True, reason="again")
-    assert accounts.set_suspended(db, clerk, no, False, reason="整改完成").status == "active"
+    with pytest.raises(ValidationError) as e:  # the inspection that cleared it
+        accounts.set_suspended(db, clerk, no, False, reason="整改完成")
+    assert e.value.field == "inspection_ref"
+    with pytest.raises(PermissionDenied):  # and a manager's approval
+        accounts.set_suspended(db, clerk, no, False, reason="整改完成", inspection_ref="AJ-1")
+    v = accounts.set_suspended(db, clerk, no, False, reason="整改完成", inspection_ref="AJ-1",
+                               approval=staff.Approval("9001", "888888"))
+    assert v.status == "active"
+    assert [(p["reason"], p["inspection_ref"], p["approved_by"]) for p in v.suspensions] == \
+        [("安检隐患停气", "AJ-1", "9001")]
     with db.read() as s:
         kinds = s.execute(select(AuditEvent.kind).where(
             AuditEvent.kind.like("account.%")).order_by(AuditEvent.seq)).scalars().all()

@@ -137,7 +137,7 @@ def test_tiered_gas_by_annual_volume(demo_db, clerk):
     assert q.lines[1].amount_fen == 70 * 336 + 30 * 420
     with pytest.raises(ValidationError):   # tiers need the account's volume
         billing.pay(demo_db, clerk, sale(("GAS-R", "10")))
-    make_account(demo_db, "0200000001", "滨江某某餐饮有限公司", customer_type="non_resident")
+    make_account(demo_db, "0200000001", "滨江某某餐饮有限公司", customer_type="commercial")
     with pytest.raises(Conflict):
         billing.pay(demo_db, clerk, sale(("GAS-R", "10"), account="0200000001"))
 
@@ -255,7 +255,7 @@ def test_void_only_today_refund_later(demo_db, clerk, approval):
 
 def test_partial_refund_by_line_never_loses_a_fen(demo_db, clerk, approval):
     res = billing.pay(demo_db, clerk, sale(("HOSE", "3.3"), "REPAIR", tenders=[
-        TenderInput("card", 2000, reference="P1"), TenderInput("cash", tendered_fen=10000)]))
+        TenderInput("card", 2000, reference="POS000258"), TenderInput("cash", tendered_fen=10000)]))
     assert res.total_fen == 4950 + 3000
     r1 = billing.refund(demo_db, clerk, res.receipt_no, [RefundLine(1, "1.1")], approval,
                         reason="退回多余软管")

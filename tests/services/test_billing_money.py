@@ -86,7 +86,7 @@ def test_change_never_negative(due, tendered):
 @given(fen, st.lists(st.integers(min_value=1, max_value=1_000_000), max_size=3),
        st.integers(min_value=0, max_value=100_000))
 def test_split_tenders_cover_exactly_the_total(total, parts, extra_cash):
-    fixed = [TenderInput("card", p, reference=f"R{i}") for i, p in enumerate(parts)]
+    fixed = [TenderInput("card", p, reference=f"POS{i:06d}") for i, p in enumerate(parts)]
     tenders = fixed + [TenderInput("cash", tendered_fen=None)]
     if sum(parts) >= total:
         with pytest.raises(ValidationError):
@@ -139,6 +139,7 @@ def test_service_refunds_never_go_negative_or_lose_a_fen(demo_db, clerk, approva
     """Through the service: a sale refunded line by line in random pieces gives back
     exactly what was paid, by the original methods, never more, never negative."""
     import datetime as dt
+    import secrets
 
     from counterdesk import billing, clock
     from counterdesk.billing import LineInput, RefundLine, SaleRequest
@@ -146,7 +147,8 @@ def test_service_refunds_never_go_negative_or_lose_a_fen(demo_db, clerk, approva
     clock.set_now(dt.datetime(2026, 11, 23, 11, 0))
     res = billing.pay(demo_db, clerk, SaleRequest(
         items=[LineInput("HOSE", q), LineInput("REPAIR", "1")],
-        tenders=[TenderInput("card", 1500, reference="R"), TenderInput("cash", tendered_fen=None)]))
+        tenders=[TenderInput("card", 1500, reference=secrets.token_hex(8)),  # one slip each
+                 TenderInput("cash", tendered_fen=None)]))
     assert res.total_fen == money.line_amount(q, 1500) + 3000
     assert sum(t["amount_fen"] for t in res.tenders) == res.total_fen
     back, left = 0, q

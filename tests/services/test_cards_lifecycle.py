@@ -140,7 +140,7 @@ def test_day_section(hall):
     cards.buy(db, clerk, reader, volume="390", tenders=cash())
     meter_insert(reader)
     cards.buy(db, clerk, reader, volume="20", tenders=[billing.TenderInput("qr", None, None,
-                                                                           "WX123")])
+                                                                           "WX2026112300123")])
     meter_insert(reader)
     reader.set_fault("pull")
     cards.buy(db, clerk, reader, volume="5", tenders=cash())

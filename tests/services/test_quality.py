@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -11,7 +12,9 @@ from counterdesk import clock, quality, staff
 from counterdesk.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from counterdesk.models import AuditEvent
 from counterdesk.models.quality import Complaint, ComplaintStep, FollowUp, Rating
-from counterdesk.settings import QualitySettings
+from counterdesk.policy import QualityRules
+from tests.helpers.hall_policy import set_rule
+from tests.helpers.quality_hall import finished_ticket
 
 MON = dt.datetime(2026, 11, 23, 10, 0)   # a Monday
 FRI = dt.datetime(2026, 11, 20, 15, 0)   # a Friday
@@ -54,7 +57,7 @@ def test_working_days_follow_the_official_holidays():
     # Fri Oct 9 14h + Sat Oct 10 (a made-up working day) 24h + Mon Oct 12 10h
     assert quality.add_hours(dt.datetime(2026, 10, 9, 10, 0), 48, True) == \
         dt.datetime(2026, 10, 12, 10, 0)
-    cfg = QualitySettings(working_days_only=True)
+    cfg = QualityRules(working_days_only=True)
     assert quality.next_followup_slot(dt.datetime(2026, 9, 30, 18, 0), cfg) == \
         dt.datetime(2026, 10, 8, 8, 30)
     assert quality.next_followup_slot(dt.datetime(2026, 10, 10, 9, 0), cfg) == \
@@ -73,23 +76,22 @@ def test_a_year_not_yet_packaged_uses_the_halls_list():
     # Thu 14h, Jan 1-3 off, Mon Jan 4 24h, Tue 10h
     assert quality.add_hours(thu, 48, True, cal) == dt.datetime(2027, 1, 5, 10, 0)
     assert cal.is_working_day(dt.date(2027, 1, 9))  # a Saturday the hall listed as worked
-    cfg = QualitySettings(working_days_only=True, extra_holidays="2027-01-01..2027-01-03")
+    cfg = QualityRules(working_days_only=True, extra_holidays="2027-01-01..2027-01-03")
     assert quality.reply_deadline("complaint", thu, cfg) == dt.datetime(2027, 1, 5, 10, 0)
 
 
 @pytest.mark.parametrize("text", ["2027-13-01", "2027-01-05..2027-01-01", "tomorrow",
                                   "2027-01-01..2028-06-01"])
-def test_bad_holiday_lists_are_refused_with_the_setting_named(text):
-    from counterdesk import settings as settings_mod
-    from counterdesk.errors import SettingsError
+def test_bad_holiday_lists_are_refused_with_the_rule_named(text):
+    from counterdesk import policy
 
-    with pytest.raises(SettingsError) as e:
-        settings_mod.from_dict({"quality": {"extra_holidays": text}})
+    with pytest.raises(ValidationError) as e:
+        policy.parse(policy.key_of("quality.extra_holidays"), text)
     assert e.value.field == "quality.extra_holidays" and "2027-01-01" in e.value.zh
 
 
 def test_followup_hours_and_slots():
-    cfg = QualitySettings()
+    cfg = QualityRules()
     assert quality.followup_allowed(dt.datetime(2026, 11, 23, 8, 30), cfg)
     assert quality.followup_allowed(dt.datetime(2026, 11, 23, 17, 0), cfg)
     assert not quality.followup_allowed(dt.datetime(2026, 11, 23, 8, 29), cfg)
@@ -98,7 +100,7 @@ def test_followup_hours_and_slots():
         dt.datetime(2026, 11, 23, 8, 30)
     assert quality.next_followup_slot(dt.datetime(2026, 11, 20, 18, 0), cfg) == \
         dt.datetime(2026, 11, 21, 8, 30)
-    cfg.working_days_only = True
+    cfg = dataclasses.replace(cfg, working_days_only=True)
     assert quality.next_followup_slot(dt.datetime(2026, 11, 20, 18, 0), cfg) == \
         dt.datetime(2026, 11, 23, 8, 30)
     # a reply given in the evening is followed up before 10:00 the next day (002)
@@ -125,27 +127,27 @@ def test_record_sets_owner_deadline_and_masks_phone(qdb, qclerk):
 
 def test_deadline_across_weekend_with_working_days(qdb, qclerk):
     clock.set_now(FRI)
-    cfg = QualitySettings(working_days_only=True)
-    v = _add(qdb, qclerk, config=cfg)
+    set_rule(qdb, "quality.working_days_only", True)
+    v = _add(qdb, qclerk)
     assert v.due_at == "2026-11-24T15:00:00"
     # Monday 09:00: 30 hours left by the clock, still pending
     clock.set_now(dt.datetime(2026, 11, 23, 9, 0))
-    assert quality.get_complaint(qdb, qclerk, v.number, config=cfg).state == "pending"
+    assert quality.get_complaint(qdb, qclerk, v.number).state == "pending"
     clock.set_now(dt.datetime(2026, 11, 24, 12, 0))
-    assert quality.get_complaint(qdb, qclerk, v.number, config=cfg).state == "due_soon"
+    assert quality.get_complaint(qdb, qclerk, v.number).state == "due_soon"
     clock.set_now(dt.datetime(2026, 11, 24, 15, 1))
-    over = quality.overdue(qdb, staff.sign_in(qdb, "9001", "888888"), config=cfg)
+    over = quality.overdue(qdb, staff.sign_in(qdb, "9001", "888888"))
     assert v.number in [o.number for o in over]
 
 
 def test_deadline_across_midnight(qdb, qclerk):
     clock.set_now(dt.datetime(2026, 11, 23, 22, 30))
-    cfg = QualitySettings(enquiry_deadline_hours=3)
+    set_rule(qdb, "quality.enquiry_deadline_hours", 3)
     v = quality.record_complaint(qdb, qclerk, kind="help", contact_phone="13800001111",
-                                 description="家里燃气表异常求助", config=cfg)
+                                 description="家里燃气表异常求助")
     assert v.due_at == "2026-11-24T01:30:00"
     clock.set_now(dt.datetime(2026, 11, 24, 1, 31))
-    assert quality.get_complaint(qdb, qclerk, v.number, config=cfg).state == "overdue"
+    assert quality.get_complaint(qdb, qclerk, v.number).state == "overdue"
 
 
 def test_bad_input_changes_nothing(qdb, qclerk):
@@ -267,12 +269,14 @@ def test_follow_up_hours_from_settings(qdb, qclerk):
     clock.set_now(MON)
     v = _add(qdb, qclerk)
     quality.reply(qdb, qclerk, v.number, "已答复")
-    cfg = QualitySettings(followup_start="09:00", followup_end="12:00")
+    set_rule(qdb, "quality.followup_start", "09:00")
+    set_rule(qdb, "quality.followup_end", "12:00")
     clock.set_now(dt.datetime(2026, 11, 23, 12, 30))
     with pytest.raises(ValidationError):
-        quality.follow_up(qdb, qclerk, v.number, "satisfied", config=cfg)
+        quality.follow_up(qdb, qclerk, v.number, "satisfied")
     clock.set_now(dt.datetime(2026, 11, 23, 11, 30))
-    assert quality.follow_up(qdb, qclerk, v.number, "satisfied", config=cfg).status == "closed"
+    colleague = staff.sign_in(qdb, "1002", "123456", window=2)  # not who replied
+    assert quality.follow_up(qdb, colleague, v.number, "satisfied").status == "closed"
 
 
 def test_manager_scope_and_reveal(qdb, qclerk):
@@ -288,30 +292,28 @@ def test_manager_scope_and_reveal(qdb, qclerk):
 
 
 # -- ratings --------------------------------------------------------------------------------
-TICKET = {"id": 41, "number": "A012", "service_letter": "A", "service_name": "缴费",
-          "window": 1, "staff_no": "1001"}
-
-
 def test_rating_only_from_the_customer_screen(qdb, qclerk):
     clock.set_now(MON)
+    ticket = finished_ticket(qdb)
+    second = finished_ticket(qdb)
     before = _counts(qdb)
     with pytest.raises(PermissionDenied) as e:
-        quality.record_rating(qdb, qclerk, TICKET, "very_satisfied")  # the workstation path
+        quality.record_rating(qdb, qclerk, ticket, "very_satisfied")  # the workstation path
     assert "柜员不能代客户评价" in e.value.zh
     forged = quality.CustomerScreenSource(1, "HQ01", 1, _token="guess")
     with pytest.raises(PermissionDenied):
-        quality.record_rating(qdb, forged, TICKET, "very_satisfied")
+        quality.record_rating(qdb, forged, ticket, "very_satisfied")
     with pytest.raises(PermissionDenied):
-        quality.record_rating(qdb, None, TICKET, "satisfied")
+        quality.record_rating(qdb, None, ticket, "satisfied")
     assert _counts(qdb) == before
     src = quality.open_customer_screen(qdb, "HQ01", 1, staff_no="1001")
-    r = quality.record_rating(qdb, src, TICKET, "满意")
+    r = quality.record_rating(qdb, src, ticket, "满意")
     assert (r.value, r.staff_no, r.staff_name, r.window, r.source) == \
         ("satisfied", "1001", "李晓华", 1, "customer_screen")
     with pytest.raises(Conflict):
-        quality.record_rating(qdb, src, TICKET, "unsatisfied")   # one per ticket
-    n = quality.record_rating(qdb, src, {"number": "B003", "window": 1}, "none")
-    assert n.value == "none" and n.service_letter == "B" and n.staff_no == "1001"
+        quality.record_rating(qdb, src, ticket, "unsatisfied")   # one per ticket
+    n = quality.record_rating(qdb, src, {"number": second["number"], "window": 1}, "none")
+    assert n.value == "none" and n.service_letter == "A" and n.staff_no == "1001"
     with pytest.raises(ValidationError):
         quality.record_rating(qdb, src, {"number": "A013"}, "great")
     assert [x.value for x in quality.list_ratings(qdb, qclerk, date_from=MON.date())] == \
@@ -455,6 +457,8 @@ def test_cli_complaint_cycle(qdb, capsys, monkeypatch, tmp_path):
     assert code != 0 and "08:30–17:00" in err
     clock.set_now(dt.datetime.combine(clock.today(), dt.time(9, 0)))
     code, out, err = run("complaint", "close", number, "--staff", "1001", "--verdict", "满意")
+    assert code != 0 and "另一位同事" in err          # who replied does not follow up
+    code, out, err = run("complaint", "close", number, "--staff", "1002", "--verdict", "满意")
     assert code == 0 and "已关闭" in out
     code, out, err = run("complaint", "reply", number, "--staff", "1001", "--text", "again")
     assert code != 0 and "已经回访关闭" in err

@@ -12,7 +12,7 @@ from counterdesk import clock, queue, staff
 from counterdesk.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from counterdesk.models import AuditEvent, Authorisation, ServiceType
 from counterdesk.models.queue import Ticket, TicketEvent, WindowPause
-from counterdesk.settings import QueueSettings
+from tests.helpers.hall_policy import set_rule
 
 T0 = dt.datetime(2026, 11, 22, 10, 0, 0)  # inside opening hours (08:30-17:30)
 
@@ -120,10 +120,10 @@ def test_priority_goes_first_but_is_capped(hall):
     for _ in range(4):
         queue.issue(db, kiosk, "A", priority=True)
     w1 = clerk_at(db, 1)
-    rules = QueueSettings(priority_cap=3)
+    set_rule(db, "queue.priority_cap", 3)
     order = []
     for _ in range(6):
-        t = queue.call_next(db, w1, rules=rules)
+        t = queue.call_next(db, w1)
         order.append(("P" if t.priority else "N") + t.number)
         queue.finish(db, w1)
     assert order == ["PA003", "PA004", "PA005", "NA001", "PA006", "NA002"]
@@ -134,7 +134,8 @@ def test_priority_cap_zero_means_plain_arrival_order(hall):
     queue.issue(db, kiosk, "A")
     queue.issue(db, kiosk, "A", priority=True)
     w1 = clerk_at(db, 1)
-    assert queue.call_next(db, w1, rules=QueueSettings(priority_cap=0)).number == "A001"
+    set_rule(db, "queue.priority_cap", 0)
+    assert queue.call_next(db, w1).number == "A001"
 
 
 # -- ticket life ----------------------------------------------------------------------
@@ -143,11 +144,11 @@ def test_recall_is_counted_and_limited(hall):
     queue.issue(db, kiosk, "A")
     w1 = clerk_at(db, 1)
     queue.call_next(db, w1)
-    rules = QueueSettings(recall_limit=2)
-    assert queue.recall(db, w1, rules=rules).recall_count == 1
-    assert queue.recall(db, w1, rules=rules).recall_count == 2
+    set_rule(db, "queue.recall_limit", 2)
+    assert queue.recall(db, w1).recall_count == 1
+    assert queue.recall(db, w1).recall_count == 2
     with pytest.raises(Conflict) as e:
-        queue.recall(db, w1, rules=rules)
+        queue.recall(db, w1)
     assert "过号" in e.value.message
     assert _count(db, TicketEvent, TicketEvent.kind == "recalled") == 2
 

@@ -158,7 +158,7 @@ def test_open_payment_with_bills_and_split(qtbot, panel, demo_db):
     panel.method.setCurrentIndex(panel.method.findData("cash"))
     panel.split_method.setCurrentIndex(panel.split_method.findData("qr"))
     panel.split_amount.setText("50")
-    panel.split_reference.setText("WX123")
+    panel.split_reference.setText("WX2026112300123")
     panel.tendered.setText("60")
     assert panel.change.text() == "9.20"
     res = pay(qtbot, panel)

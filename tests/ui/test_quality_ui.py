@@ -14,6 +14,7 @@ from counterdesk.ui.complaints.models import ComplaintTableModel
 from counterdesk.ui.complaints.panel import ComplaintPanel
 from counterdesk.ui.payment.customer_screen import CustomerScreen
 from counterdesk.ui.shell.bus import Workbench
+from tests.helpers.quality_hall import finished_ticket
 
 MON = dt.datetime(2026, 11, 23, 10, 0)
 
@@ -35,17 +36,17 @@ def test_rating_button_stores_the_answer(qtbot, bench, qdb, qclerk):
     qtbot.addWidget(screen)
     screen.show()
     assert screen.stack.currentIndex() == screen.PAGE_IDLE
-    bench.ticket_finished.emit({"id": 7, "number": "A007", "service_letter": "A",
-                                "service_name": "缴费", "window": 1})
+    t = finished_ticket(qdb)
+    bench.ticket_finished.emit(t)
     assert screen.stack.currentIndex() == screen.PAGE_RATING
-    assert "A007" in screen.ticket_label.text() and screen.countdown.text().startswith("60")
+    assert t["number"] in screen.ticket_label.text() and screen.countdown.text().startswith("60")
     with qtbot.waitSignal(screen.rating_stored, timeout=5000) as sig:
         qtbot.mouseClick(screen.buttons["basic"], Qt.LeftButton)
     assert sig.args[0]["value"] == "basic"
     assert screen.stack.currentIndex() == screen.PAGE_THANKS
     stored = _mine(qdb, qclerk)
     assert [(r.ticket_number, r.value, r.staff_no, r.window) for r in stored] == \
-        [("A007", "basic", "1001", 1)]
+        [(t["number"], "basic", "1001", 1)]
     # a second press after the answer does nothing
     qtbot.mouseClick(screen.buttons["very_satisfied"], Qt.LeftButton)
     assert len(_mine(qdb, qclerk)) == 1
@@ -55,7 +56,7 @@ def test_rating_timeout_stores_none(qtbot, bench, qdb, qclerk):
     clock.set_now(MON)
     screen = CustomerScreen(bench, timeout_ms=150)
     qtbot.addWidget(screen)
-    bench.ticket_finished.emit({"id": 8, "number": "A008"})
+    bench.ticket_finished.emit(finished_ticket(qdb))
     qtbot.waitUntil(lambda: len(_mine(qdb, qclerk)) == 1, timeout=5000)
     r = _mine(qdb, qclerk)[0]
     assert r.value == "none" and r.value != "satisfied"
@@ -66,12 +67,13 @@ def test_new_ticket_before_an_answer_stores_none_for_the_first(qtbot, bench, qdb
     clock.set_now(MON)
     screen = CustomerScreen(bench, timeout_ms=60_000)
     qtbot.addWidget(screen)
-    bench.ticket_finished.emit({"id": 9, "number": "A009"})
-    bench.ticket_finished.emit({"id": 10, "number": "A010"})
+    t1, t2 = finished_ticket(qdb), finished_ticket(qdb)
+    bench.ticket_finished.emit(t1)
+    bench.ticket_finished.emit(t2)
     with qtbot.waitSignal(screen.rating_stored, timeout=5000):
         screen.buttons["very_satisfied"].click()
     got = {r.ticket_number: r.value for r in _mine(qdb, qclerk)}
-    assert got == {"A009": "none", "A010": "very_satisfied"}
+    assert got == {t1["number"]: "none", t2["number"]: "very_satisfied"}
 
 
 def test_no_show_is_not_rated(qtbot, bench):
@@ -84,8 +86,10 @@ def test_no_show_is_not_rated(qtbot, bench):
     screen.shutdown()
 
 
-def test_rating_seconds_from_settings_and_amounts(qtbot, bench):
-    bench.settings.quality.rating_seconds = 7
+def test_rating_seconds_from_the_hall_policy_and_amounts(qtbot, bench):
+    from tests.helpers.hall_policy import set_rule
+
+    set_rule(bench.db, "quality.rating_seconds", 7)
     screen = CustomerScreen(bench)
     qtbot.addWidget(screen)
     assert screen.timeout_ms == 7000
@@ -181,6 +185,20 @@ def test_panel_record_refuses_bad_input_then_records(qtbot, qdb, qclerk):
     assert "08:30–17:00" in fd.message.text()
     assert quality.get_complaint(qdb, qclerk, number).status == "replied"
     fd.reject()
+    # next morning: who replied cannot follow up; the promised visit is recorded done first
+    clock.set_now(MON.replace(hour=11) + dt.timedelta(days=1))
+    fd = panel.open_action("followup")
+    fd.buttons.accepted.emit()
+    assert "另一位同事" in fd.message.text() and fd.isVisible()
+    fd.reject()
+    wd = panel.open_action("workdone")
+    wd.text.setPlainText("已上门检查，表具正常")
+    with qtbot.waitSignal(panel.changed, timeout=3000):
+        wd.buttons.accepted.emit()
+    assert quality.get_complaint(qdb, qclerk, number).work_done_at
+    colleague = staff.sign_in(qdb, "1002", "123456", window=2)
+    v = quality.follow_up(qdb, colleague, number, "satisfied")
+    assert v.status == "closed"
 
 
 def test_manager_panel_exports_report(qtbot, qdb, tmp_path):
@@ -215,7 +233,8 @@ def test_main_window_ctrl_k_and_customer_screen(qtbot, qdb, qclerk):
     panel.dialog.reject()
     # the finished ticket on the bench reaches the customer screen
     win.customer_screen.timeout_ms = 100
-    win.bench.ticket_finished.emit({"id": 99, "number": "A099"})
-    qtbot.waitUntil(lambda: any(r.ticket_number == "A099" for r in
+    t = finished_ticket(qdb)
+    win.bench.ticket_finished.emit(t)
+    qtbot.waitUntil(lambda: any(r.ticket_number == t["number"] for r in
                                 quality.list_ratings(qdb, qclerk)), timeout=5000)
     win.close()

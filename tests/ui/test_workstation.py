@@ -123,8 +123,10 @@ def test_contextual_phrases_follow_the_workbench(panel, bench):
     assert panel.context_phrases[0] == "请别客气" and panel.current_section() == "when_thanked"
 
 
-def test_apology_threshold_comes_from_the_settings(panel, bench):
-    bench.settings.queue.wait_apology_minutes = 5
+def test_apology_threshold_comes_from_the_hall_policy(panel, bench):
+    from tests.helpers.hall_policy import set_rule
+
+    set_rule(bench.db, "queue.wait_apology_minutes", 5)
     bench.ticket_called.emit({"number": "B003", "waited_seconds": 5 * 60 + 1})
     assert "对不起，让您久等了" in panel.context_phrases
 

@@ -79,7 +79,7 @@ class RecordDialog(QDialog):
 
 
 class ActionDialog(QDialog):
-    """One dialog for forward, hand-over, reply, contact and follow-up."""
+    """One dialog for forward, hand-over, reply, contact, work done and follow-up."""
 
     def __init__(self, action: str, number: str, parent=None):
         super().__init__(parent)
@@ -89,6 +89,7 @@ class ActionDialog(QDialog):
                   "handover": self.tr("Hand %1 over to a colleague"),
                   "reply": self.tr("Reply to the customer (%1)"),
                   "contact": self.tr("Customer contacted (%1)"),
+                  "workdone": self.tr("Promised work done (%1)"),
                   "followup": self.tr("Follow-up of %1")}
         self.setWindowTitle(titles[action].replace("%1", number))
         form = QFormLayout()
@@ -114,7 +115,7 @@ class ActionDialog(QDialog):
         self.text.setMaximumHeight(120)
         labels = {"forward": self.tr("Note"), "handover": self.tr("Hand-over note *"),
                   "reply": self.tr("Reply *"), "contact": self.tr("What was said *"),
-                  "followup": self.tr("Note")}
+                  "workdone": self.tr("What was done *"), "followup": self.tr("Note")}
         form.addRow(labels[action], self.text)
         self.message = QLabel()
         self.message.setObjectName("message")

@@ -35,7 +35,6 @@ class ComplaintPanel(ComplaintPanelView):
     def __init__(self, bench, parent=None):
         super().__init__(parent)
         self.bench = bench
-        self.config = bench.settings.quality
         self.model = ComplaintTableModel(self)
         self.table.setModel(self.model)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
@@ -54,7 +53,7 @@ class ComplaintPanel(ComplaintPanelView):
         self.btn_refresh.clicked.connect(self.refresh)
         self.btn_new.clicked.connect(self.open_record_dialog)
         self.btn_export.clicked.connect(self.choose_export)
-        for name in ("forward", "handover", "reply", "contact", "followup"):
+        for name in ("forward", "handover", "reply", "contact", "workdone", "followup"):
             getattr(self, f"btn_{name}").clicked.connect(
                 lambda _=False, a=name: self.open_action(a))
         self.table.selectionModel().currentRowChanged.connect(self._show_detail)
@@ -74,10 +73,9 @@ class ComplaintPanel(ComplaintPanelView):
         try:
             items = quality.list_complaints(self.bench.db, self.bench.actor,
                                             scope=self.current_scope,
-                                            include_closed=bool(self.show_closed.currentData()),
-                                            config=self.config)
+                                            include_closed=bool(self.show_closed.currentData()))
             reminders = quality.followup_reminders(self.bench.db, self.bench.actor,
-                                                   scope=self.current_scope, config=self.config)
+                                                   scope=self.current_scope)
         except CounterDeskError as exc:
             self.message.setText(exc.message)
             return
@@ -113,8 +111,7 @@ class ComplaintPanel(ComplaintPanelView):
             self.detail.clear()
             return
         try:
-            v = quality.get_complaint(self.bench.db, self.bench.actor, d["number"],
-                                      config=self.config)
+            v = quality.get_complaint(self.bench.db, self.bench.actor, d["number"])
         except CounterDeskError as exc:
             self.message.setText(exc.message)
             return
@@ -156,8 +153,7 @@ class ComplaintPanel(ComplaintPanelView):
         tid = ticket.get("id") if values["ticket_number"] and \
             str(ticket.get("number", "")).upper() == values["ticket_number"].upper() else None
         try:
-            v = quality.record_complaint(self.bench.db, self.bench.actor, ticket_id=tid,
-                                         config=self.config, **values)
+            v = quality.record_complaint(self.bench.db, self.bench.actor, ticket_id=tid, **values)
         except CounterDeskError as exc:
             dlg.message.setText(exc.message)   # nothing was saved; the dialog stays open
             return
@@ -183,20 +179,22 @@ class ComplaintPanel(ComplaintPanelView):
         return dlg
 
     def _act(self, dlg: ActionDialog, number: str) -> None:
-        db, actor, cfg = self.bench.db, self.bench.actor, self.config
+        db, actor = self.bench.db, self.bench.actor
         text = dlg.text.toPlainText()
         try:
             if dlg.action == "forward":
-                v = quality.forward(db, actor, number, dlg.field.text(), text, config=cfg)
+                v = quality.forward(db, actor, number, dlg.field.text(), text)
             elif dlg.action == "handover":
-                v = quality.hand_over(db, actor, number, dlg.field.text(), text, config=cfg)
+                v = quality.hand_over(db, actor, number, dlg.field.text(), text)
             elif dlg.action == "reply":
-                v = quality.reply(db, actor, number, text, config=cfg)
+                v = quality.reply(db, actor, number, text)
             elif dlg.action == "contact":
-                v = quality.contact(db, actor, number, text, config=cfg)
+                v = quality.contact(db, actor, number, text)
+            elif dlg.action == "workdone":
+                v = quality.work_done(db, actor, number, text)
             else:
                 v = quality.follow_up(db, actor, number, dlg.verdict.currentData(),
-                                      method=dlg.method.currentData(), note=text, config=cfg)
+                                      method=dlg.method.currentData(), note=text)
         except CounterDeskError as exc:
             dlg.message.setText(exc.message)
             return
@@ -212,7 +210,7 @@ class ComplaintPanel(ComplaintPanelView):
         from ...print import quality_report
 
         rep = quality.report(self.bench.db, self.bench.actor, date_from=date_from,
-                             date_to=date_to, config=self.config)
+                             date_to=date_to)
         quality_report.write_pdf(rep, pdf_path)
         if csv_path:
             quality_report.write_csv(rep, csv_path)

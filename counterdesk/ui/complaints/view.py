@@ -43,6 +43,10 @@ class ComplaintPanelView(QWidget):
         self.btn_reply.setObjectName("btn_reply")
         self.btn_contact = QPushButton(self.tr("Contacted"))
         self.btn_contact.setObjectName("btn_contact")
+        self.btn_workdone = QPushButton(self.tr("Work done"))
+        self.btn_workdone.setObjectName("btn_workdone")
+        self.btn_workdone.setToolTip(self.tr("Record that the repair or visit promised in the "
+                                             "reply was done (needed before the follow-up)"))
         self.btn_followup = QPushButton(self.tr("Follow-up"))
         self.btn_followup.setObjectName("btn_followup")
         self.btn_refresh = QPushButton(self.tr("Refresh"))
@@ -73,7 +77,7 @@ class ComplaintPanelView(QWidget):
         top.addWidget(self.btn_export)
         actions = QHBoxLayout()
         for b in (self.btn_new, self.btn_forward, self.btn_handover, self.btn_reply,
-                  self.btn_contact, self.btn_followup):
+                  self.btn_contact, self.btn_workdone, self.btn_followup):
             actions.addWidget(b)
         actions.addStretch(1)
         split = QSplitter(Qt.Vertical)

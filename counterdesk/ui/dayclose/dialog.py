@@ -172,8 +172,7 @@ class DayCloseDialog(DayCloseDialogView):
         day = self.day()
         try:
             c = cash.preclose_check(self.db, self.actor, day)
-            tills = cash.tills_for_day(self.db, self.actor, day,
-                                       cash_settings=self.bench.settings.cash)
+            tills = cash.tills_for_day(self.db, self.actor, day)
         except CounterDeskError as exc:
             self.message.setText(exc.message)
             return
@@ -209,8 +208,7 @@ class DayCloseDialog(DayCloseDialogView):
         day = self.day()
         s = self.bench.settings
         try:
-            res = cash.close_day(self.db, self.actor, day, cash_settings=s.cash,
-                                 backup_settings=s.backup)
+            res = cash.close_day(self.db, self.actor, day, backup_settings=s.backup)
         except CounterDeskError as exc:
             self.message.setText(exc.message)
             self.check()
@@ -239,8 +237,7 @@ class DayCloseDialog(DayCloseDialogView):
         if self.pdf_path is None or not self.pdf_path.exists():
             day = self.day()
             try:
-                rep = cash.day_report(self.db, self.actor, day,
-                                      cash_settings=self.bench.settings.cash)
+                rep = cash.day_report(self.db, self.actor, day)
                 from ...print import dayclose_pdf
 
                 self.pdf_path = dayclose_pdf.write_pdf(rep, self._pdf_for(day))

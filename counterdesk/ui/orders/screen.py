@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ... import orders, workdays
+from ... import orders, policy, workdays
 from ...errors import CounterDeskError
 from ..widgets.fieldmessages import FieldMessages, message_label
 from .models import OrderTableModel, t
@@ -150,7 +150,7 @@ class OrderScreen(OrderScreenView, FieldMessages):
 
     @property
     def calendar(self) -> workdays.Calendar:
-        q = self.bench.settings.quality
+        q = policy.load_quality_rules(self.bench.db, self.bench.actor.hall_id)  # hall policy
         return workdays.calendar(q.extra_holidays, q.extra_workdays)
 
     def refresh(self) -> None:

@@ -3,7 +3,7 @@
 It shows the amounts of a payment large (唱收唱付: due, tendered, change) when the
 payment panel emits ``bench.customer_amounts``, and when a ticket is finished
 (``bench.ticket_finished``) it asks the customer to rate the service — 非常满意 / 满意 /
-基本满意 / 不满意 — with large buttons for ``settings.quality.rating_seconds``. The answer
+基本满意 / 不满意 — with large buttons for the hall policy's ``quality.rating_seconds``. The answer
 is stored through :func:`counterdesk.quality.record_rating` with the screen's own
 :class:`~counterdesk.quality.CustomerScreenSource`; no answer is stored as ``none``.
 The workstation has no way to rate: only this screen holds the source.
@@ -17,7 +17,7 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
-from ... import quality
+from ... import policy, quality
 from ...errors import CounterDeskError
 
 log = logging.getLogger(__name__)
@@ -148,7 +148,7 @@ class CustomerScreen(CustomerScreenView):
         super().__init__(parent)
         self.bench = bench
         actor = bench.actor
-        seconds = bench.settings.quality.rating_seconds
+        seconds = policy.load_quality_rules(bench.db, actor.hall_id).rating_seconds
         self.timeout_ms = timeout_ms if timeout_ms is not None else seconds * 1000
         self.source = quality.open_customer_screen(bench.db, actor.hall_code, actor.window,
                                                    staff_no=actor.staff_no,

@@ -330,7 +330,6 @@ class PaymentPanel(ReceiptActions, PaymentPanelView):
             return None
         self.request_key = self.request_key or requestkeys.new_key()
         return self.jobs.run(billing.pay, self.bench.db, self.actor, req,
-                             limit_fen=self.settings.billing.single_payment_limit_fen,
                              printer_uri=self.printing.spooler.config.uri,
                              request_key=self.request_key,
                              on_done=self._paid, on_error=self._refused)

@@ -16,7 +16,7 @@ import logging
 from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 
-from ... import i18n, phrases
+from ... import i18n, phrases, policy
 from ...errors import CounterDeskError
 from .models import (
     PhraseTableModel,
@@ -175,7 +175,8 @@ class PromptPanel(PromptPanelView):
 
     # -- context -----------------------------------------------------------------
     def _wait_minutes(self) -> int:
-        return int(self.bench.settings.queue.wait_apology_minutes)
+        return policy.load_queue_rules(self.bench.db, self.bench.actor.hall_id)\
+            .wait_apology_minutes
 
     def show_prompt(self, prompt: phrases.Prompt, title: str) -> None:
         self.prompt = prompt

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ... import clock, queue
+from ... import clock, policy, queue
 from ...errors import CounterDeskError, DatabaseError
 from ...staff import Approval
 from ..widgets.jobs import Jobs
@@ -43,7 +43,6 @@ class QueuePanel(QueuePanelView):
         self.bench = bench
         self.db = bench.db
         self.actor = bench.actor
-        self.rules = bench.settings.queue
         self.window_no = self.actor.window
         self.ticket: dict | None = None
         self.pause: dict | None = None
@@ -259,10 +258,13 @@ class QueuePanel(QueuePanelView):
         if held:
             self._held()
 
+    def rules(self) -> policy.QueueRules:
+        """The hall's queue rules as they are now (the hall policy in the database)."""
+        return policy.load_queue_rules(self.db, self.actor.hall_id)
+
     # -- actions ----------------------------------------------------------------------
     def call_next(self) -> dict | None:
-        t = self._run(queue.call_next, self.db, self.actor, window=self.window_no,
-                      rules=self.rules)
+        t = self._run(queue.call_next, self.db, self.actor, window=self.window_no)
         if t is None:
             return None
         d = t.to_dict()
@@ -274,13 +276,12 @@ class QueuePanel(QueuePanelView):
         return d
 
     def recall(self) -> dict | None:
-        t = self._run(queue.recall, self.db, self.actor, window=self.window_no,
-                      rules=self.rules)
+        t = self._run(queue.recall, self.db, self.actor, window=self.window_no)
         if t is None:
             return None
         self._set_ticket(t.to_dict())
         self._say(self.tr("Recalled %1 (%2 of %3)").replace("%1", t.number)
-                  .replace("%2", str(t.recall_count)).replace("%3", str(self.rules.recall_limit)))
+                  .replace("%2", str(t.recall_count)).replace("%3", str(self.rules().recall_limit)))
         self._after()
         return t.to_dict()
 
@@ -362,7 +363,7 @@ class QueuePanel(QueuePanelView):
                      cover: str = "", approval: Approval | None = None) -> dict | None:
         p = self._run(queue.pause_window, self.db, self.actor, reason=reason,
                       reason_text=reason_text, until=until, cover=cover, approval=approval,
-                      window=self.window_no, rules=self.rules)
+                      window=self.window_no)
         if p is None:
             return None
         self.pause = p.to_dict()
@@ -387,7 +388,7 @@ class QueuePanel(QueuePanelView):
         if self.pause:
             self.resume_window()
             return
-        dlg = PauseDialog(self.rules.pause_limit_minutes, self)
+        dlg = PauseDialog(self.rules().pause_limit_minutes, self)
         if dlg.exec() == QDialog.Accepted:
             self.pause_window(**dlg.values())
 

@@ -203,6 +203,8 @@ class Workstation(QObject):
             parts.append(self.tr("Today: %1 served").replace("%1", str(f.served)))
         if f.takings_fen is not None:
             parts.append(self.tr("takings ￥%1").replace("%1", workstation.yuan(f.takings_fen)))
+        elif f.payments is not None:  # blind count: business done, not money
+            parts.append(self.tr("%1 payments").replace("%1", str(f.payments)))
         self.mw.status_today.setText(", ".join(parts))
         if f.pending_receipts:
             self.mw.status_pending.setText(self.tr("Receipts waiting: %1").replace(

@@ -65,8 +65,7 @@ class TillPanel(TillPanelView):
 
     def refresh(self) -> None:
         try:
-            self.info = cash.till_status(self.db, self.actor,
-                                         cash_settings=self.bench.settings.cash)
+            self.info = cash.till_status(self.db, self.actor)
         except CounterDeskError as exc:
             self._say(exc.message)
             return
@@ -121,8 +120,7 @@ class TillPanel(TillPanelView):
     # -- actions ------------------------------------------------------------------------
     def open_till(self) -> None:
         try:
-            cash.open_till(self.db, self.actor, self.grid_model.counts(),
-                           cash_settings=self.bench.settings.cash)
+            cash.open_till(self.db, self.actor, self.grid_model.counts())
         except CounterDeskError as exc:
             self._say(exc.message)
             return
@@ -140,8 +138,7 @@ class TillPanel(TillPanelView):
     def submit_count(self) -> None:
         try:
             res = cash.count_till(self.db, self.actor, self.grid_model.counts(),
-                                  noncash=self._noncash(),
-                                  cash_settings=self.bench.settings.cash)
+                                  noncash=self._noncash())
         except CounterDeskError as exc:
             self._say(exc.message)
             return
@@ -159,8 +156,7 @@ class TillPanel(TillPanelView):
 
     def close_till(self) -> None:
         try:
-            cash.close_till(self.db, self.actor, self.explanation.toPlainText(),
-                            cash_settings=self.bench.settings.cash)
+            cash.close_till(self.db, self.actor, self.explanation.toPlainText())
         except CounterDeskError as exc:
             self._say(exc.message)
             self.explanation.setFocus()
@@ -170,8 +166,7 @@ class TillPanel(TillPanelView):
 
     def countersign(self, approval: Approval | None) -> bool:
         try:
-            cash.countersign(self.db, self.actor, approval,
-                             cash_settings=self.bench.settings.cash)
+            cash.countersign(self.db, self.actor, approval)
         except CounterDeskError as exc:
             self._say(exc.message)
             return False
