@@ -175,9 +175,8 @@ class Spooler:
         """Send one claimed job and record the truth: printed, failed or unconfirmed."""
         try:
             p = cfg.resolve()
-            send_to = p
             data = render_job(job, p)
-            printers.send(send_to, data, job_name=job.receipt_no or f"CounterDesk {job.id}")
+            printers.send(p, data, job_name=job.receipt_no or f"CounterDesk {job.id}")
         except PrintUnconfirmed as exc:
             self._record(billing.job_unconfirmed, job, exc.message)
             if self.on_unconfirmed:

@@ -88,10 +88,11 @@ class PrinterListener:
         except OSError:
             pass
         finally:
-            try:
-                conn.close()
-            except OSError:
-                pass
+            if self.mode not in ("keep-open", "paper-out"):   # those never close
+                try:
+                    conn.close()
+                except OSError:
+                    pass
         with self._cond:
             self.received.append(bytes(data))
             if self.mode == "accept":
