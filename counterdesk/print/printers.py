@@ -113,7 +113,7 @@ def parse(uri: str, *, width_mm: int | None = None, dots: int | None = None,
             [int(p, 16) for p in parts]
         except ValueError:
             raise _bad(uri) from None
-        if sys.platform == "win32":  # libusb/WinUSB is not installed on hall PCs
+        if not usb_available():  # libusb/WinUSB is not installed on hall PCs
             raise ValidationError(
                 "Windows 上不能用 usb: 地址：请安装打印机的 Windows 驱动，用 win32:打印机名",
                 "usb: printers do not work on Windows: install the printer's Windows driver "
@@ -135,6 +135,12 @@ def parse(uri: str, *, width_mm: int | None = None, dots: int | None = None,
     drawer = _option(params, "drawer", lambda v: v not in ("0", "no", "false"),
                      True if cash_drawer is None else cash_drawer)
     return PrinterURI(scheme, rest, params, w, d, uri, min(t, MAX_TIMEOUT), drawer)
+
+
+def usb_available() -> bool:
+    """usb: needs libusb and a WinUSB driver bound to the printer: never on hall PCs
+    (Windows), where a USB printer is used through its Windows driver as win32:NAME."""
+    return sys.platform != "win32"
 
 
 NO_PRINTER = PrinterError("本机未设置打印机（设置 [printer] uri 或 --printer）。",
