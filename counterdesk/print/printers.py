@@ -69,10 +69,11 @@ class PrinterURI:
 
 
 def _bad(uri: str) -> ValidationError:
+    usb_zh, usb_en = ("usb:VID:PID、", "usb:VID:PID, ") if usb_available() else ("", "")
     return ValidationError(
-        f"打印机地址 {uri!r} 无效：应为 tcp://主机[:9100]、win32:打印机名、"
+        f"打印机地址 {uri!r} 无效：应为 tcp://主机[:9100]、win32:打印机名、{usb_zh}"
         "serial:端口[?baud=N] 或 file:路径",
-        f"Printer address {uri!r} is invalid: use tcp://HOST[:9100], win32:NAME, "
+        f"Printer address {uri!r} is invalid: use tcp://HOST[:9100], win32:NAME, {usb_en}"
         "serial:PORT[?baud=N] or file:PATH", field="printer")
 
 
@@ -296,13 +297,15 @@ def _escpos_send(p: PrinterURI, data: bytes) -> None:
 
 
 def send(target: str | PrinterURI | PrinterConfig, data: bytes, *,
-         job_name: str = "CounterDesk") -> None:
+         job_name: str = "CounterDesk", timeout: float | None = None) -> None:
     """Send one job and return once its end is confirmed; :class:`PrinterError` when
-    nothing printed, :class:`PrintUnconfirmed` when the bytes went but no confirmation."""
+    nothing printed, :class:`PrintUnconfirmed` when the bytes went but no confirmation.
+    ``timeout`` (seconds) applies to a bare URI string only; otherwise the resolved
+    printer's timeout counts."""
     if isinstance(target, PrinterConfig):
         p = target.resolve()
     elif isinstance(target, str):
-        p = parse(target)
+        p = parse(target, timeout=timeout)
     else:
         p = target
     if p.scheme == "tcp":
