@@ -115,7 +115,7 @@ def _cancel(w, h, job_id: int) -> None:
 
 
 def send(p, data: bytes, *, job_name: str = "CounterDesk",
-         watch_seconds: float = WATCH_SECONDS) -> None:
+         watch_seconds: float | None = None) -> None:
     """Send raw bytes as one job named ``job_name`` and watch it leave the queue."""
     from .printers import unconfirmed
 
@@ -142,7 +142,8 @@ def send(p, data: bytes, *, job_name: str = "CounterDesk",
         if not sent:
             raise PrinterError(f"打印机 {name} 只收下部分数据，未打完",
                                f"Printer {name} took only part of the job")
-        deadline = time.monotonic() + watch_seconds
+        deadline = time.monotonic() + (WATCH_SECONDS if watch_seconds is None
+                                       else watch_seconds)
         while True:
             try:
                 job = w.GetJob(h, job_id, 1)
