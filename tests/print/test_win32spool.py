@@ -153,3 +153,19 @@ def test_missing_pywin32_is_named(monkeypatch):
     with pytest.raises(PrinterError) as e:
         printers.backend_check(P)
     assert "win32print" in e.value.message
+
+
+def test_self_test_step_checks_the_chosen_backend(fake, monkeypatch, tmp_path):
+    from counterdesk import selftest
+    from counterdesk import settings as settings_mod
+
+    f = fake(status=0x80)
+    s = settings_mod.Settings()
+    s.printer.uri = "win32:POS-80"
+    monkeypatch.setattr(settings_mod, "load", lambda *a, **k: s)
+    with pytest.raises(PrinterError) as e:       # installed, but offline
+        selftest.step_printer(selftest.State(folder=tmp_path))
+    assert "脱机" in e.value.message
+    f.status = 0
+    monkeypatch.setattr(sys.modules["win32print"], "GetPrinter", f.GetPrinter)
+    assert "ready" in selftest.step_printer(selftest.State(folder=tmp_path))
