@@ -58,6 +58,12 @@ def _job_info(s: Session, j: PrintJob) -> PrintJobInfo:
 
 ALL_WINDOWS = "all"
 
+# Job states: pending → printing (claimed by one spooler) → printed | pending (nothing
+# printed, retried) | sent (every byte accepted, end not confirmed: never resent blindly,
+# the clerk is told and may reprint as 补打). While "printing", printed_at holds the claim time.
+PRINTING, SENT = "printing", "sent"
+STALE_CLAIM_SECONDS = 120
+
 
 def _window_filter(q, window):
     if window == ALL_WINDOWS:
@@ -80,17 +86,11 @@ def pending_jobs(db: Database, hall_id: int, *, window: int | None | str = ALL_W
 
 def pending_count(db: Database, hall_id: int, *, window: int | None | str = ALL_WINDOWS
                   ) -> int:
+    """Jobs not yet out of the printer: waiting or being printed now."""
     with db.read() as s:
         q = _window_filter(select(func.count()).select_from(PrintJob).where(
-            PrintJob.hall_id == hall_id, PrintJob.status == "pending"), window)
+            PrintJob.hall_id == hall_id, PrintJob.status.in_(("pending", PRINTING))), window)
         return int(s.execute(q).scalar() or 0)
-
-
-# Job states: pending → printing (claimed by one spooler) → printed | pending (nothing
-# printed, retried) | sent (every byte accepted, end not confirmed: never resent blindly,
-# the clerk is told and may reprint as 补打). While "printing", printed_at holds the claim time.
-PRINTING, SENT = "printing", "sent"
-STALE_CLAIM_SECONDS = 120
 
 
 def claim_job(db: Database, job_id: int) -> bool:
