@@ -318,6 +318,19 @@ def send(target: str | PrinterURI | PrinterConfig, data: bytes, *,
         _escpos_send(p, data)
 
 
+def answers_status(p: PrinterURI) -> bool:
+    """Does this tcp: printer answer the paper-status query (``DLE EOT 4``)? Then
+    ``?status=1`` gives it a confirmed end of job. False on any fault or silence."""
+    if p.scheme != "tcp":
+        return False
+    try:
+        with socket.create_connection(p.host_port, timeout=p.timeout) as sock:
+            sock.sendall(DLE_EOT_PAPER)
+            return bool(_recv_exact(sock, time.monotonic() + p.timeout))
+    except (OSError, TimeoutError):
+        return False
+
+
 def backend_check(p: PrinterURI) -> str:
     """Prove the chosen printer backend can be used on this PC (self-test): the modules
     it needs import, and a win32: printer is installed. Raises :class:`PrinterError`."""

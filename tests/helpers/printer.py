@@ -8,7 +8,9 @@ Modes:
 * ``drop`` — closes each connection after the first bytes;
 * ``paper-out`` — answers ``DLE EOT 4`` / ``GS r 1`` with the paper-end bits, prints nothing,
   never closes (an offline printer holding the connection);
-* ``keep-open`` — takes every byte, never answers, never closes.
+* ``keep-open`` — takes every byte, never answers, never closes;
+* ``hold`` — prints every job and answers the status queries, but never closes the
+  connection (a real printer keeping port 9100 open: ``?status=1`` confirms its jobs).
 
 ``jobs``: the bytes of each printed job (status queries removed); ``received``: every
 connection's bytes, whatever the mode. Wait with :meth:`wait_for` / :meth:`wait_received`.
@@ -21,7 +23,7 @@ import threading
 
 DLE_EOT_PAPER = b"\x10\x04\x04"
 GS_R_PAPER = b"\x1dr\x01"
-MODES = ("accept", "refuse", "stall", "drop", "paper-out", "keep-open")
+MODES = ("accept", "refuse", "stall", "drop", "paper-out", "keep-open", "hold")
 
 
 class PrinterListener:
@@ -88,16 +90,16 @@ class PrinterListener:
         except OSError:
             pass
         finally:
-            if self.mode not in ("keep-open", "paper-out"):   # those never close
+            if self.mode not in ("keep-open", "paper-out", "hold"):   # those never close
                 try:
                     conn.close()
                 except OSError:
                     pass
         with self._cond:
             self.received.append(bytes(data))
-            if self.mode == "accept":
-                self.jobs.append(bytes(data).replace(DLE_EOT_PAPER, b"")
-                                 .replace(GS_R_PAPER, b""))
+            job = bytes(data).replace(DLE_EOT_PAPER, b"").replace(GS_R_PAPER, b"")
+            if self.mode in ("accept", "hold") and job:   # a status query alone is no job
+                self.jobs.append(job)
             self._cond.notify_all()
 
     def wait_for(self, n: int = 1, timeout: float = 10.0) -> list[bytes]:

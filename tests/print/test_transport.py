@@ -179,3 +179,14 @@ def test_a_claim_left_by_a_dead_program_becomes_unconfirmed(demo_db, clerk, prin
     assert print_pending(demo_db, clerk.hall_id, PrinterConfig(printer.uri))[:2] == (0, 0)
     assert status(demo_db, res.print_job_id) == "sent"
     assert printer.jobs == []
+
+
+def test_a_printer_holding_the_connection_is_confirmed_by_status(printer_factory):
+    from counterdesk import firstrun
+
+    hold = printer_factory("hold")
+    with pytest.raises(PrinterError) as e:      # no close, no status asked: unconfirmed
+        firstrun.test_print(hold.uri + "?timeout=0.5", hall_code="HQ01", window=1)
+    assert "?status=1" in e.value.message       # the test page says what to do
+    firstrun.test_print(hold.uri + "?status=1&timeout=1", hall_code="HQ01", window=1)
+    assert "打印测试" in decode(hold.wait_for(2)[1])
