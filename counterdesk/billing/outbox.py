@@ -143,18 +143,20 @@ def job_unconfirmed(db: Database, job_id: int, error: str) -> None:
 
 
 def release_stale_claims(db: Database, hall_id: int, *,
-                         older_than: float = STALE_CLAIM_SECONDS) -> list[int]:
+                         window: int | None | str = ALL_WINDOWS,
+                         older_than: float = STALE_CLAIM_SECONDS) -> list[PrintJobInfo]:
     """Jobs claimed longer ago than a send can take (the program died mid-print) become
     "sent, unconfirmed": the bytes may have reached the paper, so they are not resent."""
     cutoff = clock.now() - dt.timedelta(seconds=older_than)
     with db.write() as s:
-        rows = s.execute(select(PrintJob).where(
+        rows = s.execute(_window_filter(select(PrintJob).where(
             PrintJob.hall_id == hall_id, PrintJob.status == PRINTING,
-            PrintJob.printed_at < cutoff)).scalars().all()
+            PrintJob.printed_at < cutoff), window)).scalars().all()
         for j in rows:
             j.status, j.printed_at = SENT, None
             j.last_error = "打印程序在打印中途退出，未确认是否打出；未出纸可补打"
-        return [j.id for j in rows]
+        s.flush()
+        return [_job_info(s, j) for j in rows]
 
 
 def unconfirmed_jobs(db: Database, hall_id: int, *, window: int | None | str = ALL_WINDOWS,

@@ -144,11 +144,14 @@ class Spooler:
         cfg = self.config
         message = ""
         try:
-            billing.release_stale_claims(self.db, self.hall_id)
+            released = billing.release_stale_claims(self.db, self.hall_id, window=self.window)
             jobs = billing.pending_jobs(self.db, self.hall_id, window=self.window)
         except CounterDeskError as exc:  # database unreachable: try later
             self._emit_state(exc.message)
             return 0, 0
+        for job in released:   # a program died mid-print: tell the clerk once
+            if self.on_unconfirmed:
+                self.on_unconfirmed(job, job.last_error)
         for job in jobs:
             if self._stop.is_set():
                 break

@@ -176,7 +176,12 @@ def test_a_claim_left_by_a_dead_program_becomes_unconfirmed(demo_db, clerk, prin
     res = cash_sale(demo_db, clerk)
     assert billing.claim_job(demo_db, res.print_job_id)     # then the program dies
     clock.set_now(DAY + dt.timedelta(minutes=5))
-    assert print_pending(demo_db, clerk.hall_id, PrinterConfig(printer.uri))[:2] == (0, 0)
+    told = []
+    sp = Spooler(demo_db, clerk.hall_id, PrinterConfig(printer.uri), window=1,
+                 on_unconfirmed=lambda job, msg: told.append((job.receipt_no, msg)))
+    assert sp.run_once() == (0, 0)
+    assert told == [(res.receipt_no, "打印程序在打印中途退出，未确认是否打出；未出纸可补打")]
+    assert sp.run_once() == (0, 0) and len(told) == 1
     assert status(demo_db, res.print_job_id) == "sent"
     assert printer.jobs == []
 
