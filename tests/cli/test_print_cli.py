@@ -40,3 +40,33 @@ def test_xreport_takes_the_paper_from_the_address_and_tells_the_truth(
     code, _, err = run("--printer", printer_factory("refuse").uri, "till", "xreport",
                        "--staff", "1001", "--print")
     assert code == 5 and "未打出" in err
+
+
+def test_a_receipt_sent_but_unconfirmed_is_listed_and_never_resent(
+        tmp_path, capsys, monkeypatch, printer_factory):
+    import json
+
+    from counterdesk.cli import main
+
+    url = "sqlite:///" + (tmp_path / "cli.sqlite3").as_posix()
+
+    def run(*args):
+        monkeypatch.setenv("COUNTERDESK_PASSWORD", "123456")
+        code = main(["--db", url, *args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    clock.set_now(dt.datetime.combine(DAY, dt.time(9, 0)))
+    assert run("demo")[0] == 0
+    keep = printer_factory("keep-open")
+    uri = keep.uri + "?timeout=0.5"
+    code, out, err = run("--json", "--printer", uri, "pay", "--staff", "1001", "--item", "CARD",
+                         "--method", "cash")
+    assert code == 0, err
+    paid = json.loads(out)
+    assert paid["printed"] is False and "未确认打出" in paid["print_message"]
+    code, out, _ = run("--json", "receipt", "pending")
+    [job] = json.loads(out)
+    assert job["status"] == "sent" and job["receipt_no"] == paid["receipt_no"]
+    code, out, _ = run("--printer", uri, "receipt", "print-pending")
+    assert code == 0 and "已打印 0 张" in out and keep.connections == 1   # not resent
