@@ -334,14 +334,18 @@ def answers_status(p: PrinterURI) -> bool:
 def backend_check(p: PrinterURI) -> str:
     """Prove the chosen printer backend can be used on this PC (self-test): the modules
     it needs import, and a win32: printer is installed. Raises :class:`PrinterError`."""
-    need = {"win32": "win32print", "serial": "serial", "usb": "usb.core"}.get(p.scheme)
-    if need:
-        try:
-            __import__(need)
-        except ImportError as exc:
-            raise PrinterError(f"{p.scheme}: 打印机需要的模块 {need} 没有安装",
-                               f"{p.scheme}: printers need the module {need}, which is "
-                               "missing") from exc
+    need = {"win32": "win32print", "serial": "serial", "usb": "usb.core"}.get(p.scheme, "")
+    try:   # static imports (STYLE 12): the bundle must carry what the scheme needs
+        if p.scheme == "win32":
+            import win32print  # noqa: F401 - presence check
+        elif p.scheme == "serial":
+            import serial  # noqa: F401 - presence check
+        elif p.scheme == "usb":
+            import usb.core  # noqa: F401 - presence check
+    except ImportError as exc:
+        raise PrinterError(f"{p.scheme}: 打印机需要的模块 {need} 没有安装",
+                           f"{p.scheme}: printers need the module {need}, which is "
+                           "missing") from exc
     if p.scheme == "win32":
         from . import win32spool
 
