@@ -269,10 +269,18 @@ def test_print(uri: str, *, hall_code: str, window: int, width: int = 80,
         raise ValidationError("未设置打印机：请先选择类型并填写地址",
                               "No printer set: choose a type and enter its address",
                               field="printer")
-    p = printers.parse(uri, width_mm=width)
+    p = printers.parse(uri, width_mm=width, timeout=timeout)
     try:
         printers.send(p, test_page(hall_code=hall_code, window=window, width=p.width_mm,
-                                   dots=p.dots), timeout=timeout)
+                                   dots=p.dots), job_name="打印测试")
+    except printers.PrintUnconfirmed as exc:   # the bytes went: whether paper came out is open
+        hint_zh = hint_en = ""
+        if not p.ask_status and printers.answers_status(p):
+            hint_zh = "该打印机能回答状态查询：请在地址后加 ?status=1。"
+            hint_en = " This printer answers status queries: add ?status=1 to its address."
+        raise PrinterError(f"测试页已发送，但打印机 {uri} 未确认打出：请看是否出纸。{hint_zh}",
+                           f"The test page was sent but printer {uri} did not confirm it: "
+                           f"check the paper.{hint_en}") from exc
     except PrinterError as exc:
         raise _test_print_failed(uri, exc) from exc
     return i18n.pick(f"测试页已发送到 {uri}，请看打印机是否打出。",

@@ -327,6 +327,29 @@ def step_settings_file(st: State) -> str:
     return "; ".join(warnings) or "settings file kept safely"
 
 
+def step_printer(st: State) -> str:
+    """The printer backend this PC is set up for can be used (issue 17.1): its module is
+    in this build (win32print, serial), and a win32: printer is installed and ready.
+    Without a printer set up, a Windows build must still carry win32print."""
+    import sys
+
+    from . import settings as settings_mod
+    from .print import printers
+
+    settings = settings_mod.load()
+    if settings.printer.uri:
+        return printers.backend_check(printers.from_settings(settings))
+    if sys.platform == "win32":
+        return _need_module("win32print")
+    return "no printer set up on this PC"
+
+
+def _need_module(name: str) -> str:
+    if importlib.util.find_spec(name) is None:
+        raise Unavailable(f"{name} is not available in this build")
+    return f"{name} available (no printer set up)"
+
+
 # name, function, prerequisites
 STEPS: list[tuple[str, Callable[[State], str], tuple[str, ...]]] = [
     ("resources", step_resources, ()),
@@ -334,6 +357,7 @@ STEPS: list[tuple[str, Callable[[State], str], tuple[str, ...]]] = [
     ("drivers", step_drivers, ()),
     ("libraries", step_libraries, ()),
     ("escpos", step_escpos, ()),
+    ("printer", step_printer, ()),
     ("pdf", step_pdf, ()),
     ("migrate", step_migrate, ()),
     ("demo", step_demo, ("migrate",)),

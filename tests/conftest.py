@@ -304,86 +304,8 @@ def approval():
 
 # -- a receipt printer on a local TCP port that records what it is sent -----------------
 import socket  # noqa: E402
-import threading  # noqa: E402
 
-
-class PrinterListener:
-    """A fake ESC/POS network printer on 127.0.0.1 (ephemeral port, like 9100).
-
-    ``mode``: "accept" records every connection's bytes; "stall" accepts but never
-    reads (the sender times out once buffers fill); "drop" closes each connection
-    after the first bytes. ``jobs`` is the list of bytes received per connection.
-    """
-
-    def __init__(self, mode: str = "accept"):
-        self.mode = mode
-        self.jobs: list[bytes] = []
-        self._cond = threading.Condition()
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.port = self.sock.getsockname()[1]
-        self._stop = False
-        self._conns: list[socket.socket] = []
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-
-    @property
-    def uri(self) -> str:
-        return f"tcp://127.0.0.1:{self.port}"
-
-    def _serve(self):
-        while not self._stop:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            self._conns.append(conn)
-            threading.Thread(target=self._handle, args=(conn,), daemon=True).start()
-
-    def _handle(self, conn):
-        if self.mode == "stall":
-            return  # never read
-        data = bytearray()
-        conn.settimeout(10)
-        try:
-            while True:
-                chunk = conn.recv(65536)
-                if not chunk:
-                    break
-                data += chunk
-                if self.mode == "drop":
-                    break
-        except OSError:
-            pass
-        finally:
-            try:
-                conn.close()
-            except OSError:
-                pass
-        if self.mode == "accept":
-            with self._cond:
-                self.jobs.append(bytes(data))
-                self._cond.notify_all()
-
-    def wait_for(self, n: int = 1, timeout: float = 10.0) -> list[bytes]:
-        with self._cond:
-            ok = self._cond.wait_for(lambda: len(self.jobs) >= n, timeout)
-        assert ok, f"printer received {len(self.jobs)} jobs, expected {n}"
-        return list(self.jobs)
-
-    def close(self):
-        self._stop = True
-        try:
-            self.sock.close()
-        except OSError:
-            pass
-        for c in self._conns:
-            try:
-                c.close()
-            except OSError:
-                pass
+from tests.helpers.printer import PrinterListener  # noqa: E402 - the stand-in printer
 
 
 @pytest.fixture

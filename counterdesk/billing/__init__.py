@@ -19,13 +19,17 @@ from .ledger import PaymentResult
 from .outbox import (
     ALL_WINDOWS,
     PrintJobInfo,
+    claim_job,
     get_receipt,
     job_failed,
     job_printed,
+    job_unconfirmed,
     pending_count,
     pending_jobs,
     recent_receipts,
+    release_stale_claims,
     reprint,
+    unconfirmed_jobs,
 )
 from .pricelist_csv import CSV_COLUMNS, export_csv, format_tiers, import_csv, parse_csv, parse_tiers
 from .prices import (
@@ -64,7 +68,9 @@ __all__ = [
     "LineInput", "OpenBill", "PaymentResult", "PriceInput", "PriceItemInfo", "PriceTierInfo",
     "PrintJobInfo", "Quote", "QuoteLine", "RefundLine", "SaleRequest", "TenderInput",
     "account_summary", "check_tender_shape", "end_price", "export_csv", "format_tiers",
-    "get_receipt", "import_csv", "job_failed", "job_printed", "list_prices", "method_name",
+    "get_receipt", "import_csv", "job_failed", "job_printed",
+    "claim_job", "job_unconfirmed", "release_stale_claims", "unconfirmed_jobs",
+    "list_prices", "method_name",
     "method_zh", "open_bills", "parse_csv", "parse_tiers", "pay", "pending_count",
     "pending_jobs", "price_history", "quote", "recent_receipts", "refund", "reprint",
     "shows_day_money",

@@ -4,10 +4,11 @@ reprints (补打) and receipt look-ups.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import asdict, dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from .. import clock, money
@@ -58,6 +59,12 @@ def _job_info(s: Session, j: PrintJob) -> PrintJobInfo:
 
 ALL_WINDOWS = "all"
 
+# Job states: pending → printing (claimed by one spooler) → printed | pending (nothing
+# printed, retried) | sent (every byte accepted, end not confirmed: never resent blindly,
+# the clerk is told and may reprint as 补打). While "printing", printed_at holds the claim time.
+PRINTING, SENT = "printing", "sent"
+STALE_CLAIM_SECONDS = 120
+
 
 def _window_filter(q, window):
     if window == ALL_WINDOWS:
@@ -80,10 +87,22 @@ def pending_jobs(db: Database, hall_id: int, *, window: int | None | str = ALL_W
 
 def pending_count(db: Database, hall_id: int, *, window: int | None | str = ALL_WINDOWS
                   ) -> int:
+    """Jobs not yet out of the printer: waiting or being printed now."""
     with db.read() as s:
         q = _window_filter(select(func.count()).select_from(PrintJob).where(
-            PrintJob.hall_id == hall_id, PrintJob.status == "pending"), window)
+            PrintJob.hall_id == hall_id, PrintJob.status.in_(("pending", PRINTING))), window)
         return int(s.execute(q).scalar() or 0)
+
+
+def claim_job(db: Database, job_id: int) -> bool:
+    """Claim a pending job for this spooler, atomically (one UPDATE … WHERE status =
+    'pending'): of two programs that read the same job, exactly one gets it."""
+    with db.write() as s:
+        res = s.execute(update(PrintJob).where(PrintJob.id == job_id,
+                                               PrintJob.status == "pending")
+                        .values(status=PRINTING, printed_at=clock.now())
+                        .execution_options(synchronize_session=False))
+        return res.rowcount == 1
 
 
 def job_printed(db: Database, job_id: int, printer_uri: str = "") -> None:
@@ -102,13 +121,53 @@ def job_printed(db: Database, job_id: int, printer_uri: str = "") -> None:
 
 
 def job_failed(db: Database, job_id: int, error: str) -> None:
-    """A failed attempt: the job stays pending (retried), the error is kept for the badge."""
+    """A failed attempt that printed nothing: the job is pending again (retried), the error
+    is kept for the badge."""
+    with db.write() as s:
+        j = s.get(PrintJob, job_id)
+        if j is None or j.status in ("printed", SENT):
+            return
+        j.status, j.printed_at = "pending", None
+        j.attempts += 1
+        j.last_error = error[:500]
+
+
+def job_unconfirmed(db: Database, job_id: int, error: str) -> None:
+    """Every byte went but the printer never confirmed: "sent, unconfirmed" — not retried;
+    the clerk checks the paper and reprints as 补打 if nothing came out."""
     with db.write() as s:
         j = s.get(PrintJob, job_id)
         if j is None or j.status == "printed":
             return
-        j.attempts += 1
-        j.last_error = error[:500]
+        j.status, j.attempts, j.last_error = SENT, j.attempts + 1, error[:500]
+        j.printed_at = None
+
+
+def release_stale_claims(db: Database, hall_id: int, *,
+                         window: int | None | str = ALL_WINDOWS,
+                         older_than: float = STALE_CLAIM_SECONDS) -> list[PrintJobInfo]:
+    """Jobs claimed longer ago than a send can take (the program died mid-print) become
+    "sent, unconfirmed": the bytes may have reached the paper, so they are not resent."""
+    cutoff = clock.now() - dt.timedelta(seconds=older_than)
+    with db.write() as s:
+        rows = s.execute(_window_filter(select(PrintJob).where(
+            PrintJob.hall_id == hall_id, PrintJob.status == PRINTING,
+            PrintJob.printed_at < cutoff), window)).scalars().all()
+        for j in rows:
+            j.status, j.printed_at = SENT, None
+            j.last_error = "打印程序在打印中途退出，未确认是否打出；未出纸可补打"
+        s.flush()
+        return [_job_info(s, j) for j in rows]
+
+
+def unconfirmed_jobs(db: Database, hall_id: int, *, window: int | None | str = ALL_WINDOWS,
+                     limit: int = 50) -> list[PrintJobInfo]:
+    """Jobs sent but not confirmed (newest first), for the clerk's 补打 decision."""
+    with db.read() as s:
+        q = _window_filter(select(PrintJob).where(PrintJob.hall_id == hall_id,
+                                                  PrintJob.status == SENT), window)
+        rows = s.execute(q.order_by(PrintJob.id.desc()).limit(limit)).scalars().all()
+        return [_job_info(s, j) for j in rows]
 
 
 def reprint(db: Database, actor: Actor, receipt_no: str, *, printer_uri: str = ""
@@ -120,7 +179,7 @@ def reprint(db: Database, actor: Actor, receipt_no: str, *, printer_uri: str = "
                          .order_by(PrintJob.id)).scalars().all()
         if not jobs:  # pragma: no cover - every receipt is written with its job
             raise NotFound(f"票据 {receipt_no} 没有打印内容", f"Receipt {receipt_no} has no print data")
-        if any(j.status == "pending" for j in jobs):
+        if any(j.status in ("pending", PRINTING) for j in jobs):
             raise Conflict(f"票据 {receipt_no} 还在打印队列中尚未打出，请先重试打印或更换打印机",
                            f"Receipt {receipt_no} is still waiting to print; retry or switch "
                            "printer first", field="receipt")

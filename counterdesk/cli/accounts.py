@@ -176,19 +176,20 @@ def _paper(ctx: Context, args, actor, view, business: str) -> dict:
         from ..print import printers
         from ..print.account_docs import account_slip
 
-        uri = ctx.settings.printer.uri
-        if not uri:
+        if not ctx.settings.printer.uri:
             raise ValidationError("未配置小票打印机：用 --printer 指定", "No receipt printer: "
                                   "give --printer", field="printer")
-        p = printers.parse(uri, width_mm=ctx.settings.printer.width)
+        p = printers.from_settings(ctx.settings)
         try:
             printers.send(p, account_slip(view, names["hall_name"], business,
                                           staff_no=actor.staff_no, window=actor.window,
                                           columns=p.columns),
-                          timeout=ctx.settings.printer.timeout)
+                          job_name=f"{business} {view.account_no}")
             out["slip"] = "printed"
         except PrinterError as exc:  # the business is committed: say so, exit non-zero
-            out["slip"], out["slip_error"] = "error", exc.message
+            out["slip"] = ("unconfirmed" if isinstance(exc, printers.PrintUnconfirmed)
+                           else "error")
+            out["slip_error"] = exc.message
     return out
 
 

@@ -279,11 +279,16 @@ def cmd_refund(ctx: Context, args):
 
 
 def cmd_pending(ctx: Context, args):
-    jobs = billing.pending_jobs(ctx.db, _hall_id(ctx), window=billing.ALL_WINDOWS
-                                if args.window is None else args.window)
+    window = billing.ALL_WINDOWS if args.window is None else args.window
+    jobs = billing.pending_jobs(ctx.db, _hall_id(ctx), window=window)
+    sent = billing.unconfirmed_jobs(ctx.db, _hall_id(ctx), window=window)
     text = [f"{j.id} {j.receipt_no or j.kind} {ctx.t('窗口', 'window')} {j.window} "
             f"{ctx.t('尝试', 'attempts')} {j.attempts} {j.last_error}" for j in jobs]
-    return ctx.result([j.to_dict() for j in jobs],
+    # sent but not confirmed: never resent by itself; 补打 (receipt reprint) if no paper came
+    text += [f"{j.id} {j.receipt_no or j.kind} {ctx.t('窗口', 'window')} {j.window} "
+             f"{ctx.t('已发送未确认，未出纸请补打', 'sent, unconfirmed: reprint if no paper')}"
+             for j in sent]
+    return ctx.result([j.to_dict() for j in jobs + sent],
                       "\n".join(text) or ctx.t("没有待打印的收据", "nothing waiting"))
 
 

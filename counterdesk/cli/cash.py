@@ -162,19 +162,19 @@ def cmd_xreport(ctx: Context, args):
     actor = ctx.actor(args)
     day = validators.date(args.date, "date")
     x = cash.x_report(ctx.db, actor, staff_no=args.clerk, day=day)
-    from ..print import escpos_doc, till_report
+    from ..print import escpos_doc, printers, till_report
 
-    width = ctx.settings.printer.width
-    data = till_report.x_escpos(x, escpos_doc.columns_for(width, ctx.settings.printer.dots))
+    if args.do_print and not ctx.settings.printer.uri:
+        raise ValidationError("未设置小票打印机：用 --printer 或设置文件 printer.uri",
+                              "No receipt printer: use --printer or printer.uri",
+                              field="printer")
+    if ctx.settings.printer.uri:   # the paper of the printer it would go to
+        columns = printers.from_settings(ctx.settings).columns
+    else:
+        columns = escpos_doc.columns_for(ctx.settings.printer.width, ctx.settings.printer.dots)
+    data = till_report.x_escpos(x, columns)
     if args.do_print:
-        from ..print import printers
-
-        uri = ctx.settings.printer.uri
-        if not uri:
-            raise ValidationError("未设置小票打印机：用 --printer 或设置文件 printer.uri",
-                                  "No receipt printer: use --printer or printer.uri",
-                                  field="printer")
-        printers.send(uri, data, timeout=ctx.settings.printer.timeout)
+        printers.send(printers.from_settings(ctx.settings), data, job_name="X 报表")
     if args.pdf:
         till_report.write_pdf(cash.till_report_data(ctx.db, actor, staff_no=args.clerk, day=day),
                               args.pdf)

@@ -181,19 +181,19 @@ def _print_slip(ctx: Context, actor, v: orders.OrderView) -> dict:
     from ..print import printers
     from ..print.order_slip import order_slip
 
-    uri = ctx.settings.printer.uri
-    if not uri:
+    if not ctx.settings.printer.uri:
         raise ValidationError("未配置小票打印机：用 --printer 指定", "No receipt printer: "
                               "give --printer", field="printer")
     info = orders.hall_info(ctx.db, actor)
-    p = printers.parse(uri, width_mm=ctx.settings.printer.width)
+    p = printers.from_settings(ctx.settings)
     try:
         printers.send(p, order_slip(v, info["hall_name"], hotline=info["hotline"],
                                     staff_no=actor.staff_no, window=actor.window,
-                                    columns=p.columns), timeout=ctx.settings.printer.timeout)
+                                    columns=p.columns), job_name=f"工单 {v.number}")
         return {"slip": "printed"}
     except PrinterError as exc:  # the order is committed: say so, exit non-zero
-        return {"slip": "error", "slip_error": exc.message}
+        state = "unconfirmed" if isinstance(exc, printers.PrintUnconfirmed) else "error"
+        return {"slip": state, "slip_error": exc.message}
 
 
 def _with_slip(ctx: Context, args, actor, v: orders.OrderView, text: str):

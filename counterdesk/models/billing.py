@@ -47,7 +47,8 @@ PAYMENT_KINDS = ("sale", "void", "refund")
 PAYMENT_STATUSES = ("completed", "voided", "partly_refunded", "refunded")
 TENDER_METHODS = ("cash", "cheque", "card", "qr")            # 现金 支票 银行卡 扫码
 PRINT_KINDS = ("receipt", "ticket", "slip")
-PRINT_STATUSES = ("pending", "printed", "failed")
+# sent: every byte accepted, end not confirmed (billing.outbox)
+PRINT_STATUSES = ("pending", "printing", "printed", "sent", "failed")
 
 
 class PriceItem(Base):

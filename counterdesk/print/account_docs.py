@@ -183,11 +183,15 @@ def papers(view, names: dict, business: str, *, folder: str | Path,
         from . import printers
 
         try:
-            p = printers.parse(printer_uri, width_mm=width_mm)
+            p = (printer_uri if isinstance(printer_uri, printers.PrinterURI) else
+                 printers.parse(printer_uri, width_mm=width_mm, timeout=timeout))
             printers.send(p, account_slip(view, names["hall_name"], business,
                                           staff_no=staff_no, window=window,
-                                          columns=p.columns, at=at), timeout=timeout)
+                                          columns=p.columns, at=at),
+                          job_name=f"{business} {d['account_no']}")
             out["slip"] = "printed"
         except CounterDeskError as exc:
-            out["slip"], out["error"] = "error", exc.message
+            out["slip"] = ("unconfirmed" if isinstance(exc, printers.PrintUnconfirmed)
+                           else "error")
+            out["error"] = exc.message
     return out

@@ -5,115 +5,54 @@ payment's transaction). A :class:`Spooler` runs one plain-Python thread per wind
 (the UI wraps it and turns its callbacks into Qt signals); nothing here ever blocks the
 caller: :meth:`Spooler.kick` just wakes the thread.
 
-A send fails — and the job stays **pending** with ``last_error``, to be retried — when
-the printer refuses the connection, does not answer within the timeout (≤ 3 s), breaks
-the connection mid-job, or reports no paper. On TCP (raw port 9100) a job counts as
-printed once the printer has taken every byte and closed the connection after our end
-of data; URI options:
+Every job goes through the one transport, :func:`counterdesk.print.printers.send`, and
+its outcome is recorded truthfully (issue 16.5/16.6):
 
-* ``?confirm=0`` — do not wait for that close (for a printer that keeps it open);
-* ``?status=1`` — ask the paper sensor first (``DLE EOT 4``; the printer must answer).
+* each job is first **claimed** atomically (``billing.claim_job``: UPDATE … WHERE
+  status='pending'), so two programs on one PC or two PCs never print the same job;
+* nothing printed (refused, timeout before all bytes went, paper out) → **pending**
+  again with ``last_error``, retried;
+* every byte accepted but the end never confirmed (a printer that keeps port 9100 open,
+  a Windows job stuck in the queue) → **sent** ("sent, unconfirmed"): never resent,
+  the clerk is told once (``on_unconfirmed``) and reprints as 补打 if no paper came out;
+* a claim older than a send can take (the program died mid-print) → **sent** too.
 
-Other transports (``win32:``, ``usb:``, ``serial:``, ``file:``) go through
-``printers.send``. After the first print of a cash payment the cash drawer opens
-(drawer kick appended to the receipt), never on a reprint.
+The cash drawer opens only on the first attempt of a cash payment's first print — never
+on a retry, never on a 补打.
 """
 
 from __future__ import annotations
 
 import logging
-import socket
 import threading
-import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from .. import billing
 from ..db import Database
 from ..errors import CounterDeskError, PrinterError
 from . import printers
+from .printers import PrinterConfig, PrintUnconfirmed
 
 log = logging.getLogger(__name__)
 
-DLE_EOT_PAPER = b"\x10\x04\x04"
 
-
-@dataclass
-class PrinterConfig:
-    uri: str
-    width_mm: int = 80
-    dots: int = 576
-    timeout: float = 3.0
-    cash_drawer: bool = True
-
-    @classmethod
-    def from_settings(cls, settings) -> PrinterConfig:
-        p = settings.printer
-        return cls(p.uri, p.width, p.dots, min(3.0, p.timeout), p.cash_drawer)
-
-
-def render_job(job: billing.PrintJobInfo, cfg: PrinterConfig) -> bytes:
+def render_job(job: billing.PrintJobInfo, p: printers.PrinterURI | PrinterConfig) -> bytes:
     """The bytes of a job for this printer (receipts are rendered for its paper width)."""
     if job.data:
         return job.data
     from .receipt import render
 
-    p = printers.parse(cfg.uri, width_mm=cfg.width_mm, dots=cfg.dots)
+    if isinstance(p, PrinterConfig):
+        p = p.resolve()
+    drawer = job.open_drawer and p.cash_drawer and not job.reprint and job.attempts == 0
     return render(job.params, columns=p.columns, reprint_no=job.reprint_no,
-                  open_drawer=job.open_drawer and cfg.cash_drawer and not job.reprint)
+                  open_drawer=drawer)
 
 
-def _tcp_send(p: printers.PrinterURI, data: bytes, timeout: float) -> None:
-    dev = None
-    try:
-        dev = printers._open(p, timeout)  # python-escpos Network on a connected socket
-        sock: socket.socket = dev.device
-        if p.params.get("status") == "1":
-            sock.sendall(DLE_EOT_PAPER)
-            reply = sock.recv(1)
-            if not reply:
-                raise ConnectionResetError("no status")
-            if reply[0] & 0x60 == 0x60:
-                raise PrinterError(f"打印机 {p.raw} 缺纸。票据已保存，装纸后会自动补发。",
-                                   f"Printer {p.raw} is out of paper. The receipt is kept and "
-                                   "will print when paper is loaded.")
-        dev._raw(data)
-        if p.params.get("confirm", "1") != "0":
-            # End of data; a raw-9100 printer closes once it has taken the job.
-            sock.shutdown(socket.SHUT_WR)
-            deadline = time.monotonic() + timeout
-            while True:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise TimeoutError("no confirmation")
-                sock.settimeout(left)
-                chunk = sock.recv(256)
-                if not chunk:
-                    break
-    except PrinterError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - every transport fault is a printer fault
-        raise printers._describe_failure(p, exc) from exc
-    finally:
-        if dev is not None:
-            try:
-                dev.device.close()
-            except Exception:  # noqa: BLE001
-                pass
-
-
-def send(cfg: PrinterConfig, data: bytes) -> None:
-    """Send bytes to the configured printer; :class:`PrinterError` on any failure."""
-    if not cfg.uri:
-        raise PrinterError("本机未设置收据打印机（设置 [printer] uri 或 --printer）。票据已保存。",
-                           "No receipt printer is set up ([printer] uri or --printer). "
-                           "The receipt is kept.")
-    p = printers.parse(cfg.uri, width_mm=cfg.width_mm, dots=cfg.dots)
-    timeout = min(3.0, cfg.timeout)
-    if p.scheme == "tcp":
-        _tcp_send(p, data, timeout)
-    else:
-        printers.send(p, data, timeout=timeout)
+def send(cfg: PrinterConfig, data: bytes, *, job_name: str = "CounterDesk") -> None:
+    """Send bytes to the configured printer (the one transport); :class:`PrinterError`
+    on any failure, :class:`PrintUnconfirmed` when the end was not confirmed."""
+    printers.send(cfg.resolve(), data, job_name=job_name)
 
 
 class Spooler:
@@ -122,14 +61,16 @@ class Spooler:
 
     Callbacks run on the worker thread: ``on_state(dict)`` with
     ``{"online", "pending", "message", "printer"}`` after every pass, and
-    ``on_printed(job)`` / ``on_failed(job, message)`` per job.
+    ``on_printed(job)`` / ``on_failed(job, message)`` / ``on_unconfirmed(job, message)``
+    per job (the last once per job: it is never resent).
     """
 
     def __init__(self, db: Database, hall_id: int, cfg: PrinterConfig, *,
                  window: int | None | str = billing.ALL_WINDOWS, retry_seconds: float = 10.0,
                  on_state: Callable[[dict], None] | None = None,
                  on_printed: Callable[[billing.PrintJobInfo], None] | None = None,
-                 on_failed: Callable[[billing.PrintJobInfo, str], None] | None = None):
+                 on_failed: Callable[[billing.PrintJobInfo, str], None] | None = None,
+                 on_unconfirmed: Callable[[billing.PrintJobInfo, str], None] | None = None):
         self.db = db
         self.hall_id = hall_id
         self.window = window
@@ -137,6 +78,7 @@ class Spooler:
         self.on_state = on_state
         self.on_printed = on_printed
         self.on_failed = on_failed
+        self.on_unconfirmed = on_unconfirmed
         self._cfg = cfg
         self._lock = threading.Lock()
         self._wake = threading.Event()
@@ -155,10 +97,12 @@ class Spooler:
     def set_printer(self, uri: str, *, width_mm: int | None = None,
                     dots: int | None = None) -> None:
         """Switch printer (validated) and retry the pending jobs on it."""
-        p = printers.parse(uri, width_mm=width_mm, dots=dots)
         with self._lock:
-            self._cfg = PrinterConfig(uri, p.width_mm, p.dots, self._cfg.timeout,
-                                      self._cfg.cash_drawer)
+            cfg = PrinterConfig(uri, width_mm or self._cfg.width_mm, dots or self._cfg.dots,
+                                self._cfg.timeout, self._cfg.cash_drawer)
+        cfg.resolve()   # refuse a bad address before switching
+        with self._lock:
+            self._cfg = cfg
         self.kick()
 
     def start(self) -> Spooler:
@@ -200,39 +144,72 @@ class Spooler:
         cfg = self.config
         message = ""
         try:
+            released = billing.release_stale_claims(self.db, self.hall_id, window=self.window)
             jobs = billing.pending_jobs(self.db, self.hall_id, window=self.window)
         except CounterDeskError as exc:  # database unreachable: try later
             self._emit_state(exc.message)
             return 0, 0
+        for job in released:   # a program died mid-print: tell the clerk once
+            if self.on_unconfirmed:
+                self.on_unconfirmed(job, job.last_error)
         for job in jobs:
             if self._stop.is_set():
                 break
             try:
-                data = render_job(job, cfg)
-                send(cfg, data)
+                if not billing.claim_job(self.db, job.id):
+                    continue   # another program took it
             except CounterDeskError as exc:
-                failed += 1
                 message = exc.message
-                try:
-                    billing.job_failed(self.db, job.id, exc.message)
-                except CounterDeskError:
-                    pass
-                self.online = False
-                self.last_error = message
-                if self.on_failed:
-                    self.on_failed(job, message)
                 break
-            billing.job_printed(self.db, job.id, cfg.uri)
-            printed += 1
-            self.online = True
-            self.last_error = ""
-            if self.on_printed:
-                self.on_printed(job)
+            outcome = self._print_one(job, cfg)
+            if outcome == "printed":
+                printed += 1
+                continue
+            failed += 1
+            message = self.last_error
+            break
         if not jobs:
             self.last_error = ""
         self.passes += 1
         self._emit_state(message)
         return printed, failed
+
+    def _print_one(self, job: billing.PrintJobInfo, cfg: PrinterConfig) -> str:
+        """Send one claimed job and record the truth: printed, failed or unconfirmed."""
+        try:
+            p = cfg.resolve()
+            data = render_job(job, p)
+            printers.send(p, data, job_name=job.receipt_no or f"CounterDesk {job.id}")
+        except PrintUnconfirmed as exc:
+            self._record(billing.job_unconfirmed, job, exc.message)
+            if self.on_unconfirmed:
+                self.on_unconfirmed(job, exc.message)
+            return "unconfirmed"
+        except Exception as exc:  # noqa: BLE001 - nothing printed: back to pending
+            msg = exc.message if isinstance(exc, CounterDeskError) else f"打印失败：{exc}"
+            if not isinstance(exc, CounterDeskError):
+                log.exception("print job %s failed", job.id)
+            self._record(billing.job_failed, job, msg)
+            if self.on_failed:
+                self.on_failed(job, msg)
+            return "failed"
+        try:
+            billing.job_printed(self.db, job.id, cfg.uri)
+        except CounterDeskError:
+            log.warning("job %s printed but not recorded; it stays claimed", job.id)
+        self.online = True
+        self.last_error = ""
+        if self.on_printed:
+            self.on_printed(job)
+        return "printed"
+
+    def _record(self, mark, job: billing.PrintJobInfo, message: str) -> None:
+        try:
+            mark(self.db, job.id, message)
+        except CounterDeskError:
+            pass
+        self.online = False
+        self.last_error = message
 
     def _emit_state(self, message: str = "") -> None:
         if not self.on_state:
@@ -258,4 +235,5 @@ def print_pending(db: Database, hall_id: int, cfg: PrinterConfig, *,
     return printed, failed, sp.last_error
 
 
-__all__ = ["PrinterConfig", "Spooler", "send", "render_job", "print_pending"]
+__all__ = ["PrinterConfig", "PrinterError", "PrintUnconfirmed", "Spooler", "send",
+           "render_job", "print_pending"]

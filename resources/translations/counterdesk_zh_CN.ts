@@ -206,6 +206,10 @@
         <source>Database</source>
         <translation>数据库</translation>
     </message>
+    <message>
+        <source>CounterDesk (%1) is already running on this PC. Use the open window.</source>
+        <translation>CounterDesk（%1）已在本机运行，请使用已打开的窗口。</translation>
+    </message>
 </context>
 <context>
     <name>BillsModel</name>

@@ -172,7 +172,7 @@ def test_dead_printer_keeps_the_ui_responsive_and_switch_printer(qtbot, demo_db,
     clock.set_now(DAY)
     stall = printer_factory("stall")
     settings = Settings()
-    settings.printer.uri = stall.uri
+    settings.printer.uri = stall.uri + "?status=1"   # the paper query is never answered
     settings.printer.timeout = 3.0
     bench = Workbench(demo_db, clerk, settings)
     p = PaymentPanel(bench)
@@ -203,6 +203,38 @@ def test_dead_printer_keeps_the_ui_responsive_and_switch_printer(qtbot, demo_db,
         qtbot.waitUntil(lambda: not p.pending_badge.isVisible(), timeout=10000)
         assert res.receipt_no in decode(printer.wait_for(1)[0])
         assert states[-1]["pending"] == 0
+    finally:
+        p.shutdown()
+
+
+@SQLITE_ONLY
+def test_unconfirmed_receipt_is_told_once_and_reprinted_as_bu_da(qtbot, demo_db, clerk,
+                                                                 printer, printer_factory):
+    clock.set_now(DAY)
+    keep = printer_factory("keep-open")
+    settings = Settings()
+    settings.printer.uri = keep.uri + "?timeout=1"
+    bench = Workbench(demo_db, clerk, settings)
+    p = PaymentPanel(bench)
+    qtbot.addWidget(p)
+    p.show()
+    told = []
+    p.printing.unconfirmed.connect(lambda job, msg: told.append(job["receipt_no"]))
+    try:
+        p.item.setText("CARD")
+        p.add_item()
+        with qtbot.waitSignal(p.printing.unconfirmed, timeout=15000):
+            res = pay(qtbot, p)
+        assert told == [res.receipt_no]
+        assert res.receipt_no in p.message.text() and "补打" in p.message.text()
+        p.printing.kick()                       # a retry never resends it
+        qtbot.waitUntil(lambda: p.printing.spooler.passes >= 2, timeout=10000)
+        assert told == [res.receipt_no] and keep.connections == 1
+        assert not p.pending_badge.isVisible()
+        assert p.switch_printer(printer.uri)
+        assert p.reprint(res.receipt_no)
+        data = printer.wait_for(1)[0]
+        assert "补打（第1次）" in decode(data) and b"\x1bp\x00" not in data
     finally:
         p.shutdown()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from PySide6.QtCore import Qt
 
 from counterdesk import clock, queue
@@ -55,6 +56,20 @@ def test_print_failure_shows_the_number_large_and_keeps_the_ticket(qtbot, demo_d
     assert sig.args[0]["number"] == "A001"
     assert k.number.text() == "A001" and "A001" in k.message.text()
     assert [t.number for t in queue.list_tickets(demo_db, k.actor.hall_id)] == ["A001"]
+
+
+@pytest.mark.parametrize("mode,query", [("stall", "?timeout=1"), ("keep-open", "?timeout=1"),
+                                        ("paper-out", "?status=1&timeout=1"),
+                                        ("paper-out", "?timeout=1")])
+def test_a_ticket_that_did_not_print_is_never_take_your_ticket(qtbot, demo_db, printer_factory,
+                                                                mode, query):
+    p = printer_factory(mode)
+    k = _kiosk(qtbot, demo_db, p.uri + query)
+    with qtbot.waitSignal(k.print_failed, timeout=8000) as sig:
+        k.take("A")
+    assert sig.args[0]["number"] == "A001" and sig.args[1]
+    assert k.number.text() == "A001" and "A001" in k.message.text()
+    assert p.jobs == []
 
 
 def test_no_window_serves_it_refused_before_printing(qtbot, demo_db, printer):

@@ -250,17 +250,18 @@ class AccountPanelController(QObject):
     # -- paper: the form to sign (PDF) and the slip, off the UI thread ---------------------
     def print_papers(self, view, business: str, *, wait: bool = False) -> None:
         from ... import paths
+        from ...print import printers
         from ...print.account_docs import papers
 
         bench = self.bench
         names = accounts.hall_names(bench.db, bench.actor)
-        pset = bench.settings.printer
+        settings = bench.settings
         folder = paths.data_dir() / "forms"
 
         def work():
             try:
-                out = papers(view, names, business, folder=folder, printer_uri=pset.uri,
-                             width_mm=pset.width, timeout=pset.timeout,
+                printer = printers.from_settings(settings) if settings.printer.uri else ""
+                out = papers(view, names, business, folder=folder, printer_uri=printer,
                              staff_no=bench.actor.staff_no, staff_name=bench.actor.name,
                              window=bench.actor.window)
             except Exception as exc:  # noqa: BLE001 - reported to the clerk, never lost

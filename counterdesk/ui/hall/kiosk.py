@@ -197,19 +197,15 @@ class Kiosk(KioskView):
         from ...print import printers
         from ...print.ticket import ticket_bytes
 
-        uri = self.settings.printer.uri
-        timeout = self.settings.printer.timeout
+        settings = self.settings
 
         def work():
             try:
-                if not uri:
-                    raise CounterDeskError("未配置取号打印机", "No ticket printer is configured")
-                p = printers.parse(uri, width_mm=self.settings.printer.width,
-                                   dots=self.settings.printer.dots)
+                p = printers.from_settings(settings)
                 data = ticket_bytes(ticket, hall_name=self.hall_name, columns=p.columns)
-                printers.send(p, data, timeout=timeout)
+                printers.send(p, data, job_name=f"取号 {ticket['number']}")
                 self._print_done.emit(ticket, "")
-            except CounterDeskError as exc:
+            except CounterDeskError as exc:   # unconfirmed counts as not printed here
                 log.warning("ticket %s not printed: %s", ticket["number"], exc.en)
                 self._print_done.emit(ticket, exc.message)
             except Exception as exc:  # noqa: BLE001 - the kiosk must go on

@@ -260,8 +260,8 @@ class OrderScreen(OrderScreenView, FieldMessages):
                   "已回访", "followed up")
 
     def do_slip(self) -> None:
+        from ...print import printers
         from ...print.order_slip import order_slip
-        from ...print.spooler import PrinterConfig, send
 
         d = self.selected()
         if d is None:
@@ -270,12 +270,11 @@ class OrderScreen(OrderScreenView, FieldMessages):
         try:
             v = orders.get_order(bench.db, bench.actor, d["number"])
             info = orders.hall_info(bench.db, bench.actor)
-            cfg = PrinterConfig.from_settings(bench.settings)
-            from ...print.escpos_doc import columns_for
-
-            send(cfg, order_slip(v, info["hall_name"], hotline=info["hotline"],
-                                 staff_no=bench.actor.staff_no, window=bench.actor.window,
-                                 columns=columns_for(cfg.width_mm, cfg.dots)))
+            p = printers.from_settings(bench.settings)
+            printers.send(p, order_slip(v, info["hall_name"], hotline=info["hotline"],
+                                        staff_no=bench.actor.staff_no,
+                                        window=bench.actor.window, columns=p.columns),
+                          job_name=f"工单 {v.number}")
         except CounterDeskError as exc:
             self.show_error(exc)
             return

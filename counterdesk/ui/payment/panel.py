@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from ... import billing, money, requestkeys
 from ...errors import CounterDeskError, DatabaseUnavailable, OutcomeUnknown
-from ...print.spooler import PrinterConfig
+from ...print.printers import PrinterConfig
 from ..widgets.jobs import Job, Jobs, message
 from ..widgets.printing import PrintService
 from .models import BillsModel, Catalogue, LinesModel
@@ -73,6 +73,7 @@ class PaymentPanel(ReceiptActions, PaymentPanelView):
                                      window=self.actor.window, parent=self)
         bench.services["printing"] = self.printing
         self.printing.state_changed.connect(self._printer_state)
+        self.printing.unconfirmed.connect(self._print_unconfirmed)
         menu = QMenu(self)
         self.action_retry = menu.addAction(self.tr("Retry printing now"))
         self.action_retry.triggered.connect(self.printing.kick)

@@ -24,6 +24,11 @@ class ReceiptActions:
         self.pending_badge.setVisible(self.pending > 0)
         self.bench.printer_state.emit(state)
 
+    def _print_unconfirmed(self, job: dict, message: str) -> None:
+        """Told once per job: the bytes went, the paper is unconfirmed; 补打 if none came."""
+        no = job.get("receipt_no") or ""
+        self.message.setText(f"{no} {message}".strip())
+
     def ask_printer(self) -> None:
         uri, ok = QInputDialog.getText(self, self.tr("Switch printer"),
                                        self.tr("Printer address (tcp://HOST:9100, win32:NAME…)"),

@@ -188,6 +188,20 @@ def open_database(ctx, parent=None):
                 return None
 
 
+def _single_instance(program: str):
+    """The mode's lock, or None after telling the user it is already running here."""
+    from . import instance
+
+    held = instance.acquire(program)
+    if held is None:
+        text = QApplication.translate("App", "CounterDesk (%1) is already running on this "
+                                      "PC. Use the open window.").replace("%1", program)
+        print(text, file=sys.stderr)
+        if QApplication.platformName() != "offscreen":
+            show_error(None, QApplication.translate("App", "CounterDesk"), text)
+    return held
+
+
 def run_workstation(ctx) -> int:
     """``counterdesk`` with no verb: sign in, then the clerk workstation."""
     logsetup.setup("workstation")
@@ -195,6 +209,9 @@ def run_workstation(ctx) -> int:
     ctx.settings.ui.language = lang
     app = create_app(ctx.settings)
     install_excepthook()
+    held = _single_instance("workstation")
+    if held is None:
+        return 0
     try:
         from . import first_run  # issue 9: settings dialog on the first start
     except ImportError:
@@ -242,6 +259,9 @@ def run_screen(ctx, factory, *, windowed: bool = False, size: tuple[int, int] = 
     logsetup.setup(program)
     app = create_app(ctx.settings)
     install_excepthook()
+    held = _single_instance(program)
+    if held is None:
+        return 0
     db = open_database(ctx)
     if db is None:
         return 1

@@ -20,6 +20,7 @@ import shutil
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtPrintSupport import QPrinterInfo
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -40,6 +41,7 @@ from PySide6.QtWidgets import (
 from ... import firstrun, paths
 from ... import settings as settings_mod
 from ...errors import CounterDeskError
+from ...print import printers
 from ..widgets.jobs import Jobs, message
 
 log = logging.getLogger(__name__)
@@ -116,9 +118,14 @@ class FirstRunView(QDialog):
                             ("usb", self.tr("USB printer (VID:PID)")),
                             ("serial", self.tr("Serial port (e.g. COM3)")),
                             ("file", self.tr("File (testing)"))):
+            if kind == "usb" and not printers.usb_available():
+                continue   # Windows: USB printers go through their driver (win32:)
             self.printer_type.addItem(label, kind)
         self.printer_address = QLineEdit()
         self.printer_address.setObjectName("printer_address")
+        self.printer_installed = QComboBox()     # win32: the PC's installed printers
+        self.printer_installed.setObjectName("printer_installed")
+        self.printer_installed.setVisible(False)
         self.printer_width = QComboBox()
         self.printer_width.setObjectName("printer_width")
         self.printer_width.addItem(self.tr("80 mm paper"), 80)
@@ -133,6 +140,7 @@ class FirstRunView(QDialog):
         pform.addRow(self.tr("Type"), self.printer_type)
         prow = QHBoxLayout()
         prow.addWidget(self.printer_address, 1)
+        prow.addWidget(self.printer_installed, 1)
         prow.addWidget(self.printer_width)
         prow.addWidget(self.printer_test)
         pform.addRow(self.tr("Address"), prow)
@@ -209,6 +217,7 @@ class FirstRunDialog(FirstRunView):
         self.db_url.textChanged.connect(lambda *_: self._db_changed())
         self.db_test.clicked.connect(self.test_database)
         self.printer_type.currentIndexChanged.connect(lambda *_: self._printer_type_changed())
+        self.printer_installed.currentTextChanged.connect(self.printer_address.setText)
         self.printer_test.clicked.connect(self.test_printer)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
@@ -239,6 +248,16 @@ class FirstRunDialog(FirstRunView):
         self.printer_test.setEnabled(kind != "none")
         self.printer_address.setPlaceholderText(_PLACEHOLDERS.get(kind, ""))
         self.printer_message.clear()
+        names = QPrinterInfo.availablePrinterNames() if kind == "win32" else []
+        self.printer_installed.setVisible(bool(names))
+        self.printer_address.setVisible(not names)   # a name picked, not typed
+        if names:
+            current = self.printer_address.text()
+            pick = current if current in names else QPrinterInfo.defaultPrinterName()
+            self.printer_installed.clear()
+            self.printer_installed.addItems(names)
+            self.printer_installed.setCurrentIndex(names.index(pick) if pick in names else 0)
+            self.printer_address.setText(self.printer_installed.currentText())
 
     def printer_uri(self) -> str:
         return firstrun.printer_uri(self.printer_type.currentData(), self.printer_address.text(),

@@ -209,15 +209,18 @@ class TillPanel(TillPanelView):
     def print_x(self) -> bytes | None:
         from ...print import escpos_doc, printers, till_report
 
-        p = self.bench.settings.printer
+        settings = self.bench.settings
         try:
             x = cash.x_report(self.db, self.actor)
-            data = till_report.x_escpos(x, escpos_doc.columns_for(p.width, p.dots))
-            self.last_x = data
-            if not p.uri:
+            if not settings.printer.uri:
+                ps = settings.printer
+                self.last_x = till_report.x_escpos(x, escpos_doc.columns_for(ps.width, ps.dots))
                 self._say(self.tr("No receipt printer is set up."))
-                return data
-            printers.send(p.uri, data, timeout=p.timeout)
+                return self.last_x
+            p = printers.from_settings(settings)
+            data = till_report.x_escpos(x, p.columns)
+            self.last_x = data
+            printers.send(p, data, job_name="X 报表")
         except CounterDeskError as exc:
             self._say(exc.message)
             return None

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from ...print.spooler import PrinterConfig, Spooler
+from ...print.printers import PrinterConfig
+from ...print.spooler import Spooler
 
 
 class PrintService(QObject):
@@ -16,6 +17,7 @@ class PrintService(QObject):
     state_changed = Signal(dict)
     printed = Signal(dict)
     failed = Signal(str)
+    unconfirmed = Signal(dict, str)   # job, message: sent but not confirmed (told once)
 
     def __init__(self, db, hall_id: int, cfg: PrinterConfig, *, window: int | None = None,
                  retry_seconds: float = 10.0, parent=None):
@@ -23,7 +25,9 @@ class PrintService(QObject):
         self.spooler = Spooler(db, hall_id, cfg, window=window, retry_seconds=retry_seconds,
                                on_state=lambda st: self.state_changed.emit(dict(st)),
                                on_printed=lambda job: self.printed.emit(job.to_dict()),
-                               on_failed=lambda job, msg: self.failed.emit(msg))
+                               on_failed=lambda job, msg: self.failed.emit(msg),
+                               on_unconfirmed=lambda job, msg: self.unconfirmed.emit(
+                                   job.to_dict(), msg))
 
     def start(self) -> None:
         self.spooler.start()
