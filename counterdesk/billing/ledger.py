@@ -23,7 +23,7 @@ from .. import audit, clock, money, sequence
 from .. import hall as halls
 from ..db import Database
 from ..errors import NotFound
-from ..models import Counter, Hall
+from ..models import Authorisation, Counter, Hall, Staff
 from ..models.accounts import Account
 from ..models.billing import (
     Payment,
@@ -173,6 +173,7 @@ def _write_payment(s: Session, actor: Actor, hall: Hall | _HallInfo, day: dt.dat
         "business_day": day.isoformat(), "kind": kind, "original_receipt_no": original_no,
         "account_no": acc.account_no if acc else "", "holder": holder_masked(acc),
         "lines": line_dicts, "total_fen": total, "tenders": tenders, "reason": reason,
+        "approver_no": _approver_no(s, authorisation_id),
     }
     cash = any(t["method"] == "cash" and t["amount_fen"] != 0 for t in tenders)
     job_id = s.execute(_INSERT_JOB, dict(
@@ -182,6 +183,14 @@ def _write_payment(s: Session, actor: Actor, hall: Hall | _HallInfo, day: dt.dat
     return PaymentResult(pay_id, kind, receipt_no, code, day.isoformat(),
                          acc.account_no if acc else None, total, line_dicts, tenders,
                          sum(t["change_fen"] for t in tenders), job_id, original_no, data)
+
+
+def _approver_no(s: Session, authorisation_id: int | None) -> str:
+    """工号 of the 主任 who authorised a reversal (printed on its receipt)."""
+    if not authorisation_id:
+        return ""
+    return s.execute(select(Staff.staff_no).join(Authorisation, Authorisation.manager_id == Staff.id)
+                     .where(Authorisation.id == authorisation_id)).scalar() or ""
 
 
 def _load_receipt(s: Session, hall_id: int, receipt_no: str) -> Receipt:

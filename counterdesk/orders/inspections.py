@@ -147,7 +147,7 @@ def due(db: Database, actor: Actor, *, district: str = "", street: str = "",
     with db.read() as s:
         q = select(Account.account_no, Account.customer_type, Account.opened_at,
                    Account.district, Account.street, Account.community, Account.building,
-                   Account.unit, Account.room, Account.address_text, Holder.name
+                   Account.unit, Account.room, Account.address_text, Holder.name, Holder.kind
                    ).join(Holder, Holder.id == Account.holder_id).where(
             Account.hall_id == actor.hall_id, Account.status != "closed")
         for col, value in ((Account.district, district), (Account.street, street),
@@ -176,7 +176,7 @@ def due(db: Database, actor: Actor, *, district: str = "", street: str = "",
                 continue
             tries = [m for m in misses.get(acc.account_no, []) if seen is None or m.at > seen]
             rows.append(DueRow(
-                acc.account_no, mask_name(acc.name), account_address(acc), acc.customer_type,
+                acc.account_no, mask_name(acc.name, acc.kind), account_address(acc), acc.customer_type,
                 seen.date().isoformat() if seen else None, nd.isoformat(), nd < today,
                 max(0, (today - nd).days), len(tries),
                 tries[-1].next_attempt_on.isoformat() if tries and tries[-1].next_attempt_on

@@ -161,7 +161,7 @@ def affected_accounts(db: Database, actor: Actor, number: str, *,
         rows = s.execute(select(Account, Holder).join(Holder, Holder.id == Account.holder_id)
                          .where(Account.hall_id == actor.hall_id, Account.status != "closed",
                                 *_matches(n)).order_by(Account.account_no)).all()
-        out = [{"account_no": a.account_no, "holder": mask_name(h.name),
+        out = [{"account_no": a.account_no, "holder": mask_name(h.name, h.kind),
                 "address": account_address(a), "phone": h.phone if reveal else mask_phone(h.phone),
                 "notice": n.number, "starts_at": n.starts_at.isoformat(timespec="minutes"),
                 "ends_at": n.ends_at.isoformat(timespec="minutes")} for a, h in rows]
