@@ -33,6 +33,7 @@ from ..models.billing import (
     Receipt,
 )
 from ..staff import Actor
+from ..validators import typed
 from .sale_types import QuoteLine, holder_masked
 
 
@@ -195,7 +196,7 @@ def _approver_no(s: Session, authorisation_id: int | None) -> str:
 
 def _load_receipt(s: Session, hall_id: int, receipt_no: str) -> Receipt:
     rc = s.execute(select(Receipt).where(Receipt.hall_id == hall_id,
-                                         Receipt.receipt_no == (receipt_no or "").strip())
+                                         Receipt.receipt_no == typed(receipt_no))
                    ).scalar()
     if rc is None:
         raise NotFound(f"票据号 {receipt_no} 不存在", f"Receipt {receipt_no} not found",
