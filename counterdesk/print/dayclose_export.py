@@ -74,9 +74,19 @@ def show(v) -> str:
     return str(v)
 
 
-def report_sections(rep: dict, lang: str = "zh") -> list[tuple[str, list[str], list[list]]]:
-    """The report as titled tables (title, header, rows): for CSV, Excel and the PDF."""
-    en = lang == "en"
+def language(lang: str | None = None) -> str:
+    """``zh`` or ``en``: the one given, else the user's (``--lang``, the settings)."""
+    if lang is None:
+        from .. import i18n
+
+        lang = i18n.current()
+    return "en" if str(lang).lower().startswith("en") else "zh"
+
+
+def report_sections(rep: dict, lang: str | None = None) -> list[tuple[str, list[str], list[list]]]:
+    """The report as titled tables (title, header, rows): for CSV, Excel and the PDF, in
+    the user's language (or ``lang``)."""
+    en = language(lang) == "en"
 
     def L(zh: str, english: str) -> str:  # noqa: N802 - a label in the report's language
         return english if en else zh
@@ -213,7 +223,7 @@ def report_sections(rep: dict, lang: str = "zh") -> list[tuple[str, list[str], l
     return out
 
 
-def export_csv(rep: dict, lang: str = "zh") -> str:
+def export_csv(rep: dict, lang: str | None = None) -> str:
     """The report as one CSV text with titled sections (write it UTF-8 with BOM)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
@@ -226,14 +236,14 @@ def export_csv(rep: dict, lang: str = "zh") -> str:
     return buf.getvalue()
 
 
-def write_csv(rep: dict, path: str | Path, lang: str = "zh") -> Path:
+def write_csv(rep: dict, path: str | Path, lang: str | None = None) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     textfiles.write_text(path, export_csv(rep, lang))
     return path
 
 
-def write_xlsx(rep: dict, path: str | Path, lang: str = "zh") -> Path:
+def write_xlsx(rep: dict, path: str | Path, lang: str | None = None) -> Path:
     """The report as an Excel workbook, one sheet per section (openpyxl): amounts are
     numbers in ``#,##0.00``, quantities numbers, counts integers, times dates."""
     from openpyxl import Workbook

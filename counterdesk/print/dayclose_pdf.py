@@ -114,21 +114,24 @@ def when(value) -> str:
     return show(_t(value)) if value else "—"
 
 
-def title(rep: dict, lang: str = "zh") -> str:
-    return WORDS[lang]["title"].format(hall=rep["hall"]["name"], day=rep["business_day"])
+def title(rep: dict, lang: str | None = None) -> str:
+    from .dayclose_export import language
+
+    return WORDS[language(lang)]["title"].format(hall=rep["hall"]["name"], day=rep["business_day"])
 
 
-def to_pdf(rep: dict, lang: str = "zh") -> bytes:
+def to_pdf(rep: dict, lang: str | None = None) -> bytes:
     """The report in one language (Chinese by default, ``lang="en"`` English); headings
     stay with their tables and the signature block with the last table."""
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.units import mm
     from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer
 
-    from .dayclose_export import report_sections
+    from .dayclose_export import language, report_sections
     from .pdf import register_fonts, styles
 
-    w = WORDS["en" if lang == "en" else "zh"]
+    lang = language(lang)
+    w = WORDS[lang]
     font = register_fonts()
     st = styles()
     cell = st["BodyText"].clone("dccell", fontSize=8, leading=10)
@@ -175,7 +178,7 @@ def to_pdf(rep: dict, lang: str = "zh") -> bytes:
     return buf.getvalue()
 
 
-def write_pdf(rep: dict, path: str | Path, lang: str = "zh") -> Path:
+def write_pdf(rep: dict, path: str | Path, lang: str | None = None) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(to_pdf(rep, lang))
