@@ -96,6 +96,7 @@ def _line_rows(doc: Doc, d: dict) -> None:
     wide = cols >= 42
     w_amt, w_price, w_qty = 10, 9, 10
     w_name = cols - w_amt - w_price - w_qty
+    times = " × " if wide else "×"  # × is two columns: no spaces around it on 58 mm
     if wide:
         doc.row(["项目", "数量", "单价", "金额"], [w_name, w_qty, w_price, w_amt],
                 ["left", "right", "right", "right"])
@@ -115,13 +116,13 @@ def _line_rows(doc: Doc, d: dict) -> None:
                     ["left", "right", "right", "right"])
         else:
             doc.line(name)
-            doc.pair(f"  {qty}" + (f" × {price}" if price else ""), amount)
+            doc.pair(f"  {qty}" + (f"{times}{price}" if price else ""), amount)
         sign = "-" if ln["amount_fen"] < 0 else ""
         for t in tiers:
             tq = str(t["qty"])
             if sign and not tq.startswith("-"):
                 tq = "-" + tq
-            doc.pair(f"  第{t['tier']}档 {_qty_unit(tq, unit)} × "
+            doc.pair(f"  第{t['tier']}档 {_qty_unit(tq, unit)}{times}"
                      f"{money.fmt(t['unit_price_fen'])}", money.fmt(t["amount_fen"]))
 
 

@@ -52,7 +52,7 @@ def test_refunds_of_tiered_gas_give_back_tier_by_tier(demo_db, clerk, approval):
     assert r1.total_fen + r2.total_fen == -res.total_fen
     text = decode(receipt.render(r2.receipt, columns=32))
     assert "退款收据" in text and f"工号 {approval.staff_no}" in text
-    assert "第1档 -350立方米 × 2.80" in text
+    assert "第1档 -350立方米×2.80" in text
 
 
 def test_void_of_tiered_gas_lists_every_tier(demo_db, clerk, approval):
