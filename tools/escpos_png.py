@@ -164,17 +164,17 @@ def samples() -> dict[str, tuple[bytes, int]]:
             "receipt_no": "2026-000123", "verification_code": "7Q2K-9M4D",
             "at": "2026-11-23T10:15:00", "kind": "sale", "account_no": "0100020015",
             "holder": privacy.mask_name("滨江市第一中学附属实验小学后勤服务中心", "organisation"),
-            "total_fen": 133350, "reason": "", "lines": [
+            "total_fen": 133450, "reason": "", "lines": [
                 {"name": "居民管道天然气", "unit": "立方米", "qty": "450", "unit_price_fen": 286,
-                 "amount_fen": 128700, "tiers": [
+                 "amount_fen": 128800, "tiers": [
                      {"tier": 1, "qty": "400", "unit_price_fen": 280, "amount_fen": 112000},
                      {"tier": 2, "qty": "50", "unit_price_fen": 336, "amount_fen": 16800}]},
                 {"name": "燃气专用不锈钢波纹管", "unit": "米", "qty": "2.5",
                  "unit_price_fen": 1500, "amount_fen": 3750},
                 {"name": "燃气费 2026-10", "unit": "期", "qty": "1", "unit_price_fen": 900,
                  "amount_fen": 900}],
-            "tenders": [{"method": "cash", "amount_fen": 133350, "tendered_fen": 140000,
-                         "change_fen": 6650}]}
+            "tenders": [{"method": "cash", "amount_fen": 133450, "tendered_fen": 140000,
+                         "change_fen": 6550}]}
     person = dict(sale, holder=privacy.mask_name("买买提·艾力"))
     refund = dict(sale, kind="refund", receipt_no="2026-000131", holder=privacy.mask_name("𠮷祥"),
                   original_receipt_no="2026-000123", approver_no="9001",
