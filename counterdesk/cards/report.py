@@ -18,6 +18,7 @@ from ..models.accounts import Account
 from ..models.billing import Payment, PaymentLine, PaymentTender
 from ..models.cards import Card, CardPurchase, MeterReading
 from ..privacy import mask_name
+from ..validators import typed
 from .common import STATE_ZH
 
 
@@ -120,7 +121,7 @@ def ledger(db: Database, hall_id: int, account_no: str) -> dict:
     """The account's card ledger: cards, every purchase with its sequence and state, and
     the meter's readings."""
     with db.read() as s:
-        acc = s.execute(select(Account).where(Account.account_no == (account_no or "").strip())
+        acc = s.execute(select(Account).where(Account.account_no == typed(account_no))
                         ).scalar()
         if acc is None or acc.hall_id != hall_id:
             raise NotFound(f"户号 {account_no} 不存在或不属于本营业厅",

@@ -23,6 +23,7 @@ from ..models.accounts import Account, Holder
 from ..models.orders import INSPECTION_OUTCOMES, Inspection
 from ..privacy import mask_name
 from ..staff import Actor
+from ..validators import typed
 from .kinds import norm, policy
 from .views import account_address
 
@@ -77,7 +78,7 @@ def write(session: Session, actor: Actor, account_no: str, outcome: str, now: dt
 def record(db: Database, actor: Actor, account_no: str, outcome: str, *, note: str = "",
            hazard: str = "", next_attempt: dt.date | None = None) -> dict:
     """Record an inspection visit without an order (a hazard stops supply here too)."""
-    account_no = (account_no or "").strip()
+    account_no = typed(account_no)
     now = clock.now()
     with db.write() as s:
         acc = s.execute(select(Account).where(Account.account_no == account_no,
