@@ -32,7 +32,7 @@ def _y(fen: int | None) -> Fen | None:
     return None if fen is None else Fen(int(fen))
 
 
-def _t(value) -> dt.datetime | dt.date | str:
+def as_time(value) -> dt.datetime | dt.date | str:
     """An ISO time or date of the report as a datetime/date (text left as is)."""
     if not value or not isinstance(value, str):
         return value or ""
@@ -100,7 +100,7 @@ def report_sections(rep: dict, lang: str | None = None) -> list[tuple[str, list[
     out: list[tuple[str, list[str], list[list]]] = []
     out.append((L("汇总", "Summary"), [L("项目", "Item"), L("数值", "Value")], [
         [L("营业厅", "Hall"), f"{rep['hall']['name']} ({rep['hall']['code']})"],
-        [L("营业日", "Business day"), _t(rep["business_day"])],
+        [L("营业日", "Business day"), as_time(rep["business_day"])],
         [L("收费笔数", "Sales"), t["sales"]], [L("收费金额（元）", "Sales (yuan)"), _y(t["sales_fen"])],
         [L("作废笔数", "Voids"), t["voids"]], [L("作废金额（元）", "Voids (yuan)"), _y(t["voids_fen"])],
         [L("退款笔数", "Refunds"), t["refunds"]],
@@ -123,7 +123,7 @@ def report_sections(rep: dict, lang: str | None = None) -> list[tuple[str, list[
         [L("本月长短款累计（元）", "Month difference (yuan)"), _y(run.get("month_difference_fen"))],
         [L("本年长短款累计（元）", "Year difference (yuan)"), _y(run.get("year_difference_fen"))],
         [L("日结人", "Closed by"), rep.get("closed_by") or ""],
-        [L("日结时间", "Closed at"), _t(rep.get("closed_at"))],
+        [L("日结时间", "Closed at"), as_time(rep.get("closed_at"))],
     ]))
     out.append((L("按付款方式", "By payment method"),
                 [L("方式", "Method"), L("笔数", "Count"), L("收款", "Sales"),
@@ -172,21 +172,21 @@ def report_sections(rep: dict, lang: str | None = None) -> list[tuple[str, list[
                  L("原因", "Reason"), L("时间", "Time")],
                 [[r["kind"] if en else r["kind_name"], r["receipt_no"], r["original_receipt_no"],
                   _y(r["amount_fen"]), r["staff_no"],
-                  f"{r['approved_by']} {r['approver_name']}".strip(), r["reason"], _t(r["at"])]
+                  f"{r['approved_by']} {r['approver_name']}".strip(), r["reason"], as_time(r["at"])]
                  for r in rep["reversals"]]))
     mv = []
     for r in rep["tills"]:
         for m in r["movements"]:
             mv.append([r["staff_no"], m["direction"] if en else
                        DIRECTION_NAMES.get(m["direction"], m["direction"]),
-                       _y(m["amount_fen"]), m["reason"], m["approved_by"], _t(m["at"])])
+                       _y(m["amount_fen"]), m["reason"], m["approved_by"], as_time(m["at"])])
     out.append((L("现金存取", "Cash movements"),
                 [L("工号", "Staff"), L("方向", "Direction"), L("金额", "Amount"),
                  L("原因", "Reason"), L("授权人", "Approved by"), L("时间", "Time")], mv))
     out.append((L("未打印票据", "Unprinted receipts"),
                 [L("票据号", "Receipt"), L("收费员", "Clerk"), L("窗口", "Window"),
                  L("金额", "Amount"), L("时间", "Time")],
-                [[r["receipt_no"], r["staff_no"], r["window"], _y(r["amount_fen"]), _t(r["at"])]
+                [[r["receipt_no"], r["staff_no"], r["window"], _y(r["amount_fen"]), as_time(r["at"])]
                  for r in rep["unprinted"]["items"]]))
     q = rep.get("queue")
     if q and q.get("rows"):

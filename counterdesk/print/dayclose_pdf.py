@@ -109,9 +109,9 @@ WORDS = {
 
 def when(value) -> str:
     """An ISO time for people: ``2025-10-28T09:00:00+08:00`` → ``2025-10-28 09:00``."""
-    from .dayclose_export import _t, show
+    from .dayclose_export import as_time, show
 
-    return show(_t(value)) if value else "—"
+    return show(as_time(value)) if value else "—"
 
 
 def title(rep: dict, lang: str | None = None) -> str:

@@ -23,14 +23,17 @@ def _y(fen) -> str:
 
 
 def _ts(v) -> str:
-    return (v or "").replace("T", " ")
+    """A time for people: ``2026-11-23T09:00:00+08:00`` → ``2026-11-23 09:00``."""
+    from .dayclose_pdf import when
+
+    return when(v) if v else ""
 
 
 def to_pdf(data: dict) -> bytes:
     """The till sheet of one clerk and day."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+    from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer
 
     from .dayclose_pdf import rich, signature_line, table
     from .pdf import register_fonts, styles
@@ -38,6 +41,7 @@ def to_pdf(data: dict) -> bytes:
     font = register_fonts()
     st = styles()
     cell = st["BodyText"].clone("tillcell", fontSize=9, leading=11)
+    heading = st["Heading3"].clone("tillhead", keepWithNext=1)  # a heading stays with its table
     t = data["till"]
     f = data.get("figures")
     buf = io.BytesIO()
@@ -54,7 +58,7 @@ def to_pdf(data: dict) -> bytes:
              Spacer(1, 4 * mm)]
 
     def counts(title_, rows, total):
-        story.append(Paragraph(rich(title_, font), st["Heading3"]))
+        story.append(Paragraph(rich(title_, font), heading))
         body = [["面额", "张/枚数", "金额（元）"]]
         body += [[r["label"], r["count"], money.fmt(r["amount_fen"])] for r in rows]
         body.append(["合计", "", _y(total)])
@@ -63,7 +67,7 @@ def to_pdf(data: dict) -> bytes:
     counts("备用金（开箱点钞）", t["float_counts"], t["float_fen"])
     if t["status"] != "open":
         counts("交款点钞（盲点）", t["close_counts"], t["counted_fen"])
-    story.append(Paragraph(rich("现金核对", font), st["Heading3"]))
+    story.append(Paragraph(rich("现金核对", font), heading))
     fig = f or {}
     rows = [["项目", "金额（元）"], ["备用金", money.fmt(t["float_fen"])],
             ["现金收款（已扣找零）", _y(fig.get("cash_sales_fen") if f is not None else None)],
@@ -77,26 +81,27 @@ def to_pdf(data: dict) -> bytes:
             ["长短款（实点-应有）", _y(t["difference_fen"]) if t["status"] != "open" else "未点钞"]]
     story.append(table(rows, font, cell, col_widths=[60 * mm, 40 * mm]))
     if t.get("noncash"):
-        story.append(Paragraph(rich("非现金核对", font), st["Heading3"]))
+        story.append(Paragraph(rich("非现金核对", font), heading))
         names = {"cheque": "支票", "card": "银行卡", "qr": "扫码"}
         rows = [["方式", "系统合计", "柜员确认", "差额"]]
         for m, v in sorted(t["noncash"].items()):
             rows.append([names.get(m, m), money.fmt(v["expected_fen"]),
                          money.fmt(v["confirmed_fen"]), money.fmt(v["difference_fen"])])
         story.append(table(rows, font, cell))
-    story.append(Paragraph(rich("现金存取", font), st["Heading3"]))
+    story.append(Paragraph(rich("现金存取", font), heading))
     rows = [["时间", "方向", "金额（元）", "原因", "授权人"]]
     for m in t["movements"]:
         rows.append([_ts(m["at"]), "存入" if m["direction"] == "in" else "取出",
                      money.fmt(m["amount_fen"]), m["reason"], m["approved_by"]])
     if len(rows) == 1:
         rows.append(["（无）", "", "", "", ""])
-    story.append(table(rows, font, cell))
-    story.append(Paragraph(rich("情况说明：" + (t.get("explanation") or "无"), font), st["Normal"]))
+    last = [table(rows, font, cell),
+            Paragraph(rich("情况说明：" + (t.get("explanation") or "无"), font), st["Normal"])]
     if t.get("countersigned_by"):
-        story.append(Paragraph(rich(f"复核：{t['countersigned_by']}　{_ts(t.get('countersigned_at'))}",
-                                    font), st["Normal"]))
-    story += [Spacer(1, 12 * mm), signature_line(font, st)]
+        last.append(Paragraph(rich(f"复核：{t['countersigned_by']}　{_ts(t.get('countersigned_at'))}",
+                                   font), st["Normal"]))
+    # the signature block never stands alone on a page: it stays with the last table
+    story.append(KeepTogether(last + [Spacer(1, 12 * mm), signature_line(font, st)]))
     doc.build(story, canvasmaker=_pdf_canvas())
     return buf.getvalue()
 
