@@ -148,6 +148,15 @@ def test_day_close_excel_has_numbers_formats_and_dates(demo_db, clerk, approval,
     en = _pdf_text(dayclose_pdf.write_pdf(rep, tmp_path / "en.pdf", lang="en"))
     assert "day close report" in en and "Summary" in en and "汇总" not in en
     assert "按付款方式" not in en and "Hall manager" in en
+    from counterdesk import i18n
+
+    was = i18n.current()
+    i18n.set_language("en")                     # what --lang en does: files follow it
+    try:
+        assert cash.export_csv(rep).startswith("# Summary")
+    finally:
+        i18n.set_language(was)
+    assert cash.export_csv(rep).startswith("# 汇总")
 
 
 def _pdf_text(path) -> str:
