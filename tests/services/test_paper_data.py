@@ -163,3 +163,21 @@ def _pdf_text(path) -> str:
     from pypdf import PdfReader
 
     return "\n".join(p.extract_text() for p in PdfReader(str(path)).pages)
+
+
+def test_till_sheet_in_english_and_chinese(tmp_path, demo_db):
+    from counterdesk import cash
+    from counterdesk.print import till_report
+    from tests.services.test_cash import DAY as CASH_DAY
+    from tests.services.test_cash import _closed_day, at, sign
+
+    at(8, 30)
+    c1, c2 = sign(demo_db, "1001", window=1), sign(demo_db, "1002", window=2)
+    mgr = sign(demo_db, "9001", "888888")
+    _closed_day(demo_db, c1, c2, mgr)
+    data = cash.till_report_data(demo_db, mgr, staff_no="1001", day=CASH_DAY)
+    en = _pdf_text(till_report.write_pdf(data, tmp_path / "en.pdf", lang="en"))
+    assert "till sheet" in en and "Cash reconciliation" in en and "Hall manager" in en
+    assert "现金核对" not in en and "T0" not in en.replace("T01", "")
+    zh = _pdf_text(till_report.write_pdf(data, tmp_path / "zh.pdf"))
+    assert "收费员钱箱报表" in zh and "Cash reconciliation" not in zh
