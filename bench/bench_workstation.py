@@ -176,7 +176,7 @@ def bench_call_next(size: int, db, clerk):
         if i >= 2:  # warm-up
             bare.append(dt_bare)
             ws.append(t2 - t0)
-            for k, v in zip(parts, (t1 - t0, t2 - t1, t3 - t2)):
+            for k, v in zip(parts, (t1 - t0, t2 - t1, t3 - t2), strict=True):
                 parts[k].append(v)
     app.removeEventFilter(paints)
     if not any(painted):

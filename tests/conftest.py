@@ -413,3 +413,8 @@ def closed_port() -> int:
     port = s.getsockname()[1]
     s.close()
     return port
+
+
+# Fixtures of helper modules, shared by every test folder (a test module that imported them
+# would redefine them as its test functions' parameters).
+from tests.helpers.quality_hall import qclerk, qdb  # noqa: E402, F401  (fixtures, see above)

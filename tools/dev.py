@@ -25,7 +25,7 @@ PY = BIN / ("python.exe" if os.name == "nt" else "python")
 
 
 def ensure_env() -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - run by whatever python3 a PC has
         sys.exit("CounterDesk needs Python 3.11 or newer")
     if not PY.exists():
         print("creating .venv …", flush=True)

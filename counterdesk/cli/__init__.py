@@ -25,8 +25,20 @@ log = logging.getLogger(__name__)
 def _verb_modules() -> tuple:
     """The modules that register verbs, in help order (imported only when a verb is given,
     so the workstation starts without them)."""
-    from . import (accounts, backup, billing, bundle, cards, cash, core, orders, phrases,
-                   policy, quality, queue)
+    from . import (
+        accounts,
+        backup,
+        billing,
+        bundle,
+        cards,
+        cash,
+        core,
+        orders,
+        phrases,
+        policy,
+        quality,
+        queue,
+    )
 
     return (core, backup, queue, accounts, billing, cards, cash, quality, orders, phrases,
             policy, bundle)

@@ -249,7 +249,7 @@ class Doc:
     def row(self, cells: list[str], widths: list[int], aligns: list[str] | None = None) -> Doc:
         """A table row: each cell padded to its column width (sum ≤ columns)."""
         aligns = aligns or ["left"] * len(cells)
-        text = "".join(pad(c, w, a) for c, w, a in zip(cells, widths, aligns))
+        text = "".join(pad(c, w, a) for c, w, a in zip(cells, widths, aligns, strict=True))
         return self.raw(encode(text.rstrip()) + b"\n")
 
     def feed(self, n: int = 1) -> Doc:

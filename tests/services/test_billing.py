@@ -288,7 +288,7 @@ def test_refund_of_tiered_gas_lowers_the_annual_volume(demo_db, clerk, approval)
 
 def test_receipt_numbers_are_gapless_across_failures(demo_db, clerk):
     nos = []
-    for i in range(5):
+    for _ in range(5):
         with pytest.raises(ValidationError):
             billing.pay(demo_db, clerk, sale("VALVE", tenders=cash(1)))
         nos.append(billing.pay(demo_db, clerk, sale("CARD")).receipt_no)

@@ -20,7 +20,7 @@ def test_both_languages_have_the_same_items_in_the_same_order():
     zh, en = phrases.defaults("zh_CN"), phrases.defaults("en")
     assert [i.id for i in zh.items()] == [i.id for i in en.items()]
     assert [(s.key, s.kind) for s in zh.sections] == [(s.key, s.kind) for s in en.sections]
-    for a, b in zip(zh.items(), en.items()):
+    for a, b in zip(zh.items(), en.items(), strict=True):
         assert bool(a.instead) == bool(b.instead) and a.refusal == b.refusal, a.id
         assert bool(a.title) == bool(b.title) and bool(a.note) == bool(b.note), a.id
     assert all(i.text.strip() for i in en.items())

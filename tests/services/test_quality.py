@@ -12,7 +12,6 @@ from counterdesk.errors import Conflict, NotFound, PermissionDenied, ValidationE
 from counterdesk.models import AuditEvent
 from counterdesk.models.quality import Complaint, ComplaintStep, FollowUp, Rating
 from counterdesk.settings import QualitySettings
-from tests.helpers.quality_hall import qclerk, qdb  # noqa: F401  (fixtures)
 
 MON = dt.datetime(2026, 11, 23, 10, 0)   # a Monday
 FRI = dt.datetime(2026, 11, 20, 15, 0)   # a Friday

@@ -115,9 +115,9 @@ def test_call_on_empty_queue_is_a_clear_refusal(hall):
 
 def test_priority_goes_first_but_is_capped(hall):
     db, kiosk = hall
-    for i in range(2):
+    for _ in range(2):
         queue.issue(db, kiosk, "A")
-    for i in range(4):
+    for _ in range(4):
         queue.issue(db, kiosk, "A", priority=True)
     w1 = clerk_at(db, 1)
     rules = QueueSettings(priority_cap=3)

@@ -10,9 +10,9 @@ from PySide6.QtWidgets import QMainWindow, QTabWidget
 from counterdesk import cards, clock
 from counterdesk.cards.drivers.sim import meter_insert
 from counterdesk.settings import Settings
-from counterdesk.ui.shell.bus import Workbench
 from counterdesk.ui.card.panel import CardPanel
 from counterdesk.ui.card.view import PurchasesModel
+from counterdesk.ui.shell.bus import Workbench
 from tests.helpers.billing_helpers import DAY
 from tests.helpers.cards import cash, ic_account, purchases, sim_reader
 

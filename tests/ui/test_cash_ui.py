@@ -106,7 +106,7 @@ def test_counts_typed_on_the_keyboard_move_down_the_grid(qtbot, panel):
         editor = QApplication.focusWidget()        # the cell editor opened by the grid
         qtbot.keyClicks(editor, text)
         qtbot.keyClick(editor, Qt.Key_Return)     # commit is queued: wait for the next cell
-        qtbot.waitUntil(lambda: QApplication.focusWidget() is not editor)
+        qtbot.waitUntil(lambda e=editor: QApplication.focusWidget() is not e)
     assert panel.grid_model.counts() == {"N10000": 2, "N2000": 3}
     assert "260.00" in panel.total.text() and panel.grid.currentIndex().row() == 3
     editor = QApplication.focusWidget()

@@ -10,10 +10,10 @@ from PySide6.QtGui import QColor
 
 from counterdesk import clock, orders
 from counterdesk.settings import Settings
-from counterdesk.ui.shell.bus import Workbench
 from counterdesk.ui.orders import OrdersPanel, OrderTableModel
 from counterdesk.ui.orders.models import OVERDUE
 from counterdesk.ui.orders.screen import OrderScreen
+from counterdesk.ui.shell.bus import Workbench
 from tests.helpers import orders_hall
 from tests.helpers.orders_hall import MON, sign
 

@@ -14,7 +14,6 @@ from counterdesk.ui.complaints.models import ComplaintTableModel
 from counterdesk.ui.complaints.panel import ComplaintPanel
 from counterdesk.ui.payment.customer_screen import CustomerScreen
 from counterdesk.ui.shell.bus import Workbench
-from tests.helpers.quality_hall import qclerk, qdb  # noqa: F401  (fixtures)
 
 MON = dt.datetime(2026, 11, 23, 10, 0)
 
@@ -25,7 +24,8 @@ def bench(qtbot, qdb, qclerk):
     yield b
 
 
-def _mine(db, actor, day=MON.date()):
+def _mine(db, actor, day=None):
+    day = day or MON.date()
     return quality.list_ratings(db, actor, date_from=day, date_to=day)
 
 

@@ -7,9 +7,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMainWindow, QPushButton
 
 from counterdesk.settings import Settings
+from counterdesk.ui.payment.customer_screen import attach
 from counterdesk.ui.shell.app import load_qt_translations, load_translations
 from counterdesk.ui.shell.bus import Workbench
-from counterdesk.ui.payment.customer_screen import attach
 from tests.helpers.quality_hall import qclerk, qdb  # noqa: F401  (fixtures)
 
 

@@ -67,10 +67,10 @@ class DenominationModel(QAbstractTableModel):
         return True
 
     def counts(self) -> dict[str, int]:
-        return {r["code"]: v for r, v in zip(self.rows, self.values) if v}
+        return {r["code"]: v for r, v in zip(self.rows, self.values, strict=True) if v}
 
     def total_fen(self) -> int:
-        return sum(r["value_fen"] * v for r, v in zip(self.rows, self.values))
+        return sum(r["value_fen"] * v for r, v in zip(self.rows, self.values, strict=True))
 
     def clear(self) -> None:
         self.beginResetModel()
