@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from .errors import ValidationError
+from .validators import typed
 
 FEN = Decimal(1)
 QTY_PLACES = Decimal("0.001")
@@ -41,9 +42,7 @@ def parse_yuan(text: str | int | Decimal, *, field: str = "amount",
     if isinstance(text, Decimal):
         text = format(text, "f")
     raw = str(text)
-    s = raw.strip().replace("￥", "").replace("¥", "").replace("元", "").replace(",", "")
-    s = s.replace("，", "").replace(" ", "").replace("\u3000", "")
-    s = s.translate(str.maketrans("０１２３４５６７８９．", "0123456789."))
+    s = typed(raw).replace("¥", "").replace("元", "").replace(",", "").replace(" ", "")
     if not _YUAN_RE.match(s):
         raise ValidationError(
             f"金额 {raw!r} 无效：请输入不为负、最多两位小数的数字（元），如 123.45",
@@ -111,7 +110,7 @@ def parse_qty(value: str | int | Decimal, *, field: str = "qty") -> Decimal:
     if isinstance(value, float):
         raise TypeError("quantities are never float: pass a str or Decimal")
     try:
-        q = Decimal(str(value).strip())
+        q = Decimal(typed(str(value)))
     except InvalidOperation:
         q = None
     if q is None or not q.is_finite():

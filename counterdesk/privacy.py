@@ -33,15 +33,19 @@ def mask_phone(value: str) -> str:
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
 
 
-def mask_name(value: str) -> str:
-    """Holder name on paper: ``张小明`` → ``张*明``, ``李明`` → ``李*``; organisations are
-    printed in full (a company name is not personal data)."""
+def mask_name(value: str, kind: str = "person") -> str:
+    """A name on screen and paper, masked by the holder's kind (never by its length).
+
+    A person (``kind="person"``, also a contact person): ``张小明`` → ``张*明``, ``李明`` →
+    ``李*``, ``买买提·艾力`` → ``买****力``. An organisation (``kind="organisation"``) is
+    shown in full: a company name is not personal data.
+    """
     value = (value or "").strip()
+    if kind == "organisation":
+        return value
     chars = list(value)  # code points: rare characters (𠮷) count as one
     if len(chars) <= 1:
         return value
     if len(chars) == 2:
         return chars[0] + "*"
-    if len(chars) <= 4:
-        return chars[0] + "*" * (len(chars) - 2) + chars[-1]
-    return value  # longer: an organisation name
+    return chars[0] + "*" * (len(chars) - 2) + chars[-1]

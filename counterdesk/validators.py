@@ -76,6 +76,15 @@ def fail(field: str, zh: str, en: str) -> ValidationError:
 
 
 # -- characters ------------------------------------------------------------------------
+def typed(value: str | None) -> str:
+    """What a person typed, in its one comparable form: NFKC (the IME's full-width digits
+    and letters ``１１０１`` → ``1101``, ``．`` → ``.``), the ideographic full stop ``。``
+    as ``.``, trimmed. Every identifier and amount goes through this before it is
+    validated, stored or compared (IDs, phones, codes, dates, amounts, 户号, 工号,
+    票据号); names and free text are not (NFKC would change what the person wrote)."""
+    return unicodedata.normalize("NFKC", value or "").replace("。", ".").strip()
+
+
 def bad_control(value: str) -> str | None:
     """The first control/format/surrogate/private character of ``value`` (or None)."""
     for ch in value:
@@ -163,7 +172,7 @@ def resident_id_check_char(first17: str) -> str:
 
 
 def resident_id(value: str | None, field: str = "id_number") -> str:
-    v = re.sub(r"\s", "", value or "").upper()
+    v = re.sub(r"\s", "", typed(value)).upper()
     if not v:
         raise fail(field, "不能为空", "is required")
     if len(v) != 18:
@@ -200,7 +209,7 @@ def uscc_check_char(first17: str) -> str:
 
 
 def uscc(value: str | None, field: str = "id_number") -> str:
-    v = re.sub(r"\s", "", value or "").upper()
+    v = re.sub(r"\s", "", typed(value)).upper()
     if not v:
         raise fail(field, "不能为空", "is required")
     if len(v) != 18:
@@ -217,7 +226,7 @@ def uscc(value: str | None, field: str = "id_number") -> str:
 
 
 def passport(value: str | None, field: str = "id_number") -> str:
-    v = re.sub(r"\s", "", value or "").upper()
+    v = re.sub(r"\s", "", typed(value)).upper()
     if not re.fullmatch(r"[A-Z0-9]{5,17}", v):
         raise fail(field, "护照号码应为 5–17 位字母或数字", "a passport number is 5-17 letters "
                    "or digits")
@@ -225,7 +234,7 @@ def passport(value: str | None, field: str = "id_number") -> str:
 
 
 def hk_macau_permit(value: str | None, field: str = "id_number") -> str:
-    v = re.sub(r"\s", "", value or "").upper()
+    v = re.sub(r"\s", "", typed(value)).upper()
     if not re.fullmatch(r"[HM]\d{8}(\d{2})?", v):
         raise fail(field, "港澳居民来往内地通行证号码应为 H 或 M 加 8 位数字（旧证再加 2 位）",
                    "a Hong Kong/Macao permit is H or M followed by 8 digits (old ones +2)")
@@ -233,7 +242,7 @@ def hk_macau_permit(value: str | None, field: str = "id_number") -> str:
 
 
 def taiwan_permit(value: str | None, field: str = "id_number") -> str:
-    v = re.sub(r"\s", "", value or "").upper()
+    v = re.sub(r"\s", "", typed(value)).upper()
     if not re.fullmatch(r"\d{8}|\d{10}|\d{10}[A-Z]|[A-Z]\d{9}", v):
         raise fail(field, "台湾居民来往大陆通行证号码应为 8 位数字（旧证 10 位）",
                    "a Taiwan permit number has 8 digits (old ones 10)")
@@ -241,7 +250,7 @@ def taiwan_permit(value: str | None, field: str = "id_number") -> str:
 
 
 def other_document(value: str | None, field: str = "id_number") -> str:
-    v = re.sub(r"\s", "", value or "").upper()
+    v = re.sub(r"\s", "", typed(value)).upper()
     if not re.fullmatch(r"[A-Z0-9-]{4,40}", v):
         raise fail(field, "证件号码应为 4–40 位字母、数字或连字符",
                    "use 4-40 letters, digits or hyphens")
@@ -275,7 +284,7 @@ def id_document(id_type: str, value: str | None, field: str = "id_number") -> st
 
 # -- phones ----------------------------------------------------------------------------
 def phone(value: str | None, field: str = "phone", *, required: bool = True) -> str:
-    raw = value or ""
+    raw = typed(value)
     ch = bad_control(raw)
     if ch is not None:
         raise fail(field, f"含有不可见的控制字符（{_show(ch)}）",
@@ -313,7 +322,7 @@ def phone(value: str | None, field: str = "phone", *, required: bool = True) -> 
 # -- codes, dates, money ---------------------------------------------------------------
 def code(value: str | None, field: str, *, max_len: int = 32, required: bool = False) -> str:
     """Meter and contract numbers: letters, digits, hyphens (upper-cased)."""
-    raw = value or ""
+    raw = typed(value)
     ch = bad_control(raw)
     if ch is not None:
         raise fail(field, f"含有不可见的控制字符（{_show(ch)}）",
@@ -340,7 +349,7 @@ def date(value: str | dt.date | None, field: str, *, required: bool = False,
     if isinstance(value, dt.date):
         d = value
     else:
-        v = (value or "").strip()
+        v = typed(value)
         if not v:
             if required:
                 raise fail(field, "不能为空", "is required")
@@ -362,7 +371,7 @@ def date(value: str | dt.date | None, field: str, *, required: bool = False,
 
 def yuan_to_fen(value: str, field: str = "amount", *, allow_negative: bool = False) -> int:
     """``"123.45"`` → 12345; at most two decimals; never through float."""
-    v = (value or "").strip().replace(",", "").replace("￥", "").replace("¥", "")
+    v = typed(value).replace(",", "").replace("￥", "").replace("¥", "")
     try:
         d = Decimal(v)
     except InvalidOperation:

@@ -64,7 +64,7 @@ def _new_holder(session: Session, h: dict) -> Holder:
 
 
 def _audit_holder(h: dict) -> dict:
-    return {"name": privacy.mask_name(h["name"]) if h["kind"] == "person" else h["name"],
+    return {"name": privacy.mask_name(h["name"], h["kind"]),
             "id_type": h["id_type"], "id": privacy.mask_id(h["id_number"]),
             "phone": privacy.mask_phone(h["phone"])}
 

@@ -142,7 +142,7 @@ def search(db: Database, actor: Actor, query: str, *, key: str | None = None,
            limit: int = 20) -> SearchResult:
     """Search as you type: account no, name, pinyin initials, phone, ID ending (4–6),
     address, meter no. Every key is an index range scan (see models/accounts.py)."""
-    raw = (query or "").strip()
+    raw = V.typed(query)
     if V.bad_control(raw) is not None:
         raw = "".join(ch for ch in raw if V.bad_control(ch) is None)
     q = "".join(raw.split())[:60]

@@ -151,7 +151,7 @@ def holder_view(h: Holder) -> HolderView:
 
 def get_account(session: Session, actor: Actor | None, account_no: str, *,
                  lock: bool = False) -> Account:
-    account_no = (account_no or "").strip()
+    account_no = V.typed(account_no)
     q = select(Account).where(Account.account_no == account_no)
     if lock:
         q = q.with_for_update()

@@ -23,7 +23,7 @@ from .. import audit, clock, money, requestkeys, sequence
 from .. import hall as halls
 from ..db import Database
 from ..errors import NotFound
-from ..models import Counter, Hall
+from ..models import Authorisation, Counter, Hall, Staff
 from ..models.accounts import Account
 from ..models.billing import (
     Payment,
@@ -34,6 +34,7 @@ from ..models.billing import (
 )
 from ..print import printers
 from ..staff import Actor
+from ..validators import typed
 from . import references
 from .sale_types import QuoteLine, holder_masked
 
@@ -205,6 +206,7 @@ def _write_payment(s: Session, actor: Actor, hall: Hall | _HallInfo, day: dt.dat
         "business_day": day.isoformat(), "kind": kind, "original_receipt_no": original_no,
         "account_no": acc.account_no if acc else "", "holder": holder_masked(acc),
         "lines": line_dicts, "total_fen": total, "tenders": tenders, "reason": reason,
+        "approver_no": _approver_no(s, authorisation_id),
     }
     cash = any(t["method"] == "cash" and t["amount_fen"] != 0 for t in tenders)
     job_id = s.execute(_INSERT_JOB, dict(
@@ -244,9 +246,17 @@ def pay_once(db: Database, request_key: str | None, attempt, printer_uri: str = 
                                 lambda ref, how: recall_payment(db, ref, how, key))
 
 
+def _approver_no(s: Session, authorisation_id: int | None) -> str:
+    """工号 of the 主任 who authorised a reversal (printed on its receipt)."""
+    if not authorisation_id:
+        return ""
+    return s.execute(select(Staff.staff_no).join(Authorisation, Authorisation.manager_id == Staff.id)
+                     .where(Authorisation.id == authorisation_id)).scalar() or ""
+
+
 def _load_receipt(s: Session, hall_id: int, receipt_no: str) -> Receipt:
     rc = s.execute(select(Receipt).where(Receipt.hall_id == hall_id,
-                                         Receipt.receipt_no == (receipt_no or "").strip())
+                                         Receipt.receipt_no == typed(receipt_no))
                    ).scalar()
     if rc is None:
         raise NotFound(f"票据号 {receipt_no} 不存在", f"Receipt {receipt_no} not found",

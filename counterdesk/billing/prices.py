@@ -29,7 +29,9 @@ from ..models.billing import (
     PriceItem,
     PriceTier,
 )
+from ..print.escpos_doc import unprintable
 from ..staff import Actor, require_manager
+from ..validators import typed
 
 CATEGORY_NAMES = {"gas": "气费", "service": "服务费", "material": "材料费", "meter": "表具",
                   "other": "其他"}
@@ -125,7 +127,7 @@ class PriceInput:
     customer_types: str = ""  # codes or names, comma-separated; "" = every type
 
     def normalised(self) -> PriceInput:
-        code = (self.code or "").strip().upper()
+        code = typed(self.code).upper()
         name = (self.name or "").strip()
         if not _CODE_RE.match(code):
             raise ValidationError(f"收费项目代码 {self.code!r} 无效：1–16 位大写字母、数字、- 或 _",
@@ -142,6 +144,8 @@ class PriceInput:
         if not unit or len(unit) > 12:
             raise ValidationError(f"{code}：计量单位不能为空，且不超过 12 个字",
                                   f"{code}: the unit must be 1-12 characters", field="unit")
+        _printable_or_refuse(code, name, "name", "项目名称", "name")
+        _printable_or_refuse(code, unit, "unit", "计量单位", "unit")
         if isinstance(self.unit_price_fen, bool) or not isinstance(self.unit_price_fen, int) \
                 or self.unit_price_fen <= 0:
             raise ValidationError(f"{code}：单价必须大于 0", f"{code}: the unit price must be "
@@ -177,6 +181,18 @@ class PriceInput:
                 "effective_to": _d(self.effective_to),
                 "tiers": [[money.fmt_qty(v), p] for v, p in self.tiers], "note": self.note,
                 "gas_supply": bool(self.gas_supply), "customer_types": self.customer_types}
+
+
+def _printable_or_refuse(code: str, value: str, field: str, zh: str, en: str) -> None:
+    """A name or unit that goes on every receipt must print on a GBK receipt printer."""
+    bad = unprintable(value)
+    if bad:
+        shown = "、".join(f"“{ch}”（U+{ord(ch):04X}）" for ch in bad)
+        raise ValidationError(
+            f"{code}：{zh}中的 {shown} 收据打印机打印不出来，请改用常用字"
+            "（如 立方米 而不是 m³）", f"{code}: the {en} contains "
+            f"{', '.join(f'U+{ord(ch):04X}' for ch in bad)}, which receipt printers cannot "
+            "print; use common characters (立方米 rather than m³)", field=field)
 
 
 def _row_snapshot(it: PriceItem) -> dict:

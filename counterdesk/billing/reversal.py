@@ -6,6 +6,7 @@ edit or delete the original. Every refusal is raised before anything is written.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -43,6 +44,43 @@ def _remaining(s: Session, pay: Payment) -> dict[int, tuple[Decimal, int]]:
         q, a = left[r.reverses_line_id]
         left[r.reverses_line_id] = (q + Decimal(r.qty), a + r.amount_fen)
     return left
+
+
+def _tier_refund(s: Session, ln: PaymentLine, qty: Decimal) -> tuple[int, list[dict]] | None:
+    """The tier lines of giving back ``qty`` of a tiered line: the last cubic metres
+    bought (the highest tier) first, each part ``qty × price = amount`` (the last part of
+    a tier takes what is left of it, to the fen). None if the line is not tiered or an
+    earlier reversal of it has no tier lines (then the amount is proportional)."""
+    try:
+        tiers = json.loads(ln.detail or "[]")
+    except ValueError:
+        return None
+    if not tiers or not isinstance(tiers, list):
+        return None
+    left = {int(t["tier"]): [Decimal(str(t["qty"])), int(t["amount_fen"]),
+                             int(t["unit_price_fen"])] for t in tiers}
+    for r in s.execute(select(PaymentLine).where(PaymentLine.reverses_line_id == ln.id)).scalars():
+        try:
+            done = json.loads(r.detail or "[]")
+        except ValueError:
+            return None
+        if not done:
+            return None
+        for t in done:
+            left[int(t["tier"])][0] += Decimal(str(t["qty"]))
+            left[int(t["tier"])][1] += int(t["amount_fen"])
+    rest, out = Decimal(qty), []
+    for tier in sorted(left, reverse=True):
+        q_left, a_left, price = left[tier]
+        if rest <= 0 or q_left <= 0:
+            continue
+        part = min(rest, q_left)
+        amount = a_left if part == q_left else money.line_amount(part, price)
+        out.append({"tier": tier, "qty": money.fmt_qty(-part), "unit_price_fen": price,
+                    "amount_fen": -amount})
+        rest -= part
+    out.sort(key=lambda t: t["tier"])
+    return -sum(t["amount_fen"] for t in out), out
 
 
 def _plan_reversal(s: Session, pay: Payment, selection: list[RefundLine] | None,
@@ -92,7 +130,10 @@ def _plan_reversal(s: Session, pay: Payment, selection: list[RefundLine] | None,
         if ln.bill_id is not None and qty != q_left:
             raise ValidationError("账单只能整笔退款", "A bill can only be refunded whole",
                                   field="qty")
-        if qty == q_left:
+        tiered = _tier_refund(s, ln, qty)
+        if tiered is not None:
+            amount = min(a_left, tiered[0])
+        elif qty == q_left:
             amount = a_left
         else:
             amount = min(a_left, money.round_fen(Decimal(ln.amount_fen) * qty / Decimal(ln.qty)))
@@ -173,10 +214,11 @@ def _reverse_now(db: Database, actor: Actor, receipt_no: str, approval: Approval
                 b = s.get(Bill, ln.bill_id)
                 b.paid_fen -= amount
                 period = b.period
+            tiered = _tier_refund(s, ln, qty)
             lines.append(QuoteLine(n, ln.item_code, ln.item_name, ln.unit,
                                    money.fmt_qty(-qty), unit_price, -amount,
                                    price_item_id=ln.price_item_id, bill_id=ln.bill_id,
-                                   period=period))
+                                   period=period, tiers=tiered[1] if tiered else []))
             reverses[n] = ln.id
         total_back = sum(a for _, _, a in plan)
         tenders = _reversal_tenders(s, orig, total_back)

@@ -31,6 +31,7 @@ from ..models.cash import Till
 from ..orders import gates as order_gates
 from ..policy import payment_limit_fen
 from ..staff import Actor
+from ..validators import typed
 from . import references
 from .ledger import PaymentResult, _hall_info, _HallInfo, _write_payment, pay_once
 from .prices import _PRICES_Q, BILL_CODE, _in_force, list_prices
@@ -42,7 +43,7 @@ def _account(s: Session, hall: Hall | _HallInfo, account_no: str | None, *, lock
              ) -> Account | None:
     if not account_no:
         return None
-    q = select(Account).where(Account.account_no == account_no.strip())
+    q = select(Account).where(Account.account_no == typed(account_no))
     acc = s.execute(q).scalar()
     if acc is None:
         raise NotFound(f"户号 {account_no} 不存在，请核对户号", f"Account {account_no} not found; "
@@ -60,7 +61,7 @@ def _account(s: Session, hall: Hall | _HallInfo, account_no: str | None, *, lock
 def open_bills(db: Database, account_no: str) -> list[OpenBill]:
     """The account's bills with something left to pay, oldest first."""
     with db.read() as s:
-        acc = s.execute(select(Account).where(Account.account_no == account_no.strip())).scalar()
+        acc = s.execute(select(Account).where(Account.account_no == typed(account_no))).scalar()
         if acc is None:
             raise NotFound(f"户号 {account_no} 不存在", f"Account {account_no} not found",
                            field="account")
@@ -74,7 +75,7 @@ def open_bills(db: Database, account_no: str) -> list[OpenBill]:
 def account_summary(db: Database, account_no: str) -> dict:
     """What the payment screen shows of an account: masked holder, state, open bills."""
     with db.read() as s:
-        acc = s.execute(select(Account).where(Account.account_no == (account_no or "").strip())
+        acc = s.execute(select(Account).where(Account.account_no == typed(account_no))
                         ).scalar()
         if acc is None:
             raise NotFound(f"户号 {account_no} 不存在，请核对户号",

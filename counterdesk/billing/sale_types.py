@@ -69,5 +69,5 @@ class OpenBill:
 
 
 def holder_masked(acc: Account | None) -> str:
-    return mask_name(acc.holder.name) if acc is not None else ""
+    return mask_name(acc.holder.name, acc.holder.kind) if acc is not None else ""
 

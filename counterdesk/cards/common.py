@@ -199,7 +199,7 @@ def reconcile(s: Session, actor: Actor, image: CardImage) -> _Plan:
             CardPurchase.seq <= image.meter_seq)).scalars():
         p.state, p.taken_at = "taken", now
     last = last_purchase(s, acc.id)
-    st = CardState(False, card.card_no, acc.account_no, mask_name(acc.holder.name),
+    st = CardState(False, card.card_no, acc.account_no, mask_name(acc.holder.name, acc.holder.kind),
                    card.meter_no, image.purchase_seq, money.fmt_qty(image.pending_volume),
                    image.meter_taken, last.state if last else "", image.total_bought,
                    image.remaining, image.cumulative, image.alarms)

@@ -23,6 +23,7 @@ from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
 from ..models.accounts import Account
 from ..models.cards import METER_KINDS, Card, CardPurchase, MeterReading
 from ..staff import Actor, Approval, authorise
+from ..validators import typed
 from . import common, sale
 from .common import image_for, last_purchase, read_card, write_and_record
 from .drivers import CardReader
@@ -33,7 +34,7 @@ _METER_RE = re.compile(r"^[A-Za-z0-9-]{1,32}$")
 
 
 def _account(s, actor: Actor, account_no: str, *, lock: bool = True) -> Account:
-    q = select(Account).where(Account.account_no == (account_no or "").strip())
+    q = select(Account).where(Account.account_no == typed(account_no))
     acc = s.execute(common.lock(s, q) if lock else q).scalar()
     if acc is None or acc.hall_id != actor.hall_id:
         raise NotFound(f"户号 {account_no} 不存在或不属于本营业厅", f"Account {account_no} not "

@@ -18,6 +18,7 @@ from ..models.accounts import Account
 from ..models.billing import Payment, PaymentLine, PaymentTender
 from ..models.cards import Card, CardPurchase, MeterReading
 from ..privacy import mask_name
+from ..validators import typed
 from .common import STATE_ZH
 
 
@@ -38,7 +39,7 @@ def _purchase_row(s: Session, p: CardPurchase) -> dict:
         pay = s.get(Payment, p.payment_id)
         receipt = pay.receipt.receipt_no if pay.receipt else None
     return {"id": p.id, "card_no": card.card_no, "account_no": acc.account_no,
-            "holder": mask_name(acc.holder.name), "meter_no": p.meter_no, "seq": p.seq,
+            "holder": mask_name(acc.holder.name, acc.holder.kind), "meter_no": p.meter_no, "seq": p.seq,
             "kind": p.kind, "volume": money.fmt_qty(p.volume), "amount_fen": p.amount_fen,
             "state": p.state, "state_zh": STATE_ZH.get(p.state, p.state),
             "business_day": p.business_day.isoformat(), "staff_no": p.staff_no,
@@ -120,7 +121,7 @@ def ledger(db: Database, hall_id: int, account_no: str) -> dict:
     """The account's card ledger: cards, every purchase with its sequence and state, and
     the meter's readings."""
     with db.read() as s:
-        acc = s.execute(select(Account).where(Account.account_no == (account_no or "").strip())
+        acc = s.execute(select(Account).where(Account.account_no == typed(account_no))
                         ).scalar()
         if acc is None or acc.hall_id != hall_id:
             raise NotFound(f"户号 {account_no} 不存在或不属于本营业厅",
@@ -132,7 +133,7 @@ def ledger(db: Database, hall_id: int, account_no: str) -> dict:
         rs = s.execute(select(MeterReading).where(MeterReading.account_id == acc.id)
                        .order_by(MeterReading.id)).scalars().all()
         return {
-            "account_no": acc.account_no, "holder": mask_name(acc.holder.name),
+            "account_no": acc.account_no, "holder": mask_name(acc.holder.name, acc.holder.kind),
             "meter_no": acc.meter_no, "meter_kind": acc.meter_kind,
             "cards": [{"card_no": c.card_no, "status": c.status, "meter_no": c.meter_no,
                        "start_seq": c.start_seq, "reason": c.reason,

@@ -11,7 +11,7 @@ import logging
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session, aliased
 
 from .. import clock, money, validators
@@ -173,15 +173,17 @@ def _report(s: Session, hid: int, day: dt.date, figures: dict[int, dict],
     order = {m: i for i, m in enumerate(("cash",) + NONCASH_METHODS)}
     methods = sorted(by_method.values(), key=lambda r: order.get(r["method"], 9))
     # by fee item
-    items: dict[str, dict] = {}
-    for code, name, kind, n, qty, amount in s.execute(
-            select(PaymentLine.item_code, func.max(PaymentLine.item_name), Payment.kind,
+    items: dict[tuple[str, str], dict] = {}
+    # one row per price item, and one per bill period (燃气费 2026-10, 燃气费 2026-11)
+    period = case((PaymentLine.bill_id.is_(None), ""), else_=PaymentLine.item_name)
+    for code, per, name, kind, n, qty, amount in s.execute(
+            select(PaymentLine.item_code, period, func.max(PaymentLine.item_name), Payment.kind,
                    func.count(PaymentLine.id), func.sum(PaymentLine.qty),
                    func.sum(PaymentLine.amount_fen))
             .join(Payment, Payment.id == PaymentLine.payment_id).where(where)
-            .group_by(PaymentLine.item_code, Payment.kind)):
-        r = items.setdefault(code, {"code": code, "name": name, "lines": 0, "qty": "0",
-                                    "sales_fen": 0, "reversals_fen": 0, "net_fen": 0})
+            .group_by(PaymentLine.item_code, period, Payment.kind)):
+        r = items.setdefault((code, per), {"code": code, "name": name, "lines": 0, "qty": "0",
+                                           "sales_fen": 0, "reversals_fen": 0, "net_fen": 0})
         amount = int(amount or 0)
         r["qty"] = money.fmt_qty(Decimal(r["qty"]) + Decimal(qty or 0))
         if kind == "sale":
@@ -190,7 +192,7 @@ def _report(s: Session, hid: int, day: dt.date, figures: dict[int, dict],
         else:
             r["reversals_fen"] += amount
         r["net_fen"] += amount
-    by_item = sorted(items.values(), key=lambda r: r["code"])
+    by_item = [items[k] for k in sorted(items)]
 
     def grouped(pos, keyname):
         rows: dict[Any, dict] = {}

@@ -12,6 +12,7 @@ from ..errors import PermissionDenied, ValidationError
 from ..models import Hall, Staff
 from ..models.orders import ORDER_KINDS, WorkOrder
 from ..staff import Actor
+from ..validators import typed
 from . import kinds
 from .lifecycle import get
 from .views import OPEN_STATUSES, OrderView, pending_deadline, view
@@ -58,7 +59,7 @@ def list_orders(db: Database, actor: Actor, *, scope: str = "mine",
         if wanted:
             q = q.where(WorkOrder.kind.in_(wanted))
         if account_no:
-            q = q.where(WorkOrder.account_no == account_no.strip())
+            q = q.where(WorkOrder.account_no == typed(account_no))
         rows = s.execute(q.order_by(WorkOrder.id)).scalars().all()
         views = [view(o, now) for o in rows]
         dues = {o.number: pending_deadline(o) for o in rows}

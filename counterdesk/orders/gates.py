@@ -24,6 +24,7 @@ from ..errors import Conflict, NotFound, ValidationError
 from ..models.accounts import Account
 from ..models.orders import Inspection, WorkOrder
 from ..staff import Actor
+from ..validators import typed
 from . import inspections
 
 
@@ -122,7 +123,7 @@ def apply_result(session: Session, actor: Actor, o: WorkOrder, result: str, now:
     if result != "done":
         return ""
     if o.kind == "install" and account_no:
-        acc = session.execute(select(Account).where(Account.account_no == account_no.strip(),
+        acc = session.execute(select(Account).where(Account.account_no == typed(account_no),
                                                     Account.hall_id == o.hall_id)).scalar()
         if acc is None:
             raise NotFound(f"户号 {account_no} 不存在", f"No account {account_no}",

@@ -23,6 +23,7 @@ from ..models.accounts import CUSTOMER_TYPES, Account, Holder
 from ..models.orders import INSPECTION_OUTCOMES, Inspection
 from ..privacy import mask_name
 from ..staff import Actor
+from ..validators import typed
 from .kinds import norm, policy
 from .views import account_address
 
@@ -77,7 +78,7 @@ def write(session: Session, actor: Actor, account_no: str, outcome: str, now: dt
 def record(db: Database, actor: Actor, account_no: str, outcome: str, *, note: str = "",
            hazard: str = "", next_attempt: dt.date | None = None) -> dict:
     """Record an inspection visit without an order (a hazard stops supply here too)."""
-    account_no = (account_no or "").strip()
+    account_no = typed(account_no)
     now = clock.now()
     with db.write() as s:
         acc = s.execute(select(Account).where(Account.account_no == account_no,
@@ -147,7 +148,7 @@ def due(db: Database, actor: Actor, *, district: str = "", street: str = "",
     with db.read() as s:
         q = select(Account.account_no, Account.customer_type, Account.opened_at,
                    Account.district, Account.street, Account.community, Account.building,
-                   Account.unit, Account.room, Account.address_text, Holder.name
+                   Account.unit, Account.room, Account.address_text, Holder.name, Holder.kind
                    ).join(Holder, Holder.id == Account.holder_id).where(
             Account.hall_id == actor.hall_id, Account.status != "closed")
         for col, value in ((Account.district, district), (Account.street, street),
@@ -176,7 +177,7 @@ def due(db: Database, actor: Actor, *, district: str = "", street: str = "",
                 continue
             tries = [m for m in misses.get(acc.account_no, []) if seen is None or m.at > seen]
             rows.append(DueRow(
-                acc.account_no, mask_name(acc.name), account_address(acc), acc.customer_type,
+                acc.account_no, mask_name(acc.name, acc.kind), account_address(acc), acc.customer_type,
                 seen.date().isoformat() if seen else None, nd.isoformat(), nd < today,
                 max(0, (today - nd).days), len(tries),
                 tries[-1].next_attempt_on.isoformat() if tries and tries[-1].next_attempt_on

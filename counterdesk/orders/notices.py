@@ -26,6 +26,7 @@ from ..models.orders import SupplyNotice
 from ..privacy import mask_name, mask_phone
 from ..sequence import next_value
 from ..staff import Actor, Approval, authorise, require_manager
+from ..validators import typed
 from . import gates, inspections
 from .views import account_address
 
@@ -161,7 +162,7 @@ def affected_accounts(db: Database, actor: Actor, number: str, *,
         rows = s.execute(select(Account, Holder).join(Holder, Holder.id == Account.holder_id)
                          .where(Account.hall_id == actor.hall_id, Account.status != "closed",
                                 *_matches(n)).order_by(Account.account_no)).all()
-        out = [{"account_no": a.account_no, "holder": mask_name(h.name),
+        out = [{"account_no": a.account_no, "holder": mask_name(h.name, h.kind),
                 "address": account_address(a), "phone": h.phone if reveal else mask_phone(h.phone),
                 "notice": n.number, "starts_at": n.starts_at.isoformat(timespec="minutes"),
                 "ends_at": n.ends_at.isoformat(timespec="minutes")} for a, h in rows]
@@ -186,7 +187,7 @@ def account_flags(db: Database, actor: Actor, account_no: str) -> dict:
     """What the counter shows on an account: 安检逾期, supply stops, notices, gas gates."""
     now = clock.now()
     with db.read() as s:
-        acc = s.execute(select(Account).where(Account.account_no == (account_no or "").strip(),
+        acc = s.execute(select(Account).where(Account.account_no == typed(account_no),
                                               Account.hall_id == actor.hall_id)).scalar()
         if acc is None:
             raise NotFound(f"户号 {account_no} 不存在", f"No account {account_no}",

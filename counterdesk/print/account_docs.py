@@ -21,20 +21,11 @@ BUSINESS = {"open": ("开户确认单", "开户"), "rename": ("更名确认单",
             "transfer": ("过户确认单", "过户"), "close": ("销户确认单", "销户")}
 
 
-def _codepoint(ch: str) -> str:
-    return f"[U+{ord(ch):04X}]"
-
-
 def gbk_text(text: str) -> str:
     """Text for a GBK printer: characters outside GBK as ``[U+XXXX]``."""
-    out = []
-    for ch in text or "":
-        try:
-            ch.encode("gbk")
-            out.append(ch)
-        except UnicodeEncodeError:
-            out.append(_codepoint(ch))
-    return "".join(out)
+    from .escpos_doc import to_gbk_safe
+
+    return to_gbk_safe(text or "")
 
 
 def _view_dict(view) -> dict:
@@ -42,9 +33,7 @@ def _view_dict(view) -> dict:
 
 
 def _holder_name(holder: dict) -> str:
-    if holder.get("kind") == "organisation":
-        return holder["name"]
-    return privacy.mask_name(holder["name"])
+    return privacy.mask_name(holder["name"], holder.get("kind", "person"))
 
 
 def account_slip(view, hall_name: str, business: str, *, staff_no: str = "",
@@ -60,7 +49,7 @@ def account_slip(view, hall_name: str, business: str, *, staff_no: str = "",
     doc.line(BUSINESS.get(business, (business, business))[1] + "业务凭条")
     doc.big(d["account_no"])
     doc.left().rule()
-    doc.pair("户名", gbk_text(_holder_name(h)))
+    doc.labelled("户名", _holder_name(h))
     doc.pair("证件", h["id_masked"])
     doc.pair("电话", h["phone_masked"])
     doc.line("地址：" + gbk_text(d["address"]))
@@ -71,7 +60,7 @@ def account_slip(view, hall_name: str, business: str, *, staff_no: str = "",
         doc.line(f"停气 {p['from'][:10]}~{(p['until'] or '至今')[:10]} {gbk_text(p['reason'])}")
     if business == "transfer" and len(d.get("history", [])) >= 2:
         prev = d["history"][-2]["holder"]
-        doc.pair("原户主", gbk_text(_holder_name(prev)))
+        doc.labelled("原户主", _holder_name(prev))
     doc.rule()
     doc.pair("柜员", staff_no + (f"  {window}号窗口" if window else ""))
     doc.pair("时间", at.strftime("%Y-%m-%d %H:%M"))
@@ -115,7 +104,8 @@ def account_form_pdf(view, hall_name: str, company_name: str, business: str,
         ("证件类型", h.get("id_type_name", h["id_type"])), ("证件号码", h["id_masked"]),
         ("联系电话", h["phone_masked"]),
         ("客户类型", d.get("customer_type_name", d["customer_type"])),
-        ("用气地址", d["address"]), ("表号 / 表型", f"{d['meter_no']} / {d['meter_type']}"),
+        ("用气地址", d["address"]), ("表号", d["meter_no"] or "—"),
+        ("表型", d.get("meter_type") or "—"),
         ("供用气合同", f"{d['supply_contract_no'] or '—'}  {d['supply_contract_date'] or ''}"),
         ("安全用气合同", f"{d['safety_contract_no'] or '—'}  {d['safety_contract_date'] or ''}"),
         ("特殊群体", "、".join(d.get("special_group_names", [])) or "无"),

@@ -3,8 +3,8 @@
 Facts (python-escpos 3.1): its ``text()`` sends a string containing an ideograph as
 GB18030 with no mode command and turns full-width punctuation alone into ``?``. So
 text goes out here as ``FS &`` + GB18030 + ``FS .``; ``¥`` is replaced by ``￥``;
-characters outside GBK are replaced (``?`` by default, or a caller's substitute);
-each double-byte character counts two columns; ``GS !`` enlarges (``ESC !`` does not
+characters outside GBK print as ``[U+XXXX]`` (one rule for all paper, see
+:func:`codepoint`); each double-byte character counts two columns; ``GS !`` enlarges (``ESC !`` does not
 enlarge Chinese). python-escpos renders QR codes, cuts and the cash drawer.
 
 Usage::
@@ -17,6 +17,8 @@ Usage::
 """
 
 from __future__ import annotations
+
+import re
 
 ESC = b"\x1b"
 GS = b"\x1d"
@@ -38,8 +40,29 @@ def columns_for(width_mm: int, dots: int = 576) -> int:
     return 42 if dots <= 512 else 48
 
 
-def to_gbk_safe(text: str, substitute: str = "?") -> str:
-    """Replace what GBK printers cannot print (rare ideographs such as 𠮷, emoji…)."""
+def codepoint(ch: str) -> str:
+    """How a character a GBK printer cannot print appears on paper: ``𠮷`` → ``[U+20BB7]``."""
+    return f"[U+{ord(ch):04X}]"
+
+
+def printable(ch: str) -> bool:
+    """True if a GBK printer prints ``ch`` as itself."""
+    ch = _REPLACE.get(ch, ch)
+    try:
+        ch.encode("gbk")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def unprintable(text: str) -> list[str]:
+    """The characters of ``text`` that would print as ``[U+XXXX]`` (for save-time checks)."""
+    return [ch for ch in dict.fromkeys(text or "") if ord(ch) >= 0x20 and not printable(ch)]
+
+
+def to_gbk_safe(text: str, substitute: str | None = None) -> str:
+    """Replace what GBK printers cannot print (rare ideographs such as 𠮷, emoji…) by
+    ``[U+XXXX]`` (or ``substitute`` if given)."""
     out = []
     for ch in text:
         ch = _REPLACE.get(ch, ch)
@@ -52,7 +75,7 @@ def to_gbk_safe(text: str, substitute: str = "?") -> str:
             ch.encode("gbk")
             out.append(ch)
         except UnicodeEncodeError:
-            out.append(substitute)
+            out.append(codepoint(ch) if substitute is None else substitute)
     return "".join(out)
 
 
@@ -76,19 +99,40 @@ def truncate(text: str, cols: int) -> str:
     return "".join(out)
 
 
+_NO_LINE_START = set("，。、；：！？）》」』”’…")
+
+
+def _tokens(para: str) -> list[str]:
+    """Units a line may not be broken inside: runs of ASCII letters/digits/punctuation
+    (account numbers, amounts, ``[U+20BB7]``) and single double-byte characters."""
+    return re.findall(r"\[U\+[0-9A-F]{4,6}\]|[\x21-\x7e]+| |[^\x00-\x7f]", para)
+
+
 def wrap(text: str, cols: int) -> list[str]:
-    """Split into lines of at most ``cols`` printed columns."""
+    """Split into lines of at most ``cols`` printed columns, never inside a number or
+    ASCII word unless it is wider than a whole line."""
     lines: list[str] = []
+    cols = max(1, cols)
     for para in to_gbk_safe(text).split("\n"):
-        cur, w = [], 0
-        for ch in para:
-            cw = 1 if ord(ch) < 0x80 else 2
-            if w + cw > cols:
-                lines.append("".join(cur))
-                cur, w = [], 0
-            cur.append(ch)
-            w += cw
-        lines.append("".join(cur))
+        cur, w = "", 0
+        for tok in _tokens(para):
+            tw = width(tok)
+            if w + tw > cols and cur.strip():
+                carry = ""
+                if tok in _NO_LINE_START and len(cur) > 1 and ord(cur[-1]) >= 0x80:
+                    cur, carry = cur[:-1], cur[-1]  # no closing punctuation at a line start
+                lines.append(cur.rstrip())
+                cur, w = carry, width(carry)
+                if tok == " ":
+                    continue
+            while tw > cols:  # a token wider than the line: hard split
+                head = truncate(tok, cols - w)
+                lines.append(cur + head)
+                tok, cur, w = tok[len(head):], "", 0
+                tw = width(tok)
+            cur += tok
+            w += tw
+        lines.append(cur.rstrip() if cur.strip() else cur)
     return lines
 
 
@@ -164,14 +208,43 @@ class Doc:
         return self.raw(encode(ch * self.columns) + b"\n")
 
     def pair(self, left: str, right: str) -> Doc:
-        """``left`` flush left and ``right`` flush right on one line (wrapping ``left``)."""
+        """``left`` flush left and ``right`` flush right on one line. If both do not fit,
+        ``left`` wraps on its own lines and ``right`` goes flush right below it (wrapped
+        too if it is wider than the paper); nothing is cut and no line is too wide."""
+        cols = self.columns
         rw = width(right)
-        lw = self.columns - rw - 1
-        parts = wrap(left, max(1, lw)) if lw > 0 else [left]
-        for p in parts[:-1]:
+        if width(left) + 1 + rw <= cols:
+            return self.raw(encode(pad(left, cols - rw) + to_gbk_safe(right)) + b"\n")
+        parts = wrap(left, cols)
+        if rw <= cols and width(parts[-1]) + 1 + rw <= cols:
+            for p in parts[:-1]:
+                self.raw(encode(p) + b"\n")
+            return self.raw(encode(pad(parts[-1], cols - rw) + to_gbk_safe(right)) + b"\n")
+        for p in parts:
             self.raw(encode(p) + b"\n")
-        self.raw(encode(pad(parts[-1], self.columns - rw) + truncate(right, rw)) + b"\n")
+        for p in wrap(right, cols):
+            self.raw(encode(pad(p, cols, "right")) + b"\n")
         return self
+
+    def labelled(self, label: str, value: str) -> Doc:
+        """``label value`` with ``value`` wrapped under itself (hanging indent)."""
+        lw = width(label) + 1
+        if lw > self.columns // 2:
+            return self.line(label).line(value)
+        parts = wrap(value, self.columns - lw)
+        for i, p in enumerate(parts):
+            self.raw(encode((label + " " if i == 0 else " " * lw) + p) + b"\n")
+        return self
+
+    def account(self, account_no: str, holder: str) -> Doc:
+        """The 户号/户名 lines: the account number is never split; 户名 shares its line
+        when it fits, else wraps on its own line(s)."""
+        acc = f"户号 {account_no}"
+        name = f"户名 {holder}"
+        if width(acc) + 2 + width(name) <= self.columns:
+            return self.raw(encode(acc + "  " + name) + b"\n")
+        self.raw(encode(acc) + b"\n")
+        return self.labelled("户名", holder)
 
     def row(self, cells: list[str], widths: list[int], aligns: list[str] | None = None) -> Doc:
         """A table row: each cell padded to its column width (sum ≤ columns)."""

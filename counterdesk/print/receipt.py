@@ -33,6 +33,12 @@ from .escpos_doc import Doc, columns_for, pad, width
 
 TITLES = {"sale": "收费收据", "void": "作废冲正收据", "refund": "退款收据"}
 FOOTER = ("请当面核对金额，当面点清。", "本收据为缴费凭证，请妥善保管。")
+FOOTERS = {
+    "sale": FOOTER,
+    "void": ("原收据作废，款项按原方式退回。", "本收据为作废冲正凭证，请妥善保管。"),
+    "refund": ("款项按原付款方式退回，请核对。", "本收据为退款凭证，请妥善保管。"),
+}
+_CAPITAL_UNITS = "亿万元角分整"
 
 
 def _data(payment: Any) -> dict:
@@ -52,45 +58,72 @@ def qr_content(d: dict) -> str:
                      money.fmt(d["total_fen"], group=False)])
 
 
+def capitals_lines(label: str, text: str, cols: int) -> list[str]:
+    """``大写 …`` wrapped only after a unit (亿 万 元 角 分 整), continuation lines
+    indented under the amount; a chunk is split only if wider than a whole line."""
+    chunks, cur = [], ""
+    for ch in text:
+        cur += ch
+        if ch in _CAPITAL_UNITS:
+            chunks.append(cur)
+            cur = ""
+    if cur:
+        chunks.append(cur)
+    indent = width(label) + 1
+    room = max(2, cols - indent)
+    lines, line = [], ""
+    for c in chunks:
+        if line and width(line + c) > room:
+            lines.append(line)
+            line = ""
+        while width(c) > room:
+            lines.append(c[:room // 2])
+            c = c[room // 2:]
+        line += c
+    lines.append(line)
+    return [(label + " " if n == 0 else " " * indent) + ln for n, ln in enumerate(lines)]
+
+
+def _qty_unit(qty: str, unit: str) -> str:
+    return f"{qty}{unit or ''}"
+
+
 def _line_rows(doc: Doc, d: dict) -> None:
+    """Item lines. The unit is always printed; a tiered line shows its quantity and
+    amount, and under it the tier lines (each quantity × price = amount) that add up to
+    it, on sales and reversals alike."""
     cols = doc.columns
     wide = cols >= 42
+    w_amt, w_price, w_qty = 10, 9, 10
+    w_name = cols - w_amt - w_price - w_qty
+    times = " × " if wide else "×"  # × is two columns: no spaces around it on 58 mm
     if wide:
-        w_amt, w_price, w_qty = 10, 9, 9
-        w_name = cols - w_amt - w_price - w_qty
         doc.row(["项目", "数量", "单价", "金额"], [w_name, w_qty, w_price, w_amt],
                 ["left", "right", "right", "right"])
     else:
         doc.pair("项目 数量×单价", "金额")
     doc.rule()
     for ln in d["lines"]:
-        qty = ln["qty"]
-        price = money.fmt(ln["unit_price_fen"])
+        unit = ln.get("unit", "")
+        tiers = ln.get("tiers") or []
+        qty = _qty_unit(ln["qty"], unit)
         amount = money.fmt(ln["amount_fen"])
         name = ln["name"]
-        if wide:
-            unit = ln.get("unit", "")
-            if unit and unit != "期" and width(qty + unit) <= w_qty - 1:
-                qty = qty + unit
-            cells = [name, qty, price, amount]
-            widths = [w_name, w_qty, w_price, w_amt]
-            aligns = ["left", "right", "right", "right"]
-            if width(name) > w_name - 1 or width(qty) > w_qty - 1:
-                doc.line(name)
-                cells[0] = ""
-                if width(qty) > w_qty - 1:
-                    doc.pair(f"  {qty} × {price}", amount)
-                    cells = None
-            if cells is not None:
-                doc.row(cells, widths, aligns)
+        price = "" if tiers else money.fmt(ln["unit_price_fen"])
+        if (wide and width(name) <= w_name - 1 and width(qty) <= w_qty - 1
+                and width(price) <= w_price - 1):
+            doc.row([name, qty, price, amount], [w_name, w_qty, w_price, w_amt],
+                    ["left", "right", "right", "right"])
         else:
             doc.line(name)
-            doc.pair(f"  {qty}{ln.get('unit', '') if ln.get('unit') != '期' else ''} × {price}",
-                     amount)
-        for t in ln.get("tiers") or []:
-            if len(ln["tiers"]) > 1 or wide:
-                doc.pair(f"  第{t['tier']}档 {t['qty']} × {money.fmt(t['unit_price_fen'])}",
-                         money.fmt(t["amount_fen"]))
+            doc.pair(f"  {qty}" + (f"{times}{price}" if price else ""), amount)
+        sign = "-" if ln["amount_fen"] < 0 else ""
+        for t in tiers:
+            tq = str(t["qty"])
+            if sign and not tq.startswith("-"):
+                tq = "-" + tq
+            doc.pair(f"  第{t['tier']}档 {_qty_unit(tq, unit)}{times}"
+                     f"{money.fmt(t['unit_price_fen'])}", money.fmt(t["amount_fen"]))
 
 
 def _tenders(doc: Doc, d: dict) -> None:
@@ -123,7 +156,8 @@ def _card(doc: Doc, card: dict | None) -> None:
 
 def render(payment: Any, *, columns: int | None = None, width_mm: int = 80, dots: int = 576,
            reprint_no: int = 0, open_drawer: bool = False, cut: bool = True) -> bytes:
-    """Receipt bytes. ``reprint_no`` > 0 marks the copy 补打 (第 N 次)."""
+    """Receipt bytes. ``reprint_no`` > 0 marks the copy 补打 (第 N 次). Names, units and
+    reasons are whatever was saved; characters outside GBK print as ``[U+XXXX]``."""
     d = _data(payment)
     if reprint_no == 0 and not isinstance(payment, dict):
         reprint_no = int(getattr(payment, "reprint_no", 0) or 0)
@@ -142,23 +176,28 @@ def render(payment: Any, *, columns: int | None = None, width_mm: int = 80, dots
     if d.get("original_receipt_no"):
         doc.line(f"原票据号 {d['original_receipt_no']}")
     if d.get("account_no"):
-        doc.pair(f"户号 {d['account_no']}", f"户名 {d.get('holder', '')}")
+        doc.account(d["account_no"], d.get("holder", ""))
     doc.rule()
     _line_rows(doc, d)
     doc.rule()
     total = d["total_fen"]
     doc.bold().pair("退款合计" if total < 0 else "合计", money.fmt_symbol(total)).bold(False)
-    doc.line(f"大写 {money.capitals(abs(total)) if total >= 0 else '退' + money.capitals(-total)}")
+    words = money.capitals(total) if total >= 0 else "退" + money.capitals(-total)
+    for text in capitals_lines("大写", words, cols):
+        doc.line(text)
     _tenders(doc, d)
     _card(doc, d.get("card"))
-    if d.get("reason") and kind != "sale":
-        doc.line(f"原因 {d['reason']}")
+    if kind != "sale":
+        if d.get("reason"):
+            doc.labelled("原因", d["reason"])
+        if d.get("approver_no"):
+            doc.pair("授权主任", f"工号 {d['approver_no']}")
     doc.rule()
     doc.center().qr(qr_content(d), size=5)
     doc.line(f"验证码 {d.get('verification_code', '')}")
     if d.get("hotline"):
         doc.line(f"服务热线 {d['hotline']}")
-    for f in FOOTER:
+    for f in FOOTERS.get(kind, FOOTER):
         doc.line(f)
     if mark:
         doc.bold().line(mark).bold(False)

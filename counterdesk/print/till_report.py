@@ -18,93 +18,123 @@ from .pdf import canvasmaker as _pdf_canvas
 HIDDEN = "盲点后显示"
 
 
-def _y(fen) -> str:
-    return HIDDEN if fen is None else money.fmt(fen)
+def _y(fen, hidden: str = HIDDEN) -> str:
+    return hidden if fen is None else money.fmt(fen)
 
 
 def _ts(v) -> str:
-    return (v or "").replace("T", " ")
+    """A time for people: ``2026-11-23T09:00:00+08:00`` → ``2026-11-23 09:00``."""
+    from .dayclose_pdf import when
+
+    return when(v) if v else ""
 
 
-def to_pdf(data: dict) -> bytes:
-    """The till sheet of one clerk and day."""
+def to_pdf(data: dict, lang: str | None = None) -> bytes:
+    """The till sheet of one clerk and day, in the user's language (or ``lang``)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+    from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer
 
-    from .dayclose_pdf import rich, signature_line, table
+    from .dayclose_export import language
+    from .dayclose_pdf import WORDS, rich, signature_line, table
     from .pdf import register_fonts, styles
+
+    en = language(lang) == "en"
+
+    def L(zh: str, english: str) -> str:  # noqa: N802 - a label in the report's language
+        return english if en else zh
+
+    hidden = L(HIDDEN, "shown after the blind count")
+
+    def y(fen) -> str:
+        return _y(fen, hidden)
 
     font = register_fonts()
     st = styles()
     cell = st["BodyText"].clone("tillcell", fontSize=9, leading=11)
+    heading = st["Heading3"].clone("tillhead", keepWithNext=1)  # a heading stays with its table
     t = data["till"]
     f = data.get("figures")
     buf = io.BytesIO()
-    title = f"{data['hall']['name']} 收费员钱箱报表 {data['business_day']}"
+    title = f"{data['hall']['name']} {L('收费员钱箱报表', 'till sheet')} {data['business_day']}"
+    sep = "   " if en else "　"
     doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm,
                             topMargin=15 * mm, bottomMargin=15 * mm, title=title,
                             author=data["hall"].get("company", ""))
     story = [Paragraph(rich(title, font), st["Title"]),
-             Paragraph(rich(f"{data['hall'].get('company', '')}　收费员 {t['staff_no']} {t['name']}"
-                            f"　窗口 {t['window'] or '—'}　状态 {t['status_name']}", font),
-                       st["Normal"]),
-             Paragraph(rich(f"开箱 {_ts(t['opened_at'])}　打印 {_ts(data.get('printed_at'))}"
-                            f"（{data.get('printed_by', '')}）", font), st["Normal"]),
+             Paragraph(rich(f"{data['hall'].get('company', '')}{sep}{L('收费员', 'Clerk')} "
+                            f"{t['staff_no']} {t['name']}{sep}{L('窗口', 'Window')} "
+                            f"{t['window'] or '—'}{sep}{L('状态', 'Status')} "
+                            f"{t['status'] if en else t['status_name']}", font), st["Normal"]),
+             Paragraph(rich(f"{L('开箱', 'Opened')} {_ts(t['opened_at'])}{sep}"
+                            f"{L('打印', 'Printed')} {_ts(data.get('printed_at'))}"
+                            f" ({data.get('printed_by', '')})", font), st["Normal"]),
              Spacer(1, 4 * mm)]
 
     def counts(title_, rows, total):
-        story.append(Paragraph(rich(title_, font), st["Heading3"]))
-        body = [["面额", "张/枚数", "金额（元）"]]
+        story.append(Paragraph(rich(title_, font), heading))
+        body = [[L("面额", "Denomination"), L("张/枚数", "Count"), L("金额（元）", "Amount (yuan)")]]
         body += [[r["label"], r["count"], money.fmt(r["amount_fen"])] for r in rows]
-        body.append(["合计", "", _y(total)])
+        body.append([L("合计", "Total"), "", y(total)])
         story.append(table(body, font, cell, col_widths=[40 * mm, 30 * mm, 40 * mm]))
 
-    counts("备用金（开箱点钞）", t["float_counts"], t["float_fen"])
+    counts(L("备用金（开箱点钞）", "Float (counted at opening)"), t["float_counts"], t["float_fen"])
     if t["status"] != "open":
-        counts("交款点钞（盲点）", t["close_counts"], t["counted_fen"])
-    story.append(Paragraph(rich("现金核对", font), st["Heading3"]))
+        counts(L("交款点钞（盲点）", "Count at closing (blind)"), t["close_counts"],
+               t["counted_fen"])
+    story.append(Paragraph(rich(L("现金核对", "Cash reconciliation"), font), heading))
     fig = f or {}
-    rows = [["项目", "金额（元）"], ["备用金", money.fmt(t["float_fen"])],
-            ["现金收款（已扣找零）", _y(fig.get("cash_sales_fen") if f is not None else None)],
-            ["　其中实收", _y(fig.get("cash_tendered_fen") if f is not None else None)],
-            ["　其中找零", _y(fig.get("cash_change_fen") if f is not None else None)],
-            ["现金作废/退款", _y(fig.get("cash_reversals_fen") if f is not None else None)],
-            ["存入", _y(fig.get("cash_in_fen") if f is not None else None)],
-            ["取出", _y(fig.get("cash_out_fen") if f is not None else None)],
-            ["应有现金", _y(t["expected_fen"])],
-            ["实点现金", _y(t["counted_fen"]) if t["status"] != "open" else "未点钞"],
-            ["长短款（实点-应有）", _y(t["difference_fen"]) if t["status"] != "open" else "未点钞"]]
+    uncounted = L("未点钞", "not counted")
+    rows = [[L("项目", "Item"), L("金额（元）", "Amount (yuan)")],
+            [L("备用金", "Float"), money.fmt(t["float_fen"])],
+            [L("现金收款（已扣找零）", "Cash taken (net of change)"),
+             y(fig.get("cash_sales_fen") if f is not None else None)],
+            [L("　其中实收", "  tendered"), y(fig.get("cash_tendered_fen") if f is not None else None)],
+            [L("　其中找零", "  change"), y(fig.get("cash_change_fen") if f is not None else None)],
+            [L("现金作废/退款", "Cash voids/refunds"),
+             y(fig.get("cash_reversals_fen") if f is not None else None)],
+            [L("存入", "Paid in"), y(fig.get("cash_in_fen") if f is not None else None)],
+            [L("取出", "Paid out"), y(fig.get("cash_out_fen") if f is not None else None)],
+            [L("应有现金", "Expected cash"), y(t["expected_fen"])],
+            [L("实点现金", "Counted cash"), y(t["counted_fen"]) if t["status"] != "open" else uncounted],
+            [L("长短款（实点-应有）", "Difference (counted - expected)"),
+             y(t["difference_fen"]) if t["status"] != "open" else uncounted]]
     story.append(table(rows, font, cell, col_widths=[60 * mm, 40 * mm]))
     if t.get("noncash"):
-        story.append(Paragraph(rich("非现金核对", font), st["Heading3"]))
-        names = {"cheque": "支票", "card": "银行卡", "qr": "扫码"}
-        rows = [["方式", "系统合计", "柜员确认", "差额"]]
+        story.append(Paragraph(rich(L("非现金核对", "Non-cash confirmed"), font), heading))
+        names = {} if en else {"cheque": "支票", "card": "银行卡", "qr": "扫码"}
+        rows = [[L("方式", "Method"), L("系统合计", "System"), L("柜员确认", "Confirmed"),
+                 L("差额", "Difference")]]
         for m, v in sorted(t["noncash"].items()):
             rows.append([names.get(m, m), money.fmt(v["expected_fen"]),
                          money.fmt(v["confirmed_fen"]), money.fmt(v["difference_fen"])])
         story.append(table(rows, font, cell))
-    story.append(Paragraph(rich("现金存取", font), st["Heading3"]))
-    rows = [["时间", "方向", "金额（元）", "原因", "授权人"]]
+    story.append(Paragraph(rich(L("现金存取", "Cash movements"), font), heading))
+    rows = [[L("时间", "Time"), L("方向", "Direction"), L("金额（元）", "Amount (yuan)"),
+             L("原因", "Reason"), L("授权人", "Approved by")]]
     for m in t["movements"]:
-        rows.append([_ts(m["at"]), "存入" if m["direction"] == "in" else "取出",
+        rows.append([_ts(m["at"]), L("存入", "in") if m["direction"] == "in" else L("取出", "out"),
                      money.fmt(m["amount_fen"]), m["reason"], m["approved_by"]])
     if len(rows) == 1:
-        rows.append(["（无）", "", "", "", ""])
-    story.append(table(rows, font, cell))
-    story.append(Paragraph(rich("情况说明：" + (t.get("explanation") or "无"), font), st["Normal"]))
+        rows.append([L("（无）", "(none)"), "", "", "", ""])
+    last = [table(rows, font, cell),
+            Paragraph(rich(L("情况说明：", "Explanation: ") + (t.get("explanation") or L("无", "none")),
+                           font), st["Normal"])]
     if t.get("countersigned_by"):
-        story.append(Paragraph(rich(f"复核：{t['countersigned_by']}　{_ts(t.get('countersigned_at'))}",
-                                    font), st["Normal"]))
-    story += [Spacer(1, 12 * mm), signature_line(font, st)]
+        last.append(Paragraph(rich(f"{L('复核：', 'Countersigned: ')}{t['countersigned_by']}{sep}"
+                                   f"{_ts(t.get('countersigned_at'))}", font), st["Normal"]))
+    # the signature block never stands alone on a page: it stays with the last table
+    w = WORDS["en" if en else "zh"]
+    story.append(KeepTogether(last + [Spacer(1, 12 * mm),
+                                      signature_line(font, st, w["roles"], w["sign"])]))
     doc.build(story, canvasmaker=_pdf_canvas())
     return buf.getvalue()
 
 
-def write_pdf(data: dict, path: str | Path) -> Path:
+def write_pdf(data: dict, path: str | Path, lang: str | None = None) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(to_pdf(data))
+    path.write_bytes(to_pdf(data, lang))
     return path
 
 

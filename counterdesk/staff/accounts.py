@@ -18,6 +18,7 @@ from .. import audit
 from ..db import Database
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
 from ..models import ROLES, Hall, Staff
+from ..validators import typed
 from .actor import Actor, StaffInfo, get_staff, info_of, require_manager
 from .passwords import hash_password, validate_password
 from .signin import verify_password
@@ -27,7 +28,7 @@ ROLE_ZH = {"clerk": "柜员", "manager": "主任", "admin": "管理员"}
 
 
 def _validate_new(staff_no: str, name: str, role: str, password: str) -> tuple[str, str]:
-    staff_no = (staff_no or "").strip()
+    staff_no = typed(staff_no)
     if not _STAFF_NO.match(staff_no):
         raise ValidationError("工号应为 1–16 位字母或数字", "The staff number must be 1-16 "
                               "letters or digits", field="staff_no")

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from .. import audit, clock
 from ..errors import NotFound, PermissionDenied
 from ..models import Hall, Staff
+from ..validators import typed
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def info_of(s: Session, st: Staff) -> StaffInfo:
 def get_staff(s: Session, staff_no: str, *, for_update: bool = False) -> Staff:
     """The account ``staff_no``; ``for_update`` takes its row lock (PostgreSQL; on SQLite
     the write transaction already serialises)."""
-    q = select(Staff).where(Staff.staff_no == (staff_no or "").strip())
+    q = select(Staff).where(Staff.staff_no == typed(staff_no))
     if for_update:
         q = q.with_for_update()
     st = s.execute(q).scalar()

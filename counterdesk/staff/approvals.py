@@ -21,6 +21,7 @@ from .. import clock
 from ..db import Database
 from ..errors import PermissionDenied
 from ..models import Authorisation, Staff
+from ..validators import typed
 from .actor import Actor
 from .passwords import MAX_ATTEMPTS
 from .signin import APPROVAL, _wrong, count_outcome, read_check, refuse_if_unusable
@@ -48,7 +49,7 @@ class CheckedApproval:
 
 def _precheck(approval: Approval | None, actor: Actor) -> str:
     """The approver's number, refused if missing or the actor themself (every role)."""
-    no = (approval.staff_no or "").strip() if approval is not None else ""
+    no = typed(approval.staff_no) if approval is not None else ""
     if not no:
         raise PermissionDenied("此操作需要主任授权（输入其工号和密码）",
                                "This needs a manager's authorisation (their staff number "

@@ -20,6 +20,7 @@ from .. import audit, clock
 from ..db import Database
 from ..errors import AuthError, NotFound
 from ..models import Hall, Staff
+from ..validators import typed
 from .actor import Actor, get_staff
 from .passwords import LOCK_MINUTES, MAX_ATTEMPTS, check_password
 
@@ -108,7 +109,7 @@ def verify_password(db: Database, staff_no: str, password: str, *,
     """Check ``staff_no``'s password for ``purpose`` (sign-in or approval): the check in a
     read of its own, the outcome counted in a write transaction of its own under the row
     lock. Returns the (detached) row; raises :class:`AuthError` on a refusal."""
-    staff_no = (staff_no or "").strip()
+    staff_no = typed(staff_no)
     good, _ = read_check(db, staff_no, password, purpose)
     with db.write() as s:
         st, refusal = count_outcome(s, staff_no, good, purpose)
@@ -119,7 +120,7 @@ def verify_password(db: Database, staff_no: str, password: str, *,
 
 def sign_in(db: Database, staff_no: str, password: str, *, window: int | None = None,
             hall_code: str | None = None) -> Actor:
-    staff_no = (staff_no or "").strip()
+    staff_no = typed(staff_no)
     verify_password(db, staff_no, password)
     with db.write() as s:
         st = get_staff(s, staff_no)

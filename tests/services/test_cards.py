@@ -253,7 +253,7 @@ def test_day_close_report_has_the_card_section(hall, tmp_path):
     assert c["purchases"] == 1 and c["volume"] == "20" and c["cards_issued"] == 1
     assert c["written"] + c["to_write"] == 1
     text = export_csv(rep)
-    assert "IC卡购气" in text and "购气量 volume (m³),20" in text
+    assert "IC卡购气" in text and "购气量（立方米）,20" in text
 
 
 def test_the_audit_chain_vouches_for_cards_and_purchases(hall):

@@ -391,7 +391,7 @@ def test_reports_pdf_csv_xlsx_and_x_report(hall, tmp_path):
     from pypdf import PdfReader
     assert "营业日结报表" in PdfReader(str(pdf)).pages[0].extract_text()
     csv_text = cash.export_csv(rep)
-    assert "# 按付款方式 By payment method" in csv_text and e["p4"] in csv_text
+    assert "# 按付款方式" in csv_text and e["p4"] in csv_text
     path = cash.write_csv(rep, tmp_path / "day.csv")
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
     xl = cash.write_xlsx(rep, tmp_path / "day.xlsx")
