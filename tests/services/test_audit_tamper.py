@@ -45,7 +45,7 @@ def day(demo_db):
     at(9, 0)
     p1 = _sale(db, c1, [("CARD", "1")])                                   # 20.00 cash
     p2 = _sale(db, c1, [], bills=["2026-09"], account="0100012345")       # 88.00 cash
-    p3 = _sale(db, c1, [("HOSE", "2.5")], "qr", reference="Q-1")          # 37.50 qr
+    p3 = _sale(db, c1, [("HOSE", "2.5")], "qr", reference="QR2026112300001")  # 37.50 qr
     cash.move_cash(db, c1, "in", 2000, "补充零钱", MGR)
     at(17, 0)
     expected = 10000 + 2000 + 8800 + 2000
@@ -113,7 +113,7 @@ def test_deleting_the_last_payment_is_named_and_the_day_is_not_gapless(day):
     pid = _payment_id(db, f["p3"].receipt_no)
     _sql(db, "DELETE FROM print_jobs WHERE receipt_id IN "
              "(SELECT id FROM receipts WHERE payment_id = :i)", i=pid)
-    for table in ("receipts", "payment_tenders", "payment_lines"):
+    for table in ("receipts", "payment_tenders", "payment_lines", "tender_references"):
         _sql(db, f"DELETE FROM {table} WHERE payment_id = :i", i=pid)
     _sql(db, "DELETE FROM payments WHERE id = :i", i=pid)
     res = _verify(db, f["anchor"])
