@@ -25,7 +25,7 @@ from ..errors import Conflict, CounterDeskError, ValidationError
 from ..models.billing import Payment, Receipt
 from ..models.cash import DayClose, DayCloseLog, Till
 from ..settings import BackupSettings
-from ..staff import Actor, require_manager
+from ..staff import Actor, Approval, check_approval, record_authorisation, require_manager
 from .dayreport import _blockers, _check_day, _queue_summary, _receipt_check, _report, _running
 from .figures import STATUS_NAMES, _aggregate, _cash_figures, _iso
 from .till import _audit, _threshold
@@ -205,15 +205,19 @@ def _backup_after_close(db: Database, actor: Actor, day: dt.date,
     return str(path), None
 
 
-def reopen_day(db: Database, actor: Actor, day: dt.date | str, reason: str) -> dict:
-    """重新开启: a manager reopens a closed day, with a reason (recorded)."""
+def reopen_day(db: Database, actor: Actor, day: dt.date | str, reason: str,
+               approval: Approval | None = None) -> dict:
+    """重新开启: a manager reopens a closed day, with a reason and a second manager's approval
+    (never their own: issue 15), both recorded."""
     require_manager(actor)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError("重新开启已日结的日期须填写原因", "Give the reason for reopening "
                               "the day", field="reason")
     day = _check_day(day)
+    checked = check_approval(db, approval, actor, "day.reopen")
     with db.write() as s:
+        auth = record_authorisation(s, checked, "day.reopen", actor, f"{day}: {reason}")
         dayguard.lock_for_close(s, actor.hall_id)
         dc = s.execute(select(DayClose).where(DayClose.hall_id == actor.hall_id,
                                               DayClose.business_day == day)).scalar()
@@ -228,6 +232,7 @@ def reopen_day(db: Database, actor: Actor, day: dt.date | str, reason: str) -> d
                           net_fen=dc.net_fen)
         s.add(log)
         ev = _audit(s, actor, "day.reopened", {"business_day": day, "reason": reason,
+                                             "authorisation_id": auth.id,
                                              "net_fen": dc.net_fen,
                                              "close_count": dc.close_count})
         log.audit_hash = ev.hash

@@ -84,8 +84,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     _report_files(q)
     q.add_argument("--no-backup", action="store_true", help="不备份（不建议）")
     q.set_defaults(handler=cmd_day_close)
-    q = dsub.add_parser("reopen", help="重新开启已日结的日期（主任，须写原因）")
-    add_staff_args(q)
+    q = dsub.add_parser("reopen", help="重新开启已日结的日期（主任，须写原因，另一位主任授权）")
+    add_staff_args(q, approver=True)
     q.add_argument("--date", required=True)
     q.add_argument("--reason", required=True)
     q.set_defaults(handler=cmd_day_reopen)
@@ -321,7 +321,8 @@ def cmd_day_close(ctx: Context, args):
 
 def cmd_day_reopen(ctx: Context, args):
     actor = ctx.actor(args)
-    r = cash.reopen_day(ctx.db, actor, validators.date(args.date, "date"), args.reason)
+    r = cash.reopen_day(ctx.db, actor, validators.date(args.date, "date"), args.reason,
+                        ctx.approval(args))
     return ctx.result(r, f"{r['business_day']} 已重新开启（原因：{r['reason']}）")
 
 

@@ -121,7 +121,7 @@ def test_deleting_the_last_payment_is_named_and_the_day_is_not_gapless(day):
     for table in ("receipts", "payment_tenders", "payment_lines"):
         assert len(_rows(res, table, ("missing",))) == 1
     # the day's own check, recomputed from the tables, sees the number that is gone
-    cash.reopen_day(db, f["mgr"], DAY, "核对票据")
+    cash.reopen_day(db, f["mgr"], DAY, "核对票据", staff.Approval("admin", "admin123"))
     rc = cash.day_report(db, f["mgr"], DAY)["receipts"]
     assert not rc["gapless"] and f["p3"].receipt_no in rc["gaps"]
 

@@ -25,6 +25,7 @@ from tests.helpers.pdfcheck import embedded_fonts, pdf_text
 
 DAY = dt.date(2026, 11, 20)
 MGR = staff.Approval("9001", "888888")
+ADMIN = staff.Approval("admin", "admin123")   # a second person who may approve
 NOTE_CODES = [("N10000", 10000), ("N5000", 5000), ("N2000", 2000), ("N1000", 1000),
               ("N500", 500), ("N100", 100), ("N50", 50), ("N10", 10), ("C5", 5), ("C1", 1)]
 
@@ -236,10 +237,14 @@ def test_reopen_needs_a_manager_and_a_reason_and_the_close_can_be_repeated(hall)
     db, c1, c2, mgr = hall
     e = _closed_day(db, c1, c2, mgr)
     with pytest.raises(PermissionDenied):
-        cash.reopen_day(db, c1, DAY, "想改")
+        cash.reopen_day(db, c1, DAY, "想改", ADMIN)
     with pytest.raises(ValidationError):
-        cash.reopen_day(db, mgr, DAY, "  ")
-    cash.reopen_day(db, mgr, DAY, "补录一笔漏收的现金")
+        cash.reopen_day(db, mgr, DAY, "  ", ADMIN)
+    with pytest.raises(PermissionDenied, match="授权人不能是操作人本人"):   # issue 15: never alone
+        cash.reopen_day(db, mgr, DAY, "补录一笔漏收的现金", MGR)
+    with pytest.raises(PermissionDenied):
+        cash.reopen_day(db, mgr, DAY, "补录一笔漏收的现金")
+    cash.reopen_day(db, mgr, DAY, "补录一笔漏收的现金", ADMIN)
     at(18, 30)
     with pytest.raises(Conflict) as ei:   # a counted till takes no more money (issue 15)
         sale(db, c1, [("CARD", "1")])
@@ -441,7 +446,7 @@ def test_backup_at_close_and_restore_round_trip(hall, tmp_path):
     head = backup.inspect(res.backup_file)  # sealed with the hall key, foldered by kind
     assert head.encrypted and head.engine == ("sqlite" if db.is_sqlite else "postgresql")
     assert Path(res.backup_file).parent.name == "dayclose"
-    cash.reopen_day(db, mgr, DAY, "测试恢复")
+    cash.reopen_day(db, mgr, DAY, "测试恢复", ADMIN)
     bad = tmp_path / "not-ours.sqlite3"
     bad.write_bytes(b"hello, not a database")
     with pytest.raises(ValidationError, match="不是 CounterDesk"):
@@ -517,6 +522,12 @@ def test_command_line_till_and_day(tmp_path, capsys, monkeypatch):
     assert code == 0 and "20.00" in out
     code, out, err = run("day", "reopen", "--date", "2026-11-20", "--staff", "9001",
                          "--reason", "补录", pw="888888")
+    assert code != 0 and "授权" in err                       # a second manager must approve
+    monkeypatch.setenv("COUNTERDESK_APPROVER_PASSWORD", "admin123")
+    monkeypatch.setenv("COUNTERDESK_PASSWORD", "888888")
+    code = main(["--db", url, "day", "reopen", "--date", "2026-11-20", "--staff", "9001",
+                 "--approver", "admin", "--reason", "补录"])
+    out, err = capsys.readouterr()
     assert code == 0, err
     db.dispose()
 

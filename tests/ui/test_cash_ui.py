@@ -179,10 +179,13 @@ def test_day_close_dialog_checks_closes_opens_pdf_and_reopens(qtbot, demo_db, tm
     assert dlg.btn_reopen.isEnabled() and not dlg.btn_close_day.isEnabled()
     qtbot.keyClick(dlg, Qt.Key_O, Qt.ControlModifier)
     assert opened == [str(dlg.pdf_path)]
-    dlg.ask_reason = lambda: ""
+    dlg.ask_reopen = lambda: ("", staff.Approval("admin", "admin123"))
     assert not dlg.reopen()                                    # a reason is required
     assert dlg.message.text()
-    dlg.ask_reason = lambda: "补录漏收"
+    dlg.ask_reopen = lambda: ("补录漏收", staff.Approval("9001", "888888"))
+    assert not dlg.reopen()                                    # never one's own approval
+    assert "授权人不能是操作人本人" in dlg.message.text()
+    dlg.ask_reopen = lambda: ("补录漏收", staff.Approval("admin", "admin123"))
     assert dlg.reopen() and dlg.btn_close_day.isEnabled()
     m = CheckListModel()
     m.set_rows([(False, "x")])

@@ -17,10 +17,12 @@ from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
+    QDialogButtonBox,
+    QFormLayout,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
+    QLineEdit,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -28,6 +30,8 @@ from PySide6.QtWidgets import (
 
 from ... import cash, clock, money, paths
 from ...errors import CounterDeskError
+from ...staff import Approval
+from ..widgets.approval import ApprovalFields
 from ..widgets.tablemodel import RowsModel
 
 
@@ -136,7 +140,7 @@ class DayCloseDialog(DayCloseDialogView):
         self.pdf_path: Path | None = None
         self.last_result: cash.DayCloseResult | None = None
         self.opener = QDesktopServices.openUrl      # tests replace it
-        self.ask_reason = self._ask_reason           # tests replace it
+        self.ask_reopen = self._ask_reopen           # tests replace it
         today = clock.today()
         self.date.setMaximumDate(QDate(today.year, today.month, today.day))
         self.date.setDate(QDate(today.year, today.month, today.day))
@@ -246,19 +250,32 @@ class DayCloseDialog(DayCloseDialogView):
                 return False
         return bool(self.opener(QUrl.fromLocalFile(str(self.pdf_path))))
 
-    def _ask_reason(self) -> str | None:
-        text, ok = QInputDialog.getText(self, self.tr("Reopen the day"),
-                                        self.tr("Why must the closed day be reopened?"))
-        return text if ok else None
+    def _ask_reopen(self) -> tuple[str, Approval | None] | None:
+        """The reason and a second manager's approval (never the one who reopens)."""
+        dlg = QDialog(self)
+        dlg.setWindowTitle(self.tr("Reopen the day"))
+        form = QFormLayout(dlg)
+        reason = QLineEdit()
+        reason.setObjectName("reopen_reason")
+        form.addRow(self.tr("Why must the closed day be reopened?"), reason)
+        approval = ApprovalFields(form)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons.accepted.connect(dlg.accept)
+        buttons.rejected.connect(dlg.reject)
+        form.addRow(buttons)
+        if dlg.exec() != QDialog.Accepted:
+            return None
+        return reason.text(), approval.approval()
 
     def reopen(self) -> bool:
         if not self.btn_reopen.isEnabled():
             return False
-        reason = self.ask_reason()
-        if reason is None:
+        answer = self.ask_reopen()
+        if answer is None:
             return False
+        reason, approval = answer
         try:
-            cash.reopen_day(self.db, self.actor, self.day(), reason)
+            cash.reopen_day(self.db, self.actor, self.day(), reason, approval)
         except CounterDeskError as exc:
             self.message.setText(exc.message)
             return False
