@@ -1,8 +1,8 @@
 """Whole flows at the workstation by keyboard only, offscreen.
 
-Sign in → F2 call a ticket (greeting, apology for the wait) → open the account → take a
-cash payment → the receipt arrives at the ``printer`` TCP listener → F6 finish
-(farewell); pause and resume with F7. Every keystroke from "call next" to "finish" is
+Sign in → F2 call a ticket (greeting, apology for the wait) → Ctrl+J customer here → open
+the account → take a cash payment → the receipt arrives at the ``printer`` TCP listener →
+F6 finish (farewell) → F2 the next call finds a clean screen; pause and resume with F7. Every keystroke from "call next" to "finish" is
 counted — command keys and data-entry keys (the account number, the cash tendered)
 separately (goal ≤ 10 command keys); ``bench/bench_workstation.py`` prints the counts
 through :func:`count_cash_payment_keystrokes`.
@@ -246,6 +246,10 @@ def cash_payment_flow(qtbot, db, printer, route: str = "payment") -> tuple[Keys,
         # a payment ticket opens the payment screen asking for the account number
         assert win.business.currentWidget() is pay
         _wait_focus(qtbot, pay.account)
+        # the customer reaches the window: 客户已到 (Ctrl+J) starts the service time
+        keys.key(Qt.Key_J, Qt.ControlModifier, label="Ctrl+J")
+        seen["status"] = win.panels["queue"].ticket["status"]
+        assert pay.account.hasFocus()
 
         # 2. the account: its open bills are ticked when it is loaded
         if route == "payment":
@@ -286,6 +290,13 @@ def cash_payment_flow(qtbot, db, printer, route: str = "payment") -> tuple[Keys,
             keys.key(Qt.Key_F6, widget=win, label="F6")
         seen["finished"] = list(prompt.context_phrases)
         seen["messages"] = win.statusBar().currentMessage() + pay.message.text()
+
+        # 6. the next call (not counted): nothing of the last customer is left on screen
+        with qtbot.waitSignal(win.bench.ticket_called, timeout=5000) as called:
+            qtbot.keyClick(win, Qt.Key_F2)
+        seen["next"] = called.args[0]["number"]
+        seen["cleared"] = (pay.due.text(), pay.tendered_big.text(), pay.change.text(),
+                           pay.message.text(), pay.account.text(), pay.holder.text())
         return keys, seen
     finally:
         close(win)
@@ -302,11 +313,13 @@ def test_whole_cash_payment_by_keyboard(qtbot, hall, printer, route):
     assert "多谢您的合作" in seen["paid"]
     assert seen["receipt"] in seen["printed"] and "130.54" in seen["printed"]
     assert seen["finished"] == ["再见，欢迎下次再来。"]
+    assert seen["status"] == "serving"
+    assert seen["next"] == "A002" and seen["cleared"] == ("0.00", "", "", "", "", "")
     assert "Traceback" not in seen["messages"]
     assert keys.data == len(ACCOUNT) + len(TENDERED)
     print(f"keystrokes from call next to finish ({route}): {keys.summary()}")
     # goal: at most 10 keys besides what the customer dictates or hands over
-    assert keys.commands <= (4 if route == "payment" else 6)
+    assert keys.commands <= (5 if route == "payment" else 7)
 
 
 def test_account_file_by_keyboard_shows_how_to_address_the_holder(qtbot, hall):

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from ... import billing, money
-from ...errors import CounterDeskError
+from ...errors import CounterDeskError, NotFound, ValidationError
 from ...print.spooler import PrinterConfig
 from ..widgets.jobs import Job, Jobs, message
 from ..widgets.printing import PrintService
@@ -138,6 +138,9 @@ class PaymentPanel(ReceiptActions, PaymentPanelView):
         for the account number (Enter on an empty number: a walk-in sale)."""
         if (ticket or {}).get("service") == "A":
             self.open_for((ticket or {}).get("account_no") or "", ask_account=True)
+        elif not self.is_fresh():
+            self.reset()   # issue 18.9: no last customer's figures for the next one
+        self.message.clear()
 
     def _account_selected(self, account_no: str) -> None:
         """An account was opened in the account tab: F9 brings it here."""
@@ -216,6 +219,8 @@ class PaymentPanel(ReceiptActions, PaymentPanelView):
         if not code:
             self.item.setFocus()
             return
+        if self._offer_as_account(text):
+            return
         try:
             money.parse_qty(qty)
         except CounterDeskError as exc:
@@ -231,6 +236,22 @@ class PaymentPanel(ReceiptActions, PaymentPanelView):
         self.item.clear()
         self.qty.setText("1")
         self.item.setFocus()
+
+    def _offer_as_account(self, text: str) -> bool:
+        """Issue 18.8: an account number typed into the item field (not an item code) is
+        taken as the account when no account is loaded yet; said in the message line."""
+        if not text.isdigit() or self._loaded_account or text.upper() in self.catalogue.codes:
+            return False
+        try:
+            billing.account_summary(self.bench.db, text)
+        except CounterDeskError:
+            return False
+        self.item.clear()
+        self.account.setText(text)
+        self.load_account(focus_next=True)
+        self.message.setText(self.tr("%1 is an account number: loaded as the account")
+                             .replace("%1", text))
+        return True
 
     def eventFilter(self, obj, event):  # noqa: N802 - Qt name
         if obj is self.item and event.type() == QEvent.FocusIn:
@@ -265,7 +286,8 @@ class PaymentPanel(ReceiptActions, PaymentPanelView):
             self.quote = billing.quote(self.bench.db, self.actor, req)
         except CounterDeskError as exc:
             self.message.setText(exc.message)
-            self.bench.rule_refused.emit("billing", exc.message)
+            if _is_rule(exc):
+                self.bench.rule_refused.emit("billing", exc.message)
             return False
         if not keep_message:
             self.message.setText("")
@@ -297,9 +319,10 @@ class PaymentPanel(ReceiptActions, PaymentPanelView):
             if tendered is not None:
                 change = tendered - cash_due
         self.tendered_big.setText(money.fmt(tendered) if tendered is not None else "")
-        self.change.setText(money.fmt(change) if change is not None and change >= 0 else
-                            (self.tr("Short %1").replace("%1", money.fmt(-change))
-                             if change is not None else ""))
+        short = change is not None and change < 0
+        self.change.setText(self.tr("Short %1").replace("%1", money.fmt(-change)) if short
+                            else money.fmt(change) if change is not None else "")
+        self.show_short(short)   # issue 18.10: red "还差", never green good news
         self.bench.customer_amounts.emit({"due_fen": due, "tendered_fen": tendered,
                                           "change_fen": change if change is None or change >= 0
                                           else None})
@@ -335,7 +358,7 @@ class PaymentPanel(ReceiptActions, PaymentPanelView):
     def _refused(self, exc: Exception) -> None:
         text = message(exc)
         self.message.setText(text)
-        if isinstance(exc, CounterDeskError):
+        if _is_rule(exc):
             self.bench.rule_refused.emit("billing", text)
 
     def _paid(self, res: billing.PaymentResult) -> None:
@@ -424,6 +447,8 @@ class PaymentPanel(ReceiptActions, PaymentPanelView):
         self._show_me()
         if self.bills_model.selected_periods():
             self._focus_next()
+        elif not self._loaded_account and not self.lines_model.entries:
+            self.account.setFocus()   # issue 18.8: an empty tab asks for the account first
         else:
             self.item.setFocus()
 
@@ -435,6 +460,13 @@ class PaymentPanel(ReceiptActions, PaymentPanelView):
 
     def shutdown(self) -> None:
         self.printing.stop()
+
+
+def _is_rule(exc: Exception) -> bool:
+    """A business rule said no (arrears, retired item…): the prompt panel offers the
+    refusal script. A typo or a short tender is an input mistake, not a refusal."""
+    return isinstance(exc, CounterDeskError) and not isinstance(exc, (ValidationError,
+                                                                          NotFound))
 
 
 def create(bench, parent=None) -> PaymentPanel:
