@@ -138,20 +138,41 @@ class Settings:
     quality: QualitySettings = field(default_factory=QualitySettings)
 
     source: Path | None = field(default=None, compare=False, repr=False)
+    # "section.key" -> (the file's value, this run's value): command-line options
+    overrides: dict[str, tuple[Any, Any]] = field(default_factory=dict, compare=False,
+                                                  repr=False)
+
+    def override(self, key: str, value: Any) -> None:
+        """Use ``value`` for this run only (``--db``, ``--printer``, ``--window``,
+        ``--lang``): saving writes the file's own value back unless the user changed the
+        setting since (issue 18.17: a view toggle saves only what the user changed)."""
+        section, name = key.split(".", 1)
+        obj = getattr(self, section)
+        original = self.overrides[key][0] if key in self.overrides else getattr(obj, name)
+        self.overrides[key] = (original, value)
+        setattr(obj, name, value)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for f in dataclasses.fields(self):
-            if f.name == "source":
+            if f.name in ("source", "overrides"):
                 continue
             out[f.name] = dataclasses.asdict(getattr(self, f.name))
+        return out
+
+    def _saved_dict(self) -> dict[str, Any]:
+        out = self.to_dict()
+        for key, (original, value) in self.overrides.items():
+            section, name = key.split(".", 1)
+            if out[section].get(name) == value:   # still this run's value: not the user's
+                out[section][name] = original
         return out
 
     def save(self, path: Path | None = None) -> Path:
         path = Path(path or self.source or paths.default_settings_file())
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(path.suffix + ".tmp")
-        tmp.write_bytes(tomli_w.dumps(self.to_dict()).encode("utf-8"))
+        tmp.write_bytes(tomli_w.dumps(self._saved_dict()).encode("utf-8"))
         tmp.replace(path)
         if os.name != "nt":  # readable by the PC's users, writable only by its owner
             os.chmod(path, 0o644)

@@ -191,8 +191,8 @@ def open_database(ctx, parent=None):
 def run_workstation(ctx) -> int:
     """``counterdesk`` with no verb: sign in, then the clerk workstation."""
     logsetup.setup("workstation")
-    lang = ctx.args.lang or ctx.settings.ui.language
-    ctx.settings.ui.language = lang
+    if ctx.args.lang:  # this run only (issue 18.17)
+        ctx.settings.override("ui.language", ctx.args.lang)
     app = create_app(ctx.settings)
     install_excepthook()
     try:
