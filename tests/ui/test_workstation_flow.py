@@ -357,3 +357,28 @@ def count_cash_payment_keystrokes() -> str | None:
     found = dict(re.findall(r"keystrokes from call next to finish \((\w+)\): (.*)",
                             out.stdout))
     return "\n".join(f"{r}: {found[r].strip()}" for r in ROUTES if r in found) or None
+
+
+def test_switch_user_asks_with_a_customer_at_the_window(qtbot, hall):
+    """Issue 18.16: Ctrl+Shift+Q (切换用户/注销) with a customer at the window asks first;
+    No keeps the window open, Yes closes it for the sign-in (app.py loops back)."""
+    settings = Settings()
+    settings.window.number = 1
+    actor = sign_in(qtbot, hall, settings)
+    win = open_workstation(qtbot, hall, actor, settings)
+    try:
+        with qtbot.waitSignal(win.bench.ticket_called, timeout=5000):
+            qtbot.keyClick(win, Qt.Key_F2)
+        asked = answer_modal(qtbot, lambda dlg: dlg.reject())   # "No" (Esc)
+        qtbot.keyClick(win, Qt.Key_Q, Qt.ControlModifier | Qt.ShiftModifier)
+        assert "A001" in asked["dialog"].text() and win.isVisible() and not win.switch_user
+        reactivate(qtbot, win)
+        asked = answer_modal(qtbot, lambda dlg: dlg.button(dlg.StandardButton.Yes).click())
+        qtbot.keyClick(win, Qt.Key_Q, Qt.ControlModifier | Qt.ShiftModifier)
+        assert win.switch_user and not win.isVisible()
+        from counterdesk import queue
+
+        snap = queue.snapshot(hall, actor.hall_id)          # the clerk left window 1
+        assert next(w for w in snap["windows"] if w["number"] == 1)["staff_no"] == ""
+    finally:
+        close(win)

@@ -227,9 +227,18 @@ def run_workstation(ctx) -> int:
         return 0 if opened else 1
     from .mainwindow import MainWindow
 
-    win = MainWindow(opened[0], dlg.actor, ctx.settings)
-    win.show()
-    return app.exec()
+    while True:
+        win = MainWindow(opened[0], dlg.actor, ctx.settings)
+        win.show()
+        code = app.exec()
+        if not win.switch_user:   # issue 18.16: 切换用户/注销 goes back to the sign-in
+            return code
+        window = dlg.actor.window
+        win.deleteLater()
+        dlg = SignInDialog(opened[0], ctx.settings)
+        dlg.window_no.setValue(window or 0)   # the PC keeps its window
+        if dlg.exec() != dlg.DialogCode.Accepted:
+            return 0
 
 
 def run_screen(ctx, factory, *, windowed: bool = False, size: tuple[int, int] = (1600, 900),
