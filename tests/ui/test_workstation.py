@@ -99,7 +99,7 @@ def test_contextual_phrases_follow_the_workbench(panel, bench):
     assert panel.context_phrases[0] == "您好" and "对不起，让您久等了" not in panel.context_phrases
     assert "A001" in panel.context_title and panel.current_section() == "greeting"
     bench.ticket_called.emit({"number": "A002", "waited_seconds": 16 * 60})
-    assert panel.context_phrases[:2] == ["您好", "对不起，让您久等了"]
+    assert panel.context_phrases[:2] == ["对不起，让您久等了", "您好"]
     assert "16" in panel.context_title
     bench.ticket_transferred.emit({"number": "A002", "target_window": 4})
     assert panel.context_phrases == ["请稍等！我将与4号窗口联系，由他为您进行解释（答复）"]

@@ -163,7 +163,7 @@ def test_call_pause_resume_finish_by_keyboard(qtbot, hall):
             keys.key(Qt.Key_F2, widget=win, label="F2")
         ticket = called.args[0]
         assert ticket["number"] == "A001" and ticket["waited_seconds"] == 20 * 60
-        assert prompt.context_phrases[:2] == ["您好", "对不起，让您久等了"]
+        assert prompt.context_phrases[:2] == ["对不起，让您久等了", "您好"]
         assert "A001" in prompt.context_title
 
         with qtbot.waitSignal(win.bench.ticket_finished, timeout=5000):
@@ -306,7 +306,7 @@ def cash_payment_flow(qtbot, db, printer, route: str = "payment") -> tuple[Keys,
 def test_whole_cash_payment_by_keyboard(qtbot, hall, printer, route):
     keys, seen = cash_payment_flow(qtbot, hall, printer, route)
     assert seen["ticket"] == "A001"
-    assert seen["called"][:2] == ["您好", "对不起，让您久等了"]
+    assert seen["called"][:2] == ["对不起，让您久等了", "您好"]
     assert seen["holder"].startswith("薛")
     assert seen["change"] == "19.46"
     assert seen["paid"][0] == "收您 150.00 元，找您 19.46 元，请您收好。", seen["paid"]
