@@ -88,6 +88,7 @@ class PaymentResult:
     print_job_id: int
     original_receipt_no: str | None = None
     receipt: dict = field(default_factory=dict)   # what is printed (render params)
+    warning: str = ""   # e.g. cash after the till's count (billing.tillgate)
 
     @property
     def total(self) -> str:

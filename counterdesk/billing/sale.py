@@ -29,6 +29,7 @@ from ..models.billing import (
 from ..orders import gates as order_gates
 from ..settings import BillingSettings
 from ..staff import Actor
+from . import tillgate
 from .ledger import PaymentResult, _hall_info, _HallInfo, _write_payment
 from .prices import _PRICES_Q, BILL_CODE, _in_force, list_prices
 from .sale_types import LineInput, OpenBill, Quote, QuoteLine, SaleRequest, holder_masked
@@ -222,11 +223,15 @@ def pay(db: Database, actor: Actor, req: SaleRequest, *, limit_fen: int | None =
                            f"The payment {money.fmt(total)} exceeds the single-payment limit "
                            f"{money.fmt(limit)}; split it or ask a manager", field="total")
         tenders = resolve_tenders(total, req.tenders)
+        warning = tillgate.check(s, actor, day) if any(
+            t["method"] == "cash" for t in tenders) else ""
         for ln in lines:
             if ln.bill_id is not None:
                 bills[ln.bill_id].paid_fen += ln.amount_fen
-        return _write_payment(s, actor, hall, day, kind="sale", acc=acc, lines=lines,
-                              tenders=tenders, reason=req.note, printer_uri=printer_uri)
+        res = _write_payment(s, actor, hall, day, kind="sale", acc=acc, lines=lines,
+                             tenders=tenders, reason=req.note, printer_uri=printer_uri)
+        res.warning = warning
+        return res
 
 
 def take_payment(db: Database, actor: Actor, req: SaleRequest | None = None,

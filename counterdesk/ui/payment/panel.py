@@ -368,7 +368,10 @@ class PaymentPanel(ReceiptActions, PaymentPanelView):
         self.reset()
         self.message.setText(self.tr("Paid: receipt %1, %2 yuan, change %3")
                              .replace("%1", res.receipt_no).replace("%2", money.fmt(res.total_fen))
-                             .replace("%3", money.fmt(res.change_fen)))
+                             .replace("%3", money.fmt(res.change_fen))
+                             + (f"\n⚠ {res.warning}" if res.warning else ""))
+        if res.warning:   # issue 18.4/18.12: cash without a till, or after its count
+            self.bench.status_message.emit(res.warning)
         self.due.setText(money.fmt(res.total_fen))
         cash = [t for t in res.tenders if t["method"] == "cash"]
         if cash:
