@@ -77,6 +77,12 @@ class DenominationModel(QAbstractTableModel):
         self.values = [0] * len(self.rows)
         self.endResetModel()
 
+    def set_counts(self, counts: dict[str, int]) -> None:
+        """Show stored counts (the blind count after a restart), by denomination code."""
+        self.beginResetModel()
+        self.values = [int(counts.get(r["code"], 0)) for r in self.rows]
+        self.endResetModel()
+
 
 class MovementModel(RowsModel):
 
