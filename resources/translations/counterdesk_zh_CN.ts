@@ -916,6 +916,10 @@
         <translation>未设置</translation>
     </message>
     <message>
+        <source>Switch user / sign out</source>
+        <translation>切换用户/注销</translation>
+    </message>
+    <message>
         <source>Database %1: %2</source>
         <translation>数据库 %1：%2</translation>
     </message>
@@ -946,6 +950,14 @@
     <message>
         <source>CounterDesk %1 — business hall counter system</source>
         <translation>CounterDesk %1 — 营业厅窗口服务系统</translation>
+    </message>
+    <message>
+        <source>Customer at the window</source>
+        <translation>窗口有客户</translation>
+    </message>
+    <message>
+        <source>Ticket %1 is still at this window (not finished). Leave anyway?</source>
+        <translation>%1 号客户还在本窗口（未办结）。仍要离开吗？</translation>
     </message>
 </context>
 <context>
@@ -1211,6 +1223,10 @@
     <message>
         <source> (closed)</source>
         <translation>（已销户）</translation>
+    </message>
+    <message>
+        <source>%1 is an account number: loaded as the account</source>
+        <translation>%1 是户号：已作为户号载入</translation>
     </message>
     <message>
         <source>Short %1</source>
@@ -1594,6 +1610,10 @@
     <message>
         <source>Call next</source>
         <translation>叫下一位</translation>
+    </message>
+    <message>
+        <source>Customer here</source>
+        <translation>客户已到</translation>
     </message>
     <message>
         <source>Recall</source>
@@ -2010,6 +2030,21 @@
     </message>
 </context>
 <context>
+    <name>ReopenDialog</name>
+    <message>
+        <source>Reopen the count — manager's approval</source>
+        <translation>重新开启点钞——主任授权</translation>
+    </message>
+    <message>
+        <source>The count is cleared and the clerk counts again; the old count stays in the audit log.</source>
+        <translation>清除本次点钞，由柜员重新点钞；原点钞记录保留在审计日志中。</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+</context>
+<context>
     <name>SearchResultsModel</name>
     <message>
         <source>Account</source>
@@ -2387,6 +2422,14 @@
         <translation>已开箱。</translation>
     </message>
     <message>
+        <source>Confirm: submit the count (final)</source>
+        <translation>确认提交点钞（提交后不可更改）</translation>
+    </message>
+    <message>
+        <source>The blind count is final and cannot be changed without the manager. Check the counts, then press again to submit.</source>
+        <translation>盲点提交后不可更改（须主任重新开启）。请核对各面额张数，再按一次提交。</translation>
+    </message>
+    <message>
         <source>Non-cash differences: %1</source>
         <translation>非现金差额：%1</translation>
     </message>
@@ -2421,6 +2464,14 @@
     <message>
         <source>Day close (manager)…</source>
         <translation>日结（主任）…</translation>
+    </message>
+    <message>
+        <source>&amp;Reopen the count (manager)…</source>
+        <translation>重新开启点钞（主任）(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>The count is reopened: count the cash again.</source>
+        <translation>已重新开启点钞：请重新清点现金。</translation>
     </message>
 </context>
 <context>
@@ -2520,8 +2571,12 @@
         <translation>（任一窗口）</translation>
     </message>
     <message>
-        <source>Window %1</source>
-        <translation>%1 号窗口</translation>
+        <source>nobody signed in</source>
+        <translation>无人签到</translation>
+    </message>
+    <message>
+        <source>Window %1 (%2) — %3</source>
+        <translation>%1 号窗口（%2）— %3</translation>
     </message>
     <message>
         <source>What the next clerk needs to know</source>
@@ -2548,7 +2603,7 @@
     </message>
     <message>
         <source>Reason</source>
-        <translation>过户原因</translation>
+        <translation>原因</translation>
     </message>
     <message>
         <source>New holder</source>

@@ -3,6 +3,7 @@ the reason and the manager's approval, and the 长款/短款 figure shown large.
 
 from __future__ import annotations
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDialog,
@@ -39,7 +40,7 @@ class ReopenDialog(QDialog):
 
 def install(panel) -> None:
     """Add the 重新开启点钞 button next to the countersign button, and the action."""
-    panel.btn_reopen = QPushButton(panel.tr("&Reopen the count (manager)…"))
+    panel.btn_reopen = QPushButton(QCoreApplication.translate("TillPanel", "&Reopen the count (manager)…"))
     panel.btn_reopen.setObjectName("reopen_count")
     row = _row_of(panel, panel.btn_countersign)
     if row is not None:
@@ -74,7 +75,7 @@ def reopen_count(panel, reason: str, approval) -> bool:
     panel.last_count = None
     panel.result.setText("")
     panel.grid_model.clear()
-    panel._say(panel.tr("The count is reopened: count the cash again."), error=False)
+    panel._say(QCoreApplication.translate("TillPanel", "The count is reopened: count the cash again."), error=False)
     panel.refresh()
     return True
 
