@@ -190,7 +190,9 @@ def test_editor_validation_messages(qtbot, editor, demo_db, manager):
     editor.instead.insert("请您稍等，我帮您取号。")
     qtbot.keyClick(editor.instead, Qt.Key_Return)
     assert editor.message.text().startswith(("Saved", "已保存"))
-    assert editor.state.text().startswith("forbidden.u1")
+    assert "forbidden.u1" not in editor.state.text()        # a human title (issue 18.18)
+    editor.details.setChecked(True)                          # the manager's details view
+    assert "forbidden.u1" in editor.state.text()
     cat = phrases.load(demo_db, manager.hall_code)
     assert cat.get("forbidden.u1").instead == "请您稍等，我帮您取号。"
 
@@ -380,3 +382,14 @@ def test_bench_script_runs_at_a_tiny_size(capsys):
     assert "search" in out and "ratio" in out
     # the F2 figure includes Qt painting what changed, and says how much was painted
     assert "widgets painted" in out and "no widget was painted" not in captured.err
+
+
+def test_editor_shows_titles_and_sources_only_in_the_details(qtbot, editor):
+    """Issue 18.18: no internal ids or seed references unless the details are asked for."""
+    _choose(editor, "greeting")
+    assert "greeting." not in editor.state.text() and not editor.source.isVisible()
+    editor.details.setChecked(True)
+    assert "greeting.1" in editor.state.text()
+    assert editor.source.isVisible() == bool(editor.source.text())
+    editor.details.setChecked(False)
+    assert "greeting." not in editor.state.text()
