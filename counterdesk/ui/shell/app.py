@@ -221,6 +221,15 @@ def run_workstation(ctx) -> int:
         from . import startup
 
         startup.mark_ready("SignInDialog")
+        from ... import setup
+
+        if setup.needs_first_hall(db):   # issue 18.6: nobody could sign in
+            from .first_hall import FirstHallDialog
+
+            first = FirstHallDialog(db, ctx.settings, dlg)
+            if first.exec() == first.DialogCode.Accepted:
+                dlg.actor = first.actor
+                dlg.accept()
 
     QTimer.singleShot(0, connect)
     if dlg.exec() != dlg.DialogCode.Accepted:
