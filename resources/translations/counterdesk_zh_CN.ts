@@ -1,6 +1,117 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AccountFile</name>
+    <message>
+        <source>Account no.</source>
+        <translation>户号</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Holder</source>
+        <translation>户主</translation>
+    </message>
+    <message>
+        <source>ID</source>
+        <translation>证件</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Meter</source>
+        <translation>表号</translation>
+    </message>
+    <message>
+        <source>Contracts</source>
+        <translation>合同</translation>
+    </message>
+    <message>
+        <source>supply %1; safety %2</source>
+        <translation>供用气 %1；安全用气 %2</translation>
+    </message>
+    <message>
+        <source>Opened</source>
+        <translation>开户</translation>
+    </message>
+    <message>
+        <source>%1 by clerk %2</source>
+        <translation>%1 柜员 %2</translation>
+    </message>
+    <message>
+        <source>Arrears</source>
+        <translation>欠费</translation>
+    </message>
+    <message>
+        <source>Holder history</source>
+        <translation>户主变更记录</translation>
+    </message>
+    <message>
+        <source>until now</source>
+        <translation>至今</translation>
+    </message>
+    <message>
+        <source>Bills</source>
+        <translation>账单</translation>
+    </message>
+    <message>
+        <source>overdue</source>
+        <translation>逾期</translation>
+    </message>
+    <message>
+        <source>Payments</source>
+        <translation>缴费</translation>
+    </message>
+    <message>
+        <source>Balance %1</source>
+        <translation>余额 %1</translation>
+    </message>
+    <message>
+        <source>opened</source>
+        <translation>开户</translation>
+    </message>
+    <message>
+        <source>renamed</source>
+        <translation>更名</translation>
+    </message>
+    <message>
+        <source>transferred</source>
+        <translation>过户</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>销户</translation>
+    </message>
+    <message>
+        <source>paid</source>
+        <translation>已收费</translation>
+    </message>
+    <message>
+        <source>voided</source>
+        <translation>已作废</translation>
+    </message>
+    <message>
+        <source>refunded</source>
+        <translation>已退款</translation>
+    </message>
+    <message>
+        <source>partly refunded</source>
+        <translation>部分退款</translation>
+    </message>
+</context>
+<context>
     <name>AccountPanel</name>
     <message>
         <source>Accounts</source>
@@ -658,6 +769,57 @@
     <message>
         <source>Number %1, please go to window %2</source>
         <translation>请 %1 号到 %2 号窗口办理</translation>
+    </message>
+</context>
+<context>
+    <name>FirstHallDialog</name>
+    <message>
+        <source>CounterDesk — create the hall</source>
+        <translation>CounterDesk —— 创建营业厅</translation>
+    </message>
+    <message>
+        <source>This database is empty. Create the business hall and the first administrator; you are signed in afterwards.</source>
+        <translation>这是一个空数据库。请创建营业厅和第一位管理员，完成后自动登录。</translation>
+    </message>
+    <message>
+        <source>Hall name</source>
+        <translation>营业厅名称</translation>
+    </message>
+    <message>
+        <source>Hall code</source>
+        <translation>营业厅代码</translation>
+    </message>
+    <message>
+        <source>Company</source>
+        <translation>公司名称</translation>
+    </message>
+    <message>
+        <source>Windows (each serves every service)</source>
+        <translation>窗口数（每个窗口办理全部业务）</translation>
+    </message>
+    <message>
+        <source>Administrator's staff number</source>
+        <translation>管理员工号</translation>
+    </message>
+    <message>
+        <source>Administrator's name</source>
+        <translation>管理员姓名</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Password again</source>
+        <translation>再次输入密码</translation>
+    </message>
+    <message>
+        <source>Create and sign in</source>
+        <translation>创建并登录</translation>
+    </message>
+    <message>
+        <source>The two passwords differ.</source>
+        <translation>两次输入的密码不一致。</translation>
     </message>
 </context>
 <context>
@@ -1339,8 +1501,16 @@
 <context>
     <name>PhraseEditor</name>
     <message>
+        <source>Show sources and ids</source>
+        <translation>显示出处和编号</translation>
+    </message>
+    <message>
         <source>Source: %1</source>
         <translation>出处：%1</translation>
+    </message>
+    <message>
+        <source>Phrase %1</source>
+        <translation>第 %1 条</translation>
     </message>
     <message>
         <source>%1 — as shipped</source>
@@ -2378,7 +2548,7 @@
         <translation>今天尚未开箱</translation>
     </message>
     <message>
-        <source>Count the float (备用金) by denomination, then open the till.</source>
+        <source>Count the float by denomination, then open the till.</source>
         <translation>请按面额清点备用金，然后开箱。</translation>
     </message>
     <message>
@@ -2603,7 +2773,7 @@
     </message>
     <message>
         <source>Reason</source>
-        <translation>原因</translation>
+        <translation>过户原因</translation>
     </message>
     <message>
         <source>New holder</source>

@@ -85,7 +85,7 @@ class TillPanel(TillPanelView):
         self.grid.setEnabled(st in (None, "open"))
         if st is None:
             self.status.setText(self.tr("No till open today"))
-            self.hint.setText(self.tr("Count the float (备用金) by denomination, then open "
+            self.hint.setText(self.tr("Count the float by denomination, then open "
                                       "the till."))
             self.movements_model.set_rows([])
         else:
