@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from .. import clock, dayguard, money
 from .. import hall as halls
+from ..accounts.addresses import address_parts
 from ..db import Database
 from ..errors import Conflict, NotFound, ValidationError
 from ..models import Hall
@@ -70,15 +71,22 @@ def open_bills(db: Database, account_no: str) -> list[OpenBill]:
 
 
 def account_summary(db: Database, account_no: str) -> dict:
-    """What the payment screen shows of an account: masked holder, state, open bills."""
+    """What the payment screen shows of an account: masked holder, the address from the
+    community on, the meter number, state, open bills."""
     with db.read() as s:
         acc = s.execute(select(Account).where(Account.account_no == (account_no or "").strip())
                         ).scalar()
         if acc is None:
             raise NotFound(f"户号 {account_no} 不存在，请核对户号",
                            f"Account {account_no} not found; check the number", field="account")
+        parts = address_parts({"community": acc.community, "building": acc.building,
+                               "unit": acc.unit, "room": acc.room})[2:]
+        from_community = "".join(p.strip() for p in parts if p) or acc.address_text
         data = {"account_no": acc.account_no, "holder": holder_masked(acc),
-                "status": acc.status, "customer_type": acc.customer_type}
+                "status": acc.status, "customer_type": acc.customer_type,
+                # enough to confirm the account with the customer (issue 18.11)
+                "address": from_community,
+                "meter_no": acc.meter_no}
     data["bills"] = [b.to_dict() for b in open_bills(db, account_no)] \
         if data["status"] != "closed" else []
     return data

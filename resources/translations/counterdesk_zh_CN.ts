@@ -1383,6 +1383,10 @@
         <translation>更换打印机…</translation>
     </message>
     <message>
+        <source>meter %1</source>
+        <translation>表号 %1</translation>
+    </message>
+    <message>
         <source> (closed)</source>
         <translation>（已销户）</translation>
     </message>

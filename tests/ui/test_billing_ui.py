@@ -143,7 +143,7 @@ def test_open_payment_with_bills_and_split(qtbot, panel, demo_db):
     # a fresh screen asking for the account number
     assert panel.lines_model.entries == [] and panel.account.hasFocus()
     panel.bench.open_payment.emit("0100012345")
-    assert panel.holder.text() == "张*明"
+    assert panel.holder.text().startswith("张*明")
     assert panel.bills_model.rowCount() == 2
     # a loaded account has its open bills ticked; Space unticks one
     assert panel.bills_model.selected_periods() == ["2026-09", "2026-10"]
@@ -259,7 +259,7 @@ def test_f9_takes_over_the_account_open_in_the_account_tab(qtbot, panel, demo_db
     panel.bench.current_account = "0100012345"      # what the account tab does
     panel.bench.account_selected.emit("0100012345")
     panel.action_pay.trigger()                      # F9
-    assert panel.account.text() == "0100012345" and panel.holder.text() == "张*明"
+    assert panel.account.text() == "0100012345" and panel.holder.text().startswith("张*明")
     assert panel.bills_model.selected_periods() == ["2026-09", "2026-10"]
     assert panel.due.text() == "187.20" and panel.tendered.hasFocus()
     panel.bills_model.toggle(1)
@@ -295,7 +295,7 @@ def test_f9_on_an_empty_tab_asks_for_the_account_and_an_account_typed_as_item(qt
     assert panel.account.hasFocus()
     panel.item.setText("0100012345")
     panel.add_item()
-    assert panel.account.text() == "0100012345" and panel.holder.text() == "张*明"
+    assert panel.account.text() == "0100012345" and panel.holder.text().startswith("张*明")
     assert panel.lines_model.entries == [] and "0100012345" in panel.message.text()
     assert panel.bills_model.selected_periods() == ["2026-09"]
 

@@ -187,8 +187,10 @@ class PaymentPanel(ReceiptActions, PaymentPanelView):
                 self.account.setFocus()
                 self.account.selectAll()
             return
-        self.holder.setText(info["holder"] + ("" if info["status"] != "closed"
-                                              else self.tr(" (closed)")))
+        extra = [x for x in (info.get("address"), self.tr("meter %1").replace(
+            "%1", info["meter_no"]) if info.get("meter_no") else "") if x]
+        self.holder.setText(" · ".join([info["holder"] + (
+            "" if info["status"] != "closed" else self.tr(" (closed)"))] + extra))
         new = no != self._loaded_account
         self._loaded_account = no
         if self._pending_account == no:
