@@ -138,9 +138,6 @@ class Settings:
     quality: QualitySettings = field(default_factory=QualitySettings)
 
     source: Path | None = field(default=None, compare=False, repr=False)
-    # "section.key" -> (the file's value, this run's value): command-line options
-    overrides: dict[str, tuple[Any, Any]] = field(default_factory=dict, compare=False,
-                                                  repr=False)
 
     def override(self, key: str, value: Any) -> None:
         """Use ``value`` for this run only (``--db``, ``--printer``, ``--window``,
@@ -148,21 +145,23 @@ class Settings:
         setting since (issue 18.17: a view toggle saves only what the user changed)."""
         section, name = key.split(".", 1)
         obj = getattr(self, section)
-        original = self.overrides[key][0] if key in self.overrides else getattr(obj, name)
-        self.overrides[key] = (original, value)
+        # "section.key" -> (the file's value, this run's value); not a dataclass field
+        overrides = self.__dict__.setdefault("_overrides", {})
+        original = overrides[key][0] if key in overrides else getattr(obj, name)
+        overrides[key] = (original, value)
         setattr(obj, name, value)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for f in dataclasses.fields(self):
-            if f.name in ("source", "overrides"):
+            if f.name == "source":
                 continue
             out[f.name] = dataclasses.asdict(getattr(self, f.name))
         return out
 
     def _saved_dict(self) -> dict[str, Any]:
         out = self.to_dict()
-        for key, (original, value) in self.overrides.items():
+        for key, (original, value) in self.__dict__.get("_overrides", {}).items():
             section, name = key.split(".", 1)
             if out[section].get(name) == value:   # still this run's value: not the user's
                 out[section][name] = original

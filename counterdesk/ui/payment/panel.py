@@ -35,10 +35,11 @@ from PySide6.QtWidgets import (
 )
 
 from ... import billing, money
-from ...errors import CounterDeskError, NotFound, ValidationError
+from ...errors import CounterDeskError
 from ...print.spooler import PrinterConfig
 from ..widgets.jobs import Job, Jobs, message
 from ..widgets.printing import PrintService
+from . import assist
 from .models import BillsModel, Catalogue, LinesModel
 from .receipts import ReceiptActions
 from .view import PaymentPanelView
@@ -240,20 +241,7 @@ class PaymentPanel(ReceiptActions, PaymentPanelView):
         self.item.setFocus()
 
     def _offer_as_account(self, text: str) -> bool:
-        """Issue 18.8: an account number typed into the item field (not an item code) is
-        taken as the account when no account is loaded yet; said in the message line."""
-        if not text.isdigit() or self._loaded_account or text.upper() in self.catalogue.codes:
-            return False
-        try:
-            billing.account_summary(self.bench.db, text)
-        except CounterDeskError:
-            return False
-        self.item.clear()
-        self.account.setText(text)
-        self.load_account(focus_next=True)
-        self.message.setText(self.tr("%1 is an account number: loaded as the account")
-                             .replace("%1", text))
-        return True
+        return assist.offer_as_account(self, text)
 
     def eventFilter(self, obj, event):  # noqa: N802 - Qt name
         if obj is self.item and event.type() == QEvent.FocusIn:
@@ -288,7 +276,7 @@ class PaymentPanel(ReceiptActions, PaymentPanelView):
             self.quote = billing.quote(self.bench.db, self.actor, req)
         except CounterDeskError as exc:
             self.message.setText(exc.message)
-            if _is_rule(exc):
+            if assist.is_rule(exc):
                 self.bench.rule_refused.emit("billing", exc.message)
             return False
         if not keep_message:
@@ -360,7 +348,7 @@ class PaymentPanel(ReceiptActions, PaymentPanelView):
     def _refused(self, exc: Exception) -> None:
         text = message(exc)
         self.message.setText(text)
-        if _is_rule(exc):
+        if assist.is_rule(exc):
             self.bench.rule_refused.emit("billing", text)
 
     def _paid(self, res: billing.PaymentResult) -> None:
@@ -434,28 +422,7 @@ class PaymentPanel(ReceiptActions, PaymentPanelView):
         (self.action_pay, self.action_take, self.action_reprint, self.action_void) = acts
 
     def _focus(self) -> None:
-        """F9: this tab; with the account opened in the account tab since (or, on an
-        empty screen, the workbench's current account) loaded, its bills ticked and
-        the focus on the tendered amount."""
-        account = self._pending_account
-        if not account and not self._loaded_account and not self.lines_model.entries:
-            account = self.bench.current_account
-        self._pending_account = None
-        if account and account != self._loaded_account:
-            if self.lines_model.entries:   # items already entered: keep them
-                self._show_me()
-                self.account.setText(account)
-                self.load_account(focus_next=True)
-            else:
-                self.open_for(account)
-            return
-        self._show_me()
-        if self.bills_model.selected_periods():
-            self._focus_next()
-        elif not self._loaded_account and not self.lines_model.entries:
-            self.account.setFocus()   # issue 18.8: an empty tab asks for the account first
-        else:
-            self.item.setFocus()
+        assist.focus_f9(self)
 
     def _take_shortcut(self) -> None:
         mw = getattr(self, "_mainwindow", None)
@@ -465,13 +432,6 @@ class PaymentPanel(ReceiptActions, PaymentPanelView):
 
     def shutdown(self) -> None:
         self.printing.stop()
-
-
-def _is_rule(exc: Exception) -> bool:
-    """A business rule said no (arrears, retired item…): the prompt panel offers the
-    refusal script. A typo or a short tender is an input mistake, not a refusal."""
-    return isinstance(exc, CounterDeskError) and not isinstance(exc, (ValidationError,
-                                                                          NotFound))
 
 
 def create(bench, parent=None) -> PaymentPanel:
