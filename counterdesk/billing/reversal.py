@@ -23,6 +23,7 @@ from ..models.billing import (
     PaymentTender,
 )
 from ..staff import Actor, Approval, authorise
+from . import tillgate
 from .ledger import PaymentResult, _load_receipt, _write_payment
 from .sale_types import QuoteLine
 
@@ -172,9 +173,12 @@ def _reverse(db: Database, actor: Actor, receipt_no: str, approval: Approval | N
         fully = all(left[ln.id][1] - next((a for l2, _, a in plan if l2.id == ln.id), 0) <= 0
                     for ln in orig.lines)
         orig.status = ("voided" if kind == "void" else "refunded") if fully else "partly_refunded"
-        return _write_payment(s, actor, hall, day, kind=kind, acc=acc, lines=lines,
-                              tenders=tenders, original=orig, authorisation_id=auth.id,
-                              reason=reason, printer_uri=printer_uri, reverses=reverses)
+        res = _write_payment(s, actor, hall, day, kind=kind, acc=acc, lines=lines,
+                             tenders=tenders, original=orig, authorisation_id=auth.id,
+                             reason=reason, printer_uri=printer_uri, reverses=reverses)
+        if any(t["method"] == "cash" for t in tenders):   # cash back after the count
+            res.warning = tillgate.after_count(s, actor, day)
+        return res
 
 
 def void(db: Database, actor: Actor, receipt_no: str, approval: Approval | None, *,

@@ -58,6 +58,12 @@ def check(s: Session, actor: Actor, day: dt.date) -> str:
     return ""
 
 
+def after_count(s: Session, actor: Actor, day: dt.date) -> str:
+    """For cash paid back (void, refund): the warning when the till is already counted."""
+    status, _ = _state(s, actor, day)
+    return pick(*_counted()) if status and status != "open" else ""
+
+
 def warning(db: Database, actor: Actor) -> str:
     """What :func:`check` would say now, read-only (for the payment screen)."""
     with db.read() as s:

@@ -552,5 +552,7 @@ def test_cash_without_a_till_or_after_the_count_is_refused_or_warned(hall):
     cash.count_till(db, c2, breakdown(50000 + 2000))
     late = sale(db, c2, [("CARD", "1")])
     assert "重新开启点钞" in late.warning and "重新开启点钞" in billing.tillgate.warning(db, c2)
+    voided = billing.void(db, c2, late.receipt_no, MGR, reason="收错")   # cash back: warned too
+    assert "重新开启点钞" in voided.warning
     cash.reopen_till(db, c2, MGR, "点钞后又收一笔")
     assert billing.tillgate.warning(db, c2) == ""
