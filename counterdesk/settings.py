@@ -125,6 +125,18 @@ class Settings:
     # keys of the file that moved to the hall policy (ignored; see MOVED_TO_POLICY)
     ignored: ClassVar[tuple[str, ...]] = ()
 
+    def override(self, key: str, value: Any) -> None:
+        """Use ``value`` for this run only (``--db``, ``--printer``, ``--window``,
+        ``--lang``): saving writes the file's own value back unless the user changed the
+        setting since (issue 18.17: a view toggle saves only what the user changed)."""
+        section, name = key.split(".", 1)
+        obj = getattr(self, section)
+        # "section.key" -> (the file's value, this run's value); not a dataclass field
+        overrides = self.__dict__.setdefault("_overrides", {})
+        original = overrides[key][0] if key in overrides else getattr(obj, name)
+        overrides[key] = (original, value)
+        setattr(obj, name, value)
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for f in dataclasses.fields(self):
@@ -133,11 +145,19 @@ class Settings:
             out[f.name] = dataclasses.asdict(getattr(self, f.name))
         return out
 
+    def _saved_dict(self) -> dict[str, Any]:
+        out = self.to_dict()
+        for key, (original, value) in self.__dict__.get("_overrides", {}).items():
+            section, name = key.split(".", 1)
+            if out[section].get(name) == value:   # still this run's value: not the user's
+                out[section][name] = original
+        return out
+
     def save(self, path: Path | None = None) -> Path:
         path = Path(path or self.source or paths.default_settings_file())
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(path.suffix + ".tmp")
-        tmp.write_bytes(tomli_w.dumps(self.to_dict()).encode("utf-8"))
+        tmp.write_bytes(tomli_w.dumps(self._saved_dict()).encode("utf-8"))
         tmp.replace(path)
         if os.name != "nt":  # readable by the PC's users, writable only by its owner
             os.chmod(path, 0o644)

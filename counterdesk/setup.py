@@ -102,3 +102,45 @@ def demo(db: Database) -> DemoResult:
         result.extras[name] = seed(db, code)
     log.info("demo hall %s seeded at %s", code, clock.now())
     return result
+
+
+def needs_first_hall(db: Database) -> bool:
+    """An empty database: nobody can sign in yet (no staff account at all)."""
+    with db.read() as s:
+        return s.execute(select(Staff.id).limit(1)).scalar() is None
+
+
+def first_hall(db: Database, *, name: str, code: str, company: str, windows: int,
+               admin_no: str, admin_name: str, password: str) -> int:
+    """Issue 18.6: a first run on an empty database creates the hall (name, code, windows
+    1…N serving every service of the standard gas-hall template: 缴费, 开户/报装, 过户/更名,
+    咨询/投诉) and the first administrator. Refused if any account exists already."""
+    from .errors import ValidationError
+
+    name, code, company = (name or "").strip(), (code or "").strip().upper(), \
+        (company or "").strip()
+    if not name:
+        raise ValidationError("请填写营业厅名称", "Enter the hall's name", field="hall_name")
+    if not code or not code.isalnum() or len(code) > 16:
+        raise ValidationError("营业厅代码应为 1–16 位字母或数字", "The hall code must be 1-16 "
+                              "letters or digits", field="hall_code")
+    if not 1 <= int(windows) <= 50:
+        raise ValidationError("窗口数应为 1 到 50", "Windows: 1 to 50", field="windows")
+    staff.validate_password(password)
+    if not needs_first_hall(db):
+        raise Conflict("数据库中已有员工账号，不能再用首次设置创建营业厅",
+                       "Accounts exist already; the first-run set-up is not for this database")
+    template = resources_access.read_toml("demo", "hall.toml")
+    letters = "".join(svc["letter"] for svc in template["service"])
+    init(db)
+    with db.read() as s:   # a hall left by an attempt whose administrator was refused
+        exists = s.execute(select(Hall.id).where(Hall.code == code)).scalar() is not None
+    if not exists:
+        create_hall(db, {"company": {"name": company or name},
+                         "hall": {"code": code, "name": name},
+                         "service": template["service"],
+                         "window": [{"number": n, "services": letters}
+                                    for n in range(1, int(windows) + 1)]})
+    staff.create_first_admin(db, admin_no, admin_name, password, hall_code=code)
+    with db.read() as s:
+        return s.execute(select(Hall.id).where(Hall.code == code)).scalar_one()

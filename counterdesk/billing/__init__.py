@@ -15,6 +15,7 @@ Rules (DESIGN.md "Fee collection"; seeds 002 四(四), 000 6.1.1, 004 第二十�
 This package's names are its public API; callers import them from ``counterdesk.billing``.
 """
 
+from . import tillgate
 from .ledger import PaymentResult
 from .outbox import (
     ALL_WINDOWS,
@@ -74,5 +75,5 @@ __all__ = [
     "method_zh", "open_bills", "parse_csv", "parse_tiers", "pay", "pending_count",
     "pending_jobs", "price_history", "quote", "recent_receipts", "refund", "reprint",
     "shows_day_money",
-    "resolve_tenders", "seed_demo", "set_price", "take_payment", "void",
+    "resolve_tenders", "seed_demo", "set_price", "take_payment", "tillgate", "void",
 ]

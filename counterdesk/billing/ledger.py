@@ -95,6 +95,7 @@ class PaymentResult:
     # "" taken now; "retry": the key was already taken (the first outcome);
     # "recovered": committed although the connection broke before the reply
     replayed: str = ""
+    warning: str = ""   # e.g. cash after the till's count (billing.tillgate)
 
     @property
     def total(self) -> str:

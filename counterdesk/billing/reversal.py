@@ -24,6 +24,7 @@ from ..models.billing import (
     PaymentTender,
 )
 from ..staff import Actor, Approval, check_approval, record_authorisation
+from . import tillgate
 from .ledger import PaymentResult, _load_receipt, _write_payment, pay_once
 from .sale import refuse_if_till_counted, require_collector
 from .sale_types import QuoteLine
@@ -226,10 +227,13 @@ def _reverse_now(db: Database, actor: Actor, receipt_no: str, approval: Approval
         fully = all(left[ln.id][1] - next((a for l2, _, a in plan if l2.id == ln.id), 0) <= 0
                     for ln in orig.lines)
         orig.status = ("voided" if kind == "void" else "refunded") if fully else "partly_refunded"
-        return _write_payment(s, actor, hall, day, kind=kind, acc=acc, lines=lines,
-                              tenders=tenders, original=orig, authorisation_id=auth.id,
-                              reason=reason, printer_uri=printer_uri, reverses=reverses,
-                              request_key=request_key)
+        res = _write_payment(s, actor, hall, day, kind=kind, acc=acc, lines=lines,
+                             tenders=tenders, original=orig, authorisation_id=auth.id,
+                             reason=reason, printer_uri=printer_uri, reverses=reverses,
+                             request_key=request_key)
+        if any(t["method"] == "cash" for t in tenders):   # cash back after the count
+            res.warning = tillgate.after_count(s, actor, day)
+        return res
 
 
 def void(db: Database, actor: Actor, receipt_no: str, approval: Approval | None, *,

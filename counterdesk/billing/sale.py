@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from .. import clock, dayguard, money
 from .. import hall as halls
+from ..accounts.addresses import address_parts
 from ..accounts.views import CUSTOMER_TYPE_NAMES
 from ..db import SERVICE_DEADLINE_S, Database
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
@@ -32,7 +33,7 @@ from ..orders import gates as order_gates
 from ..policy import payment_limit_fen
 from ..staff import Actor
 from ..validators import typed
-from . import references
+from . import references, tillgate
 from .ledger import PaymentResult, _hall_info, _HallInfo, _write_payment, pay_once
 from .prices import _PRICES_Q, BILL_CODE, _in_force, list_prices
 from .sale_types import LineInput, OpenBill, Quote, QuoteLine, SaleRequest, holder_masked
@@ -73,15 +74,22 @@ def open_bills(db: Database, account_no: str) -> list[OpenBill]:
 
 
 def account_summary(db: Database, account_no: str) -> dict:
-    """What the payment screen shows of an account: masked holder, state, open bills."""
+    """What the payment screen shows of an account: masked holder, the address from the
+    community on, the meter number, state, open bills."""
     with db.read() as s:
         acc = s.execute(select(Account).where(Account.account_no == typed(account_no))
                         ).scalar()
         if acc is None:
             raise NotFound(f"户号 {account_no} 不存在，请核对户号",
                            f"Account {account_no} not found; check the number", field="account")
+        parts = address_parts({"community": acc.community, "building": acc.building,
+                               "unit": acc.unit, "room": acc.room})[2:]
+        from_community = "".join(p.strip() for p in parts if p) or acc.address_text
         data = {"account_no": acc.account_no, "holder": holder_masked(acc),
-                "status": acc.status, "customer_type": acc.customer_type}
+                "status": acc.status, "customer_type": acc.customer_type,
+                # enough to confirm the account with the customer (issue 18.11)
+                "address": from_community,
+                "meter_no": acc.meter_no}
     data["bills"] = [b.to_dict() for b in open_bills(db, account_no)] \
         if data["status"] != "closed" else []
     return data
@@ -302,12 +310,16 @@ def _pay(db: Database, actor: Actor, req: SaleRequest, *, printer_uri: str,
                            f"{money.fmt(limit)}; split it or ask a manager", field="total")
         tenders = resolve_tenders(total, req.tenders)
         references.check(s, hall.id, tenders)
+        warning = tillgate.check(s, actor, day) if any(
+            t["method"] == "cash" for t in tenders) else ""
         for ln in lines:
             if ln.bill_id is not None:
                 bills[ln.bill_id].paid_fen += ln.amount_fen
-        return _write_payment(s, actor, hall, day, kind="sale", acc=acc, lines=lines,
-                              tenders=tenders, reason=req.note, printer_uri=printer_uri,
-                              request_key=request_key)
+        res = _write_payment(s, actor, hall, day, kind="sale", acc=acc, lines=lines,
+                             tenders=tenders, reason=req.note, printer_uri=printer_uri,
+                             request_key=request_key)
+        res.warning = warning
+        return res
 
 
 def take_payment(db: Database, actor: Actor, req: SaleRequest | None = None,

@@ -72,12 +72,12 @@ class Context:
                                           must_exist=bool(self.args.config) and
                                           getattr(self.args, "verb", None) is not None)
         _warn_password_in_settings(self.settings)
-        if self.args.db:
-            self.settings.database.url = self.args.db
+        if self.args.db:  # this run only: never written back to the settings file
+            self.settings.override("database.url", self.args.db)
         if getattr(self.args, "printer", None):
-            self.settings.printer.uri = self.args.printer
+            self.settings.override("printer.uri", self.args.printer)
         if getattr(self.args, "global_window", None) is not None:
-            self.settings.window.number = self.args.global_window
+            self.settings.override("window.number", self.args.global_window)
 
     @property
     def url(self) -> str:

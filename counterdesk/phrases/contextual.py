@@ -72,7 +72,9 @@ def contextual(cat: Catalogue, event: str, data: dict | None = None, *,
         except (TypeError, ValueError):
             waited = 0.0
         apology = waited > wait_apology_minutes * 60
-        keys = ["greeting"] + (["to_waiting"] if apology else []) + ["enquiry"]
+        # the phrase for this moment first (issue 18.19): a hall's own greeting added by
+        # the manager does not push the apology down
+        keys = (["to_waiting"] if apology else []) + ["greeting", "enquiry"]
         items = [i for k in keys for i in _items(cat, k)]
         return Prompt(event, keys, items, apology=apology)
     if event == "ticket_transferred":

@@ -49,8 +49,8 @@ KEYS: tuple[PolicyKey, ...] = (
        "支票号码格式（正则表达式）", "Cheque number format (regex)"),
     _k("cash.difference_threshold_fen", "int", 1000, 0, 1_000_000,
        "现金差异须说明的阈值", "Cash difference needing an explanation", "分"),
-    _k("cash.require_open_till", "bool", True, zh="收现金须先开钱箱",
-       en="Cash needs an open till"),
+    _k("cash.require_open_till", "bool", False, zh="收现金须先开钱箱（否则只提醒）",
+       en="Cash needs an open till (else a warning)"),
     # quality
     _k("quality.complaint_deadline_hours", "int", 48, 1, 720, "投诉办结时限",
        "Complaint deadline", "小时"),

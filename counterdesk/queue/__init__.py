@@ -14,7 +14,19 @@ event in the same transaction. This package's names are the public API.
 
 from __future__ import annotations
 
-from .calling import call_next, finish, hold, no_show, recall, requeue, resume, start, transfer
+from .calling import (
+    call_next,
+    finish,
+    hold,
+    no_show,
+    recall,
+    requeue,
+    resume,
+    sign_off,
+    sign_on,
+    start,
+    transfer,
+)
 from .pauses import (
     PAUSE_REASONS,
     PauseInfo,
@@ -54,6 +66,6 @@ __all__ = [
     "current", "events_since", "finish", "get_ticket", "hall_id_for", "held_tickets", "hold",
     "issue", "kiosk_actor", "list_tickets", "no_show", "open_pauses", "parse_until",
     "pause_needs", "pause_window", "reason_label", "recall", "requeue", "resume",
-    "resume_window", "services", "snapshot", "start", "statistics", "statistics_csv",
-    "transfer",
+    "resume_window", "services", "sign_off", "sign_on", "snapshot", "start", "statistics",
+    "statistics_csv", "transfer",
 ]

@@ -235,11 +235,16 @@ def transfer(db: Database, actor: Actor, ticket: str | None = None, *,
                                       field="to_window")
             target = _window(s, actor.hall_id, to_window)
             if st.id not in _service_ids(target):
-                if service:
-                    raise Conflict(f"{target.number} 号窗口不办理“{st.name}”业务",
-                                   f"Window {target.number} does not serve {st.name_en or st.name}",
-                                   field="to_window")
-                st = target.services[0].service_type if target.services else st
+                offered = "、".join(x.letter for x in target.services) or "无"
+                raise Conflict(f"{target.number} 号窗口不办理“{st.name}”业务（该窗口办理：{offered}）；"
+                               "请另选窗口，或同时选择该窗口办理的业务",
+                               f"Window {target.number} does not serve {st.name_en or st.name} "
+                               f"(it serves: {offered}); choose another window, or also choose "
+                               "one of its services", field="to_window")
+            if not _state(s, target, lock=False).staff_no:
+                raise Conflict(f"{target.number} 号窗口当前无人签到，不能转给该窗口",
+                               f"Nobody is signed in at window {target.number}; cannot transfer "
+                               "there", field="to_window")
         else:
             serving = s.execute(select(func.count()).select_from(WindowService)
                                 .join(Window, Window.id == WindowService.window_id)
@@ -265,6 +270,23 @@ def transfer(db: Database, actor: Actor, ticket: str | None = None, *,
                to_service=st.letter, to_window=to_window, note=note,
                first_staff_no=t.first_staff_no)
         return _ticket_info(s, t)
+
+
+def sign_on(db: Database, actor: Actor, *, window: int | None = None) -> None:
+    """Record that ``actor`` works at the window now (the workstation signs on after the
+    sign-in): transfers to a named window need somebody there, the window list says who."""
+    window = window if window is not None else actor.window
+    with db.write() as s:
+        _state(s, _window(s, actor.hall_id, window)).staff_no = actor.staff_no
+
+
+def sign_off(db: Database, actor: Actor, *, window: int | None = None) -> None:
+    """The clerk leaves the window (sign-out, switch user, closing the workstation)."""
+    window = window if window is not None else actor.window
+    with db.write() as s:
+        state = _state(s, _window(s, actor.hall_id, window))
+        if state.staff_no == actor.staff_no:
+            state.staff_no = ""
 
 
 def hold(db: Database, actor: Actor, ticket: str | None = None, *,

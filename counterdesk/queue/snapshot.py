@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from .. import clock
 from ..db import Database
-from ..models import Hall, ServiceType, Window
+from ..models import Hall, ServiceType, Staff, Window
 from ..models.queue import Ticket, TicketEvent, WindowPause, WindowState
 from .pauses import _pause_info
 from .tickets import _iso, _service_ids, _ticket_info
@@ -129,6 +129,9 @@ def snapshot(db: Database, hall_id: int) -> dict:
         pauses = {p.window_number: _pause_info(s, p).to_dict() for p in s.execute(
             select(WindowPause).where(WindowPause.hall_id == hall_id,
                                       WindowPause.ended_at.is_(None))).scalars()}
+        on_duty = [st.staff_no for _, st in rows if st is not None and st.staff_no]
+        names = dict(s.execute(select(Staff.staff_no, Staff.name).where(
+            Staff.staff_no.in_(on_duty))).all()) if on_duty else {}
         windows = []
         for w, st in rows:
             cur = None
@@ -136,7 +139,9 @@ def snapshot(db: Database, hall_id: int) -> dict:
                 cur = _ticket_info(s, s.get(Ticket, st.current_ticket_id), now=now).to_dict()
             windows.append({"number": w.number, "name": w.name,
                             "services": [ws.service_type.letter for ws in w.services],
-                            "current": cur, "pause": pauses.get(w.number)})
+                            "current": cur, "pause": pauses.get(w.number),
+                            "staff_no": st.staff_no if st is not None else "",
+                            "staff_name": names.get(st.staff_no, "") if st is not None else ""})
         return {"version": version, "at": _iso(now), "hall": hall.name if hall else "",
                 "hall_code": hall.code if hall else "",
                 "services": [x.to_dict() for x in svc], "windows": windows}

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
-from .. import clock, sequence
+from .. import clock, i18n, sequence
 from ..db import SERVICE_DEADLINE_S, Database
 from ..errors import Conflict, NotFound, ValidationError
 from ..models import Hall, ServiceType, Window, WindowService
@@ -76,7 +76,7 @@ def _ticket_info(s: Session, t: Ticket, *, now: dt.datetime | None = None,
     if t.started_at:
         service_s = max(0, int(((t.finished_at or now) - t.started_at).total_seconds()))
     return TicketInfo(
-        id=t.id, number=t.number, service=st.letter, service_name=st.name,
+        id=t.id, number=t.number, service=st.letter, service_name=service_label(st),
         priority=t.priority, status=t.status, day=t.day.isoformat(), window=t.window_number,
         staff_no=t.staff_no, issued_at=_iso(t.issued_at), called_at=_iso(t.called_at),
         started_at=_iso(t.started_at), finished_at=_iso(t.finished_at),
@@ -98,6 +98,11 @@ def kiosk_actor(db: Database, hall_code: str, device: str = "kiosk") -> Actor:
             raise NotFound(f"营业厅 {hall_code} 不存在，请先运行 counterdesk init / demo",
                            f"Hall {hall_code} not found; run counterdesk init / demo first")
         return Actor(0, device, device, "kiosk", hall.id, hall.code, None, False)
+
+
+def service_label(st) -> str:
+    """A service's name in the interface language (its English name when set)."""
+    return st.name_en if i18n.current() == "en" and st.name_en else st.name
 
 
 def _is_pg(s: Session) -> bool:

@@ -1,6 +1,117 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AccountFile</name>
+    <message>
+        <source>Account no.</source>
+        <translation>户号</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Holder</source>
+        <translation>户主</translation>
+    </message>
+    <message>
+        <source>ID</source>
+        <translation>证件</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Meter</source>
+        <translation>表号</translation>
+    </message>
+    <message>
+        <source>Contracts</source>
+        <translation>合同</translation>
+    </message>
+    <message>
+        <source>supply %1; safety %2</source>
+        <translation>供用气 %1；安全用气 %2</translation>
+    </message>
+    <message>
+        <source>Opened</source>
+        <translation>开户</translation>
+    </message>
+    <message>
+        <source>%1 by clerk %2</source>
+        <translation>%1 柜员 %2</translation>
+    </message>
+    <message>
+        <source>Arrears</source>
+        <translation>欠费</translation>
+    </message>
+    <message>
+        <source>Holder history</source>
+        <translation>户主变更记录</translation>
+    </message>
+    <message>
+        <source>until now</source>
+        <translation>至今</translation>
+    </message>
+    <message>
+        <source>Bills</source>
+        <translation>账单</translation>
+    </message>
+    <message>
+        <source>overdue</source>
+        <translation>逾期</translation>
+    </message>
+    <message>
+        <source>Payments</source>
+        <translation>缴费</translation>
+    </message>
+    <message>
+        <source>Balance %1</source>
+        <translation>余额 %1</translation>
+    </message>
+    <message>
+        <source>opened</source>
+        <translation>开户</translation>
+    </message>
+    <message>
+        <source>renamed</source>
+        <translation>更名</translation>
+    </message>
+    <message>
+        <source>transferred</source>
+        <translation>过户</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>销户</translation>
+    </message>
+    <message>
+        <source>paid</source>
+        <translation>已收费</translation>
+    </message>
+    <message>
+        <source>voided</source>
+        <translation>已作废</translation>
+    </message>
+    <message>
+        <source>refunded</source>
+        <translation>已退款</translation>
+    </message>
+    <message>
+        <source>partly refunded</source>
+        <translation>部分退款</translation>
+    </message>
+</context>
+<context>
     <name>AccountPanel</name>
     <message>
         <source>Accounts</source>
@@ -681,6 +792,57 @@
     </message>
 </context>
 <context>
+    <name>FirstHallDialog</name>
+    <message>
+        <source>CounterDesk — create the hall</source>
+        <translation>CounterDesk —— 创建营业厅</translation>
+    </message>
+    <message>
+        <source>This database is empty. Create the business hall and the first administrator; you are signed in afterwards.</source>
+        <translation>这是一个空数据库。请创建营业厅和第一位管理员，完成后自动登录。</translation>
+    </message>
+    <message>
+        <source>Hall name</source>
+        <translation>营业厅名称</translation>
+    </message>
+    <message>
+        <source>Hall code</source>
+        <translation>营业厅代码</translation>
+    </message>
+    <message>
+        <source>Company</source>
+        <translation>公司名称</translation>
+    </message>
+    <message>
+        <source>Windows (each serves every service)</source>
+        <translation>窗口数（每个窗口办理全部业务）</translation>
+    </message>
+    <message>
+        <source>Administrator's staff number</source>
+        <translation>管理员工号</translation>
+    </message>
+    <message>
+        <source>Administrator's name</source>
+        <translation>管理员姓名</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <source>Password again</source>
+        <translation>再次输入密码</translation>
+    </message>
+    <message>
+        <source>Create and sign in</source>
+        <translation>创建并登录</translation>
+    </message>
+    <message>
+        <source>The two passwords differ.</source>
+        <translation>两次输入的密码不一致。</translation>
+    </message>
+</context>
+<context>
     <name>FirstRun</name>
     <message>
         <source>Database</source>
@@ -940,6 +1102,10 @@
         <translation>未设置</translation>
     </message>
     <message>
+        <source>Switch user / sign out</source>
+        <translation>切换用户/注销</translation>
+    </message>
+    <message>
         <source>Database %1: %2</source>
         <translation>数据库 %1：%2</translation>
     </message>
@@ -970,6 +1136,14 @@
     <message>
         <source>CounterDesk %1 — business hall counter system</source>
         <translation>CounterDesk %1 — 营业厅窗口服务系统</translation>
+    </message>
+    <message>
+        <source>Customer at the window</source>
+        <translation>窗口有客户</translation>
+    </message>
+    <message>
+        <source>Ticket %1 is still at this window (not finished). Leave anyway?</source>
+        <translation>%1 号客户还在本窗口（未办结）。仍要离开吗？</translation>
     </message>
 </context>
 <context>
@@ -1233,8 +1407,16 @@
         <translation>更换打印机…</translation>
     </message>
     <message>
+        <source>meter %1</source>
+        <translation>表号 %1</translation>
+    </message>
+    <message>
         <source> (closed)</source>
         <translation>（已销户）</translation>
+    </message>
+    <message>
+        <source>%1 is an account number: loaded as the account</source>
+        <translation>%1 是户号：已作为户号载入</translation>
     </message>
     <message>
         <source>Short %1</source>
@@ -1351,8 +1533,16 @@
 <context>
     <name>PhraseEditor</name>
     <message>
+        <source>Show sources and ids</source>
+        <translation>显示出处和编号</translation>
+    </message>
+    <message>
         <source>Source: %1</source>
         <translation>出处：%1</translation>
+    </message>
+    <message>
+        <source>Phrase %1</source>
+        <translation>第 %1 条</translation>
     </message>
     <message>
         <source>%1 — as shipped</source>
@@ -1622,6 +1812,10 @@
     <message>
         <source>Call next</source>
         <translation>叫下一位</translation>
+    </message>
+    <message>
+        <source>Customer here</source>
+        <translation>客户已到</translation>
     </message>
     <message>
         <source>Recall</source>
@@ -2053,6 +2247,21 @@
     </message>
 </context>
 <context>
+    <name>ReopenDialog</name>
+    <message>
+        <source>Reopen the count — manager's approval</source>
+        <translation>重新开启点钞——主任授权</translation>
+    </message>
+    <message>
+        <source>The count is cleared and the clerk counts again; the old count stays in the audit log.</source>
+        <translation>清除本次点钞，由柜员重新点钞；原点钞记录保留在审计日志中。</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+</context>
+<context>
     <name>SearchResultsModel</name>
     <message>
         <source>Account</source>
@@ -2386,7 +2595,7 @@
         <translation>今天尚未开箱</translation>
     </message>
     <message>
-        <source>Count the float (备用金) by denomination, then open the till.</source>
+        <source>Count the float by denomination, then open the till.</source>
         <translation>请按面额清点备用金，然后开箱。</translation>
     </message>
     <message>
@@ -2430,6 +2639,14 @@
         <translation>已开箱。</translation>
     </message>
     <message>
+        <source>Confirm: submit the count (final)</source>
+        <translation>确认提交点钞（提交后不可更改）</translation>
+    </message>
+    <message>
+        <source>The blind count is final and cannot be changed without the manager. Check the counts, then press again to submit.</source>
+        <translation>盲点提交后不可更改（须主任重新开启）。请核对各面额张数，再按一次提交。</translation>
+    </message>
+    <message>
         <source>Non-cash differences: %1</source>
         <translation>非现金差额：%1</translation>
     </message>
@@ -2464,6 +2681,14 @@
     <message>
         <source>Day close (manager)…</source>
         <translation>日结（主任）…</translation>
+    </message>
+    <message>
+        <source>&amp;Reopen the count (manager)…</source>
+        <translation>重新开启点钞（主任）(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>The count is reopened: count the cash again.</source>
+        <translation>已重新开启点钞：请重新清点现金。</translation>
     </message>
 </context>
 <context>
@@ -2563,8 +2788,12 @@
         <translation>（任一窗口）</translation>
     </message>
     <message>
-        <source>Window %1</source>
-        <translation>%1 号窗口</translation>
+        <source>nobody signed in</source>
+        <translation>无人签到</translation>
+    </message>
+    <message>
+        <source>Window %1 (%2) — %3</source>
+        <translation>%1 号窗口（%2）— %3</translation>
     </message>
     <message>
         <source>What the next clerk needs to know</source>

@@ -88,3 +88,17 @@ def test_demo_tickets_only_when_the_queue_is_empty(capsys, url):
     assert code == 0 and first[:3] == ["A001", "A002", "B001"]
     code, out, _ = run(capsys, "--db", url, "--json", "demo", "--tickets")
     assert json.loads(out)["tickets"] == []
+
+
+def test_queue_transfer_to_a_window_not_serving_it_is_one_line(capsys, url, monkeypatch):
+    """Issue 18.1: `queue transfer B001 --to-window N` refuses in words, no traceback."""
+    assert run(capsys, "--db", url, "demo")[0] == 0
+    run(capsys, "--db", url, "queue", "issue", "B")
+    monkeypatch.setenv("COUNTERDESK_PASSWORD", "123456")
+    assert run(capsys, "--db", url, "queue", "call", "--staff", "1002", "--window", "2")[0] == 0
+    code, _, err = run(capsys, "--db", url, "queue", "transfer", "B001", "--to-window", "1",
+                       "--note", "转", "--staff", "1002", "--window", "2")
+    assert code != 0 and "不办理" in err and "Traceback" not in err and err.count("\n") == 1
+    code, _, err = run(capsys, "--db", url, "queue", "transfer", "B001", "--to-window", "3",
+                       "--note", "转", "--staff", "1002", "--window", "2")
+    assert code != 0 and "无人签到" in err and "Traceback" not in err

@@ -545,3 +545,30 @@ def test_bench_dayclose_runs_tiny(tmp_path):
     spec.loader.exec_module(mod)
     res = mod.run(60, folder=tmp_path, emit=None)
     assert res["payments"] == 60 and res["pdf_pages"] >= 1 and res["ratio"] > 0
+
+
+def test_cash_without_a_till_or_after_the_count_is_refused_or_warned(hall):
+    """Issue 18.4/18.12: the moment cash moves, the till is checked. No till: a warning,
+    or a refusal when the hall's policy ``cash.require_open_till`` says so; cash after the
+    blind count: taken with the warning that the manager must reopen the count."""
+    from counterdesk import policy
+
+    db, c1, c2, mgr = hall
+    at(9)
+    first = sale(db, c1, [("CARD", "1")])
+    assert "开钱箱" in first.warning
+    assert billing.tillgate.warning(db, c1) == first.warning
+    assert sale(db, c1, [("CARD", "1")], method="qr", reference="QR1").warning == ""
+    policy.set(db, mgr, "cash.require_open_till", True)
+    with pytest.raises(Conflict, match="开钱箱"):
+        sale(db, c2, [("CARD", "1")])
+    cash.open_till(db, c2, {"N10000": 5})
+    assert sale(db, c2, [("CARD", "1")]).warning == ""
+    at(17)
+    cash.count_till(db, c2, breakdown(50000 + 2000))
+    late = sale(db, c2, [("CARD", "1")])
+    assert "重新开启点钞" in late.warning and "重新开启点钞" in billing.tillgate.warning(db, c2)
+    voided = billing.void(db, c2, late.receipt_no, MGR, reason="收错")   # cash back: warned too
+    assert "重新开启点钞" in voided.warning
+    cash.reopen_till(db, c2, MGR, "点钞后又收一笔")
+    assert billing.tillgate.warning(db, c2) == ""

@@ -207,7 +207,7 @@ def test_contextual_phrases():
     assert "对不起，让您久等了" not in called.texts and "您需要办理什么业务" in called.texts
     late = phrases.contextual(zh, "ticket_called", {"waited_seconds": 15 * 60 + 1},
                               wait_apology_minutes=15)
-    assert late.apology and late.texts[:2] == ["您好", "对不起，让您久等了"]
+    assert late.apology and late.texts[:2] == ["对不起，让您久等了", "您好"]
     moved = phrases.contextual(zh, "ticket_transferred", {"to_window": 3})
     assert moved.texts == ["请稍等！我将与3号窗口联系，由他为您进行解释（答复）"]
     refused = phrases.contextual(zh, "rule_refused", {"kind": "arrears", "message": "有欠费"})
@@ -313,3 +313,14 @@ def test_address_by_surname(demo_db, clerk):
     if hit:
         p = phrases.for_account(demo_db, clerk, zh, "0100000033")
         assert p.texts[2].endswith("先生／小姐／女士") and "××" not in p.texts[2]
+
+
+def test_the_apology_comes_before_a_halls_own_greeting(demo_db, manager):
+    """Issue 18.19: after a long wait the apology is the first phrase, also when the
+    manager added a greeting of the hall's own."""
+    phrases.add_item(demo_db, manager, "greeting", text="欢迎光临燃气营业厅")
+    cat = phrases.load(demo_db, manager.hall_code)
+    late = phrases.contextual(cat, "ticket_called", {"waited_seconds": 20 * 60})
+    assert late.texts[0] == "对不起，让您久等了" and "欢迎光临燃气营业厅" in late.texts
+    soon = phrases.contextual(cat, "ticket_called", {"waited_seconds": 60})
+    assert "对不起，让您久等了" not in soon.texts

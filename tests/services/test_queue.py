@@ -199,17 +199,45 @@ def test_transfer_keeps_first_clerk_and_place(hall):
     t = queue.call_next(db, w3)
     assert t.number == "A001"              # kept its original place, ahead of C001
     assert t.first_staff_no == "1001" and t.staff_no == "1003" and "过户" in t.note
-    # to a named window: only that window gets it
+    # to a named window: only that window gets it, and only with somebody signed in there
+    w6 = clerk_at(db, 6, "1006")
+    with pytest.raises(Conflict, match="无人签到"):
+        queue.transfer(db, w3, to_window=6, note="交主任窗口处理")
+    queue.sign_on(db, w6)
     t = queue.transfer(db, w3, to_window=6, note="交主任窗口处理")
     assert t.target_window == 6
     w4 = clerk_at(db, 4, "1004")
     assert queue.call_next(db, w4).number == "C001"
-    w6 = clerk_at(db, 6, "1006")
     t = queue.call_next(db, w6)
     assert t.number == "A001" and t.first_window == 1
     assert "queue.transferred" in _audit_kinds(db)
     with pytest.raises(Conflict):  # window 6 doesn't take B for a named window w/o service
         queue.transfer(db, w6, service="D", to_window=3, note="x")
+
+
+def test_transfer_to_a_window_not_serving_the_service_is_refused_clearly(hall):
+    """Issue 18.1: a clear refusal naming what the window serves (it was an AttributeError);
+    the snapshot says who is signed in at each window; sign-off leaves the window."""
+    db, kiosk = hall
+    queue.issue(db, kiosk, "A")
+    w1 = clerk_at(db, 1)
+    queue.call_next(db, w1)
+    snap = {w["number"]: w for w in queue.snapshot(db, kiosk.hall_id)["windows"]}
+    target = next(n for n, w in snap.items() if "A" not in w["services"] and n != 1)
+    clerk = clerk_at(db, target, "1004")
+    queue.sign_on(db, clerk)
+    with pytest.raises(Conflict) as err:
+        queue.transfer(db, w1, to_window=target, note="转过去")
+    assert "不办理" in err.value.message and "/".join(snap[target]["services"])[:1] in \
+        err.value.message
+    with pytest.raises(NotFound):
+        queue.transfer(db, w1, to_window=99, note="转过去")
+    snap = {w["number"]: w for w in queue.snapshot(db, kiosk.hall_id)["windows"]}
+    assert snap[target]["staff_no"] == "1004" and snap[target]["staff_name"]
+    queue.sign_off(db, w1, window=target)          # somebody else's sign-off changes nothing
+    queue.sign_off(db, clerk)
+    snap = {w["number"]: w for w in queue.snapshot(db, kiosk.hall_id)["windows"]}
+    assert snap[target]["staff_no"] == "" and queue.current(db, w1).number == "A001"
 
 
 def test_hold_and_resume(hall):

@@ -74,3 +74,29 @@ def test_first_run_saves_pc_wide_when_the_installer_made_the_folder():
     s.window.number = 7
     s.save(paths.settings_file_to_write())
     assert paths.default_settings_file() == machine and settings.load().window.number == 7
+
+
+def test_command_line_values_are_used_but_never_saved(tmp_path):
+    """Issue 18.17: --db/--printer/--window/--lang are for this run; a view toggle saves
+    what the user changed and the file's own values for the rest."""
+    import argparse
+
+    from counterdesk.cli.context import Context
+    from counterdesk.ui.shell.settings_dialog import toggle_contrast
+
+    path = tmp_path / "settings.toml"
+    s = settings.Settings()
+    s.printer.uri = "tcp://10.0.0.5:9100"
+    s.save(path)
+    ctx = Context(argparse.Namespace(config=str(path), db="sqlite:///x.db", verb=None,
+                                     printer="file:out.bin", global_window=2))
+    ctx.load_settings()
+    assert ctx.settings.database.url == "sqlite:///x.db" and ctx.settings.window.number == 2
+    toggle_contrast(ctx.settings, True)
+    saved = settings.load(path)
+    assert saved.ui.high_contrast is True
+    assert saved.database.url == "" and saved.printer.uri == "tcp://10.0.0.5:9100"
+    assert saved.window.number == s.window.number
+    ctx.settings.window.number = 4          # the user chose another window: that is saved
+    ctx.settings.save()
+    assert settings.load(path).window.number == 4

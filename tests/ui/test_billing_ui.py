@@ -128,7 +128,7 @@ def test_refused_input_writes_nothing(qtbot, panel, demo_db):
     panel.add_item()
     panel.tendered.setText("5")
     assert pay(qtbot, panel) is None
-    assert "少于应收" in panel.message.text() and refused
+    assert "少于应收" in panel.message.text() and len(refused) == 1   # HOSE-OLD only
     assert "15.00" in panel.change.text()
     assert billing.pending_count(demo_db, panel.actor.hall_id) == 0
     assert panel.lines_model.entries == [{"code": "CARD", "qty": "1"}]   # kept for a retry
@@ -143,7 +143,7 @@ def test_open_payment_with_bills_and_split(qtbot, panel, demo_db):
     # a fresh screen asking for the account number
     assert panel.lines_model.entries == [] and panel.account.hasFocus()
     panel.bench.open_payment.emit("0100012345")
-    assert panel.holder.text() == "张*明"
+    assert panel.holder.text().startswith("张*明")
     assert panel.bills_model.rowCount() == 2
     # a loaded account has its open bills ticked; Space unticks one
     assert panel.bills_model.selected_periods() == ["2026-09", "2026-10"]
@@ -291,7 +291,7 @@ def test_f9_takes_over_the_account_open_in_the_account_tab(qtbot, panel, demo_db
     panel.bench.current_account = "0100012345"      # what the account tab does
     panel.bench.account_selected.emit("0100012345")
     panel.action_pay.trigger()                      # F9
-    assert panel.account.text() == "0100012345" and panel.holder.text() == "张*明"
+    assert panel.account.text() == "0100012345" and panel.holder.text().startswith("张*明")
     assert panel.bills_model.selected_periods() == ["2026-09", "2026-10"]
     assert panel.due.text() == "187.20" and panel.tendered.hasFocus()
     panel.bills_model.toggle(1)
@@ -315,3 +315,36 @@ def test_the_price_list_is_read_once_not_per_customer(qtbot, panel, monkeypatch)
     assert calls == [1]
     panel.refresh_catalogue(force=True)             # e.g. after a price change here
     assert calls == [1, 1]
+
+
+@SQLITE_ONLY
+def test_f9_on_an_empty_tab_asks_for_the_account_and_an_account_typed_as_item(qtbot, panel,
+                                                                               demo_db):
+    """Issue 18.8: F9 on an empty tab focuses 户号; an account number typed into the item
+    field is taken as the account (said so), not refused as an unknown item."""
+    make_account(demo_db, bills=[("2026-09", 8640)])
+    panel.action_pay.trigger()                      # F9, nothing loaded
+    assert panel.account.hasFocus()
+    panel.item.setText("0100012345")
+    panel.add_item()
+    assert panel.account.text() == "0100012345" and panel.holder.text().startswith("张*明")
+    assert panel.lines_model.entries == [] and "0100012345" in panel.message.text()
+    assert panel.bills_model.selected_periods() == ["2026-09"]
+
+
+@SQLITE_ONLY
+def test_short_tender_is_red_and_a_typo_is_no_refusal(qtbot, panel, demo_db):
+    """Issue 18.10: a short tender reads "还差" in red (no change); neither it nor a typo in
+    the item field switches the prompt panel to a refusal script."""
+    refused = []
+    panel.bench.rule_refused.connect(lambda k, m: refused.append(m))
+    panel.item.setText("NO-SUCH-ITEM")
+    panel.add_item()
+    assert panel.message.text() and refused == []
+    panel.item.setText("CARD")
+    panel.add_item()
+    panel.tendered.setText("5")
+    assert panel.change.text().endswith("15.00") and "c0392b" in panel.change.styleSheet()
+    assert pay(qtbot, panel) is None and refused == []
+    panel.tendered.setText("50")
+    assert panel.change.text() == "30.00" and "c0392b" not in panel.change.styleSheet()

@@ -86,6 +86,8 @@ def test_till_tab_blind_count_from_open_to_countersign(qtbot, panel, printer):
     panel.grid_model.clear()
     for code, n in (("N10000", 4), ("N1000", 4), ("N100", 9), ("C10", 9)):
         _set(panel.grid_model, code, n)                        # 449.90 = 450.00 − 0.10
+    qtbot.mouseClick(panel.btn_count, Qt.LeftButton)          # asks first: it is final
+    assert panel.last_count is None and panel.btn_count.text() != panel._count_text
     qtbot.mouseClick(panel.btn_count, Qt.LeftButton)
     assert panel.last_count.expected_fen == expected and panel.last_count.difference_fen == -10
     assert "450.00" in panel.result.text() and "0.10" in panel.result.text()
@@ -199,3 +201,29 @@ def test_day_close_dialog_for_a_clerk_does_nothing(qtbot, demo_db):
     qtbot.addWidget(dlg)
     assert not dlg.btn_close_day.isEnabled() and dlg.message.text()
     assert dlg.run_close() is None
+
+
+
+def test_count_shown_after_restart_and_reopened_by_the_manager(qtbot, panel, demo_db):
+    """Issue 18.4/18.12: after a restart the grid shows what was counted and the result
+    (短款 large, red); a manager reopens the count from the tab (reason + approval)."""
+    _set(panel.grid_model, "N10000", 2)
+    panel.open_till()
+    _set(panel.grid_model, "N10000", 1)
+    panel.ask_count()
+    _set(panel.grid_model, "N10000", 1)          # a change after the question: ask again
+    panel.ask_count()
+    assert panel.last_count is None
+    panel.ask_count()
+    assert panel.last_count.difference_fen == -10000
+    again = TillPanel(panel.bench)               # a restart of the workstation
+    qtbot.addWidget(again)
+    again.show()
+    assert again.grid_model.counts() == {"N10000": 1} and not again.grid.isEnabled()
+    assert "100.00" in again.result.text() and "c0392b" in again.result.styleSheet()
+    assert again.btn_reopen.isVisible() and not panel.btn_count.isVisible()
+    assert not again.reopen_count("重点", None)              # no approval: refused
+    assert not again.reopen_count(" ", MGR)                  # no reason: refused
+    assert again.reopen_count("点钞后又收一笔", MGR)
+    assert again.info.status == "open" and again.btn_count.isVisible()
+    assert again.grid_model.counts() == {} and not again.btn_reopen.isVisible()

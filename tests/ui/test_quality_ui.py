@@ -238,3 +238,25 @@ def test_main_window_ctrl_k_and_customer_screen(qtbot, qdb, qclerk):
     qtbot.waitUntil(lambda: any(r.ticket_number == t["number"] for r in
                                 quality.list_ratings(qdb, qclerk)), timeout=5000)
     win.close()
+
+
+def test_record_dialog_by_keyboard_tab_leaves_ctrl_return_submits(qtbot, qdb, qclerk):
+    """Issue 18.13: the description field gives Tab back; Ctrl+Return submits."""
+    from PySide6.QtCore import Qt
+
+    bench = Workbench(qdb, qclerk, Settings())
+    panel = ComplaintPanel(bench)
+    qtbot.addWidget(panel)
+    panel.show()
+    before = len(panel.model.items)
+    dlg = panel.open_record_dialog()
+    qtbot.waitExposed(dlg)
+    qtbot.keyClicks(dlg.contact_phone, "13812340000")
+    dlg.description.setFocus()
+    dlg.description.setPlainText("燃气表漏气")
+    qtbot.keyClick(dlg.description, Qt.Key_Tab)
+    assert "\t" not in dlg.description.toPlainText() and not dlg.description.hasFocus()
+    dlg.description.setFocus()
+    with qtbot.waitSignal(panel.changed, timeout=3000):
+        qtbot.keyClick(dlg.description, Qt.Key_Return, Qt.ControlModifier)
+    assert len(panel.model.items) == before + 1 and not dlg.isVisible()

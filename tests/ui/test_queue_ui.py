@@ -174,3 +174,39 @@ def test_call_next_shows_its_ticket_without_polling(qtbot, panel, monkeypatch):
     real_poll()
     assert delivered and delivered[0]["local_seq"] == panel._local_seq
     assert panel.snap == delivered[0]   # applied (signals copy the dict)
+
+
+def test_customer_here_key_and_transfer_to_each_kind_of_window(qtbot, panel):
+    """Issue 18.1/18.7: Ctrl+J = 客户已到; the transfer dialog lists each window's services
+    and who is there; a window that does not serve the ticket's service, or where nobody is
+    signed in, is refused in words (no crash); a staffed window that serves it takes it."""
+    from counterdesk.ui.queue.dialogs import TransferDialog
+
+    db = panel.db
+    _issue(db, n=1)
+    panel.call_next()
+    qtbot.keyClick(panel, Qt.Key_J, Qt.ControlModifier)
+    assert panel.ticket["status"] == "serving"
+    snap = queue.snapshot(db, panel.actor.hall_id)
+    me = next(w for w in snap["windows"] if w["number"] == 1)
+    assert me["staff_no"] == "1001"                       # the panel signed on
+    others = [w for w in snap["windows"] if w["number"] != 1]
+    dlg = TransferDialog(snap["services"], others)
+    qtbot.addWidget(dlg)
+    texts = [dlg.window.itemText(i) for i in range(dlg.window.count())]
+    w = others[0]
+    assert any(str(w["number"]) in t and "/".join(w["services"]) in t for t in texts)
+    not_serving = next(w for w in others if "A" not in w["services"])
+    assert panel.transfer(to_window=not_serving["number"], note="x") is None
+    assert "不办理" in panel.message.text() or "does not serve" in panel.message.text()
+    serving = next(w for w in others if "A" in w["services"])
+    assert panel.transfer(to_window=serving["number"], note="x") is None   # nobody there
+    assert panel.ticket is not None
+    clerk = staff.sign_in(db, "1003", "123456", window=serving["number"])
+    queue.sign_on(db, clerk)
+    t = panel.transfer(to_window=serving["number"], note="交给你")
+    assert t["target_window"] == serving["number"] and panel.ticket is None
+    assert queue.call_next(db, clerk).number == "A001"
+    panel.shutdown()                                      # leaving the window signs off
+    snap = queue.snapshot(db, panel.actor.hall_id)
+    assert next(w for w in snap["windows"] if w["number"] == 1)["staff_no"] == ""

@@ -99,7 +99,7 @@ def test_contextual_phrases_follow_the_workbench(panel, bench):
     assert panel.context_phrases[0] == "您好" and "对不起，让您久等了" not in panel.context_phrases
     assert "A001" in panel.context_title and panel.current_section() == "greeting"
     bench.ticket_called.emit({"number": "A002", "waited_seconds": 16 * 60})
-    assert panel.context_phrases[:2] == ["您好", "对不起，让您久等了"]
+    assert panel.context_phrases[:2] == ["对不起，让您久等了", "您好"]
     assert "16" in panel.context_title
     bench.ticket_transferred.emit({"number": "A002", "target_window": 4})
     assert panel.context_phrases == ["请稍等！我将与4号窗口联系，由他为您进行解释（答复）"]
@@ -192,7 +192,9 @@ def test_editor_validation_messages(qtbot, editor, demo_db, manager):
     editor.instead.insert("请您稍等，我帮您取号。")
     qtbot.keyClick(editor.instead, Qt.Key_Return)
     assert editor.message.text().startswith(("Saved", "已保存"))
-    assert editor.state.text().startswith("forbidden.u1")
+    assert "forbidden.u1" not in editor.state.text()        # a human title (issue 18.18)
+    editor.details.setChecked(True)                          # the manager's details view
+    assert "forbidden.u1" in editor.state.text()
     cat = phrases.load(demo_db, manager.hall_code)
     assert cat.get("forbidden.u1").instead == "请您稍等，我帮您取号。"
 
@@ -382,3 +384,14 @@ def test_bench_script_runs_at_a_tiny_size(capsys):
     assert "search" in out and "ratio" in out
     # the F2 figure includes Qt painting what changed, and says how much was painted
     assert "widgets painted" in out and "no widget was painted" not in captured.err
+
+
+def test_editor_shows_titles_and_sources_only_in_the_details(qtbot, editor):
+    """Issue 18.18: no internal ids or seed references unless the details are asked for."""
+    _choose(editor, "greeting")
+    assert "greeting." not in editor.state.text() and not editor.source.isVisible()
+    editor.details.setChecked(True)
+    assert "greeting.1" in editor.state.text()
+    assert editor.source.isVisible() == bool(editor.source.text())
+    editor.details.setChecked(False)
+    assert "greeting." not in editor.state.text()

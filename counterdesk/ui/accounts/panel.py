@@ -8,10 +8,17 @@ the permission may reveal one (recorded in the audit log).
 
 from __future__ import annotations
 
-import html
 import threading
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    Qt,
+    QTimer,
+    QUrl,
+    Signal,
+)
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,6 +39,7 @@ from PySide6.QtWidgets import (
 from ... import accounts
 from ...errors import CounterDeskError
 from . import forms
+from .filehtml import file_html
 
 SEARCH_DELAY_MS = 150
 
@@ -349,41 +357,6 @@ class AccountPanelController(QObject):
         box.open()
         self.reveal_box = box
         return value
-
-
-def file_html(d: dict, ledger: dict) -> str:
-    """The account file as HTML (masked values only)."""
-    e = html.escape
-    h = d["holder"]
-    rows = [("户号", d["account_no"]), ("状态", d["status_name"]),
-            ("户主", h["name"]), ("证件", f"{h['id_type_name']} {h['id_masked']}"),
-            ("电话", h["phone_masked"]), ("类型", d["customer_type_name"]),
-            ("地址", d["address"]), ("表号", f"{d['meter_no']} {d['meter_type']}"),
-            ("合同", f"供用气 {d['supply_contract_no'] or '—'}；安全用气 "
-                     f"{d['safety_contract_no'] or '—'}"),
-            ("开户", f"{d['opened_at']} 柜员 {d['opened_by']}"),
-            ("欠费", accounts.fen_text(d["arrears_fen"]))]
-    out = ["<table>"] + [f"<tr><th align=left>{e(k)}</th><td>{e(str(v))}</td></tr>"
-                         for k, v in rows] + ["</table>"]
-    names = {"open": "开户", "rename": "更名", "transfer": "过户", "close": "销户"}
-    out.append("<h4>户主变更记录</h4><table border=1 cellspacing=0 cellpadding=2>")
-    for x in d["history"]:
-        out.append(f"<tr><td>{e(x['valid_from'])}</td><td>{e(x['valid_to'] or '至今')}</td>"
-                   f"<td>{names.get(x['change'], x['change'])}</td>"
-                   f"<td>{e(x['holder']['name'])}</td><td>{e(x['holder']['id_masked'])}</td>"
-                   f"<td>{e(x['staff_no'])}</td></tr>")
-    out.append("</table><h4>账单</h4><table border=1 cellspacing=0 cellpadding=2>")
-    for b in ledger["bills"]:
-        out.append(f"<tr><td>{b['period']}</td><td>{e(b['volume'])}</td>"
-                   f"<td>{accounts.fen_text(b['amount_fen'])}</td>"
-                   f"<td>{accounts.fen_text(b['open_fen'])}</td><td>{b['due_date']}</td>"
-                   f"<td>{'逾期' if b['overdue'] else ''}</td></tr>")
-    out.append("</table><h4>缴费</h4><table border=1 cellspacing=0 cellpadding=2>")
-    for p in ledger["payments"]:
-        out.append(f"<tr><td>{e(str(p['at']))}</td><td>{e(p['receipt_no'])}</td>"
-                   f"<td>{accounts.fen_text(p['total_fen'])}</td><td>{e(p['status'])}</td></tr>")
-    out.append(f"</table><p>余额 {accounts.fen_text(ledger['balance_fen'])}</p>")
-    return "".join(out)
 
 
 class AccountPanel(AccountPanelView):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -14,6 +16,35 @@ from PySide6.QtWidgets import (
 )
 
 from ... import quality
+
+
+class _SubmitKeys(QObject):
+    """Ctrl+Return / Ctrl+Enter in the text field presses OK (the field would eat them)."""
+
+    def __init__(self, ok, parent):
+        super().__init__(parent)
+        self.ok = ok
+
+    def eventFilter(self, obj, event):  # noqa: N802 - Qt name
+        if event.type() == QEvent.KeyPress and event.key() in (Qt.Key_Return, Qt.Key_Enter) \
+                and event.modifiers() & Qt.ControlModifier:
+            self.ok.click()
+            return True
+        return False
+
+
+def keyboard_submit(dlg: QDialog, text: QPlainTextEdit, buttons: QDialogButtonBox) -> QAction:
+    """Issue 18.13: Tab leaves the text field, Ctrl+Return (or Ctrl+Enter) submits."""
+    text.setTabChangesFocus(True)
+    ok = buttons.button(QDialogButtonBox.Ok)
+    text.installEventFilter(_SubmitKeys(ok, text))
+    act = QAction(dlg)   # from the other fields
+    act.setObjectName("submit")
+    act.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
+    act.triggered.connect(ok.click)
+    dlg.addAction(act)
+    ok.setToolTip(ok.text() + " (Ctrl+Enter)")
+    return act
 
 
 class RecordDialog(QDialog):
@@ -68,6 +99,7 @@ class RecordDialog(QDialog):
         lay.addWidget(self.message)
         lay.addWidget(self.buttons)
         self.buttons.rejected.connect(self.reject)
+        keyboard_submit(self, self.description, self.buttons)
 
     def values(self) -> dict:
         return {"kind": self.kind.currentData(), "channel": self.channel.currentData(),
@@ -129,3 +161,4 @@ class ActionDialog(QDialog):
         lay.addWidget(self.message)
         lay.addWidget(self.buttons)
         self.buttons.rejected.connect(self.reject)
+        keyboard_submit(self, self.text, self.buttons)

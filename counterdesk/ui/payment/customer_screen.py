@@ -170,6 +170,7 @@ class CustomerScreen(CustomerScreenView):
             button.clicked.connect(lambda _=False, v=value: self.answer(v))
         bench.customer_amounts.connect(self.show_amounts)
         bench.ticket_finished.connect(self.ask_rating)
+        bench.ticket_called.connect(self.new_customer)
         app = QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)  # a pending question is stored as none
@@ -178,6 +179,14 @@ class CustomerScreen(CustomerScreenView):
     # -- pages -------------------------------------------------------------------------------
     def show_idle(self) -> None:
         if self.ticket is None:
+            self.stack.setCurrentIndex(self.PAGE_IDLE)
+
+    def new_customer(self, _ticket: dict) -> None:
+        """Issue 18.9: the next customer never sees the last one's figures."""
+        if self.ticket is None:
+            for label in (self.due, self.tendered, self.change):
+                label.setText("")
+            self.back_to_idle.stop()
             self.stack.setCurrentIndex(self.PAGE_IDLE)
 
     def show_amounts(self, amounts: dict) -> None:

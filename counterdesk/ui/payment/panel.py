@@ -39,6 +39,7 @@ from ...errors import CounterDeskError, DatabaseUnavailable, OutcomeUnknown
 from ...print.printers import PrinterConfig
 from ..widgets.jobs import Job, Jobs, message
 from ..widgets.printing import PrintService
+from . import assist
 from .models import BillsModel, Catalogue, LinesModel
 from .receipts import ReceiptActions
 from .view import PaymentPanelView
@@ -140,6 +141,9 @@ class PaymentPanel(ReceiptActions, PaymentPanelView):
         for the account number (Enter on an empty number: a walk-in sale)."""
         if (ticket or {}).get("service") == "A":
             self.open_for((ticket or {}).get("account_no") or "", ask_account=True)
+        elif not self.is_fresh():
+            self.reset()   # issue 18.9: no last customer's figures for the next one
+        self.message.clear()
 
     def _account_selected(self, account_no: str) -> None:
         """An account was opened in the account tab: F9 brings it here."""
@@ -186,8 +190,10 @@ class PaymentPanel(ReceiptActions, PaymentPanelView):
                 self.account.setFocus()
                 self.account.selectAll()
             return
-        self.holder.setText(info["holder"] + ("" if info["status"] != "closed"
-                                              else self.tr(" (closed)")))
+        extra = [x for x in (info.get("address"), self.tr("meter %1").replace(
+            "%1", info["meter_no"]) if info.get("meter_no") else "") if x]
+        self.holder.setText(" · ".join([info["holder"] + (
+            "" if info["status"] != "closed" else self.tr(" (closed)"))] + extra))
         new = no != self._loaded_account
         self._loaded_account = no
         if self._pending_account == no:
@@ -218,6 +224,8 @@ class PaymentPanel(ReceiptActions, PaymentPanelView):
         if not code:
             self.item.setFocus()
             return
+        if self._offer_as_account(text):
+            return
         try:
             money.parse_qty(qty)
         except CounterDeskError as exc:
@@ -233,6 +241,9 @@ class PaymentPanel(ReceiptActions, PaymentPanelView):
         self.item.clear()
         self.qty.setText("1")
         self.item.setFocus()
+
+    def _offer_as_account(self, text: str) -> bool:
+        return assist.offer_as_account(self, text)
 
     def eventFilter(self, obj, event):  # noqa: N802 - Qt name
         if obj is self.item and event.type() == QEvent.FocusIn:
@@ -267,7 +278,8 @@ class PaymentPanel(ReceiptActions, PaymentPanelView):
             self.quote = billing.quote(self.bench.db, self.actor, req)
         except CounterDeskError as exc:
             self.message.setText(exc.message)
-            self.bench.rule_refused.emit("billing", exc.message)
+            if assist.is_rule(exc):
+                self.bench.rule_refused.emit("billing", exc.message)
             return False
         if not keep_message:
             self.message.setText("")
@@ -299,9 +311,10 @@ class PaymentPanel(ReceiptActions, PaymentPanelView):
             if tendered is not None:
                 change = tendered - cash_due
         self.tendered_big.setText(money.fmt(tendered) if tendered is not None else "")
-        self.change.setText(money.fmt(change) if change is not None and change >= 0 else
-                            (self.tr("Short %1").replace("%1", money.fmt(-change))
-                             if change is not None else ""))
+        short = change is not None and change < 0
+        self.change.setText(self.tr("Short %1").replace("%1", money.fmt(-change)) if short
+                            else money.fmt(change) if change is not None else "")
+        self.show_short(short)   # issue 18.10: red "还差", never green good news
         self.bench.customer_amounts.emit({"due_fen": due, "tendered_fen": tendered,
                                           "change_fen": change if change is None or change >= 0
                                           else None})
@@ -340,7 +353,7 @@ class PaymentPanel(ReceiptActions, PaymentPanelView):
             self.request_key = None   # the outcome is known: nothing was taken
         text = message(exc)
         self.message.setText(text)
-        if isinstance(exc, CounterDeskError):
+        if assist.is_rule(exc):
             self.bench.rule_refused.emit("billing", text)
 
     def _paid(self, res: billing.PaymentResult) -> None:
@@ -353,7 +366,10 @@ class PaymentPanel(ReceiptActions, PaymentPanelView):
                                       "taken twice): receipt %1, %2 yuan, change %3")
                               if res.replayed else self.tr("Paid: receipt %1, %2 yuan, change %3"))
                              .replace("%1", res.receipt_no).replace("%2", money.fmt(res.total_fen))
-                             .replace("%3", money.fmt(res.change_fen)))
+                             .replace("%3", money.fmt(res.change_fen))
+                             + (f"\n⚠ {res.warning}" if res.warning else ""))
+        if res.warning:   # issue 18.4/18.12: cash without a till, or after its count
+            self.bench.status_message.emit(res.warning)
         self.due.setText(money.fmt(res.total_fen))
         cash = [t for t in res.tenders if t["method"] == "cash"]
         if cash:
@@ -414,26 +430,7 @@ class PaymentPanel(ReceiptActions, PaymentPanelView):
         (self.action_pay, self.action_take, self.action_reprint, self.action_void) = acts
 
     def _focus(self) -> None:
-        """F9: this tab; with the account opened in the account tab since (or, on an
-        empty screen, the workbench's current account) loaded, its bills ticked and
-        the focus on the tendered amount."""
-        account = self._pending_account
-        if not account and not self._loaded_account and not self.lines_model.entries:
-            account = self.bench.current_account
-        self._pending_account = None
-        if account and account != self._loaded_account:
-            if self.lines_model.entries:   # items already entered: keep them
-                self._show_me()
-                self.account.setText(account)
-                self.load_account(focus_next=True)
-            else:
-                self.open_for(account)
-            return
-        self._show_me()
-        if self.bills_model.selected_periods():
-            self._focus_next()
-        else:
-            self.item.setFocus()
+        assist.focus_f9(self)
 
     def _take_shortcut(self) -> None:
         mw = getattr(self, "_mainwindow", None)

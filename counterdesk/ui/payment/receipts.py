@@ -88,6 +88,9 @@ class ReceiptActions:
             return None
         self.printing.kick()
         self.message.setText(self.tr("Receipt %1 voided; reversal %2")
-                             .replace("%1", receipt_no).replace("%2", res.receipt_no))
+                             .replace("%1", receipt_no).replace("%2", res.receipt_no)
+                             + (f"\n⚠ {res.warning}" if res.warning else ""))
+        if res.warning:   # issue 18.4: cash paid back after the till's count
+            self.bench.status_message.emit(res.warning)
         self.bench.stats_changed.emit()
         return res

@@ -138,6 +138,7 @@ class PaymentPanelView(QWidget):
         self.tendered_big.setObjectName("tendered_big")
         self.change = _big(QLabel(""), 30, "#1e8449")
         self.change.setObjectName("change")
+        self._change_style = self.change.styleSheet()
         self.capitals = QLabel()
         self.capitals.setObjectName("capitals")
         amounts = QGridLayout()
@@ -186,6 +187,12 @@ class PaymentPanelView(QWidget):
         root.addLayout(top, 1)
         root.addWidget(self.message)
         root.addLayout(buttons)
+
+    def show_short(self, short: bool) -> None:
+        """The change figure in red while the tendered cash is short (还差), else green."""
+        if getattr(self, "_short_shown", False) != short:
+            self._short_shown = short
+            self.change.setStyleSheet("color: #c0392b;" if short else self._change_style)
 
     def tenders(self) -> list[billing.TenderInput]:
         """The tenders as typed (money parsed; the service checks them)."""

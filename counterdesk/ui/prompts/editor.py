@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QDialog,
     QFormLayout,
@@ -116,6 +117,12 @@ class PhraseEditor(PhraseEditorView, FieldMessages):
         self.close_button.clicked.connect(self.accept)
         for field in (self.title, self.text, self.instead, self.note):
             field.returnPressed.connect(self.save)
+        # issue 18.18: human titles; the seed references and item ids only in the details
+        self.details = QCheckBox(self.tr("Show sources and ids"))
+        self.details.setObjectName("details")
+        self.details.toggled.connect(lambda _on: self._section_changed(
+            0, self.editing_id))
+        self.layout().insertWidget(1, self.details)
         self.reload()
 
     # confirmation is a method so tests can answer it without a modal box
@@ -145,8 +152,9 @@ class PhraseEditor(PhraseEditorView, FieldMessages):
         sec = self.catalogue.section(self.current_section()) if self.catalogue else None
         if sec is None:
             return
-        self.source.setText(self.tr("Source: %1").replace("%1", sec.source) if sec.source
-                            else "")
+        self.source.setText(self.tr("Source: %1").replace("%1", sec.source)
+                            if sec.source and self.details.isChecked() else "")
+        self.source.setVisible(bool(self.source.text()))
         self.model.set_items(sec.items)
         self.instead.setEnabled(sec.kind == "forbidden")
         row = next((n for n, i in enumerate(sec.items) if i.id == keep), 0)
@@ -165,10 +173,13 @@ class PhraseEditor(PhraseEditorView, FieldMessages):
         self.text.setText(item.text)
         self.instead.setText(item.instead)
         self.note.setText(item.note)
+        name = item.title or self.tr("Phrase %1").replace("%1", str(current.row() + 1))
+        if self.details.isChecked():
+            name += f" [{item.id}]"
         self.state.setText({"default": self.tr("%1 — as shipped"),
                             "edited": self.tr("%1 — changed by a manager"),
                             "added": self.tr("%1 — added by a manager")}[item.state]
-                           .replace("%1", item.id))
+                           .replace("%1", name))
         self.message.clear()
 
     def new_item(self) -> None:

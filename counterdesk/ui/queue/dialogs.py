@@ -20,7 +20,7 @@ from ..widgets.approval import ApprovalFields
 
 
 class TransferDialog(QDialog):
-    def __init__(self, services: list[dict], windows: list[int], parent=None):
+    def __init__(self, services: list[dict], windows: list[dict], parent=None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Transfer the customer"))
         form = QFormLayout(self)
@@ -30,8 +30,12 @@ class TransferDialog(QDialog):
             self.service.addItem(f"{s['letter']} {s['name']}", s["letter"])
         self.window = QComboBox()
         self.window.addItem(self.tr("(any window)"), None)
-        for n in windows:
-            self.window.addItem(self.tr("Window %1").replace("%1", str(n)), n)
+        for w in windows:  # issue 18.1: what each window serves and who is there
+            who = (f"{w.get('staff_name') or ''} {w.get('staff_no')}".strip()
+                   if w.get("staff_no") else self.tr("nobody signed in"))
+            text = self.tr("Window %1 (%2) — %3").replace("%1", str(w["number"])).replace(
+                "%2", "/".join(w.get("services") or [])).replace("%3", who)
+            self.window.addItem(text, w["number"])
         self.note = QLineEdit()
         self.note.setPlaceholderText(self.tr("What the next clerk needs to know"))
         form.addRow(self.tr("To service"), self.service)

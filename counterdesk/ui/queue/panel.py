@@ -59,6 +59,7 @@ class QueuePanel(QueuePanelView):
         self.actions: dict[str, QAction] = {}
         for key, text, shortcut, slot in (
                 ("call", self.tr("Call next"), "F2", self.call_next),
+                ("start", self.tr("Customer here"), "Ctrl+J", self.start),  # 接待 (18.7)
                 ("recall", self.tr("Recall"), "F3", self.recall),
                 ("noshow", self.tr("No-show"), "F4", self.no_show),
                 ("transfer", self.tr("Transfer…"), "F5", self.transfer_dialog),
@@ -92,6 +93,13 @@ class QueuePanel(QueuePanelView):
         if poll:
             self.poller.start()
         self.poller.stop_with(self)
+        self._signed_on = False
+        if self.window_no:  # issue 18.1: the window list says who is at which window
+            try:
+                queue.sign_on(self.db, self.actor, window=self.window_no)
+                self._signed_on = True
+            except CounterDeskError as exc:
+                log.info("window sign-on refused: %s", type(exc).__name__)
         self.refresh()
 
     # -- main window hooks ------------------------------------------------------------
@@ -112,6 +120,12 @@ class QueuePanel(QueuePanelView):
         self._tick.stop()
         self.poller.stop()
         self.jobs.wait(5)
+        if self._signed_on:  # the clerk leaves the window (sign-out, close)
+            self._signed_on = False
+            try:
+                queue.sign_off(self.db, self.actor, window=self.window_no)
+            except CounterDeskError as exc:
+                log.info("window sign-off failed: %s", type(exc).__name__)
 
     # -- state ------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -354,7 +368,7 @@ class QueuePanel(QueuePanelView):
             self._say(self.tr("No customer at this window"), error=True)
             return
         snap = self.snap or {"services": [], "windows": []}
-        dlg = TransferDialog(snap["services"], [w["number"] for w in snap["windows"]
+        dlg = TransferDialog(snap["services"], [w for w in snap["windows"]
                                                 if w["number"] != self.window_no], self)
         if dlg.exec() == QDialog.Accepted:
             self.transfer(**dlg.values())

@@ -205,8 +205,8 @@ def _single_instance(program: str):
 def run_workstation(ctx) -> int:
     """``counterdesk`` with no verb: sign in, then the clerk workstation."""
     logsetup.setup("workstation")
-    lang = ctx.args.lang or ctx.settings.ui.language
-    ctx.settings.ui.language = lang
+    if ctx.args.lang:  # this run only (issue 18.17)
+        ctx.settings.override("ui.language", ctx.args.lang)
     app = create_app(ctx.settings)
     install_excepthook()
     held = _single_instance("workstation")
@@ -238,15 +238,33 @@ def run_workstation(ctx) -> int:
         from . import startup
 
         startup.mark_ready("SignInDialog")
+        from ... import setup
+
+        if setup.needs_first_hall(db):   # issue 18.6: nobody could sign in
+            from .first_hall import FirstHallDialog
+
+            first = FirstHallDialog(db, ctx.settings, dlg)
+            if first.exec() == first.DialogCode.Accepted:
+                dlg.actor = first.actor
+                dlg.accept()
 
     QTimer.singleShot(0, connect)
     if dlg.exec() != dlg.DialogCode.Accepted:
         return 0 if opened else 1
     from .mainwindow import MainWindow
 
-    win = MainWindow(opened[0], dlg.actor, ctx.settings)
-    win.show()
-    return app.exec()
+    while True:
+        win = MainWindow(opened[0], dlg.actor, ctx.settings)
+        win.show()
+        code = app.exec()
+        if not win.switch_user:   # issue 18.16: 切换用户/注销 goes back to the sign-in
+            return code
+        window = dlg.actor.window
+        win.deleteLater()
+        dlg = SignInDialog(opened[0], ctx.settings)
+        dlg.window_no.setValue(window or 0)   # the PC keeps its window
+        if dlg.exec() != dlg.DialogCode.Accepted:
+            return 0
 
 
 def run_screen(ctx, factory, *, windowed: bool = False, size: tuple[int, int] = (1600, 900),

@@ -124,7 +124,13 @@ class MainWindow(MainWindowView):
             from ..payment import customer_screen
 
             self.customer_screen = customer_screen.attach(self.bench, self)
-        self.action_quit.triggered.connect(self.close)
+        self.switch_user = False   # closed by 切换用户/注销: back to the sign-in (app.py)
+        self.action_quit.triggered.connect(lambda: self.leave(switch=False))
+        self.action_switch = QAction(self.tr("Switch user / sign out"), self)
+        self.action_switch.setObjectName("action_switch_user")
+        self.action_switch.setShortcut(QKeySequence("Ctrl+Shift+Q"))
+        self.action_switch.triggered.connect(lambda: self.leave(switch=True))
+        self.menu_file.insertAction(self.action_quit, self.action_switch)
         self.action_about.triggered.connect(self._about)
         self.bench.status_message.connect(lambda m: self.statusBar().showMessage(m, 8000))
         self.bench.printer_state.connect(self._printer_state)
@@ -184,7 +190,38 @@ class MainWindow(MainWindowView):
                           self.tr("CounterDesk %1 — business hall counter system").replace(
                               "%1", __version__))
 
+    def customer_at_window(self) -> str:
+        """The number of the ticket at this window ('' when nobody is being served)."""
+        ticket = getattr(self.panels.get("queue"), "ticket", None) or {}
+        return str(ticket.get("number") or "")
+
+    def may_leave(self) -> bool:
+        """Issue 18.16: with a customer at the window, ask before the window closes."""
+        number = self.customer_at_window()
+        if not number:
+            return True
+        box = QMessageBox(QMessageBox.Question, self.tr("Customer at the window"),
+                          self.tr("Ticket %1 is still at this window (not finished). "
+                                  "Leave anyway?").replace("%1", number),
+                          QMessageBox.Yes | QMessageBox.No, self)
+        box.setDefaultButton(QMessageBox.No)
+        return box.exec() == QMessageBox.Yes
+
+    def leave(self, *, switch: bool) -> bool:
+        """Ctrl+Q (sign out and quit) or Ctrl+Shift+Q (switch user: back to the sign-in,
+        keeping this PC's window); asks first when a customer is at the window."""
+        if not self.may_leave():
+            return False
+        self.switch_user = switch
+        self._asked = True
+        self.close()
+        return True
+
     def closeEvent(self, event):  # noqa: N802 - Qt name
+        if event.spontaneous() and not getattr(self, "_asked", False) and \
+                not self.may_leave():   # Alt+F4 / the title bar's ×
+            event.ignore()
+            return
         self._health.stop()
         if self.customer_screen is not None:  # its own window (issue 17.8): close it too
             self.customer_screen.shutdown()

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (
     QTableView,
 )
 
-from ... import cash, money
+from ... import cash, i18n, money
 from ..widgets.tablemodel import RowsModel
 
 
@@ -48,7 +48,10 @@ class DenominationModel(QAbstractTableModel):
         if role not in (Qt.DisplayRole, Qt.EditRole):
             return None
         if c == 0:
-            return self.rows[r]["label"]
+            row = self.rows[r]
+            if i18n.current() == "en":   # the labels of the service are Chinese (reports)
+                return f"{money.fmt(row['value_fen'])} {'coin' if row.get('coin') else 'note'}"
+            return row["label"]
         if c == 1:
             return str(self.values[r])
         return money.fmt(self.values[r] * self.rows[r]["value_fen"])
@@ -75,6 +78,12 @@ class DenominationModel(QAbstractTableModel):
     def clear(self) -> None:
         self.beginResetModel()
         self.values = [0] * len(self.rows)
+        self.endResetModel()
+
+    def set_counts(self, counts: dict[str, int]) -> None:
+        """Show stored counts (the blind count after a restart), by denomination code."""
+        self.beginResetModel()
+        self.values = [int(counts.get(r["code"], 0)) for r in self.rows]
         self.endResetModel()
 
 

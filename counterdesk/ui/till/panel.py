@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from ... import cash, money, requestkeys
 from ...errors import CounterDeskError, DatabaseUnavailable, OutcomeUnknown
 from ...staff import Approval
+from . import reopen
 from .dialogs import CountersignDialog, MovementDialog
 from .view import TillPanelView
 
@@ -45,7 +46,10 @@ class TillPanel(TillPanelView):
         self.grid_model.dataChanged.connect(self._grid_changed)
         self.grid_model.refused.connect(self._say)
         self.btn_open.clicked.connect(self.open_till)
-        self.btn_count.clicked.connect(self.submit_count)
+        self.btn_count.clicked.connect(self.ask_count)
+        self._count_text = self.btn_count.text()
+        self._confirming = False
+        reopen.install(self)   # 重新开启点钞 (manager) from this tab, issue 18.4
         self.btn_close.clicked.connect(self.close_till)
         self.btn_countersign.clicked.connect(self.ask_countersign)
         self.btn_move.clicked.connect(self.ask_movement)
@@ -58,6 +62,8 @@ class TillPanel(TillPanelView):
         self.message.setText(text)
 
     def _grid_changed(self, *args) -> None:
+        if self._confirming and args:   # the counts changed: confirm again
+            self._cancel_confirm()
         self.total.setText(self.tr("Total: %1 yuan").replace(
             "%1", money.fmt(self.grid_model.total_fen())))
         if self.grid_model.error:
@@ -81,7 +87,7 @@ class TillPanel(TillPanelView):
         self.grid.setEnabled(st in (None, "open"))
         if st is None:
             self.status.setText(self.tr("No till open today"))
-            self.hint.setText(self.tr("Count the float (备用金) by denomination, then open "
+            self.hint.setText(self.tr("Count the float by denomination, then open "
                                       "the till."))
             self.movements_model.set_rows([])
         else:
@@ -105,6 +111,10 @@ class TillPanel(TillPanelView):
             if st != "open" and self.last_count is None:
                 self._show_result(self.info.counted_fen, self.info.expected_fen,
                                   self.info.difference_fen)
+            if st != "open" and self.info.close_counts:   # after a restart too
+                self.grid_model.set_counts({c["code"]: c["count"]
+                                            for c in self.info.close_counts})
+        self.btn_reopen.setVisible(st in ("counted", "submitted", "closed"))
         self._grid_changed()
 
     def _show_result(self, counted, expected, difference) -> None:
@@ -116,6 +126,7 @@ class TillPanel(TillPanelView):
         self.result.setText(self.tr("Counted %1, expected %2: %3 %4").replace(
             "%1", money.fmt(counted)).replace("%2", money.fmt(expected)).replace(
             "%3", kind).replace("%4", money.fmt(abs(difference))))
+        reopen.show_large(self.result, difference)   # 长款/短款 large (issue 18.12)
 
     # -- actions ------------------------------------------------------------------------
     def open_till(self) -> None:
@@ -134,6 +145,21 @@ class TillPanel(TillPanelView):
             if e.text().strip():
                 out[m] = money.parse_yuan(e.text(), field=m)
         return out
+
+    def ask_count(self) -> None:
+        """The blind count is final: the first press asks, the second submits."""
+        if not self._confirming:
+            self._confirming = True
+            self.btn_count.setText(self.tr("Confirm: submit the count (final)"))
+            self._say(self.tr("The blind count is final and cannot be changed without the "
+                              "manager. Check the counts, then press again to submit."))
+            return
+        self._cancel_confirm()
+        self.submit_count()
+
+    def _cancel_confirm(self) -> None:
+        self._confirming = False
+        self.btn_count.setText(self._count_text)
 
     def submit_count(self) -> None:
         try:
