@@ -67,8 +67,7 @@ def _row_of(panel, widget):
 
 def reopen_count(panel, reason: str, approval) -> bool:
     try:
-        cash.reopen_till(panel.db, panel.actor, approval, reason,
-                         cash_settings=panel.bench.settings.cash)
+        cash.reopen_till(panel.db, panel.actor, approval, reason)
     except CounterDeskError as exc:
         panel._say(exc.message)
         return False
