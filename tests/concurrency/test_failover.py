@@ -135,6 +135,10 @@ def test_payments_survive_the_primary_dying(pair, tmp_path):
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                               cwd=ROOT, env=env)
              for w in range(1, WORKERS + 1)]
+    screen = Database(pair.url())                 # a screen's engine, pooled on the primary
+    with screen.read() as s:
+        s.execute(select(Payment.id).limit(1)).all()
+    assert screen.take_notice() is None
     try:
         lines0, oks = [], 0
         while oks < BEFORE:                      # mid-stream: the first clerk is paying
@@ -144,6 +148,13 @@ def test_payments_survive_the_primary_dying(pair, tmp_path):
             oks += line.startswith("OK ")
         pair.crash_primary()
         pair.promote()
+        # its pooled connection is dead: pool_pre_ping drops it and the read goes to the
+        # new primary at the first try; the clerk is told once
+        with screen.read() as s:
+            s.execute(select(Payment.id).limit(1)).all()
+        assert f"127.0.0.1:{pair.ports[1]}" in (screen.take_notice() or "")
+        assert screen.take_notice() is None
+        screen.dispose()
         outs = []
         for i, p in enumerate(procs):
             out, err = p.communicate(timeout=200)

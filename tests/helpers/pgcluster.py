@@ -16,6 +16,7 @@ from __future__ import annotations
 import glob
 import os
 import shutil
+import socket
 import subprocess
 import tempfile
 import time
@@ -28,6 +29,24 @@ def server_bin() -> Path | None:
                    key=lambda p: int(Path(p).parent.parent.name)
                    if Path(p).parent.parent.name.isdigit() else 0)
     return Path(found[-1]).parent if found else None
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on now (the OS picks it; 55432/55433 when free)."""
+    for wanted in (55432, 55433, 0):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", wanted))
+            except OSError:
+                continue
+            port = s.getsockname()[1]
+        if port not in _TAKEN:
+            _TAKEN.add(port)
+            return port
+    raise RuntimeError("no free TCP port")
+
+
+_TAKEN: set[int] = set()
 
 
 def skip_reason() -> str | None:
@@ -44,10 +63,10 @@ def skip_reason() -> str | None:
 class Pair:
     """A primary on ``ports[0]`` and a standby streaming from it on ``ports[1]``."""
 
-    def __init__(self, ports: tuple[int, int] = (55432, 55433), *, synchronous: bool = True,
+    def __init__(self, ports: tuple[int, int] | None = None, *, synchronous: bool = True,
                  dbname: str = "counterdesk"):
         self.bin = server_bin()
-        self.ports = ports
+        self.ports = ports or (free_port(), free_port())
         self.synchronous = synchronous
         self.dbname = dbname
         self.base = Path(tempfile.mkdtemp(prefix="cd-pgpair-"))
