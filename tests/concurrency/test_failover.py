@@ -193,3 +193,36 @@ def test_payments_survive_the_primary_dying(pair, tmp_path):
         assert db.server == f"127.0.0.1:{pair.ports[1]}"
     finally:
         db.dispose()
+
+
+def _bench_city(monkeypatch):
+    # importable by name: the spawned load processes import it as ``bench_city``
+    monkeypatch.syspath_prepend(str(ROOT / "bench"))
+    import bench_city
+
+    return bench_city
+
+
+@pytest.mark.parametrize("db_kind", [pytest.param("postgresql", marks=pytest.mark.pg)])
+def test_bench_city_runs_at_a_tiny_size(db_kind, capsys, monkeypatch):
+    from tests.conftest import PG_SKIP, PG_URL
+
+    if not PG_URL:
+        pytest.skip(PG_SKIP)
+    out = _bench_city(monkeypatch).main(["--halls", "2", "--windows", "2", "--customers", "1",
+                              "--procs", "1", "--threads", "2", "--pg", PG_URL])
+    city = out["city"]
+    assert city["customers"] == 4 and city["errors"] == 0
+    assert city["pay_p99_ms"] > 0 and city["bare_p99_ms"] > 0
+    assert "call-next" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+@pytest.mark.pg
+def test_bench_city_times_a_failover(monkeypatch):
+    reason = pgcluster.skip_reason()
+    if reason:
+        pytest.skip(reason)
+    out = _bench_city(monkeypatch).failover_time(halls=1, windows=2)
+    # the promotion is confirmed by a psql poll: a payment may beat the confirmation
+    assert 0 < out["promote_s"] < 120 and 0 < out["failover_s"] < 120
