@@ -311,7 +311,7 @@ def main(argv=None) -> dict:
             tps = r["server_tps"]
             print(f"  server    {tps:8.1f} transactions/s (pg_stat_database)" if tps is not None
                   else "  server    (a schema, not a database: no per-database count)")
-            print(f"  clients   {r['client_tps']:8.1f} transactions/s")
+            print(f"  clients   {r['client_tps']:8.1f} writes/s (issue, call, pay, finish, bare)")
     if a.failover:
         f = out["failover"] = failover_time()
         if "skipped" in f:

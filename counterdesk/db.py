@@ -150,8 +150,7 @@ _LOCKED = re.compile(r"database is locked|database table is locked|could not obt
 # SQLSTATE 25006 read_only_sql_transaction; a standby, a server still recovering, or a
 # connection that libpq refused because target_session_attrs=read-write found none
 _READ_ONLY = re.compile(r"read-only transaction|read only transaction|hot standby|"
-                        r"in recovery|recovery mode|is read-only|session is read-only|"
-                        r"server is not in|not a primary", re.I)
+                        r"in recovery|recovery mode|is read-only", re.I)
 _FULL = re.compile(r"database or disk is full|disk full|no space left|could not extend file", re.I)
 
 

@@ -65,3 +65,21 @@ def test_a_read_only_server_is_refused_for_writes_with_a_clear_message(db, db_ki
     assert err.value.retryable
     with db.read() as s:
         assert s.execute(text("SELECT count(*) FROM probe")).scalar() == 0
+
+
+def test_a_standby_refused_at_connect_is_named_read_only_not_unreachable():
+    from sqlalchemy import exc as sa_exc
+
+    from counterdesk.db import translate
+    from counterdesk.errors import DatabaseUnavailable
+
+    standby = sa_exc.OperationalError("connect", {}, Exception(
+        'connection failed: connection to server at "10.0.0.2", port 5432 failed: '
+        "server is in hot standby mode"))
+    assert isinstance(translate(standby, MULTI), DatabaseReadOnly)
+    down = sa_exc.OperationalError("connect", {}, Exception(
+        'connection failed: connection to server at "10.0.0.1", port 5432 failed: '
+        "Connection refused"))
+    known = translate(down, MULTI)
+    assert isinstance(known, DatabaseUnavailable) and not isinstance(known, DatabaseReadOnly)
+    assert "secret" not in known.message and "db1:5432,db2:5433" in known.message
