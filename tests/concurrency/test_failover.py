@@ -190,6 +190,11 @@ def test_payments_survive_the_primary_dying(pair, tmp_path):
         seqs = sorted(seq for _k, _n, seq in rows)
         assert seqs == list(range(1, len(seqs) + 1))   # gapless
         assert audit.verify(db).ok
+        # the command line, given the same multi-host URL, lands on the new primary
+        cli = subprocess.run([sys.executable, "-m", "counterdesk", "--db", pair.url(), "audit",
+                              "verify"], capture_output=True, text=True, cwd=ROOT, env=env,
+                             stdin=subprocess.DEVNULL, timeout=120)
+        assert cli.returncode == 0, cli.stderr
         assert db.server == f"127.0.0.1:{pair.ports[1]}"
     finally:
         db.dispose()
