@@ -1,7 +1,7 @@
 """City-scale figures (issue 24.4): many halls on one central PostgreSQL.
 
     python bench/bench_city.py [--halls 50] [--windows 20] [--customers 4]
-                               [--procs 2] [--threads 8] [--pg URL] [--failover]
+                               [--procs 2] [--threads 4] [--pg URL] [--failover]
 
 Builds ``halls`` halls of ``windows`` windows each (price list, one clerk per window)
 in a throw-away database on the server (``--pg`` or COUNTERDESK_TEST_DATABASE_URL;
@@ -287,7 +287,7 @@ def main(argv=None) -> dict:
     ap.add_argument("--windows", type=int, default=20)
     ap.add_argument("--customers", type=int, default=4, help="per window")
     ap.add_argument("--procs", type=int, default=2)
-    ap.add_argument("--threads", type=int, default=8, help="per process")
+    ap.add_argument("--threads", type=int, default=4, help="per process")
     ap.add_argument("--pg", default=os.environ.get("COUNTERDESK_TEST_DATABASE_URL", ""))
     ap.add_argument("--failover", action="store_true",
                     help="also time a failover on a local primary + standby")
