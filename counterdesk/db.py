@@ -4,7 +4,13 @@
   busy timeout, and ``BEGIN IMMEDIATE`` for write transactions so two processes
   never deadlock upgrading a read lock.
 * PostgreSQL (a hall of many PCs) through psycopg 3; concurrency comes from row
-  locks and unique constraints, never from timing.
+  locks and unique constraints, never from timing. The URL may name several hosts
+  (libpq multi-host: ``postgresql+psycopg://u@h1:5432,h2:5433/db?target_session_attrs=
+  read-write``, issue 24): a new connection goes to whichever of them is the primary
+  now, ``pool_pre_ping`` drops the pooled connections to a server that died, and the
+  first connection to a different server than before leaves a notice
+  (:meth:`Database.take_notice`) that the screens show once. A read-only server (a
+  standby, or a server still recovering) is refused for writes with a clear message.
 
 Services take a :class:`Database` and own their transactions::
 
@@ -34,7 +40,15 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from .errors import DatabaseBusy, DatabaseUnavailable, DiskFull, SettingsError, from_os_error
+from . import i18n
+from .errors import (
+    DatabaseBusy,
+    DatabaseReadOnly,
+    DatabaseUnavailable,
+    DiskFull,
+    SettingsError,
+    from_os_error,
+)
 
 log = logging.getLogger(__name__)
 
@@ -68,17 +82,36 @@ def pg_options(schema: str | None = None) -> str:
 def display_url(url: str) -> str:
     """The URL without its password, for screens and logs."""
     try:
-        u = make_url(url)
+        u = make_url(_normalise(url))
     except Exception:  # noqa: BLE001 - not a URL at all
         return "<invalid URL>"
     if u.get_backend_name() == "sqlite":
         return u.database or ":memory:"
+    many = u.query.get("host")
+    if many and not isinstance(many, str):  # several hosts: show them as libpq writes them
+        rest = {k: v for k, v in u.query.items() if k != "host"}
+        shown = u.set(host="hosts-here", query=rest).render_as_string(hide_password=True)
+        return shown.replace("hosts-here", ",".join(many), 1)
     return u.render_as_string(hide_password=True)
 
 
+_MULTI_HOST = re.compile(r"^(?P<scheme>[^:/]+://)(?P<user>[^@/]*@)?(?P<hosts>[^/?@]*,[^/?@]*)"
+                         r"(?P<rest>[/?].*)?$")
+
+
 def _normalise(url: str) -> str:
+    """``postgres://`` → ``postgresql+psycopg://``; libpq's multi-host form
+    ``h1:5432,h2:5433`` → SQLAlchemy's ``?host=h1:5432&host=h2:5433`` (which psycopg
+    receives as libpq's ``host=h1,h2 port=5432,5433``)."""
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    m = _MULTI_HOST.match(url)
+    if m and m["scheme"].startswith("postgresql"):
+        rest = m["rest"] or "/"
+        path, _, query = rest.partition("?")
+        hosts = "&".join("host=" + h.strip() for h in m["hosts"].split(",") if h.strip())
+        url = (f"{m['scheme']}{m['user'] or ''}{path or '/'}?{hosts}"
+               + (f"&{query}" if query else ""))
     return url
 
 
@@ -144,6 +177,17 @@ def _check_sqlite_file(path: Path) -> None:
                        "read-only flag or move it somewhere writable")
 
 
+def hosts(url: str) -> list[str]:
+    """The ``host[:port]`` names a PostgreSQL URL lists (one, or several for failover)."""
+    u = make_url(_normalise(url))
+    many = u.query.get("host")
+    if many:
+        return [many] if isinstance(many, str) else list(many)
+    if u.host:
+        return [f"{u.host}:{u.port}" if u.port else u.host]
+    return []
+
+
 def make_engine(url: str, *, schema: str | None = None, echo: bool = False,
                 pool_size: int = 5) -> Engine:
     """Create the engine for ``url``; ``schema`` sets the PostgreSQL search_path.
@@ -200,6 +244,10 @@ _LOCKED = re.compile(r"database is locked|database table is locked|could not obt
 _NOT_A_DB = re.compile(r"file is not a database|file is encrypted", re.I)
 _READONLY = re.compile(r"readonly database|read-only file system", re.I)
 _CANT_OPEN = re.compile(r"unable to open database file", re.I)
+# SQLSTATE 25006 read_only_sql_transaction; a standby, a server still recovering, or a
+# connection that libpq refused because target_session_attrs=read-write found none
+_READ_ONLY = re.compile(r"read-only transaction|read only transaction|hot standby|"
+                        r"in recovery|recovery mode|is read-only", re.I)
 _FULL = re.compile(r"database or disk is full|disk full|no space left|could not extend file", re.I)
 
 
@@ -213,6 +261,13 @@ def translate(exc: BaseException, url: str) -> Exception | None:
         return DiskFull(f"数据库磁盘已满（{where}），本次操作未保存。请联系管理员清理空间后重试。",
                         f"The database disk is full ({where}); nothing was saved. "
                         "Ask IT to free space, then retry.")
+    if getattr(exc.orig, "sqlstate", None) == "25006" or _READ_ONLY.search(text):
+        return DatabaseReadOnly(
+            f"数据库服务器 {where} 当前只读（备用服务器或正在恢复），本次操作未保存。"
+            "请稍候重试；若持续出现，请联系管理员确认主服务器。",
+            f"The database server {where} is read-only (a standby, or still recovering); "
+            "nothing was saved. Retry shortly; if it persists, ask IT which server is the "
+            "primary.")
     if _NOT_A_DB.search(text):
         return SettingsError(f"{where} 不是数据库文件：请检查 --db 或设置文件中的数据库地址",
                              f"{where} is not a database file: check the database address")
@@ -267,6 +322,29 @@ class Database:
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = sessionmaker(self.engine.execution_options(cd_write=True),
                                     expire_on_commit=False)
+        self.server: str | None = None       # host:port of the last new connection
+        self._notice: str | None = None
+        if self.is_postgres:
+            event.listen(self.engine, "connect", self._on_connect)
+
+    def _on_connect(self, dbapi_conn, _record) -> None:
+        """Remember which server a new connection reached; a different one than before
+        (a standby promoted after the primary died) leaves a notice for the screens."""
+        info = getattr(dbapi_conn, "info", None)
+        server = f"{getattr(info, 'host', '')}:{getattr(info, 'port', '')}"
+        if self.server is not None and server != self.server:
+            log.warning("database server changed: %s -> %s", self.server, server)
+            self._notice = i18n.pick(
+                f"数据库已切换到服务器 {server}（原服务器 {self.server} 不可用），可继续办理。"
+                "切换前未显示成功的操作请核对后再办。",
+                f"The database switched to server {server} ({self.server} is down); carry "
+                "on. Check any operation not shown as done before the switch.")
+        self.server = server
+
+    def take_notice(self) -> str | None:
+        """The failover notice, once (``None`` when nothing changed since last asked)."""
+        notice, self._notice = self._notice, None
+        return notice
 
     # -- properties -----------------------------------------------------------------
     @property

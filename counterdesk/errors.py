@@ -70,6 +70,10 @@ class DatabaseUnavailable(DatabaseError):
     pass
 
 
+class DatabaseReadOnly(DatabaseError):
+    """The server accepts no writes: a standby, or a primary still recovering (issue 24)."""
+
+
 class DatabaseBusy(DatabaseError):
     pass
 

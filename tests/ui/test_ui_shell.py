@@ -50,3 +50,18 @@ def test_main_window_status_bar(qtbot, demo_db, clerk):
     assert "1001" in win.status_clerk.text()
     assert demo_db.display_url in win.status_db.text() or "postgresql" in win.status_db.text()
     assert "@" not in win.status_db.text() or ":" not in win.status_db.text().split("@")[0][-3:]
+
+
+def test_main_window_says_once_that_the_database_server_changed(qtbot, demo_db, clerk):
+    """Issue 24: after a standby took over, the next health check puts the notice on the
+    message line, once."""
+    win = MainWindow(demo_db, clerk, Settings())
+    qtbot.addWidget(win)
+    win.show()
+    win.statusBar().clearMessage()
+    demo_db._notice = "数据库已切换到服务器 db2:5432（原服务器 db1:5432 不可用），可继续办理。"
+    assert win.check_database()
+    assert "db2:5432" in win.statusBar().currentMessage()
+    win.statusBar().clearMessage()
+    assert win.check_database()
+    assert win.statusBar().currentMessage() == ""

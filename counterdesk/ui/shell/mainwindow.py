@@ -168,6 +168,9 @@ class MainWindow(MainWindowView):
             skew, ok = None, False
         if skew is not None and not skew.ok:  # issue 17.11: warn before a payment is refused
             self.statusBar().showMessage(skew.message(), self.HEALTH_INTERVAL_MS)
+        notice = self.bench.db.take_notice() if ok else None
+        if notice:  # issue 24: a standby took over; said once, on the message line
+            self.statusBar().showMessage(notice, 10 * self.HEALTH_INTERVAL_MS)
         if ok != self._db_ok:
             self._db_ok = ok
             text = self.tr("Database %1: %2").replace("%1", self.bench.db.display_url).replace(

@@ -1,0 +1,85 @@
+"""Two halls sharing one database (issue 24.3): no number, queue, payment, figure or
+hall-wide row of one hall is seen by, or waited on by, the other."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from sqlalchemy import select
+
+from counterdesk import billing, cash, queue, resources_access, setup, staff
+from counterdesk.models import AuditHead, Counter, Hall
+
+
+def _second_hall(db) -> int:
+    data = copy.deepcopy(resources_access.read_toml("demo", "hall.toml"))
+    data["hall"]["code"], data["hall"]["name"] = "HQ02", "第二营业厅"
+    hall_id = setup.create_hall(db, data)
+    staff.add_user(db, "2001", "乙厅收费员", "clerk", "123456", hall_code="HQ02")
+    staff.add_user(db, "2901", "乙厅主任", "manager", "888888", hall_code="HQ02")
+    billing.seed_demo(db, "HQ02")
+    return hall_id
+
+
+SALE = billing.SaleRequest(items=[billing.LineInput("CARD")],
+                           tenders=[billing.TenderInput("cash")])
+
+
+def test_two_halls_share_a_database_without_leaking(demo_db):
+    db = demo_db
+    with db.read() as s:
+        h1 = s.execute(select(Hall.id).where(Hall.code == "HQ01")).scalar_one()
+    h2 = _second_hall(db)
+    k1, k2 = queue.kiosk_actor(db, "HQ01"), queue.kiosk_actor(db, "HQ02")
+    a1 = staff.sign_in(db, "1001", "123456", window=1)
+    a2 = staff.sign_in(db, "2001", "123456", window=1)
+
+    # numbers: each hall counts from 1, on its own counter row
+    t1 = [queue.issue(db, k1, "A").number for _ in range(3)]
+    t2 = [queue.issue(db, k2, "A").number for _ in range(2)]
+    assert t2 == t1[:2]
+    r1 = [billing.pay(db, a1, SALE).receipt_no for _ in range(3)]
+    r2 = [billing.pay(db, a2, SALE).receipt_no for _ in range(2)]
+    assert r2 == r1[:2]
+    with db.read() as s:
+        rows = s.execute(select(Counter.hall_id, Counter.name, Counter.value)).all()
+    assert {h for h, _n, _v in rows} == {h1, h2}
+    names = {h: {n for hh, n, _v in rows if hh == h} for h in (h1, h2)}
+    assert names[h2] and names[h2] <= names[h1]   # the same sequences, a row per hall
+
+    # queues: a window of one hall never calls the other's customers
+    called = queue.call_next(db, a2)
+    assert called.number == t2[0]
+    snap1, snap2 = queue.snapshot(db, h1), queue.snapshot(db, h2)
+    waiting1 = sum(sv["waiting"] for sv in snap1["services"])
+    waiting2 = sum(sv["waiting"] for sv in snap2["services"])
+    assert (waiting1, waiting2) == (3, 1)
+    assert all(w["current"] is None for w in snap1["windows"])
+
+    # figures: the tills and the day report of a hall count its own payments only
+    m1 = staff.sign_in(db, "9001", "888888")
+    m2 = staff.sign_in(db, "2901", "888888")
+    rep1, rep2 = cash.day_report(db, m1), cash.day_report(db, m2)
+    assert (rep1["totals"]["sales"], rep2["totals"]["sales"]) == (3, 2)
+    assert rep1["totals"]["net_fen"] * 2 == rep2["totals"]["net_fen"] * 3
+    assert (rep1["receipts"]["count"], rep2["receipts"]["count"]) == (3, 2)
+    assert rep1["receipts"]["gapless"] and rep2["receipts"]["gapless"]
+    assert [c["staff_no"] for c in rep1["by_clerk"]] == ["1001"]
+    assert [c["staff_no"] for c in rep2["by_clerk"]] == ["2001"]
+    assert rep1["queue"]["rows"][0]["tickets"] == 3
+    assert rep2["queue"]["rows"][0]["tickets"] == 2
+    assert [t.staff_no for t in cash.tills_for_day(db, m2)] in ([], ["2001"])
+    assert "2001" not in repr([t.staff_no for t in cash.tills_for_day(db, m1)])
+
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "the audit chain has ONE head row (audit_head id=1) for the whole database: every "
+    "audited write of every hall queues on it. Per-hall heads need the audit module "
+    "(branch `audit` is extending the chain); issue 24.3 left for it"))
+def test_each_hall_has_its_own_audit_head(demo_db):
+    _second_hall(demo_db)
+    with demo_db.read() as s:
+        heads = s.execute(select(AuditHead)).scalars().all()
+    assert len(heads) == 2
