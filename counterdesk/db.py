@@ -127,7 +127,7 @@ def check_url(url: str) -> str:
     """The URL normalised, or a :class:`SettingsError` naming what is wrong with it and
     what to write instead (one line; nothing is opened or created)."""
     url = _normalise((url or "").strip())
-    port = re.match(r"^[\w+]+://(?:[^@/]*@)?[^:/?]*:([^/?]*)", url)
+    port = re.match(r"^[\w+]+://(?:[^@/]*@)?[^:/?@]*:([^/?@]*)(?:[/?]|$)", url)
     if port and port.group(1) and not port.group(1).isdigit():
         raise _bad_url(f"数据库地址中的端口 {port.group(1)!r} 不是数字：请改为数字端口，如 5432",
                        f"The port {port.group(1)!r} in the database address is not a number "
