@@ -1,0 +1,148 @@
+"""Issue 18.2/18.3/18.21: every window and dialog fits the usable area of a 1366×768 hall PC.
+
+A Windows taskbar and title bar leave about 1366×700; a top-level's minimum size (the
+larger of ``minimumSize`` and ``minimumSizeHint``) must fit it, in Chinese and English,
+with the bundled font and with a wider CJK font, also after the states that used to grow
+the layout (pause banner, long names, inline errors). Every ``QDialog`` subclass of
+``counterdesk.ui`` must have a factory here, so a new dialog cannot skip the check.
+"""
+
+from __future__ import annotations
+
+import inspect
+import pkgutil
+from importlib import import_module
+
+import pytest
+from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QApplication, QDialog, QWidget
+
+import counterdesk.ui
+from counterdesk import i18n
+from counterdesk.settings import Settings
+from counterdesk.ui.shell.app import apply_theme, load_fonts, load_translations
+from counterdesk.ui.widgets.fit import USABLE
+
+SMALL_SCREEN = QSize(960, 540)  # the kiosk and the display share one screen in a small hall
+WIDE_FONT = "Droid Sans Fallback"  # wider and taller CJK metrics than the bundled font
+LONG_NAME = "欧阳长名字测试用户名称特别长的客户姓名"
+
+
+def _minimum(w: QWidget) -> QSize:
+    return w.minimumSize().expandedTo(w.minimumSizeHint())
+
+
+def _fits(w: QWidget, budget: QSize = USABLE) -> bool:
+    m = _minimum(w)
+    return m.width() <= budget.width() and m.height() <= budget.height()
+
+
+def _dialog_classes() -> set[type]:
+    found = set()
+    for info in pkgutil.walk_packages(counterdesk.ui.__path__, "counterdesk.ui."):
+        mod = import_module(info.name)
+        for _name, obj in inspect.getmembers(mod, inspect.isclass):
+            if issubclass(obj, QDialog) and obj.__module__ == mod.__name__ \
+                    and not obj.__name__.startswith("_"):
+                found.add(obj)
+    return found
+
+
+@pytest.fixture(params=[("zh_CN", None), ("en", None), ("zh_CN", WIDE_FONT), ("en", WIDE_FONT)],
+                ids=["zh", "en", "zh-wide", "en-wide"])
+def look(request, qapp):
+    lang, family = request.param
+    load_fonts()
+    apply_theme(qapp)
+    if family:
+        f = qapp.font()
+        f.setFamilies([family])
+        qapp.setFont(f)
+    i18n.set_language(lang)
+    load_translations(qapp, lang)
+    yield lang
+    load_translations(qapp, "zh_CN")
+    apply_theme(qapp)
+
+
+@pytest.fixture
+def demo_db(sqlite_db):
+    from counterdesk import setup
+
+    setup.demo(sqlite_db)
+    return sqlite_db
+
+
+def _factories(db, clerk, manager):
+    """Every dialog of the workstation, built the way the program builds it."""
+    from counterdesk.ui.accounts import forms
+    from counterdesk.ui.complaints import dialogs as complaint_dialogs
+    from counterdesk.ui.dayclose.dialog import DayCloseDialog, DayCloseDialogView
+    from counterdesk.ui.payment.view import VoidDialog
+    from counterdesk.ui.policy.screen import PolicyScreen
+    from counterdesk.ui.prompts.editor import PhraseEditor, PhraseEditorView
+    from counterdesk.ui.queue import dialogs as queue_dialogs
+    from counterdesk.ui.queue.stats import QueueStatsDialog
+    from counterdesk.ui.shell import (
+        cheatsheet,
+        first_run,
+        settings_dialog,
+        signin,
+        staff_admin,
+    )
+    from counterdesk.ui.shell.bus import Workbench
+    from counterdesk.ui.till import dialogs as till_dialogs
+
+    mbench = Workbench(db, manager, Settings())
+    host = QWidget()  # the cheat sheet reads its parent window's actions
+    services = [{"letter": c, "name": LONG_NAME} for c in "ABCD"]
+    return {
+        forms.OpeningFormView: lambda: forms.OpeningFormView(),
+        forms.TransferFormView: lambda: forms.TransferFormView("0100000001"),
+        forms.RenameFormView: lambda: forms.RenameFormView("0100000001"),
+        forms.CloseFormView: lambda: forms.CloseFormView("0100000001"),
+        complaint_dialogs.RecordDialog: lambda: complaint_dialogs.RecordDialog(),
+        complaint_dialogs.ActionDialog: lambda: complaint_dialogs.ActionDialog("forward", "T0001"),
+        DayCloseDialogView: lambda: DayCloseDialogView(),
+        DayCloseDialog: lambda: DayCloseDialog(mbench),
+        VoidDialog: lambda: VoidDialog([f"R{i:05d}" for i in range(30)]),
+        PolicyScreen: lambda: PolicyScreen(db, manager),
+        PhraseEditorView: lambda: PhraseEditorView(),
+        PhraseEditor: lambda: PhraseEditor(db, manager),
+        queue_dialogs.TransferDialog: lambda: queue_dialogs.TransferDialog(services, [1, 2, 3, 4]),
+        queue_dialogs.PauseDialog: lambda: queue_dialogs.PauseDialog(30),
+        QueueStatsDialog: lambda: QueueStatsDialog(mbench),
+        cheatsheet.CheatSheet: lambda: cheatsheet.CheatSheet(host),
+        first_run.FirstRunView: lambda: first_run.FirstRunView(),
+        first_run.FirstRunDialog: lambda: first_run.FirstRunDialog(Settings()),
+        settings_dialog.SettingsDialogView: lambda: settings_dialog.SettingsDialogView(),
+        settings_dialog.SettingsDialog: lambda: settings_dialog.SettingsDialog(Settings()),
+        signin.SignInView: lambda: signin.SignInView(),
+        signin.SignInDialog: lambda: signin.SignInDialog(db, Settings()),
+        staff_admin.StaffAdmin: lambda: staff_admin.StaffAdmin(db, manager),
+        staff_admin.ChangePassword: lambda: staff_admin.ChangePassword(db, clerk),
+        till_dialogs.MovementDialog: lambda: till_dialogs.MovementDialog(),
+        till_dialogs.CountersignDialog: lambda: till_dialogs.CountersignDialog(),
+    }, host
+
+
+def test_every_dialog_fits(qtbot, look, demo_db, clerk, manager):
+    factories, host = _factories(demo_db, clerk, manager)
+    qtbot.addWidget(host)
+    missing = {c.__qualname__ for c in _dialog_classes()} - {c.__qualname__ for c in factories}
+    assert not missing, f"dialogs without a size check: {sorted(missing)}"
+    too_big = []
+    for cls, make in factories.items():
+        dlg = make()
+        qtbot.addWidget(dlg)
+        dlg.show()
+        QApplication.processEvents()
+        for field, label in getattr(dlg, "errors", {}).items():  # every inline error shown
+            label.setText(f"{field}: {LONG_NAME}{LONG_NAME}")
+            label.show()
+        QApplication.processEvents()
+        m = _minimum(dlg)
+        if not _fits(dlg):
+            too_big.append(f"{cls.__qualname__} {m.width()}×{m.height()}")
+        dlg.close()
+    assert not too_big, f"larger than {USABLE.width()}×{USABLE.height()}: {too_big}"
