@@ -146,3 +146,48 @@ def test_every_dialog_fits(qtbot, look, demo_db, clerk, manager):
             too_big.append(f"{cls.__qualname__} {m.width()}×{m.height()}")
         dlg.close()
     assert not too_big, f"larger than {USABLE.width()}×{USABLE.height()}: {too_big}"
+
+
+def test_main_window_fits_and_does_not_move_when_paused(qtbot, look, demo_db, clerk):
+    from counterdesk.ui.shell.mainwindow import MainWindow
+
+    s = Settings()
+    s.ui.language = look
+    win = MainWindow(demo_db, clerk, s)
+    qtbot.addWidget(win)
+    win.resize(USABLE)
+    win.show()
+    qtbot.waitExposed(win)
+    assert _fits(win), _minimum(win)
+    for _ in range(3):  # the splitter sizes itself after the first resize
+        QApplication.processEvents()
+    before = win.splitter.geometry()
+    tabs = win.business.geometry()
+    win.bench.window_paused.emit({"window": 1, "reason": LONG_NAME * 3,
+                                  "expected_until": "2026-11-22T12:30:00"})
+    QApplication.processEvents()
+    assert win.workstation.banner.isVisible() and _fits(win), _minimum(win)
+    # the banner has a strip of its own: the work area neither moves nor is covered
+    assert win.splitter.geometry() == before and win.business.geometry() == tabs
+    assert not win.workstation.banner.geometry().intersects(win.splitter.geometry())
+    win.bench.window_resumed.emit({"window": 1})
+    QApplication.processEvents()
+    assert win.splitter.geometry() == before and win.size() == USABLE
+    win.close()
+
+
+def test_waiting_table_shows_every_service(qtbot, demo_db, clerk):
+    from counterdesk.ui.shell.mainwindow import MainWindow
+
+    win = MainWindow(demo_db, clerk, Settings())
+    qtbot.addWidget(win)
+    win.resize(1366, 700)
+    win.show()
+    qtbot.waitExposed(win)
+    queue = win.panels["queue"]
+    queue.refresh()
+    view = queue.waiting_view
+    rows = queue.waiting_model.rowCount()
+    assert rows >= 2
+    qtbot.waitUntil(lambda: view.viewport().height() >= rows * view.rowHeight(0))
+    win.close()

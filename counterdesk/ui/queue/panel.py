@@ -54,6 +54,9 @@ class QueuePanel(QueuePanelView):
         self.waiting_model = WaitingModel(self)
         self.pause_model = PauseModel(self)
         self.waiting_view.setModel(self.waiting_model)
+        self.waiting_model.modelReset.connect(self.fit_waiting_rows)
+        self.waiting_view.verticalHeader().sectionResized.connect(self.fit_waiting_rows)
+        self.fit_waiting_rows()
         self.pauses_view.setModel(self.pause_model)
 
         self.actions: dict[str, QAction] = {}

@@ -12,9 +12,11 @@ import logging
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QFrame,
     QLabel,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -48,6 +50,16 @@ PANELS = [
 ]
 
 
+def _column(inner: QWidget) -> QScrollArea:
+    scroll = QScrollArea()
+    scroll.setObjectName(inner.objectName() + "_scroll")
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+    scroll.setWidget(inner)
+    return scroll
+
+
 class MainWindowView(QMainWindow):
     """Layout: left queue, centre business tabs, right prompts; menus and status bar."""
 
@@ -64,13 +76,29 @@ class MainWindowView(QMainWindow):
         self.prompt_area.setObjectName("prompt_area")
         self.prompt_area.setLayout(QVBoxLayout())
         self.splitter = QSplitter(Qt.Horizontal)
-        self.splitter.addWidget(self.queue_area)
+        # Issue 18.2: the side columns scroll when the screen is short, so the window fits
+        # 1366×700 (taskbar and title bar off a 1366×768 screen) whatever they hold.
+        self.queue_scroll = _column(self.queue_area)
+        self.prompt_scroll = _column(self.prompt_area)
+        self.splitter.addWidget(self.queue_scroll)
         self.splitter.addWidget(self.business)
-        self.splitter.addWidget(self.prompt_area)
+        self.splitter.addWidget(self.prompt_scroll)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 5)
         self.splitter.setStretchFactor(2, 2)
-        self.setCentralWidget(self.splitter)
+        # Issue 18.14: a strip of its own above the work area for the window's state (the
+        # pause banner): always there, one line high, so nothing moves or is covered.
+        self.state_strip = QWidget()
+        self.state_strip.setObjectName("state_strip")
+        self.state_strip.setLayout(QVBoxLayout())
+        self.state_strip.layout().setContentsMargins(0, 0, 0, 0)
+        central = QWidget()
+        lay = QVBoxLayout(central)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addWidget(self.state_strip)
+        lay.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
 
         mb = self.menuBar()
         self.menu_file = mb.addMenu(self.tr("&File"))
