@@ -136,7 +136,8 @@ def snapshot(db: Database, hall_id: int) -> dict:
                 cur = _ticket_info(s, s.get(Ticket, st.current_ticket_id), now=now).to_dict()
             windows.append({"number": w.number, "name": w.name,
                             "services": [ws.service_type.letter for ws in w.services],
-                            "current": cur, "pause": pauses.get(w.number)})
+                            "current": cur, "pause": pauses.get(w.number),
+                            "staff_no": st.staff_no if st is not None else ""})
         return {"version": version, "at": _iso(now), "hall": hall.name if hall else "",
                 "hall_code": hall.code if hall else "",
                 "services": [x.to_dict() for x in svc], "windows": windows}

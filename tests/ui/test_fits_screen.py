@@ -61,7 +61,7 @@ def look(request, qapp):
     i18n.set_language(lang)
     load_translations(qapp, lang)
     yield lang
-    load_translations(qapp, "zh_CN")
+    load_translations(qapp, "en")  # no translator installed, as the other tests expect
     apply_theme(qapp)
 
 
@@ -191,3 +191,41 @@ def test_waiting_table_shows_every_service(qtbot, demo_db, clerk):
     assert rows >= 2
     qtbot.waitUntil(lambda: view.viewport().height() >= rows * view.rowHeight(0))
     win.close()
+
+
+@pytest.mark.parametrize("screen", ["kiosk", "display"])
+def test_hall_screens_work_in_a_small_window(qtbot, look, demo_db, screen):
+    """Issue 18.21: kiosk and display share one 1920×1080 screen in a small hall."""
+    from counterdesk.ui.hall.display import Display
+    from counterdesk.ui.hall.kiosk import Kiosk
+    from counterdesk.ui.hall.voice_player import VoicePlayer
+
+    if screen == "kiosk":
+        w = Kiosk(demo_db, Settings(), poll=False, threaded=False)
+    else:
+        w = Display(demo_db, Settings(), player=VoicePlayer(lambda data: None),
+                    threaded=False, hold_ms=0)
+    qtbot.addWidget(w)
+    from counterdesk import queue
+
+    w.apply_snapshot(queue.snapshot(demo_db, queue.hall_id_for(demo_db, "HQ01")))
+    w.resize(SMALL_SCREEN)
+    w.show()
+    qtbot.waitExposed(w)
+    QApplication.processEvents()
+    assert w.size() == SMALL_SCREEN and _fits(w, SMALL_SCREEN), _minimum(w)
+    need = w.layout().minimumSize()  # nothing clipped: the fonts shrank to fit
+    assert need.width() <= SMALL_SCREEN.width() and need.height() <= SMALL_SCREEN.height()
+    w.close()
+
+
+def test_kiosk_priority_toggle_says_its_state(qtbot, demo_db):
+    from counterdesk.ui.hall.kiosk import Kiosk
+
+    k = Kiosk(demo_db, Settings(), poll=False, threaded=False)
+    qtbot.addWidget(k)
+    off = k.priority.text()
+    k.priority.setChecked(True)
+    assert k.priority.text() != off and "✔" in k.priority.text()
+    k.priority.setChecked(False)
+    assert k.priority.text() == off

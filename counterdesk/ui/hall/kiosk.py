@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from ... import queue
 from ...errors import CounterDeskError, DatabaseError
+from ..widgets.fit import FontScaler
 
 log = logging.getLogger(__name__)
 
@@ -47,34 +48,43 @@ class KioskView(QWidget):
         lay.addWidget(self.hint)
         self.grid = QGridLayout()
         self.grid.setSpacing(24)
-        lay.addLayout(self.grid, 4)
+        lay.addLayout(self.grid, 1)  # the services take the screen
         row = QHBoxLayout()
-        self.priority = QPushButton(self.tr("Priority lane (elderly, disabled, pregnant)"))
+        self.priority = QPushButton()
         self.priority.setObjectName("priority")
         self.priority.setCheckable(True)
-        self.priority.setMinimumHeight(90)
+        self.priority.setMinimumHeight(60)
         self.priority.setStyleSheet(
             "QPushButton{font-size:22pt;background:#2e7d32;color:white;border-radius:12px;}"
             "QPushButton:checked{background:#ffd600;color:black;}")
+        self.priority.toggled.connect(self._priority_text)
+        self._priority_text(False)
         row.addWidget(self.priority)
         lay.addLayout(row)
         self.number = QLabel()
         self.number.setObjectName("kiosk_number")
         self.number.setAlignment(Qt.AlignCenter)
         self.number.setStyleSheet("font-size:110pt;font-weight:bold;color:#ffd600;")
-        lay.addWidget(self.number, 2)
+        lay.addWidget(self.number)
         self.message = QLabel()
         self.message.setObjectName("kiosk_message")
         self.message.setAlignment(Qt.AlignCenter)
         self.message.setWordWrap(True)
         self.message.setStyleSheet("font-size:26pt;")
-        lay.addWidget(self.message, 1)
+        lay.addWidget(self.message)
         self.banner = QLabel()
         self.banner.setAlignment(Qt.AlignCenter)
         self.banner.setStyleSheet("font-size:14pt;color:#ffcdd2;")
         self.banner.hide()
         lay.addWidget(self.banner)
         self.buttons: dict[str, QPushButton] = {}
+        self.scaler = FontScaler(self)  # full screen, or a 960×540 window (issue 18.21)
+
+    def _priority_text(self, on: bool) -> None:
+        """Issue 18.21: the toggle says its state in words, not only by its colour."""
+        self.priority.setText(
+            self.tr("✔ Priority lane ON — now touch your service (touch here to cancel)") if on
+            else self.tr("Priority lane (elderly, disabled, pregnant): touch to turn on"))
 
 
 class Kiosk(KioskView):
@@ -123,7 +133,7 @@ class Kiosk(KioskView):
             if btn is None:
                 btn = QPushButton()
                 btn.setObjectName(f"service_{s['letter']}")
-                btn.setMinimumHeight(180)
+                btn.setMinimumHeight(80)
                 btn.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
                 btn.setStyleSheet("QPushButton{font-size:30pt;background:white;color:#0b3d91;"
                                   "border-radius:16px;} QPushButton:disabled{color:#999;}")

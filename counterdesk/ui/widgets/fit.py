@@ -8,8 +8,10 @@ bounded by the screen's available area otherwise.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QScrollArea, QStyle, QWidget
+import re
+
+from PySide6.QtCore import QEvent, QObject, QSize
+from PySide6.QtWidgets import QLayout, QScrollArea, QStyle, QWidget
 
 USABLE = QSize(1366, 700)  # the budget the size test checks every top-level against
 FRAME = QSize(16, 48)  # a window frame with its title bar
@@ -23,3 +25,50 @@ def scrolled_hint(window: QWidget, hint: QSize, scroll: QScrollArea) -> QSize:
                  hint.height() - inner.height() + body.height())
     screen = window.screen().availableGeometry().size() - FRAME
     return want.boundedTo(screen).expandedTo(window.minimumSizeHint())
+
+
+_PT = re.compile(r"font-size\s*:\s*([\d.]+)pt")
+
+
+class FontScaler(QObject):
+    """Issue 18.21: a full-screen hall screen (kiosk, display) that also works in a small
+    window (960×540, two screens sharing one monitor): its layout no longer sets a
+    minimum size; on every resize the ``font-size:…pt`` of its style sheets shrink
+    (never grow past the authored size) until the layout's minimum fits the window."""
+
+    def __init__(self, top: QWidget):
+        super().__init__(top)
+        self.top = top
+        self.sheets: dict[QWidget, str] = {}
+        self.factor = 1.0
+        top.layout().setSizeConstraint(QLayout.SetNoConstraint)
+        top.installEventFilter(self)
+
+    def eventFilter(self, obj, event):  # noqa: N802 - Qt name
+        if obj is self.top and event.type() in (QEvent.Resize, QEvent.Show):
+            self.fit()
+        return False
+
+    def _apply(self, factor: float) -> None:
+        for w in [self.top, *self.top.findChildren(QWidget)]:
+            sheet = self.sheets.setdefault(w, w.styleSheet())
+            if "font-size" in sheet:
+                scaled = _PT.sub(lambda m: f"font-size:{float(m.group(1)) * factor:.1f}pt", sheet)
+                if scaled != w.styleSheet():
+                    w.setStyleSheet(scaled)
+        self.factor = factor
+
+    def remember(self, widget: QWidget, sheet: str) -> None:
+        """``widget`` changes its authored sheet (e.g. a state colour): scale the new one."""
+        self.sheets[widget] = sheet
+        widget.setStyleSheet(_PT.sub(
+            lambda m: f"font-size:{float(m.group(1)) * self.factor:.1f}pt", sheet))
+
+    def fit(self) -> None:
+        size, factor = self.top.size(), 1.0
+        for _ in range(16):
+            self._apply(factor)
+            need = self.top.layout().minimumSize()
+            if need.width() <= size.width() and need.height() <= size.height():
+                return
+            factor *= 0.85
