@@ -229,3 +229,29 @@ def test_kiosk_priority_toggle_says_its_state(qtbot, demo_db):
     assert k.priority.text() != off and "✔" in k.priority.text()
     k.priority.setChecked(False)
     assert k.priority.text() == off
+
+
+def test_display_says_not_open_and_dims_a_finished_call(qtbot, demo_db):
+    """Issue 18.20: a window nobody has worked today is 未开放, not "—"; the big call
+    dims when its ticket is finished or its window pauses."""
+    from counterdesk import queue
+    from counterdesk.ui.hall.display import Display
+    from counterdesk.ui.hall.voice_player import VoicePlayer
+
+    d = Display(demo_db, Settings(), player=VoicePlayer(lambda data: None), threaded=False,
+                hold_ms=0)
+    qtbot.addWidget(d)
+    hall = queue.hall_id_for(demo_db, "HQ01")
+    snap = queue.snapshot(demo_db, hall)
+    d.apply_snapshot(snap)
+    col = d.windows.index
+    texts = [d.windows.data(col(r, 1)) for r in range(d.windows.rowCount())]
+    assert texts and all(t in ("未开放", "Not open") for t in texts)
+    snap["windows"][0].update(staff_no="1001", current={"number": "A001", "status": "called"})
+    d.current.setText("A001  →  1")
+    d.apply_snapshot(snap)
+    assert d.windows.data(col(1, 1)) in ("未开放", "Not open") and "ffd600" in d.current.styleSheet()
+    snap["windows"][0].update(current=None)  # finished
+    d.apply_snapshot(snap)
+    assert d.current.property("done") and "ffd600" not in d.current.styleSheet()
+    assert d.current_text.text() == ""

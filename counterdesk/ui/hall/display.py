@@ -114,7 +114,7 @@ class WindowsModel(RowsModel):
             if w["current"]:
                 return w["current"]["number"]
             # issue 18.20: nobody has worked this window today: closed, not idle
-            return "—" if w.get("staff_no", "-") else self.tr("Closed")
+            return "—" if w.get("staff_no", "-") else self.tr("Not open")
         if role == Qt.ForegroundRole and index.column() == 1 and (
                 w["pause"] or not (w["current"] or w.get("staff_no", "-"))):
             from PySide6.QtGui import QColor
