@@ -32,6 +32,18 @@ log = logging.getLogger(__name__)
 RESULT_MS = 12000  # how long the result stays on screen
 
 
+class _ShownWithText(QLabel):
+    """Takes no room while empty: the service buttons use the screen (issue 18.21)."""
+
+    def __init__(self):
+        super().__init__()
+        self.hide()
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt name
+        super().setText(text)
+        self.setVisible(bool(text))
+
+
 class KioskView(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -61,12 +73,12 @@ class KioskView(QWidget):
         self._priority_text(False)
         row.addWidget(self.priority)
         lay.addLayout(row)
-        self.number = QLabel()
+        self.number = _ShownWithText()
         self.number.setObjectName("kiosk_number")
         self.number.setAlignment(Qt.AlignCenter)
         self.number.setStyleSheet("font-size:110pt;font-weight:bold;color:#ffd600;")
         lay.addWidget(self.number)
-        self.message = QLabel()
+        self.message = _ShownWithText()
         self.message.setObjectName("kiosk_message")
         self.message.setAlignment(Qt.AlignCenter)
         self.message.setWordWrap(True)
@@ -153,7 +165,7 @@ class Kiosk(KioskView):
     def _reset(self) -> None:
         self.number.setText("")
         self.message.setText("")
-        self.message.setStyleSheet("font-size:26pt;")
+        self.scaler.remember(self.message, "font-size:26pt;")
 
     # -- take a ticket ----------------------------------------------------------------
     def take(self, letter: str) -> dict | None:
@@ -170,7 +182,7 @@ class Kiosk(KioskView):
         self.priority.setChecked(False)
         d = t.to_dict()
         self.number.setText(t.number)
-        self.message.setStyleSheet("font-size:26pt;")
+        self.scaler.remember(self.message, "font-size:26pt;")
         self.message.setText(self.tr("Printing your ticket… %1 waiting ahead of you")
                              .replace("%1", str(t.ahead)))
         self.ticket_issued.emit(d)
@@ -181,7 +193,7 @@ class Kiosk(KioskView):
 
     def _show_refusal(self, text: str, reason: str) -> None:
         self.number.setText("")
-        self.message.setStyleSheet("font-size:26pt;color:#ffcdd2;")
+        self.scaler.remember(self.message, "font-size:26pt;color:#ffcdd2;")
         self.message.setText(text)
         self.refused.emit(reason)
         self._clear.start()
@@ -218,7 +230,7 @@ class Kiosk(KioskView):
             self.printed.emit(ticket)
             return
         self.number.setText(ticket["number"])
-        self.message.setStyleSheet("font-size:26pt;color:#ffd600;")
+        self.scaler.remember(self.message, "font-size:26pt;color:#ffd600;")
         self.message.setText(self.tr("The ticket could not be printed. Your number is %1 — "
                                      "please remember it; you keep your place.")
                              .replace("%1", ticket["number"]))

@@ -47,7 +47,13 @@ class FontScaler(QObject):
     def eventFilter(self, obj, event):  # noqa: N802 - Qt name
         if obj is self.top and event.type() in (QEvent.Resize, QEvent.Show):
             self.fit()
+        elif obj is self.top and event.type() == QEvent.LayoutRequest and not self._fits():
+            self.fit(self.factor * 0.85)  # e.g. a ticket number appeared: shrink, never grow
         return False
+
+    def _fits(self) -> bool:
+        need, size = self.top.layout().minimumSize(), self.top.size()
+        return need.width() <= size.width() and need.height() <= size.height()
 
     def _apply(self, factor: float) -> None:
         for w in [self.top, *self.top.findChildren(QWidget)]:
@@ -64,11 +70,9 @@ class FontScaler(QObject):
         widget.setStyleSheet(_PT.sub(
             lambda m: f"font-size:{float(m.group(1)) * self.factor:.1f}pt", sheet))
 
-    def fit(self) -> None:
-        size, factor = self.top.size(), 1.0
+    def fit(self, factor: float = 1.0) -> None:
         for _ in range(16):
             self._apply(factor)
-            need = self.top.layout().minimumSize()
-            if need.width() <= size.width() and need.height() <= size.height():
+            if self._fits():
                 return
             factor *= 0.85

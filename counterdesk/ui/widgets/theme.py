@@ -152,6 +152,8 @@ class ContrastKeeper(QObject):
         sheet = widget.styleSheet()
         if "{" in sheet or not widget.isEnabled():  # rules: chosen per theme by their author
             return
+        if not widget.isVisible() or widget.isWindow():  # not yet in place: judged when shown
+            return
         fg, bg = effective_colours(widget)
         good = readable(fg, bg)
         if good != fg:
