@@ -169,6 +169,7 @@ def test_main_window_fits_and_does_not_move_when_paused(qtbot, look, demo_db, cl
     assert win.workstation.banner.isVisible() and _fits(win), _minimum(win)
     # the banner has a strip of its own: the work area neither moves nor is covered
     assert win.splitter.geometry() == before and win.business.geometry() == tabs
+    assert not win.panels["queue"].paused_box.isVisible()  # one sign: the queue column stays
     assert not win.workstation.banner.geometry().intersects(win.splitter.geometry())
     win.bench.window_resumed.emit({"window": 1})
     QApplication.processEvents()

@@ -194,7 +194,7 @@ class QueuePanel(QueuePanelView):
 
     def _show_pause(self) -> None:
         p = self.pause
-        self.paused_box.setVisible(bool(p))
+        self.paused_box.setVisible(bool(p) and self.own_pause_box)
         self.btn_pause.setText(self.tr("Resume service (F7)") if p else self.tr("Pause (F7)"))
         self.btn_call.setEnabled(not p)
         if p:

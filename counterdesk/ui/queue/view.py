@@ -31,6 +31,7 @@ class QueuePanelView(QWidget):
         self.paused_box.setStyleSheet("background:#b00020;color:white;font-size:18pt;"
                                       "font-weight:bold;padding:8px;")
         self.paused_box.hide()
+        self.own_pause_box = True  # False in the main window: its banner says it (18.14)
         lay.addWidget(self.paused_box)
 
         cur = QGroupBox(self.tr("Current customer"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
@@ -33,6 +33,7 @@ from ..payment import panel as payment_panel
 from ..prompts import panel as prompts_panel
 from ..queue import panel as queue_panel
 from ..till import panel as till_panel
+from ..widgets.fit import initial_size
 from .bus import PanelSpec, Workbench
 
 log = logging.getLogger(__name__)
@@ -66,7 +67,7 @@ class MainWindowView(QMainWindow):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("CounterDesk %1").replace("%1", __version__))
-        self.resize(1366, 768)
+        self.resize(initial_size(self, QSize(1366, 768)))  # its frame fits the work area
         self.queue_area = QWidget()
         self.queue_area.setObjectName("queue_area")
         self.queue_area.setLayout(QVBoxLayout())

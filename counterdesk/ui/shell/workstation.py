@@ -53,6 +53,9 @@ class Workstation(QObject):
         b = self.bench
         for sig in (b.stats_changed, b.ticket_finished, b.payment_committed):
             sig.connect(self.refresh_figures)
+        queue_panel = mw.panels.get("queue")
+        if hasattr(queue_panel, "own_pause_box"):  # one pause sign, in the strip: no jump
+            queue_panel.own_pause_box = False
         b.window_paused.connect(self.show_paused)
         b.window_resumed.connect(self.hide_paused)
         self._timer = QTimer(self)

@@ -76,3 +76,12 @@ class FontScaler(QObject):
             if self._fits():
                 return
             factor *= 0.85
+
+
+def initial_size(window: QWidget, want: QSize) -> QSize:
+    """``want``, or less on a screen whose work area (less the frame) is smaller: a
+    1366×768 PC with a taskbar gives the window about 1366×700 (issue 18.2)."""
+    screen = window.screen()
+    if screen is None:
+        return want
+    return want.boundedTo(screen.availableGeometry().size() - FRAME)
