@@ -95,6 +95,14 @@ class _FormView(QDialog):
     def sizeHint(self):  # noqa: N802 - Qt name: all fields shown when the screen allows
         return scrolled_hint(self, super().sizeHint(), self.scroll)
 
+    def showEvent(self, event):  # noqa: N802 - Qt name: sized once polished (real fonts)
+        if not getattr(self, "_sized", False):
+            self._sized = True
+            self.scroll.widget().layout().activate()
+            self.layout().activate()
+            self.resize(self.sizeHint())
+        super().showEvent(event)
+
     def keyPressEvent(self, event):  # noqa: N802 - Qt name
         if event.key() in (Qt.Key_Return, Qt.Key_Enter) and \
                 event.modifiers() & Qt.ControlModifier:

@@ -121,6 +121,8 @@ class MainWindowView(QMainWindow):
         self.status_window.setObjectName("status_window")
         self.status_db = QLabel()
         self.status_db.setObjectName("status_db")
+        # a long database path or URL shrinks (cut, whole in the tooltip), the window does not
+        self.status_db.setMaximumWidth(420)
         self.status_printer = QLabel()
         self.status_printer.setObjectName("status_printer")
         self.status_pending = QLabel()
@@ -196,6 +198,7 @@ class MainWindow(MainWindowView):
             text = self.tr("Database %1: %2").replace("%1", self.bench.db.display_url).replace(
                 "%2", self.tr("OK") if ok else self.tr("NOT REACHABLE"))
             self.status_db.setText(text)
+            self.status_db.setToolTip(text)
             self.status_db.setStyleSheet("" if ok else "color: white; background: #c0392b;")
         return ok
 
