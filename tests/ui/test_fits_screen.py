@@ -256,3 +256,11 @@ def test_display_says_not_open_and_dims_a_finished_call(qtbot, demo_db):
     d.apply_snapshot(snap)
     assert d.current.property("done") and "ffd600" not in d.current.styleSheet()
     assert d.current_text.text() == ""
+    snap["windows"][0].update(current={"number": "A002", "status": "called"})
+    d.current.setText("A002  →  1")
+    d.apply_snapshot(snap)
+    assert not d.current.property("done")
+    snap["windows"][0].update(pause={"expected_until": "2026-11-22T12:30:00", "reason": "用餐",
+                                     "window": 1})
+    d.apply_snapshot(snap)  # the window paused with the call still up: dimmed
+    assert d.current.property("done")
