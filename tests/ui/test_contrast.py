@@ -57,10 +57,11 @@ def test_the_arithmetic():
     assert contrast(fixed, QColor("black")) >= AA and fixed.red() > fixed.green()
 
 
-def test_main_window(qtbot, high, demo_db, clerk):
+def test_main_window(qtbot, high, demo_db, clerk, tmp_path):
     from counterdesk.ui.shell.mainwindow import MainWindow
 
     s = Settings()
+    s.source = tmp_path / "s.toml"
     s.ui.high_contrast = high
     win = MainWindow(demo_db, clerk, s)
     qtbot.addWidget(win)
@@ -77,6 +78,9 @@ def test_main_window(qtbot, high, demo_db, clerk):
     for i in range(win.business.count()):  # every tab of the business area
         win.business.setCurrentIndex(i)
         bad += _poor(win)
+    assert not bad, sorted(set(bad))
+    win.workstation.action_contrast.setChecked(not high)  # switched while working
+    bad = _poor(win)
     assert not bad, sorted(set(bad))
     win.close()
 

@@ -122,6 +122,7 @@ def apply_theme(app: QApplication, *, font_scale: float = 1.0, high_contrast: bo
         app.setPalette(pal)
     else:
         app.setPalette(app.style().standardPalette())
+    _keeper.refresh(app)
 
 
 def show_error(parent, title: str, text: str) -> None:

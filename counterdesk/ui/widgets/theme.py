@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
     QAbstractSpinBox,
+    QApplication,
     QComboBox,
     QLabel,
     QLineEdit,
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 AA = 4.5
+_FIXING: set = set()  # widgets whose sheet the keeper is writing (no re-entry)
 _RULE = re.compile(r"([^{}]*)\{([^{}]*)\}")
 _DECL = re.compile(r"(?<![-\w])(color|background(?:-color)?)\s*:\s*([^;}]+)", re.I)
 _FIELD = (QLineEdit, QTextEdit, QPlainTextEdit, QAbstractSpinBox, QAbstractItemView)
@@ -46,7 +48,7 @@ def contrast(a: QColor, b: QColor) -> float:
     return (la + 0.05) / (lb + 0.05)
 
 
-def readable(fg: QColor, bg: QColor, ratio: float = AA) -> QColor:
+def readable(fg: QColor, bg: QColor, ratio: float = AA + 0.05) -> QColor:
     """``fg`` itself when readable on ``bg``, else ``fg`` mixed towards white (dark ``bg``)
     or black (light ``bg``) just enough."""
     if contrast(fg, bg) >= ratio:
@@ -80,12 +82,13 @@ def _matches(selector: str, widget: QWidget, owner: QWidget) -> bool:
     return not name or widget.objectName() == name
 
 
-def _declared(widget: QWidget, prop: str) -> QColor | None | bool:
+def _declared(widget: QWidget, prop: str, own: str | None = None) -> QColor | None | bool:
     """The colour ``prop`` ('color' or 'background') that style sheets give ``widget``:
-    its own, or a rule of an ancestor's sheet. False when none says; None = transparent."""
+    its own (``own`` instead of its sheet when given), or a rule of an ancestor's sheet.
+    False when none says; None = transparent."""
     w: QWidget | None = widget
     while w is not None:
-        sheet = w.styleSheet()
+        sheet = own if (w is widget and own is not None) else w.styleSheet()
         if sheet:
             rules = _RULE.findall(sheet)
             if not rules and w is widget:
@@ -108,12 +111,13 @@ def _roles(widget: QWidget) -> tuple[QPalette.ColorRole, QPalette.ColorRole]:
     return QPalette.WindowText, QPalette.Window
 
 
-def effective_colours(widget: QWidget) -> tuple[QColor, QColor]:
-    """(text colour, background colour) of ``widget`` as shown."""
+def effective_colours(widget: QWidget, own: str | None = None) -> tuple[QColor, QColor]:
+    """(text colour, background colour) of ``widget`` as shown (with ``own`` as its
+    style sheet when given)."""
     fg_role, bg_role = _roles(widget)
-    fg = _declared(widget, "color")
-    if not isinstance(fg, QColor):
-        fg = widget.palette().color(fg_role)
+    fg = _declared(widget, "color", own)
+    if not isinstance(fg, QColor):  # the theme's: a widget's own palette may be stale or
+        fg = QApplication.palette(widget).color(fg_role)  # carry a colour written earlier
     w: QWidget | None = widget
     bg: QColor | None = None
     while w is not None and bg is None:
@@ -121,11 +125,11 @@ def effective_colours(widget: QWidget) -> tuple[QColor, QColor]:
         if isinstance(said, QColor):
             bg = said
         elif w is widget and isinstance(widget, _FIELD + (QAbstractButton, QComboBox)):
-            bg = widget.palette().color(bg_role)
+            bg = QApplication.palette(widget).color(bg_role)
         elif w.autoFillBackground() or w.isWindow():
-            bg = w.palette().color(QPalette.Window)
+            bg = QApplication.palette(w).color(QPalette.Window)
         w = w.parentWidget()
-    return fg, bg or widget.palette().color(QPalette.Window)
+    return fg, bg or QApplication.palette(widget).color(QPalette.Window)
 
 
 def has_text(widget: QWidget) -> bool:
@@ -140,22 +144,47 @@ class ContrastKeeper(QObject):
     """Application event filter: a label or button whose text is below AA on what is
     behind it gets a readable colour of the same hue (in every theme)."""
 
-    EVENTS = (QEvent.Show, QEvent.StyleChange, QEvent.PaletteChange)
+    EVENTS = (QEvent.Show, QEvent.StyleChange)  # a theme change calls refresh()
 
     def eventFilter(self, obj, event):  # noqa: N802 - Qt name
         if event.type() in self.EVENTS and isinstance(obj, (QLabel, QAbstractButton)):
             self.fix(obj)
         return False
 
+    def refresh(self, app) -> None:
+        """After a theme change: widgets with a style sheet keep the palette they were
+        polished with (the called number stayed black on the new black), so polish them
+        again against the new palette, then judge every label and button."""
+        for w in app.allWidgets():  # hidden ones are judged when shown
+            if isinstance(w, (QLabel, QAbstractButton)) and w.isVisible():
+                sheet = w.styleSheet()
+                if sheet:  # polished again, against the new application palette
+                    w.setStyleSheet("")
+                    w.setStyleSheet(sheet)
+                self.fix(w)
+
     @staticmethod
     def fix(widget: QWidget) -> None:
+        """Judge the sheet its author gave (not a colour this keeper chose for another
+        theme) and write a readable text colour only where that one is not."""
+        if not widget.isEnabled() or widget.isWindow():  # not yet in place: judged later
+            return
         sheet = widget.styleSheet()
-        if "{" in sheet or not widget.isEnabled():  # rules: chosen per theme by their author
+        if sheet and widget.property("cd_written") == sheet:
+            sheet = widget.property("cd_authored") or ""
+        if "{" in sheet:  # a sheet of rules: its author chose the pairs
             return
-        if not widget.isVisible() or widget.isWindow():  # not yet in place: judged when shown
-            return
-        fg, bg = effective_colours(widget)
+        fg, bg = effective_colours(widget, sheet)
         good = readable(fg, bg)
+        new = sheet
         if good != fg:
             rest = re.sub(r"(?<![-\w])color\s*:[^;]*;?", "", sheet).strip()
-            widget.setStyleSheet(f"{rest} color: {good.name()};".strip())
+            new = f"{rest} color: {good.name()};".strip()
+        if new != widget.styleSheet() and widget not in _FIXING:
+            widget.setProperty("cd_authored", sheet)
+            widget.setProperty("cd_written", new)
+            _FIXING.add(widget)
+            try:
+                widget.setStyleSheet(new)
+            finally:
+                _FIXING.discard(widget)
