@@ -1052,8 +1052,12 @@
         <translation>请点击您要办理的业务取号</translation>
     </message>
     <message>
-        <source>Priority lane (elderly, disabled, pregnant)</source>
-        <translation>绿色通道（老人、残障人士、孕妇）</translation>
+        <source>✔ Priority lane ON — now touch your service (touch here to cancel)</source>
+        <translation>✔ 绿色通道已开启 — 请点选业务（再点此处取消）</translation>
+    </message>
+    <message>
+        <source>Priority lane (elderly, disabled, pregnant): touch to turn on</source>
+        <translation>绿色通道（老人、残障人士、孕妇）：点此开启</translation>
     </message>
 </context>
 <context>
@@ -2906,6 +2910,10 @@
     <message>
         <source>Paused — back at %1</source>
         <translation>暂停服务 %1返回</translation>
+    </message>
+    <message>
+        <source>Not open</source>
+        <translation>未开放</translation>
     </message>
 </context>
 <context>

@@ -16,18 +16,21 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from ... import accounts, i18n
 from ...errors import Conflict, CounterDeskError
+from ..widgets.fit import scrolled_hint
 
 ERROR_STYLE = "color: #c0392b;"
 WARN_STYLE = "color: #8a6d00; background: #fff3cd; padding: 4px;"
@@ -55,16 +58,50 @@ class _FormView(QDialog):
         self.save_button = self.buttons.button(QDialogButtonBox.Save)
         self.save_button.setObjectName("save")
         self.buttons.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        lay.addWidget(self.message)
-        lay.addLayout(self.form)
         self._docs_box = QGroupBox(self.tr("Documents checked"))
         self._docs_grid = QGridLayout(self._docs_box)
-        lay.addWidget(self._docs_box)
+        self.doc_columns = 2
+        # Issue 18.3: the fields scroll (sections side by side, see add_column); the message
+        # and the buttons stay visible; the dialog fits 1366×700 whatever errors are shown.
+        body = QWidget()
+        self.columns = QHBoxLayout(body)
+        self.columns.setContentsMargins(0, 0, 0, 0)
+        first = QVBoxLayout()
+        first.addLayout(self.form)
+        first.addWidget(self._docs_box)
+        first.addStretch(1)
+        self.columns.addLayout(first, 1)
+        self.scroll = QScrollArea()
+        self.scroll.setObjectName("form_scroll")
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.NoFrame)
+        self.scroll.setWidget(body)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.message)
+        lay.addWidget(self.scroll, 1)
         self.extra = QHBoxLayout()
         lay.addLayout(self.extra)
         lay.addWidget(self.buttons)
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.save_button.click)
+
+    def add_column(self) -> None:
+        """The fields added from now on go into a new column to the right."""
+        self.form = QFormLayout()
+        col = QVBoxLayout()
+        col.addLayout(self.form)
+        col.addStretch(1)
+        self.columns.addLayout(col, 1)
+
+    def sizeHint(self):  # noqa: N802 - Qt name: all fields shown when the screen allows
+        return scrolled_hint(self, super().sizeHint(), self.scroll)
+
+    def showEvent(self, event):  # noqa: N802 - Qt name: sized once polished (real fonts)
+        if not getattr(self, "_sized", False):
+            self._sized = True
+            self.scroll.widget().layout().activate()
+            self.layout().activate()
+            self.resize(self.sizeHint())
+        super().showEvent(event)
 
     def keyPressEvent(self, event):  # noqa: N802 - Qt name
         if event.key() in (Qt.Key_Return, Qt.Key_Enter) and \
@@ -107,7 +144,7 @@ class _FormView(QDialog):
             cb = QCheckBox(_pick(accounts.DOCUMENTS[code]))
             cb.setObjectName("doc_" + code)
             self.docs[code] = cb
-            self._docs_grid.addWidget(cb, i // 2, i % 2)
+            self._docs_grid.addWidget(cb, i // self.doc_columns, i % self.doc_columns)
         err = QLabel()
         err.setObjectName("err_documents")
         err.setStyleSheet(ERROR_STYLE)
@@ -220,6 +257,20 @@ class OpeningFormView(_FormView):
         self.add_line("phone", self.tr("Phone"), "13812345678 / 0571-87654321")
         self.add_combo("customer_type", self.tr("Customer type"),
                        [(k, _pick(v)) for k, v in accounts.CUSTOMER_TYPE_NAMES.items()])
+        self.groups: dict[str, QCheckBox] = {}
+        row = QGridLayout()
+        for i, (code, names) in enumerate(accounts.SPECIAL_GROUP_NAMES.items()):
+            cb = QCheckBox(_pick(names))
+            cb.setObjectName("group_" + code)
+            self.groups[code] = cb
+            row.addWidget(cb, i // 3, i % 3)
+        holder = QWidget()
+        holder.setLayout(row)
+        self.form.addRow(self.tr("Special group"), holder)
+        self.doc_columns = 1
+        self.add_documents(["id_card", "property", "business_licence", "agent_authorisation",
+                            "supply_contract", "safety_contract"])
+        self.add_column()  # the address, the meter and the contracts side by side
         for f, label in (("district", self.tr("District")), ("street", self.tr("Street")),
                          ("community", self.tr("Community")),
                          ("building", self.tr("Building")), ("unit", self.tr("Unit")),
@@ -231,18 +282,6 @@ class OpeningFormView(_FormView):
                          ("safety_contract_no", self.tr("Safety contract no.")),
                          ("safety_contract_date", self.tr("Safety contract date"))):
             self.add_line(f, label, "2026-11-22" if f.endswith("_date") else "")
-        self.groups: dict[str, QCheckBox] = {}
-        row = QHBoxLayout()
-        for code, names in accounts.SPECIAL_GROUP_NAMES.items():
-            cb = QCheckBox(_pick(names))
-            cb.setObjectName("group_" + code)
-            self.groups[code] = cb
-            row.addWidget(cb)
-        holder = QWidget()
-        holder.setLayout(row)
-        self.form.addRow(self.tr("Special group"), holder)
-        self.add_documents(["id_card", "property", "business_licence", "agent_authorisation",
-                            "supply_contract", "safety_contract"])
         self.pay_button = QPushButton()
         self.pay_button.hide()
 

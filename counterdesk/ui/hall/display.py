@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QTableView, QVBo
 
 from ... import clock, queue
 from ..queue.poller import QueuePoller
+from ..widgets.fit import FontScaler
 from ..widgets.tablemodel import RowsModel
 from .voice_player import VoicePlayer
 
@@ -110,14 +111,22 @@ class WindowsModel(RowsModel):
             if w["pause"]:
                 return self.tr("Paused — back at %1").replace(
                     "%1", w["pause"]["expected_until"][11:16])
-            return w["current"]["number"] if w["current"] else "—"
-        if role == Qt.ForegroundRole and index.column() == 1 and w["pause"]:
+            if w["current"]:
+                return w["current"]["number"]
+            # issue 18.20: nobody has worked this window today: closed, not idle
+            return "—" if w.get("staff_no", "-") else self.tr("Not open")
+        if role == Qt.ForegroundRole and index.column() == 1 and (
+                w["pause"] or not (w["current"] or w.get("staff_no", "-"))):
             from PySide6.QtGui import QColor
 
-            return QColor("#ff5252")
+            return QColor("#ff5252" if w["pause"] else "#9fb3c8")
         if role == Qt.TextAlignmentRole:
             return int(Qt.AlignCenter)
         return None
+
+
+BIG_CALL = "font-size:96pt;font-weight:bold;color:#ffd600;"
+BIG_DONE = "font-size:96pt;font-weight:bold;color:#7d8b99;"  # 4.9:1 on the display's blue
 
 
 class DisplayView(QWidget):
@@ -142,7 +151,7 @@ class DisplayView(QWidget):
         self.current = QLabel()
         self.current.setObjectName("current_call")
         self.current.setAlignment(Qt.AlignCenter)
-        self.current.setStyleSheet("font-size:96pt;font-weight:bold;color:#ffd600;")
+        self.current.setStyleSheet(BIG_CALL)
         lay.addWidget(self.current, 2)
         self.current_text = QLabel()
         self.current_text.setAlignment(Qt.AlignCenter)
@@ -180,6 +189,7 @@ class DisplayView(QWidget):
         self.banner.setStyleSheet("font-size:12pt;color:#ff8a80;")
         self.banner.hide()
         lay.addWidget(self.banner)
+        self.scaler = FontScaler(self)  # full screen, or a 960×540 window (issue 18.21)
 
 
 class Display(DisplayView):
@@ -267,11 +277,27 @@ class Display(DisplayView):
     # -- data -------------------------------------------------------------------------
     def apply_snapshot(self, snap: dict) -> None:
         self.title.setText(snap["hall"])
+        self._dim_finished_call(snap["windows"])
         self.windows.set_windows(snap["windows"])
         self._page_text()
         self.waiting.setText("    ".join(
             self.tr("%1 %2: %3 waiting").replace("%1", s["letter"]).replace("%2", s["name"])
             .replace("%3", str(s["waiting"])) for s in snap["services"] if s["served"]))
+
+    def _dim_finished_call(self, windows: list[dict]) -> None:
+        """Issue 18.20: the big call dims once its ticket is finished or its window
+        pauses; the next call shows it bright again."""
+        shown = self.current.text().split("→")
+        if len(shown) != 2 or self.busy:
+            return
+        number, window = shown[0].strip(), shown[1].strip()
+        w = next((w for w in windows if str(w["number"]) == window), None)
+        done = w is not None and (w["pause"] is not None
+                                  or (w["current"] or {}).get("number") != number)
+        self.current.setProperty("done", done)
+        self.scaler.remember(self.current, BIG_DONE if done else BIG_CALL)
+        if done:
+            self.current_text.clear()
 
     def on_history(self, events: list[dict]) -> None:
         calls = [e for e in events if e.get("kind", "called") in ("called", "recalled")]
@@ -304,6 +330,7 @@ class Display(DisplayView):
         e = self.pending.popleft()
         self.busy = True
         self.current.setText(f"{e['number']}  →  {e['window']}")
+        self.scaler.remember(self.current, BIG_CALL)
         self.current_text.setText(self.tr("Number %1, please go to window %2")
                                   .replace("%1", e["number"]).replace("%2", str(e["window"])))
         self.announced.emit(e)

@@ -25,11 +25,24 @@ from PySide6.QtWidgets import (
 
 from ... import queue
 from ...errors import CounterDeskError, DatabaseError
+from ..widgets.fit import FontScaler
 from ..widgets.jobs import Jobs, message
 
 log = logging.getLogger(__name__)
 
 RESULT_MS = 12000  # how long the result stays on screen
+
+
+class _ShownWithText(QLabel):
+    """Takes no room while empty: the service buttons use the screen (issue 18.21)."""
+
+    def __init__(self):
+        super().__init__()
+        self.hide()
+
+    def setText(self, text: str) -> None:  # noqa: N802 - Qt name
+        super().setText(text)
+        self.setVisible(bool(text))
 
 
 class KioskView(QWidget):
@@ -48,34 +61,43 @@ class KioskView(QWidget):
         lay.addWidget(self.hint)
         self.grid = QGridLayout()
         self.grid.setSpacing(24)
-        lay.addLayout(self.grid, 4)
+        lay.addLayout(self.grid, 1)  # the services take the screen
         row = QHBoxLayout()
-        self.priority = QPushButton(self.tr("Priority lane (elderly, disabled, pregnant)"))
+        self.priority = QPushButton()
         self.priority.setObjectName("priority")
         self.priority.setCheckable(True)
-        self.priority.setMinimumHeight(90)
+        self.priority.setMinimumHeight(60)
         self.priority.setStyleSheet(
             "QPushButton{font-size:22pt;background:#2e7d32;color:white;border-radius:12px;}"
             "QPushButton:checked{background:#ffd600;color:black;}")
+        self.priority.toggled.connect(self._priority_text)
+        self._priority_text(False)
         row.addWidget(self.priority)
         lay.addLayout(row)
-        self.number = QLabel()
+        self.number = _ShownWithText()
         self.number.setObjectName("kiosk_number")
         self.number.setAlignment(Qt.AlignCenter)
         self.number.setStyleSheet("font-size:110pt;font-weight:bold;color:#ffd600;")
-        lay.addWidget(self.number, 2)
-        self.message = QLabel()
+        lay.addWidget(self.number)
+        self.message = _ShownWithText()
         self.message.setObjectName("kiosk_message")
         self.message.setAlignment(Qt.AlignCenter)
         self.message.setWordWrap(True)
         self.message.setStyleSheet("font-size:26pt;")
-        lay.addWidget(self.message, 1)
+        lay.addWidget(self.message)
         self.banner = QLabel()
         self.banner.setAlignment(Qt.AlignCenter)
         self.banner.setStyleSheet("font-size:14pt;color:#ffcdd2;")
         self.banner.hide()
         lay.addWidget(self.banner)
         self.buttons: dict[str, QPushButton] = {}
+        self.scaler = FontScaler(self)  # full screen, or a 960×540 window (issue 18.21)
+
+    def _priority_text(self, on: bool) -> None:
+        """Issue 18.21: the toggle says its state in words, not only by its colour."""
+        self.priority.setText(
+            self.tr("✔ Priority lane ON — now touch your service (touch here to cancel)") if on
+            else self.tr("Priority lane (elderly, disabled, pregnant): touch to turn on"))
 
 
 class Kiosk(KioskView):
@@ -127,7 +149,7 @@ class Kiosk(KioskView):
             if btn is None:
                 btn = QPushButton()
                 btn.setObjectName(f"service_{s['letter']}")
-                btn.setMinimumHeight(180)
+                btn.setMinimumHeight(80)
                 btn.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
                 btn.setStyleSheet("QPushButton{font-size:30pt;background:white;color:#0b3d91;"
                                   "border-radius:16px;} QPushButton:disabled{color:#999;}")
@@ -147,7 +169,7 @@ class Kiosk(KioskView):
     def _reset(self) -> None:
         self.number.setText("")
         self.message.setText("")
-        self.message.setStyleSheet("font-size:26pt;")
+        self.scaler.remember(self.message, "font-size:26pt;")
 
     # -- take a ticket ----------------------------------------------------------------
     def take(self, letter: str):
@@ -177,7 +199,7 @@ class Kiosk(KioskView):
         self.priority.setChecked(False)
         d = t.to_dict()
         self.number.setText(t.number)
-        self.message.setStyleSheet("font-size:26pt;")
+        self.scaler.remember(self.message, "font-size:26pt;")
         self.message.setText(self.tr("Printing your ticket… %1 waiting ahead of you")
                              .replace("%1", str(t.ahead)))
         self.ticket_issued.emit(d)
@@ -188,7 +210,7 @@ class Kiosk(KioskView):
 
     def _show_refusal(self, text: str, reason: str) -> None:
         self.number.setText("")
-        self.message.setStyleSheet("font-size:26pt;color:#ffcdd2;")
+        self.scaler.remember(self.message, "font-size:26pt;color:#ffcdd2;")
         self.message.setText(text)
         self.refused.emit(reason)
         self._clear.start()
@@ -221,7 +243,7 @@ class Kiosk(KioskView):
             self.printed.emit(ticket)
             return
         self.number.setText(ticket["number"])
-        self.message.setStyleSheet("font-size:26pt;color:#ffd600;")
+        self.scaler.remember(self.message, "font-size:26pt;color:#ffd600;")
         self.message.setText(self.tr("The ticket could not be printed. Your number is %1 — "
                                      "please remember it; you keep your place.")
                              .replace("%1", ticket["number"]))

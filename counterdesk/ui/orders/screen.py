@@ -97,10 +97,10 @@ class OrderScreenView(QWidget):
                 ("followup", "回访 Ctrl+Shift+F", "Follow-up Ctrl+Shift+F"),
                 ("slip", "打印凭条 Ctrl+Shift+P", "Print slip Ctrl+Shift+P"))):
             self.buttons[key] = QPushButton(t(zh, en))
-            actions.addWidget(self.buttons[key], i // 3, i % 3)
-        fields = QHBoxLayout()
-        for w in (self.to, self.result, self.verdict, self.note):
-            fields.addWidget(w)
+            actions.addWidget(self.buttons[key], i // 2, i % 2)  # fits 1366 (issue 18.2)
+        fields = QGridLayout()
+        for i, w in enumerate((self.to, self.result, self.verdict, self.note)):
+            fields.addWidget(w, i // 2, i % 2)
         left = QVBoxLayout()
         left.addLayout(form)
         left.addWidget(self.flags)

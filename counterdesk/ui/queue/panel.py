@@ -54,6 +54,9 @@ class QueuePanel(QueuePanelView):
         self.waiting_model = WaitingModel(self)
         self.pause_model = PauseModel(self)
         self.waiting_view.setModel(self.waiting_model)
+        self.waiting_model.modelReset.connect(self.fit_waiting_rows)
+        self.waiting_view.verticalHeader().sectionResized.connect(self.fit_waiting_rows)
+        self.fit_waiting_rows()
         self.pauses_view.setModel(self.pause_model)
 
         self.actions: dict[str, QAction] = {}
@@ -207,7 +210,7 @@ class QueuePanel(QueuePanelView):
 
     def _show_pause(self) -> None:
         p = self.pause
-        self.paused_box.setVisible(bool(p))
+        self.paused_box.setVisible(bool(p) and self.own_pause_box)
         self.btn_pause.setText(self.tr("Resume service (F7)") if p else self.tr("Pause (F7)"))
         self.btn_call.setEnabled(not p)
         if p:

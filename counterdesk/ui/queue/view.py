@@ -31,6 +31,7 @@ class QueuePanelView(QWidget):
         self.paused_box.setStyleSheet("background:#b00020;color:white;font-size:18pt;"
                                       "font-weight:bold;padding:8px;")
         self.paused_box.hide()
+        self.own_pause_box = True  # False in the main window: its banner says it (18.14)
         lay.addWidget(self.paused_box)
 
         cur = QGroupBox(self.tr("Current customer"))
@@ -73,7 +74,9 @@ class QueuePanelView(QWidget):
         lay.addWidget(QLabel(self.tr("Waiting")))
         self.waiting_view = QTableView()
         self.waiting_view.verticalHeader().hide()
-        self.waiting_view.setMaximumHeight(150)
+        self.waiting_view.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.waiting_view.horizontalHeader().setStretchLastSection(False)
+        self.waiting_view.horizontalHeader().setMinimumSectionSize(30)
         lay.addWidget(self.waiting_view)
 
         lay.addWidget(QLabel(self.tr("Held here (select and resume)")))
@@ -94,3 +97,16 @@ class QueuePanelView(QWidget):
         self.banner.hide()
         lay.addWidget(self.banner)
         lay.addStretch(1)
+
+    def fit_waiting_rows(self, *_args) -> None:
+        """Issue 18.15: every service's row visible (up to 8), whatever the column's height."""
+        v = self.waiting_view
+        h = v.horizontalHeader()
+        for col in range(h.count()):  # the service's name takes what the counts leave
+            h.setSectionResizeMode(col, h.ResizeMode.Stretch if col == 0
+                                   else h.ResizeMode.ResizeToContents)
+        n = v.model().rowCount() if v.model() else 0
+        row = max([v.verticalHeader().defaultSectionSize()]
+                  + [v.sizeHintForRow(r) for r in range(min(n, 8))])
+        header = max(v.horizontalHeader().height(), v.horizontalHeader().sizeHint().height())
+        v.setFixedHeight(header + 2 * v.frameWidth() + max(1, min(8, n)) * row)

@@ -19,11 +19,13 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from ... import __version__, i18n, logsetup, resources_access
 from ...errors import CounterDeskError, DatabaseError
 from ...platform import windows
+from ..widgets.theme import ContrastKeeper
 
 log = logging.getLogger(__name__)
 
 _translators: list[QTranslator] = []
 _app_font_family: str | None = None
+_keeper: ContrastKeeper | None = None
 
 
 def load_translations(app: QApplication, lang: str) -> int:
@@ -95,6 +97,10 @@ def load_fonts() -> str | None:
 
 
 def apply_theme(app: QApplication, *, font_scale: float = 1.0, high_contrast: bool = False) -> None:
+    global _keeper
+    if _keeper is None:  # issue 18.5: text below 4.5:1 on its background is made readable
+        _keeper = ContrastKeeper(app)
+        app.installEventFilter(_keeper)
     font = QFont(app.font())
     preferred = ["Microsoft YaHei UI", "Microsoft YaHei", "PingFang SC", "Noto Sans CJK SC"]
     if _app_font_family:
@@ -116,6 +122,7 @@ def apply_theme(app: QApplication, *, font_scale: float = 1.0, high_contrast: bo
         app.setPalette(pal)
     else:
         app.setPalette(app.style().standardPalette())
+    _keeper.refresh(app)
 
 
 def show_error(parent, title: str, text: str) -> None:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QFrame,
     QLabel,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -31,6 +33,7 @@ from ..payment import panel as payment_panel
 from ..prompts import panel as prompts_panel
 from ..queue import panel as queue_panel
 from ..till import panel as till_panel
+from ..widgets.fit import initial_size
 from .bus import PanelSpec, Workbench
 
 log = logging.getLogger(__name__)
@@ -48,13 +51,23 @@ PANELS = [
 ]
 
 
+def _column(inner: QWidget) -> QScrollArea:
+    scroll = QScrollArea()
+    scroll.setObjectName(inner.objectName() + "_scroll")
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.NoFrame)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+    scroll.setWidget(inner)
+    return scroll
+
+
 class MainWindowView(QMainWindow):
     """Layout: left queue, centre business tabs, right prompts; menus and status bar."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setWindowTitle(self.tr("CounterDesk %1").replace("%1", __version__))
-        self.resize(1366, 768)
+        self.resize(initial_size(self, QSize(1366, 768)))  # its frame fits the work area
         self.queue_area = QWidget()
         self.queue_area.setObjectName("queue_area")
         self.queue_area.setLayout(QVBoxLayout())
@@ -64,13 +77,29 @@ class MainWindowView(QMainWindow):
         self.prompt_area.setObjectName("prompt_area")
         self.prompt_area.setLayout(QVBoxLayout())
         self.splitter = QSplitter(Qt.Horizontal)
-        self.splitter.addWidget(self.queue_area)
+        # Issue 18.2: the side columns scroll when the screen is short, so the window fits
+        # 1366×700 (taskbar and title bar off a 1366×768 screen) whatever they hold.
+        self.queue_scroll = _column(self.queue_area)
+        self.prompt_scroll = _column(self.prompt_area)
+        self.splitter.addWidget(self.queue_scroll)
         self.splitter.addWidget(self.business)
-        self.splitter.addWidget(self.prompt_area)
+        self.splitter.addWidget(self.prompt_scroll)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 5)
         self.splitter.setStretchFactor(2, 2)
-        self.setCentralWidget(self.splitter)
+        # Issue 18.14: a strip of its own above the work area for the window's state (the
+        # pause banner): always there, one line high, so nothing moves or is covered.
+        self.state_strip = QWidget()
+        self.state_strip.setObjectName("state_strip")
+        self.state_strip.setLayout(QVBoxLayout())
+        self.state_strip.layout().setContentsMargins(0, 0, 0, 0)
+        central = QWidget()
+        lay = QVBoxLayout(central)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addWidget(self.state_strip)
+        lay.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
 
         mb = self.menuBar()
         self.menu_file = mb.addMenu(self.tr("&File"))
@@ -92,6 +121,8 @@ class MainWindowView(QMainWindow):
         self.status_window.setObjectName("status_window")
         self.status_db = QLabel()
         self.status_db.setObjectName("status_db")
+        # a long database path or URL shrinks (cut, whole in the tooltip), the window does not
+        self.status_db.setMaximumWidth(420)
         self.status_printer = QLabel()
         self.status_printer.setObjectName("status_printer")
         self.status_pending = QLabel()
@@ -176,6 +207,7 @@ class MainWindow(MainWindowView):
             text = self.tr("Database %1: %2").replace("%1", self.bench.db.display_url).replace(
                 "%2", self.tr("OK") if ok else self.tr("NOT REACHABLE"))
             self.status_db.setText(text)
+            self.status_db.setToolTip(text)
             self.status_db.setStyleSheet("" if ok else "color: white; background: #c0392b;")
         return ok
 

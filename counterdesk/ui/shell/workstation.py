@@ -3,7 +3,7 @@
 F1 cheat sheet, the View menu (display settings, larger/smaller text, high contrast,
 language), shortcuts in every tooltip, the splitter sizes for 1366×768 and 1920×1080,
 today's figures in the status bar (from :mod:`counterdesk.workstation`), and the
-"window paused" banner over the whole workstation.
+"window paused" banner in its own strip above the work area.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import logging
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QSizePolicy, QStyle
 
 from ... import i18n, workstation
 from ...errors import CounterDeskError
@@ -45,11 +45,17 @@ class Workstation(QObject):
         mw.splitter.splitterMoved.connect(self._splitter_moved)
         mw.installEventFilter(self)
         self.fit_splitter()
-        for w, lo in ((mw.queue_area, 220), (mw.prompt_area, 240)):
-            w.setMinimumWidth(lo)
+        bar = mw.style().pixelMetric(QStyle.PM_ScrollBarExtent)
+        for scroll, w, lo in ((mw.queue_scroll, mw.queue_area, 220),
+                              (mw.prompt_scroll, mw.prompt_area, 240)):
+            w.setMinimumWidth(lo)  # the columns scroll up and down, never sideways
+            scroll.setMinimumWidth(max(lo, w.minimumSizeHint().width()) + bar)
         b = self.bench
         for sig in (b.stats_changed, b.ticket_finished, b.payment_committed):
             sig.connect(self.refresh_figures)
+        queue_panel = mw.panels.get("queue")
+        if hasattr(queue_panel, "own_pause_box"):  # one pause sign, in the strip: no jump
+            queue_panel.own_pause_box = False
         b.window_paused.connect(self.show_paused)
         b.window_resumed.connect(self.hide_paused)
         self._timer = QTimer(self)
@@ -77,8 +83,6 @@ class Workstation(QObject):
             self._fresh = False
         if obj is self.mw and event.type() in (QEvent.Resize, QEvent.Show):
             QTimer.singleShot(0, self.fit_splitter)
-            if self.banner.isVisible():
-                self._place_banner()
         return False
 
     # -- menus -------------------------------------------------------------------
@@ -217,15 +221,20 @@ class Workstation(QObject):
 
     # -- paused banner -------------------------------------------------------------
     def _build_banner(self) -> None:
-        self.banner = QLabel(self.mw)
+        """Issue 18.14: one line in the window's state strip, above the work area; the
+        strip keeps its height whether paused or not, so nothing moves or is covered."""
+        strip = self.mw.state_strip
+        self.banner = QLabel(strip)
         self.banner.setObjectName("paused_banner")
         self.banner.setAlignment(Qt.AlignCenter)
-        self.banner.setWordWrap(True)
-        self.banner.setStyleSheet("background: #c0392b; color: white; font-weight: bold;"
-                                  "padding: 6px;")
+        self.banner.setStyleSheet("background: #b00020; color: white; font-weight: bold;"
+                                  "padding: 2px 8px;")
+        self.banner.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)  # long reasons elide
         f = self.banner.font()
-        f.setPointSizeF(f.pointSizeF() * 1.6)
+        f.setPointSizeF(f.pointSizeF() * 1.3)
         self.banner.setFont(f)
+        strip.layout().addWidget(self.banner)
+        strip.setFixedHeight(self.banner.sizeHint().height())
         self.banner.hide()
 
     def show_paused(self, pause: dict) -> None:
@@ -233,20 +242,16 @@ class Workstation(QObject):
         until = str(pause.get("expected_until") or pause.get("until") or "")
         if "T" in until:
             until = until.split("T", 1)[1][:5]
-        text = self.tr("This window is paused")
+        parts = [self.tr("This window is paused")]
         if reason:
-            text += "\n" + self.tr("Reason: %1").replace("%1", reason)
+            parts.append(self.tr("Reason: %1").replace("%1", reason))
         if until:
-            text += "  " + self.tr("Back at %1").replace("%1", until)
-        text += "\n" + self.tr("F7 resumes the service")
+            parts.append(self.tr("Back at %1").replace("%1", until))
+        parts.append(self.tr("F7 resumes the service"))
+        text = "  ·  ".join(parts)
+        self.banner.setToolTip(text)
         self.banner.setText(text)
-        self._place_banner()
         self.banner.show()
-        self.banner.raise_()
-
-    def _place_banner(self) -> None:
-        self.banner.setGeometry(0, self.mw.menuBar().height(), self.mw.width(),
-                                max(90, self.banner.heightForWidth(self.mw.width())))
 
     def hide_paused(self, *_args) -> None:
         self.banner.hide()
