@@ -168,3 +168,20 @@ def test_safety_tab_inspections_due_and_notice(qtbot, odb, tmp_path, qtmodeltest
     text = out.read_text(encoding="utf-8-sig")
     assert odb.accounts["a"] in text and odb.accounts["c"] not in text
     panel.shutdown()
+
+
+def test_the_account_tab_shows_overdue_inspection_and_notices(qtbot, odb):
+    """The workstation shows 安检逾期 and the area's 停气通知 on the account itself (issue 21.4/5)."""
+    from counterdesk.ui.accounts.panel import create as account_panel
+
+    clerk, manager = sign(odb, "1001"), sign(odb, "9001", None)
+    clock.set_now(dt.datetime(2027, 2, 10, 9, 0))
+    orders.add_notice(odb, manager, district="江西区", starts_at="2027-02-11 09:00",
+                      ends_at="2027-02-11 17:00", reason="管网碰口")
+    panel = account_panel(_bench(qtbot, odb, clerk))
+    qtbot.addWidget(panel)
+    panel.controller.show_account(odb.accounts["c"])
+    text = panel.hint.text()
+    assert "安检逾期" in text and "停气通知" in text and not panel.hint.isHidden()
+    panel.controller.show_account(odb.accounts["a"])  # a resident not yet due, outside the area
+    assert "安检逾期" not in panel.hint.text()

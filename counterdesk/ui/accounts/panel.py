@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ... import accounts
+from ... import accounts, orders
 from ...errors import CounterDeskError
 from . import forms
 from .filehtml import file_html
@@ -229,12 +229,16 @@ class AccountPanelController(QObject):
         except CounterDeskError as exc:
             self.bench.status_message.emit(exc.message)
             return
+        try:   # 安检逾期, supply stops and 停气通知 of the account's area (issue 21)
+            flags = orders.account_flags(self.bench.db, self.bench.actor, account_no)["flags"]
+        except CounterDeskError:
+            flags = []
         self.current = view
         self.view.file.setHtml(file_html(view.to_dict(), ledger))
-        hint = view.service_hint
+        hint = "\n".join(x for x in (view.service_hint, *flags) if x)
         self.view.hint.setText(hint)
         self.view.hint.setVisible(bool(hint))
-        if hint:
+        if view.service_hint:
             self.bench.prompt_context.emit("special_group", {"account_no": account_no,
                                                              "groups": view.special_groups})
         self._update_buttons()
