@@ -38,6 +38,11 @@ def ensure_env() -> None:
                        check=True)
         subprocess.run([str(PY), "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[test]"],
                        check=True)
+        if os.name != "nt" and subprocess.run(
+                [str(PY), "-m", "pip", "install", "--quiet", "pyscard>=2.0"]).returncode:
+            print("note: pyscard (PC/SC card readers) could not be built here: it needs swig "
+                  "and libpcsclite-dev (Debian: apt-get install swig libpcsclite-dev); the "
+                  "pcsc: card tests will skip", flush=True)
         stamp.write_text(want)
 
 
