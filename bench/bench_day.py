@@ -101,6 +101,15 @@ class Sink:
 # --------------------------------------------------------------------------------------
 # the screens of one hall
 # --------------------------------------------------------------------------------------
+def _settle(job) -> None:
+    """Wait for a background job and let its result reach the GUI thread."""
+    from PySide6.QtCore import QCoreApplication
+
+    job.join()
+    while job.ok is None:            # its result is queued to the GUI thread
+        QCoreApplication.processEvents()
+
+
 class HallDay:
     """The hall display, the kiosk and one workstation (queue panel, payment tab,
     customer screen) on ``db`` (the demo hall), driven by direct calls."""
@@ -171,7 +180,9 @@ class HallDay:
         letter = LETTERS[self.served % len(LETTERS)]
         self.served += 1
         ops = 0
-        if self.kiosk.take(letter) is not None:   # the kiosk's own poller reads after it
+        job = self.kiosk.take(letter)   # issued on a worker thread (ui/widgets/jobs.py)
+        if job is not None:
+            _settle(job)                   # the ticket is committed before anyone calls
             self.counts["tickets"] += 1
             ops += 1
         self.poll()
@@ -184,11 +195,7 @@ class HallDay:
             self.payment.add_item()
             job = self.payment.take_payment()   # runs on a worker thread (ui/widgets/jobs.py)
             if job is not None:
-                from PySide6.QtCore import QCoreApplication
-
-                job.join()
-                while job.ok is None:            # its result is queued to the GUI thread
-                    QCoreApplication.processEvents()
+                _settle(job)
                 ops += 1
         if self.queue_panel.finish() is not None:
             self.counts["finished"] += 1

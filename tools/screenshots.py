@@ -120,8 +120,7 @@ def _dialogs(win, db, clerk):
         ("opening", lambda: OpeningFormView(win)),
         ("cheatsheet", lambda: CheatSheet(win, win)),
         ("settings", lambda: SettingsDialog(win.bench.settings, win)),
-        ("transfer", lambda: TransferDialog(snap["services"],
-                                            [w["number"] for w in snap["windows"]], win)),
+        ("transfer", lambda: TransferDialog(snap["services"], snap["windows"], win)),
         ("pause", lambda: PauseDialog(30, win)),
         ("till_movement", lambda: MovementDialog(win)),
     ]

@@ -550,7 +550,7 @@ def test_bench_dayclose_runs_tiny(tmp_path):
 def test_cash_without_a_till_or_after_the_count_is_refused_or_warned(hall):
     """Issue 18.4/18.12: the moment cash moves, the till is checked. No till: a warning,
     or a refusal when the hall's policy ``cash.require_open_till`` says so; cash after the
-    blind count: taken with the warning that the manager must reopen the count."""
+    blind count: refused until a manager reopens the count (issue 15.4)."""
     from counterdesk import policy
 
     db, c1, c2, mgr = hall
@@ -558,7 +558,8 @@ def test_cash_without_a_till_or_after_the_count_is_refused_or_warned(hall):
     first = sale(db, c1, [("CARD", "1")])
     assert "开钱箱" in first.warning
     assert billing.tillgate.warning(db, c1) == first.warning
-    assert sale(db, c1, [("CARD", "1")], method="qr", reference="QR1").warning == ""
+    assert sale(db, c1, [("CARD", "1")], method="qr",
+                reference="QR2026112300001").warning == ""
     policy.set(db, mgr, "cash.require_open_till", True)
     with pytest.raises(Conflict, match="开钱箱"):
         sale(db, c2, [("CARD", "1")])
@@ -566,9 +567,10 @@ def test_cash_without_a_till_or_after_the_count_is_refused_or_warned(hall):
     assert sale(db, c2, [("CARD", "1")]).warning == ""
     at(17)
     cash.count_till(db, c2, breakdown(50000 + 2000))
-    late = sale(db, c2, [("CARD", "1")])
-    assert "重新开启点钞" in late.warning and "重新开启点钞" in billing.tillgate.warning(db, c2)
-    voided = billing.void(db, c2, late.receipt_no, MGR, reason="收错")   # cash back: warned too
-    assert "重新开启点钞" in voided.warning
+    # after the blind count no money moves at all (issue 15.4): refused, the clerk told why
+    with pytest.raises(Conflict) as ei:
+        sale(db, c2, [("CARD", "1")])
+    assert ei.value.field == "till"
     cash.reopen_till(db, c2, MGR, "点钞后又收一笔")
     assert billing.tillgate.warning(db, c2) == ""
+    assert sale(db, c2, [("CARD", "1")]).warning == ""

@@ -85,6 +85,7 @@ def _factories(db, clerk, manager):
     from counterdesk.ui.queue.stats import QueueStatsDialog
     from counterdesk.ui.shell import (
         cheatsheet,
+        first_hall,
         first_run,
         settings_dialog,
         signin,
@@ -92,10 +93,13 @@ def _factories(db, clerk, manager):
     )
     from counterdesk.ui.shell.bus import Workbench
     from counterdesk.ui.till import dialogs as till_dialogs
+    from counterdesk.ui.till import reopen as till_reopen
 
     mbench = Workbench(db, manager, Settings())
     host = QWidget()  # the cheat sheet reads its parent window's actions
     services = [{"letter": c, "name": LONG_NAME} for c in "ABCD"]
+    windows = [{"number": n, "services": list("ABCD"), "staff_no": f"100{n}",
+                "staff_name": LONG_NAME[:4]} for n in range(1, 5)]
     return {
         forms.OpeningFormView: lambda: forms.OpeningFormView(),
         forms.TransferFormView: lambda: forms.TransferFormView("0100000001"),
@@ -109,7 +113,7 @@ def _factories(db, clerk, manager):
         PolicyScreen: lambda: PolicyScreen(db, manager),
         PhraseEditorView: lambda: PhraseEditorView(),
         PhraseEditor: lambda: PhraseEditor(db, manager),
-        queue_dialogs.TransferDialog: lambda: queue_dialogs.TransferDialog(services, [1, 2, 3, 4]),
+        queue_dialogs.TransferDialog: lambda: queue_dialogs.TransferDialog(services, windows),
         queue_dialogs.PauseDialog: lambda: queue_dialogs.PauseDialog(30),
         QueueStatsDialog: lambda: QueueStatsDialog(mbench),
         cheatsheet.CheatSheet: lambda: cheatsheet.CheatSheet(host),
@@ -123,6 +127,8 @@ def _factories(db, clerk, manager):
         staff_admin.ChangePassword: lambda: staff_admin.ChangePassword(db, clerk),
         till_dialogs.MovementDialog: lambda: till_dialogs.MovementDialog(),
         till_dialogs.CountersignDialog: lambda: till_dialogs.CountersignDialog(),
+        till_reopen.ReopenDialog: lambda: till_reopen.ReopenDialog(),
+        first_hall.FirstHallDialog: lambda: first_hall.FirstHallDialog(db, Settings()),
     }, host
 
 

@@ -234,8 +234,10 @@ class QueuePanel(QueuePanelView):
             box.append((ok, value))
             loop.quit()
 
-        job = self.jobs.run(fn, *args, **kwargs)
-        job.finished.connect(arrived)
+        # the outcome through the helper's callbacks, not a connection per action (PySide6
+        # 6.11 keeps a reference to None for every connection made: the soak counts them)
+        self.jobs.run(fn, *args, on_done=lambda v: arrived(True, v),
+                      on_error=lambda e: arrived(False, e), **kwargs)
         self.message.setStyleSheet("")
         self.message.setText(self.tr("Working…"))
         self.poller.suspend()
