@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from .. import clock
+from .. import clock, i18n
 from .. import validators as V
 from ..db import Database
 from ..errors import NotFound, ValidationError
@@ -192,17 +192,19 @@ def account_flags(db: Database, actor: Actor, account_no: str) -> dict:
         if acc is None:
             raise NotFound(f"户号 {account_no} 不存在", f"No account {account_no}",
                            field="account_no")
-        flags = []
+        flags = []   # in the interface language (the account tab shows them)
         nd = inspections.next_due(s, acc)
         if nd < now.date():
-            flags.append(f"安检逾期（应于 {nd:%Y-%m-%d} 前安检）")
+            flags.append(i18n.pick(f"安检逾期（应于 {nd:%Y-%m-%d} 前安检）",
+                                   f"Safety inspection overdue (due by {nd:%Y-%m-%d})"))
         block = gates.gas_block_reason(s, acc)
         if block:
-            flags.append(block[0])
+            flags.append(i18n.pick(*block))
         notes = notices_for(s, acc, now)
         for n in notes:
-            flags.append(f"停气通知 {n.number}：{n.starts_at[5:].replace('T', ' ')} 至 "
-                         f"{n.ends_at[5:].replace('T', ' ')}\n　{n.reason}")
+            start, end = n.starts_at[5:].replace("T", " "), n.ends_at[5:].replace("T", " ")
+            flags.append(i18n.pick(f"停气通知 {n.number}：{start} 至 {end}\n　{n.reason}",
+                                   f"Supply stop {n.number}: {start} to {end}\n  {n.reason}"))
         return {"account_no": acc.account_no, "inspection_due": nd.isoformat(),
                 "inspection_overdue": nd < now.date(), "gas_allowed": block is None,
                 "notices": [n.to_dict() for n in notes], "flags": flags}

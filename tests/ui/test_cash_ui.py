@@ -16,6 +16,7 @@ from counterdesk.ui.dayclose.dialog import CheckListModel, DayCloseDialog, Tills
 from counterdesk.ui.shell.bus import Workbench
 from counterdesk.ui.till.models import DenominationModel, MovementModel
 from counterdesk.ui.till.panel import TillPanel
+from tests.helpers.colours import reddish
 
 DAY = dt.date(2026, 11, 20)
 MGR = staff.Approval("9001", "888888")
@@ -220,7 +221,7 @@ def test_count_shown_after_restart_and_reopened_by_the_manager(qtbot, panel, dem
     qtbot.addWidget(again)
     again.show()
     assert again.grid_model.counts() == {"N10000": 1} and not again.grid.isEnabled()
-    assert "100.00" in again.result.text() and "c0392b" in again.result.styleSheet()
+    assert "100.00" in again.result.text() and reddish(again.result.styleSheet())
     assert again.btn_reopen.isVisible() and not panel.btn_count.isVisible()
     assert not again.reopen_count("重点", None)              # no approval: refused
     assert not again.reopen_count(" ", MGR)                  # no reason: refused
