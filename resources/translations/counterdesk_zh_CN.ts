@@ -775,6 +775,10 @@
 <context>
     <name>Display</name>
     <message>
+        <source>Gas supply stop %1: %2 to %3, %4 (%5)</source>
+        <translation>停气通知 %1：%2 至 %3，%4（%5）</translation>
+    </message>
+    <message>
         <source>Page %1/%2</source>
         <translation>第 %1/%2 页</translation>
     </message>

@@ -185,3 +185,22 @@ def test_the_account_tab_shows_overdue_inspection_and_notices(qtbot, odb):
     assert "安检逾期" in text and "停气通知" in text and not panel.hint.isHidden()
     panel.controller.show_account(odb.accounts["a"])  # a resident not yet due, outside the area
     assert "安检逾期" not in panel.hint.text()
+
+
+def test_the_hall_display_shows_supply_notices(qtbot, odb):
+    """停气通知 on the hall display (issue 21.5), read off the GUI thread."""
+    from counterdesk.ui.hall.display import Display
+    from counterdesk.ui.hall.voice_player import VoicePlayer
+
+    manager = sign(odb, "9001", None)
+    clock.set_now(dt.datetime(2027, 2, 10, 9, 0))
+    orders.add_notice(odb, manager, district="江西区", starts_at="2027-02-11 09:00",
+                      ends_at="2027-02-11 17:00", reason="管网碰口")
+    d = Display(odb, Settings(), player=VoicePlayer(lambda data: None), poll=False,
+                threaded=False)
+    qtbot.addWidget(d)
+    assert d.notices.isHidden()
+    d.refresh_notices()
+    qtbot.waitUntil(lambda: "管网碰口" in d.notices.text(), timeout=10_000)
+    assert "02-11 09:00" in d.notices.text() and not d.notices.isHidden()
+    d.shutdown()

@@ -22,9 +22,10 @@ import logging
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
 
-from ... import clock, queue
+from ... import clock, orders, queue
 from ..queue.poller import QueuePoller
 from ..widgets.fit import FontScaler
+from ..widgets.jobs import Jobs
 from ..widgets.tablemodel import RowsModel
 from .voice_player import VoicePlayer
 
@@ -183,6 +184,12 @@ class DisplayView(QWidget):
         self.waiting.setAlignment(Qt.AlignCenter)
         self.waiting.setStyleSheet("font-size:24pt;color:#9fb3c8;")
         lay.addWidget(self.waiting)
+        self.notices = QLabel()          # 停气通知 of the hall's area (issue 21.5)
+        self.notices.setObjectName("supply_notices")
+        self.notices.setWordWrap(True)
+        self.notices.setStyleSheet("font-size:16pt;color:#ffd54f;")
+        self.notices.hide()
+        lay.addWidget(self.notices)
         self.banner = QLabel()
         self.banner.setObjectName("display_banner")
         self.banner.setAlignment(Qt.AlignRight)
@@ -223,6 +230,13 @@ class Display(DisplayView):
         self._pager.timeout.connect(self.turn_page)
         self._pager.start()
         self.windows_view.viewport().installEventFilter(self)
+        self.jobs = Jobs(self)
+        self._notice_timer = QTimer(self)
+        self._notice_timer.setInterval(60_000)
+        self._notice_timer.timeout.connect(self.refresh_notices)
+        if poll:
+            self._notice_timer.start()
+            self.refresh_notices()
         self.poller = QueuePoller(db, self.hall_id, interval_ms=300, threaded=threaded)
         self.poller.snapshot.connect(self.apply_snapshot)
         self.poller.events.connect(self.on_events)
@@ -232,7 +246,23 @@ class Display(DisplayView):
             self.poller.start()
         self.poller.stop_with(self)
 
+    def refresh_notices(self) -> None:
+        """The supply notices in force or starting soon, read off the GUI thread."""
+        if not self.jobs.busy:
+            self.jobs.run(orders.display_notices, self.db, self.hall_id,
+                          on_done=self._show_notices, on_error=lambda _e: None)
+
+    def _show_notices(self, notices) -> None:
+        lines = [self.tr("Gas supply stop %1: %2 to %3, %4 (%5)")
+                 .replace("%1", n.number).replace("%2", n.starts_at[5:16].replace("T", " "))
+                 .replace("%3", n.ends_at[5:16].replace("T", " ")).replace("%4", n.area)
+                 .replace("%5", n.reason) for n in notices]
+        self.notices.setText("\n".join(lines))
+        self.notices.setVisible(bool(lines))
+
     def shutdown(self) -> None:
+        self._notice_timer.stop()
+        self.jobs.wait(5)
         self._pager.stop()
         self._clock.stop()
         self._hold.stop()
