@@ -17,7 +17,6 @@ from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -31,7 +30,7 @@ from PySide6.QtWidgets import (
 from ... import cash, clock, money, paths
 from ...errors import CounterDeskError
 from ...staff import Approval
-from ..widgets.approval import ApprovalFields
+from ..widgets.approval import ApprovalFields, add_ok_cancel
 from ..widgets.tablemodel import RowsModel
 
 
@@ -259,10 +258,7 @@ class DayCloseDialog(DayCloseDialogView):
         reason.setObjectName("reopen_reason")
         form.addRow(self.tr("Why must the closed day be reopened?"), reason)
         approval = ApprovalFields(form)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        buttons.accepted.connect(dlg.accept)
-        buttons.rejected.connect(dlg.reject)
-        form.addRow(buttons)
+        add_ok_cancel(dlg, form)
         if dlg.exec() != QDialog.Accepted:
             return None
         return reason.text(), approval.approval()

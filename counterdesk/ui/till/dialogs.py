@@ -5,13 +5,12 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
 )
 
-from ..widgets.approval import ApprovalFields
+from ..widgets.approval import ApprovalFields, add_ok_cancel
 
 
 class MovementDialog(QDialog):
@@ -34,10 +33,7 @@ class MovementDialog(QDialog):
         form.addRow(self.tr("Amount (yuan)"), self.amount)
         form.addRow(self.tr("Reason"), self.reason)
         self.auth = ApprovalFields(form)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        add_ok_cancel(self, form)
 
     def values(self) -> dict:
         return {"direction": self.direction.currentData(), "amount": self.amount.text(),
@@ -52,7 +48,4 @@ class CountersignDialog(QDialog):
         form.addRow(QLabel(self.tr("The manager checks the count and signs with their "
                                    "staff number and password.")))
         self.auth = ApprovalFields(form)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        add_ok_cancel(self, form)

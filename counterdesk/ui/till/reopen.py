@@ -7,7 +7,6 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -16,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from ... import cash
 from ...errors import CounterDeskError
-from ..widgets.approval import ApprovalFields
+from ..widgets.approval import ApprovalFields, add_ok_cancel
 
 
 class ReopenDialog(QDialog):
@@ -32,10 +31,7 @@ class ReopenDialog(QDialog):
         self.reason.setObjectName("reason")
         form.addRow(self.tr("Reason"), self.reason)
         self.auth = ApprovalFields(form)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        add_ok_cancel(self, form)
 
 
 def install(panel) -> None:

@@ -6,7 +6,7 @@ pause). The service checks them (:class:`counterdesk.staff.Approval`); this only
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QFormLayout, QLineEdit
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLineEdit
 
 from ...staff import Approval
 
@@ -32,3 +32,12 @@ class ApprovalFields:
         """The typed approval, or None when no staff number was typed."""
         no = self.approver.text().strip()
         return Approval(no, self.password.text()) if no else None
+
+
+def add_ok_cancel(dialog: QDialog, form: QFormLayout) -> QDialogButtonBox:
+    """The OK / Cancel row that ends every approval form (accept / reject ``dialog``)."""
+    buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    form.addRow(buttons)
+    return buttons
