@@ -340,3 +340,16 @@ def closed_port() -> int:
 # Fixtures of helper modules, shared by every test folder (a test module that imported them
 # would redefine them as its test functions' parameters).
 from tests.helpers.quality_hall import qclerk, qdb  # noqa: E402, F401  (fixtures, see above)
+
+# The drills: fault, failover, concurrency and soak drills, and anything marked slow, start
+# processes, proxies or servers. `tools/dev.py test` runs them as a second stage after the
+# suite (both in CI); `pytest -m "not drill"` is the quick suite a developer runs.
+_DRILL_FOLDERS = ("faults", "concurrency", "soak")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        folder = item.path.parent.name
+        if folder in _DRILL_FOLDERS or item.get_closest_marker("slow") \
+                or item.get_closest_marker("soak"):
+            item.add_marker(pytest.mark.drill)

@@ -15,6 +15,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import time
 import venv
 from pathlib import Path
 
@@ -81,6 +82,30 @@ def missing_display_library() -> str | None:
             "or look at it without a screen: QT_QPA_PLATFORM=offscreen python3 tools/dev.py run")
 
 
+def run_tests(args: list[str]) -> int:
+    """The suite, then the drills (tests marked ``drill``: fault, failover, concurrency and
+    soak drills that start processes or servers). With arguments, one pytest run of exactly
+    those arguments."""
+    env = dict(os.environ)
+
+    def pytest(*extra: str) -> int:
+        return subprocess.run([str(PY), "-m", "pytest", *extra], cwd=ROOT, env=env).returncode
+
+    if args:
+        return pytest(*args)
+    stages = [("suite", ("-m", "not drill")), ("drills", ("-m", "drill"))]
+    results = []
+    for name, extra in stages:
+        print(f"== {name}: pytest {' '.join(extra)}", flush=True)
+        started = time.monotonic()
+        rc = pytest(*extra)
+        results.append((name, rc, time.monotonic() - started))
+    for name, rc, took in results:
+        print(f"== {name}: {'passed' if rc == 0 else f'FAILED (exit {rc})'} "
+              f"in {took / 60:.1f} min", flush=True)
+    return next((rc for _, rc, _ in results if rc != 0), 0)
+
+
 def main(argv: list[str]) -> int:
     ensure_env()
     if not argv or argv[0] == "run":
@@ -103,8 +128,7 @@ def main(argv: list[str]) -> int:
     if argv[0] == "lint":
         return subprocess.run([str(BIN / "ruff"), "check", "."], cwd=ROOT).returncode
     if argv[0] == "test":
-        env = dict(os.environ)
-        return subprocess.run([str(PY), "-m", "pytest", *argv[1:]], cwd=ROOT, env=env).returncode
+        return run_tests(argv[1:])
     return counterdesk(*argv)
 
 
