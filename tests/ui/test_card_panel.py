@@ -1,5 +1,6 @@
 """pytest-qt: the IC card panel — keyboard only: F12 read, volume or amount, Ctrl+G pay and
-write, a pulled card and Ctrl+Shift+G, a card still not taken by the meter."""
+write, a pulled card and Ctrl+Shift+G, a card still not taken by the meter. Every card and
+database call is a background job: the tests wait for it (``finish``, ``idle``)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,18 @@ class Shell(QMainWindow):
         self.business = QTabWidget()
         self.setCentralWidget(self.business)
         self.menu_business = self.menuBar().addMenu("Business")
+
+
+def finish(qtbot, job):
+    """Wait for a background job the panel started (None: it refused to start one)."""
+    assert job is not None
+    if not job.done:
+        qtbot.waitSignal(job.finished, timeout=10000).wait()
+    return job
+
+
+def idle(qtbot, panel):
+    qtbot.waitUntil(lambda: not panel.jobs.busy and not panel.quotes.busy, timeout=10000)
 
 
 @pytest.fixture
@@ -61,23 +74,27 @@ def test_keyboard_only_purchase(qtbot, panel, demo_db):
     shell = panel.window()
     qtbot.keyClick(shell, Qt.Key_F12)
     assert shell.business.currentWidget() is panel
+    idle(qtbot, panel)
     assert "HQ0100000001" in panel.state.text() and panel.volume.hasFocus()
     qtbot.keyClicks(panel.volume, "20")
-    assert panel.due.text().startswith("￥56.00")
+    qtbot.waitUntil(lambda: panel.due.text().startswith("￥56.00"))
     qtbot.keyClick(panel.volume, Qt.Key_Return)     # Enter: next field (amount)
     assert panel.amount.hasFocus()
     panel.tendered.setFocus()
     qtbot.keyClicks(panel.tendered, "100")
-    with qtbot.waitSignal(panel.bench.payment_committed, timeout=5000) as sig:
+    with qtbot.waitSignal(panel.bench.payment_committed, timeout=10000) as sig:
         qtbot.keyClick(panel.tendered, Qt.Key_G, Qt.ControlModifier)
     assert sig.args[0]["total_fen"] == 5600
+    idle(qtbot, panel)
     assert panel.change.text() == "￥44.00"
     assert "已写卡" in panel.message.text()
     assert "尚未输入表具" in panel.state.text()
     assert panel.model.rowCount() == 1 and not panel.buy_button.isEnabled()
     # the meter has not taken it: a new purchase is refused
     qtbot.keyClicks(panel.volume, "5")
+    idle(qtbot, panel)
     qtbot.keyClick(panel.volume, Qt.Key_G, Qt.ControlModifier)
+    idle(qtbot, panel)
     assert "卡内气量尚未输入表具" in panel.message.text()
     assert len(purchases(demo_db)) == 1
 
@@ -85,29 +102,31 @@ def test_keyboard_only_purchase(qtbot, panel, demo_db):
 @SQLITE_ONLY
 def test_amount_mode_and_a_pulled_card(qtbot, panel, demo_db):
     panel.window().business.setCurrentWidget(panel)
-    panel.read()
+    finish(qtbot, panel.read())
     qtbot.keyClicks(panel.amount, "100")
-    assert "35 立方米" in panel.due.text()
+    qtbot.waitUntil(lambda: "35 立方米" in panel.due.text())
     panel.sim.set_fault("pull")
-    panel.buy()
+    finish(qtbot, panel.buy())
     assert "写卡失败" in panel.message.text()
     assert [p.state for p in purchases(demo_db)] == ["to_write"]
     panel.sim.insert("HQ0100000001")
     panel.volume.setFocus()
     qtbot.keyClick(panel.volume, Qt.Key_G, Qt.ControlModifier | Qt.ShiftModifier)
+    idle(qtbot, panel)
     assert "已补写第 1 次" in panel.message.text()
-    panel.write()                                   # a second press writes nothing
+    finish(qtbot, panel.write())                    # a second press writes nothing
     assert "无需写卡" in panel.message.text()
     assert meter_insert(panel.sim)["taken"]
-    panel.read()
+    finish(qtbot, panel.read())
     assert "表具已输入" in panel.state.text() and panel.buy_button.isEnabled()
 
 
 @SQLITE_ONLY
 def test_no_reader_and_bad_volume(qtbot, panel, demo_db):
-    panel.read()
+    finish(qtbot, panel.read())
     qtbot.keyClicks(panel.volume, "1.5")
-    assert "小数位过多" in panel.message.text() and panel.due.text() == ""
+    qtbot.waitUntil(lambda: "小数位过多" in panel.message.text())
+    assert panel.due.text() == ""
     panel.bench.settings.card.reader = ""
-    panel.read()
+    assert panel.read() is None
     assert "未设置读卡器" in panel.message.text()
