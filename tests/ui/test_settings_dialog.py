@@ -102,7 +102,10 @@ def test_no_pcsc_service_is_said_in_the_list(qtbot, tmp_path, monkeypatch):
     monkeypatch.setattr(drivers, "pcsc_readers", missing)
     dlg = dialog(qtbot, tmp_path)
     finish(qtbot, dlg.list_readers())
-    assert dlg.pcsc_readers.count() == 1 and "PC/SC" in dlg.pcsc_readers.itemText(0)
+    assert dlg.pcsc_readers.count() == 1
+    assert dlg.pcsc_readers.itemText(0) == "No PC/SC reader found"
+    assert "PC/SC 服务不可用" in dlg.reader_result.text()
     monkeypatch.setattr(drivers, "pcsc_readers", lambda: [])
     finish(qtbot, dlg.list_readers())
-    assert dlg.pcsc_readers.itemText(0) == "No PC/SC reader found"
+    assert [dlg.pcsc_readers.itemText(i) for i in range(dlg.pcsc_readers.count())] == \
+        ["No PC/SC reader found"]

@@ -114,6 +114,7 @@ class SettingsDialog(SettingsDialogView):
     def list_readers(self):
         self.pcsc_readers.clear()
         self.pcsc_readers.addItem(self.tr("Looking for PC/SC readers…"), "")
+        self._reader_said("", ok=True)
         return self.jobs.run(drivers.pcsc_readers, on_done=self._listed,
                              on_error=self._not_listed)
 
@@ -128,8 +129,8 @@ class SettingsDialog(SettingsDialogView):
             self.pcsc_readers.addItem(name, name)
 
     def _not_listed(self, exc: BaseException) -> None:
-        self.pcsc_readers.clear()
-        self.pcsc_readers.addItem(message(exc), "")
+        self._listed([])                  # the list says none; the line below says why
+        self._reader_said(message(exc), ok=False)
 
     def _choose_reader(self, index: int) -> None:
         name = self.pcsc_readers.itemData(index)
