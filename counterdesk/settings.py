@@ -221,6 +221,15 @@ def _coerce(section: str, key: str, value: Any, tp: Any) -> Any:
     return value
 
 
+def check(key: str, value: Any) -> Any:
+    """One setting ``section.key`` checked as the file's loader checks it (for a form):
+    the value, or :class:`SettingsError` naming the key and the expected form."""
+    section, name = key.split(".", 1)
+    hints = {f.name: f for f in dataclasses.fields(getattr(Settings(), section))}
+    tp = {"int": int, "float": float, "bool": bool, "str": str}[str(hints[name].type)]
+    return _coerce(section, name, value, tp)
+
+
 def sqlite_file(url: str) -> str | None:
     """The file of a SQLite URL (None for another database or an in-memory one)."""
     if not url.startswith("sqlite"):

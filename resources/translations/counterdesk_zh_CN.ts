@@ -2303,6 +2303,38 @@
 <context>
     <name>SettingsDialog</name>
     <message>
+        <source>Looking for PC/SC readers…</source>
+        <translation>正在查找 PC/SC 读卡器…</translation>
+    </message>
+    <message>
+        <source>No PC/SC reader found</source>
+        <translation>未找到 PC/SC 读卡器</translation>
+    </message>
+    <message>
+        <source>Choose a PC/SC reader (%1 found)</source>
+        <translation>选择 PC/SC 读卡器（找到 %1 个）</translation>
+    </message>
+    <message>
+        <source>No card reader set</source>
+        <translation>未设置读卡器</translation>
+    </message>
+    <message>
+        <source>Testing the reader…</source>
+        <translation>正在测试读卡器…</translation>
+    </message>
+    <message>
+        <source>The reader answers; there is no card in it.</source>
+        <translation>读卡器正常，读卡器中没有卡。</translation>
+    </message>
+    <message>
+        <source>The reader answers: a blank card is in it.</source>
+        <translation>读卡器正常，读卡器中是一张空白卡。</translation>
+    </message>
+    <message>
+        <source>The reader answers: card %1 is in it.</source>
+        <translation>读卡器正常，读卡器中是卡 %1。</translation>
+    </message>
+    <message>
         <source>The settings could not be saved: %1</source>
         <translation>设置未能保存：%1</translation>
     </message>
@@ -2310,12 +2342,24 @@
 <context>
     <name>SettingsDialogView</name>
     <message>
-        <source>Display settings of this PC</source>
-        <translation>本机显示设置</translation>
+        <source>Settings of this PC</source>
+        <translation>本机设置</translation>
     </message>
     <message>
         <source>High contrast (light text on black)</source>
         <translation>高对比度（黑底亮字）</translation>
+    </message>
+    <message>
+        <source>sim:FOLDER or pcsc:READER NAME</source>
+        <translation>sim:文件夹 或 pcsc:读卡器名称</translation>
+    </message>
+    <message>
+        <source>Find readers</source>
+        <translation>查找读卡器</translation>
+    </message>
+    <message>
+        <source>Test the reader</source>
+        <translation>测试读卡器</translation>
     </message>
     <message>
         <source>Save</source>
@@ -2332,6 +2376,18 @@
     <message>
         <source>Font size</source>
         <translation>字体大小</translation>
+    </message>
+    <message>
+        <source>IC card reader</source>
+        <translation>IC卡读卡器</translation>
+    </message>
+    <message>
+        <source>Reader</source>
+        <translation>读卡器</translation>
+    </message>
+    <message>
+        <source>PC/SC readers</source>
+        <translation>PC/SC 读卡器</translation>
     </message>
     <message>
         <source>A new language takes effect at the next sign-in.</source>
@@ -2927,8 +2983,8 @@
         <translation>快捷键一览</translation>
     </message>
     <message>
-        <source>Display settings…</source>
-        <translation>显示设置…</translation>
+        <source>Settings of this PC…</source>
+        <translation>本机设置…</translation>
     </message>
     <message>
         <source>Larger text</source>

@@ -1,20 +1,26 @@
 """pytest-qt: the IC card panel — keyboard only: F12 read, volume or amount, Ctrl+G pay and
-write, a pulled card and Ctrl+Shift+G, a card still not taken by the meter."""
+write, a pulled card and Ctrl+Shift+G, a card still not taken by the meter. Every card and
+database call is a background job: the tests wait for it (``finish``, ``idle``)."""
 
 from __future__ import annotations
 
+import threading
+from types import SimpleNamespace
+
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QMainWindow, QTabWidget
 
 from counterdesk import cards, clock
-from counterdesk.cards.drivers.sim import meter_insert
+from counterdesk.cards.drivers.sim import SimReader, meter_insert
 from counterdesk.settings import Settings
+from counterdesk.staff import Approval
+from counterdesk.ui.card import calls
 from counterdesk.ui.card.panel import CardPanel
 from counterdesk.ui.card.view import PurchasesModel
 from counterdesk.ui.shell.bus import Workbench
 from tests.helpers.billing_helpers import DAY
-from tests.helpers.cards import cash, ic_account, purchases, sim_reader
+from tests.helpers.cards import cash, counts, ic_account, purchases, sim_reader
 
 SQLITE_ONLY = pytest.mark.parametrize("db_kind", ["sqlite"])
 
@@ -25,6 +31,18 @@ class Shell(QMainWindow):
         self.business = QTabWidget()
         self.setCentralWidget(self.business)
         self.menu_business = self.menuBar().addMenu("Business")
+
+
+def finish(qtbot, job):
+    """Wait for a background job the panel started (None: it refused to start one)."""
+    assert job is not None
+    if not job.done:
+        qtbot.waitSignal(job.finished, timeout=10000).wait()
+    return job
+
+
+def idle(qtbot, panel):
+    qtbot.waitUntil(lambda: not panel.jobs.busy and not panel.quotes.busy, timeout=10000)
 
 
 @pytest.fixture
@@ -61,23 +79,27 @@ def test_keyboard_only_purchase(qtbot, panel, demo_db):
     shell = panel.window()
     qtbot.keyClick(shell, Qt.Key_F12)
     assert shell.business.currentWidget() is panel
+    idle(qtbot, panel)
     assert "HQ0100000001" in panel.state.text() and panel.volume.hasFocus()
     qtbot.keyClicks(panel.volume, "20")
-    assert panel.due.text().startswith("￥56.00")
+    qtbot.waitUntil(lambda: panel.due.text().startswith("￥56.00"))
     qtbot.keyClick(panel.volume, Qt.Key_Return)     # Enter: next field (amount)
     assert panel.amount.hasFocus()
     panel.tendered.setFocus()
     qtbot.keyClicks(panel.tendered, "100")
-    with qtbot.waitSignal(panel.bench.payment_committed, timeout=5000) as sig:
+    with qtbot.waitSignal(panel.bench.payment_committed, timeout=10000) as sig:
         qtbot.keyClick(panel.tendered, Qt.Key_G, Qt.ControlModifier)
     assert sig.args[0]["total_fen"] == 5600
+    idle(qtbot, panel)
     assert panel.change.text() == "￥44.00"
     assert "已写卡" in panel.message.text()
     assert "尚未输入表具" in panel.state.text()
     assert panel.model.rowCount() == 1 and not panel.buy_button.isEnabled()
     # the meter has not taken it: a new purchase is refused
     qtbot.keyClicks(panel.volume, "5")
+    idle(qtbot, panel)
     qtbot.keyClick(panel.volume, Qt.Key_G, Qt.ControlModifier)
+    idle(qtbot, panel)
     assert "卡内气量尚未输入表具" in panel.message.text()
     assert len(purchases(demo_db)) == 1
 
@@ -85,29 +107,163 @@ def test_keyboard_only_purchase(qtbot, panel, demo_db):
 @SQLITE_ONLY
 def test_amount_mode_and_a_pulled_card(qtbot, panel, demo_db):
     panel.window().business.setCurrentWidget(panel)
-    panel.read()
+    finish(qtbot, panel.read())
     qtbot.keyClicks(panel.amount, "100")
-    assert "35 立方米" in panel.due.text()
+    qtbot.waitUntil(lambda: "35 立方米" in panel.due.text())
     panel.sim.set_fault("pull")
-    panel.buy()
+    finish(qtbot, panel.buy())
     assert "写卡失败" in panel.message.text()
     assert [p.state for p in purchases(demo_db)] == ["to_write"]
     panel.sim.insert("HQ0100000001")
     panel.volume.setFocus()
     qtbot.keyClick(panel.volume, Qt.Key_G, Qt.ControlModifier | Qt.ShiftModifier)
+    idle(qtbot, panel)
     assert "已补写第 1 次" in panel.message.text()
-    panel.write()                                   # a second press writes nothing
+    finish(qtbot, panel.write())                    # a second press writes nothing
     assert "无需写卡" in panel.message.text()
     assert meter_insert(panel.sim)["taken"]
-    panel.read()
+    finish(qtbot, panel.read())
     assert "表具已输入" in panel.state.text() and panel.buy_button.isEnabled()
 
 
 @SQLITE_ONLY
 def test_no_reader_and_bad_volume(qtbot, panel, demo_db):
-    panel.read()
+    finish(qtbot, panel.read())
     qtbot.keyClicks(panel.volume, "1.5")
-    assert "小数位过多" in panel.message.text() and panel.due.text() == ""
+    qtbot.waitUntil(lambda: "小数位过多" in panel.message.text())
+    assert panel.due.text() == ""
     panel.bench.settings.card.reader = ""
-    panel.read()
+    assert panel.read() is None
     assert "未设置读卡器" in panel.message.text()
+
+
+class Gate:
+    """Holds a simulated reader's ``read`` or ``write`` on the thread that called it until
+    the test lets it go (a pcsc: reader's second of card I/O); records those threads."""
+
+    def __init__(self, monkeypatch, name: str):
+        self.entered, self.release, self.threads = threading.Event(), threading.Event(), []
+        real = getattr(SimReader, name)
+
+        def held(reader, *args, **kwargs):
+            self.threads.append(threading.current_thread())
+            self.entered.set()
+            self.release.wait(10)
+            return real(reader, *args, **kwargs)
+
+        monkeypatch.setattr(SimReader, name, held)
+
+    def off_gui_thread(self) -> bool:
+        return bool(self.threads) and threading.main_thread() not in self.threads
+
+
+@SQLITE_ONLY
+def test_the_card_is_read_off_the_gui_thread(qtbot, panel, monkeypatch):
+    gate = Gate(monkeypatch, "read")
+    job = panel.read()
+    qtbot.waitUntil(gate.entered.is_set)
+    # the reader holds the card: the screen still answers and says what it is doing
+    assert panel.busy.text().startswith("正在读卡") and not panel.read_button.isEnabled()
+    assert panel.read() is None and panel.write() is None         # F12 again: nothing
+    ticks = []
+    QTimer.singleShot(0, lambda: ticks.append(1))
+    qtbot.waitUntil(lambda: ticks == [1])                         # the event loop runs
+    gate.release.set()
+    finish(qtbot, job)
+    assert gate.off_gui_thread()
+    assert "HQ0100000001" in panel.state.text() and panel.busy.text() == ""
+    assert panel.read_button.isEnabled() and panel.buy_button.isEnabled()
+
+
+@SQLITE_ONLY
+def test_double_ctrl_g_takes_one_purchase(qtbot, panel, demo_db, monkeypatch):
+    finish(qtbot, panel.read())
+    qtbot.keyClicks(panel.volume, "20")
+    panel.tendered.setText("100")
+    idle(qtbot, panel)
+    before = counts(demo_db)
+    gate = Gate(monkeypatch, "write")
+    panel.window().business.setCurrentWidget(panel)
+    panel.volume.setFocus()
+    qtbot.keyClick(panel.volume, Qt.Key_G, Qt.ControlModifier)
+    qtbot.waitUntil(gate.entered.is_set)            # paid, the card being written
+    assert not panel.buy_button.isEnabled() and panel.busy.text().startswith("正在收款")
+    qtbot.keyClick(panel.volume, Qt.Key_G, Qt.ControlModifier)   # impatient: again
+    qtbot.mouseClick(panel.buy_button, Qt.LeftButton)
+    assert panel.buy() is None
+    with qtbot.waitSignal(panel.bench.payment_committed, timeout=10000):
+        gate.release.set()
+    idle(qtbot, panel)
+    after = counts(demo_db)
+    assert after["card_purchases"] - before["card_purchases"] == 1
+    assert after["payments"] - before["payments"] == 1
+    assert len(gate.threads) == 1 and gate.off_gui_thread()
+    assert "已写卡" in panel.message.text() and panel.busy.text() == ""
+
+
+@SQLITE_ONLY
+def test_a_meter_change_notice_is_shown_and_blocks_the_purchase(qtbot, panel, demo_db,
+                                                                monkeypatch):
+    real = cards.read_card
+    extra: dict = {}
+
+    def read_with(*args, **kwargs):
+        st = real(*args, **kwargs)
+        for k, v in extra.items():
+            setattr(st, k, v)
+        return st
+
+    monkeypatch.setattr(cards, "read_card", read_with)
+    panel.window().business.setCurrentWidget(panel)
+    extra["meter_change"] = {"order_no": "GD2026112300001", "old_meter": "IC0100888001",
+                             "new_meter": "IC0100999002"}
+    finish(qtbot, panel.read())
+    assert panel.notice.isVisible() and not panel.buy_button.isEnabled()
+    assert "GD2026112300001" in panel.notice.text() and "请先办理IC卡换表" in panel.notice.text()
+    panel.volume.setText("20")
+    qtbot.keyClick(panel.volume, Qt.Key_G, Qt.ControlModifier)
+    assert "请先办理IC卡换表" in panel.message.text() and not panel.jobs.busy
+    assert purchases(demo_db) == []
+    # a notice that does not block: shown, the purchase stays open
+    extra.clear()
+    extra["notice"] = "本户有未整改的安检隐患，请提醒客户"
+    finish(qtbot, panel.read())
+    assert panel.notice.isVisible() and "安检隐患" in panel.notice.text()
+    assert panel.buy_button.isEnabled()
+    extra.clear()
+    finish(qtbot, panel.read())
+    assert not panel.notice.isVisible() and panel.notice.text() == ""
+
+
+def test_notice_shapes_without_a_window():
+    st = SimpleNamespace(blank=False)
+    assert calls.notices(st) == ([], False)
+    st.meter_change = {"message": "此户已换表，请先办理IC卡换表", "order_no": "GD1"}
+    assert calls.notices(st) == (["此户已换表，请先办理IC卡换表"], True)
+    st.meter_change = None
+    st.warnings = ["甲", "乙"]
+    st.rebind_required = True
+    assert calls.notices(st) == (["甲", "乙"], True)
+    st.warnings, st.rebind_required = [], False
+    st.meter_change = SimpleNamespace(message="换表工单 GD2 已完成")
+    assert calls.notices(st) == (["换表工单 GD2 已完成"], True)
+    st.meter_change = True
+    lines, blocked = calls.notices(st)
+    assert blocked and "IC卡换表" in lines[0]
+    assert calls.notices(SimpleNamespace(blank=True, meter_change="x")) == ([], False)
+
+
+@SQLITE_ONLY
+def test_cancel_is_a_job_with_the_managers_approval(qtbot, panel, demo_db):
+    finish(qtbot, panel.read())
+    panel.volume.setText("20")
+    panel.tendered.setText("56")
+    with qtbot.waitSignal(panel.bench.payment_committed, timeout=10000):
+        panel.buy()
+    idle(qtbot, panel)
+    job = finish(qtbot, panel.cancel("客户不要了", Approval("1002", "123456")))
+    assert not job.ok and "主任" in panel.message.text()
+    job = finish(qtbot, panel.cancel("客户不要了", Approval("9001", "888888")))
+    assert job.ok and "已退购第 1 次" in panel.message.text()
+    assert [p.state for p in purchases(demo_db)] == ["cancelled"]
+    assert "卡内未输表气量 0" in panel.state.text()

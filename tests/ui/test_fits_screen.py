@@ -76,6 +76,7 @@ def demo_db(sqlite_db):
 def _factories(db, clerk, manager):
     """Every dialog of the workstation, built the way the program builds it."""
     from counterdesk.ui.accounts import forms
+    from counterdesk.ui.card.dialogs import CancelDialog
     from counterdesk.ui.complaints import dialogs as complaint_dialogs
     from counterdesk.ui.dayclose.dialog import DayCloseDialog, DayCloseDialogView
     from counterdesk.ui.payment.view import VoidDialog
@@ -110,6 +111,7 @@ def _factories(db, clerk, manager):
         DayCloseDialogView: lambda: DayCloseDialogView(),
         DayCloseDialog: lambda: DayCloseDialog(mbench),
         VoidDialog: lambda: VoidDialog([f"R{i:05d}" for i in range(30)]),
+        CancelDialog: lambda: CancelDialog(f"卡号 HQ0100000001：第 12 次购气 500 立方米 {LONG_NAME}"),
         PolicyScreen: lambda: PolicyScreen(db, manager),
         PhraseEditorView: lambda: PhraseEditorView(),
         PhraseEditor: lambda: PhraseEditor(db, manager),

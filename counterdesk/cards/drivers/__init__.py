@@ -28,5 +28,13 @@ def open_reader(uri: str) -> CardReader:
     return PcscReader(rest)
 
 
+def pcsc_readers() -> list[str]:
+    """The PC/SC readers present, by name. Raises :class:`ReaderMissing` without pyscard
+    or the smart-card service."""
+    from .pcsc import list_readers
+
+    return list_readers()
+
+
 __all__ = ["CardError", "CardImage", "CardReader", "CardRefused", "CardRemoved",
-           "CardUnreadable", "NoCard", "ReaderMissing", "open_reader", "parse_uri"]
+           "CardUnreadable", "NoCard", "ReaderMissing", "open_reader", "parse_uri", "pcsc_readers"]

@@ -23,6 +23,21 @@ def _pyscard():
     return System, Exceptions
 
 
+def _present():
+    """pyscard's reader objects present; :class:`ReaderMissing` without pyscard or service."""
+    system, _exc = _pyscard()
+    try:
+        return system.readers()
+    except Exception as e:  # noqa: BLE001 - pyscard's context errors share no base class
+        raise ReaderMissing("PC/SC 服务不可用（智能卡服务未启动）",
+                            "The PC/SC service is not available", field="reader") from e
+
+
+def list_readers() -> list[str]:
+    """The names of the PC/SC readers present (the settings dialog lists them)."""
+    return [str(r) for r in _present()]
+
+
 class PcscReader:
     def __init__(self, name: str = ""):
         self.name = name
@@ -30,12 +45,7 @@ class PcscReader:
 
     # -- connection ----------------------------------------------------------------------
     def _reader(self):
-        system, exc = _pyscard()
-        try:
-            found = system.readers()
-        except Exception as e:  # noqa: BLE001 - pyscard's context errors share no base class
-            raise ReaderMissing("PC/SC 服务不可用（智能卡服务未启动）",
-                                "The PC/SC service is not available", field="reader") from e
+        found = _present()
         match = [r for r in found if self.name.lower() in str(r).lower()] if self.name \
             else list(found)
         if not match:
@@ -124,4 +134,4 @@ class PcscReader:
         pass
 
 
-__all__ = ["PcscReader"]
+__all__ = ["PcscReader", "list_readers"]

@@ -49,6 +49,13 @@ class CardPanelView(QWidget):
         self.state.setObjectName("card_state")
         self.state.setWordWrap(True)
         self.state.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        # what the read result warns of (e.g. the meter was changed: the card must be
+        # re-bound): red, above the purchase form; hidden when there is nothing
+        self.notice = QLabel("")
+        self.notice.setObjectName("card_notice")
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet("color: #c0392b; font-weight: bold; font-size: 13pt;")
+        self.notice.setVisible(False)
         self.volume = QLineEdit()
         self.volume.setObjectName("card_volume")
         self.volume.setPlaceholderText(pick("立方米", "m³"))
@@ -83,9 +90,15 @@ class CardPanelView(QWidget):
         self.buy_button.setObjectName("card_buy")
         self.write_button = QPushButton(pick("补写卡 Ctrl+Shift+G", "Write card Ctrl+Shift+G"))
         self.write_button.setObjectName("card_write")
+        self.cancel_button = QPushButton(pick("退购…", "Cancel purchase…"))
+        self.cancel_button.setObjectName("card_cancel")
         buttons = QHBoxLayout()
-        for b in (self.read_button, self.buy_button, self.write_button):
+        for b in (self.read_button, self.buy_button, self.write_button, self.cancel_button):
             buttons.addWidget(b)
+        # the card job in flight ("正在读卡…"); empty when the reader is idle
+        self.busy = QLabel("")
+        self.busy.setObjectName("card_busy")
+        self.busy.setStyleSheet("font-weight: bold;")
         self.message = message_label()
         self.model = PurchasesModel(self)
         self.table = QTableView()
@@ -94,8 +107,10 @@ class CardPanelView(QWidget):
         self.table.setFocusPolicy(Qt.NoFocus)
         lay = QVBoxLayout(self)
         lay.addWidget(self.state)
+        lay.addWidget(self.notice)
         lay.addLayout(form)
         lay.addLayout(buttons)
+        lay.addWidget(self.busy)
         lay.addWidget(self.message)
         lay.addWidget(self.table, 1)
         self.setTabOrder(self.volume, self.amount)

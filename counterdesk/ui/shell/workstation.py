@@ -98,7 +98,7 @@ class Workstation(QObject):
 
         view = mw.menu_view
         view.addSeparator()
-        self.action_settings = QAction(self.tr("Display settings…"), mw)
+        self.action_settings = QAction(self.tr("Settings of this PC…"), mw)
         self.action_settings.setObjectName("action_display_settings")
         self.action_settings.triggered.connect(self.open_settings)
         self.action_larger = QAction(self.tr("Larger text"), mw)

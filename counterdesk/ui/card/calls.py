@@ -1,0 +1,144 @@
+"""What the IC card panel runs on a worker thread (``widgets.jobs``), and how it reads the
+warnings a card read carries. No widgets here: each call opens the reader, talks to the
+card and the database, closes the reader and returns plain data.
+
+Every driver call of the panel happens inside one of these functions, so a ``pcsc:``
+reader's second of card I/O never freezes the screen. A call opens its own reader (a
+pyscard connection is made and closed within the call, on the worker's thread).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ... import cards
+from ...errors import CounterDeskError
+from ...i18n import pick
+
+
+@dataclass
+class Outcome:
+    """A card call's result: the card as read after it (None: could not read it again),
+    the account's purchases (newest first) and the service's own result."""
+
+    state: cards.CardState | None
+    rows: list[dict] = field(default_factory=list)
+    result: Any = None
+
+
+def _rows(db, actor, st: cards.CardState | None) -> list[dict]:
+    if st is None or st.blank or not st.account_no:
+        return []
+    return list(reversed(cards.ledger(db, actor.hall_id, st.account_no)["purchases"]))
+
+
+def _reread(db, actor, reader) -> cards.CardState | None:
+    try:
+        return cards.read_card(db, actor, reader)
+    except CounterDeskError:   # the result stands; the card shows its state at the next F12
+        return None
+
+
+def read(db, actor, uri: str) -> Outcome:
+    """F12: read and reconcile the card (writes a purchase still "to write")."""
+    reader = cards.open_reader(uri)
+    try:
+        st = cards.read_card(db, actor, reader)
+    finally:
+        reader.close()
+    return Outcome(st, _rows(db, actor, st))
+
+
+def buy(db, actor, uri: str, **kw) -> Outcome:
+    """Ctrl+G: take the money and write the card, then read it again."""
+    reader = cards.open_reader(uri)
+    try:
+        res = cards.buy(db, actor, reader, **kw)
+        st = _reread(db, actor, reader)
+    finally:
+        reader.close()
+    return Outcome(st, _rows(db, actor, st), res)
+
+
+def write(db, actor, uri: str) -> Outcome:
+    """Ctrl+Shift+G: write what the database owes the card (a second press writes nothing)."""
+    reader = cards.open_reader(uri)
+    try:
+        st = cards.write(db, actor, reader)
+    finally:
+        reader.close()
+    return Outcome(st, _rows(db, actor, st))
+
+
+def cancel(db, actor, uri: str, approval, *, reason: str, printer_uri: str) -> Outcome:
+    """退购 with a manager's approval, then read the card again."""
+    reader = cards.open_reader(uri)
+    try:
+        res = cards.cancel(db, actor, reader, approval, reason=reason, printer_uri=printer_uri)
+        st = _reread(db, actor, reader)
+    finally:
+        reader.close()
+    return Outcome(st, _rows(db, actor, st), res)
+
+
+# -- the read result's warnings ---------------------------------------------------------------
+# A card read may carry a notice for the clerk: the account's meter was changed by a done
+# 换表 work order and the card still names the old meter (it must be re-bound: 卡换表).
+# That field is being added to cards.CardState in parallel; its final name is wired at
+# merge. Until then any of these names is read, defensively.
+NOTICE_FIELDS = ("meter_change", "notice", "notices", "warning", "warnings")
+# a truthy one of these: the service says the card must be re-bound before a purchase
+BLOCKING_FIELDS = ("meter_change", "rebind_required", "needs_rebind", "needs_meter_change")
+
+
+def _meter_change_text(d: dict) -> str:
+    order, old, new = d.get("order_no", ""), d.get("old_meter", ""), d.get("new_meter", "")
+    if not (order or old or new):
+        return pick("此户已换表，IC卡尚未换表：请先办理IC卡换表，再购气",
+                    "The meter was changed but the card still names the old meter: do the "
+                    "card's meter change before selling gas")
+    return pick(f"此户已换表（工单 {order}：旧表 {old} → 新表 {new}），IC卡尚未换表："
+                "请先办理IC卡换表，再购气",
+                f"The meter was changed (work order {order}: {old} → {new}) but the card "
+                "still names the old meter: do the card's meter change before selling gas")
+
+
+def _texts(value) -> list[str]:
+    """The lines a notice field holds: a string, a list, a dict or an object."""
+    if not value or isinstance(value, bool):
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return [t for v in value for t in _texts(v)]
+    if isinstance(value, dict):
+        if value.get("zh"):
+            return [pick(value["zh"], value.get("en") or value["zh"])]
+        for key in ("message", "notice", "text"):
+            if value.get(key):
+                return [str(value[key])]
+        return [_meter_change_text(value)]
+    if isinstance(value, CounterDeskError):
+        return [value.message]
+    text = getattr(value, "message", None)
+    if text:
+        return [str(text)]
+    if hasattr(value, "__dataclass_fields__"):
+        return [_meter_change_text(vars(value))]
+    return [str(value)]
+
+
+def notices(st: cards.CardState | None) -> tuple[list[str], bool]:
+    """(the notice lines to show in red, whether a purchase must wait: card re-binding)."""
+    if st is None or st.blank:
+        return [], False
+    lines: list[str] = []
+    for name in NOTICE_FIELDS:
+        for t in _texts(getattr(st, name, None)):
+            if t not in lines:
+                lines.append(t)
+    blocked = any(getattr(st, name, None) for name in BLOCKING_FIELDS)
+    if blocked and not lines:
+        lines.append(_meter_change_text({}))
+    return lines, blocked
