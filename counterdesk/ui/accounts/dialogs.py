@@ -2,8 +2,8 @@
 reference, a reason and a manager's approval by someone other than the clerk).
 
 OK does not close the dialog: it emits ``submitted``; the controller calls the service
-and either closes it (:meth:`SupplyDialog.done_ok`) or shows the refusal inline
-(:meth:`SupplyDialog.refuse`), so the clerk corrects the field and tries again.
+and either closes it (:meth:`_SupplyDialog.done_ok`) or shows the refusal inline
+(:meth:`_SupplyDialog.refuse`), so the clerk corrects the field and tries again.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from ..widgets.approval import ApprovalFields, add_ok_cancel
 ERROR_STYLE = "color: #c0392b;"
 
 
-class SupplyDialog(QDialog):
+class _SupplyDialog(QDialog):
     submitted = Signal()
 
     def __init__(self, title: str, account_no: str, parent=None):
@@ -29,6 +29,7 @@ class SupplyDialog(QDialog):
         self.message.setWordWrap(True)
         self.message.setStyleSheet(ERROR_STYLE)
         self.message.hide()
+        self.errors = {"message": self.message}   # the inline refusal (fits-screen check)
         self.fields: dict[str, QLineEdit] = {}
 
     def add_line(self, field: str, label: str, placeholder: str = "") -> QLineEdit:
@@ -62,7 +63,7 @@ class SupplyDialog(QDialog):
         self.buttons.setEnabled(not busy)
 
 
-class SuspendDialog(SupplyDialog):
+class SuspendDialog(_SupplyDialog):
     """暂停供气: why the supply stops (a hazard, an order, the customer's request)."""
 
     def __init__(self, account_no: str, parent=None):
@@ -77,7 +78,7 @@ class SuspendDialog(SupplyDialog):
         return {"reason": self.fields["reason"].text()}
 
 
-class ResumeDialog(SupplyDialog):
+class ResumeDialog(_SupplyDialog):
     """恢复供气: the inspection that cleared the hazard and a manager's approval."""
 
     def __init__(self, account_no: str, parent=None):
