@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -52,7 +53,9 @@ class AccountPanelView(QWidget):
         self.file = QTextBrowser()
         self.file.setObjectName("account_file")
         self.buttons: dict[str, QPushButton] = {}
-        row = QHBoxLayout()
+        # two rows (the account's business, then supply, payment and the full ID): one
+        # row of eight would widen the workstation past 1366 pixels
+        row = QGridLayout()
         for key, text in (("open", self.tr("Open account (Ctrl+N)")),
                           ("rename", self.tr("Rename (Ctrl+R)")),
                           ("transfer", self.tr("Transfer (Ctrl+T)")),
@@ -64,7 +67,10 @@ class AccountPanelView(QWidget):
             b = QPushButton(text)
             b.setObjectName("btn_" + key)
             self.buttons[key] = b
-            row.addWidget(b)
+        cells = {"open": (0, 0), "rename": (0, 1), "transfer": (0, 2), "close": (0, 3),
+                 "suspend": (1, 0), "resume": (1, 0), "pay": (1, 1), "reveal": (1, 2)}
+        for key, (r, c) in cells.items():   # stop / resume share a cell: one is shown
+            row.addWidget(self.buttons[key], r, c)
         top = QWidget()
         tl = QVBoxLayout(top)
         tl.setContentsMargins(0, 0, 0, 0)
