@@ -415,3 +415,40 @@ def test_busy_while_the_file_loads(bench, qtbot, monkeypatch):
         pass
     assert seen == [True]
     assert not panel.busy.isVisibleTo(panel) and panel.buttons["rename"].isEnabled()
+
+
+def test_supply_keys_are_in_the_workstation_cheat_sheet(qtbot, sqlite_db):
+    """Ctrl+Shift+S / Ctrl+Shift+U are the workstation's, once each, in the F1 sheet; on
+    an account whose supply is stopped Ctrl+Shift+U opens the resume form."""
+    from counterdesk import setup
+    from counterdesk.settings import Settings
+    from counterdesk.ui.shell import cheatsheet
+    from counterdesk.ui.shell.mainwindow import MainWindow
+
+    setup.demo(sqlite_db)
+    clerk = staff.sign_in(sqlite_db, "1001", "123456", window=1)
+    win = MainWindow(sqlite_db, clerk, Settings())
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    try:
+        rows = cheatsheet.collect(win)
+        keys = [r.keys for r in rows]
+        assert keys.count("Ctrl+Shift+S") == 1 and keys.count("Ctrl+Shift+U") == 1
+        texts = {r.keys: r.text for r in rows}
+        assert texts["Ctrl+Shift+S"] in ("暂停供气", "Stop supply")
+        acc = win.panels["accounts"]
+        no = accounts.search(sqlite_db, clerk, "0").hits[0].account_no
+        accounts.set_suspended(sqlite_db, clerk, no, True, reason="安检隐患")
+        with qtbot.waitSignal(acc.select(no).finished, timeout=5000):
+            pass
+        qtbot.keyClick(win, Qt.Key_U, Qt.ControlModifier | Qt.ShiftModifier)
+        qtbot.waitUntil(lambda: getattr(acc, "supply_dialog", None) is not None
+                        and acc.supply_dialog.isVisible(), timeout=5000)
+        assert acc.supply_dialog.objectName() == "resume_dialog"
+        assert win.business.currentWidget() is acc
+        acc.supply_dialog.reject()
+    finally:
+        for p in win.panels.values():
+            getattr(p, "shutdown", lambda: None)()
+        win.close()
