@@ -12,8 +12,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit
 
 from ..widgets.approval import ApprovalFields, add_ok_cancel
-
-ERROR_STYLE = "color: #c0392b;"
+from .formviews import ERROR_STYLE
 
 
 class _SupplyDialog(QDialog):
