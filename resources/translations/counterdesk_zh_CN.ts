@@ -63,6 +63,26 @@
         <translation>至今</translation>
     </message>
     <message>
+        <source>Supply stops</source>
+        <translation>停气记录</translation>
+    </message>
+    <message>
+        <source>still stopped</source>
+        <translation>仍在停气</translation>
+    </message>
+    <message>
+        <source>stopped by %1</source>
+        <translation>停气人 %1</translation>
+    </message>
+    <message>
+        <source>resumed by %1, approved by %2</source>
+        <translation>恢复人 %1，授权主任 %2</translation>
+    </message>
+    <message>
+        <source>inspection %1</source>
+        <translation>安检单 %1</translation>
+    </message>
+    <message>
         <source>Bills</source>
         <translation>账单</translation>
     </message>
@@ -118,6 +138,14 @@
         <translation>客户档案</translation>
     </message>
     <message>
+        <source>More matches: type more characters</source>
+        <translation>结果较多，请再多输入几个字</translation>
+    </message>
+    <message>
+        <source>Supply stopped since %1: %2 (resuming needs the inspection no. and a manager)</source>
+        <translation>自 %1 起暂停供气：%2（恢复供气须安检合格单号和主任授权）</translation>
+    </message>
+    <message>
         <source>Find account</source>
         <translation>查询客户</translation>
     </message>
@@ -133,56 +161,13 @@
         <source>Transfer account</source>
         <translation>过户</translation>
     </message>
-</context>
-<context>
-    <name>AccountPanelController</name>
     <message>
-        <source>More matches: type more characters</source>
-        <translation>结果较多，请再多输入几个字</translation>
+        <source>Stop supply</source>
+        <translation>暂停供气</translation>
     </message>
     <message>
-        <source>Slip not printed: %1 (the business is saved)</source>
-        <translation>凭条未打印：%1（业务已保存，可稍后补打）</translation>
-    </message>
-    <message>
-        <source>Slip printed; form ready to sign</source>
-        <translation>凭条已打印，确认单已生成，请客户签字</translation>
-    </message>
-    <message>
-        <source>Find and select an account first</source>
-        <translation>请先查询并选中一个户号</translation>
-    </message>
-    <message>
-        <source>Account %1 owes %2: it must be paid before the %3.</source>
-        <translation>户号 %1 尚有欠费 %2，须先缴清才能办理%3。</translation>
-    </message>
-    <message>
-        <source>Arrears</source>
-        <translation>欠费</translation>
-    </message>
-    <message>
-        <source>Go to payment</source>
-        <translation>去缴费</translation>
-    </message>
-    <message>
-        <source>name change</source>
-        <translation>更名</translation>
-    </message>
-    <message>
-        <source>transfer</source>
-        <translation>过户</translation>
-    </message>
-    <message>
-        <source>closing</source>
-        <translation>销户</translation>
-    </message>
-    <message>
-        <source>Full ID number</source>
-        <translation>完整证件号码</translation>
-    </message>
-    <message>
-        <source>%1 (this look-up is recorded)</source>
-        <translation>%1（本次查看已记入审计日志）</translation>
+        <source>Resume supply</source>
+        <translation>恢复供气</translation>
     </message>
 </context>
 <context>
@@ -190,6 +175,10 @@
     <message>
         <source>Account no., name, pinyin initials, phone, ID ending, address, meter (F8)</source>
         <translation>户号、姓名、拼音首字母、电话、证件尾号、地址、表号（F8）</translation>
+    </message>
+    <message>
+        <source>Working…</source>
+        <translation>正在处理…</translation>
     </message>
     <message>
         <source>Open account (Ctrl+N)</source>
@@ -206,6 +195,14 @@
     <message>
         <source>Close account</source>
         <translation>销户</translation>
+    </message>
+    <message>
+        <source>Stop supply (Ctrl+Shift+S)</source>
+        <translation>暂停供气 (Ctrl+Shift+S)</translation>
+    </message>
+    <message>
+        <source>Resume supply (Ctrl+Shift+U)</source>
+        <translation>恢复供气 (Ctrl+Shift+U)</translation>
     </message>
     <message>
         <source>Pay arrears</source>
@@ -339,6 +336,53 @@
     <message>
         <source>Due date</source>
         <translation>缴费期限</translation>
+    </message>
+</context>
+<context>
+    <name>BusinessActions</name>
+    <message>
+        <source>Find and select an account first</source>
+        <translation>请先查询并选中一个户号</translation>
+    </message>
+    <message>
+        <source>Account %1 owes %2: it must be paid before the %3.</source>
+        <translation>户号 %1 尚有欠费 %2，须先缴清才能办理%3。</translation>
+    </message>
+    <message>
+        <source>Arrears</source>
+        <translation>欠费</translation>
+    </message>
+    <message>
+        <source>Go to payment</source>
+        <translation>去缴费</translation>
+    </message>
+    <message>
+        <source>name change</source>
+        <translation>更名</translation>
+    </message>
+    <message>
+        <source>transfer</source>
+        <translation>过户</translation>
+    </message>
+    <message>
+        <source>closing</source>
+        <translation>销户</translation>
+    </message>
+    <message>
+        <source>Slip not printed: %1 (the business is saved)</source>
+        <translation>凭条未打印：%1（业务已保存，可稍后补打）</translation>
+    </message>
+    <message>
+        <source>Slip printed; form ready to sign</source>
+        <translation>凭条已打印，确认单已生成，请客户签字</translation>
+    </message>
+    <message>
+        <source>Full ID number</source>
+        <translation>完整证件号码</translation>
+    </message>
+    <message>
+        <source>%1 (this look-up is recorded)</source>
+        <translation>%1（本次查看已记入审计日志）</translation>
     </message>
 </context>
 <context>
@@ -2270,6 +2314,29 @@
     </message>
 </context>
 <context>
+    <name>ResumeDialog</name>
+    <message>
+        <source>Resume supply — account %1</source>
+        <translation>恢复供气 — 户号 %1</translation>
+    </message>
+    <message>
+        <source>A manager other than you approves; give the number of the inspection that found the hazard removed.</source>
+        <translation>须由您以外的一位主任授权，并填写确认隐患已消除的安检单号。</translation>
+    </message>
+    <message>
+        <source>Inspection no.</source>
+        <translation>安检单号</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>e.g. hazard removed, re-inspected</source>
+        <translation>如：隐患已整改，复检合格</translation>
+    </message>
+</context>
+<context>
     <name>SearchResultsModel</name>
     <message>
         <source>Account</source>
@@ -2642,6 +2709,44 @@
     <message>
         <source>Clerk</source>
         <translation>柜员</translation>
+    </message>
+</context>
+<context>
+    <name>SupplyActions</name>
+    <message>
+        <source>Only an active account can be stopped</source>
+        <translation>只有正常状态的户号才能暂停供气</translation>
+    </message>
+    <message>
+        <source>The supply of this account is not stopped</source>
+        <translation>此户号未暂停供气</translation>
+    </message>
+    <message>
+        <source>Supply stopped: %1</source>
+        <translation>已暂停供气：%1</translation>
+    </message>
+    <message>
+        <source>Supply resumed: %1</source>
+        <translation>已恢复供气：%1</translation>
+    </message>
+</context>
+<context>
+    <name>SuspendDialog</name>
+    <message>
+        <source>Stop supply — account %1</source>
+        <translation>暂停供气 — 户号 %1</translation>
+    </message>
+    <message>
+        <source>The account buys no gas until the supply is resumed after an inspection.</source>
+        <translation>暂停后此户不能购气，安检合格并恢复供气后方可购气。</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>e.g. hazard found at inspection</source>
+        <translation>如：安检发现隐患</translation>
     </message>
 </context>
 <context>

@@ -51,7 +51,7 @@ def type_into(qtbot, widget, text):
 
 
 def test_results_model_without_window(bench):
-    from counterdesk.ui.accounts.panel import SearchResultsModel
+    from counterdesk.ui.accounts.models import SearchResultsModel
 
     accounts.open_account(bench.db, bench.actor, person(special_groups=["elderly"]))
     res = accounts.search(bench.db, bench.actor, "zhxm")
@@ -109,8 +109,9 @@ def test_opening_form_duplicate_meter_names_the_field(bench, qtbot):
     for code in ("id_card", "property"):
         view.docs[code].setChecked(True)
     qtbot.mouseClick(view.save_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: "表号" in view.errors["meter_no"].text(), timeout=5000)
+    qtbot.waitUntil(lambda: not ctl.jobs.busy, timeout=5000)
     assert ctl.result is None
-    assert "表号" in view.errors["meter_no"].text()
     assert view.edits["meter_no"].hasFocus() or not view.isActiveWindow()
 
 
@@ -126,7 +127,8 @@ def test_opening_form_rare_characters(bench, qtbot):
         view.edits[f].setText(d[f])
     for code in ("id_card", "property"):
         view.docs[code].setChecked(True)
-    ctl.save()
+    with qtbot.waitSignal(ctl.save().finished, timeout=5000):
+        pass
     assert ctl.result.holder.name == "𠮷䶮"
 
 
@@ -195,9 +197,8 @@ def test_panel_search_as_you_type_and_file(bench, qtbot):
     panel = create(bench)
     qtbot.addWidget(panel)
     panel.show()
-    ctl = panel.controller
     qtbot.keyClicks(panel.search, "zhxm")
-    qtbot.waitUntil(lambda: ctl.model.rowCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=5000)
     with qtbot.waitSignal(bench.account_selected, timeout=5000) as sig:
         qtbot.keyClick(panel.search, Qt.Key_Return)
     assert sig.args == [no]
@@ -214,14 +215,15 @@ def test_panel_blocks_transfer_with_arrears(bench, qtbot):
     _arrears(bench.db, no, 12345)
     panel = create(bench)
     qtbot.addWidget(panel)
-    panel.controller.show_account(no)
+    with qtbot.waitSignal(panel.show_account(no).finished, timeout=5000):
+        pass
     with qtbot.waitSignal(bench.rule_refused, timeout=5000) as sig:
-        assert panel.controller.transfer() is None
+        assert panel.transfer() is None
     assert sig.args[0] == "arrears" and "123.45" in sig.args[1]
     with qtbot.waitSignal(bench.open_payment, timeout=5000) as pay:
         panel.buttons["pay"].click()
     assert pay.args == [no]
-    panel.controller.arrears_box.close()
+    panel.arrears_box.close()
 
 
 def test_shortcuts_in_main_window(bench, qtbot):
@@ -245,6 +247,8 @@ def test_shortcuts_in_main_window(bench, qtbot):
     assert keys["action_account_open"] == ["Ctrl+N"]
     assert keys["action_account_rename"] == ["Ctrl+R"]
     assert keys["action_account_transfer"] == ["Ctrl+T"]
+    assert keys["action_account_suspend"] == ["Ctrl+Shift+S"]
+    assert keys["action_account_resume"] == ["Ctrl+Shift+U"]
     panel.actions_by_name["find"].trigger()
     assert tabs.currentWidget() is panel
     qtbot.waitUntil(lambda: panel.search.hasFocus(), timeout=5000)
@@ -258,22 +262,23 @@ def test_opening_from_panel_prints_slip_and_form(bench, qtbot, printer, tmp_path
     panel = create(bench)
     qtbot.addWidget(panel)
     opened = []
-    panel.controller.opener = lambda url: opened.append(url.toLocalFile())
-    view, ctl = panel.controller.open_account()
+    panel.opener = lambda url: opened.append(url.toLocalFile())
+    view, ctl = panel.open_account()
     d = person()
     for f in ("name", "id_number", "phone", "district", "street", "community", "building",
               "unit", "room", "meter_no"):
         view.edits[f].setText(d[f])
     for code in ("id_card", "property"):
         view.docs[code].setChecked(True)
-    with qtbot.waitSignal(panel.controller.papers_done, timeout=10000) as done:
+    with qtbot.waitSignal(panel.papers_done, timeout=10000) as done:
         ctl.save()
     out = done.args[0]
     assert out["slip"] == "printed" and out["pdf"].endswith(".pdf")
     qtbot.waitUntil(lambda: opened == [out["pdf"]], timeout=5000)
     text = decode(printer.wait_for(1)[0])
     assert ctl.result.account_no in text and "1101**********002X" in text
-    assert panel.controller.current.account_no == ctl.result.account_no
+    qtbot.waitUntil(lambda: panel.current is not None, timeout=5000)
+    assert panel.current.account_no == ctl.result.account_no
 
 
 def test_printer_offline_keeps_the_account(bench, qtbot):
@@ -283,9 +288,167 @@ def test_printer_offline_keeps_the_account(bench, qtbot):
     bench.settings.printer.uri = f"tcp://127.0.0.1:{closed_port()}"
     panel = create(bench)
     qtbot.addWidget(panel)
-    panel.controller.opener = lambda url: None
+    panel.opener = lambda url: None
     v = accounts.open_account(bench.db, bench.actor, person())
     with qtbot.waitSignal(bench.status_message, timeout=10000) as msg:
-        panel.controller.print_papers(v, "open")
+        panel.print_papers(v, "open")
     assert "saved" in msg.args[0] or "已保存" in msg.args[0] or "保存" in msg.args[0]
     assert accounts.show(bench.db, bench.actor, v.account_no).status == "active"
+
+
+@pytest.fixture
+def managers(bench):
+    """Two managers: 9001 signs in at the window, 9002 is the other one."""
+    for no, name in (("9001", "主任甲"), ("9002", "主任乙")):
+        staff.add_user(bench.db, no, name, "manager", "654321", hall_code="HQ01")
+    return staff.sign_in(bench.db, "9001", "654321", window=1)
+
+
+def _panel_on(qtbot, bench, account_no):
+    from counterdesk.ui.accounts.panel import create
+
+    panel = create(bench)
+    qtbot.addWidget(panel)
+    panel.show()
+    with qtbot.waitSignal(panel.select(account_no).finished, timeout=5000):
+        pass
+    return panel
+
+
+def _ok(qtbot, dlg):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    qtbot.mouseClick(dlg.buttons.button(QDialogButtonBox.Ok), Qt.LeftButton)
+
+
+def test_stop_then_resume_needs_another_manager(desk, managers, qtbot):
+    """暂停供气 with a reason; 恢复供气 approved by the signed-in manager himself is
+    refused inline (the service's message), by another manager accepted; the file shows
+    the stop."""
+    from counterdesk.settings import Settings
+    from counterdesk.ui.shell.bus import Workbench
+
+    db, clerk = desk
+    no = accounts.open_account(db, clerk, person()).account_no
+    bench = Workbench(db, managers, Settings())
+    panel = _panel_on(qtbot, bench, no)
+    assert panel.buttons["suspend"].isEnabled() and panel.buttons["resume"].isHidden()
+
+    dlg = panel.suspend()
+    _ok(qtbot, dlg)   # no reason: refused, the dialog stays
+    qtbot.waitUntil(lambda: dlg.message.isVisibleTo(dlg), timeout=5000)
+    assert "原因" in dlg.message.text() and dlg.isVisible()
+    type_into(qtbot, dlg.fields["reason"], "安检发现隐患")
+    with qtbot.waitSignal(dlg.finished, timeout=5000):
+        _ok(qtbot, dlg)
+    qtbot.waitUntil(lambda: panel.current.status == "suspended", timeout=5000)
+    assert accounts.show(db, clerk, no).status == "suspended"
+    assert "安检发现隐患" in panel.hint.text() and not panel.hint.isHidden()
+    assert panel.buttons["resume"].isEnabled() and panel.buttons["suspend"].isHidden()
+    assert "暂停" in panel.file.toHtml() and "安检发现隐患" in panel.file.toHtml()
+
+    dlg = panel.resume()
+    type_into(qtbot, dlg.fields["inspection_ref"], "AJ-2026-0042")
+    type_into(qtbot, dlg.fields["reason"], "隐患已整改，复检合格")
+    type_into(qtbot, dlg.auth.approver, "9001")          # the manager at the window
+    type_into(qtbot, dlg.auth.password, "654321")
+    _ok(qtbot, dlg)
+    qtbot.waitUntil(lambda: "本人" in dlg.message.text(), timeout=5000)
+    assert dlg.isVisible() and dlg.auth.approver.hasFocus()
+    assert accounts.show(db, clerk, no).status == "suspended"
+
+    type_into(qtbot, dlg.auth.approver, "9002")          # another manager
+    type_into(qtbot, dlg.auth.password, "654321")
+    with qtbot.waitSignal(dlg.finished, timeout=5000):
+        _ok(qtbot, dlg)
+    qtbot.waitUntil(lambda: panel.current.status == "active", timeout=5000)
+    stops = accounts.show(db, clerk, no).suspensions
+    assert len(stops) == 1 and stops[0]["approved_by"] == "9002"
+    assert stops[0]["inspection_ref"] == "AJ-2026-0042" and stops[0]["by"] == "9001"
+    html = panel.file.toHtml()
+    assert "AJ-2026-0042" in html and "9002" in html and "安检发现隐患" in html
+    assert "安检发现隐患" not in panel.hint.text()
+    assert panel.buttons["suspend"].isEnabled() and panel.buttons["resume"].isHidden()
+
+
+def test_resume_refusals_show_in_the_dialog(bench, managers, qtbot):
+    """A clerk's resume: no inspection no. and a wrong password are refused inline."""
+    no = accounts.open_account(bench.db, bench.actor, person()).account_no
+    accounts.set_suspended(bench.db, bench.actor, no, True, reason="用户申请停气")
+    panel = _panel_on(qtbot, bench, no)
+    dlg = panel.resume()
+    type_into(qtbot, dlg.fields["reason"], "复检合格")
+    type_into(qtbot, dlg.auth.approver, "9002")
+    type_into(qtbot, dlg.auth.password, "wrong")
+    _ok(qtbot, dlg)
+    qtbot.waitUntil(lambda: dlg.message.isVisibleTo(dlg), timeout=5000)
+    assert "安检" in dlg.message.text() or "inspection" in dlg.message.text()
+    assert dlg.fields["inspection_ref"].hasFocus()
+    type_into(qtbot, dlg.fields["inspection_ref"], "AJ-1")
+    _ok(qtbot, dlg)
+    qtbot.waitUntil(lambda: "密码" in dlg.message.text(), timeout=5000)
+    assert accounts.show(bench.db, bench.actor, no).status == "suspended"
+
+
+def test_busy_while_the_file_loads(bench, qtbot, monkeypatch):
+    """The file is read off the GUI thread: while it loads the tab says so and its
+    business buttons wait."""
+    import threading
+
+    no = accounts.open_account(bench.db, bench.actor, person()).account_no
+    panel = _panel_on(qtbot, bench, no)
+    gate = threading.Event()
+    real = accounts.show
+    gui = threading.current_thread()
+    seen = []
+
+    def slow_show(*a, **k):
+        seen.append(threading.current_thread() is not gui)
+        gate.wait(10)
+        return real(*a, **k)
+
+    monkeypatch.setattr(accounts, "show", slow_show)
+    job = panel.show_account(no)
+    assert panel.busy.isVisibleTo(panel) and not panel.buttons["rename"].isEnabled()
+    gate.set()
+    with qtbot.waitSignal(job.finished, timeout=5000):
+        pass
+    assert seen == [True]
+    assert not panel.busy.isVisibleTo(panel) and panel.buttons["rename"].isEnabled()
+
+
+def test_supply_keys_are_in_the_workstation_cheat_sheet(qtbot, sqlite_db):
+    """Ctrl+Shift+S / Ctrl+Shift+U are the workstation's, once each, in the F1 sheet; on
+    an account whose supply is stopped Ctrl+Shift+U opens the resume form."""
+    from counterdesk import setup
+    from counterdesk.settings import Settings
+    from counterdesk.ui.shell import cheatsheet
+    from counterdesk.ui.shell.mainwindow import MainWindow
+
+    setup.demo(sqlite_db)
+    clerk = staff.sign_in(sqlite_db, "1001", "123456", window=1)
+    win = MainWindow(sqlite_db, clerk, Settings())
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    try:
+        rows = cheatsheet.collect(win)
+        keys = [r.keys for r in rows]
+        assert keys.count("Ctrl+Shift+S") == 1 and keys.count("Ctrl+Shift+U") == 1
+        texts = {r.keys: r.text for r in rows}
+        assert texts["Ctrl+Shift+S"] in ("暂停供气", "Stop supply")
+        acc = win.panels["accounts"]
+        no = accounts.search(sqlite_db, clerk, "0").hits[0].account_no
+        accounts.set_suspended(sqlite_db, clerk, no, True, reason="安检隐患")
+        with qtbot.waitSignal(acc.select(no).finished, timeout=5000):
+            pass
+        qtbot.keyClick(win, Qt.Key_U, Qt.ControlModifier | Qt.ShiftModifier)
+        qtbot.waitUntil(lambda: getattr(acc, "supply_dialog", None) is not None
+                        and acc.supply_dialog.isVisible(), timeout=5000)
+        assert acc.supply_dialog.objectName() == "resume_dialog"
+        assert win.business.currentWidget() is acc
+        acc.supply_dialog.reject()
+    finally:
+        for p in win.panels.values():
+            getattr(p, "shutdown", lambda: None)()
+        win.close()

@@ -89,7 +89,8 @@ def test_english_workstation_shows_no_chinese_but_data(qtbot, demo_db):
     try:
         win.panels["queue"].call_next()
         acc = win.panels["accounts"]
-        acc.controller.show_account(ACCOUNT)
+        with qtbot.waitSignal(acc.show_account(ACCOUNT).finished, timeout=5000):
+            pass
         QApplication.processEvents()
         data = _data_texts(demo_db)
         leaks = []

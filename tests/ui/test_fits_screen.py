@@ -75,6 +75,7 @@ def demo_db(sqlite_db):
 
 def _factories(db, clerk, manager):
     """Every dialog of the workstation, built the way the program builds it."""
+    from counterdesk.ui.accounts import dialogs as account_dialogs
     from counterdesk.ui.accounts import forms
     from counterdesk.ui.card.dialogs import CancelDialog
     from counterdesk.ui.complaints import dialogs as complaint_dialogs
@@ -106,6 +107,8 @@ def _factories(db, clerk, manager):
         forms.TransferFormView: lambda: forms.TransferFormView("0100000001"),
         forms.RenameFormView: lambda: forms.RenameFormView("0100000001"),
         forms.CloseFormView: lambda: forms.CloseFormView("0100000001"),
+        account_dialogs.SuspendDialog: lambda: account_dialogs.SuspendDialog("0100000001"),
+        account_dialogs.ResumeDialog: lambda: account_dialogs.ResumeDialog("0100000001"),
         complaint_dialogs.RecordDialog: lambda: complaint_dialogs.RecordDialog(),
         complaint_dialogs.ActionDialog: lambda: complaint_dialogs.ActionDialog("forward", "T0001"),
         DayCloseDialogView: lambda: DayCloseDialogView(),

@@ -35,6 +35,11 @@ def _file_labels() -> dict[str, str]:
         "arrears": t.translate("AccountFile", "Arrears"),
         "history": t.translate("AccountFile", "Holder history"),
         "until_now": t.translate("AccountFile", "until now"),
+        "stops": t.translate("AccountFile", "Supply stops"),
+        "still_stopped": t.translate("AccountFile", "still stopped"),
+        "stop_by": t.translate("AccountFile", "stopped by %1"),
+        "resumed_by": t.translate("AccountFile", "resumed by %1, approved by %2"),
+        "inspection": t.translate("AccountFile", "inspection %1"),
         "bills": t.translate("AccountFile", "Bills"),
         "overdue": t.translate("AccountFile", "overdue"),
         "payments": t.translate("AccountFile", "Payments"),
@@ -48,6 +53,28 @@ def _file_labels() -> dict[str, str]:
         "refunded": t.translate("AccountFile", "refunded"),
         "partly_refunded": t.translate("AccountFile", "partly refunded"),
     }
+
+
+def _stops_html(stops: list[dict], words: dict, table: str) -> list[str]:
+    """The safety stops (暂停供气 … 恢复供气), oldest first; nothing when there were none."""
+    if not stops:
+        return []
+    e = html.escape
+    out = [f"<h4>{e(words['stops'])}</h4>{table}"]
+    for x in stops:
+        if x["until"]:
+            end = words["resumed_by"].replace("%1", x["resumed_by"] or "").replace(
+                "%2", x["approved_by"] or "—")
+            ref = words["inspection"].replace("%1", x["inspection_ref"] or "—")
+        else:
+            end, ref = "", ""
+        out.append(f"<tr><td>{e(_when(x['from']))}</td>"
+                   f"<td>{e(_when(x['until']) or words['still_stopped'])}</td>"
+                   f"<td>{e(x['reason'] or '')}</td>"
+                   f"<td>{e(words['stop_by'].replace('%1', x['by'] or '—'))}</td>"
+                   f"<td>{e(end)}</td><td>{e(ref)}</td></tr>")
+    out.append("</table>")
+    return out
 
 
 def file_html(d: dict, ledger: dict) -> str:
@@ -75,7 +102,9 @@ def file_html(d: dict, ledger: dict) -> str:
                    f"<td>{e(L.get(x['change'], x['change']))}</td>"
                    f"<td>{e(x['holder']['name'])}</td><td>{e(x['holder']['id_masked'])}</td>"
                    f"<td>{e(x['staff_no'])}</td></tr>")
-    out.append(f"</table><h4>{e(L['bills'])}</h4>{table}")
+    out.append("</table>")
+    out.extend(_stops_html(d.get("suspensions") or [], L, table))
+    out.append(f"<h4>{e(L['bills'])}</h4>{table}")
     for b in ledger["bills"]:
         out.append(f"<tr><td>{b['period']}</td><td>{e(b['volume'])}</td>"
                    f"<td>{accounts.fen_text(b['amount_fen'])}</td>"
