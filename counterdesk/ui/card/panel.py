@@ -71,7 +71,7 @@ class CardPanel(CardPanelView):
             f"{st.holder}   {pick('表号', 'Meter')} {st.meter_no}\n"
             f"{pick('购气次数', 'Purchases')} {st.purchase_seq}   "
             f"{pick('卡内未输表气量', 'On card')} {st.pending_volume} {pick('立方米', 'm³')}   "
-            f"{taken}\n{pick('表具回抄', 'Meter')}：{pick('剩余', 'remaining')} {st.remaining}  "
+            f"{taken}\n{pick('表具回抄：', 'Meter: ')}{pick('剩余', 'remaining')} {st.remaining}  "
             f"{pick('累计用气', 'used')} {st.cumulative}  {pick('报警', 'alarms')} {st.alarms}")
         led = cards.ledger(self.bench.db, self.bench.actor.hall_id, st.account_no)
         self.model.set_rows(list(reversed(led["purchases"])))
@@ -86,9 +86,9 @@ class CardPanel(CardPanelView):
             return None
         self.show_state(st)
         if st.messages and (st.to_write_id is not None or not st.meter_taken):
-            self.error(CounterDeskError("；".join(st.messages)))
+            self.error(CounterDeskError(pick("；", "; ").join(st.messages)))
         else:
-            self.done("；".join(st.messages) or pick("读卡完成", "Card read"))
+            self.done(pick("；", "; ").join(st.messages) or pick("读卡完成", "Card read"))
             self.volume.setFocus()
         if st.account_no:
             self.bench.current_account = st.account_no
@@ -106,7 +106,8 @@ class CardPanel(CardPanelView):
             self.error(exc)
             return
         self.message.setText("")
-        self.due.setText(f"{money.fmt_symbol(q['amount_fen'])}（{q['volume']} {pick('立方米', 'm³')}）")
+        self.due.setText(f"{money.fmt_symbol(q['amount_fen'])}"
+                         + pick(f"（{q['volume']} 立方米）", f" ({q['volume']} m³)"))
 
     def _amount(self) -> int | None:
         t = self.amount.text().strip()
@@ -138,7 +139,8 @@ class CardPanel(CardPanelView):
         change = sum(t["change_fen"] for t in res.payment["tenders"])
         self.due.setText(money.fmt_symbol(res.amount_fen))
         self.change.setText(money.fmt_symbol(change))
-        text = f"{pick('票据号', 'Receipt')} {res.payment['receipt_no']}：{res.message}"
+        text = pick(f"票据号 {res.payment['receipt_no']}：{res.message}",
+                    f"Receipt {res.payment['receipt_no']}: {res.message}")
         if res.written:
             self.done(text)
         else:
@@ -163,9 +165,9 @@ class CardPanel(CardPanelView):
             return None
         self.show_state(st)
         if st.to_write_id is not None:
-            self.error(CounterDeskError("；".join(st.messages)))
+            self.error(CounterDeskError(pick("；", "; ").join(st.messages)))
         else:
-            self.done("；".join(st.messages))
+            self.done(pick("；", "; ").join(st.messages))
         return st
 
     # -- main window --------------------------------------------------------------------------
