@@ -72,7 +72,7 @@ def label(field: str) -> tuple[str, str]:
 def fail(field: str, zh: str, en: str) -> ValidationError:
     """A ValidationError whose message starts with the field's name."""
     lz, le = label(field)
-    return ValidationError(f"{lz}：{zh}", f"{le}: {en}", field=field)
+    return ValidationError(f"{lz}：{zh}", f"{le[:1].upper()}{le[1:]}: {en}", field=field)
 
 
 # -- characters ------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
     python tools/i18n.py update            # lupdate every counterdesk/ui/**/*.py → resources/translations/counterdesk_zh_CN.ts
     python tools/i18n.py fill FILE.json    # set translations {"source": "译文"} in counterdesk_zh_CN.ts
+                                           # ("Context::source" for one context only)
     python tools/i18n.py release           # lrelease every .ts → .qm (shipped)
     python tools/i18n.py check             # list unfinished translations; exit 1 if any
 
@@ -30,7 +31,8 @@ def _tool(name: str) -> str:
 
 
 def ui_sources() -> list[Path]:
-    return sorted(p for p in UI.rglob("*.py") if p.name != "__init__.py")
+    """Every module of the UI, packages' ``__init__`` too (ui/policy's puts its menu item)."""
+    return sorted(p for p in UI.rglob("*.py") if p.stat().st_size)
 
 
 def ts_path(lang: str = "zh_CN") -> Path:
@@ -49,14 +51,20 @@ def update() -> None:
 
 
 def fill(mapping: dict[str, str], lang: str = "zh_CN") -> int:
+    """Set the translations of ``mapping``: a key ``"source"`` in every context, a key
+    ``"Context::source"`` in that context only (it wins over the plain source)."""
     ts = ts_path(lang)
     tree = ET.parse(ts)
     n = 0
-    for msg in tree.getroot().iter("message"):
-        src = msg.findtext("source")
-        if src in mapping:
+    for ctx in tree.getroot().iter("context"):
+        name = ctx.findtext("name")
+        for msg in ctx.iter("message"):
+            src = msg.findtext("source")
+            text = mapping.get(f"{name}::{src}", mapping.get(src))
+            if text is None:
+                continue
             tr = msg.find("translation")
-            tr.text = mapping[src]
+            tr.text = text
             tr.attrib.pop("type", None)
             n += 1
     tree.write(ts, encoding="utf-8", xml_declaration=True)

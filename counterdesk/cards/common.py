@@ -18,7 +18,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from .. import clock, money, policy
+from .. import clock, i18n, money, policy
 from ..db import Database
 from ..errors import Conflict, NotFound
 from ..models import Hall
@@ -31,6 +31,8 @@ from .drivers import CardError, CardImage, CardReader
 
 STATE_ZH = {"to_write": "待写卡", "written": "已写卡未输表", "taken": "表具已输入",
             "cancelling": "退购中", "cancelled": "已退购"}
+STATE_EN = {"to_write": "To write", "written": "Written, not taken", "taken": "Taken by the meter",
+            "cancelling": "Cancelling", "cancelled": "Cancelled"}
 
 
 def limit(session: Session, hall_id: int, key: str):
@@ -358,18 +360,26 @@ def finish_plan(db: Database, actor: Actor, reader: CardReader, plan: _Plan) -> 
             st.total_bought = plan.write.total_bought
             st.wrote_seq = plan.write.purchase_seq
             st.image = plan.write
-            st.messages.append(f"已补写第 {plan.write.purchase_seq} 次购气到卡上"
+            seq = plan.write.purchase_seq
+            st.messages.append(i18n.pick(f"已补写第 {seq} 次购气到卡上",
+                                         f"Purchase {seq} written to the card")
                                if plan.write.purchase_state == "pending" else
-                               f"已清除卡内第 {plan.write.purchase_seq} 次购气（已退购）")
+                               i18n.pick(f"已清除卡内第 {seq} 次购气（已退购）",
+                                         f"Purchase {seq} cleared from the card (cancelled)"))
         else:
             st.to_write_id = plan.purchase_id
-            st.messages.append(f"第 {plan.write.purchase_seq} 次购气尚未写卡（{err}）；"
-                               "款已收，卡内尚无此气量，请重新插卡后读卡补写")
+            st.messages.append(i18n.pick(
+                f"第 {plan.write.purchase_seq} 次购气尚未写卡（{err}）；"
+                "款已收，卡内尚无此气量，请重新插卡后读卡补写",
+                f"Purchase {plan.write.purchase_seq} is not on the card yet ({err}); it is "
+                "paid: insert the card again and read it to write it"))
         with db.read() as s:
             p = s.get(CardPurchase, plan.purchase_id)
             st.last_state = p.state
     if not st.meter_taken:
-        st.messages.append(f"卡内第 {st.purchase_seq} 次购气 {st.pending_volume} 立方米尚未输入表具")
+        st.messages.append(i18n.pick(
+            f"卡内第 {st.purchase_seq} 次购气 {st.pending_volume} 立方米尚未输入表具",
+            f"Purchase {st.purchase_seq} ({st.pending_volume} m³) is not yet taken by the meter"))
     return st
 
 
@@ -380,7 +390,7 @@ def read_card(db: Database, actor: Actor, reader: CardReader, *,
     serving — a card of another account is refused before anything is done."""
     image = take_image(reader, expect_account)
     if image.blank:
-        return CardState(True, messages=["空白卡（未发卡）"])
+        return CardState(True, messages=[i18n.pick("空白卡（未发卡）", "Blank card (not issued)")])
     with db.write() as s:
         plan = reconcile(s, actor, image)
     return finish_plan(db, actor, reader, plan)

@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import select
 
-from .. import clock, dayguard, money, sequence
+from .. import clock, dayguard, i18n, money, sequence
 from ..billing import TenderInput
 from ..db import Database
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
@@ -98,9 +98,11 @@ def _finish(db, actor, reader, card_id: int, purchase_id: int | None = None) -> 
                                purchase_id=purchase_id if p and p.state == "to_write" else None)
     return {"card_no": card_no, "written": ok, "purchase_seq": image.purchase_seq,
             "pending_volume": money.fmt_qty(image.pending_volume),
-            "message": f"已写卡 {card_no}" if ok else
-            f"卡号 {card_no} 已登记（费用已收），但写卡失败（{err}）：请放入空白卡后再次发卡/补卡写卡，"
-            "不再收费"}
+            "message": i18n.pick(f"已写卡 {card_no}", f"Card {card_no} written") if ok else
+            i18n.pick(f"卡号 {card_no} 已登记（费用已收），但写卡失败（{err}）：请放入空白卡后再次"
+                      "发卡/补卡写卡，不再收费",
+                      f"Card {card_no} is recorded (fee paid) but was not written ({err}): "
+                      "insert a blank card and issue or reissue again, free of charge")}
 
 
 def issue(db: Database, actor: Actor, reader: CardReader, account_no: str, *,
@@ -294,5 +296,10 @@ def meter_change(db: Database, actor: Actor, reader: CardReader, new_meter_no: s
     ok, err = write_and_record(db, actor, reader, image, expect=card_no, purchase_id=pid)
     return {"card_no": card_no, "old_meter_no": old_meter, "meter_no": new_meter_no,
             "seq": seq, "volume": money.fmt_qty(vol), "written": ok,
-            "message": (f"已换表：旧表剩余 {money.fmt_qty(vol)} 立方米作为第 {seq} 次购气写入卡内（零价）"
-                        if ok else f"换表已登记，但写卡失败（{err}）：请重新插卡读卡补写")}
+            "message": (i18n.pick(
+                f"已换表：旧表剩余 {money.fmt_qty(vol)} 立方米作为第 {seq} 次购气写入卡内（零价）",
+                f"Meter changed: the old meter's {money.fmt_qty(vol)} m³ written to the card as "
+                f"purchase {seq} (free)") if ok else
+                i18n.pick(f"换表已登记，但写卡失败（{err}）：请重新插卡读卡补写",
+                          f"Meter change recorded, but the card was not written ({err}): "
+                          "insert the card again and read it to write it"))}

@@ -20,7 +20,7 @@ from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import select
 
-from .. import billing, clock, dayguard, money
+from .. import billing, clock, dayguard, i18n, money
 from ..billing import RefundLine, TenderInput
 from ..db import Database
 from ..errors import Conflict, PermissionDenied, ValidationError
@@ -162,9 +162,14 @@ def buy(db: Database, actor: Actor, reader: CardReader, *, volume=None,
         after_commit_hook()
     ok, err = write_and_record(db, actor, reader, image, expect=card_no, purchase_id=pid,
                                key=key, job_id=res.print_job_id, receipt=res.receipt)
-    msg = (f"已写卡：第 {seq} 次购气 {money.fmt_qty(v)} 立方米" if ok else
-           f"款已收，但写卡失败（{err}）：客户卡内还没有这 {money.fmt_qty(v)} 立方米；"
-           "请重新插卡后读卡，系统将补写同一笔购气（第 {seq} 次），不会重复")
+    qty = money.fmt_qty(v)
+    msg = (i18n.pick(f"已写卡：第 {seq} 次购气 {qty} 立方米",
+                     f"Written to the card: purchase {seq}, {qty} m³") if ok else
+           i18n.pick(f"款已收，但写卡失败（{err}）：客户卡内还没有这 {qty} 立方米；"
+                     "请重新插卡后读卡，系统将补写同一笔购气（第 {seq} 次），不会重复",
+                     f"Paid, but the card was not written ({err}): the {qty} m³ are not on "
+                     "the card yet; insert the card again and read it: the same purchase "
+                     "({seq}) is written, never twice"))
     pay = res.to_dict()
     return BuyResult(card_no, acc.account_no, seq, money.fmt_qty(v), res.total_fen, ok,
                      msg.replace("{seq}", str(seq)), pay, res.lines[0].get("tiers", []))
@@ -188,7 +193,8 @@ def write(db: Database, actor: Actor, reader: CardReader) -> CardState:
         raise Conflict("这是一张空白卡，没有可写的购气", "A blank card: nothing to write",
                        field="card")
     if st.wrote_seq is None and st.to_write_id is None:
-        st.messages.insert(0, "卡内已是最新，无需写卡（未重复写入）")
+        st.messages.insert(0, i18n.pick("卡内已是最新，无需写卡（未重复写入）",
+                                        "The card is up to date: nothing written"))
     return st
 
 
@@ -252,7 +258,10 @@ def cancel(db: Database, actor: Actor, reader: CardReader, approval: Approval | 
                                           "receipt_no": res.receipt_no, "reason": reason})
     return {"card_no": card_no, "seq": seq, "receipt_no": res.receipt_no,
             "refund_fen": -res.total_fen, "payment": res.to_dict(),
-            "message": f"已退购第 {seq} 次购气，卡内气量已清除，退款 {money.fmt_symbol(-res.total_fen)}"}
+            "message": i18n.pick(
+                f"已退购第 {seq} 次购气，卡内气量已清除，退款 {money.fmt_symbol(-res.total_fen)}",
+                f"Purchase {seq} cancelled and cleared from the card; refund "
+                f"{money.fmt_symbol(-res.total_fen)}")}
 
 
 def quote(db: Database, actor: Actor, account_no: str, *, volume=None,

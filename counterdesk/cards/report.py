@@ -19,7 +19,7 @@ from ..models.billing import Payment, PaymentLine, PaymentTender
 from ..models.cards import Card, CardPurchase, MeterReading
 from ..privacy import mask_name
 from ..validators import typed
-from .common import STATE_ZH
+from .common import STATE_EN, STATE_ZH
 
 
 @contextlib.contextmanager
@@ -42,6 +42,7 @@ def _purchase_row(s: Session, p: CardPurchase) -> dict:
             "holder": mask_name(acc.holder.name, acc.holder.kind), "meter_no": p.meter_no, "seq": p.seq,
             "kind": p.kind, "volume": money.fmt_qty(p.volume), "amount_fen": p.amount_fen,
             "state": p.state, "state_zh": STATE_ZH.get(p.state, p.state),
+            "state_en": STATE_EN.get(p.state, p.state),
             "business_day": p.business_day.isoformat(), "staff_no": p.staff_no,
             "window": p.window, "receipt_no": receipt, "takeup_unknown": p.takeup_unknown,
             "write_attempts": p.write_attempts, "last_error": p.last_error,

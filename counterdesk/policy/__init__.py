@@ -6,7 +6,7 @@ for a manager (validated, audited with old and new value). The keys are in
 :mod:`.registry`.
 """
 
-from .registry import BY_KEY, KEYS, KINDS, PolicyKey
+from .registry import BY_KEY, KEYS, KINDS, UNITS_EN, PolicyKey, unit_label
 from .rules import (
     QualityRules,
     QueueRules,
@@ -19,7 +19,7 @@ from .rules import (
 )
 from .store import PolicyRow, get, key_of, parse, rows, set, to_text, values  # noqa: A004
 
-__all__ = ["BY_KEY", "KEYS", "KINDS", "PolicyKey", "PolicyRow", "QualityRules", "QueueRules",
+__all__ = ["BY_KEY", "KEYS", "KINDS", "UNITS_EN", "PolicyKey", "PolicyRow", "QualityRules", "QueueRules",
            "cash_threshold_fen", "get", "key_of", "load_quality_rules", "load_queue_rules",
            "parse", "payment_limit_fen", "quality_rules", "queue_rules", "rows", "set", "to_text",
-           "values"]
+           "unit_label", "values"]

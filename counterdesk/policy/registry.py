@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .. import i18n
+
 KINDS = ("int", "bool", "str", "time", "dates", "pattern")
 
 
@@ -96,3 +98,13 @@ KEYS: tuple[PolicyKey, ...] = (
 )
 
 BY_KEY: dict[str, PolicyKey] = {k.key: k for k in KEYS}
+
+# the units above in English ("" where English says none: "3" priority calls in a row)
+UNITS_EN = {"个": "", "次": "times", "分钟": "min", "分": "fen", "小时": "h", "秒": "s",
+            "m³": "m³", "位": "decimal places", "个工作日": "working days", "个月": "months",
+            "天": "days"}
+
+
+def unit_label(unit: str) -> str:
+    """A registry unit in the user's language (issue 18.22)."""
+    return i18n.pick(unit, UNITS_EN.get(unit, unit))

@@ -54,6 +54,8 @@ from .labels import (
     STATUS_LABELS,
     STEP_LABELS,
     VERDICT_LABELS,
+    category_label,
+    category_of,
     label,
 )
 from .ratings import (
@@ -71,7 +73,7 @@ __all__ = [
     "CATEGORIES", "CHANNELS", "FOLLOWUP_METHODS", "KIND_LABELS", "RATING_CHOICES",
     "RATING_LABELS", "RATING_SCORES", "RATING_VALUES", "STATUS_LABELS", "STEP_LABELS",
     "VERDICT_LABELS", "ComplaintView", "CustomerScreenSource", "RatingView", "Reminder",
-    "StepView", "add_hours", "close", "contact", "deadline_hours", "follow_up",
+    "StepView", "add_hours", "category_label", "category_of", "close", "contact", "deadline_hours", "follow_up",
     "followup_allowed", "followup_due", "followup_reminders", "forward", "get_complaint",
     "hand_over", "label", "list_complaints", "list_ratings", "next_followup_slot",
     "open_customer_screen", "overdue", "promises_work", "record_complaint",

@@ -29,7 +29,15 @@ from ..models.quality import (
 from ..sequence import next_value
 from ..staff import Actor
 from .deadlines import followup_allowed, next_followup_slot, reply_deadline, rules_for
-from .labels import CHANNELS, FOLLOWUP_METHODS, KIND_LABELS, VERDICT_LABELS, canonical, label
+from .labels import (
+    CHANNELS,
+    FOLLOWUP_METHODS,
+    KIND_LABELS,
+    VERDICT_LABELS,
+    canonical,
+    category_of,
+    label,
+)
 from .views import ComplaintView, complaint_view
 
 
@@ -120,7 +128,7 @@ def record_complaint(db: Database, actor: Actor, *, contact_phone: str, descript
         raise ValidationError("事由描述太短：请写清客户反映的问题（至少 4 个字）",
                               "The description is too short: say what the customer reports "
                               "(4 characters at least)", field="description")
-    category = _text(category or "其他", "category", "类别", "category", limit=40, required=True)
+    category = _text(category_of(category) or "其他", "category", "类别", "category", limit=40, required=True)
     contact_name = _text(contact_name, "contact_name", "客户称呼", "contact name", limit=60,
                          required=False)
     account_no = _text(account_no, "account_no", "户号", "account number", limit=20,

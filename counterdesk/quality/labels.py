@@ -28,6 +28,11 @@ VERDICT_LABELS = {"satisfied": ("满意", "Satisfied"), "unsatisfied": ("不满�
 CHANNELS = ("window", "hotline")
 CATEGORIES = ("服务态度", "收费争议", "办事效率", "燃气质量", "维修报修", "安检", "表具",
               "开户报装", "其他")
+# a category is stored in Chinese (the hall's reports group by it); English on screen
+CATEGORY_EN = {"服务态度": "Service attitude", "收费争议": "Billing dispute",
+               "办事效率": "Efficiency", "燃气质量": "Gas quality", "维修报修": "Repairs",
+               "安检": "Safety inspection", "表具": "Meters", "开户报装": "New connection",
+               "其他": "Other"}
 FOLLOWUP_METHODS = ("phone", "visit")
 PENDING = ("open", "forwarded")  # waiting for a reply: these have a deadline
 _ALIASES = {"非常满意": "very_satisfied", "满意": "satisfied", "基本满意": "basic",
@@ -38,6 +43,17 @@ _ALIASES = {"非常满意": "very_satisfied", "满意": "satisfied", "基本满�
 def label(table: dict, key: str) -> str:
     pair = table.get(key)
     return i18n.pick(*pair) if pair else key
+
+
+def category_label(category: str) -> str:
+    """A complaint category in the interface language (one typed by a clerk as it is)."""
+    return i18n.pick(category, CATEGORY_EN.get(category, category))
+
+
+def category_of(text: str) -> str:
+    """The stored category for ``text`` as shown or typed: ``Gas quality`` → ``燃气质量``."""
+    text = (text or "").strip()
+    return next((zh for zh, en in CATEGORY_EN.items() if en.lower() == text.lower()), text)
 
 
 def canonical(value: str) -> str:

@@ -58,6 +58,7 @@ from .tickets import (
     issue,
     kiosk_actor,
     list_tickets,
+    service_label,
 )
 
 __all__ = [
@@ -66,6 +67,6 @@ __all__ = [
     "current", "events_since", "finish", "get_ticket", "hall_id_for", "held_tickets", "hold",
     "issue", "kiosk_actor", "list_tickets", "no_show", "open_pauses", "parse_until",
     "pause_needs", "pause_window", "reason_label", "recall", "requeue", "resume",
-    "resume_window", "services", "sign_off", "sign_on", "snapshot", "start", "statistics",
+    "resume_window", "service_label", "services", "sign_off", "sign_on", "snapshot", "start", "statistics",
     "statistics_csv", "transfer",
 ]

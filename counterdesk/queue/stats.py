@@ -10,10 +10,12 @@ from dataclasses import asdict, dataclass
 
 from sqlalchemy import select
 
+from .. import i18n
 from ..db import Database
 from ..errors import ValidationError
 from ..models import ServiceType, Staff
 from ..models.queue import Ticket
+from .tickets import service_label
 
 
 # -- statistics ------------------------------------------------------------------------
@@ -54,7 +56,7 @@ def statistics(db: Database, hall_id: int, date_from: dt.date,
         raise ValidationError("结束日期早于开始日期", "The end date is before the start date",
                               field="date_to")
     with db.read() as s:
-        names = {st.id: (st.letter, st.name) for st in s.execute(
+        names = {st.id: (st.letter, service_label(st)) for st in s.execute(
             select(ServiceType).where(ServiceType.hall_id == hall_id)).scalars()}
         staff_names = dict(s.execute(select(Staff.staff_no, Staff.name)).all())
         rows = s.execute(select(
@@ -72,9 +74,9 @@ def statistics(db: Database, hall_id: int, date_from: dt.date,
     for sid, win, staff_no, status, issued, called, started, finished in rows:
         letter, sname = names.get(sid, ("?", "?"))
         hours[issued.hour] = hours.get(issued.hour, 0) + 1
-        keys = [("total", "", "合计"), ("service", letter, sname)]
+        keys = [("total", "", i18n.pick("合计", "Total")), ("service", letter, sname)]
         if win is not None:
-            keys.append(("window", str(win), f"{win}号窗口"))
+            keys.append(("window", str(win), i18n.pick(f"{win}号窗口", f"Window {win}")))
         if staff_no:
             keys.append(("clerk", staff_no, staff_names.get(staff_no, "")))
         wait = int((called - issued).total_seconds()) if called else None

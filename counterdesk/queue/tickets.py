@@ -101,8 +101,11 @@ def kiosk_actor(db: Database, hall_code: str, device: str = "kiosk") -> Actor:
 
 
 def service_label(st) -> str:
-    """A service's name in the interface language (its English name when set)."""
-    return st.name_en if i18n.current() == "en" and st.name_en else st.name
+    """A service's name in the interface language (its English name when set); ``st`` is
+    a ``ServiceType`` or a snapshot's service (a dict with ``name`` and ``name_en``)."""
+    name, name_en = (st["name"], st.get("name_en")) if isinstance(st, dict) \
+        else (st.name, st.name_en)
+    return name_en if i18n.current() == "en" and name_en else name
 
 
 def _is_pg(s: Session) -> bool:

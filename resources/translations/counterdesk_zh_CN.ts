@@ -320,6 +320,21 @@
     </message>
 </context>
 <context>
+    <name>ApprovalFields</name>
+    <message>
+        <source>Manager's staff number</source>
+        <translation>主任工号</translation>
+    </message>
+    <message>
+        <source>Approved by</source>
+        <translation>主任授权</translation>
+    </message>
+    <message>
+        <source>Manager's password</source>
+        <translation>主任密码</translation>
+    </message>
+</context>
+<context>
     <name>BillsModel</name>
     <message>
         <source>Bill period</source>
@@ -1757,7 +1772,7 @@
         <translation>%1 到 %2 的整数</translation>
     </message>
     <message>
-        <source>true or false (是/否)</source>
+        <source>true or false (yes/no)</source>
         <translation>是 或 否（true/false）</translation>
     </message>
     <message>
@@ -1775,6 +1790,10 @@
     <message>
         <source>Saved: %1 = %2</source>
         <translation>已保存：%1 = %2</translation>
+    </message>
+    <message>
+        <source>Hall rules…</source>
+        <translation>营业厅规则…</translation>
     </message>
 </context>
 <context>
@@ -2520,10 +2539,6 @@
     <message>
         <source>Quit</source>
         <translation>退出</translation>
-    </message>
-    <message>
-        <source>Staff number (工号)</source>
-        <translation>工号</translation>
     </message>
     <message>
         <source>Password</source>

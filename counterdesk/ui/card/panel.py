@@ -123,7 +123,7 @@ class CardPanel(CardPanelView):
             f"{st.holder}   {pick('表号', 'Meter')} {st.meter_no}\n"
             f"{pick('购气次数', 'Purchases')} {st.purchase_seq}   "
             f"{pick('卡内未输表气量', 'On card')} {st.pending_volume} {pick('立方米', 'm³')}   "
-            f"{taken}\n{pick('表具回抄', 'Meter')}：{pick('剩余', 'remaining')} {st.remaining}  "
+            f"{taken}\n{pick('表具回抄：', 'Meter: ')}{pick('剩余', 'remaining')} {st.remaining}  "
             f"{pick('累计用气', 'used')} {st.cumulative}  {pick('报警', 'alarms')} {st.alarms}")
         if rows is not None:
             self.model.set_rows(rows)
@@ -138,9 +138,9 @@ class CardPanel(CardPanelView):
         st = out.state
         msgs = self.show_state(st, out.rows)
         if msgs and (st.to_write_id is not None or not st.meter_taken):
-            self.error(CounterDeskError("；".join(msgs)))
+            self.error(CounterDeskError(pick("；", "; ").join(msgs)))
         else:
-            self.done("；".join(msgs) or pick("读卡完成", "Card read"))
+            self.done(pick("；", "; ").join(msgs) or pick("读卡完成", "Card read"))
             self.volume.setFocus()
         if st.account_no:
             self.bench.current_account = st.account_no
@@ -170,7 +170,8 @@ class CardPanel(CardPanelView):
             self._failed(exc)
             return
         self.message.setText("")
-        self.due.setText(f"{money.fmt_symbol(q['amount_fen'])}（{q['volume']} {pick('立方米', 'm³')}）")
+        self.due.setText(f"{money.fmt_symbol(q['amount_fen'])}"
+                         + pick(f"（{q['volume']} 立方米）", f" ({q['volume']} m³)"))
 
     def _amount(self) -> int | None:
         t = self.amount.text().strip()
@@ -189,7 +190,7 @@ class CardPanel(CardPanelView):
             self.error(CounterDeskError("请先读卡（F12）", "Read the card first (F12)"))
             return None
         if self.rebind_required:
-            self.error(CounterDeskError("；".join(self.notices)))
+            self.error(CounterDeskError(pick("；", "; ").join(self.notices)))
             return None
         try:
             kw = dict(volume=self.volume.text().strip() or None, amount_fen=self._amount(),
@@ -211,7 +212,8 @@ class CardPanel(CardPanelView):
         change = sum(t["change_fen"] for t in res.payment["tenders"])
         self.due.setText(money.fmt_symbol(res.amount_fen))
         self.change.setText(money.fmt_symbol(change))
-        text = f"{pick('票据号', 'Receipt')} {res.payment['receipt_no']}：{res.message}"
+        text = pick(f"票据号 {res.payment['receipt_no']}：{res.message}",
+                    f"Receipt {res.payment['receipt_no']}: {res.message}")
         if res.written:
             self.done(text)
         else:
@@ -233,9 +235,9 @@ class CardPanel(CardPanelView):
         st = out.state
         msgs = self.show_state(st, out.rows)
         if st.to_write_id is not None:
-            self.error(CounterDeskError("；".join(msgs)))
+            self.error(CounterDeskError(pick("；", "; ").join(msgs)))
         else:
-            self.done("；".join(msgs))
+            self.done(pick("；", "; ").join(msgs))
 
     def cancel(self, reason: str | None = None, approval=None) -> Job | None:
         """退购: asks for the reason and the manager's approval unless given."""

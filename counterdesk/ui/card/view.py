@@ -37,7 +37,7 @@ class PurchasesModel(RowsModel):
             return None
         r = self.rows[index.row()]
         return [str(r["seq"]), r["business_day"], r["volume"], money.fmt(r["amount_fen"]),
-                r["state_zh"] if pick("zh", "en") == "zh" else r["state"],
+                pick(r["state_zh"], r.get("state_en", r["state"])),
                 r["receipt_no"] or ""][index.column()]
 
 

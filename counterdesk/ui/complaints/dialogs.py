@@ -73,7 +73,7 @@ class RecordDialog(QDialog):
         self.category = QComboBox()
         self.category.setObjectName("category")
         self.category.setEditable(True)
-        self.category.addItems(list(quality.CATEGORIES))
+        self.category.addItems([quality.category_label(c) for c in quality.CATEGORIES])
         self.description = QPlainTextEdit()
         self.description.setObjectName("description")
         self.ticket_number = QLineEdit()

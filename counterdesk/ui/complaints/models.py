@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
+from ... import quality
 from ..widgets.tablemodel import RowsModel
 
 STATE_COLOURS = {"overdue": ("#f8d7da", "#a93226"), "due_soon": ("#fff3cd", "#7d6608"),
@@ -57,7 +58,7 @@ class ComplaintTableModel(RowsModel):
             if col == "kind":
                 return d["kind_label"]
             if col == "category":
-                return d["category"]
+                return quality.category_label(d["category"])
             if col == "contact":
                 return f"{d['contact_name']} {d['contact_phone']}".strip()  # phone is masked
             if col == "owner":

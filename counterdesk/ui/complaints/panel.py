@@ -117,7 +117,8 @@ class ComplaintPanel(ComplaintPanelView):
             return
         from html import escape
 
-        lines = [f"<b>{escape(v.number)}</b> {escape(v.kind_label)} · {escape(v.category)} · "
+        lines = [f"<b>{escape(v.number)}</b> {escape(v.kind_label)} · "
+                 f"{escape(quality.category_label(v.category))} · "
                  f"{escape(v.status_label)}",
                  f"{escape(v.contact_name)} {escape(v.contact_phone)} {escape(v.account_no)}",
                  f"<p>{escape(v.description)}</p>"]

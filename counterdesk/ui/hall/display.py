@@ -311,7 +311,7 @@ class Display(DisplayView):
         self.windows.set_windows(snap["windows"])
         self._page_text()
         self.waiting.setText("    ".join(
-            self.tr("%1 %2: %3 waiting").replace("%1", s["letter"]).replace("%2", s["name"])
+            self.tr("%1 %2: %3 waiting").replace("%1", s["letter"]).replace("%2", queue.service_label(s))
             .replace("%3", str(s["waiting"])) for s in snap["services"] if s["served"]))
 
     def _dim_finished_call(self, windows: list[dict]) -> None:

@@ -156,10 +156,11 @@ class Kiosk(KioskView):
                 btn.clicked.connect(lambda _=False, letter=s["letter"]: self.take(letter))
                 self.buttons[s["letter"]] = btn
                 self.grid.addWidget(btn, i // 2, i % 2)
-            text = f"{s['letter']}  {s['name']}\n" + self.tr("%1 waiting").replace(
+            name = queue.service_label(s)
+            text = f"{s['letter']}  {name}\n" + self.tr("%1 waiting").replace(
                 "%1", str(s["waiting"]))
             if not s["served"]:
-                text = f"{s['letter']}  {s['name']}\n" + self.tr("not offered now")
+                text = f"{s['letter']}  {name}\n" + self.tr("not offered now")
             btn.setText(text)
 
     def _connection(self, ok: bool, message: str) -> None:

@@ -44,7 +44,8 @@ class PolicyModel(RowsModel):
             return None
         row: policy.PolicyRow = self.rows[index.row()]
         if role == Qt.DisplayRole:
-            return [i18n.pick(row.zh, row.en), value_text(row, row.value), row.unit,
+            return [i18n.pick(row.zh, row.en), value_text(row, row.value),
+                    policy.unit_label(row.unit),
                     value_text(row, row.default), row.key][index.column()]
         if role == Qt.ForegroundRole and index.column() == 1 and not row.is_default:
             return QColor("#1565c0")
@@ -132,7 +133,8 @@ class PolicyScreen(QDialog, FieldMessages):
 
     def _row_changed(self, current, _previous) -> None:
         row = self.model.rows[current.row()] if current.isValid() else None
-        self.rule.setText("" if row is None else f"{i18n.pick(row.zh, row.en)}（{row.key}）")
+        self.rule.setText("" if row is None else i18n.pick(f"{row.zh}（{row.key}）",
+                                                             f"{row.en} ({row.key})"))
         self.value.setText("" if row is None else policy.to_text(policy.BY_KEY[row.key],
                                                                  row.value))
         self.hint.setText("" if row is None else self._hint(row))
@@ -143,10 +145,11 @@ class PolicyScreen(QDialog, FieldMessages):
 
     def _hint(self, row: policy.PolicyRow) -> str:
         if row.kind == "int":
+            unit = policy.unit_label(row.unit)
             return self.tr("A whole number from %1 to %2").replace("%1", str(row.minimum)) \
-                .replace("%2", str(row.maximum)) + (f" {row.unit}" if row.unit else "")
+                .replace("%2", str(row.maximum)) + (f" {unit}" if unit else "")
         if row.kind == "bool":
-            return self.tr("true or false (是/否)")
+            return self.tr("true or false (yes/no)")
         if row.kind == "time":
             return self.tr("A time HH:MM, e.g. 08:30")
         if row.kind == "dates":

@@ -27,7 +27,7 @@ class TransferDialog(QDialog):
         self.service = QComboBox()
         self.service.addItem(self.tr("(same service)"), "")
         for s in services:
-            self.service.addItem(f"{s['letter']} {s['name']}", s["letter"])
+            self.service.addItem(f"{s['letter']} {queue.service_label(s)}", s["letter"])
         self.window = QComboBox()
         self.window.addItem(self.tr("(any window)"), None)
         for w in windows:  # issue 18.1: what each window serves and who is there

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from ... import i18n
+from ... import queue
 from ..widgets.tablemodel import RowsModel
 
 
@@ -30,8 +30,7 @@ class WaitingModel(RowsModel):
             return None
         r = self.rows[index.row()]
         if role == Qt.DisplayRole:
-            name = r.get("name_en") if i18n.current() == "en" and r.get("name_en") else r["name"]
-            return [f"{r['letter']} {name}", r["waiting"], r["waiting_priority"]][
+            return [f"{r['letter']} {queue.service_label(r)}", r["waiting"], r["waiting_priority"]][
                 index.column()]
         if role == Qt.TextAlignmentRole and index.column() > 0:
             return int(Qt.AlignRight | Qt.AlignVCenter)

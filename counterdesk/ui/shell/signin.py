@@ -50,7 +50,7 @@ class SignInView(QDialog):
         self.buttons.button(QDialogButtonBox.Ok).setText(self.tr("Sign in"))
         self.buttons.button(QDialogButtonBox.Cancel).setText(self.tr("Quit"))
         form = QFormLayout()
-        form.addRow(self.tr("Staff number (工号)"), self.staff_no)
+        form.addRow(self.tr("Staff number"), self.staff_no)
         form.addRow(self.tr("Password"), self.password)
         form.addRow(self.tr("Window"), self.window_no)
         lay = QVBoxLayout(self)

@@ -11,22 +11,21 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLineEdit
 from ...staff import Approval
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ApprovalFields", text)
-
-
 class ApprovalFields:
     """Adds "主任工号" and "主任密码" rows to ``form``; :meth:`approval` reads them."""
 
     def __init__(self, form: QFormLayout):
         self.approver = QLineEdit()
         self.approver.setObjectName("approver")
-        self.approver.setPlaceholderText(_tr("Manager's staff number"))
+        # literal strings in translate() calls, so that lupdate finds them (issue 18.22)
+        self.approver.setPlaceholderText(
+            QCoreApplication.translate("ApprovalFields", "Manager's staff number"))
         self.password = QLineEdit()
         self.password.setObjectName("approver_password")
         self.password.setEchoMode(QLineEdit.Password)
-        form.addRow(_tr("Approved by"), self.approver)
-        form.addRow(_tr("Manager's password"), self.password)
+        form.addRow(QCoreApplication.translate("ApprovalFields", "Approved by"), self.approver)
+        form.addRow(QCoreApplication.translate("ApprovalFields", "Manager's password"),
+                    self.password)
 
     def approval(self) -> Approval | None:
         """The typed approval, or None when no staff number was typed."""
