@@ -149,6 +149,7 @@ def english_in(texts: list[tuple[str, str]], data: list[str] = ()) -> list[str]:
     for where, t in texts:
         rest = _strip(t, data)
         rest = re.sub(r"\w[\w+.-]*://\S*", " ", rest)  # an address: postgresql://…, tcp://…
+        rest = re.sub(r"\b(sim|pcsc|win32|usb|serial|tcp|file):", " ", rest)  # a scheme: sim:…
         rest = re.sub(r"(?<![\w/])(/|[A-Za-z]:\\)[^\s，。；）]+", " ", rest)  # a file's path
         rest = re.sub(r"\b[a-z_]+(\.[a-z_]+)+\b", " ", rest)  # a setting's key: queue.recall_limit
         rest = re.sub(r"\b[A-Za-z]{0,3}\d[\w\-./:]*", " ", rest)  # codes: A001, R00012, F12

@@ -75,6 +75,7 @@ def demo_db(sqlite_db):
 
 def _factories(db, clerk, manager):
     """Every dialog of the workstation, built the way the program builds it."""
+    from counterdesk.i18n import pick
     from counterdesk.ui.accounts import dialogs as account_dialogs
     from counterdesk.ui.accounts import forms
     from counterdesk.ui.card.dialogs import CancelDialog
@@ -114,7 +115,9 @@ def _factories(db, clerk, manager):
         DayCloseDialogView: lambda: DayCloseDialogView(),
         DayCloseDialog: lambda: DayCloseDialog(mbench),
         VoidDialog: lambda: VoidDialog([f"R{i:05d}" for i in range(30)]),
-        CancelDialog: lambda: CancelDialog(f"卡号 HQ0100000001：第 12 次购气 500 立方米 {LONG_NAME}"),
+        CancelDialog: lambda: CancelDialog(pick(
+            f"卡号 HQ0100000001：第 12 次购气 500 立方米 {LONG_NAME}",
+            f"Card HQ0100000001: purchase 12, 500 m³ {LONG_NAME}")),
         PolicyScreen: lambda: PolicyScreen(db, manager),
         PhraseEditorView: lambda: PhraseEditorView(),
         PhraseEditor: lambda: PhraseEditor(db, manager),
