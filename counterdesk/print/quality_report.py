@@ -75,21 +75,12 @@ def tabular(rep: dict) -> TabularReport:
                          sections(rep), ("营业厅主任", "质检"))
 
 
-def to_csv(rep: dict) -> str:
-    """UTF-8 CSV (write with a BOM so Excel opens the Chinese): one block per section."""
-    return tabular_report.to_csv(tabular(rep))
-
-
 def write_csv(rep: dict, path: str | Path) -> Path:
     return tabular_report.write_csv(tabular(rep), path)
-
-
-def to_pdf(rep: dict) -> bytes:
-    return tabular_report.to_pdf(tabular(rep))
 
 
 def write_pdf(rep: dict, path: str | Path) -> Path:
     return tabular_report.write_pdf(tabular(rep), path)
 
 
-__all__ = ["sections", "tabular", "title", "to_csv", "to_pdf", "write_csv", "write_pdf"]
+__all__ = ["sections", "tabular", "title", "write_csv", "write_pdf"]
