@@ -8,21 +8,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .. import clock
 from . import tabular_report
 from .tabular_report import TabularReport
 from .tabular_report import pct as _pct
-
-
-def _hm(iso: str | None) -> str:
-    return iso.replace("T", " ")[:16] if iso else ""
 
 
 def _orders(items: list[dict]) -> list[list[str]]:
     out = [["工单号", "类型", "户号", "客户", "电话", "维修员", "受理时间", "当前期限", "状态"]]
     for d in items:
         out.append([d["number"], d["kind_label"], d["account_no"], d["contact_name"],
-                    d["contact_phone"], d["assignee"] or d["team"], _hm(d["created_at"]),
-                    _hm(d["next_due_at"]), d["state_label"]])
+                    d["contact_phone"], d["assignee"] or d["team"], clock.minute(d["created_at"]),
+                    clock.minute(d["next_due_at"]), d["state_label"]])
     return out
 
 
@@ -48,7 +45,7 @@ def title(rep: dict) -> str:
 
 
 def tabular(rep: dict) -> TabularReport:
-    return TabularReport(title(rep), rep.get("company", ""), _hm(rep["generated_at"]),
+    return TabularReport(title(rep), rep.get("company", ""), clock.minute(rep["generated_at"]),
                          rep["generated_by"], sections(rep), ("营业厅主任", "调度"))
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .. import clock
 from . import tabular_report
 from .tabular_report import TabularReport
 from .tabular_report import pct as _pct
@@ -33,7 +34,7 @@ def _item_rows(items: list[dict]) -> list[list[str]]:
     for d in items:
         out.append([d["number"], d["kind_label"], d["category"], d["contact_name"],
                     d["contact_phone"], f"{d['owner_staff_no']} {d['owner_name']}",
-                    d["created_at"].replace("T", " ")[:16], d["due_at"].replace("T", " ")[:16],
+                    clock.minute(d["created_at"]), clock.minute(d["due_at"]),
                     d["status_label"]])
     return out
 
