@@ -45,21 +45,14 @@ def validate(cat: Catalogue, section_key: str, *, text: str, instead: str = "",
     text, instead, note, title = _clean(text), _clean(instead), _clean(note), _clean(title)
     if not text:
         raise _bad("用语不能为空，请输入要说的话", "The phrase is empty: type what to say", "text")
-    if len(text) > MAX_TEXT:
-        raise _bad(f"用语太长（{len(text)} 字），请缩短到 {MAX_TEXT} 字以内",
-                   f"The phrase is too long ({len(text)} characters); keep it within {MAX_TEXT}",
-                   "text")
-    if len(instead) > MAX_TEXT:
-        raise _bad(f"“应说”太长（{len(instead)} 字），请缩短到 {MAX_TEXT} 字以内",
-                   f"“Say instead” is too long ({len(instead)} characters); keep it within "
-                   f"{MAX_TEXT}", "instead")
-    if len(note) > MAX_NOTE:
-        raise _bad(f"说明太长（{len(note)} 字），请缩短到 {MAX_NOTE} 字以内",
-                   f"The note is too long ({len(note)} characters); keep it within {MAX_NOTE}",
-                   "note")
-    if len(title) > MAX_TITLE:
-        raise _bad(f"标题太长，请缩短到 {MAX_TITLE} 字以内",
-                   f"The title is too long; keep it within {MAX_TITLE} characters", "title")
+    for value, limit, zh, en, fld in ((text, MAX_TEXT, "用语", "The phrase", "text"),
+                                      (instead, MAX_TEXT, "“应说”", "“Say instead”", "instead"),
+                                      (note, MAX_NOTE, "说明", "The note", "note"),
+                                      (title, MAX_TITLE, "标题", "The title", "title")):
+        if len(value) > limit:
+            raise _bad(f"{zh}太长（{len(value)} 字），请缩短到 {limit} 字以内",
+                       f"{en} is too long ({len(value)} characters); keep it within {limit}",
+                       fld)
     if sec.kind == "forbidden":
         if not instead:
             raise _bad("禁忌用语必须写明应该怎么说（“应说”不能为空）",

@@ -81,10 +81,9 @@ def to_pdf(r: TabularReport) -> bytes:
 
 
 def write_pdf(r: TabularReport, path: str | Path) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(to_pdf(r))
-    return path
+    from .pdf import save
+
+    return save(to_pdf(r), path)
 
 
 __all__ = ["Section", "TabularReport", "pct", "to_csv", "to_pdf", "write_csv", "write_pdf"]
