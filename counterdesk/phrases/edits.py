@@ -97,15 +97,20 @@ def _edit_row(s, hall_id: int, lang: str, item_id: str) -> PhraseEdit | None:
                                               PhraseEdit.item_id == item_id)).scalar()
 
 
+def _existing(cat: Catalogue, item_id: str) -> Item:
+    item = cat.get(item_id)
+    if item is None:
+        raise NotFound(f"没有编号为 {item_id} 的用语", f"No phrase with id {item_id}", field="id")
+    return item
+
+
 def edit_item(db: Database, actor: Actor, item_id: str, *, text: str, instead: str = "",
               note: str = "", title: str = "", lang: str | None = None) -> Item:
     """Change one item (a manager only); recorded in the audit chain."""
     _require_manager(actor)
     lang = _lang(lang)
     cat = load(db, actor.hall_code, lang)
-    item = cat.get(item_id)
-    if item is None:
-        raise NotFound(f"没有编号为 {item_id} 的用语", f"No phrase with id {item_id}", field="id")
+    item = _existing(cat, item_id)
     fields = validate(cat, item.section, text=text, instead=instead, note=note, title=title)
     is_default = defaults(lang).get(item_id) is not None
     with db.write() as s:
@@ -155,9 +160,7 @@ def remove_item(db: Database, actor: Actor, item_id: str, lang: str | None = Non
     _require_manager(actor)
     lang = _lang(lang)
     cat = load(db, actor.hall_code, lang)
-    item = cat.get(item_id)
-    if item is None:
-        raise NotFound(f"没有编号为 {item_id} 的用语", f"No phrase with id {item_id}", field="id")
+    item = _existing(cat, item_id)
     is_default = defaults(lang).get(item_id) is not None
     with db.write() as s:
         row = _edit_row(s, actor.hall_id, lang, item_id)
