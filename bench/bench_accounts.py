@@ -32,7 +32,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import create_engine, select, text  # noqa: E402
+from sqlalchemy import select, text  # noqa: E402
+
+from bench import benchdb  # noqa: E402 - importable once the repository root is on the path
 
 FRAME_MS = 16.0
 GOAL_RATIO = 10.0
@@ -209,18 +211,10 @@ def main(argv: list[str] | None = None) -> list[dict]:
         report(t)
         out.append(t)
         if a.pg and not a.sqlite_only:
-            sch = "bench_" + uuid.uuid4().hex[:8]
-            admin = create_engine(a.pg, isolation_level="AUTOCOMMIT")
-            with admin.connect() as c:
-                c.execute(text(f'CREATE SCHEMA "{sch}"'))
-            try:
+            with benchdb.pg_schema(a.pg) as sch:
                 t = run_engine("PostgreSQL", a.pg, sch, a.size, a.bills, a.queries, tmpdir)
                 report(t)
                 out.append(t)
-            finally:
-                with admin.connect() as c:
-                    c.execute(text(f'DROP SCHEMA IF EXISTS "{sch}" CASCADE'))
-                admin.dispose()
     return out
 
 

@@ -20,48 +20,17 @@ import argparse
 import datetime as dt
 import random
 import sys
-import tempfile
 import time
-import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench import benchdb  # noqa: E402 - importable once the repository root is on the path
 
 FIRST_DAY = dt.date(2026, 1, 5)
 WINDOWS = 20
 DAYS = 250
 CHUNK = 5000
-
-
-def _fresh_db(folder: Path, pg_url: str | None):
-    from counterdesk import schema, setup
-    from counterdesk.db import Database
-    from counterdesk.models import Base
-
-    if pg_url:
-        from sqlalchemy import create_engine, text
-
-        name = "bench_" + uuid.uuid4().hex[:12]
-        admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as c:
-            c.execute(text(f'CREATE SCHEMA "{name}"'))
-        db = Database(pg_url, schema=name)
-
-        def drop():
-            db.dispose()
-            with admin.connect() as c:
-                c.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
-            admin.dispose()
-    else:
-        db = Database("sqlite:///" + (folder / "bench_audit.sqlite3").as_posix())
-
-        def drop():
-            db.dispose()
-    Base.metadata.create_all(db.engine)
-    schema.stamp(db)
-    setup.mark_database(db)
-    setup.demo(db)
-    return db, drop
 
 
 def _fill(db, n: int, seed: int = 16) -> None:
@@ -168,12 +137,7 @@ def run(size: int = 500_000, *, folder: Path | str | None = None, pg_url: str | 
         emit=print) -> dict:
     from counterdesk import audit
 
-    tmp = None
-    if folder is None:
-        tmp = tempfile.TemporaryDirectory()
-        folder = tmp.name
-    db, drop = _fresh_db(Path(folder), pg_url)
-    try:
+    with benchdb.fresh_database(folder, pg_url, file="bench_audit.sqlite3") as db:
         t = time.perf_counter()
         _fill(db, size)
         fill_s = time.perf_counter() - t
@@ -196,10 +160,6 @@ def run(size: int = 500_000, *, folder: Path | str | None = None, pg_url: str | 
             emit(f"  audit verify          : {verify_s:8.2f} s  = {out['ratio']}× baseline "
                  "(goal ≤ 5×)")
         return out
-    finally:
-        drop()
-        if tmp is not None:
-            tmp.cleanup()
 
 
 def main(argv: list[str] | None = None) -> list[dict]:

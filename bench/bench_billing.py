@@ -26,18 +26,17 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 
-from counterdesk import billing, clock, schema, setup, staff  # noqa: E402
+from bench import benchdb  # noqa: E402 - importable once the repository root is on the path
+from counterdesk import billing, clock, staff  # noqa: E402
 from counterdesk.billing import LineInput, SaleRequest, TenderInput  # noqa: E402
 from counterdesk.db import Database  # noqa: E402
-from counterdesk.models import Base  # noqa: E402
 
 SALE = SaleRequest(items=[LineInput("HOSE", "2.5"), LineInput("VALVE", "1"),
                           LineInput("REPAIR", "1")],
@@ -45,10 +44,6 @@ SALE = SaleRequest(items=[LineInput("HOSE", "2.5"), LineInput("VALVE", "1"),
 
 
 def _prepare(db: Database):
-    Base.metadata.create_all(db.engine)
-    schema.stamp(db)
-    setup.mark_database(db)
-    setup.demo(db)
     with db.engine.begin() as c:
         c.execute(text("CREATE TABLE bench_baseline (id INTEGER PRIMARY KEY, v INTEGER)"))
     return staff.sign_in(db, "1001", "123456", window=1)
@@ -104,24 +99,11 @@ def main(argv=None) -> dict:
     out = {}
     with tempfile.TemporaryDirectory() as tmp:
         os.environ.setdefault("COUNTERDESK_HOME", tmp)
-        db = Database("sqlite:///" + (Path(tmp) / "bench.sqlite3").as_posix())
-        try:
+        with benchdb.fresh_database(tmp) as db:
             out["sqlite"] = bench_engine("sqlite", db, a.size)
-        finally:
-            db.dispose()
     if a.pg:
-        name = "bench_" + uuid.uuid4().hex[:10]
-        admin = create_engine(a.pg, isolation_level="AUTOCOMMIT")
-        with admin.connect() as c:
-            c.execute(text(f'CREATE SCHEMA "{name}"'))
-        db = Database(a.pg, schema=name)
-        try:
+        with benchdb.fresh_database(pg_url=a.pg) as db:
             out["postgresql"] = bench_engine("postgresql", db, a.size)
-        finally:
-            db.dispose()
-            with admin.connect() as c:
-                c.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
-            admin.dispose()
     out["render_ms"] = bench_render(out["sqlite"]["result"], max(a.size, 20))
     clock.set_now(None)
     return out

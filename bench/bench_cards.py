@@ -26,28 +26,23 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, select, text  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 
-from counterdesk import billing, cards, clock, schema, setup, staff  # noqa: E402
+from bench import benchdb  # noqa: E402 - importable once the repository root is on the path
+from counterdesk import billing, cards, clock, staff  # noqa: E402
 from counterdesk.billing import LineInput, SaleRequest, TenderInput  # noqa: E402
 from counterdesk.cards.drivers.sim import SimReader, meter_insert  # noqa: E402
 from counterdesk.db import Database  # noqa: E402
-from counterdesk.models import Base  # noqa: E402
 
 CASH = SaleRequest(items=[LineInput("REPAIR", "1")], tenders=[TenderInput("cash")])
 
 
 def _prepare(db: Database, folder: Path):
-    Base.metadata.create_all(db.engine)
-    schema.stamp(db)
-    setup.mark_database(db)
-    setup.demo(db)
     from tests.helpers.cards import ic_account
 
     actor = staff.sign_in(db, "1001", "123456", window=1)
@@ -125,26 +120,13 @@ def main(argv=None) -> dict:
     out: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
         os.environ.setdefault("COUNTERDESK_HOME", tmp)
-        db = Database("sqlite:///" + (Path(tmp) / "bench.sqlite3").as_posix())
-        try:
+        with benchdb.fresh_database(tmp) as db:
             out["sqlite"] = bench_engine("sqlite", db, a.size, Path(tmp))
             if not a.no_pcsc:
                 out["pcsc"] = bench_pcsc(db, out["sqlite"]["actor"], max(a.size // 4, 3))
-        finally:
-            db.dispose()
         if a.pg:
-            name = "bench_" + uuid.uuid4().hex[:10]
-            admin = create_engine(a.pg, isolation_level="AUTOCOMMIT")
-            with admin.connect() as c:
-                c.execute(text(f'CREATE SCHEMA "{name}"'))
-            db = Database(a.pg, schema=name)
-            try:
+            with benchdb.fresh_database(pg_url=a.pg) as db:
                 out["postgresql"] = bench_engine("postgresql", db, a.size, Path(tmp))
-            finally:
-                db.dispose()
-                with admin.connect() as c:
-                    c.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
-                admin.dispose()
     for v in out.values():
         if isinstance(v, dict):
             v.pop("db", None)

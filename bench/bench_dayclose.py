@@ -21,46 +21,15 @@ import datetime as dt
 import io
 import random
 import sys
-import tempfile
 import time
-import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench import benchdb  # noqa: E402 - importable once the repository root is on the path
+
 DAY = dt.date(2026, 11, 20)
 CLERKS = ("1001", "1002", "1003", "1004", "1005", "1006")
-
-
-def _fresh_db(folder: Path, pg_url: str | None):
-    from counterdesk import schema, setup
-    from counterdesk.db import Database
-    from counterdesk.models import Base
-
-    if pg_url:
-        from sqlalchemy import create_engine, text
-
-        name = "bench_" + uuid.uuid4().hex[:12]
-        admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
-        with admin.connect() as c:
-            c.execute(text(f'CREATE SCHEMA "{name}"'))
-        db = Database(pg_url, schema=name)
-
-        def drop():
-            db.dispose()
-            with admin.connect() as c:
-                c.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
-            admin.dispose()
-    else:
-        db = Database("sqlite:///" + (folder / "bench_dayclose.sqlite3").as_posix())
-
-        def drop():
-            db.dispose()
-    Base.metadata.create_all(db.engine)
-    schema.stamp(db)
-    setup.mark_database(db)
-    setup.demo(db)
-    return db, drop
 
 
 def _fill(db, n: int, seed: int = 7) -> dict[str, dict]:
@@ -143,83 +112,75 @@ def run(size: int = 20000, *, folder: Path | str | None = None, pg_url: str | No
     from counterdesk import cash, clock, staff
     from counterdesk.print import dayclose_pdf
 
-    tmp = None
-    if folder is None:
-        tmp = tempfile.TemporaryDirectory()
-        folder = tmp.name
-    folder = Path(folder)
-    db, drop = _fresh_db(folder, pg_url)
-    try:
-        clock.set_now(dt.datetime.combine(DAY, dt.time(8, 0)))
-        actors = {c: staff.sign_in(db, c, "123456", window=i + 1) for i, c in enumerate(CLERKS)}
-        mgr = staff.sign_in(db, "9001", "888888")
-        for a in actors.values():
-            cash.open_till(db, a, {"N10000": 1})
-        t = time.perf_counter()
-        cash_by = _fill(db, size)
-        fill_s = time.perf_counter() - t
-        clock.set_now(dt.datetime.combine(DAY, dt.time(17, 30)))
-        approval = staff.Approval("9001", "888888")
-        for c, a in actors.items():
-            expected = 10000 + cash_by[c]["cash"]
-            noncash = {m: v for m, v in cash_by[c].items() if m != "cash"}
-            cash.count_till(db, a, {"N10000": expected // 10000, "C1": expected % 10000},
-                            noncash=noncash)
-            cash.close_till(db, a, "")
-            cash.countersign(db, a, approval)
-        # baseline: the same rows, a bare SELECT
-        sql = text("SELECT p.id, p.staff_no, p.window, p.kind, p.total_fen, t.method, "
-                   "t.amount_fen, t.tendered_fen, t.change_fen, l.item_code, l.qty, "
-                   "l.amount_fen FROM payments p JOIN payment_tenders t ON t.payment_id = p.id "
-                   "JOIN payment_lines l ON l.payment_id = p.id "
-                   "WHERE p.hall_id = 1 AND p.business_day = :d")
-        base = []
-        for _ in range(3):
+    with benchdb.fresh_database(folder, pg_url, file="bench_dayclose.sqlite3") as db:
+        try:
+            clock.set_now(dt.datetime.combine(DAY, dt.time(8, 0)))
+            actors = {c: staff.sign_in(db, c, "123456", window=i + 1) for i, c in enumerate(CLERKS)}
+            mgr = staff.sign_in(db, "9001", "888888")
+            for a in actors.values():
+                cash.open_till(db, a, {"N10000": 1})
             t = time.perf_counter()
-            with db.engine.connect() as conn:
-                rows = conn.execute(sql, {"d": DAY}).fetchall()
-            base.append(time.perf_counter() - t)
-        select_s = min(base)
-        clock.set_now(dt.datetime.combine(DAY, dt.time(18, 0)))
-        # the first PDF of a process loads reportlab and the CJK font (once per process;
-        # the manager's screen does it with the preview): measured apart, not in the ratio
-        t = time.perf_counter()
-        dayclose_pdf.to_pdf(cash.day_report(db, mgr, DAY))
-        cold_s = time.perf_counter() - t
-        t = time.perf_counter()
-        res = cash.close_day(db, mgr, DAY, backup=False)
-        data_s = time.perf_counter() - t
-        t = time.perf_counter()
-        pdf = dayclose_pdf.to_pdf(res.report)
-        pdf_s = time.perf_counter() - t
-        from pypdf import PdfReader
+            cash_by = _fill(db, size)
+            fill_s = time.perf_counter() - t
+            clock.set_now(dt.datetime.combine(DAY, dt.time(17, 30)))
+            approval = staff.Approval("9001", "888888")
+            for c, a in actors.items():
+                expected = 10000 + cash_by[c]["cash"]
+                noncash = {m: v for m, v in cash_by[c].items() if m != "cash"}
+                cash.count_till(db, a, {"N10000": expected // 10000, "C1": expected % 10000},
+                                noncash=noncash)
+                cash.close_till(db, a, "")
+                cash.countersign(db, a, approval)
+            # baseline: the same rows, a bare SELECT
+            sql = text("SELECT p.id, p.staff_no, p.window, p.kind, p.total_fen, t.method, "
+                       "t.amount_fen, t.tendered_fen, t.change_fen, l.item_code, l.qty, "
+                       "l.amount_fen FROM payments p JOIN payment_tenders t ON t.payment_id = p.id "
+                       "JOIN payment_lines l ON l.payment_id = p.id "
+                       "WHERE p.hall_id = 1 AND p.business_day = :d")
+            base = []
+            for _ in range(3):
+                t = time.perf_counter()
+                with db.engine.connect() as conn:
+                    rows = conn.execute(sql, {"d": DAY}).fetchall()
+                base.append(time.perf_counter() - t)
+            select_s = min(base)
+            clock.set_now(dt.datetime.combine(DAY, dt.time(18, 0)))
+            # the first PDF of a process loads reportlab and the CJK font (once per process;
+            # the manager's screen does it with the preview): measured apart, not in the ratio
+            t = time.perf_counter()
+            dayclose_pdf.to_pdf(cash.day_report(db, mgr, DAY))
+            cold_s = time.perf_counter() - t
+            t = time.perf_counter()
+            res = cash.close_day(db, mgr, DAY, backup=False)
+            data_s = time.perf_counter() - t
+            t = time.perf_counter()
+            pdf = dayclose_pdf.to_pdf(res.report)
+            pdf_s = time.perf_counter() - t
+            from pypdf import PdfReader
 
-        pages = len(PdfReader(io.BytesIO(pdf)).pages)
-        out = {"engine": db.dialect, "payments": size, "rows_selected": len(rows),
-               "fill_s": round(fill_s, 3), "select_s": round(select_s, 4),
-               "close_data_s": round(data_s, 3), "pdf_s": round(pdf_s, 3),
-               "close_s": round(data_s + pdf_s, 3),
-               "ratio": round((data_s + pdf_s) / select_s, 2) if select_s else 0.0,
-               "ratio_data_only": round(data_s / select_s, 2) if select_s else 0.0,
-               "preview_cold_s": round(cold_s, 3), "pdf_pages": pages, "pdf_bytes": len(pdf),
-               "net_fen": res.report["totals"]["net_fen"]}
-        if emit:
-            emit(f"[{out['engine']}] {size} payments on one day ({len(rows)} rows selected)")
-            emit(f"  bare SELECT of the rows : {select_s * 1000:8.1f} ms  (baseline)")
-            emit(f"  day close (data)        : {data_s * 1000:8.1f} ms  "
-                 f"= {out['ratio_data_only']}× baseline")
-            emit(f"  report PDF              : {pdf_s * 1000:8.1f} ms")
-            emit(f"  close + PDF             : {(data_s + pdf_s) * 1000:8.1f} ms  "
-                 f"= {out['ratio']}× baseline (goal ≤ 10×)")
-            emit(f"  first preview + PDF     : {cold_s * 1000:8.1f} ms  (once per process: "
-                 "loads reportlab and the CJK font; not in the ratio)")
-            emit(f"  PDF                     : {pages} pages, {len(pdf) / 1024:.0f} KiB")
-        return out
-    finally:
-        clock.set_now(None)
-        drop()
-        if tmp is not None:
-            tmp.cleanup()
+            pages = len(PdfReader(io.BytesIO(pdf)).pages)
+            out = {"engine": db.dialect, "payments": size, "rows_selected": len(rows),
+                   "fill_s": round(fill_s, 3), "select_s": round(select_s, 4),
+                   "close_data_s": round(data_s, 3), "pdf_s": round(pdf_s, 3),
+                   "close_s": round(data_s + pdf_s, 3),
+                   "ratio": round((data_s + pdf_s) / select_s, 2) if select_s else 0.0,
+                   "ratio_data_only": round(data_s / select_s, 2) if select_s else 0.0,
+                   "preview_cold_s": round(cold_s, 3), "pdf_pages": pages, "pdf_bytes": len(pdf),
+                   "net_fen": res.report["totals"]["net_fen"]}
+            if emit:
+                emit(f"[{out['engine']}] {size} payments on one day ({len(rows)} rows selected)")
+                emit(f"  bare SELECT of the rows : {select_s * 1000:8.1f} ms  (baseline)")
+                emit(f"  day close (data)        : {data_s * 1000:8.1f} ms  "
+                     f"= {out['ratio_data_only']}× baseline")
+                emit(f"  report PDF              : {pdf_s * 1000:8.1f} ms")
+                emit(f"  close + PDF             : {(data_s + pdf_s) * 1000:8.1f} ms  "
+                     f"= {out['ratio']}× baseline (goal ≤ 10×)")
+                emit(f"  first preview + PDF     : {cold_s * 1000:8.1f} ms  (once per process: "
+                     "loads reportlab and the CJK font; not in the ratio)")
+                emit(f"  PDF                     : {pages} pages, {len(pdf) / 1024:.0f} KiB")
+            return out
+        finally:
+            clock.set_now(None)
 
 
 def main(argv: list[str] | None = None) -> list[dict]:

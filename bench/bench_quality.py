@@ -25,16 +25,15 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import create_engine, func, select, text  # noqa: E402
+from sqlalchemy import func, select, text  # noqa: E402
 
-from counterdesk import clock, quality, resources_access, schema, setup, staff  # noqa: E402
+from bench import benchdb  # noqa: E402 - importable once the repository root is on the path
+from counterdesk import clock, quality, resources_access, setup, staff  # noqa: E402
 from counterdesk.db import Database  # noqa: E402
-from counterdesk.models import Base  # noqa: E402
 from counterdesk.models.quality import Complaint, Rating  # noqa: E402
 
 
@@ -135,28 +134,11 @@ def main(argv=None) -> int:
     ap.add_argument("--pg", default=os.environ.get("COUNTERDESK_TEST_DATABASE_URL", ""))
     a = ap.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
-        db = Database("sqlite:///" + (Path(tmp) / "bench.sqlite3").as_posix())
-        Base.metadata.create_all(db.engine)
-        schema.stamp(db)
-        try:
+        with benchdb.fresh_database(tmp, demo=False) as db:
             run(db, a.size, "sqlite")
-        finally:
-            db.dispose()
     if a.pg:
-        name = "bench_" + uuid.uuid4().hex[:12]
-        admin = create_engine(a.pg, isolation_level="AUTOCOMMIT")
-        with admin.connect() as c:
-            c.execute(text(f'CREATE SCHEMA "{name}"'))
-        db = Database(a.pg, schema=name)
-        try:
-            Base.metadata.create_all(db.engine)
-            schema.stamp(db)
+        with benchdb.fresh_database(pg_url=a.pg, demo=False) as db:
             run(db, a.size, "postgresql")
-        finally:
-            db.dispose()
-            with admin.connect() as c:
-                c.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
-            admin.dispose()
     return 0
 
 

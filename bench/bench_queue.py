@@ -24,12 +24,13 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+
+from bench import benchdb  # noqa: E402 - importable once the repository root is on the path
 
 
 def _db(url, schema):
@@ -164,16 +165,8 @@ def main(argv: list[str] | None = None) -> list[dict]:
     clock.set_now(dt.datetime.combine(dt.date.today(), dt.time(10, 0)))
     rows = []
     if a.pg and not a.sqlite_only:
-        name = "bench_" + uuid.uuid4().hex[:12]
-        admin = create_engine(a.pg, isolation_level="AUTOCOMMIT")
-        with admin.connect() as c:
-            c.execute(text(f'CREATE SCHEMA "{name}"'))
-        try:
+        with benchdb.pg_schema(a.pg) as name:
             rows.append(run("postgresql", a.pg, name, a.windows, a.size))
-        finally:
-            with admin.connect() as c:
-                c.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
-            admin.dispose()
     with tempfile.TemporaryDirectory() as tmp:
         rows.append(run("sqlite", "sqlite:///" + (Path(tmp) / "b.sqlite3").as_posix(), None,
                         a.windows, a.size))

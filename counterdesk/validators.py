@@ -171,8 +171,13 @@ def resident_id_check_char(first17: str) -> str:
     return _ID_CHECK[total % 11]
 
 
+def _document_no(value: str | None) -> str:
+    """A document number as typed, without spaces, in capitals."""
+    return re.sub(r"\s", "", typed(value)).upper()
+
+
 def resident_id(value: str | None, field: str = "id_number") -> str:
-    v = re.sub(r"\s", "", typed(value)).upper()
+    v = _document_no(value)
     if not v:
         raise fail(field, "不能为空", "is required")
     if len(v) != 18:
@@ -209,7 +214,7 @@ def uscc_check_char(first17: str) -> str:
 
 
 def uscc(value: str | None, field: str = "id_number") -> str:
-    v = re.sub(r"\s", "", typed(value)).upper()
+    v = _document_no(value)
     if not v:
         raise fail(field, "不能为空", "is required")
     if len(v) != 18:
@@ -225,36 +230,34 @@ def uscc(value: str | None, field: str = "id_number") -> str:
     return v
 
 
-def passport(value: str | None, field: str = "id_number") -> str:
-    v = re.sub(r"\s", "", typed(value)).upper()
-    if not re.fullmatch(r"[A-Z0-9]{5,17}", v):
-        raise fail(field, "护照号码应为 5–17 位字母或数字", "a passport number is 5-17 letters "
-                   "or digits")
+def _matching(value: str | None, field: str, pattern: str, zh: str, en: str) -> str:
+    """A document number that must match ``pattern``; ``zh`` / ``en`` say what it looks like."""
+    v = _document_no(value)
+    if not re.fullmatch(pattern, v):
+        raise fail(field, zh, en)
     return v
+
+
+def passport(value: str | None, field: str = "id_number") -> str:
+    return _matching(value, field, r"[A-Z0-9]{5,17}", "护照号码应为 5–17 位字母或数字",
+                     "a passport number is 5-17 letters or digits")
 
 
 def hk_macau_permit(value: str | None, field: str = "id_number") -> str:
-    v = re.sub(r"\s", "", typed(value)).upper()
-    if not re.fullmatch(r"[HM]\d{8}(\d{2})?", v):
-        raise fail(field, "港澳居民来往内地通行证号码应为 H 或 M 加 8 位数字（旧证再加 2 位）",
-                   "a Hong Kong/Macao permit is H or M followed by 8 digits (old ones +2)")
-    return v
+    return _matching(value, field, r"[HM]\d{8}(\d{2})?",
+                     "港澳居民来往内地通行证号码应为 H 或 M 加 8 位数字（旧证再加 2 位）",
+                     "a Hong Kong/Macao permit is H or M followed by 8 digits (old ones +2)")
 
 
 def taiwan_permit(value: str | None, field: str = "id_number") -> str:
-    v = re.sub(r"\s", "", typed(value)).upper()
-    if not re.fullmatch(r"\d{8}|\d{10}|\d{10}[A-Z]|[A-Z]\d{9}", v):
-        raise fail(field, "台湾居民来往大陆通行证号码应为 8 位数字（旧证 10 位）",
-                   "a Taiwan permit number has 8 digits (old ones 10)")
-    return v
+    return _matching(value, field, r"\d{8}|\d{10}|\d{10}[A-Z]|[A-Z]\d{9}",
+                     "台湾居民来往大陆通行证号码应为 8 位数字（旧证 10 位）",
+                     "a Taiwan permit number has 8 digits (old ones 10)")
 
 
 def other_document(value: str | None, field: str = "id_number") -> str:
-    v = re.sub(r"\s", "", typed(value)).upper()
-    if not re.fullmatch(r"[A-Z0-9-]{4,40}", v):
-        raise fail(field, "证件号码应为 4–40 位字母、数字或连字符",
-                   "use 4-40 letters, digits or hyphens")
-    return v
+    return _matching(value, field, r"[A-Z0-9-]{4,40}", "证件号码应为 4–40 位字母、数字或连字符",
+                     "use 4-40 letters, digits or hyphens")
 
 
 ID_CHECKS = {

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 
 from .. import backup as backup_mod
 from .. import clock, dayguard, validators
+from ..clock import iso as _iso
 from ..db import Database
 from ..errors import Conflict, CounterDeskError, ValidationError
 from ..models.billing import Payment, Receipt
@@ -27,7 +28,7 @@ from ..models.cash import DayClose, DayCloseLog, Till
 from ..settings import BackupSettings
 from ..staff import Actor, Approval, check_approval, record_authorisation, require_manager
 from .dayreport import _blockers, _check_day, _queue_summary, _receipt_check, _report, _running
-from .figures import STATUS_NAMES, _aggregate, _cash_figures, _iso
+from .figures import STATUS_NAMES, _aggregate, _cash_figures
 from .till import _audit, _threshold
 
 log = logging.getLogger(__name__)

@@ -19,12 +19,13 @@ from .. import hall as halls
 from .. import queue as queue_mod
 from ..billing.tenders import method_zh
 from ..cards import report as card_report
+from ..clock import iso as _iso
 from ..db import Database
 from ..errors import CounterDeskError, ValidationError
 from ..models import Authorisation, Counter, Staff
 from ..models.billing import Payment, PaymentLine, Receipt
 from ..models.cash import DayClose, Till
-from .figures import NONCASH_METHODS, STATUS_NAMES, _Agg, _aggregate, _expected, _iso, _staff_names
+from .figures import NONCASH_METHODS, STATUS_NAMES, _Agg, _aggregate, _expected, _staff_names
 from .till import _movement_info, _needs_explanation
 
 log = logging.getLogger(__name__)

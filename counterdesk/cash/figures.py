@@ -42,10 +42,6 @@ def parse_noncash(values: dict[str, Any] | None) -> dict[str, int]:
     return out
 
 
-def _iso(v: dt.datetime | None) -> str | None:
-    return v.isoformat(timespec="seconds") if v else None
-
-
 def _staff_names(s: Session, hall_id: int | None = None) -> dict[str, str]:
     return dict(s.execute(select(Staff.staff_no, Staff.name)).all())
 

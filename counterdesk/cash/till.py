@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .. import audit, clock, dayguard, money, requestkeys
+from ..clock import iso as _iso
 from ..db import SERVICE_DEADLINE_S, Database
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
 from ..models import Staff
@@ -29,7 +30,7 @@ from ..models.cash import DIRECTION_NAMES, CashMovement, Till, TillCount
 from ..policy import cash_threshold_fen
 from ..staff import Actor, Approval, check_approval, record_authorisation
 from .denominations import _BY_CODE, DENOMINATIONS, counts_total, parse_counts
-from .figures import NONCASH_METHODS, STATUS_NAMES, _cash_figures, _expected, _iso, parse_noncash
+from .figures import NONCASH_METHODS, STATUS_NAMES, _cash_figures, _expected, parse_noncash
 
 
 @dataclass

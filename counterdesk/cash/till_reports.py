@@ -10,13 +10,14 @@ from sqlalchemy import and_, func, select
 
 from .. import clock
 from .. import hall as halls
+from ..clock import iso as _iso
 from ..db import Database
 from ..errors import NotFound, PermissionDenied
 from ..models import Staff
 from ..models.billing import Payment, Receipt
 from ..models.cash import Till
 from ..staff import Actor, require_manager
-from .figures import METHOD_NAMES, NONCASH_METHODS, STATUS_NAMES, _cash_figures, _expected, _iso
+from .figures import METHOD_NAMES, NONCASH_METHODS, STATUS_NAMES, _cash_figures, _expected
 from .till import TillInfo, _get_till, _info, _movement_info, _threshold, till_status
 
 

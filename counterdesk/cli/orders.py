@@ -6,10 +6,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
+from .. import clock, orders, policy, workdays
 from .. import hall as halls
-from .. import orders, policy, workdays
 from ..errors import PrinterError, ValidationError
-from .context import Context, add_staff_args
+from .context import Context
+from .records import add_report_files, listing, step_lines, verb, write_report
+
+NUMBER = "工单号"
 
 
 def _date(value: str) -> dt.date:
@@ -27,16 +30,12 @@ def _calendar(ctx: Context) -> workdays.Calendar:
     return workdays.calendar(q.extra_holidays, q.extra_workdays)
 
 
-def _number(q) -> None:
-    q.add_argument("number", metavar="工单号")
-
-
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("order", help="服务工单：报装 报修 报警 安检 换表 停气 复气 通气")
     osub = p.add_subparsers(dest="order_verb", required=True)
 
-    q = osub.add_parser("add", help="登记工单（报警：立即派工，显示 24 小时抢修电话）")
-    add_staff_args(q, window=True)
+    q = verb(osub, "add", "登记工单（报警：立即派工，显示 24 小时抢修电话）", cmd_add,
+             window=True)
     q.add_argument("--kind", required=True, help="install 报装 | repair 报修 | alarm 报警 | "
                    "inspection 安检 | meter_change 换表 | stop 停气 | restore 复气 | first_gas 通气")
     q.add_argument("--account", default="", help="户号（报装、报修、报警可只填地址）")
@@ -49,25 +48,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--inspection-ref", default="", help="复气：整改后复检合格的安检工单号")
     q.add_argument("--parent", default="", help="由哪张工单引出（需另开工单时）")
     q.add_argument("--slip", action="store_true", help="在小票打印机上打印工单凭条")
-    q.set_defaults(handler=cmd_add)
 
-    q = osub.add_parser("dispatch", help="派工给维修员（工号）或班组")
-    add_staff_args(q)
-    _number(q)
+    q = verb(osub, "dispatch", "派工给维修员（工号）或班组", cmd_dispatch, number=NUMBER)
     q.add_argument("--to", default="", metavar="工号", help="维修员工号")
     q.add_argument("--team", default="", help="班组")
     q.add_argument("--note", default="")
-    q.set_defaults(handler=cmd_dispatch)
 
-    q = osub.add_parser("arrive", help="登记到场")
-    add_staff_args(q)
-    _number(q)
+    q = verb(osub, "arrive", "登记到场", cmd_arrive, number=NUMBER)
     q.add_argument("--note", default="")
-    q.set_defaults(handler=cmd_arrive)
 
-    q = osub.add_parser("result", help="反馈结果：完成 / 无法完成（写原因）/ 需另开工单")
-    add_staff_args(q)
-    _number(q)
+    q = verb(osub, "result", "反馈结果：完成 / 无法完成（写原因）/ 需另开工单", cmd_result,
+             number=NUMBER)
     g = q.add_mutually_exclusive_group(required=True)
     for flag, value, help_ in (("--done", "done", "完成"), ("--failed", "failed", "无法完成"),
                                ("--referred", "referred", "需另开工单")):
@@ -80,83 +71,61 @@ def register(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--old-reading", default="", help="换表：旧表止码")
     q.add_argument("--new-reading", default="", help="换表：新表起码")
     q.add_argument("--account", default="", help="报装：开户后的户号")
-    q.set_defaults(handler=cmd_result)
 
-    q = osub.add_parser("close", help="关闭（之后须由未参与施工的人员回访）")
-    add_staff_args(q)
-    _number(q)
+    q = verb(osub, "close", "关闭（之后须由未参与施工的人员回访）", cmd_close, number=NUMBER)
     q.add_argument("--note", default="")
-    q.set_defaults(handler=cmd_close)
 
-    q = osub.add_parser("followup", help="回访：满意办结，不满意重新处理")
-    add_staff_args(q)
-    _number(q)
+    q = verb(osub, "followup", "回访：满意办结，不满意重新处理", cmd_followup, number=NUMBER)
     q.add_argument("--verdict", required=True, help="satisfied 满意 | unsatisfied 不满意")
     q.add_argument("--note", default="")
-    q.set_defaults(handler=cmd_followup)
 
-    q = osub.add_parser("list", help="工单清单：超期在前")
-    add_staff_args(q)
+    q = verb(osub, "list", "工单清单：超期在前", cmd_list)
     q.add_argument("--all", action="store_true", help="全厅（主任/值班长）")
     q.add_argument("--overdue", action="store_true", help="只列超期的")
     q.add_argument("--kind", action="append", default=[], help="只列某类，可重复")
     q.add_argument("--account", default="", help="某户的工单")
     q.add_argument("--done", action="store_true", help="包括已回访办结的")
-    q.set_defaults(handler=cmd_list)
 
-    q = osub.add_parser("show", help="显示工单及全部步骤（电话已遮蔽）")
-    add_staff_args(q)
-    _number(q)
+    q = verb(osub, "show", "显示工单及全部步骤（电话已遮蔽）", cmd_show, number=NUMBER)
     q.add_argument("--slip", action="store_true", help="在小票打印机上打印工单凭条")
-    q.set_defaults(handler=cmd_show)
 
-    q = osub.add_parser("report", help="工单报表：按时率、未办结与超期、回访结果")
-    add_staff_args(q)
+    q = verb(osub, "report", "工单报表：按时率、未办结与超期、回访结果", cmd_report)
     q.add_argument("--from", dest="date_from", type=_date, help="开始日期，默认本月 1 日")
     q.add_argument("--to", dest="date_to", type=_date, help="结束日期，默认今天")
-    q.add_argument("--pdf", metavar="FILE")
-    q.add_argument("--csv", metavar="FILE", help="UTF-8 BOM，Excel 可直接打开")
-    q.set_defaults(handler=cmd_report)
+    add_report_files(q)
 
     p = sub.add_parser("inspection", help="安检：到期与逾期清单、登记安检")
     isub = p.add_subparsers(dest="inspection_verb", required=True)
-    q = isub.add_parser("due", help="按区域列出到期和逾期的安检（含到访不遇）")
-    add_staff_args(q)
+    q = verb(isub, "due", "按区域列出到期和逾期的安检（含到访不遇）", cmd_inspection_due)
     for a in ("district", "street", "community"):
         q.add_argument(f"--{a}", default="")
     q.add_argument("--days", type=int, default=30, help="列出多少天内到期的（默认 30）")
     q.add_argument("--overdue", action="store_true", help="只列逾期的")
-    q.set_defaults(handler=cmd_inspection_due)
-    q = isub.add_parser("record", help="登记一次安检（隐患将暂停供气）")
-    add_staff_args(q)
+    q = verb(isub, "record", "登记一次安检（隐患将暂停供气）", cmd_inspection_record)
     q.add_argument("account", metavar="户号")
     q.add_argument("--outcome", required=True, help="passed 合格 | hazard 隐患 | not_home 到访不遇")
     q.add_argument("--hazard", default="")
     q.add_argument("--note", default="")
     q.add_argument("--next-attempt", type=_date, help="到访不遇：下次上门日期")
-    q.set_defaults(handler=cmd_inspection_record)
 
     p = sub.add_parser("notice", help="停气通知：登记、列出、导出受影响用户")
     nsub = p.add_subparsers(dest="notice_verb", required=True)
-    q = nsub.add_parser("add", help="登记区域停气通知（主任/值班长；柜员须 --approver 授权）")
-    add_staff_args(q, approver=True)
+    q = verb(nsub, "add", "登记区域停气通知（主任/值班长；柜员须 --approver 授权）", cmd_notice_add,
+             approver=True)
     for a in ("district", "street", "community"):
         q.add_argument(f"--{a}", default="")
     q.add_argument("--from", dest="starts_at", required=True, help="开始 YYYY-MM-DD HH:MM")
     q.add_argument("--to", dest="ends_at", required=True, help="结束 YYYY-MM-DD HH:MM")
     q.add_argument("--reason", required=True)
-    q.set_defaults(handler=cmd_notice_add)
-    q = nsub.add_parser("list", help="当前和即将生效的停气通知")
-    add_staff_args(q)
+    q = verb(nsub, "list", "当前和即将生效的停气通知", cmd_notice_list)
     q.add_argument("--all", action="store_true", help="包括已结束的")
     q.add_argument("--accounts", metavar="通知编号", help="列出该通知影响的用户")
     q.add_argument("--csv", metavar="FILE", help="受影响用户写出 CSV（短信/电话通知用）")
     q.add_argument("--full-phones", action="store_true", help="CSV 含完整电话（须有权限，留痕）")
-    q.set_defaults(handler=cmd_notice_list)
 
 
 def _hm(iso: str | None) -> str:
-    return iso.replace("T", " ")[:16] if iso else "—"
+    return clock.minute(iso, "—")
 
 
 def _line(v: orders.OrderView) -> str:
@@ -170,11 +139,7 @@ def _detail(v: orders.OrderView) -> str:
     lines = [_line(v), f"  事由：{v.description}", f"  地址：{v.address}"]
     if v.emergency_phone:
         lines.append(f"  24 小时抢修电话：{v.emergency_phone}（请客户关阀、开窗、勿动电器明火）")
-    for s in v.steps:
-        extra = "·".join(x for x in (s.to_staff_no, s.note) if x)
-        lines.append(f"  {_hm(s.at)} {s.kind_label} {s.staff_no} {s.staff_name}"
-                     + (f"：{extra}" if extra else ""))
-    return "\n".join(lines)
+    return "\n".join(lines + step_lines(v.steps, "to_staff_no", "note"))
 
 
 def _print_slip(ctx: Context, actor, v: orders.OrderView) -> dict:
@@ -263,8 +228,7 @@ def cmd_list(ctx: Context, args):
     items = orders.list_orders(ctx.db, ctx.actor(args), scope="all" if args.all else "mine",
                                kinds_=args.kind, overdue_only=args.overdue,
                                include_done=args.done, account_no=args.account)
-    return ctx.result([v.to_dict() for v in items],
-                      "\n".join(_line(v) for v in items) or "（没有工单）")
+    return listing(ctx, items, _line, "（没有工单）")
 
 
 def cmd_show(ctx: Context, args):
@@ -277,30 +241,27 @@ def cmd_report(ctx: Context, args):
     from ..print import orders_report
 
     rep = orders.report(ctx.db, ctx.actor(args), date_from=args.date_from, date_to=args.date_to)
-    files = {}
-    if args.pdf:
-        files["pdf"] = str(orders_report.write_pdf(rep, args.pdf))
-    if args.csv:
-        files["csv"] = str(orders_report.write_csv(rep, args.csv))
-    rep["files"] = files
+    written = write_report(args, orders_report, rep)
     lines = [orders_report.title(rep), f"受理 {rep['total']} 张，未办结 {len(rep['open'])}，"
              f"超期 {len(rep['overdue'])}"]
     for d in rep["by_kind"]:
         lines.append(f"  {d['kind_label']}：{d['total']} 张，到场按时 "
                      f"{d['onsite_on_time']}/{d['onsite_decided']}，回访满意 {d['satisfied']}")
-    lines += [f"已写出 {k.upper()}：{v}" for k, v in files.items()]
-    return ctx.result(rep, "\n".join(lines))
+    return ctx.result(rep, "\n".join(lines + written))
 
 
 def cmd_inspection_due(ctx: Context, args):
     rows = orders.inspections_due(ctx.db, ctx.actor(args), district=args.district,
                                   street=args.street, community=args.community,
                                   within_days=args.days, only_overdue=args.overdue)
-    lines = [f"{r.account_no} {r.holder} {r.address} 应检 {r.next_due}"
-             + (f"【逾期 {r.days_overdue} 天】" if r.overdue else "")
-             + (f" 到访不遇 {r.not_home_count} 次，下次 {r.next_attempt}" if r.not_home_count
-                else "") for r in rows]
-    return ctx.result([r.to_dict() for r in rows], "\n".join(lines) or "（没有到期的安检）")
+    return listing(ctx, rows, _due_line, "（没有到期的安检）")
+
+
+def _due_line(r) -> str:
+    return (f"{r.account_no} {r.holder} {r.address} 应检 {r.next_due}"
+            + (f"【逾期 {r.days_overdue} 天】" if r.overdue else "")
+            + (f" 到访不遇 {r.not_home_count} 次，下次 {r.next_attempt}" if r.not_home_count
+               else ""))
 
 
 def cmd_inspection_record(ctx: Context, args):
@@ -335,7 +296,5 @@ def cmd_notice_list(ctx: Context, args):
             text += f"\n已写出 CSV：{data['csv']}（{len(rows)} 户）"
         return ctx.result(data, text)
     items = orders.list_notices(ctx.db, actor, include_past=args.all)
-    return ctx.result([n.to_dict() for n in items],
-                      "\n".join(f"{n.number} {'【进行中】' if n.active else ''}{n.area} "
-                                f"{_hm(n.starts_at)} 至 {_hm(n.ends_at)} {n.reason}"
-                                for n in items) or "（没有停气通知）")
+    return listing(ctx, items, lambda n: f"{n.number} {'【进行中】' if n.active else ''}{n.area} "
+                   f"{_hm(n.starts_at)} 至 {_hm(n.ends_at)} {n.reason}", "（没有停气通知）")

@@ -8,18 +8,21 @@ from __future__ import annotations
 
 import argparse
 
-from .. import quality
+from .. import clock, quality
 from .. import validators as V
 from ..errors import ValidationError
-from .context import Context, add_staff_args
+from ..print.tabular_report import pct
+from .context import Context
+from .records import add_report_files, listing, step_lines, verb, write_report
+
+NUMBER = "编号"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("complaint", help="投诉、咨询、求助：登记、转办、移交、答复、回访、报表")
     csub = p.add_subparsers(dest="complaint_verb", required=True)
 
-    q = csub.add_parser("add", help="登记投诉/咨询/求助（登记人即首问负责人）")
-    add_staff_args(q, window=True)
+    q = verb(csub, "add", "登记投诉/咨询/求助（登记人即首问负责人）", cmd_add, window=True)
     q.add_argument("--kind", default="complaint",
                    help="complaint 投诉 | enquiry 咨询 | help 求助（默认投诉）")
     q.add_argument("--phone", required=True, help="客户联系电话（必填）")
@@ -30,89 +33,62 @@ def register(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--description", "-d", required=True, help="客户反映的问题")
     q.add_argument("--channel", default="window", help="window 窗口 | hotline 热线")
     q.add_argument("--ticket", default="", help="排队号（如有）")
-    q.set_defaults(handler=cmd_add)
 
-    q = csub.add_parser("forward", help="转交相关部门处理（负责人不变）")
-    add_staff_args(q)
-    q.add_argument("number", metavar="编号")
+    q = verb(csub, "forward", "转交相关部门处理（负责人不变）", cmd_forward, number=NUMBER)
     q.add_argument("--department", required=True, help="部门，如 维修部、客服调度中心")
     q.add_argument("--note", default="")
-    q.set_defaults(handler=cmd_forward)
 
-    q = csub.add_parser("handover", help="移交给同事负责（须写明移交说明）")
-    add_staff_args(q)
-    q.add_argument("number", metavar="编号")
+    q = verb(csub, "handover", "移交给同事负责（须写明移交说明）", cmd_handover, number=NUMBER)
     q.add_argument("--to", required=True, metavar="工号", help="接手人工号")
     q.add_argument("--note", required=True, help="移交说明")
-    q.set_defaults(handler=cmd_handover)
 
-    q = csub.add_parser("reply", help="登记对客户的答复")
-    add_staff_args(q)
-    q.add_argument("number", metavar="编号")
+    q = verb(csub, "reply", "登记对客户的答复", cmd_reply, number=NUMBER)
     q.add_argument("--text", required=True, help="答复内容")
     q.add_argument("--work", action="store_true",
                    help="答复承诺了维修或上门（回访前须登记完成，见 done）")
-    q.set_defaults(handler=cmd_reply)
 
-    q = csub.add_parser("done", help="登记答复中承诺的维修/上门已完成（回访前须登记）")
-    add_staff_args(q)
-    q.add_argument("number", metavar="编号")
+    q = verb(csub, "done", "登记答复中承诺的维修/上门已完成（回访前须登记）", cmd_done,
+             number=NUMBER)
     q.add_argument("--note", required=True, help="完成情况")
-    q.set_defaults(handler=cmd_done)
 
-    q = csub.add_parser("contact", help="登记联系客户（告知进度、预约等）")
-    add_staff_args(q)
-    q.add_argument("number", metavar="编号")
+    q = verb(csub, "contact", "登记联系客户（告知进度、预约等）", cmd_contact, number=NUMBER)
     q.add_argument("--note", required=True)
-    q.set_defaults(handler=cmd_contact)
 
-    for verb, help_ in (("followup", "回访：满意则关闭，不满意则重新处理"),
+    for name, help_ in (("followup", "回访：满意则关闭，不满意则重新处理"),
                         ("close", "以回访结果关闭（同 followup）")):
-        q = csub.add_parser(verb, help=help_ + "；仅限回访时段（默认 08:30–17:00）")
-        add_staff_args(q)
-        q.add_argument("number", metavar="编号")
+        q = verb(csub, name, help_ + "；仅限回访时段（默认 08:30–17:00）", cmd_followup,
+                 number=NUMBER)
         q.add_argument("--verdict", required=True,
                        help="satisfied 满意 | unsatisfied 不满意（不满意须写 --note）")
         q.add_argument("--method", default="phone", help="phone 电话 | visit 上门")
         q.add_argument("--note", default="")
-        q.set_defaults(handler=cmd_followup)
 
-    q = csub.add_parser("show", help="显示一件的全部处理步骤（电话已遮蔽）")
-    add_staff_args(q)
-    q.add_argument("number", metavar="编号")
-    q.set_defaults(handler=cmd_show)
+    verb(csub, "show", "显示一件的全部处理步骤（电话已遮蔽）", cmd_show, number=NUMBER)
 
-    q = csub.add_parser("list", help="待办清单：超期（红）、将到期、待回访")
-    add_staff_args(q)
+    q = verb(csub, "list", "待办清单：超期（红）、将到期、待回访", cmd_list)
     q.add_argument("--all", action="store_true", help="全部人员的（主任）")
     q.add_argument("--overdue", action="store_true", help="只列超期未答复的")
     q.add_argument("--followups", action="store_true", help="回访提醒清单")
     q.add_argument("--closed", action="store_true", help="包括已关闭的")
-    q.set_defaults(handler=cmd_list)
 
-    q = csub.add_parser("report", help="服务质量报表：满意度、投诉分类、按时答复率、超期清单")
-    add_staff_args(q)
+    q = verb(csub, "report", "服务质量报表：满意度、投诉分类、按时答复率、超期清单", cmd_report)
     q.add_argument("--from", dest="date_from", help="开始日期，默认本月 1 日")
     q.add_argument("--to", dest="date_to", help="结束日期，默认今天")
-    q.add_argument("--pdf", metavar="FILE", help="写出 PDF")
-    q.add_argument("--csv", metavar="FILE", help="写出 CSV（UTF-8 BOM，Excel 可直接打开）")
-    q.set_defaults(handler=cmd_report)
+    add_report_files(q)
 
     p = sub.add_parser("rating", help="服务评价（只能由客户在评价屏上作出；这里只能查看）")
     rsub = p.add_subparsers(dest="rating_verb", required=True)
-    q = rsub.add_parser("list", help="列出评价；柜员只看到自己的")
-    add_staff_args(q)
+    q = verb(rsub, "list", "列出评价；柜员只看到自己的", cmd_rating_list)
     q.add_argument("--from", dest="date_from")
     q.add_argument("--to", dest="date_to")
     q.add_argument("--clerk", metavar="工号", help="只看某位柜员（主任）")
-    q.set_defaults(handler=cmd_rating_list)
 
 
 def _line(v: quality.ComplaintView) -> str:
     state = {"overdue": "【超期】", "due_soon": "【将到期】", "pending": "",
              "awaiting_followup": "【待回访】", "closed": "【已关闭】"}[v.state]
     return (f"{v.number} {state}{v.kind_label}·{v.category} {v.contact_name} {v.contact_phone} "
-            f"负责 {v.owner_staff_no} {v.owner_name} 期限 {v.due_at.replace('T', ' ')[:16]} "
+            f"负责 {v.owner_staff_no} {v.owner_name} 期限 {clock.minute(v.due_at)} "
             f"{v.status_label}")
 
 
@@ -124,11 +100,14 @@ def _detail(v: quality.ComplaintView) -> str:
         lines.append(f"  转交：{v.department}")
     if v.reply:
         lines.append(f"  答复：{v.reply}")
-    for s in v.steps:
-        extra = "·".join(x for x in (s.department, s.note) if x)
-        lines.append(f"  {s.at.replace('T', ' ')[:16]} {s.kind_label} {s.staff_no} {s.staff_name}"
-                     + (f"：{extra}" if extra else ""))
-    return "\n".join(lines)
+    return "\n".join(lines + step_lines(v.steps, "department", "note"))
+
+
+def _reminder_line(r) -> str:
+    return (f"{r.number} {r.kind_label} {r.contact_name} {r.contact_phone} 负责 "
+            f"{r.owner_staff_no} 请于 {clock.minute(r.followup_by)} 前回访"
+            + ("【已逾时】" if r.late else "")
+            + ("" if r.callable_now else f"（{clock.minute(r.next_slot)} 起可回访）"))
 
 
 def cmd_add(ctx: Context, args):
@@ -138,7 +117,7 @@ def cmd_add(ctx: Context, args):
                                  category=args.category, description=args.description,
                                  channel=args.channel, ticket_number=args.ticket)
     return ctx.result(v.to_dict(), f"已登记 {v.number}，由 {v.owner_staff_no} {v.owner_name} 负责，"
-                                   f"请于 {v.due_at.replace('T', ' ')[:16]} 前答复客户")
+                                   f"请于 {clock.minute(v.due_at)} 前答复客户")
 
 
 def cmd_forward(ctx: Context, args):
@@ -174,7 +153,7 @@ def cmd_followup(ctx: Context, args):
         text = f"{v.number} 回访满意，已关闭"
     else:
         text = (f"{v.number} 回访不满意，已重新处理（第 {v.reopen_count} 次），"
-                f"新的答复期限 {v.due_at.replace('T', ' ')[:16]}")
+                f"新的答复期限 {clock.minute(v.due_at)}")
     return ctx.result(v.to_dict(), text)
 
 
@@ -188,18 +167,12 @@ def cmd_list(ctx: Context, args):
     scope = "all" if args.all else "mine"
     if args.followups:
         rems = quality.followup_reminders(ctx.db, actor, scope=scope)
-        lines = [f"{r.number} {r.kind_label} {r.contact_name} {r.contact_phone} 负责 "
-                 f"{r.owner_staff_no} 请于 {r.followup_by.replace('T', ' ')[:16]} 前回访"
-                 + ("【已逾时】" if r.late else "")
-                 + ("" if r.callable_now else f"（{r.next_slot.replace('T', ' ')[:16]} 起可回访）")
-                 for r in rems]
-        return ctx.result([r.to_dict() for r in rems], "\n".join(lines) or "（没有待回访的）")
+        return listing(ctx, rems, _reminder_line, "（没有待回访的）")
     if args.overdue:
         items = quality.overdue(ctx.db, actor, scope=scope)
     else:
         items = quality.list_complaints(ctx.db, actor, scope=scope, include_closed=args.closed)
-    return ctx.result([v.to_dict() for v in items],
-                      "\n".join(_line(v) for v in items) or "（没有待办事项）")
+    return listing(ctx, items, _line, "（没有待办事项）")
 
 
 def cmd_report(ctx: Context, args):
@@ -207,17 +180,9 @@ def cmd_report(ctx: Context, args):
 
     rep = quality.report(ctx.db, ctx.actor(args), date_from=V.date(args.date_from, "date_from"),
                          date_to=V.date(args.date_to, "date_to"))
-    files = {}
-    if args.pdf:
-        files["pdf"] = str(quality_report.write_pdf(rep, args.pdf))
-    if args.csv:
-        files["csv"] = str(quality_report.write_csv(rep, args.csv))
+    written = write_report(args, quality_report, rep)
     total = rep["satisfaction"]["total"]
     c = rep["complaints"]
-
-    def pct(x):
-        return "—" if x is None else f"{x * 100:.1f}%"
-
     lines = [quality_report.title(rep),
              f"评价 {total['asked']} 次，有效 {total['rated']}，未评价 {total['none']}，"
              f"满意率 {pct(total['satisfaction_rate'])}",
@@ -228,9 +193,7 @@ def cmd_report(ctx: Context, args):
                      f"{pct(r['satisfaction_rate'])}")
     for d in c["by_category"]:
         lines.append(f"  {d['category']}：{d['total']} 件（超期 {d['overdue']}）")
-    lines += [f"已写出 {k.upper()}：{v}" for k, v in files.items()]
-    rep["files"] = files
-    return ctx.result(rep, "\n".join(lines))
+    return ctx.result(rep, "\n".join(lines + written))
 
 
 def cmd_rating_list(ctx: Context, args):
@@ -240,6 +203,6 @@ def cmd_rating_list(ctx: Context, args):
                               field="clerk")
     items = quality.list_ratings(ctx.db, actor, date_from=V.date(args.date_from, "date_from"),
                                  date_to=V.date(args.date_to, "date_to"), staff_no=args.clerk)
-    lines = [f"{r.business_day} {r.ticket_number:<5} {r.window or '-'}号窗口 "
-             f"{r.staff_no} {r.staff_name} {r.value_label}" for r in items]
-    return ctx.result([r.to_dict() for r in items], "\n".join(lines) or "（无评价）")
+    return listing(ctx, items, lambda r: f"{r.business_day} {r.ticket_number:<5} "
+                   f"{r.window or '-'}号窗口 {r.staff_no} {r.staff_name} {r.value_label}",
+                   "（无评价）")

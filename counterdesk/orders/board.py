@@ -9,25 +9,19 @@ from sqlalchemy import or_, select
 from .. import clock
 from ..db import Database
 from ..errors import PermissionDenied, ValidationError
-from ..models import Hall, Staff
+from ..models import Hall
 from ..models.orders import ORDER_KINDS, WorkOrder
 from ..staff import Actor
 from ..validators import typed
 from . import kinds
-from .lifecycle import get
+from .lifecycle import full_view, get
 from .views import OPEN_STATUSES, OrderView, pending_deadline, view
 
 
 def get_order(db: Database, actor: Actor, number: str) -> OrderView:
     now = clock.now()
     with db.read() as s:
-        o = get(s, actor, number, lock=False)
-        names = dict(s.execute(select(Staff.staff_no, Staff.name)).all())
-        v = view(o, now, steps=True, names=names)
-        if o.kind == "alarm":
-            hall = s.get(Hall, o.hall_id)
-            v.emergency_phone = kinds.emergency_phone(s, o.hall_id, hall.hotline if hall else "")
-        return v
+        return full_view(s, get(s, actor, number, lock=False), now)
 
 
 def list_orders(db: Database, actor: Actor, *, scope: str = "mine",

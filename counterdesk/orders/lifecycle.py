@@ -75,14 +75,19 @@ def _audit(s: Session, actor: Actor, kind: str, o: WorkOrder, **data) -> None:
                                      "account_no": o.account_no, **data})
 
 
-def _finish(s: Session, o: WorkOrder, now: dt.datetime) -> OrderView:
-    s.flush()
+def full_view(s: Session, o: WorkOrder, now: dt.datetime) -> OrderView:
+    """The order with its steps and staff names; an alarm with the 24-hour emergency phone."""
     names = dict(s.execute(select(Staff.staff_no, Staff.name)).all())
     v = view(o, now, steps=True, names=names)
     if o.kind == "alarm":
         hall = s.get(Hall, o.hall_id)
         v.emergency_phone = kinds.emergency_phone(s, o.hall_id, hall.hotline if hall else "")
     return v
+
+
+def _finish(s: Session, o: WorkOrder, now: dt.datetime) -> OrderView:
+    s.flush()
+    return full_view(s, o, now)
 
 
 # -- record ------------------------------------------------------------------------------

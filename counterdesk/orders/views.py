@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass, field
 
+from ..clock import iso
 from ..models.orders import WorkOrder
 from ..privacy import mask_name, mask_phone
 from .kinds import KIND_LABELS, RESULT_LABELS, STATUS_LABELS, STEP_LABELS, label
@@ -23,10 +24,6 @@ def account_address(acc) -> str:
 
     return accounts.address_display({k: getattr(acc, k) for k in (
         "district", "street", "community", "building", "unit", "room", "address_text")})
-
-
-def iso(value: dt.datetime | None) -> str | None:
-    return value.isoformat(timespec="seconds") if value else None
 
 
 @dataclass

@@ -45,21 +45,14 @@ def validate(cat: Catalogue, section_key: str, *, text: str, instead: str = "",
     text, instead, note, title = _clean(text), _clean(instead), _clean(note), _clean(title)
     if not text:
         raise _bad("用语不能为空，请输入要说的话", "The phrase is empty: type what to say", "text")
-    if len(text) > MAX_TEXT:
-        raise _bad(f"用语太长（{len(text)} 字），请缩短到 {MAX_TEXT} 字以内",
-                   f"The phrase is too long ({len(text)} characters); keep it within {MAX_TEXT}",
-                   "text")
-    if len(instead) > MAX_TEXT:
-        raise _bad(f"“应说”太长（{len(instead)} 字），请缩短到 {MAX_TEXT} 字以内",
-                   f"“Say instead” is too long ({len(instead)} characters); keep it within "
-                   f"{MAX_TEXT}", "instead")
-    if len(note) > MAX_NOTE:
-        raise _bad(f"说明太长（{len(note)} 字），请缩短到 {MAX_NOTE} 字以内",
-                   f"The note is too long ({len(note)} characters); keep it within {MAX_NOTE}",
-                   "note")
-    if len(title) > MAX_TITLE:
-        raise _bad(f"标题太长，请缩短到 {MAX_TITLE} 字以内",
-                   f"The title is too long; keep it within {MAX_TITLE} characters", "title")
+    for value, limit, zh, en, fld in ((text, MAX_TEXT, "用语", "The phrase", "text"),
+                                      (instead, MAX_TEXT, "“应说”", "“Say instead”", "instead"),
+                                      (note, MAX_NOTE, "说明", "The note", "note"),
+                                      (title, MAX_TITLE, "标题", "The title", "title")):
+        if len(value) > limit:
+            raise _bad(f"{zh}太长（{len(value)} 字），请缩短到 {limit} 字以内",
+                       f"{en} is too long ({len(value)} characters); keep it within {limit}",
+                       fld)
     if sec.kind == "forbidden":
         if not instead:
             raise _bad("禁忌用语必须写明应该怎么说（“应说”不能为空）",
@@ -104,15 +97,20 @@ def _edit_row(s, hall_id: int, lang: str, item_id: str) -> PhraseEdit | None:
                                               PhraseEdit.item_id == item_id)).scalar()
 
 
+def _existing(cat: Catalogue, item_id: str) -> Item:
+    item = cat.get(item_id)
+    if item is None:
+        raise NotFound(f"没有编号为 {item_id} 的用语", f"No phrase with id {item_id}", field="id")
+    return item
+
+
 def edit_item(db: Database, actor: Actor, item_id: str, *, text: str, instead: str = "",
               note: str = "", title: str = "", lang: str | None = None) -> Item:
     """Change one item (a manager only); recorded in the audit chain."""
     _require_manager(actor)
     lang = _lang(lang)
     cat = load(db, actor.hall_code, lang)
-    item = cat.get(item_id)
-    if item is None:
-        raise NotFound(f"没有编号为 {item_id} 的用语", f"No phrase with id {item_id}", field="id")
+    item = _existing(cat, item_id)
     fields = validate(cat, item.section, text=text, instead=instead, note=note, title=title)
     is_default = defaults(lang).get(item_id) is not None
     with db.write() as s:
@@ -162,9 +160,7 @@ def remove_item(db: Database, actor: Actor, item_id: str, lang: str | None = Non
     _require_manager(actor)
     lang = _lang(lang)
     cat = load(db, actor.hall_code, lang)
-    item = cat.get(item_id)
-    if item is None:
-        raise NotFound(f"没有编号为 {item_id} 的用语", f"No phrase with id {item_id}", field="id")
+    item = _existing(cat, item_id)
     is_default = defaults(lang).get(item_id) is not None
     with db.write() as s:
         row = _edit_row(s, actor.hall_id, lang, item_id)

@@ -183,10 +183,9 @@ def to_pdf(rep: dict, lang: str | None = None) -> bytes:
 
 
 def write_pdf(rep: dict, path: str | Path, lang: str | None = None) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(to_pdf(rep, lang))
-    return path
+    from .pdf import save
+
+    return save(to_pdf(rep, lang), path)
 
 
 __all__ = ["to_pdf", "write_pdf", "title", "rich", "table", "signature_line"]

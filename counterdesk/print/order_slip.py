@@ -10,20 +10,16 @@ from .. import clock, privacy
 from .account_docs import gbk_text
 
 
-def _hm(iso: str | None) -> str:
-    return iso.replace("T", " ")[:16] if iso else ""
-
-
 def promise(d: dict) -> tuple[str, str] | None:
     """What the slip promises: (label, time) of the order's first open deadline."""
     if d.get("onsite_due_at") and d["kind"] == "install":
-        return "查勘期限", _hm(d["onsite_due_at"])
+        return "查勘期限", clock.minute(d["onsite_due_at"])
     if d.get("onsite_due_at") and d["kind"] == "alarm":
-        return "到场时限", _hm(d["onsite_due_at"])
+        return "到场时限", clock.minute(d["onsite_due_at"])
     if d.get("result_due_at"):
-        return "修复期限", _hm(d["result_due_at"])
+        return "修复期限", clock.minute(d["result_due_at"])
     if d.get("onsite_due_at"):
-        return "上门期限", _hm(d["onsite_due_at"])
+        return "上门期限", clock.minute(d["onsite_due_at"])
     return None
 
 
@@ -47,7 +43,7 @@ def order_slip(view, hall_name: str, *, hotline: str = "", staff_no: str = "",
     doc.pair("电话", d.get("contact_phone", ""))
     doc.line("地址：" + gbk_text(d.get("address", "")))
     doc.line("事由：" + gbk_text(d.get("description", "")))
-    doc.pair("受理时间", _hm(d["created_at"]))
+    doc.pair("受理时间", clock.minute(d["created_at"]))
     due = promise(d)
     if due:
         doc.bold().pair(*due).bold(False)

@@ -6,25 +6,20 @@ masked there already.
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
-
-def _pct(v) -> str:
-    return "—" if v is None else f"{v * 100:.1f}%"
-
-
-def _hm(iso: str | None) -> str:
-    return iso.replace("T", " ")[:16] if iso else ""
+from .. import clock
+from . import tabular_report
+from .tabular_report import TabularReport
+from .tabular_report import pct as _pct
 
 
 def _orders(items: list[dict]) -> list[list[str]]:
     out = [["工单号", "类型", "户号", "客户", "电话", "维修员", "受理时间", "当前期限", "状态"]]
     for d in items:
         out.append([d["number"], d["kind_label"], d["account_no"], d["contact_name"],
-                    d["contact_phone"], d["assignee"] or d["team"], _hm(d["created_at"]),
-                    _hm(d["next_due_at"]), d["state_label"]])
+                    d["contact_phone"], d["assignee"] or d["team"], clock.minute(d["created_at"]),
+                    clock.minute(d["next_due_at"]), d["state_label"]])
     return out
 
 
@@ -49,54 +44,17 @@ def title(rep: dict) -> str:
     return f"{rep['hall']} 服务工单报表 {rep['from']} 至 {rep['to']}"
 
 
-def to_csv(rep: dict) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow([title(rep)])
-    w.writerow([f"生成时间 {_hm(rep['generated_at'])}", f"制表 {rep['generated_by']}"])
-    for name, rows in sections(rep):
-        w.writerow([])
-        w.writerow([f"[{name}]"])
-        w.writerows(rows)
-    return buf.getvalue()
+def tabular(rep: dict) -> TabularReport:
+    return TabularReport(title(rep), rep.get("company", ""), clock.minute(rep["generated_at"]),
+                         rep["generated_by"], sections(rep), ("营业厅主任", "调度"))
 
 
 def write_csv(rep: dict, path: str | Path) -> Path:
-    path = Path(path)
-    path.write_text(to_csv(rep), encoding="utf-8-sig", newline="")
-    return path
-
-
-def to_pdf(rep: dict) -> bytes:
-    from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
-
-    from .dayclose_pdf import rich, signature_line, table
-    from .pdf import canvasmaker, register_fonts, styles
-
-    font = register_fonts()
-    st = styles()
-    cell = st["BodyText"].clone("ocell", fontSize=8, leading=10)
-    buf = io.BytesIO()
-    doc = SimpleDocTemplate(buf, pagesize=landscape(A4), leftMargin=12 * mm,
-                            rightMargin=12 * mm, topMargin=12 * mm, bottomMargin=12 * mm,
-                            title=title(rep), author=rep.get("company", ""))
-    story = [Paragraph(rich(title(rep), font), st["Title"]),
-             Paragraph(rich(f"{rep.get('company', '')}　生成时间 {_hm(rep['generated_at'])}"
-                            f"　制表 {rep['generated_by']}", font), st["Normal"]),
-             Spacer(1, 4 * mm)]
-    for name, rows in sections(rep):
-        story.append(Paragraph(rich(name, font), st["Heading3"]))
-        if len(rows) == 1:
-            rows = rows + [["（无）"] + [""] * (len(rows[0]) - 1)]
-        story += [table(rows, font, cell), Spacer(1, 4 * mm)]
-    story += [Spacer(1, 8 * mm), signature_line(font, st, ("营业厅主任", "调度"))]
-    doc.build(story, canvasmaker=canvasmaker())
-    return buf.getvalue()
+    return tabular_report.write_csv(tabular(rep), path)
 
 
 def write_pdf(rep: dict, path: str | Path) -> Path:
-    path = Path(path)
-    path.write_bytes(to_pdf(rep))
-    return path
+    return tabular_report.write_pdf(tabular(rep), path)
+
+
+__all__ = ["sections", "tabular", "title", "write_csv", "write_pdf"]

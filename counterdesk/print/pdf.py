@@ -170,3 +170,11 @@ def styles():
         if hasattr(st, "wordWrap"):
             st.wordWrap = "CJK"
     return sheet
+
+
+def save(data: bytes, path: str | Path) -> Path:
+    """Write a finished PDF to ``path``, its folder created."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path

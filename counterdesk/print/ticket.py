@@ -6,6 +6,7 @@ reminder line. Chinese goes out as ``FS &`` + GB18030 through :class:`Doc`.
 
 from __future__ import annotations
 
+from .. import clock
 from .escpos_doc import Doc
 
 REMINDER = "请留意叫号屏幕和语音提示，过号请到服务台重新排队"
@@ -23,7 +24,7 @@ def ticket_doc(ticket: dict, *, hall_name: str = "", columns: int = 48,
     ahead = ticket.get("ahead")
     if ahead is not None:
         doc.size(1, 2).line(f"您前面还有 {ahead} 人等候").normal()
-    issued = (ticket.get("issued_at") or "").replace("T", " ")[:16]
+    issued = clock.minute(ticket.get("issued_at"))
     doc.line(f"取号时间 {issued}")
     doc.rule()
     doc.left().line(reminder)

@@ -132,10 +132,9 @@ def to_pdf(data: dict, lang: str | None = None) -> bytes:
 
 
 def write_pdf(data: dict, path: str | Path, lang: str | None = None) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(to_pdf(data, lang))
-    return path
+    from .pdf import save
+
+    return save(to_pdf(data, lang), path)
 
 
 def x_escpos(x: dict, columns: int = 48, *, cut: bool = True) -> bytes:

@@ -5,16 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass, field
 
+from ..clock import iso
 from ..models.quality import (
     Complaint,
 )
 from ..policy import QualityRules
 from ..privacy import mask_phone
 from .labels import KIND_LABELS, STATUS_LABELS, STEP_LABELS, label
-
-
-def iso(value: dt.datetime | None) -> str | None:
-    return value.isoformat(timespec="seconds") if value else None
 
 
 @dataclass

@@ -19,6 +19,7 @@ from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from .. import clock, i18n, sequence
+from ..clock import iso as _iso
 from ..db import SERVICE_DEADLINE_S, Database
 from ..errors import Conflict, NotFound, ValidationError
 from ..models import Hall, ServiceType, Window, WindowService
@@ -29,10 +30,6 @@ STATUS_ZH = {"waiting": "等候", "called": "已叫号", "serving": "办理中",
              "finished": "办结", "no_show": "过号"}
 
 # -- plain results ---------------------------------------------------------------------
-def _iso(v: dt.datetime | None) -> str | None:
-    return v.isoformat(timespec="seconds") if v else None
-
-
 @dataclass
 class TicketInfo:
     id: int

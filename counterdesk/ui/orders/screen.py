@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ... import orders, policy, workdays
+from ... import clock, orders, policy, workdays
 from ...errors import CounterDeskError
 from ..widgets.fieldmessages import FieldMessages, message_label
 from .models import OrderTableModel, t
@@ -195,7 +195,7 @@ class OrderScreen(OrderScreenView, FieldMessages):
             self.emergency.show()
         else:
             self.emergency.hide()
-        due = v.next_due_at.replace("T", " ")[:16] if v.next_due_at else ""
+        due = clock.minute(v.next_due_at)
         self.show_done(t(f"已登记 {v.kind_label}工单 {v.number}" + (f"，期限 {due}" if due else ""),
                          f"Recorded {v.number}" + (f", due {due}" if due else "")))
         for w in (self.address, self.phone, self.name, self.description, self.inspection_ref):

@@ -313,32 +313,25 @@ class QueuePanel(QueuePanelView):
         return None
 
     def no_show(self) -> dict | None:
-        t = self._run(queue.no_show, self.db, self.actor, window=self.window_no)
-        if t is None:
-            return None
-        self._set_ticket(None)
-        self._say(self.tr("%1 marked no-show").replace("%1", t.number))
-        self.bench.ticket_finished.emit(t.to_dict())
-        self._after()
-        return t.to_dict()
+        return self._ticket_leaves(queue.no_show, self.tr("%1 marked no-show"))
 
     def finish(self) -> dict | None:
-        t = self._run(queue.finish, self.db, self.actor, window=self.window_no)
-        if t is None:
-            return None
-        self._set_ticket(None)
-        self._say(self.tr("%1 finished").replace("%1", t.number))
-        self.bench.ticket_finished.emit(t.to_dict())
-        self._after()
-        return t.to_dict()
+        return self._ticket_leaves(queue.finish, self.tr("%1 finished"))
 
     def hold(self) -> dict | None:
-        t = self._run(queue.hold, self.db, self.actor, window=self.window_no)
+        return self._ticket_leaves(queue.hold, self.tr("%1 held"), held=True)
+
+    def _ticket_leaves(self, action, said: str, *, held: bool = False) -> dict | None:
+        """The window's ticket leaves it: done with (no-show, finished; the bench is told)
+        or ``held`` aside. ``said``: the message, ``%1`` the ticket's number."""
+        t = self._run(action, self.db, self.actor, window=self.window_no)
         if t is None:
             return None
         self._set_ticket(None)
-        self._say(self.tr("%1 held").replace("%1", t.number))
-        self._after(held=True)
+        self._say(said.replace("%1", t.number))
+        if not held:
+            self.bench.ticket_finished.emit(t.to_dict())
+        self._after(held=held)
         return t.to_dict()
 
     def resume_held(self) -> dict | None:
