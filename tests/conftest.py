@@ -341,15 +341,15 @@ def closed_port() -> int:
 # would redefine them as its test functions' parameters).
 from tests.helpers.quality_hall import qclerk, qdb  # noqa: E402, F401  (fixtures, see above)
 
-# The drills: fault, failover, concurrency and soak drills, and anything marked slow, start
-# processes, proxies or servers. `tools/dev.py test` runs them as a second stage after the
-# suite (both in CI); `pytest -m "not drill"` is the quick suite a developer runs.
+# The drills: fault, failover, concurrency and soak drills, the benchmark scripts run at a
+# tiny size, and anything marked slow: they start processes, proxies or servers.
+# `tools/dev.py test` runs them as a second stage after the suite (both in CI);
+# `pytest -m "not drill"` is the quick suite a developer runs.
 _DRILL_FOLDERS = ("faults", "concurrency", "soak")
 
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        folder = item.path.parent.name
-        if folder in _DRILL_FOLDERS or item.get_closest_marker("slow") \
-                or item.get_closest_marker("soak"):
+        if (item.path.parent.name in _DRILL_FOLDERS or item.originalname.startswith("test_bench")
+                or item.get_closest_marker("slow") or item.get_closest_marker("soak")):
             item.add_marker(pytest.mark.drill)
