@@ -93,7 +93,7 @@ def _factories(db, clerk, manager):
     )
     from counterdesk.ui.shell.bus import Workbench
     from counterdesk.ui.till import dialogs as till_dialogs
-    from counterdesk.ui.till import reopen as till_reopen
+    from counterdesk.ui.widgets.approval import ApprovalDialog
 
     mbench = Workbench(db, manager, Settings())
     host = QWidget()  # the cheat sheet reads its parent window's actions
@@ -127,9 +127,15 @@ def _factories(db, clerk, manager):
         staff_admin.ChangePassword: lambda: staff_admin.ChangePassword(db, clerk),
         till_dialogs.MovementDialog: lambda: till_dialogs.MovementDialog(),
         till_dialogs.CountersignDialog: lambda: till_dialogs.CountersignDialog(),
-        till_reopen.ReopenDialog: lambda: till_reopen.ReopenDialog(),
+        till_dialogs.ReopenDialog: lambda: till_dialogs.ReopenDialog(),
+        ApprovalDialog: lambda: _approval_dialog(ApprovalDialog()),
         first_hall.FirstHallDialog: lambda: first_hall.FirstHallDialog(db, Settings()),
     }, host
+
+
+def _approval_dialog(dlg):
+    dlg.build(LONG_NAME, intro=LONG_NAME * 4, reason_label=LONG_NAME)
+    return dlg
 
 
 def test_every_dialog_fits(qtbot, look, demo_db, clerk, manager):
