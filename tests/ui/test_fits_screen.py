@@ -219,6 +219,7 @@ def test_hall_screens_work_in_a_small_window(qtbot, look, demo_db, screen):
         w = Display(demo_db, Settings(), player=VoicePlayer(lambda data: None),
                     threaded=False, hold_ms=0)
     qtbot.addWidget(w)
+    qtbot.waitUntil(lambda: w.is_ready)
     from counterdesk import queue
 
     w.apply_snapshot(queue.snapshot(demo_db, queue.hall_id_for(demo_db, "HQ01")))
@@ -237,6 +238,7 @@ def test_kiosk_priority_toggle_says_its_state(qtbot, demo_db):
 
     k = Kiosk(demo_db, Settings(), poll=False, threaded=False)
     qtbot.addWidget(k)
+    qtbot.waitUntil(lambda: k.is_ready)
     off = k.priority.text()
     k.priority.setChecked(True)
     assert k.priority.text() != off and "✔" in k.priority.text()
@@ -254,6 +256,7 @@ def test_display_says_not_open_and_dims_a_finished_call(qtbot, demo_db):
     d = Display(demo_db, Settings(), player=VoicePlayer(lambda data: None), threaded=False,
                 hold_ms=0)
     qtbot.addWidget(d)
+    qtbot.waitUntil(lambda: d.is_ready)
     hall = queue.hall_id_for(demo_db, "HQ01")
     snap = queue.snapshot(demo_db, hall)
     d.apply_snapshot(snap)
