@@ -94,6 +94,7 @@ def _factories(db, clerk, manager):
     from counterdesk.ui.shell.bus import Workbench
     from counterdesk.ui.till import dialogs as till_dialogs
     from counterdesk.ui.widgets.approval import ApprovalDialog
+    from counterdesk.ui.widgets.listeditor import ListEditorDialog
 
     mbench = Workbench(db, manager, Settings())
     host = QWidget()  # the cheat sheet reads its parent window's actions
@@ -124,6 +125,7 @@ def _factories(db, clerk, manager):
         signin.SignInView: lambda: signin.SignInView(),
         signin.SignInDialog: lambda: signin.SignInDialog(db, Settings()),
         staff_admin.StaffAdmin: lambda: staff_admin.StaffAdmin(db, manager),
+        ListEditorDialog: lambda: staff_admin.StaffAdmin(db, manager),  # the base's widest use
         staff_admin.ChangePassword: lambda: staff_admin.ChangePassword(db, clerk),
         till_dialogs.MovementDialog: lambda: till_dialogs.MovementDialog(),
         till_dialogs.CountersignDialog: lambda: till_dialogs.CountersignDialog(),

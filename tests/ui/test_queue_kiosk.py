@@ -92,7 +92,6 @@ def test_kiosk_reads_its_hall_off_the_gui_thread_and_retries(qtbot, demo_db, pri
     """Issue 16: the kiosk opens without waiting on the database; a database that does
     not answer at start gives the banner, and the kiosk asks again by itself."""
     from counterdesk.errors import DatabaseUnavailable
-    from counterdesk.ui.hall import kiosk as kiosk_mod
 
     real, calls = queue.kiosk_actor, []
 
@@ -103,7 +102,7 @@ def test_kiosk_reads_its_hall_off_the_gui_thread_and_retries(qtbot, demo_db, pri
         return real(db, code)
 
     monkeypatch.setattr(queue, "kiosk_actor", first_fails)
-    monkeypatch.setattr(kiosk_mod, "RETRY_MS", 50)
+    monkeypatch.setattr(Kiosk, "RETRY_MS", 50)
     clock.set_now(T0)
     s = Settings()
     s.printer.uri = printer.uri

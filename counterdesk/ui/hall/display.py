@@ -27,19 +27,20 @@ import logging
 from PySide6.QtCore import QEvent, QTimer, Signal
 
 from ... import clock, orders, queue
-from ..queue.poller import QueuePoller
-from ..widgets.jobs import Jobs, message
+from ..widgets.jobs import Jobs
 from .display_view import BIG_CALL, BIG_DONE, DisplayView
 from .models import RecentCallsModel, WindowsModel
+from .startup import HallStartup
 from .voice_player import VoicePlayer
 
 log = logging.getLogger(__name__)
 
 PAGE_SECONDS = 8
-RETRY_MS = 3000    # a database that did not answer at start is asked again
 
 
-class Display(DisplayView):
+class Display(HallStartup, DisplayView):
+    POLL_MS = 300
+
     announced = Signal(dict)   # a call put on the big line (and handed to the voice)
     ready = Signal()           # the hall is found: polling runs
 
@@ -49,8 +50,6 @@ class Display(DisplayView):
         self.db = db
         self.settings = settings
         self.hall_id: int | None = None     # once the hall is found (``ready``)
-        self.poller: QueuePoller | None = None
-        self._poll, self._threaded = poll, threaded
         self.recent = RecentCallsModel(self)
         self.windows = WindowsModel(self)
         self.recent_view.setModel(self.recent)
@@ -78,45 +77,25 @@ class Display(DisplayView):
         self._notice_timer = QTimer(self)
         self._notice_timer.setInterval(60_000)
         self._notice_timer.timeout.connect(self.refresh_notices)
-        self._retry = QTimer(self)
-        self._retry.setSingleShot(True)
-        self._retry.setInterval(RETRY_MS)
-        self._retry.timeout.connect(self.start)
-        self.start()
+        self.begin(queue.hall_id_for, db, settings.hall.code, poll=poll, threaded=threaded)
 
-    # -- start: the hall, found off the GUI thread ---------------------------------------
-    @property
-    def is_ready(self) -> bool:
-        return self.poller is not None
-
-    def start(self) -> None:
-        self.jobs.run(queue.hall_id_for, self.db, self.settings.hall.code,
-                      on_done=self._started, on_error=self._start_failed)
-
+    # -- start: the hall, found off the GUI thread (``HallStartup``) ------------------------
     def _busy(self, busy: bool) -> None:
         if busy and not self.is_ready:
             self.current_text.setText(self.tr("One moment…"))
         elif not busy and self.current_text.text() == self.tr("One moment…"):
             self.current_text.clear()
 
-    def _start_failed(self, exc: Exception) -> None:
-        self._connection(False, message(exc))
-        self._retry.start()
-
-    def _started(self, hall_id: int) -> None:
+    def found(self, hall_id: int) -> int:
         self.hall_id = hall_id
-        self._connection(True, "")
-        self.poller = QueuePoller(self.db, hall_id, interval_ms=300, threaded=self._threaded)
-        self.poller.snapshot.connect(self.apply_snapshot)
-        self.poller.events.connect(self.on_events)
-        self.poller.history.connect(self.on_history)
-        self.poller.connection.connect(self._connection)
+        return hall_id
+
+    def polling(self, poller) -> None:
+        poller.events.connect(self.on_events)
+        poller.history.connect(self.on_history)
         if self._poll:
             self._notice_timer.start()
             self.refresh_notices()
-            self.poller.start()
-        self.poller.stop_with(self)
-        self.ready.emit()
 
     def refresh_notices(self) -> None:
         """The supply notices in force or starting soon, read off the GUI thread."""
@@ -138,9 +117,7 @@ class Display(DisplayView):
         self._pager.stop()
         self._clock.stop()
         self._hold.stop()
-        self._retry.stop()
-        if self.poller is not None:
-            self.poller.stop()
+        self.stop_polling()
         self.player.close()
 
     def closeEvent(self, event):  # noqa: N802 - Qt name
@@ -173,10 +150,6 @@ class Display(DisplayView):
         self.page_label.setVisible(pages > 1)
         self.page_label.setText(self.tr("Page %1/%2").replace("%1", str(self.windows.page + 1))
                                 .replace("%2", str(pages)))
-
-    def _connection(self, ok: bool, message: str) -> None:
-        self.banner.setVisible(not ok)
-        self.banner.setText("" if ok else self.tr("Connection lost — retrying…"))
 
     # -- data -------------------------------------------------------------------------
     def apply_snapshot(self, snap: dict) -> None:

@@ -20,17 +20,16 @@ from PySide6.QtCore import QTimer, Signal
 
 from ... import queue
 from ...errors import CounterDeskError, DatabaseError
-from ..queue.poller import QueuePoller
 from ..widgets.jobs import Jobs, message
 from .kiosk_view import KioskView
+from .startup import HallStartup
 
 log = logging.getLogger(__name__)
 
 RESULT_MS = 12000  # how long the result stays on screen
-RETRY_MS = 3000    # a database that did not answer at start is asked again
 
 
-class Kiosk(KioskView):
+class Kiosk(HallStartup, KioskView):
     ticket_issued = Signal(dict)
     printed = Signal(dict)
     print_failed = Signal(dict, str)
@@ -44,8 +43,6 @@ class Kiosk(KioskView):
         self.db = db
         self.settings = settings
         self.actor = None            # the kiosk's actor, once the hall is read (``ready``)
-        self.poller: QueuePoller | None = None
-        self._poll, self._threaded = poll, threaded
         self.hall_name = ""
         self._print_done.connect(self._printed)
         self.jobs = Jobs(self)
@@ -54,45 +51,22 @@ class Kiosk(KioskView):
         self._clear.setSingleShot(True)
         self._clear.setInterval(RESULT_MS)
         self._clear.timeout.connect(self._reset)
-        self._retry = QTimer(self)
-        self._retry.setSingleShot(True)
-        self._retry.setInterval(RETRY_MS)
-        self._retry.timeout.connect(self.start)
-        self.start()
+        self.begin(_open_hall, db, settings.hall.code, poll=poll, threaded=threaded)
 
-    # -- start: the hall and its services, read off the GUI thread ---------------------------
-    @property
-    def is_ready(self) -> bool:
-        return self.poller is not None
-
+    # -- start: the hall and its services, read off the GUI thread (``HallStartup``) ---------
     def start(self) -> None:
         self.message.setText(self.tr("One moment…"))
-        self.jobs.run(_open_hall, self.db, self.settings.hall.code,
-                      on_done=self._started, on_error=self._start_failed)
+        super().start()
 
-    def _start_failed(self, exc: Exception) -> None:
-        self._connection(False, message(exc))
-        self._retry.start()
-
-    def _started(self, outcome) -> None:
+    def found(self, outcome) -> int:
         self.actor, snap = outcome
         self.message.setText("")
-        self._connection(True, "")
         self.apply_snapshot(snap)
         self.scaler.fit()   # the service buttons are new: fit the text to them afresh
-        self.poller = QueuePoller(self.db, self.actor.hall_id, interval_ms=1000,
-                                  threaded=self._threaded)
-        self.poller.snapshot.connect(self.apply_snapshot)
-        self.poller.connection.connect(self._connection)
-        if self._poll:
-            self.poller.start()
-        self.poller.stop_with(self)
-        self.ready.emit()
+        return self.actor.hall_id
 
     def shutdown(self) -> None:
-        if self.poller is not None:
-            self.poller.stop()
-        self._retry.stop()
+        self.stop_polling()
         self._clear.stop()
         self.jobs.wait(5)
 
@@ -115,10 +89,6 @@ class Kiosk(KioskView):
             if not s["served"]:
                 text = f"{s['letter']}  {s['name']}\n" + self.tr("not offered now")
             btn.setText(text)
-
-    def _connection(self, ok: bool, message: str) -> None:
-        self.banner.setVisible(not ok)
-        self.banner.setText("" if ok else self.tr("Connection lost — retrying…"))
 
     def _reset(self) -> None:
         self.number.setText("")
