@@ -1,8 +1,8 @@
 """Workstation tab for complaints, enquiries and help requests (投诉 / 咨询 / 求助).
 
 A clerk records an item (Ctrl+K) and sees what they own, with what is overdue in red
-and what is due soon in amber; forward / hand over / reply / contact / follow-up act
-on the selected item. A manager also sees every item of the hall, the follow-up
+and what is due soon in amber; forward / hand over / reply / contact / work done
+(记录处理结果, Ctrl+Shift+E) / follow-up act on the selected item, off the GUI thread. A manager also sees every item of the hall, the follow-up
 reminders of everyone, and exports the quality report (PDF + CSV). Every decision is
 the service's (:mod:`counterdesk.quality`); this module only shows and asks.
 """
