@@ -110,6 +110,14 @@ def _settle(job) -> None:
         QCoreApplication.processEvents()
 
 
+def _ready(*screens) -> None:
+    """Wait until the hall screens have found their hall (read off the GUI thread)."""
+    from PySide6.QtCore import QCoreApplication
+
+    while not all(s.is_ready for s in screens):
+        QCoreApplication.processEvents()
+
+
 class HallDay:
     """The hall display, the kiosk and one workstation (queue panel, payment tab,
     customer screen) on ``db`` (the demo hall), driven by direct calls."""
@@ -133,6 +141,7 @@ class HallDay:
         self.display = Display(db, settings, player=VoicePlayer(lambda _data: None),
                                poll=False, threaded=False, hold_ms=0)
         self.kiosk = Kiosk(db, settings, poll=False, threaded=False)
+        _ready(self.display, self.kiosk)   # each finds its hall on a worker thread
         actor = staff.sign_in(db, staff_no, password, window=WINDOW)
         self.bench = Workbench(db, actor, settings)
         self.queue_panel = QueuePanel(self.bench, poll=False, threaded=False)

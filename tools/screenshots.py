@@ -140,6 +140,8 @@ def _hall_screens(app, db, settings, lang: str, out: Path) -> list[Path]:
                        ("display", lambda: Display(db, settings, poll=False, threaded=False,
                                                    player=VoicePlayer(lambda data: None)))):
         screen = make()
+        while not screen.is_ready:   # the hall is read off the GUI thread
+            app.processEvents()
         screen.apply_snapshot(snap)
         if name == "display":  # the call of window 1, as a display started mid-day shows it
             cur = next((w["current"] for w in snap["windows"] if w["current"]), None)

@@ -487,6 +487,10 @@
 <context>
     <name>ComplaintPanel</name>
     <message>
+        <source>Record work done</source>
+        <translation>记录处理结果</translation>
+    </message>
+    <message>
         <source>Overdue: %1   Due soon: %2   Follow-ups: %3</source>
         <translation>超期：%1　将到期：%2　待回访：%3</translation>
     </message>
@@ -566,8 +570,8 @@
         <translation>已联系</translation>
     </message>
     <message>
-        <source>Work done</source>
-        <translation>维修/上门完成</translation>
+        <source>Record work done</source>
+        <translation>记录处理结果</translation>
     </message>
     <message>
         <source>Record that the repair or visit promised in the reply was done (needed before the follow-up)</source>
@@ -753,6 +757,10 @@
         <translation>%1 还不能日结。</translation>
     </message>
     <message>
+        <source>Closing %1: report and backup…</source>
+        <translation>正在日结 %1：生成报表并备份…</translation>
+    </message>
+    <message>
         <source>The day is closed but the report could not be written: %1</source>
         <translation>已日结，但报表未能写入：%1</translation>
     </message>
@@ -796,6 +804,10 @@
         <translation>重新检查 (F5)</translation>
     </message>
     <message>
+        <source>Working… please wait.</source>
+        <translation>正在处理，请稍候…</translation>
+    </message>
+    <message>
         <source>Close the day (Ctrl+Enter)</source>
         <translation>日结 (Ctrl+Enter)</translation>
     </message>
@@ -834,16 +846,16 @@
 <context>
     <name>Display</name>
     <message>
+        <source>One moment…</source>
+        <translation>请稍候…</translation>
+    </message>
+    <message>
         <source>Gas supply stop %1: %2 to %3, %4 (%5)</source>
         <translation>停气通知 %1：%2 至 %3，%4（%5）</translation>
     </message>
     <message>
         <source>Page %1/%2</source>
         <translation>第 %1/%2 页</translation>
-    </message>
-    <message>
-        <source>Connection lost — retrying…</source>
-        <translation>网络连接中断，正在重试…</translation>
     </message>
     <message>
         <source>%1 %2: %3 waiting</source>
@@ -1067,6 +1079,13 @@
     </message>
 </context>
 <context>
+    <name>HallStartup</name>
+    <message>
+        <source>Connection lost — retrying…</source>
+        <translation>网络连接中断，正在重试…</translation>
+    </message>
+</context>
+<context>
     <name>HourChart</name>
     <message>
         <source>No tickets in this period</source>
@@ -1082,10 +1101,6 @@
     <message>
         <source>not offered now</source>
         <translation>暂不办理</translation>
-    </message>
-    <message>
-        <source>Connection lost — retrying…</source>
-        <translation>网络连接中断，正在重试…</translation>
     </message>
     <message>
         <source>One moment…</source>
@@ -1144,6 +1159,13 @@
     <message>
         <source>Tier %1: %2 × %3 = %4</source>
         <translation>第%1档：%2 × %3 = %4</translation>
+    </message>
+</context>
+<context>
+    <name>ListEditorDialog</name>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
     </message>
 </context>
 <context>
@@ -1762,10 +1784,6 @@
     <message>
         <source>Back to &amp;default</source>
         <translation>恢复默认(&amp;D)</translation>
-    </message>
-    <message>
-        <source>Close</source>
-        <translation>关闭</translation>
     </message>
     <message>
         <source>A whole number from %1 to %2</source>
@@ -2596,10 +2614,6 @@
         <translation>解除锁定(&amp;U)</translation>
     </message>
     <message>
-        <source>Close</source>
-        <translation>关闭</translation>
-    </message>
-    <message>
         <source>&amp;Enable</source>
         <translation>启用(&amp;E)</translation>
     </message>
@@ -2855,6 +2869,10 @@
         <translation>现金存取已登记。</translation>
     </message>
     <message>
+        <source>Printing the X report…</source>
+        <translation>正在打印X报表…</translation>
+    </message>
+    <message>
         <source>No receipt printer is set up.</source>
         <translation>未设置小票打印机。</translation>
     </message>
@@ -2865,10 +2883,6 @@
     <message>
         <source>Day close (manager)…</source>
         <translation>日结（主任）…</translation>
-    </message>
-    <message>
-        <source>&amp;Reopen the count (manager)…</source>
-        <translation>重新开启点钞（主任）(&amp;R)…</translation>
     </message>
     <message>
         <source>The count is reopened: count the cash again.</source>
@@ -2916,6 +2930,10 @@
     <message>
         <source>Counter&amp;sign…</source>
         <translation>复核签字(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>&amp;Reopen the count (manager)…</source>
+        <translation>重新开启点钞（主任）(&amp;R)…</translation>
     </message>
     <message>
         <source>Cash &amp;in/out…</source>

@@ -27,6 +27,7 @@ def far_display(qtbot, demo_db):
                 hold_ms=0)
     qtbot.addWidget(d)
     d.show()
+    qtbot.waitUntil(lambda: d.is_ready, timeout=10_000)
     yield d, proxy
     d.shutdown()
     proxy.close()
@@ -73,6 +74,7 @@ def test_kiosk_stays_responsive_and_answers_on_a_silent_network(qtbot, demo_db):
     k = Kiosk(far, Settings(), poll=False, threaded=False)
     qtbot.addWidget(k)
     k.show()
+    qtbot.waitUntil(lambda: k.is_ready, timeout=10_000)
     try:
         proxy.freeze_after(b"INSERT INTO queue_tickets")   # silent in the middle of the issue
         with qtbot.waitSignal(k.refused, timeout=30_000) as sig:

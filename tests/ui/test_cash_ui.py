@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMenu, QTabWidg
 from counterdesk import billing, cash, clock, staff
 from counterdesk.print import escpos_doc
 from counterdesk.settings import Settings
-from counterdesk.ui.dayclose.dialog import CheckListModel, DayCloseDialog, TillsModel
+from counterdesk.ui.dayclose.dialog import DayCloseDialog
+from counterdesk.ui.dayclose.models import CheckListModel, TillsModel
 from counterdesk.ui.shell.bus import Workbench
 from counterdesk.ui.till.models import DenominationModel, MovementModel
 from counterdesk.ui.till.panel import TillPanel
@@ -80,9 +81,13 @@ def test_till_tab_blind_count_from_open_to_countersign(qtbot, panel, printer):
     expected = 20200 + 29800 - 5000                            # the test's own sum
     # nothing on screen tells the clerk the expected amount before the count
     assert "450.00" not in _texts(panel) and panel.info.expected_fen is None
-    data = panel.print_x()
+    job = panel.print_x()                                      # off the GUI thread
+    assert not panel.btn_x.isEnabled()                         # busy while it prints
+    with qtbot.waitSignal(job.finished, timeout=5000):
+        pass
+    assert job.ok and panel.btn_x.isEnabled() and panel.last_x
     text = escpos_doc.decode(printer.wait_for(1)[0])
-    assert "X 报表" in text and "298" not in text and data
+    assert "X 报表" in text and "298" not in text
     # the count: 0.10 short
     panel.grid_model.clear()
     for code, n in (("N10000", 4), ("N1000", 4), ("N100", 9), ("C10", 9)):
@@ -167,14 +172,23 @@ def test_day_close_dialog_checks_closes_opens_pdf_and_reopens(qtbot, demo_db, tm
     qtbot.waitExposed(dlg)
     dlg.windowHandle().requestActivate()
     qtbot.waitUntil(dlg.isActiveWindow)
+
+    def settled():   # every service call runs off the GUI thread: wait for its answer
+        qtbot.waitUntil(lambda: not dlg.jobs.busy, timeout=15_000)
+
+    settled()
     assert dlg.day() == DAY
     assert not dlg.btn_close_day.isEnabled()                   # 1001 not countersigned
     assert any(not ok and "1001" in text for ok, text in dlg.checks_model.rows)
     cash.countersign(demo_db, c1, MGR)
     qtbot.keyClick(dlg, Qt.Key_F5)
-    assert dlg.btn_close_day.isEnabled()
+    assert dlg.jobs.busy and dlg.busy_label.isVisibleTo(dlg)   # the dialog says it works
+    assert not dlg.btn_check.isEnabled()
+    settled()
+    assert dlg.btn_close_day.isEnabled() and not dlg.busy_label.isVisibleTo(dlg)
     assert dlg.tills_model.data(dlg.tills_model.index(0, 3)) == "120.00"
     qtbot.keyClick(dlg, Qt.Key_Return, Qt.ControlModifier)
+    settled()
     res = dlg.last_result
     assert res is not None and res.report["totals"]["net_fen"] == 2000
     assert res.backup_file and dlg.pdf_path.exists() and dlg.pdf_path.with_suffix(".csv").exists()
@@ -183,13 +197,18 @@ def test_day_close_dialog_checks_closes_opens_pdf_and_reopens(qtbot, demo_db, tm
     qtbot.keyClick(dlg, Qt.Key_O, Qt.ControlModifier)
     assert opened == [str(dlg.pdf_path)]
     dlg.ask_reopen = lambda: ("", staff.Approval("admin", "admin123"))
-    assert not dlg.reopen()                                    # a reason is required
-    assert dlg.message.text()
+    dlg.message.clear()
+    assert dlg.reopen() is not None
+    settled()
+    assert dlg.message.text() and dlg.btn_reopen.isEnabled()  # a reason is required
     dlg.ask_reopen = lambda: ("补录漏收", staff.Approval("9001", "888888"))
-    assert not dlg.reopen()                                    # never one's own approval
-    assert "授权人不能是操作人本人" in dlg.message.text()
+    dlg.reopen()
+    settled()
+    assert "授权人不能是操作人本人" in dlg.message.text()     # never one's own approval
     dlg.ask_reopen = lambda: ("补录漏收", staff.Approval("admin", "admin123"))
-    assert dlg.reopen() and dlg.btn_close_day.isEnabled()
+    dlg.reopen()
+    settled()
+    assert dlg.btn_close_day.isEnabled() and not dlg.btn_reopen.isEnabled()
     m = CheckListModel()
     m.set_rows([(False, "x")])
     assert m.data(m.index(0, 0)) and TillsModel().rowCount() == 0

@@ -97,6 +97,7 @@ def test_hall_screens(qtbot, high, demo_db):
     for w in (k, d):
         qtbot.addWidget(w)
         w.show()
+        qtbot.waitUntil(lambda w=w: w.is_ready)
     assert not _poor(k) and not _poor(d), _poor(k) + _poor(d)
 
 

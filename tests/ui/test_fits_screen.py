@@ -96,7 +96,8 @@ def _factories(db, clerk, manager):
     )
     from counterdesk.ui.shell.bus import Workbench
     from counterdesk.ui.till import dialogs as till_dialogs
-    from counterdesk.ui.till import reopen as till_reopen
+    from counterdesk.ui.widgets.approval import ApprovalDialog
+    from counterdesk.ui.widgets.listeditor import ListEditorDialog
 
     mbench = Workbench(db, manager, Settings())
     host = QWidget()  # the cheat sheet reads its parent window's actions
@@ -132,12 +133,19 @@ def _factories(db, clerk, manager):
         signin.SignInView: lambda: signin.SignInView(),
         signin.SignInDialog: lambda: signin.SignInDialog(db, Settings()),
         staff_admin.StaffAdmin: lambda: staff_admin.StaffAdmin(db, manager),
+        ListEditorDialog: lambda: staff_admin.StaffAdmin(db, manager),  # the base's widest use
         staff_admin.ChangePassword: lambda: staff_admin.ChangePassword(db, clerk),
         till_dialogs.MovementDialog: lambda: till_dialogs.MovementDialog(),
         till_dialogs.CountersignDialog: lambda: till_dialogs.CountersignDialog(),
-        till_reopen.ReopenDialog: lambda: till_reopen.ReopenDialog(),
+        till_dialogs.ReopenDialog: lambda: till_dialogs.ReopenDialog(),
+        ApprovalDialog: lambda: _approval_dialog(ApprovalDialog()),
         first_hall.FirstHallDialog: lambda: first_hall.FirstHallDialog(db, Settings()),
     }, host
+
+
+def _approval_dialog(dlg):
+    dlg.build(LONG_NAME, intro=LONG_NAME * 4, reason_label=LONG_NAME)
+    return dlg
 
 
 def test_every_dialog_fits(qtbot, look, demo_db, clerk, manager):
@@ -221,6 +229,7 @@ def test_hall_screens_work_in_a_small_window(qtbot, look, demo_db, screen):
         w = Display(demo_db, Settings(), player=VoicePlayer(lambda data: None),
                     threaded=False, hold_ms=0)
     qtbot.addWidget(w)
+    qtbot.waitUntil(lambda: w.is_ready)
     from counterdesk import queue
 
     w.apply_snapshot(queue.snapshot(demo_db, queue.hall_id_for(demo_db, "HQ01")))
@@ -239,6 +248,7 @@ def test_kiosk_priority_toggle_says_its_state(qtbot, demo_db):
 
     k = Kiosk(demo_db, Settings(), poll=False, threaded=False)
     qtbot.addWidget(k)
+    qtbot.waitUntil(lambda: k.is_ready)
     off = k.priority.text()
     k.priority.setChecked(True)
     assert k.priority.text() != off and "✔" in k.priority.text()
@@ -256,6 +266,7 @@ def test_display_says_not_open_and_dims_a_finished_call(qtbot, demo_db):
     d = Display(demo_db, Settings(), player=VoicePlayer(lambda data: None), threaded=False,
                 hold_ms=0)
     qtbot.addWidget(d)
+    qtbot.waitUntil(lambda: d.is_ready)
     hall = queue.hall_id_for(demo_db, "HQ01")
     snap = queue.snapshot(demo_db, hall)
     d.apply_snapshot(snap)

@@ -202,6 +202,7 @@ def test_the_hall_display_shows_supply_notices(qtbot, odb):
     d = Display(odb, Settings(), player=VoicePlayer(lambda data: None), poll=False,
                 threaded=False)
     qtbot.addWidget(d)
+    qtbot.waitUntil(lambda: d.is_ready)
     assert d.notices.isHidden()
     d.refresh_notices()
     qtbot.waitUntil(lambda: "管网碰口" in d.notices.text(), timeout=10_000)

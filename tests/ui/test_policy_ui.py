@@ -22,6 +22,11 @@ def _main_window(qtbot, db, actor):
     return win
 
 
+def _settled(qtbot, dlg) -> None:
+    """Reads and changes run off the GUI thread: wait for the answer."""
+    qtbot.waitUntil(lambda: not dlg.jobs.busy, timeout=10_000)
+
+
 def _select(dlg, key: str) -> None:
     row = next(n for n, r in enumerate(dlg.model.rows) if r.key == key)
     dlg.table.selectRow(row)
@@ -32,6 +37,9 @@ def test_policy_model_lists_every_key_with_default(qtbot, demo_db, manager):
 
     dlg = PolicyScreen(demo_db, manager)
     qtbot.addWidget(dlg)
+    assert dlg.jobs.busy and not dlg.save_button.isEnabled()   # read off the GUI thread
+    _settled(qtbot, dlg)
+    assert dlg.save_button.isEnabled() and dlg.selected() is dlg.model.rows[0]
     assert dlg.model.rowCount() == len(policy.KEYS)
     assert dlg.model.columnCount() == 5
     first = dlg.model.rows[0]
@@ -46,6 +54,7 @@ def test_manager_edits_a_rule_from_the_manage_menu(qtbot, demo_db, manager):
     action.trigger()
     dlg = action.dialog
     qtbot.waitExposed(dlg)
+    _settled(qtbot, dlg)
     _select(dlg, "queue.pause_limit_minutes")
     assert dlg.value.text() == "15" and "queue.pause_limit_minutes" in dlg.rule.text()
     dlg.activateWindow()
@@ -56,15 +65,18 @@ def test_manager_edits_a_rule_from_the_manage_menu(qtbot, demo_db, manager):
     dlg.value.selectAll()
     qtbot.keyClicks(dlg.value, "999")
     qtbot.keyClick(dlg.value, Qt.Key_Return)
+    _settled(qtbot, dlg)
     assert "queue.pause_limit_minutes" in dlg.message.text() and "480" in dlg.message.text()
     assert policy.values(demo_db, manager.hall_id)["queue.pause_limit_minutes"] == 15
     assert dlg.isVisible()  # Enter never closes the dialog
     dlg.value.selectAll()
     qtbot.keyClicks(dlg.value, "20")
     qtbot.keyClick(dlg.value, Qt.Key_Return)
+    _settled(qtbot, dlg)
     assert policy.values(demo_db, manager.hall_id)["queue.pause_limit_minutes"] == 20
     assert dlg.selected().key == "queue.pause_limit_minutes" and dlg.selected().value == 20
     assert dlg.to_default()
+    _settled(qtbot, dlg)
     assert policy.values(demo_db, manager.hall_id)["queue.pause_limit_minutes"] == 15
     dlg.close()
 
@@ -82,12 +94,17 @@ def test_staff_screen_unlocks_an_account(qtbot, demo_db, manager):
             staff.sign_in(demo_db, "1002", "wrong!")
     dlg = StaffAdmin(demo_db, manager)
     qtbot.addWidget(dlg)
+    _settled(qtbot, dlg)
     row = next(n for n, i in enumerate(dlg.model.rows) if i.staff_no == "1002")
     dlg.table.selectRow(row)
     assert dlg.selected().locked
-    assert dlg.unlock()
-    assert not dlg.selected().locked and "1002" in dlg.message.text()
+    job = dlg.unlock()
+    assert not dlg.unlock_button.isEnabled()                  # busy meanwhile
+    _settled(qtbot, dlg)
+    assert job.ok and not dlg.selected().locked and "1002" in dlg.message.text()
     assert staff.sign_in(demo_db, *DEMO["clerk2"])
     own = next(n for n, i in enumerate(dlg.model.rows) if i.staff_no == manager.staff_no)
     dlg.table.selectRow(own)
-    assert not dlg.unlock()
+    job = dlg.unlock()
+    _settled(qtbot, dlg)
+    assert not job.ok and dlg.message.text() and dlg.selected().staff_no == manager.staff_no

@@ -176,19 +176,19 @@ def test_panel_record_refuses_bad_input_then_records(qtbot, qdb, qclerk):
     # reply, then a follow-up at 18:00 is refused with a message, nothing changed
     rd = panel.open_action("reply")
     rd.text.setPlainText("已安排明天上午上门")
-    rd.buttons.accepted.emit()
+    _submit(qtbot, rd)
     assert quality.get_complaint(qdb, qclerk, number).status == "replied"
     clock.set_now(MON.replace(hour=18))
     panel.select(number)
     fd = panel.open_action("followup")
-    fd.buttons.accepted.emit()
+    _submit(qtbot, fd)
     assert "08:30–17:00" in fd.message.text()
     assert quality.get_complaint(qdb, qclerk, number).status == "replied"
     fd.reject()
     # next morning: who replied cannot follow up; the promised visit is recorded done first
     clock.set_now(MON.replace(hour=11) + dt.timedelta(days=1))
     fd = panel.open_action("followup")
-    fd.buttons.accepted.emit()
+    _submit(qtbot, fd)
     assert "另一位同事" in fd.message.text() and fd.isVisible()
     fd.reject()
     wd = panel.open_action("workdone")
@@ -199,6 +199,59 @@ def test_panel_record_refuses_bad_input_then_records(qtbot, qdb, qclerk):
     colleague = staff.sign_in(qdb, "1002", "123456", window=2)
     v = quality.follow_up(qdb, colleague, number, "satisfied")
     assert v.status == "closed"
+
+
+def _submit(qtbot, dlg) -> None:
+    """Press OK and wait for the service's answer (it runs off the GUI thread)."""
+    dlg.buttons.accepted.emit()
+    assert not dlg.buttons.isEnabled()            # busy: the dialog cannot be sent twice
+    with qtbot.waitSignal(dlg.job.finished, timeout=5000):
+        pass
+
+
+def test_work_done_key_then_follow_up_by_a_colleague(qtbot, qdb, qclerk):
+    """Issue 15: 记录处理结果 (Ctrl+Shift+E on the tab): a follow-up before the promised
+    work is recorded done is refused with the service's message; after it, a colleague's
+    follow-up from the tab closes the item."""
+    clock.set_now(MON)
+    v = quality.record_complaint(qdb, qclerk, contact_phone="13812340000",
+                                 description="燃气表漏气，要求上门检修")
+    quality.reply(qdb, qclerk, v.number, "已安排维修师傅明天上门更换表前阀")
+    clock.set_now(MON + dt.timedelta(days=1))
+    colleague = staff.sign_in(qdb, "9001", "888888")   # the manager sees the hall's items
+    theirs = ComplaintPanel(Workbench(qdb, colleague, Settings()))
+    qtbot.addWidget(theirs)
+    theirs.select(v.number)
+    assert theirs.selected_number() == v.number
+    fd = theirs.open_action("followup")
+    _submit(qtbot, fd)
+    with pytest.raises(Exception) as refused:        # the service's own words, shown as such
+        quality.follow_up(qdb, colleague, v.number, "satisfied")
+    assert fd.message.text() == refused.value.message and "尚未登记完成" in fd.message.text()
+    fd.reject()
+    # the clerk who owns it records the work done with the key
+    mine = ComplaintPanel(Workbench(qdb, qclerk, Settings()))
+    qtbot.addWidget(mine)
+    mine.show()
+    qtbot.waitExposed(mine)
+    mine.activateWindow()
+    qtbot.waitUntil(mine.isActiveWindow)             # a shortcut reaches the active window
+    mine.select(v.number)
+    mine.table.setFocus()
+    assert mine.action_workdone.shortcut().toString() == "Ctrl+Shift+E"
+    qtbot.keyClick(mine.table, Qt.Key_E, Qt.ControlModifier | Qt.ShiftModifier)
+    wd = mine.dialog
+    assert wd is not None and wd.action == "workdone" and wd.isVisible()
+    wd.text.setPlainText("已上门更换表前阀，检漏合格")
+    with qtbot.waitSignal(mine.changed, timeout=5000):
+        wd.buttons.accepted.emit()
+    assert quality.get_complaint(qdb, qclerk, v.number).work_done_at
+    theirs.refresh()
+    theirs.select(v.number)
+    fd = theirs.open_action("followup")
+    with qtbot.waitSignal(theirs.changed, timeout=5000):
+        fd.buttons.accepted.emit()
+    assert quality.get_complaint(qdb, colleague, v.number).status == "closed"
 
 
 def test_manager_panel_exports_report(qtbot, qdb, tmp_path):

@@ -40,6 +40,7 @@ def _display(qtbot, db, backend):
     d = Display(db, Settings(), player=VoicePlayer(backend), threaded=False, hold_ms=0)
     qtbot.addWidget(d)
     d.show()
+    qtbot.waitUntil(lambda: d.is_ready)   # the hall is found off the GUI thread
     return d
 
 

@@ -25,6 +25,7 @@ def _kiosk(qtbot, db, uri):
     k = Kiosk(db, s, poll=False, threaded=False)
     qtbot.addWidget(k)
     k.show()
+    qtbot.waitUntil(lambda: k.is_ready)   # the hall is read off the GUI thread
     return k
 
 
@@ -84,3 +85,34 @@ def test_no_window_serves_it_refused_before_printing(qtbot, demo_db, printer):
     assert "暂无窗口办理" in sig.args[0] and "暂无窗口办理" in k.message.text()
     assert queue.list_tickets(demo_db, k.actor.hall_id) == []
     assert printer.jobs == []
+
+
+def test_kiosk_reads_its_hall_off_the_gui_thread_and_retries(qtbot, demo_db, printer,
+                                                             monkeypatch):
+    """Issue 16: the kiosk opens without waiting on the database; a database that does
+    not answer at start gives the banner, and the kiosk asks again by itself."""
+    from counterdesk.errors import DatabaseUnavailable
+
+    real, calls = queue.kiosk_actor, []
+
+    def first_fails(db, code):
+        calls.append(code)
+        if len(calls) == 1:
+            raise DatabaseUnavailable("无法连接数据库", "database unavailable")
+        return real(db, code)
+
+    monkeypatch.setattr(queue, "kiosk_actor", first_fails)
+    monkeypatch.setattr(Kiosk, "RETRY_MS", 50)
+    clock.set_now(T0)
+    s = Settings()
+    s.printer.uri = printer.uri
+    k = Kiosk(demo_db, s, poll=False, threaded=False)
+    qtbot.addWidget(k)
+    k.show()
+    assert not k.is_ready and k.jobs.busy and k.take("A") is None   # still finding the hall
+    assert k.message.text()                                          # "one moment"
+    qtbot.waitUntil(lambda: k.banner.isVisibleTo(k), timeout=5000)   # the first try failed
+    qtbot.waitUntil(lambda: k.is_ready, timeout=5000)                # the retry found it
+    assert len(calls) == 2 and not k.banner.isVisibleTo(k) and "A" in k.buttons
+    with qtbot.waitSignal(k.printed, timeout=5000):
+        qtbot.mouseClick(k.buttons["A"], Qt.LeftButton)

@@ -1,8 +1,8 @@
 """Workstation tab for complaints, enquiries and help requests (投诉 / 咨询 / 求助).
 
 A clerk records an item (Ctrl+K) and sees what they own, with what is overdue in red
-and what is due soon in amber; forward / hand over / reply / contact / follow-up act
-on the selected item. A manager also sees every item of the hall, the follow-up
+and what is due soon in amber; forward / hand over / reply / contact / work done
+(记录处理结果, Ctrl+Shift+E) / follow-up act on the selected item, off the GUI thread. A manager also sees every item of the hall, the follow-up
 reminders of everyone, and exports the quality report (PDF + CSV). Every decision is
 the service's (:mod:`counterdesk.quality`); this module only shows and asks.
 """
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from ... import quality
 from ...errors import CounterDeskError
+from ..widgets.jobs import Job, Jobs, message
 from .dialogs import ActionDialog, RecordDialog
 from .models import ComplaintTableModel, ReminderTableModel, _short
 from .view import ComplaintPanelView
@@ -57,6 +58,13 @@ class ComplaintPanel(ComplaintPanelView):
             getattr(self, f"btn_{name}").clicked.connect(
                 lambda _=False, a=name: self.open_action(a))
         self.table.selectionModel().currentRowChanged.connect(self._show_detail)
+        # 记录处理结果: the promised repair or visit done, before the follow-up (issue 15)
+        self.action_workdone = QAction(self.tr("Record work done"), self)
+        self.action_workdone.setObjectName("action_workdone")
+        self.action_workdone.setShortcut(QKeySequence("Ctrl+Shift+E"))
+        self.action_workdone.setShortcutContext(Qt.WidgetWithChildrenShortcut)
+        self.action_workdone.triggered.connect(lambda: self.open_action("workdone"))
+        self.addAction(self.action_workdone)
         self.timer = QTimer(self)
         self.timer.setInterval(self.REFRESH_MS)
         self.timer.timeout.connect(self.refresh)
@@ -179,26 +187,32 @@ class ComplaintPanel(ComplaintPanelView):
         dlg.open()
         return dlg
 
-    def _act(self, dlg: ActionDialog, number: str) -> None:
+    def _act(self, dlg: ActionDialog, number: str) -> Job:
+        """The action, off the GUI thread (the dialog's OK is disabled meanwhile); a
+        refusal is shown in the dialog, which stays open."""
         db, actor = self.bench.db, self.bench.actor
         text = dlg.text.toPlainText()
-        try:
-            if dlg.action == "forward":
-                v = quality.forward(db, actor, number, dlg.field.text(), text)
-            elif dlg.action == "handover":
-                v = quality.hand_over(db, actor, number, dlg.field.text(), text)
-            elif dlg.action == "reply":
-                v = quality.reply(db, actor, number, text)
-            elif dlg.action == "contact":
-                v = quality.contact(db, actor, number, text)
-            elif dlg.action == "workdone":
-                v = quality.work_done(db, actor, number, text)
-            else:
-                v = quality.follow_up(db, actor, number, dlg.verdict.currentData(),
-                                      method=dlg.method.currentData(), note=text)
-        except CounterDeskError as exc:
-            dlg.message.setText(exc.message)
-            return
+        if dlg.action == "forward":
+            call = (quality.forward, db, actor, number, dlg.field.text(), text)
+        elif dlg.action == "handover":
+            call = (quality.hand_over, db, actor, number, dlg.field.text(), text)
+        elif dlg.action == "reply":
+            call = (quality.reply, db, actor, number, text)
+        elif dlg.action == "contact":
+            call = (quality.contact, db, actor, number, text)
+        elif dlg.action == "workdone":
+            call = (quality.work_done, db, actor, number, text)
+        else:
+            method = dlg.method.currentData()   # read here: no widget on the worker thread
+            call = (lambda *a: quality.follow_up(*a, method=method, note=text),
+                    db, actor, number, dlg.verdict.currentData())
+        dlg.message.clear()
+        jobs = Jobs(dlg, busy=[dlg.buttons])
+        dlg.job = jobs.run(*call, on_done=lambda v: self._acted(dlg, v),
+                           on_error=lambda e: dlg.message.setText(message(e)))
+        return dlg.job
+
+    def _acted(self, dlg: ActionDialog, v) -> None:
         dlg.accept()
         self.message.setText(self.tr("%1: %2").replace("%1", v.number)
                              .replace("%2", v.status_label))

@@ -43,10 +43,11 @@ class ComplaintPanelView(QWidget):
         self.btn_reply.setObjectName("btn_reply")
         self.btn_contact = QPushButton(self.tr("Contacted"))
         self.btn_contact.setObjectName("btn_contact")
-        self.btn_workdone = QPushButton(self.tr("Work done"))
+        self.btn_workdone = QPushButton(self.tr("Record work done"))
         self.btn_workdone.setObjectName("btn_workdone")
         self.btn_workdone.setToolTip(self.tr("Record that the repair or visit promised in the "
-                                             "reply was done (needed before the follow-up)"))
+                                             "reply was done (needed before the follow-up)")
+                                     + " (Ctrl+Shift+E)")
         self.btn_followup = QPushButton(self.tr("Follow-up"))
         self.btn_followup.setObjectName("btn_followup")
         self.btn_refresh = QPushButton(self.tr("Refresh"))

@@ -3,8 +3,9 @@ expected vs counted, the close itself (report PDF + CSV written, database backed
 opening the PDF in the system viewer, and reopening a closed day with a reason.
 
 Keyboard: F5 checks again, Ctrl+Return closes the day, Ctrl+O opens the PDF,
-Ctrl+Shift+R reopens. The view holds widgets; :class:`DayCloseDialog` calls
-:mod:`counterdesk.cash`.
+Ctrl+Shift+R reopens. :class:`DayCloseDialogView` (``view.py``) holds the widgets;
+:class:`DayCloseDialog` calls :mod:`counterdesk.cash` off the GUI thread
+(:mod:`..widgets.jobs`): while a call runs the buttons are disabled and the dialog says so.
 """
 
 from __future__ import annotations
@@ -14,117 +15,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import (
-    QDateEdit,
-    QDialog,
-    QFormLayout,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QTableView,
-    QVBoxLayout,
-)
+from PySide6.QtWidgets import QDialog
 
 from ... import cash, clock, money, paths
-from ...errors import CounterDeskError
 from ...staff import Approval
-from ..widgets.approval import ApprovalFields, add_ok_cancel
-from ..widgets.tablemodel import RowsModel
-
-
-class CheckListModel(RowsModel):
-    """What stands in the way of the close (blockers) and what to look at (notes)."""
-
-    def headers(self):
-        return [self.tr("Check"), self.tr("Details")]
-
-    def data(self, index, role=Qt.DisplayRole):
-        if not index.isValid():
-            return None
-        ok, text = self.rows[index.row()]
-        if role == Qt.DisplayRole:
-            return (self.tr("OK") if ok else self.tr("Blocks the close")) \
-                if index.column() == 0 else text
-        if role == Qt.ForegroundRole and index.column() == 0 and not ok:
-            from PySide6.QtGui import QColor
-
-            return QColor("#c0392b")
-        return None
-
-
-class TillsModel(RowsModel):
-    """Tills of the day: expected vs counted with the explanations."""
-
-    def headers(self):
-        return [self.tr("Clerk"), self.tr("Status"), self.tr("Expected"), self.tr("Counted"),
-                self.tr("Difference"), self.tr("Explanation"), self.tr("Countersigned")]
-
-    def data(self, index, role=Qt.DisplayRole):
-        if not index.isValid():
-            return None
-        t = self.rows[index.row()]
-        if role == Qt.TextAlignmentRole and 2 <= index.column() <= 4:
-            return int(Qt.AlignRight | Qt.AlignVCenter)
-        if role != Qt.DisplayRole:
-            return None
-
-        def y(v):
-            return "" if v is None else money.fmt(v)
-        return [f"{t['staff_no']} {t['name']}", t["status_name"], y(t["expected_fen"]),
-                y(t["counted_fen"]), y(t["difference_fen"]), t["explanation"],
-                t["countersigned_by"] or ""][index.column()]
-
-
-class DayCloseDialogView(QDialog):
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.setObjectName("dayclose_dialog")
-        self.setWindowTitle(self.tr("Day close"))
-        self.resize(900, 600)
-        lay = QVBoxLayout(self)
-        top = QHBoxLayout()
-        top.addWidget(QLabel(self.tr("Business day")))
-        self.date = QDateEdit()
-        self.date.setObjectName("close_date")
-        self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("yyyy-MM-dd")
-        top.addWidget(self.date)
-        self.btn_check = QPushButton(self.tr("Check again (F5)"))
-        top.addWidget(self.btn_check)
-        top.addStretch(1)
-        lay.addLayout(top)
-        self.summary = QLabel()
-        self.summary.setObjectName("close_summary")
-        self.summary.setWordWrap(True)
-        lay.addWidget(self.summary)
-        self.checks_model = CheckListModel(self)
-        self.checks = QTableView()
-        self.checks.setObjectName("checks")
-        self.checks.setModel(self.checks_model)
-        self.checks.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
-        lay.addWidget(self.checks, 1)
-        self.tills_model = TillsModel(self)
-        self.tills = QTableView()
-        self.tills.setObjectName("tills")
-        self.tills.setModel(self.tills_model)
-        self.tills.horizontalHeader().setSectionResizeMode(5, QHeaderView.Stretch)
-        lay.addWidget(self.tills, 1)
-        self.message = QLabel()
-        self.message.setObjectName("close_message")
-        self.message.setWordWrap(True)
-        lay.addWidget(self.message)
-        buttons = QHBoxLayout()
-        self.btn_close_day = QPushButton(self.tr("Close the day (Ctrl+Enter)"))
-        self.btn_open_pdf = QPushButton(self.tr("Open report PDF (Ctrl+O)"))
-        self.btn_reopen = QPushButton(self.tr("Reopen the day…"))
-        self.btn_done = QPushButton(self.tr("Done"))
-        for b in (self.btn_close_day, self.btn_open_pdf, self.btn_reopen):
-            buttons.addWidget(b)
-        buttons.addStretch(1)
-        buttons.addWidget(self.btn_done)
-        lay.addLayout(buttons)
+from ..widgets.approval import ApprovalDialog
+from ..widgets.jobs import Job, Jobs, message
+from .models import CheckListModel, TillsModel
+from .view import DayCloseDialogView
 
 
 class DayCloseDialog(DayCloseDialogView):
@@ -138,8 +36,11 @@ class DayCloseDialog(DayCloseDialogView):
         self.report_dir = Path(report_dir) if report_dir else paths.data_dir() / "reports"
         self.pdf_path: Path | None = None
         self.last_result: cash.DayCloseResult | None = None
+        self.can_close = self.closed = False
         self.opener = QDesktopServices.openUrl      # tests replace it
         self.ask_reopen = self._ask_reopen           # tests replace it
+        self.jobs = Jobs(self)
+        self.jobs.busy_changed.connect(self._busy)
         today = clock.today()
         self.date.setMaximumDate(QDate(today.year, today.month, today.day))
         self.date.setDate(QDate(today.year, today.month, today.day))
@@ -156,9 +57,8 @@ class DayCloseDialog(DayCloseDialogView):
             act.setShortcutContext(Qt.WindowShortcut)
             act.triggered.connect(slot)
             self.addAction(act)
+        self._show_state()
         if not self.actor.is_manager:
-            self.btn_close_day.setEnabled(False)
-            self.btn_reopen.setEnabled(False)
             self.message.setText(self.tr("Only a hall manager can close or reopen a day."))
         self.check()
 
@@ -169,15 +69,36 @@ class DayCloseDialog(DayCloseDialogView):
     def _pdf_for(self, day: dt.date) -> Path:
         return self.report_dir / f"dayclose-{self.actor.hall_code}-{day.isoformat()}.pdf"
 
-    def check(self) -> None:
+    # -- state ------------------------------------------------------------------------
+    def _busy(self, busy: bool) -> None:
+        self.busy_label.setVisible(busy)
+        self.date.setEnabled(not busy)
+        self._show_state()
+
+    def _show_state(self) -> None:
+        """The buttons from the last check (all off while a job runs or for a clerk)."""
+        idle = not self.jobs.busy and self.actor.is_manager
+        self.btn_check.setEnabled(idle)
+        self.btn_close_day.setEnabled(idle and self.can_close)
+        self.btn_reopen.setEnabled(idle and self.closed)
+        self.btn_open_pdf.setEnabled(idle and (self.closed or self.pdf_path is not None))
+
+    def _refused(self, exc: BaseException) -> None:
+        self.message.setText(message(exc))
+        self.check()
+
+    # -- check ------------------------------------------------------------------------
+    def check(self) -> Job | None:
         if not self.actor.is_manager:
-            return
+            return None
         day = self.day()
-        try:
-            c = cash.preclose_check(self.db, self.actor, day)
-            tills = cash.tills_for_day(self.db, self.actor, day)
-        except CounterDeskError as exc:
-            self.message.setText(exc.message)
+        return self.jobs.run(_check, self.db, self.actor, day, self._pdf_for(day),
+                             on_done=self._checked,
+                             on_error=lambda e: self.message.setText(message(e)))
+
+    def _checked(self, outcome) -> None:
+        day, c, tills, pdf = outcome
+        if day != self.day():        # the date was changed meanwhile: its check follows
             return
         rows = [(False, b["zh"]) for b in c["blockers"]]
         rc = c["receipts"]
@@ -193,7 +114,7 @@ class DayCloseDialog(DayCloseDialogView):
         rows.append((True, self.tr("Unprinted receipts: %1").replace("%1", str(c["unprinted"]))))
         self.checks_model.set_rows(rows)
         self.tills_model.set_rows([t.to_dict() for t in tills])
-        self.pdf_path = self._pdf_for(day) if self._pdf_for(day).exists() else None
+        self.pdf_path = pdf
         if c["closed"]:
             state = self.tr("%1 is closed.").replace("%1", day.isoformat())
         elif c["can_close"]:
@@ -201,30 +122,23 @@ class DayCloseDialog(DayCloseDialogView):
         else:
             state = self.tr("%1 cannot be closed yet.").replace("%1", day.isoformat())
         self.summary.setText(state)
-        self.btn_close_day.setEnabled(c["can_close"])
-        self.btn_reopen.setEnabled(c["closed"])
-        self.btn_open_pdf.setEnabled(self.pdf_path is not None)
+        self.can_close, self.closed = bool(c["can_close"]), bool(c["closed"])
+        self._show_state()
 
-    def run_close(self) -> cash.DayCloseResult | None:
+    # -- close ------------------------------------------------------------------------
+    def run_close(self) -> Job | None:
         if not self.btn_close_day.isEnabled():
             return None
         day = self.day()
-        s = self.bench.settings
-        try:
-            res = cash.close_day(self.db, self.actor, day, backup_settings=s.backup)
-        except CounterDeskError as exc:
-            self.message.setText(exc.message)
-            self.check()
-            return None
-        self.last_result = res
-        from ...print import dayclose_pdf
+        self.message.setText(self.tr("Closing %1: report and backup…").replace(
+            "%1", day.isoformat()))
+        return self.jobs.run(_close, self.db, self.actor, day, self.bench.settings.backup,
+                             self._pdf_for(day), on_done=self._closed, on_error=self._refused)
 
-        try:
-            self.pdf_path = dayclose_pdf.write_pdf(res.report, self._pdf_for(day))
-            cash.write_csv(res.report, self.pdf_path.with_suffix(".csv"))
-        except OSError as exc:
-            self.message.setText(self.tr("The day is closed but the report could not be "
-                                         "written: %1").replace("%1", str(exc)))
+    def _closed(self, outcome) -> None:
+        res, pdf, write_error = outcome
+        self.last_result = res
+        self.pdf_path = pdf
         t = res.report["totals"]
         text = self.tr("Closed. Net %1 yuan, %2 payments.").replace(
             "%1", money.fmt(t["net_fen"])).replace("%2", str(t["sales"]))
@@ -232,52 +146,85 @@ class DayCloseDialog(DayCloseDialogView):
             text += " " + self.tr("Backup: %1").replace("%1", res.backup_file)
         elif res.backup_error:
             text += " " + self.tr("Backup failed: %1").replace("%1", res.backup_error)
-        self.check()
+        if write_error:
+            text += " " + self.tr("The day is closed but the report could not be "
+                                  "written: %1").replace("%1", write_error)
         self.message.setText(text)
-        return res
+        self.check()
 
-    def open_pdf(self) -> bool:
-        if self.pdf_path is None or not self.pdf_path.exists():
-            day = self.day()
-            try:
-                rep = cash.day_report(self.db, self.actor, day)
-                from ...print import dayclose_pdf
+    # -- report -----------------------------------------------------------------------
+    def open_pdf(self) -> Job | bool:
+        """Open the day's PDF; one not written yet is written first, off the GUI thread."""
+        if not self.btn_open_pdf.isEnabled():
+            return False
+        if self.pdf_path is not None and self.pdf_path.exists():
+            return bool(self.opener(QUrl.fromLocalFile(str(self.pdf_path))))
+        day = self.day()
+        return self.jobs.run(_write_report, self.db, self.actor, day, self._pdf_for(day),
+                             on_done=self._report_written,
+                             on_error=lambda e: self.message.setText(
+                                 getattr(e, "message", None) or str(e)))
 
-                self.pdf_path = dayclose_pdf.write_pdf(rep, self._pdf_for(day))
-            except (CounterDeskError, OSError) as exc:
-                self.message.setText(getattr(exc, "message", str(exc)))
-                return False
-        return bool(self.opener(QUrl.fromLocalFile(str(self.pdf_path))))
+    def _report_written(self, pdf: Path) -> None:
+        self.pdf_path = pdf
+        self._show_state()
+        self.opener(QUrl.fromLocalFile(str(pdf)))
 
+    # -- reopen -----------------------------------------------------------------------
     def _ask_reopen(self) -> tuple[str, Approval | None] | None:
         """The reason and a second manager's approval (never the one who reopens)."""
-        dlg = QDialog(self)
-        dlg.setWindowTitle(self.tr("Reopen the day"))
-        form = QFormLayout(dlg)
-        reason = QLineEdit()
-        reason.setObjectName("reopen_reason")
-        form.addRow(self.tr("Why must the closed day be reopened?"), reason)
-        approval = ApprovalFields(form)
-        add_ok_cancel(dlg, form)
+        dlg = ApprovalDialog(self)
+        dlg.build(self.tr("Reopen the day"),
+                  reason_label=self.tr("Why must the closed day be reopened?"))
+        dlg.reason.setObjectName("reopen_reason")
         if dlg.exec() != QDialog.Accepted:
             return None
-        return reason.text(), approval.approval()
+        return dlg.reason_text(), dlg.approval()
 
-    def reopen(self) -> bool:
+    def reopen(self) -> Job | None:
         if not self.btn_reopen.isEnabled():
-            return False
+            return None
         answer = self.ask_reopen()
         if answer is None:
-            return False
+            return None
         reason, approval = answer
-        try:
-            cash.reopen_day(self.db, self.actor, self.day(), reason, approval)
-        except CounterDeskError as exc:
-            self.message.setText(exc.message)
-            return False
-        self.check()
+        return self.jobs.run(cash.reopen_day, self.db, self.actor, self.day(), reason, approval,
+                             on_done=self._reopened,
+                             on_error=lambda e: self.message.setText(message(e)))
+
+    def _reopened(self, _result) -> None:
         self.message.setText(self.tr("The day is open again; the reason is recorded."))
-        return True
+        self.check()
+
+    def done(self, result: int) -> None:
+        self.jobs.wait(30)   # a close or backup under way finishes before the dialog goes
+        super().done(result)
 
 
-__all__ = ["DayCloseDialog", "CheckListModel", "TillsModel"]
+# -- worker thread: no widgets below ------------------------------------------------------
+def _check(db, actor, day: dt.date, pdf: Path):
+    c = cash.preclose_check(db, actor, day)
+    tills = cash.tills_for_day(db, actor, day)
+    return day, c, tills, (pdf if pdf.exists() else None)
+
+
+def _close(db, actor, day: dt.date, backup_settings, pdf: Path):
+    """The close, then its PDF and CSV (a file error does not undo the close)."""
+    from ...print import dayclose_pdf
+
+    res = cash.close_day(db, actor, day, backup_settings=backup_settings)
+    try:
+        written = dayclose_pdf.write_pdf(res.report, pdf)
+        cash.write_csv(res.report, written.with_suffix(".csv"))
+    except OSError as exc:
+        return res, None, str(exc)
+    return res, written, None
+
+
+def _write_report(db, actor, day: dt.date, pdf: Path) -> Path:
+    from ...print import dayclose_pdf
+
+    return dayclose_pdf.write_pdf(cash.day_report(db, actor, day), pdf)
+
+
+__all__ = ["CheckListModel", "DayCloseDialog", "DayCloseDialogView", "TillsModel"]

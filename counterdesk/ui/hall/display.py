@@ -12,6 +12,11 @@
 * Waiting customers per service.
 * A database that does not answer gives a small banner; the screen keeps its last
   content and recovers by itself.
+
+:class:`DisplayView` (``display_view.py``) holds the widgets, ``models.py`` the tables;
+:class:`Display` finds the hall and reads the supply notices off the GUI thread
+(:mod:`..widgets.jobs`; ``ready`` once polling runs) and follows the queue with the
+:class:`QueuePoller` (its own thread).
 """
 
 from __future__ import annotations
@@ -19,195 +24,32 @@ from __future__ import annotations
 import collections
 import logging
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QTimer, Signal
 
 from ... import clock, orders, queue
-from ..queue.poller import QueuePoller
-from ..widgets.fit import FontScaler
 from ..widgets.jobs import Jobs
-from ..widgets.tablemodel import RowsModel
+from .display_view import BIG_CALL, BIG_DONE, DisplayView
+from .models import RecentCallsModel, WindowsModel
+from .startup import HallStartup
 from .voice_player import VoicePlayer
 
 log = logging.getLogger(__name__)
 
-RECENT = 8
 PAGE_SECONDS = 8
 
 
-class RecentCallsModel(RowsModel):
-    """Recent calls, newest first: number, window, time."""
+class Display(HallStartup, DisplayView):
+    POLL_MS = 300
 
-    def add(self, call: dict) -> None:
-        self.beginResetModel()
-        self.rows.insert(0, call)
-        del self.rows[RECENT:]
-        self.endResetModel()
-
-    def headers(self):
-        return [self.tr("Number"), self.tr("Window"), self.tr("Time")]
-
-    def data(self, index, role=Qt.DisplayRole):
-        if not index.isValid():
-            return None
-        c = self.rows[index.row()]
-        if role == Qt.DisplayRole:
-            if index.column() == 0:
-                return c["number"] + (" " + self.tr("(recall)") if c["kind"] == "recalled"
-                                      else "")
-            if index.column() == 1:
-                return self.tr("Window %1").replace("%1", str(c["window"]))
-            return (c["at"] or "")[11:19]
-        if role == Qt.TextAlignmentRole:
-            return int(Qt.AlignCenter)
-        return None
-
-
-class WindowsModel(RowsModel):
-    """The windows of the page on screen: number and current ticket, or the pause sign."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.all: list = []
-        self.page = 0
-        self.per_page = 0  # 0: everything on one page
-
-    @property
-    def pages(self) -> int:
-        if not self.per_page or not self.all:
-            return 1
-        return -(-len(self.all) // self.per_page)
-
-    def set_windows(self, windows) -> None:
-        self.all = list(windows)
-        self._show()
-
-    def set_per_page(self, n: int) -> None:
-        if n != self.per_page:
-            self.per_page = max(0, n)
-            self._show()
-
-    def next_page(self) -> None:
-        self.page = (self.page + 1) % self.pages
-        self._show()
-
-    def _show(self) -> None:
-        self.page = min(self.page, self.pages - 1)
-        if not self.per_page:
-            self.set_rows(self.all)
-        else:
-            start = self.page * self.per_page
-            self.set_rows(self.all[start:start + self.per_page])
-
-    def headers(self):
-        return [self.tr("Window"), self.tr("Now serving")]
-
-    def data(self, index, role=Qt.DisplayRole):
-        if not index.isValid():
-            return None
-        w = self.rows[index.row()]
-        if role == Qt.DisplayRole:
-            if index.column() == 0:
-                return self.tr("Window %1").replace("%1", str(w["number"]))
-            if w["pause"]:
-                return self.tr("Paused — back at %1").replace(
-                    "%1", w["pause"]["expected_until"][11:16])
-            if w["current"]:
-                return w["current"]["number"]
-            # issue 18.20: nobody has worked this window today: closed, not idle
-            return "—" if w.get("staff_no", "-") else self.tr("Not open")
-        if role == Qt.ForegroundRole and index.column() == 1 and (
-                w["pause"] or not (w["current"] or w.get("staff_no", "-"))):
-            from PySide6.QtGui import QColor
-
-            return QColor("#ff5252" if w["pause"] else "#9fb3c8")
-        if role == Qt.TextAlignmentRole:
-            return int(Qt.AlignCenter)
-        return None
-
-
-BIG_CALL = "font-size:96pt;font-weight:bold;color:#ffd600;"
-BIG_DONE = "font-size:96pt;font-weight:bold;color:#7d8b99;"  # 4.9:1 on the display's blue
-
-
-class DisplayView(QWidget):
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.setObjectName("display")
-        self.setStyleSheet("QWidget#display{background:#101820;} QLabel{color:white;}"
-                           "QTableView{background:#101820;color:white;font-size:26pt;"
-                           "gridline-color:#334;border:none;}"
-                           "QHeaderView::section{background:#1d2b3a;color:#9fb3c8;"
-                           "font-size:18pt;border:none;}")
-        lay = QVBoxLayout(self)
-        top = QHBoxLayout()
-        self.title = QLabel()
-        self.title.setStyleSheet("font-size:28pt;font-weight:bold;")
-        self.clock = QLabel()
-        self.clock.setStyleSheet("font-size:28pt;")
-        self.clock.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
-        top.addWidget(self.title, 1)
-        top.addWidget(self.clock)
-        lay.addLayout(top)
-        self.current = QLabel()
-        self.current.setObjectName("current_call")
-        self.current.setAlignment(Qt.AlignCenter)
-        self.current.setStyleSheet(BIG_CALL)
-        lay.addWidget(self.current, 2)
-        self.current_text = QLabel()
-        self.current_text.setAlignment(Qt.AlignCenter)
-        self.current_text.setStyleSheet("font-size:34pt;")
-        lay.addWidget(self.current_text)
-        mid = QHBoxLayout()
-        self.recent_view = QTableView()
-        self.windows_view = QTableView()
-        for v in (self.recent_view, self.windows_view):
-            v.verticalHeader().hide()
-            v.verticalHeader().setDefaultSectionSize(60)
-            v.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
-            v.setFocusPolicy(Qt.NoFocus)
-            v.setSelectionMode(QTableView.NoSelection)
-        self.windows_view.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
-        right = QVBoxLayout()
-        right.addWidget(self.windows_view, 1)
-        self.page_label = QLabel()
-        self.page_label.setObjectName("windows_page")
-        self.page_label.setAlignment(Qt.AlignRight)
-        self.page_label.setStyleSheet("font-size:16pt;color:#9fb3c8;")
-        self.page_label.hide()
-        right.addWidget(self.page_label)
-        mid.addWidget(self.recent_view, 1)
-        mid.addLayout(right, 1)
-        lay.addLayout(mid, 3)
-        self.waiting = QLabel()
-        self.waiting.setObjectName("waiting_counts")
-        self.waiting.setAlignment(Qt.AlignCenter)
-        self.waiting.setStyleSheet("font-size:24pt;color:#9fb3c8;")
-        lay.addWidget(self.waiting)
-        self.notices = QLabel()          # 停气通知 of the hall's area (issue 21.5)
-        self.notices.setObjectName("supply_notices")
-        self.notices.setWordWrap(True)
-        self.notices.setStyleSheet("font-size:16pt;color:#ffd54f;")
-        self.notices.hide()
-        lay.addWidget(self.notices)
-        self.banner = QLabel()
-        self.banner.setObjectName("display_banner")
-        self.banner.setAlignment(Qt.AlignRight)
-        self.banner.setStyleSheet("font-size:12pt;color:#ff8a80;")
-        self.banner.hide()
-        lay.addWidget(self.banner)
-        self.scaler = FontScaler(self)  # full screen, or a 960×540 window (issue 18.21)
-
-
-class Display(DisplayView):
     announced = Signal(dict)   # a call put on the big line (and handed to the voice)
+    ready = Signal()           # the hall is found: polling runs
 
     def __init__(self, db, settings, parent=None, *, player: VoicePlayer | None = None,
                  poll: bool = True, threaded: bool = True, hold_ms: int = 1500):
         super().__init__(parent)
         self.db = db
         self.settings = settings
-        self.hall_id = queue.hall_id_for(db, settings.hall.code)
+        self.hall_id: int | None = None     # once the hall is found (``ready``)
         self.recent = RecentCallsModel(self)
         self.windows = WindowsModel(self)
         self.recent_view.setModel(self.recent)
@@ -231,24 +73,33 @@ class Display(DisplayView):
         self._pager.start()
         self.windows_view.viewport().installEventFilter(self)
         self.jobs = Jobs(self)
+        self.jobs.busy_changed.connect(self._busy)
         self._notice_timer = QTimer(self)
         self._notice_timer.setInterval(60_000)
         self._notice_timer.timeout.connect(self.refresh_notices)
-        if poll:
+        self.begin(queue.hall_id_for, db, settings.hall.code, poll=poll, threaded=threaded)
+
+    # -- start: the hall, found off the GUI thread (``HallStartup``) ------------------------
+    def _busy(self, busy: bool) -> None:
+        if busy and not self.is_ready:
+            self.current_text.setText(self.tr("One moment…"))
+        elif not busy and self.current_text.text() == self.tr("One moment…"):
+            self.current_text.clear()
+
+    def found(self, hall_id: int) -> int:
+        self.hall_id = hall_id
+        return hall_id
+
+    def polling(self, poller) -> None:
+        poller.events.connect(self.on_events)
+        poller.history.connect(self.on_history)
+        if self._poll:
             self._notice_timer.start()
             self.refresh_notices()
-        self.poller = QueuePoller(db, self.hall_id, interval_ms=300, threaded=threaded)
-        self.poller.snapshot.connect(self.apply_snapshot)
-        self.poller.events.connect(self.on_events)
-        self.poller.history.connect(self.on_history)
-        self.poller.connection.connect(self._connection)
-        if poll:
-            self.poller.start()
-        self.poller.stop_with(self)
 
     def refresh_notices(self) -> None:
         """The supply notices in force or starting soon, read off the GUI thread."""
-        if not self.jobs.busy:
+        if self.hall_id is not None and not self.jobs.busy:
             self.jobs.run(orders.display_notices, self.db, self.hall_id,
                           on_done=self._show_notices, on_error=lambda _e: None)
 
@@ -266,7 +117,7 @@ class Display(DisplayView):
         self._pager.stop()
         self._clock.stop()
         self._hold.stop()
-        self.poller.stop()
+        self.stop_polling()
         self.player.close()
 
     def closeEvent(self, event):  # noqa: N802 - Qt name
@@ -299,10 +150,6 @@ class Display(DisplayView):
         self.page_label.setVisible(pages > 1)
         self.page_label.setText(self.tr("Page %1/%2").replace("%1", str(self.windows.page + 1))
                                 .replace("%2", str(pages)))
-
-    def _connection(self, ok: bool, message: str) -> None:
-        self.banner.setVisible(not ok)
-        self.banner.setText("" if ok else self.tr("Connection lost — retrying…"))
 
     # -- data -------------------------------------------------------------------------
     def apply_snapshot(self, snap: dict) -> None:

@@ -5,6 +5,10 @@ The ticket is saved first (:func:`counterdesk.queue.issue`), then printed on a w
 thread. If printing fails the screen shows the number very large and says so: the
 customer keeps their place. A service no window serves is refused before anything is
 saved or printed.
+
+:class:`KioskView` (``kiosk_view.py``) holds the widgets; :class:`Kiosk` reads the hall
+and issues tickets off the GUI thread (:mod:`..widgets.jobs`; ``ready`` once the service
+buttons are there) and follows the queue with the :class:`QueuePoller`.
 """
 
 from __future__ import annotations
@@ -12,99 +16,25 @@ from __future__ import annotations
 import logging
 import threading
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (
-    QGridLayout,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QSizePolicy,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QTimer, Signal
 
 from ... import queue
 from ...errors import CounterDeskError, DatabaseError
-from ..widgets.fit import FontScaler
 from ..widgets.jobs import Jobs, message
+from .kiosk_view import KioskView
+from .startup import HallStartup
 
 log = logging.getLogger(__name__)
 
 RESULT_MS = 12000  # how long the result stays on screen
 
 
-class _ShownWithText(QLabel):
-    """Takes no room while empty: the service buttons use the screen (issue 18.21)."""
-
-    def __init__(self):
-        super().__init__()
-        self.hide()
-
-    def setText(self, text: str) -> None:  # noqa: N802 - Qt name
-        super().setText(text)
-        self.setVisible(bool(text))
-
-
-class KioskView(QWidget):
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.setObjectName("kiosk")
-        self.setStyleSheet("QWidget#kiosk{background:#0b3d91;} QLabel{color:white;}")
-        lay = QVBoxLayout(self)
-        self.title = QLabel()
-        self.title.setAlignment(Qt.AlignCenter)
-        self.title.setStyleSheet("font-size:36pt;font-weight:bold;")
-        lay.addWidget(self.title)
-        self.hint = QLabel(self.tr("Touch your service to take a number"))
-        self.hint.setAlignment(Qt.AlignCenter)
-        self.hint.setStyleSheet("font-size:22pt;")
-        lay.addWidget(self.hint)
-        self.grid = QGridLayout()
-        self.grid.setSpacing(24)
-        lay.addLayout(self.grid, 1)  # the services take the screen
-        row = QHBoxLayout()
-        self.priority = QPushButton()
-        self.priority.setObjectName("priority")
-        self.priority.setCheckable(True)
-        self.priority.setMinimumHeight(60)
-        self.priority.setStyleSheet(
-            "QPushButton{font-size:22pt;background:#2e7d32;color:white;border-radius:12px;}"
-            "QPushButton:checked{background:#ffd600;color:black;}")
-        self.priority.toggled.connect(self._priority_text)
-        self._priority_text(False)
-        row.addWidget(self.priority)
-        lay.addLayout(row)
-        self.number = _ShownWithText()
-        self.number.setObjectName("kiosk_number")
-        self.number.setAlignment(Qt.AlignCenter)
-        self.number.setStyleSheet("font-size:110pt;font-weight:bold;color:#ffd600;")
-        lay.addWidget(self.number)
-        self.message = _ShownWithText()
-        self.message.setObjectName("kiosk_message")
-        self.message.setAlignment(Qt.AlignCenter)
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet("font-size:26pt;")
-        lay.addWidget(self.message)
-        self.banner = QLabel()
-        self.banner.setAlignment(Qt.AlignCenter)
-        self.banner.setStyleSheet("font-size:14pt;color:#ffcdd2;")
-        self.banner.hide()
-        lay.addWidget(self.banner)
-        self.buttons: dict[str, QPushButton] = {}
-        self.scaler = FontScaler(self)  # full screen, or a 960×540 window (issue 18.21)
-
-    def _priority_text(self, on: bool) -> None:
-        """Issue 18.21: the toggle says its state in words, not only by its colour."""
-        self.priority.setText(
-            self.tr("✔ Priority lane ON — now touch your service (touch here to cancel)") if on
-            else self.tr("Priority lane (elderly, disabled, pregnant): touch to turn on"))
-
-
-class Kiosk(KioskView):
+class Kiosk(HallStartup, KioskView):
     ticket_issued = Signal(dict)
     printed = Signal(dict)
     print_failed = Signal(dict, str)
     refused = Signal(str)
+    ready = Signal()                  # the hall is read: the service buttons are there
     _print_done = Signal(dict, str)   # from the print thread
 
     def __init__(self, db, settings, parent=None, *, poll: bool = True,
@@ -112,7 +42,7 @@ class Kiosk(KioskView):
         super().__init__(parent)
         self.db = db
         self.settings = settings
-        self.actor = queue.kiosk_actor(db, settings.hall.code)
+        self.actor = None            # the kiosk's actor, once the hall is read (``ready``)
         self.hall_name = ""
         self._print_done.connect(self._printed)
         self.jobs = Jobs(self)
@@ -121,18 +51,22 @@ class Kiosk(KioskView):
         self._clear.setSingleShot(True)
         self._clear.setInterval(RESULT_MS)
         self._clear.timeout.connect(self._reset)
-        from ..queue.poller import QueuePoller
+        self.begin(_open_hall, db, settings.hall.code, poll=poll, threaded=threaded)
 
-        self.poller = QueuePoller(db, self.actor.hall_id, interval_ms=1000, threaded=threaded)
-        self.poller.snapshot.connect(self.apply_snapshot)
-        self.poller.connection.connect(self._connection)
-        self.apply_snapshot(queue.snapshot(db, self.actor.hall_id))
-        if poll:
-            self.poller.start()
-        self.poller.stop_with(self)
+    # -- start: the hall and its services, read off the GUI thread (``HallStartup``) ---------
+    def start(self) -> None:
+        self.message.setText(self.tr("One moment…"))
+        super().start()
+
+    def found(self, outcome) -> int:
+        self.actor, snap = outcome
+        self.message.setText("")
+        self.apply_snapshot(snap)
+        self.scaler.fit()   # the service buttons are new: fit the text to them afresh
+        return self.actor.hall_id
 
     def shutdown(self) -> None:
-        self.poller.stop()
+        self.stop_polling()
         self._clear.stop()
         self.jobs.wait(5)
 
@@ -147,25 +81,15 @@ class Kiosk(KioskView):
         for i, s in enumerate(snap["services"]):
             btn = self.buttons.get(s["letter"])
             if btn is None:
-                btn = QPushButton()
-                btn.setObjectName(f"service_{s['letter']}")
-                btn.setMinimumHeight(80)
-                btn.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
-                btn.setStyleSheet("QPushButton{font-size:30pt;background:white;color:#0b3d91;"
-                                  "border-radius:16px;} QPushButton:disabled{color:#999;}")
+                btn = self.service_button(s["letter"], i)
                 btn.clicked.connect(lambda _=False, letter=s["letter"]: self.take(letter))
-                self.buttons[s["letter"]] = btn
-                self.grid.addWidget(btn, i // 2, i % 2)
+                btn.setEnabled(not self.jobs.busy)
             name = queue.service_label(s)
             text = f"{s['letter']}  {name}\n" + self.tr("%1 waiting").replace(
                 "%1", str(s["waiting"]))
             if not s["served"]:
                 text = f"{s['letter']}  {name}\n" + self.tr("not offered now")
             btn.setText(text)
-
-    def _connection(self, ok: bool, message: str) -> None:
-        self.banner.setVisible(not ok)
-        self.banner.setText("" if ok else self.tr("Connection lost — retrying…"))
 
     def _reset(self) -> None:
         self.number.setText("")
@@ -176,7 +100,7 @@ class Kiosk(KioskView):
     def take(self, letter: str):
         """Issue a ticket off the GUI thread (the buttons are disabled and the screen says
         so meanwhile); then ``_issued`` or ``_take_refused``. None: one already on its way."""
-        if self.jobs.busy:
+        if self.jobs.busy or self.actor is None:
             return None
         self.message.setStyleSheet("font-size:26pt;")
         self.message.setText(self.tr("One moment…"))
@@ -206,7 +130,8 @@ class Kiosk(KioskView):
         self.ticket_issued.emit(d)
         self._clear.start()
         self._print(d)
-        self.poller.request()
+        if self.poller is not None:
+            self.poller.request()
         return d
 
     def _show_refusal(self, text: str, reason: str) -> None:
@@ -250,6 +175,12 @@ class Kiosk(KioskView):
                              .replace("%1", ticket["number"]))
         self._clear.start(RESULT_MS * 2)
         self.print_failed.emit(ticket, error)
+
+
+def _open_hall(db, hall_code: str):
+    """Worker thread: the kiosk's actor and the first snapshot of the hall's queue."""
+    actor = queue.kiosk_actor(db, hall_code)
+    return actor, queue.snapshot(db, actor.hall_id)
 
 
 def run(ctx, windowed: bool = False) -> int:

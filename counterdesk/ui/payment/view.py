@@ -6,8 +6,6 @@ from PySide6.QtCore import QRegularExpression, Qt
 from PySide6.QtGui import QFont, QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
@@ -23,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ... import billing, money
-from ..widgets.approval import ApprovalFields
+from ..widgets.approval import ApprovalDialog
 
 METHODS = tuple(billing.METHODS)  # the one table of payment methods and their names
 
@@ -216,21 +214,16 @@ class PaymentPanelView(QWidget):
         return out
 
 
-class VoidDialog(QDialog):
+class VoidDialog(ApprovalDialog):
     """Void: which receipt, why, and the manager's staff number and password."""
 
     def __init__(self, receipts: list[str], parent=None):
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Void a receipt — manager's approval"))
+        self._receipts = receipts
+        self.build(self.tr("Void a receipt — manager's approval"), reason_label=self.tr("Reason"))
+
+    def add_rows(self, form: QFormLayout) -> None:
         self.receipt = QComboBox()
         self.receipt.setEditable(True)
-        self.receipt.addItems(receipts)
-        self.reason = QLineEdit()
-        form = QFormLayout(self)
+        self.receipt.addItems(self._receipts)
         form.addRow(self.tr("Receipt number"), self.receipt)
-        form.addRow(self.tr("Reason"), self.reason)
-        self.auth = ApprovalFields(form)
-        box = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        box.accepted.connect(self.accept)
-        box.rejected.connect(self.reject)
-        form.addRow(box)

@@ -10,21 +10,17 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QDialog,
     QFormLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
-    QVBoxLayout,
 )
 
 from ... import i18n, policy
 from ...errors import CounterDeskError
-from ..widgets.fieldmessages import FieldMessages, message_label
+from ..widgets.jobs import Job
+from ..widgets.listeditor import ListEditorDialog
 from ..widgets.tablemodel import RowsModel
 
 
@@ -54,25 +50,15 @@ class PolicyModel(RowsModel):
         return None
 
 
-class PolicyScreen(QDialog, FieldMessages):
+class PolicyScreen(ListEditorDialog):
     """A manager edits the hall's rules; every change is audited with old and new value."""
 
     def __init__(self, db, actor, parent=None):
-        super().__init__(parent)
-        self.db = db
-        self.actor = actor
+        super().__init__(db, actor, PolicyModel(), parent)
         self.setWindowTitle(self.tr("Hall rules"))
         self.resize(820, 600)
-        self.model = PolicyModel(self)
-        self.table = QTableView()
         self.table.setObjectName("policy")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
-        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.table.activated.connect(lambda _i: self.value.setFocus())  # Enter on a row
 
         self.rule = QLabel()
@@ -88,48 +74,26 @@ class PolicyScreen(QDialog, FieldMessages):
         form.addRow(self.tr("Rule"), self.rule)
         form.addRow(self.tr("New value"), self.value)
         form.addRow("", self.hint)
-        self.message = message_label()
         self.fields = {"key": self.table}
 
         self.save_button = QPushButton(self.tr("&Save"))
         self.default_button = QPushButton(self.tr("Back to &default"))
-        self.close_button = QPushButton(self.tr("Close"))
-        buttons = QHBoxLayout()
-        for b in (self.save_button, self.default_button):
-            b.setAutoDefault(False)
-            buttons.addWidget(b)
-        buttons.addStretch(1)
-        self.close_button.setAutoDefault(False)
-        buttons.addWidget(self.close_button)
-        lay = QVBoxLayout(self)
-        lay.addWidget(self.table, 1)
-        lay.addLayout(form)
-        lay.addWidget(self.message)
-        lay.addLayout(buttons)
+        self.lay_out([form], [self.save_button, self.default_button])
         self.save_button.clicked.connect(self.save)
         self.default_button.clicked.connect(self.to_default)
-        self.close_button.clicked.connect(self.accept)
         QShortcut(QKeySequence("F2"), self, activated=self.value.setFocus)
-        self.reload()
-        if self.model.rows:
-            self.table.selectRow(0)
         self.table.setFocus()
+        self.reload()
 
-    def reload(self, keep: str | None = None) -> None:
-        try:
-            rows = policy.rows(self.db, self.actor.hall_id)
-        except CounterDeskError as exc:
-            self.show_error(exc)
-            return
-        self.model.set_rows(rows)
-        if keep is not None:
-            n = next((i for i, r in enumerate(rows) if r.key == keep), None)
-            if n is not None:
-                self.table.selectRow(n)
+    def fetch(self) -> list[policy.PolicyRow]:
+        return policy.rows(self.db, self.actor.hall_id)
 
-    def selected(self) -> policy.PolicyRow | None:
-        idx = self.table.currentIndex()
-        return self.model.rows[idx.row()] if idx.isValid() else None
+    def key_of(self, row: policy.PolicyRow) -> str:
+        return row.key
+
+    def rows_shown(self) -> None:
+        if self.model.rows and self.selected() is None:
+            self.table.selectRow(0)
 
     def _row_changed(self, current, _previous) -> None:
         row = self.model.rows[current.row()] if current.isValid() else None
@@ -157,32 +121,21 @@ class PolicyScreen(QDialog, FieldMessages):
                            "2027-02-06..2027-02-12")
         return self.tr("Text, at most %1 characters").replace("%1", str(row.maximum))
 
-    def _apply(self, text: str) -> bool:
+    def _apply(self, text: str) -> Job | None:
         row = self.selected()
         if row is None:
             self.show_error(CounterDeskError("请先在列表中选中一项规则", "Select a rule first",
                                              field="key"))
-            return False
-        try:
-            new = policy.set(self.db, self.actor, row.key, text)
-        except CounterDeskError as exc:
-            self.show_error(exc)
-            return False
-        self.reload(keep=new.key)
-        self.show_done(self.tr("Saved: %1 = %2").replace("%1", i18n.pick(new.zh, new.en))
-                       .replace("%2", value_text(new, new.value)))
-        return True
+            return None
+        return self.change(policy.set, row.key, text, done=lambda new: self.tr(
+            "Saved: %1 = %2").replace("%1", i18n.pick(new.zh, new.en))
+            .replace("%2", value_text(new, new.value)))
 
-    def save(self) -> bool:
+    def save(self) -> Job | None:
         return self._apply(self.value.text())
 
-    def to_default(self) -> bool:
+    def to_default(self) -> Job | None:
         row = self.selected()
         if row is None:
             return self._apply("")
         return self._apply(policy.to_text(policy.BY_KEY[row.key], row.default))
-
-    def keyPressEvent(self, event):  # noqa: N802 - Qt name
-        if event.key() in (Qt.Key_Return, Qt.Key_Enter):
-            return  # never closes the dialog by accident
-        super().keyPressEvent(event)

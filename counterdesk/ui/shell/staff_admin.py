@@ -10,23 +10,22 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
 )
 
 from ... import staff
 from ...errors import CounterDeskError
 from ..widgets.fieldmessages import FieldMessages, message_label
+from ..widgets.jobs import Job
+from ..widgets.listeditor import ListEditorDialog
 from ..widgets.tablemodel import RowsModel
 
 
@@ -68,25 +67,15 @@ class StaffModel(RowsModel):
         return None
 
 
-class StaffAdmin(QDialog, FieldMessages):
+class StaffAdmin(ListEditorDialog):
     """The manager's list of the hall's accounts."""
 
     def __init__(self, db, actor, parent=None):
-        super().__init__(parent)
-        self.db = db
-        self.actor = actor
+        super().__init__(db, actor, StaffModel(), parent)
         self.setWindowTitle(self.tr("Staff accounts"))
         self.resize(760, 560)
-        self.model = StaffModel(self)
-        self.table = QTableView()
         self.table.setObjectName("staff")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
-        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
 
         self.staff_no = QLineEdit()
         self.staff_no.setObjectName("staff_no")
@@ -114,52 +103,26 @@ class StaffAdmin(QDialog, FieldMessages):
                                    "password (this also lifts a lock-out)."))
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet("color: #555;")
-        self.message = message_label()
 
         self.add_button = QPushButton(self.tr("&Add"))
         self.reset_button = QPushButton(self.tr("&Reset password"))
         self.toggle_button = QPushButton(self.tr("&Disable"))
         self.unlock_button = QPushButton(self.tr("&Unlock"))
-        self.close_button = QPushButton(self.tr("Close"))
-        buttons = QHBoxLayout()
-        for b in (self.add_button, self.reset_button, self.toggle_button, self.unlock_button):
-            b.setAutoDefault(False)
-            buttons.addWidget(b)
-        buttons.addStretch(1)
-        buttons.addWidget(self.close_button)
-        lay = QVBoxLayout(self)
-        lay.addWidget(self.table, 1)
-        lay.addWidget(self.hint)
-        lay.addLayout(form)
-        lay.addWidget(self.message)
-        lay.addLayout(buttons)
-
+        self.lay_out([self.hint, form], [self.add_button, self.reset_button,
+                                         self.toggle_button, self.unlock_button])
         self.add_button.clicked.connect(self.add)
         self.reset_button.clicked.connect(self.reset)
         self.toggle_button.clicked.connect(self.toggle)
         self.unlock_button.clicked.connect(self.unlock)
-        self.close_button.clicked.connect(self.accept)
         QShortcut(QKeySequence.New, self, activated=self.new_account)  # Ctrl+N
         self.reload()
         self.new_account()
 
-    def reload(self, keep: str | None = None) -> None:
-        try:
-            rows = staff.hall_staff(self.db, self.actor)
-        except CounterDeskError as exc:
-            self.show_error(exc)
-            return
-        self.model.set_rows(rows)
-        if keep is not None:
-            row = next((n for n, r in enumerate(rows) if r.staff_no == keep), None)
-            if row is not None:
-                self.table.selectRow(row)
+    def fetch(self) -> list[staff.StaffInfo]:
+        return staff.hall_staff(self.db, self.actor)
 
-    def selected(self) -> staff.StaffInfo | None:
-        idx = self.table.currentIndex()
-        if not idx.isValid() or not self.table.selectionModel().isRowSelected(idx.row()):
-            return None
-        return self.model.rows[idx.row()]
+    def key_of(self, row: staff.StaffInfo) -> str:
+        return row.staff_no
 
     def _row_changed(self, current, _previous) -> None:
         info = self.model.rows[current.row()] if current.isValid() else None
@@ -195,24 +158,19 @@ class StaffAdmin(QDialog, FieldMessages):
             return None
         return self.password.text()
 
-    def add(self) -> bool:
+    def add(self) -> Job | None:
         if self.selected() is not None:
             self.new_account()
-            return False
+            return None
         password = self._passwords()
         if password is None:
-            return False
-        try:
-            info = staff.create_staff(self.db, self.actor, self.staff_no.text(),
-                                      self.name.text(), self.role.currentData(), password)
-        except CounterDeskError as exc:
-            self.show_error(exc)
-            return False
-        self.reload(keep=info.staff_no)
-        self.show_done(self.tr("Account %1 (%2) added. Give the person the password; they "
-                               "can change it with “Change my password”.")
-                       .replace("%1", info.staff_no).replace("%2", info.name))
-        return True
+            return None
+        return self.change(
+            staff.create_staff, self.staff_no.text(), self.name.text(), self.role.currentData(),
+            password, done=lambda info: self.tr(
+                "Account %1 (%2) added. Give the person the password; they can change it "
+                "with “Change my password”.").replace("%1", info.staff_no)
+            .replace("%2", info.name))
 
     def _selected_or_say(self) -> staff.StaffInfo | None:
         info = self.selected()
@@ -221,56 +179,31 @@ class StaffAdmin(QDialog, FieldMessages):
                                              field=""))
         return info
 
-    def reset(self) -> bool:
+    def reset(self) -> Job | None:
         info = self._selected_or_say()
-        if info is None:
-            return False
-        password = self._passwords()
+        password = None if info is None else self._passwords()
         if password is None:
-            return False
-        try:
-            staff.reset_password(self.db, self.actor, info.staff_no, password)
-        except CounterDeskError as exc:
-            self.show_error(exc)
-            return False
-        self.reload(keep=info.staff_no)
-        self.show_done(self.tr("New password set for %1; a lock-out is lifted.")
-                       .replace("%1", info.staff_no))
-        return True
+            return None
+        return self.change(staff.reset_password, info.staff_no, password, keep=info.staff_no,
+                           done=lambda _r: self.tr("New password set for %1; a lock-out is "
+                                                   "lifted.").replace("%1", info.staff_no))
 
-    def toggle(self) -> bool:
+    def toggle(self) -> Job | None:
         info = self._selected_or_say()
         if info is None:
-            return False
-        try:
-            new = staff.set_account_enabled(self.db, self.actor, info.staff_no, info.disabled)
-        except CounterDeskError as exc:
-            self.show_error(exc)
-            return False
-        self.reload(keep=new.staff_no)
-        self.show_done((self.tr("%1 can sign in again.") if not new.disabled else
-                        self.tr("%1 is disabled and cannot sign in.")).replace("%1",
-                                                                              new.staff_no))
-        return True
+            return None
+        return self.change(staff.set_account_enabled, info.staff_no, info.disabled,
+                           done=lambda new: (self.tr("%1 can sign in again.") if not new.disabled
+                                             else self.tr("%1 is disabled and cannot sign in."))
+                           .replace("%1", new.staff_no))
 
-    def unlock(self) -> bool:
+    def unlock(self) -> Job | None:
         """Lift a lock-out (sign-in and approvals) before it expires."""
         info = self._selected_or_say()
         if info is None:
-            return False
-        try:
-            new = staff.unlock(self.db, self.actor, info.staff_no)
-        except CounterDeskError as exc:
-            self.show_error(exc)
-            return False
-        self.reload(keep=new.staff_no)
-        self.show_done(self.tr("%1 is unlocked.").replace("%1", new.staff_no))
-        return True
-
-    def keyPressEvent(self, event):  # noqa: N802 - Qt name
-        if event.key() in (Qt.Key_Return, Qt.Key_Enter):
-            return  # never closes the dialog by accident
-        super().keyPressEvent(event)
+            return None
+        return self.change(staff.unlock, info.staff_no,
+                           done=lambda new: self.tr("%1 is unlocked.").replace("%1", new.staff_no))
 
 
 class ChangePassword(QDialog, FieldMessages):

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 from ... import cash, money, requestkeys
 from ...errors import CounterDeskError, DatabaseUnavailable, OutcomeUnknown
 from ...staff import Approval
-from . import reopen
-from .dialogs import CountersignDialog, MovementDialog
+from ..widgets.jobs import Jobs, message
+from .dialogs import CountersignDialog, MovementDialog, ReopenDialog
 from .view import TillPanelView
 
 log = logging.getLogger(__name__)
@@ -49,7 +49,8 @@ class TillPanel(TillPanelView):
         self.btn_count.clicked.connect(self.ask_count)
         self._count_text = self.btn_count.text()
         self._confirming = False
-        reopen.install(self)   # 重新开启点钞 (manager) from this tab, issue 18.4
+        self.btn_reopen.clicked.connect(self.ask_reopen)   # 重新开启点钞, issue 18.4
+        self.jobs = Jobs(self, busy=[self.btn_x])
         self.btn_close.clicked.connect(self.close_till)
         self.btn_countersign.clicked.connect(self.ask_countersign)
         self.btn_move.clicked.connect(self.ask_movement)
@@ -126,7 +127,7 @@ class TillPanel(TillPanelView):
         self.result.setText(self.tr("Counted %1, expected %2: %3 %4").replace(
             "%1", money.fmt(counted)).replace("%2", money.fmt(expected)).replace(
             "%3", kind).replace("%4", money.fmt(abs(difference))))
-        reopen.show_large(self.result, difference)   # 长款/短款 large (issue 18.12)
+        self.show_result_large(difference)   # 长款/短款 large (issue 18.12)
 
     # -- actions ------------------------------------------------------------------------
     def open_till(self) -> None:
@@ -232,26 +233,36 @@ class TillPanel(TillPanelView):
             v = dlg.values()
             self.move(v["direction"], v["amount"], v["reason"], v["approval"])
 
-    def print_x(self) -> bytes | None:
-        from ...print import escpos_doc, printers, till_report
-
-        settings = self.bench.settings
+    def reopen_count(self, reason: str, approval: Approval | None) -> bool:
+        """重新开启点钞: the manager clears the count; the clerk counts again."""
         try:
-            x = cash.x_report(self.db, self.actor)
-            if not settings.printer.uri:
-                ps = settings.printer
-                self.last_x = till_report.x_escpos(x, escpos_doc.columns_for(ps.width, ps.dots))
-                self._say(self.tr("No receipt printer is set up."))
-                return self.last_x
-            p = printers.from_settings(settings)
-            data = till_report.x_escpos(x, p.columns)
-            self.last_x = data
-            printers.send(p, data, job_name="X 报表")
+            cash.reopen_till(self.db, self.actor, approval, reason)
         except CounterDeskError as exc:
             self._say(exc.message)
-            return None
-        self._say(self.tr("X report printed."), error=False)
-        return data
+            return False
+        self.last_count = None
+        self.result.setText("")
+        self.grid_model.clear()
+        self._say(self.tr("The count is reopened: count the cash again."), error=False)
+        self.refresh()
+        return True
+
+    def ask_reopen(self) -> None:
+        dlg = ReopenDialog(self)
+        if dlg.exec() == QDialog.Accepted:
+            self.reopen_count(dlg.reason_text(), dlg.approval())
+
+    def print_x(self):
+        """The X report, read and printed off the GUI thread; then ``last_x`` holds the
+        bytes (also without a printer). Returns the job."""
+        self._say(self.tr("Printing the X report…"), error=False)
+        return self.jobs.run(_x_report, self.db, self.actor, self.bench.settings,
+                             on_done=self._x_printed, on_error=lambda e: self._say(message(e)))
+
+    def _x_printed(self, outcome: tuple[bytes, bool]) -> None:
+        self.last_x, printed = outcome
+        self._say(self.tr("X report printed.") if printed
+                  else self.tr("No receipt printer is set up."), error=not printed)
 
     # -- main window ----------------------------------------------------------------------
     def install_actions(self, mainwindow) -> None:
@@ -281,7 +292,21 @@ class TillPanel(TillPanelView):
         return dlg
 
     def shutdown(self) -> None:
-        pass
+        self.jobs.wait(5)
+
+
+def _x_report(db, actor, settings) -> tuple[bytes, bool]:
+    """Worker thread: the X report as receipt bytes, and whether it was sent."""
+    from ...print import escpos_doc, printers, till_report
+
+    x = cash.x_report(db, actor)
+    if not settings.printer.uri:
+        ps = settings.printer
+        return till_report.x_escpos(x, escpos_doc.columns_for(ps.width, ps.dots)), False
+    p = printers.from_settings(settings)
+    data = till_report.x_escpos(x, p.columns)
+    printers.send(p, data, job_name="X 报表")
+    return data, True
 
 
 def create(bench, parent=None) -> TillPanel:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -82,10 +83,13 @@ class TillPanelView(QWidget):
         self.btn_count = QPushButton(self.tr("&Submit the blind count"))
         self.btn_close = QPushButton(self.tr("&Close till"))
         self.btn_countersign = QPushButton(self.tr("Counter&sign…"))
+        self.btn_reopen = QPushButton(self.tr("&Reopen the count (manager)…"))
+        self.btn_reopen.setObjectName("reopen_count")
+        self.btn_reopen.hide()
         self.btn_move = QPushButton(self.tr("Cash &in/out…"))
         self.btn_x = QPushButton(self.tr("Print &X report"))
         for b in (self.btn_open, self.btn_count, self.btn_close, self.btn_countersign,
-                  self.btn_move, self.btn_x):
+                  self.btn_reopen, self.btn_move, self.btn_x):
             buttons.addWidget(b)
         lay.addLayout(buttons)
         self.movements_model = MovementModel(self)
@@ -100,3 +104,12 @@ class TillPanelView(QWidget):
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #c0392b;")
         lay.addWidget(self.message)
+
+    def show_result_large(self, difference: int) -> None:
+        """The count's result in large type (issue 18.12): red when short, blue when over."""
+        f = QFont(self.result.font())
+        f.setPointSizeF(max(f.pointSizeF(), 10.5) * 1.6)
+        f.setBold(True)
+        self.result.setFont(f)
+        self.result.setStyleSheet("color: #c0392b;" if difference < 0 else
+                                  "color: #1f4e9c;" if difference > 0 else "color: #1e7e34;")

@@ -1,12 +1,16 @@
 """The one manager-approval widget (主任授权): the manager's staff number and password,
 typed at this PC into any form that needs them (void, cash in/out, countersign, a long
-pause). The service checks them (:class:`counterdesk.staff.Approval`); this only asks.
+pause, reopening a count or a day). The service checks them
+(:class:`counterdesk.staff.Approval`); this only asks.
+
+:class:`ApprovalDialog` is the one shape of an approval form: a line saying what is being
+approved, the form's own rows (a reason, an amount…), the manager's fields, OK / Cancel.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLineEdit
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit
 
 from ...staff import Approval
 
@@ -40,3 +44,35 @@ def add_ok_cancel(dialog: QDialog, form: QFormLayout) -> QDialogButtonBox:
     buttons.rejected.connect(dialog.reject)
     form.addRow(buttons)
     return buttons
+
+
+class ApprovalDialog(QDialog):
+    """An approval form. :meth:`build` lays it out: ``intro`` (what is approved), the rows
+    :meth:`add_rows` adds, a reason when ``reason_label`` is given, the manager's fields
+    and OK / Cancel. The texts come translated by the caller (usually a subclass)."""
+
+    reason: QLineEdit | None = None
+
+    def build(self, title: str, *, intro: str = "", reason_label: str = "") -> None:
+        self.setWindowTitle(title)
+        self.form = QFormLayout(self)
+        if intro:
+            label = QLabel(intro)
+            label.setWordWrap(True)
+            self.form.addRow(label)
+        self.add_rows(self.form)
+        if reason_label:
+            self.reason = QLineEdit()
+            self.reason.setObjectName("reason")
+            self.form.addRow(reason_label, self.reason)
+        self.auth = ApprovalFields(self.form)
+        self.buttons = add_ok_cancel(self, self.form)
+
+    def add_rows(self, form: QFormLayout) -> None:
+        """A form with fields of its own adds them here (before the reason)."""
+
+    def reason_text(self) -> str:
+        return self.reason.text() if self.reason is not None else ""
+
+    def approval(self) -> Approval | None:
+        return self.auth.approval()

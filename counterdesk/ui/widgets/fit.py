@@ -27,6 +27,7 @@ def scrolled_hint(window: QWidget, hint: QSize, scroll: QScrollArea) -> QSize:
     return want.boundedTo(screen).expandedTo(window.minimumSizeHint())
 
 
+MIN_FACTOR = 0.2   # widgets that appear later (the kiosk's services) never shrink text to 0
 _PT = re.compile(r"font-size\s*:\s*([\d.]+)pt")
 
 
@@ -72,8 +73,9 @@ class FontScaler(QObject):
 
     def fit(self, factor: float = 1.0) -> None:
         for _ in range(16):
+            factor = max(factor, MIN_FACTOR)
             self._apply(factor)
-            if self._fits():
+            if self._fits() or factor == MIN_FACTOR:
                 return
             factor *= 0.85
 
