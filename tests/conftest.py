@@ -10,6 +10,7 @@ skip with a message saying so.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import time
 import uuid
@@ -234,6 +235,20 @@ def _templates(tmp_path_factory):
             os.environ.pop("COUNTERDESK_HOME", None)
         else:
             os.environ["COUNTERDESK_HOME"] = saved
+
+
+# Garbage is collected on the main (GUI) thread only, as the application does
+# (counterdesk/ui/widgets/gcguard.py): a background job's thread that triggered a collection
+# would destroy the Qt objects of closed dialogs off the GUI thread and crash.
+gc.disable()
+
+
+@pytest.fixture(autouse=True)
+def _collect_on_the_main_thread():
+    yield
+    gc.collect(0)
+    if gc.get_count()[1] > gc.get_threshold()[1]:
+        gc.collect()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])

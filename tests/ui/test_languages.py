@@ -152,6 +152,8 @@ def test_hall_screens_speak_one_language(qtbot, lang, demo_db, clerk, printer, s
     w.resize(1366, 768)
     w.show()
     qtbot.waitExposed(w)
+    if screen in ("kiosk", "display"):
+        qtbot.waitUntil(lambda: w.is_ready, timeout=10000)  # the hall found in the background
     if screen == "kiosk":
         w.apply_snapshot(queue.snapshot(demo_db, hall))
         with qtbot.waitSignal(w.printed, timeout=5000):

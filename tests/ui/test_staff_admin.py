@@ -115,6 +115,7 @@ def test_staff_dialog_from_the_manage_menu(qtbot, demo_db, manager):
     ws.action_staff.trigger()
     dlg = ws.staff_dialog
     qtbot.waitExposed(dlg)
+    qtbot.waitUntil(lambda: not dlg.jobs.busy and dlg.model.rowCount() > 0)  # rows read
     assert dlg.role.count() == 1  # a manager creates clerks only
     n = dlg.model.rowCount()
     # keyboard: type the fields, Tab between them, Alt+A adds
@@ -134,11 +135,16 @@ def test_staff_dialog_from_the_manage_menu(qtbot, demo_db, manager):
     assert dlg.selected().staff_no == "1201" and "1201" in dlg.message.text()
     assert staff.sign_in(demo_db, "1201", "abc123", window=3)
     # disable the selected account, and the manager's own account is refused
-    assert dlg.toggle() and dlg.selected().disabled
+    job = dlg.toggle()
+    assert job is not None
+    qtbot.waitUntil(lambda: job.done)
+    assert dlg.selected().disabled
     own = next(r for r, i in enumerate(dlg.model.rows) if i.staff_no == manager.staff_no)
     dlg.table.selectRow(own)
-    assert not dlg.toggle()
+    job = dlg.toggle()                       # refused by the service, said in the dialog
+    qtbot.waitUntil(lambda: job is None or job.done)
     assert "自己" in dlg.message.text() or "own" in dlg.message.text()
+    assert not dlg.model.rows[own].disabled
     dlg.close()
 
 

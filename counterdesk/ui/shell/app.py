@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from ... import __version__, i18n, logsetup, resources_access
 from ...errors import CounterDeskError, DatabaseError
 from ...platform import windows
+from ..widgets import gcguard
 from ..widgets.theme import ContrastKeeper
 
 log = logging.getLogger(__name__)
@@ -149,6 +150,7 @@ def _excepthook(exc_type, exc, tb):
 
 def create_app(settings, argv: list[str] | None = None) -> QApplication:
     app = QApplication.instance() or QApplication(argv or sys.argv[:1])
+    gcguard.install(app)  # garbage is collected on the GUI thread only (widgets/gcguard.py)
     app.setApplicationName("CounterDesk")
     app.setOrganizationName("CounterDesk")
     app.setApplicationVersion(__version__)
