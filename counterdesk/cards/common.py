@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from sqlalchemy import DateTime, bindparam, case, func, insert, or_, select, update
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import audit, clock, money, policy
 from ..db import Database
@@ -167,6 +168,7 @@ class _Plan:
     card_id: int | None = None
     last: CardPurchase | None = None
     refs: tuple = ()      # the rows read, kept alive in the session's identity map
+    taken: list = field(default_factory=list)   # purchases marked taken (their new rows)
 
     @property
     def card(self) -> Card:
@@ -239,6 +241,7 @@ def reading(s: Session, actor: Actor, card: Card, acc: Account, image: CardImage
                                 "staff_no": actor.staff_no, "read_at": clock.now()})
 
 
+_PT = CardPurchase.__table__
 _P = aliased(CardPurchase)
 # the purchases a read may move on: those on a card not yet taken, and the last one
 _OPEN_PURCHASES = (select(CardPurchase)
@@ -247,6 +250,11 @@ _OPEN_PURCHASES = (select(CardPurchase)
                               CardPurchase.seq == select(func.max(_P.seq))
                               .where(_P.account_id == bindparam("p_acc")).scalar_subquery()))
                    .order_by(CardPurchase.seq))
+# the meter took them: one UPDATE returning their covered content for the audit event
+_MARK_TAKEN = (update(_PT).where(_PT.c.account_id == bindparam("t_acc"),
+                                 _PT.c.state == "written", _PT.c.seq <= bindparam("t_seq"))
+               .values(state="taken", taken_at=bindparam("t_now", type_=DateTime))
+               .returning(*audit.returning(_PT)))
 
 
 def meter_change_due(s: Session, card: Card, acc: Account) -> dict | None:
@@ -281,9 +289,13 @@ def reconcile(s: Session, actor: Actor, image: CardImage) -> _Plan:
     reading(s, actor, card, acc, image)
     # purchases the meter has taken (it writes its last sequence back onto the card)
     rows = s.execute(_OPEN_PURCHASES, {"p_acc": acc.id}).scalars().all()
-    for p in rows:
-        if p.state == "written" and p.seq <= image.meter_seq:
-            p.state, p.taken_at = "taken", now
+    taken = [p for p in rows if p.state == "written" and p.seq <= image.meter_seq]
+    if taken:
+        fetched = s.execute(_MARK_TAKEN, {"t_acc": acc.id, "t_seq": image.meter_seq,
+                                          "t_now": now}).all()
+        for p in taken:       # the loaded rows as the UPDATE left them
+            set_committed_value(p, "state", "taken")
+            set_committed_value(p, "taken_at", now)
     last = rows[-1] if rows else None
     st = CardState(False, card.card_no, acc.account_no, mask_name(holder.name, holder.kind),
                    card.meter_no, image.purchase_seq, money.fmt_qty(image.pending_volume),
@@ -294,7 +306,7 @@ def reconcile(s: Session, actor: Actor, image: CardImage) -> _Plan:
     if st.meter_change_due is not None:
         st.messages.append(st.meter_change_due["message"])
     plan = _Plan(st, expect=card.card_no, image=image, card_id=card.id, last=last,
-                 refs=(card, acc, holder))
+                 refs=(card, acc, holder), taken=fetched if taken else [])
     expected = last.seq if last else card.start_seq
     seq = image.purchase_seq
     meter_moved = (last is not None and last.kind == "meter_change" and last.state == "to_write")
@@ -349,6 +361,21 @@ def reconcile(s: Session, actor: Actor, image: CardImage) -> _Plan:
     return _stale_or_future(seq, expected)
 
 
+def taken_rows(plan: _Plan) -> list:
+    """The audit rows of the purchases the read marked taken (for the transaction's
+    event: the purchase's payment event, or :func:`record_read`)."""
+    return [audit.Fetched(_PT, plan.taken)] if plan.taken else []
+
+
+def record_read(s: Session, actor: Actor, plan: _Plan) -> None:
+    """The event of a read that changed purchases (the meter took them): it vouches for
+    them and for any other row the read changed."""
+    if plan.taken:
+        actor.audit(s, "card.read", {"card_no": plan.expect,
+                                     "taken": [r._mapping["seq"] for r in plan.taken]},
+                    rows=taken_rows(plan))
+
+
 def _stale_or_future(seq: int, expected: int):
     if seq < expected:
         raise _refuse(f"卡内购气次数 {seq} 落后于系统记录 {expected}（旧卡或复制的卡），拒绝办理；"
@@ -371,7 +398,6 @@ def _reversed(s: Session, p: CardPurchase) -> bool:
     return rev is not None
 
 
-_PT = CardPurchase.__table__
 # a write's record: one UPDATE returning the row's covered content for the audit event
 # (SET expressions see the row as it was: 'to_write' becomes 'written' with its time)
 _RECORD_WRITE = (update(_PT).where(_PT.c.id == bindparam("w_id"))
@@ -406,7 +432,10 @@ def write_and_record(db: Database, actor: Actor, reader: CardReader, image: Card
     now = clock.now()
     event = {"card_no": image.card_no, "seq": image.purchase_seq,
              "state": image.purchase_state}
-    with db.write() as s:
+    # what the card holds is the proof of this record: a power cut that loses it is
+    # repaired by the next read of the card (reconcile), so its COMMIT need not wait for
+    # the disk (money is never in this transaction)
+    with db.write(durable=False) as s:
         c = s.get(Card, card_id) if card_id else None
         if c is not None and ok and c.status == "to_write":
             c.status, c.written_at = "active", now
@@ -489,6 +518,7 @@ def read_card(db: Database, actor: Actor, reader: CardReader, *,
         return CardState(True, messages=["空白卡（未发卡）"])
     with db.write() as s:
         plan = reconcile(s, actor, image)
+        record_read(s, actor, plan)
     return finish_plan(db, actor, reader, plan)
 
 

@@ -210,7 +210,7 @@ def _buy(db: Database, actor: Actor, reader: CardReader, req: _BuyRequest) -> Bu
                 made.append(row[0])
                 return ({"card_purchase": {"card_no": card.card_no, "seq": seq,
                                            "volume": money.fmt_qty(v)}},
-                        [audit.Fetched(_PURCHASE_T, [row])])
+                        [*common.taken_rows(plan), audit.Fetched(_PURCHASE_T, [row])])
 
             res = sale.charge(db, s, actor, hall, day, acc, sale.gas_code(acc), v, req.tenders,
                               note=req.note, printer_uri=req.printer_uri, card=info,
@@ -220,6 +220,8 @@ def _buy(db: Database, actor: Actor, reader: CardReader, req: _BuyRequest) -> Bu
                               total=Decimal(st.image.total_bought) + v)
             pid, card_no, account_no = made[0], card.card_no, acc.account_no
             mac_key = common.hall_key(s, hall.id)
+        else:
+            common.record_read(s, actor, plan)
     if plan.write is not None:
         # the card first needs what the database owes it (a rewrite or a clear)
         st = common.finish_plan(db, actor, reader, plan)
