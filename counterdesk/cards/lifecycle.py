@@ -248,9 +248,6 @@ def meter_change(db: Database, actor: Actor, reader: CardReader, new_meter_no: s
     if new_meter_no and not _METER_RE.match(new_meter_no):
         raise ValidationError("新表号应为 1–32 位字母、数字或 -", "The new meter number is invalid",
                               field="meter_no")
-    if not new_meter_no and not order_no:
-        raise ValidationError("请填写新表号，或换表工单号", "Give the new meter number or the "
-                              "meter change order", field="meter_no")
     vol = _decimal(remaining, "remaining", "旧表剩余气量")
     cum_given = _decimal(cumulative, "cumulative", "旧表累计用气量") \
         if cumulative not in (None, "") else None
@@ -266,6 +263,9 @@ def meter_change(db: Database, actor: Actor, reader: CardReader, new_meter_no: s
                        field="card")
     due = st.meter_change_due or {}
     order_no = order_no or due.get("order_no", "")
+    if not new_meter_no and not order_no:
+        raise ValidationError("请填写新表号（或已完成的换表工单号）", "Give the new meter number "
+                              "(or the done meter change order)", field="meter_no")
     day = clock.today()
     with db.write() as s:
         auth = authorise(db, s, approval, "card.meter_change", actor=actor,
