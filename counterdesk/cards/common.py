@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from sqlalchemy import DateTime, bindparam, case, func, insert, or_, select, update
+from sqlalchemy import DateTime, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -25,12 +25,13 @@ from ..db import Database
 from ..errors import Conflict, NotFound
 from ..models import Hall
 from ..models.accounts import Account, Holder
-from ..models.cards import Card, CardKey, CardPurchase, MeterReading
-from ..orders import gates as order_gates
+from ..models.cards import Card, CardKey, CardPurchase
 from ..privacy import mask_name
 from ..staff import Actor
-from . import layout, sale
-from .drivers import CardError, CardImage, CardReader
+from . import layout
+from .drivers import CardImage, CardReader
+from .meters import meter_change_due, reading
+from .writing import write_and_record
 
 STATE_ZH = {"to_write": "待写卡", "written": "已写卡未输表", "taken": "表具已输入",
             "cancelling": "退购中", "cancelled": "已退购"}
@@ -215,32 +216,6 @@ def check_card(s: Session, actor: Actor, image: CardImage) -> tuple[Card, Accoun
     return card, acc, holder
 
 
-_READING_COLS = (MeterReading.meter_no, MeterReading.meter_seq, MeterReading.remaining,
-                 MeterReading.cumulative, MeterReading.alarms)
-_LAST_READING = (select(*_READING_COLS)
-                 .where(MeterReading.account_id == bindparam("r_acc"),
-                        MeterReading.source == "card")
-                 .order_by(MeterReading.id.desc()).limit(1))
-_INSERT_READING = insert(MeterReading.__table__)
-
-
-def reading(s: Session, actor: Actor, card: Card, acc: Account, image: CardImage) -> None:
-    """Keep the meter's figures (回抄) when they changed since the last reading."""
-    if image.meter_seq == 0 and Decimal(image.cumulative) == 0 and Decimal(image.remaining) == 0:
-        return
-    last = s.execute(_LAST_READING, {"r_acc": acc.id}).first()
-    figures = (image.meter_no, image.meter_seq, Decimal(image.remaining),
-               Decimal(image.cumulative), image.alarms)
-    if last is not None and (last[0], last[1], Decimal(last[2]), Decimal(last[3]),
-                             last[4]) == figures:
-        return
-    s.execute(_INSERT_READING, {"account_id": acc.id, "card_id": card.id,
-                                "meter_no": image.meter_no, "source": "card",
-                                "remaining": figures[2], "cumulative": figures[3],
-                                "alarms": image.alarms, "meter_seq": image.meter_seq,
-                                "staff_no": actor.staff_no, "read_at": clock.now()})
-
-
 _PT = CardPurchase.__table__
 _P = aliased(CardPurchase)
 # the purchases a read may move on: those on a card not yet taken, and the last one
@@ -255,30 +230,6 @@ _MARK_TAKEN = (update(_PT).where(_PT.c.account_id == bindparam("t_acc"),
                                  _PT.c.state == "written", _PT.c.seq <= bindparam("t_seq"))
                .values(state="taken", taken_at=bindparam("t_now", type_=DateTime))
                .returning(*audit.returning(_PT)))
-
-
-def meter_change_due(s: Session, card: Card, acc: Account) -> dict | None:
-    """The account's meter is no longer the card's (a done 换表 order moved it): what the
-    clerk must do, or None. No gas is sold onto such a card (:func:`purchase.buy`)."""
-    if acc.meter_no == card.meter_no:
-        return None
-    o = order_gates.done_meter_change(s, acc.hall_id, acc.account_no, acc.meter_no)
-    if o is None:
-        return {"order_no": "", "old_meter_no": card.meter_no, "new_meter_no": acc.meter_no,
-                "card_meter_no": card.meter_no,
-                "message": f"户号 {acc.account_no} 登记的表号为 {acc.meter_no}，卡内表号为 "
-                           f"{card.meter_no}，二者不符：请核实表具并办理 IC 卡换表后再购气",
-                "message_en": f"Account {acc.account_no} has meter {acc.meter_no}, the card "
-                              f"{card.meter_no}: check the meter and change the card's meter "
-                              "before selling gas"}
-    return {"order_no": o.number, "old_meter_no": o.old_meter_no or card.meter_no,
-            "new_meter_no": o.new_meter_no, "card_meter_no": card.meter_no,
-            "message": f"换表工单 {o.number} 已完成（旧表 {o.old_meter_no or card.meter_no} → 新表 "
-                       f"{o.new_meter_no}），此卡仍绑定旧表 {card.meter_no}：请先办理 IC 卡换表"
-                       f"（卡换表，关联工单 {o.number}），办理前不能购气",
-            "message_en": f"Meter change order {o.number} is done ({card.meter_no} → "
-                          f"{o.new_meter_no}) but the card is still bound to the old meter: "
-                          "do the card's meter change first; no gas is sold until then"}
 
 
 def reconcile(s: Session, actor: Actor, image: CardImage) -> _Plan:
@@ -396,78 +347,6 @@ def _reversed(s: Session, p: CardPurchase) -> bool:
     if rev is not None:
         p.reversal_payment_id = rev
     return rev is not None
-
-
-# a write's record: one UPDATE returning the row's covered content for the audit event
-# (SET expressions see the row as it was: 'to_write' becomes 'written' with its time)
-_RECORD_WRITE = (update(_PT).where(_PT.c.id == bindparam("w_id"))
-                 .values(write_attempts=_PT.c.write_attempts + 1, last_error="",
-                         state=case((_PT.c.state == "to_write", "written"), else_=_PT.c.state),
-                         written_at=case((_PT.c.state == "to_write",
-                                          bindparam("w_now", type_=DateTime)),
-                                         else_=_PT.c.written_at))
-                 .returning(*audit.returning(_PT)))
-_RECORD_FAILED = (update(_PT).where(_PT.c.id == bindparam("w_id"))
-                  .values(write_attempts=_PT.c.write_attempts + 1, last_error=bindparam("w_err"))
-                  .returning(*audit.returning(_PT)))
-
-
-def write_and_record(db: Database, actor: Actor, reader: CardReader, image: CardImage, *,
-                     expect: str, purchase_id: int | None = None, card_id: int | None = None,
-                     key: str | None = None, job_id: int | None = None,
-                     receipt: dict | None = None) -> tuple[bool, str]:
-    """Write ``image``; on success record it (purchase 'written', card 'active', receipt
-    ``job_id`` marked). Returns (written, message); a failed write is recorded as an
-    attempt. ``key``: the hall's card key (read here when not given)."""
-    if key is None:
-        with db.read() as s:
-            hall_id = s.execute(select(Card.hall_id).where(Card.card_no == image.card_no)
-                                ).scalar()
-            key = s.get(CardKey, hall_id).mac_key if hall_id is not None else ""
-    try:
-        reader.write(image, expect_card_no=expect, key=key)
-        ok, err = True, ""
-    except CardError as exc:
-        ok, err = False, exc.message
-    now = clock.now()
-    event = {"card_no": image.card_no, "seq": image.purchase_seq,
-             "state": image.purchase_state}
-    # what the card holds is the proof of this record: a power cut that loses it is
-    # repaired by the next read of the card (reconcile), so its COMMIT need not wait for
-    # the disk (money is never in this transaction)
-    with db.write(durable=False) as s:
-        c = s.get(Card, card_id) if card_id else None
-        if c is not None and ok and c.status == "to_write":
-            c.status, c.written_at = "active", now
-            if c.payment_id:          # the card fee's receipt: the card is written
-                _mark_receipt(s, c.payment_id, None)
-        row = s.execute(_RECORD_WRITE if ok else _RECORD_FAILED,
-                        {"w_id": purchase_id, "w_now": now, "w_err": err[:200]}
-                        ).first() if purchase_id else None
-        if row is not None:
-            pay_id = row._mapping["payment_id"]
-            if ok and pay_id and receipt is not None:
-                sale.set_receipt_params(s, job_id, {**receipt, "card": {
-                    **receipt.get("card", {}), "written": True}})
-            elif ok and pay_id:
-                _mark_receipt(s, pay_id, job_id)
-            actor.audit(s, "card.written" if ok else "card.write_failed",
-                        event if ok else {**event, "error": err[:200]},
-                        rows=[audit.Fetched(_PT, [row])])
-        elif ok:
-            actor.audit(s, "card.written", event)
-    return ok, err
-
-
-def _mark_receipt(s: Session, payment_id: int, job_id: int | None) -> None:
-    if job_id is None:
-        from ..models.billing import PrintJob, Receipt
-
-        job_id = s.execute(select(PrintJob.id).join(Receipt, Receipt.id == PrintJob.receipt_id)
-                           .where(Receipt.payment_id == payment_id)
-                           .order_by(PrintJob.id).limit(1)).scalar()
-    if job_id is not None:
-        sale.set_receipt_card(s, job_id, {"written": True})
 
 
 def take_image(reader: CardReader, expect_account: str | None = None) -> CardImage:
