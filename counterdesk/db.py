@@ -1,7 +1,7 @@
 """The database: one engine factory from a URL, transactions, and known faults.
 
-* SQLite (one PC): WAL, foreign keys, ``synchronous=FULL`` (money lives here), a
-  busy timeout, and ``BEGIN IMMEDIATE`` for write transactions so two processes
+* SQLite (one PC): WAL, foreign keys, ``synchronous=FULL`` (money lives here; NORMAL
+  only for a record that can be rebuilt, ``write(durable=False)``), a busy timeout, and ``BEGIN IMMEDIATE`` for write transactions so two processes
   never deadlock upgrading a read lock.
 * PostgreSQL (a hall of many PCs) through psycopg 3; concurrency comes from row
   locks and unique constraints, never from timing. The URL may name several hosts
@@ -35,7 +35,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, text
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -235,7 +235,15 @@ def _setup_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # pragma: no cover - exercised by every test
-        mode = "IMMEDIATE" if conn.get_execution_options().get("cd_write") else "DEFERRED"
+        opts = conn.get_execution_options()
+        mode = "IMMEDIATE" if opts.get("cd_write") else "DEFERRED"
+        # a lazy write (Database.write(durable=False)) commits without syncing the WAL;
+        # every other transaction of the connection syncs again (set before BEGIN)
+        sync = "NORMAL" if opts.get("cd_lazy_sync") else "FULL"
+        info = conn.connection.info
+        if info.get("cd_sync", "FULL") != sync:
+            conn.exec_driver_sql(f"PRAGMA synchronous={sync}")
+            info["cd_sync"] = sync
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
@@ -290,6 +298,7 @@ def translate(exc: BaseException, url: str) -> Exception | None:
     return None
 
 
+_LAZY_COMMIT_PG = text("SET LOCAL synchronous_commit TO OFF")
 SERVICE_DEADLINE_S = 15.0   # a payment or a ticket takes milliseconds; lock waits ≤ 4 s
 
 
@@ -322,6 +331,9 @@ class Database:
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = sessionmaker(self.engine.execution_options(cd_write=True),
                                     expire_on_commit=False)
+        self._lazy_writer = sessionmaker(
+            self.engine.execution_options(cd_write=True, cd_lazy_sync=True),
+            expire_on_commit=False)
         self.server: str | None = None       # host:port of the last new connection
         self._notice: str | None = None
         if self.is_postgres:
@@ -372,18 +384,27 @@ class Database:
 
     # -- transactions -----------------------------------------------------------------
     @contextlib.contextmanager
-    def write(self, *, deadline_s: float | None = None) -> Iterator[Session]:
+    def write(self, *, deadline_s: float | None = None, durable: bool = True
+              ) -> Iterator[Session]:
         """A read-write transaction, committed on success, rolled back on any error.
 
         ``deadline_s`` (PostgreSQL): if the transaction, COMMIT included, has not ended by
         then — the network went silent and no reply will come — its connection is cut so
         the call fails (:class:`DatabaseUnavailable`) instead of hanging; money paths pass
-        :data:`SERVICE_DEADLINE_S` and then look their request key up."""
+        :data:`SERVICE_DEADLINE_S` and then look their request key up.
+
+        ``durable=False``: only for a record that can be rebuilt from elsewhere (that an IC
+        card was written: the next read of the card says so). Its COMMIT does not wait for
+        the disk (SQLite ``synchronous=NORMAL`` in WAL, PostgreSQL ``synchronous_commit
+        off``): a power cut may lose it, never corrupt or reorder it — a later durable
+        commit makes it durable too. Never for money."""
         with self._guard():
-            with self._writer() as session:
+            with (self._writer if durable else self._lazy_writer)() as session:
                 timer = None
                 try:
                     with session.begin():   # the deadline covers the COMMIT too
+                        if not durable and self.is_postgres:
+                            session.execute(_LAZY_COMMIT_PG)
                         if deadline_s is not None and self.is_postgres:
                             dbapi = session.connection().connection.dbapi_connection
                             timer = threading.Timer(deadline_s, _cut, args=(dbapi,))

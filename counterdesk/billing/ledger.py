@@ -13,6 +13,7 @@ import hashlib
 import json
 import time
 import weakref
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
@@ -141,12 +142,19 @@ def _write_payment(s: Session, actor: Actor, hall: Hall | _HallInfo, day: dt.dat
                    acc: Account | None, lines: list[QuoteLine], tenders: list[dict],
                    original: Payment | None = None, authorisation_id: int | None = None,
                    reason: str = "", printer_uri: str = "",
-                   reverses: dict[int, int] | None = None, request_key: str = ""
+                   reverses: dict[int, int] | None = None, request_key: str = "",
+                   receipt_extra: dict | None = None,
+                   attach: Callable[[Session, int], tuple[dict, list]] | None = None
                    ) -> PaymentResult:
     """Write payment, lines, tenders, receipt (gapless number), audit event, print job.
 
     The hall-wide rows (the receipt counter, then the audit head) are taken last, so
-    they are held only for the last few statements of the transaction."""
+    they are held only for the last few statements of the transaction.
+
+    ``attach(s, payment_id)``: rows that belong to the payment (an IC-card purchase),
+    written after the payment row; it returns what to add to the payment's event (payload
+    keys, :class:`audit.Fetched` rows), so one event vouches for both. ``receipt_extra``
+    goes onto the receipt (its print data)."""
     total = sum(ln.amount_fen for ln in lines)
     now = clock.now()
     # Core inserts (one statement per table, lines and tenders as executemany): the
@@ -170,6 +178,7 @@ def _write_payment(s: Session, actor: Actor, hall: Hall | _HallInfo, day: dt.dat
                             [dict(payment_id=pay_id, **t) for t in tenders]).all()
     if kind == "sale":
         references.claim(s, hall.id, pay_id, tenders)
+    extra_payload, extra_rows = attach(s, pay_id) if attach is not None else ({}, [])
     seq = _next_receipt_seq(s, hall.id, day.year)
     receipt_no = f"{day.year}-{seq:06d}"
     line_dicts = [{"line_no": ln.line_no, "code": ln.code, "name": ln.name, "unit": ln.unit,
@@ -191,12 +200,12 @@ def _write_payment(s: Session, actor: Actor, hall: Hall | _HallInfo, day: dt.dat
         "tenders": [{k: t[k] for k in ("method", "amount_fen", "tendered_fen", "change_fen",
                                        "reference", "cheque_no", "bank")} for t in tenders],
         "original_receipt_no": original_no, "authorisation_id": authorisation_id,
-        "reason": reason,
+        "reason": reason, **extra_payload,
     }, staff_no=actor.staff_no, hall_code=hall.code, window=actor.window, at=now,
         rows=[audit.Fetched(Payment.__table__, [pay_row]),
               audit.Fetched(PaymentLine.__table__, line_rows),
               audit.Fetched(PaymentTender.__table__, tender_rows),
-              audit.Fetched(Receipt.__table__, [rc_row])])
+              audit.Fetched(Receipt.__table__, [rc_row]), *extra_rows])
     code = _verification_code(receipt_no, total, ev.hash)
     s.execute(_SET_CODE, {"c_id": rc_id, "c_code": code})
     data = {
@@ -207,7 +216,7 @@ def _write_payment(s: Session, actor: Actor, hall: Hall | _HallInfo, day: dt.dat
         "business_day": day.isoformat(), "kind": kind, "original_receipt_no": original_no,
         "account_no": acc.account_no if acc else "", "holder": holder_masked(acc),
         "lines": line_dicts, "total_fen": total, "tenders": tenders, "reason": reason,
-        "approver_no": _approver_no(s, authorisation_id),
+        "approver_no": _approver_no(s, authorisation_id), **(receipt_extra or {}),
     }
     cash = any(t["method"] == "cash" and t["amount_fen"] != 0 for t in tenders)
     job_id = s.execute(_INSERT_JOB, dict(

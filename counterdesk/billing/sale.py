@@ -198,8 +198,10 @@ def is_gas_supply(it) -> bool:
 
 
 def _quote(s: Session, hall: Hall | _HallInfo, req: SaleRequest, day: dt.date, *,
-           lock_bills: bool = False) -> tuple[Account | None, list[QuoteLine], dict]:
-    acc = _account(s, hall, req.account_no)
+           lock_bills: bool = False, account: Account | None = None
+           ) -> tuple[Account | None, list[QuoteLine], dict]:
+    """``account``: the request's account already loaded (and checked) by the caller."""
+    acc = account if account is not None else _account(s, hall, req.account_no)
     lines: list[QuoteLine] = []
     bills: dict[int, Bill] = {}
     extra_volume: dict[str, Decimal] = {}

@@ -14,20 +14,24 @@ import secrets
 import weakref
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import DateTime, bindparam, func, or_, select, update
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm.attributes import set_committed_value
 
-from .. import clock, i18n, money, policy
+from .. import audit, clock, i18n, money, policy
 from ..db import Database
 from ..errors import Conflict, NotFound
 from ..models import Hall
-from ..models.accounts import Account
-from ..models.cards import Card, CardKey, CardPurchase, MeterReading
+from ..models.accounts import Account, Holder
+from ..models.cards import Card, CardKey, CardPurchase
 from ..privacy import mask_name
 from ..staff import Actor
-from . import layout, sale
-from .drivers import CardError, CardImage, CardReader
+from . import layout
+from .drivers import CardImage, CardReader
+from .meters import meter_change_due, reading
+from .writing import write_and_record
 
 STATE_ZH = {"to_write": "待写卡", "written": "已写卡未输表", "taken": "表具已输入",
             "cancelling": "退购中", "cancelled": "已退购"}
@@ -35,14 +39,25 @@ STATE_EN = {"to_write": "To write", "written": "Written, not taken", "taken": "T
             "cancelling": "Cancelling", "cancelled": "Cancelled"}
 
 
+# the hall policy a purchase needs, read in one SELECT (:func:`limits`)
+LIMIT_KEYS = ("card.volume_decimals", "card.max_volume_per_purchase",
+              "card.max_volume_per_year", "billing.single_payment_limit_fen")
+
+
 def limit(session: Session, hall_id: int, key: str):
     """A hall policy value (the one place the card capability reads hall policy)."""
     return policy.get(session, hall_id, key)
 
 
+def limits(session: Session, hall_id: int) -> dict:
+    """The card rules of the hall (:data:`LIMIT_KEYS`) in one SELECT."""
+    return policy.get_many(session, hall_id, LIMIT_KEYS)
+
+
 # engine -> {hall: key}; a hall's key never changes once made (weak: a disposed
-# database's entries go with its engine)
+# database's entries go with its engine); likewise a hall's code
 _KEYS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_CODES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def hall_key(s: Session, hall_id: int) -> str:
@@ -61,7 +76,11 @@ def hall_key(s: Session, hall_id: int) -> str:
 
 
 def hall_code(s: Session, hall_id: int) -> str:
-    return s.get(Hall, hall_id).code
+    cache = _CODES.setdefault(s.get_bind(), {})
+    code = cache.get(hall_id)
+    if code is None:
+        code = cache[hall_id] = s.get(Hall, hall_id).code
+    return code
 
 
 def lock(s: Session, q):
@@ -80,7 +99,15 @@ def total_bought(s: Session, account_id: int, up_to_seq: int) -> Decimal:
     return Decimal(v or 0)
 
 
-def image_for(s: Session, card: Card, acc: Account, p: CardPurchase | None, *,
+class Owed(NamedTuple):
+    """A purchase as an image needs it (a row not loaded through the ORM)."""
+
+    seq: int
+    volume: Decimal
+    state: str
+
+
+def image_for(s: Session, card: Card, acc: Account, p: CardPurchase | Owed | None, *,
               base: CardImage | None = None, state: str | None = None,
               total: Decimal | None = None) -> CardImage:
     """The signed image a card must hold for purchase ``p`` (None: the card's start),
@@ -121,6 +148,10 @@ class CardState:
     to_write_id: int | None = None   # a purchase the read could not write (still 'to write')
     wrote_seq: int | None = None     # the read wrote this purchase onto the card
     takeup_unknown: bool = False
+    # a done 换表 work order moved the account to a new meter, the card is still bound to
+    # the old one: {"order_no", "old_meter_no", "new_meter_no", "card_meter_no", "message"}
+    # (no gas is sold onto the card until its meter change, :func:`cards.meter_change`)
+    meter_change_due: dict | None = None
     messages: list[str] = field(default_factory=list)
     image: CardImage | None = field(default=None, repr=False)   # what the card holds now
 
@@ -140,19 +171,36 @@ class _Plan:
     card_id: int | None = None
     last: CardPurchase | None = None
     refs: tuple = ()      # the rows read, kept alive in the session's identity map
+    taken: list = field(default_factory=list)   # purchases marked taken (their new rows)
+
+    @property
+    def card(self) -> Card:
+        return self.refs[0]
+
+    @property
+    def account(self) -> Account:
+        return self.refs[1]
 
 
 def _refuse(zh: str, en: str) -> Conflict:
     return Conflict(zh, en, field="card")
 
 
-def check_card(s: Session, actor: Actor, image: CardImage) -> tuple[Card, Account]:
+# the card with its account and holder, the card row locked (PostgreSQL; SQLite's write
+# transaction is the lock): one statement, built once
+_CARD_Q = (select(Card, Account, Holder).join(Account, Account.id == Card.account_id)
+           .join(Holder, Holder.id == Account.holder_id)
+           .where(Card.card_no == bindparam("c_no")).with_for_update(of=Card.__table__))
+
+
+def check_card(s: Session, actor: Actor, image: CardImage) -> tuple[Card, Account, Holder]:
     """The card's record, refusing a card of another hall, a replaced card, a wrong MAC
     or an account/meter that does not match."""
-    card = s.execute(lock(s, select(Card).where(Card.card_no == image.card_no))).scalar()
-    if card is None:
+    row = s.execute(_CARD_Q, {"c_no": image.card_no}).first()
+    if row is None:
         raise NotFound(f"卡号 {image.card_no} 未在本系统登记，不能办理",
                        f"Card {image.card_no} is not registered here", field="card")
+    card, acc, holder = row
     if card.hall_id != actor.hall_id or image.hall_code != hall_code(s, actor.hall_id):
         raise _refuse(f"卡号 {image.card_no} 属于其他营业厅，请到发卡营业厅办理",
                       f"Card {image.card_no} belongs to another hall")
@@ -164,50 +212,54 @@ def check_card(s: Session, actor: Actor, image: CardImage) -> tuple[Card, Accoun
                       "客户卡内气量不变",
                       f"Card {image.card_no}: the purchase record fails its MAC (edited outside "
                       "the program); refused, nothing changed")
-    acc = s.get(Account, card.account_id)
     if image.account_no != acc.account_no:
         raise _refuse(f"卡内户号 {image.account_no} 与登记户号 {acc.account_no} 不符，拒绝办理",
                       f"The card's account {image.account_no} is not {acc.account_no}")
-    return card, acc
+    return card, acc, holder
 
 
-def reading(s: Session, actor: Actor, card: Card, acc: Account, image: CardImage) -> None:
-    """Keep the meter's figures (回抄) when they changed since the last reading."""
-    if image.meter_seq == 0 and Decimal(image.cumulative) == 0 and Decimal(image.remaining) == 0:
-        return
-    last = s.execute(select(MeterReading).where(MeterReading.account_id == acc.id,
-                                                MeterReading.source == "card")
-                     .order_by(MeterReading.id.desc()).limit(1)).scalar()
-    figures = (image.meter_no, image.meter_seq, Decimal(image.remaining),
-               Decimal(image.cumulative), image.alarms)
-    if last is not None and (last.meter_no, last.meter_seq, Decimal(last.remaining),
-                             Decimal(last.cumulative), last.alarms) == figures:
-        return
-    s.add(MeterReading(account_id=acc.id, card_id=card.id, meter_no=image.meter_no,
-                       source="card", remaining=figures[2], cumulative=figures[3],
-                       alarms=image.alarms, meter_seq=image.meter_seq,
-                       staff_no=actor.staff_no, read_at=clock.now()))
+_PT = CardPurchase.__table__
+_P = aliased(CardPurchase)
+# the purchases a read may move on: those on a card not yet taken, and the last one
+_OPEN_PURCHASES = (select(CardPurchase)
+                   .where(CardPurchase.account_id == bindparam("p_acc"),
+                          or_(CardPurchase.state == "written",
+                              CardPurchase.seq == select(func.max(_P.seq))
+                              .where(_P.account_id == bindparam("p_acc")).scalar_subquery()))
+                   .order_by(CardPurchase.seq))
+# the meter took them: one UPDATE returning their covered content for the audit event
+_MARK_TAKEN = (update(_PT).where(_PT.c.account_id == bindparam("t_acc"),
+                                 _PT.c.state == "written", _PT.c.seq <= bindparam("t_seq"))
+               .values(state="taken", taken_at=bindparam("t_now", type_=DateTime))
+               .returning(*audit.returning(_PT)))
 
 
 def reconcile(s: Session, actor: Actor, image: CardImage) -> _Plan:
-    card, acc = check_card(s, actor, image)
+    card, acc, holder = check_card(s, actor, image)
     now = clock.now()
     if card.status == "to_write":      # written, but the record of it was lost
         card.status, card.written_at = "active", now
     reading(s, actor, card, acc, image)
     # purchases the meter has taken (it writes its last sequence back onto the card)
-    for p in s.execute(select(CardPurchase).where(
-            CardPurchase.account_id == acc.id, CardPurchase.state == "written",
-            CardPurchase.seq <= image.meter_seq)).scalars():
-        p.state, p.taken_at = "taken", now
-    last = last_purchase(s, acc.id)
-    st = CardState(False, card.card_no, acc.account_no, mask_name(acc.holder.name, acc.holder.kind),
+    rows = s.execute(_OPEN_PURCHASES, {"p_acc": acc.id}).scalars().all()
+    taken = [p for p in rows if p.state == "written" and p.seq <= image.meter_seq]
+    if taken:
+        fetched = s.execute(_MARK_TAKEN, {"t_acc": acc.id, "t_seq": image.meter_seq,
+                                          "t_now": now}).all()
+        for p in taken:       # the loaded rows as the UPDATE left them
+            set_committed_value(p, "state", "taken")
+            set_committed_value(p, "taken_at", now)
+    last = rows[-1] if rows else None
+    st = CardState(False, card.card_no, acc.account_no, mask_name(holder.name, holder.kind),
                    card.meter_no, image.purchase_seq, money.fmt_qty(image.pending_volume),
                    image.meter_taken, last.state if last else "", image.total_bought,
                    image.remaining, image.cumulative, image.alarms)
     st.image = image
+    st.meter_change_due = meter_change_due(s, card, acc)
+    if st.meter_change_due is not None:
+        st.messages.append(i18n.pick(st.meter_change_due["message"], st.meter_change_due["message_en"]))
     plan = _Plan(st, expect=card.card_no, image=image, card_id=card.id, last=last,
-                 refs=(card, acc, acc.holder, s.get(Hall, card.hall_id)))
+                 refs=(card, acc, holder), taken=fetched if taken else [])
     expected = last.seq if last else card.start_seq
     seq = image.purchase_seq
     meter_moved = (last is not None and last.kind == "meter_change" and last.state == "to_write")
@@ -262,6 +314,21 @@ def reconcile(s: Session, actor: Actor, image: CardImage) -> _Plan:
     return _stale_or_future(seq, expected)
 
 
+def taken_rows(plan: _Plan) -> list:
+    """The audit rows of the purchases the read marked taken (for the transaction's
+    event: the purchase's payment event, or :func:`record_read`)."""
+    return [audit.Fetched(_PT, plan.taken)] if plan.taken else []
+
+
+def record_read(s: Session, actor: Actor, plan: _Plan) -> None:
+    """The event of a read that changed purchases (the meter took them): it vouches for
+    them and for any other row the read changed."""
+    if plan.taken:
+        actor.audit(s, "card.read", {"card_no": plan.expect,
+                                     "taken": [r._mapping["seq"] for r in plan.taken]},
+                    rows=taken_rows(plan))
+
+
 def _stale_or_future(seq: int, expected: int):
     if seq < expected:
         raise _refuse(f"卡内购气次数 {seq} 落后于系统记录 {expected}（旧卡或复制的卡），拒绝办理；"
@@ -282,59 +349,6 @@ def _reversed(s: Session, p: CardPurchase) -> bool:
     if rev is not None:
         p.reversal_payment_id = rev
     return rev is not None
-
-
-def write_and_record(db: Database, actor: Actor, reader: CardReader, image: CardImage, *,
-                     expect: str, purchase_id: int | None = None, card_id: int | None = None,
-                     key: str | None = None, job_id: int | None = None,
-                     receipt: dict | None = None) -> tuple[bool, str]:
-    """Write ``image``; on success record it (purchase 'written', card 'active', receipt
-    ``job_id`` marked). Returns (written, message); a failed write is recorded as an
-    attempt. ``key``: the hall's card key (read here when not given)."""
-    if key is None:
-        with db.read() as s:
-            hall_id = s.execute(select(Card.hall_id).where(Card.card_no == image.card_no)
-                                ).scalar()
-            key = s.get(CardKey, hall_id).mac_key if hall_id is not None else ""
-    try:
-        reader.write(image, expect_card_no=expect, key=key)
-        ok, err = True, ""
-    except CardError as exc:
-        ok, err = False, exc.message
-    now = clock.now()
-    with db.write() as s:
-        p = s.get(CardPurchase, purchase_id) if purchase_id else None
-        if p is not None:
-            p.write_attempts += 1
-            p.last_error = err[:200]
-            if ok and p.state == "to_write":
-                p.state, p.written_at = "written", now
-            if ok and p.payment_id and receipt is not None:
-                sale.set_receipt_params(s, job_id, {**receipt, "card": {
-                    **receipt.get("card", {}), "written": True}})
-            elif ok and p.payment_id:
-                _mark_receipt(s, p.payment_id, job_id)
-        c = s.get(Card, card_id) if card_id else None
-        if c is not None and ok and c.status == "to_write":
-            c.status, c.written_at = "active", now
-            if c.payment_id:          # the card fee's receipt: the card is written
-                _mark_receipt(s, c.payment_id, None)
-        if ok and p is None:     # a purchase's write is its row's written_at
-            actor.audit(s, "card.written", {"card_no": image.card_no,
-                                            "seq": image.purchase_seq,
-                                            "state": image.purchase_state})
-    return ok, err
-
-
-def _mark_receipt(s: Session, payment_id: int, job_id: int | None) -> None:
-    if job_id is None:
-        from ..models.billing import PrintJob, Receipt
-
-        job_id = s.execute(select(PrintJob.id).join(Receipt, Receipt.id == PrintJob.receipt_id)
-                           .where(Receipt.payment_id == payment_id)
-                           .order_by(PrintJob.id).limit(1)).scalar()
-    if job_id is not None:
-        sale.set_receipt_card(s, job_id, {"written": True})
 
 
 def take_image(reader: CardReader, expect_account: str | None = None) -> CardImage:
@@ -393,6 +407,7 @@ def read_card(db: Database, actor: Actor, reader: CardReader, *,
         return CardState(True, messages=[i18n.pick("空白卡（未发卡）", "Blank card (not issued)")])
     with db.write() as s:
         plan = reconcile(s, actor, image)
+        record_read(s, actor, plan)
     return finish_plan(db, actor, reader, plan)
 
 

@@ -22,6 +22,7 @@ from ..db import Database
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
 from ..models.accounts import Account
 from ..models.cards import METER_KINDS, Card, CardPurchase, MeterReading
+from ..models.orders import WorkOrder
 from ..staff import Actor, Approval, authorise
 from ..validators import typed
 from . import common, sale
@@ -235,17 +236,23 @@ def reissue(db: Database, actor: Actor, reader: CardReader, account_no: str, *,
             "carried_seq": out["purchase_seq"] if carried_id else None}
 
 
-def meter_change(db: Database, actor: Actor, reader: CardReader, new_meter_no: str, *,
-                 remaining, approval: Approval | None, cumulative=None, reason: str = ""
-                 ) -> dict:
+def meter_change(db: Database, actor: Actor, reader: CardReader, new_meter_no: str | None = None,
+                 *, remaining, approval: Approval | None, cumulative=None, reason: str = "",
+                 order_no: str | None = None) -> dict:
     """换表: the old meter's remaining volume (technician's reading) goes onto the card as a
-    zero-price purchase for the new meter; the card is bound to the new meter."""
+    zero-price purchase for the new meter; the card is bound to the new meter.
+
+    After a done 换表 work order (it already put the new meter on the account) the card
+    follows the order: ``order_no`` names it (found by itself when the read shows it), the
+    new meter is the order's, and the purchase keeps the order's number (audited)."""
     new_meter_no = (new_meter_no or "").strip().upper()
-    if not _METER_RE.match(new_meter_no):
+    order_no = (order_no or "").strip().upper()
+    if new_meter_no and not _METER_RE.match(new_meter_no):
         raise ValidationError("新表号应为 1–32 位字母、数字或 -", "The new meter number is invalid",
                               field="meter_no")
     vol = _decimal(remaining, "remaining", "旧表剩余气量")
-    cum = _decimal(cumulative or 0, "cumulative", "旧表累计用气量")
+    cum_given = _decimal(cumulative, "cumulative", "旧表累计用气量") \
+        if cumulative not in (None, "") else None
     if approval is None or not approval.staff_no:
         raise PermissionDenied("换表转气须由营业厅主任或值班长授权", "A meter change needs a "
                                "manager's authorisation", field="approver")
@@ -256,23 +263,45 @@ def meter_change(db: Database, actor: Actor, reader: CardReader, new_meter_no: s
         raise Conflict("卡内还有未输入旧表的购气，请先让旧表输入或办理退购后再换表",
                        "The card holds gas the old meter has not taken; settle it first",
                        field="card")
+    due = st.meter_change_due or {}
+    order_no = order_no or due.get("order_no", "")
+    if not new_meter_no and not order_no:
+        raise ValidationError("请填写新表号（或已完成的换表工单号）", "Give the new meter number "
+                              "(or the done meter change order)", field="meter_no")
     day = clock.today()
     with db.write() as s:
         auth = authorise(db, s, approval, "card.meter_change", actor=actor,
-                         reason=f"{st.meter_no}→{new_meter_no}: {reason}")
+                         reason=f"{st.meter_no}→{new_meter_no or order_no}: {reason}")
         card = s.execute(common.lock(s, select(Card).where(Card.card_no == st.card_no))
                          ).scalar_one()
         acc = s.get(Account, card.account_id)
+        order = _meter_order(s, acc, card, order_no) if order_no else None
+        if order is not None:
+            if new_meter_no and new_meter_no != order.new_meter_no.upper():
+                raise ValidationError(
+                    f"新表号 {new_meter_no} 与换表工单 {order.number} 的新表号 "
+                    f"{order.new_meter_no} 不符", f"{new_meter_no} is not the new meter "
+                    f"{order.new_meter_no} of order {order.number}", field="meter_no")
+            new_meter_no = order.new_meter_no
+        elif acc.meter_no != card.meter_no and new_meter_no != acc.meter_no:
+            raise Conflict(f"户号 {acc.account_no} 登记的表号为 {acc.meter_no}：卡换表的新表号须与之一致",
+                           f"Account {acc.account_no} has meter {acc.meter_no}; the card's new "
+                           "meter must be it", field="meter_no")
         if new_meter_no == card.meter_no:
             raise ValidationError("新表号与旧表号相同", "The new meter is the old one",
                                   field="meter_no")
         other = s.execute(select(Account).where(Account.hall_id == acc.hall_id,
                                                 Account.meter_no == new_meter_no,
-                                                Account.status != "closed")).scalar()
+                                                Account.status != "closed",
+                                                Account.id != acc.id)).scalar()
         if other is not None:
             raise Conflict(f"表号 {new_meter_no} 已登记在户号 {other.account_no}",
                            f"Meter {new_meter_no} belongs to {other.account_no}",
                            field="meter_no")
+        # the old meter's index: the technician's, else the order's 旧表止码
+        cum = cum_given if cum_given is not None else _decimal(
+            order.old_reading if order is not None and order.old_reading else 0,
+            "cumulative", "旧表累计用气量")
         now = clock.now()
         old_meter = card.meter_no
         s.add(MeterReading(account_id=acc.id, card_id=card.id, meter_no=old_meter,
@@ -285,21 +314,48 @@ def meter_change(db: Database, actor: Actor, reader: CardReader, new_meter_no: s
                          meter_no=new_meter_no, seq=(last.seq if last else card.start_seq) + 1,
                          kind="meter_change", volume=vol, amount_fen=0, state="to_write",
                          authorisation_id=auth.id, business_day=day, window=actor.window,
-                         staff_no=actor.staff_no)
+                         staff_no=actor.staff_no,
+                         order_number=order.number if order is not None else "")
         s.add(p)
         s.flush()
         actor.audit(s, "card.meter_change", {"card_no": card.card_no, "old_meter": old_meter,
                                              "new_meter": new_meter_no, "seq": p.seq,
-                                             "volume": money.fmt_qty(vol), "reason": reason})
+                                             "volume": money.fmt_qty(vol), "reason": reason,
+                                             "order": order.number if order is not None
+                                             else None})
         image = image_for(s, card, acc, p, base=st.image)
         pid, seq, card_no = p.id, p.seq, card.card_no
+        linked = order.number if order is not None else ""
     ok, err = write_and_record(db, actor, reader, image, expect=card_no, purchase_id=pid)
+    via = f"（换表工单 {linked}）" if linked else ""
+    via_en = f" (order {linked})" if linked else ""
     return {"card_no": card_no, "old_meter_no": old_meter, "meter_no": new_meter_no,
-            "seq": seq, "volume": money.fmt_qty(vol), "written": ok,
+            "seq": seq, "volume": money.fmt_qty(vol), "written": ok, "order_no": linked,
             "message": (i18n.pick(
-                f"已换表：旧表剩余 {money.fmt_qty(vol)} 立方米作为第 {seq} 次购气写入卡内（零价）",
-                f"Meter changed: the old meter's {money.fmt_qty(vol)} m³ written to the card as "
-                f"purchase {seq} (free)") if ok else
-                i18n.pick(f"换表已登记，但写卡失败（{err}）：请重新插卡读卡补写",
-                          f"Meter change recorded, but the card was not written ({err}): "
+                f"已换表{via}：旧表剩余 {money.fmt_qty(vol)} 立方米作为第 {seq} 次购气写入卡内（零价）",
+                f"Meter changed{via_en}: the old meter's {money.fmt_qty(vol)} m³ written to the "
+                f"card as purchase {seq} (free)") if ok else
+                i18n.pick(f"换表已登记{via}，但写卡失败（{err}）：请重新插卡读卡补写",
+                          f"Meter change recorded{via_en}, but the card was not written ({err}): "
                           "insert the card again and read it to write it"))}
+
+
+def _meter_order(s, acc: Account, card: Card, order_no: str) -> WorkOrder:
+    """The done 换表 order ``order_no`` of this account, not yet followed by a card."""
+    o = s.execute(select(WorkOrder).where(WorkOrder.hall_id == acc.hall_id,
+                                          WorkOrder.number == order_no)).scalar()
+    if o is None or o.kind != "meter_change" or o.account_no != acc.account_no:
+        raise NotFound(f"工单号 {order_no} 不是户号 {acc.account_no} 的换表工单",
+                       f"{order_no} is not a meter change order of account {acc.account_no}",
+                       field="order")
+    if o.result != "done":
+        raise Conflict(f"换表工单 {order_no} 尚未完成，不能办理卡换表",
+                       f"Meter change order {order_no} is not done", field="order")
+    done = s.execute(select(CardPurchase.seq).where(CardPurchase.account_id == acc.id,
+                                                    CardPurchase.order_number == o.number)
+                     ).scalar()
+    if done is not None:
+        raise Conflict(f"换表工单 {order_no} 已办理过卡换表（第 {done} 次购气）",
+                       f"Order {order_no} was already followed by the card (purchase {done})",
+                       field="order")
+    return o

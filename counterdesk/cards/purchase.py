@@ -18,17 +18,27 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
-from .. import billing, clock, dayguard, i18n, money
+from .. import audit, billing, clock, dayguard, i18n, money, requestkeys
 from ..billing import RefundLine, TenderInput
-from ..db import Database
-from ..errors import Conflict, PermissionDenied, ValidationError
+from ..db import SERVICE_DEADLINE_S, Database
+from ..errors import Conflict, CounterDeskError, PermissionDenied, ValidationError
+from ..models.accounts import Account
 from ..models.cards import Card, CardPurchase
+from ..print import printers
 from ..staff import Actor, Approval, authorise
 from . import common, sale
-from .common import CardState, image_for, last_purchase, limit, read_card, write_and_record
-from .drivers import CardReader
+from .common import (
+    STATE_ZH,
+    CardState,
+    image_for,
+    last_purchase,
+    limit,
+    read_card,
+    write_and_record,
+)
+from .drivers import CardError, CardReader
 
 # Tests set this to stop the program between the commit and the card write.
 after_commit_hook: Callable[[], None] | None = None
@@ -45,14 +55,16 @@ class BuyResult:
     message: str
     payment: dict = field(default_factory=dict)
     tiers: list = field(default_factory=list)
+    request_key: str = ""
+    # "" bought now; "retry": the key was used before (this is the first purchase);
+    # "recovered": committed although the connection broke before the reply
+    replayed: str = ""
 
     def to_dict(self) -> dict:
         return asdict(self)
 
 
-def check_volume(s, hall_id: int, text, *, field_: str = "volume") -> Decimal:
-    """A volume the meter takes: above 0, within the hall's decimals and per-purchase cap."""
-    places = int(limit(s, hall_id, "card.volume_decimals"))
+def _parse_volume(text, field_: str) -> Decimal:
     try:
         v = Decimal(str(text).strip())
     except (InvalidOperation, ValueError):
@@ -63,11 +75,21 @@ def check_volume(s, hall_id: int, text, *, field_: str = "volume") -> Decimal:
     if v <= 0:
         raise ValidationError(f"购气量 {text} 无效：必须大于 0", f"Volume {text}: must be above 0",
                               field=field_)
+    return v
+
+
+def check_volume(s, hall_id: int, text, *, field_: str = "volume",
+                 limits: dict | None = None) -> Decimal:
+    """A volume the meter takes: above 0, within the hall's decimals and per-purchase cap
+    (``limits``: the hall's card rules when already read, :func:`common.limits`)."""
+    v = _parse_volume(text, field_)
+    lim = limits if limits is not None else common.limits(s, hall_id)
+    places = int(lim["card.volume_decimals"])
     if v != v.quantize(Decimal(1).scaleb(-places)) if places else v != v.to_integral_value():
         raise ValidationError(
             f"购气量 {text} 的小数位过多：表具只接受{f'{places} 位小数' if places else '整数立方米'}",
             f"Volume {text}: the meter takes {places} decimals at most", field=field_)
-    cap = Decimal(str(limit(s, hall_id, "card.max_volume_per_purchase")))
+    cap = Decimal(str(lim["card.max_volume_per_purchase"]))
     if v > cap:
         raise ValidationError(f"购气量 {money.fmt_qty(v)} 立方米超过单次购气上限 {money.fmt_qty(cap)} 立方米",
                               f"Volume {money.fmt_qty(v)} m³ exceeds the per-purchase limit "
@@ -78,6 +100,9 @@ def check_volume(s, hall_id: int, text, *, field_: str = "volume") -> Decimal:
 def _blocked(st: CardState) -> None:
     if st.blank:
         raise Conflict("这是一张空白卡，请先开户发卡", "A blank card: issue it first", field="card")
+    if st.meter_change_due is not None:
+        raise Conflict(st.meter_change_due["message"], st.meter_change_due["message_en"],
+                       field="card", data={"meter_change_due": st.meter_change_due})
     if st.to_write_id is not None:
         raise Conflict("上一笔购气尚未写入卡内（款已收），请重新插卡读卡补写后再购气",
                        "The last purchase is not on the card yet (paid); re-insert the card "
@@ -91,39 +116,73 @@ def _blocked(st: CardState) -> None:
 
 def buy(db: Database, actor: Actor, reader: CardReader, *, volume=None,
         amount_fen: int | None = None, tenders: list[TenderInput], printer_uri: str = "",
-        note: str = "", expect_account: str | None = None) -> BuyResult:
-    """购气: read → checks → payment + purchase 'to write' (one commit) → card write."""
+        note: str = "", expect_account: str | None = None,
+        request_key: str | None = None) -> BuyResult:
+    """购气: read → checks → payment + purchase 'to write' (one commit) → card write.
+
+    ``request_key`` (made if absent, :mod:`counterdesk.requestkeys`): a retry with the same
+    key returns the first purchase (writing it onto the card if it is still owed), never a
+    second one; a reply lost after COMMIT is looked up by it."""
     if (volume is None) == (amount_fen is None):
         raise ValidationError("请填写购气量或购气金额（二者选一）", "Give the volume or the amount",
                               field="volume")
     if amount_fen is not None and (isinstance(amount_fen, bool) or amount_fen <= 0):
         raise ValidationError("购气金额必须大于 0", "The amount must be above 0", field="amount")
-    with db.read() as s:    # bad input is refused before the card is touched
-        v = check_volume(s, actor.hall_id, volume) if volume is not None else None
+    if volume is not None:      # bad input is refused before the card is touched
+        _parse_volume(volume, "volume")
     for t in tenders:
         billing.resolve_tenders(1, [TenderInput(t.method, None, None, t.reference, t.cheque_no,
                                                 t.bank)])
-    image = common.take_image(reader, expect_account)
+    if printer_uri:
+        printers.parse(printer_uri)
+    sale.require_collector(actor)
+    key = requestkeys.check_key(request_key)
+    req = _BuyRequest(volume, amount_fen, tenders, printer_uri, note, expect_account, key)
+    return requestkeys.run_once(db, key, "card", lambda: _buy(db, actor, reader, req),
+                                lambda ref, how: _recall(db, actor, reader, ref, how, key))
+
+
+@dataclass(frozen=True)
+class _BuyRequest:
+    volume: object
+    amount_fen: int | None
+    tenders: list
+    printer_uri: str
+    note: str
+    expect_account: str | None
+    key: str
+
+
+_PURCHASE_T = CardPurchase.__table__
+_INSERT_PURCHASE = insert(_PURCHASE_T).returning(*audit.returning(_PURCHASE_T))
+
+
+def _buy(db: Database, actor: Actor, reader: CardReader, req: _BuyRequest) -> BuyResult:
+    image = common.take_image(reader, req.expect_account)
     if image.blank:
         _blocked(CardState(True))
     day = clock.today()
-    plan = None
-    with db.write() as s:
+    with db.write(deadline_s=SERVICE_DEADLINE_S) as s:
+        # the hall's rules first: a volume they refuse changes nothing
+        lim = common.limits(s, actor.hall_id)
+        v = check_volume(s, actor.hall_id, req.volume, limits=lim) \
+            if req.volume is not None else None
         # the read's reconciliation and the sale in one transaction (one commit)
-        hall = sale.hall_info(db, s, actor.hall_id)
         plan = common.reconcile(s, actor, image)
         if plan.write is None:
             st = plan.state
             _blocked(st)
+            hall = sale.hall_info(db, s, actor.hall_id)
             dayguard.ensure_open(s, hall.id, day)
-            card = s.get(Card, plan.card_id)
-            acc = card_account(s, card)
-            last = plan.last
+            card, acc = plan.card, plan.account
+            if acc.status == "closed":
+                raise Conflict(f"户号 {acc.account_no} 已销户，不能购气",
+                               f"{acc.account_no} is closed", field="account")
             if v is None:
-                places = int(limit(s, hall.id, "card.volume_decimals"))
-                v = sale.volume_for_amount(s, hall, acc, amount_fen, day, places)
-                v = check_volume(s, hall.id, v, field_="amount")
-            year_cap = Decimal(str(limit(s, hall.id, "card.max_volume_per_year")))
+                places = int(lim["card.volume_decimals"])
+                v = sale.volume_for_amount(s, hall, acc, req.amount_fen, day, places)
+                v = check_volume(s, hall.id, v, field_="amount", limits=lim)
+            year_cap = Decimal(str(lim["card.max_volume_per_year"]))
             bought = common.year_volume(s, acc.id, day)
             if bought + v > year_cap:
                 raise ValidationError(
@@ -132,52 +191,96 @@ def buy(db: Database, actor: Actor, reader: CardReader, *, volume=None,
                     f"{money.fmt_qty(max(year_cap - bought, 0))}）",
                     f"{money.fmt_qty(bought)} m³ bought this year; {money.fmt_qty(v)} more "
                     f"exceeds the yearly limit {money.fmt_qty(year_cap)} m³", field="volume")
+            last = plan.last
             seq = (last.seq if last else card.start_seq) + 1
             info = {"card_no": card.card_no, "seq": seq, "volume": money.fmt_qty(v),
                     "written": False}
-            res = sale.charge(db, s, actor, hall, day, acc, sale.gas_code(acc), v, tenders,
-                              note=note, printer_uri=printer_uri, card=info)
-            p = CardPurchase(hall_id=hall.id, account_id=acc.id, card_id=card.id,
-                             meter_no=card.meter_no, seq=seq, kind="sale", volume=v,
-                             amount_fen=res.total_fen, state="to_write",
-                             payment_id=res.payment_id, business_day=day,
-                             window=actor.window, staff_no=actor.staff_no)
-            s.add(p)
-            s.flush()
-            actor.audit(s, "card.purchase", {"card_no": card.card_no,
-                                             "account_no": acc.account_no, "seq": seq,
-                                             "volume": money.fmt_qty(v),
-                                             "receipt_no": res.receipt_no,
-                                             "amount_fen": res.total_fen})
-            image = image_for(s, card, acc, p, base=st.image,
+            now = clock.now()
+            made: list = []
+
+            def attach(s_, payment_id: int, total_fen: int) -> tuple[dict, list]:
+                """The purchase 'to write' and the request key, in the payment's
+                transaction and under its audit event."""
+                row = s_.execute(_INSERT_PURCHASE, dict(
+                    hall_id=hall.id, account_id=acc.id, card_id=card.id, meter_no=card.meter_no,
+                    seq=seq, kind="sale", volume=v, amount_fen=total_fen, state="to_write",
+                    payment_id=payment_id, business_day=day, window=actor.window,
+                    staff_no=actor.staff_no, created_at=now)).one()
+                requestkeys.record(s_, hall.id, req.key, "card", row[0])
+                made.append(row[0])
+                return ({"card_purchase": {"card_no": card.card_no, "seq": seq,
+                                           "volume": money.fmt_qty(v)}},
+                        [*common.taken_rows(plan), audit.Fetched(_PURCHASE_T, [row])])
+
+            res = sale.charge(db, s, actor, hall, day, acc, sale.gas_code(acc), v, req.tenders,
+                              note=req.note, printer_uri=req.printer_uri, card=info,
+                              limit_fen=int(lim["billing.single_payment_limit_fen"]),
+                              attach=attach)
+            image = image_for(s, card, acc, common.Owed(seq, v, "to_write"), base=st.image,
                               total=Decimal(st.image.total_bought) + v)
-            pid, card_no, key = p.id, card.card_no, common.hall_key(s, hall.id)
+            pid, card_no, account_no = made[0], card.card_no, acc.account_no
+            mac_key = common.hall_key(s, hall.id)
+        else:
+            common.record_read(s, actor, plan)
     if plan.write is not None:
         # the card first needs what the database owes it (a rewrite or a clear)
         st = common.finish_plan(db, actor, reader, plan)
         _blocked(st)
-        return buy(db, actor, reader, volume=volume, amount_fen=amount_fen, tenders=tenders,
-                   printer_uri=printer_uri, note=note, expect_account=expect_account)
+        return _buy(db, actor, reader, req)
     if after_commit_hook is not None:
         after_commit_hook()
     ok, err = write_and_record(db, actor, reader, image, expect=card_no, purchase_id=pid,
-                               key=key, job_id=res.print_job_id, receipt=res.receipt)
+                               key=mac_key, job_id=res.print_job_id, receipt=res.receipt)
+    res.request_key = req.key
+    return BuyResult(card_no, account_no, seq, money.fmt_qty(v), res.total_fen, ok,
+                     _written_message(ok, err, seq, v), res.to_dict(),
+                     res.lines[0].get("tiers", []), req.key)
+
+
+def _written_message(ok: bool, err: str, seq: int, v: Decimal) -> str:
     qty = money.fmt_qty(v)
-    msg = (i18n.pick(f"已写卡：第 {seq} 次购气 {qty} 立方米",
-                     f"Written to the card: purchase {seq}, {qty} m³") if ok else
-           i18n.pick(f"款已收，但写卡失败（{err}）：客户卡内还没有这 {qty} 立方米；"
-                     "请重新插卡后读卡，系统将补写同一笔购气（第 {seq} 次），不会重复",
+    if ok:
+        return i18n.pick(f"已写卡：第 {seq} 次购气 {qty} 立方米",
+                         f"Written to the card: purchase {seq}, {qty} m³")
+    return i18n.pick(f"款已收，但写卡失败（{err}）：客户卡内还没有这 {qty} 立方米；"
+                     f"请重新插卡后读卡，系统将补写同一笔购气（第 {seq} 次），不会重复",
                      f"Paid, but the card was not written ({err}): the {qty} m³ are not on "
-                     "the card yet; insert the card again and read it: the same purchase "
-                     "({seq}) is written, never twice"))
-    pay = res.to_dict()
-    return BuyResult(card_no, acc.account_no, seq, money.fmt_qty(v), res.total_fen, ok,
-                     msg.replace("{seq}", str(seq)), pay, res.lines[0].get("tiers", []))
+                     f"the card yet; insert the card again and read it: the same purchase "
+                     f"({seq}) is written, never twice")
 
 
-def card_account(s, card: Card):
-    from ..models.accounts import Account
+def _recall(db: Database, actor: Actor, reader: CardReader, purchase_id: int, how: str,
+            key: str) -> BuyResult:
+    """The purchase a request key names, as :func:`buy` returned it. A purchase still owed
+    to the card (the reply to COMMIT was lost, or the program stopped before the write) is
+    written now by reading the card — with its own sequence, so never twice."""
+    with db.read() as s:
+        p = s.get(CardPurchase, purchase_id)
+        card_no = s.get(Card, p.card_id).card_no
+        account_no = s.get(Account, p.account_id).account_no
+        seq, v, state, pay_id = p.seq, p.volume, p.state, p.payment_id
+    pay = sale.recall_payment(db, pay_id, how, key)
+    note = ""
+    if state == "to_write":
+        try:
+            st = read_card(db, actor, reader, expect_account=account_no)
+            if st.card_no != card_no:
+                raise Conflict(f"读卡器中不是卡号 {card_no}", f"Not card {card_no}", field="card")
+        except (CardError, CounterDeskError) as exc:
+            note = exc.message
+        with db.read() as s:
+            state = s.get(CardPurchase, purchase_id).state
+    written = state != "to_write"
+    head = "此请求已办理（未重复购气）：" if how == "retry" else \
+        "连接中断前购气已保存（已核实，未重复购气）："
+    msg = head + (f"第 {seq} 次购气 {money.fmt_qty(v)} 立方米，票据号 {pay.receipt_no}；"
+                  + (f"已写卡（{STATE_ZH.get(state, state)}）" if written else
+                     _written_message(False, note or "卡不在读卡器中", seq, v)))
+    return BuyResult(card_no, account_no, seq, money.fmt_qty(v), pay.total_fen, written, msg,
+                     pay.to_dict(), pay.lines[0].get("tiers", []) if pay.lines else [], key, how)
 
+
+def card_account(s, card: Card) -> Account:
     acc = s.get(Account, card.account_id)
     if acc.status == "closed":
         raise Conflict(f"户号 {acc.account_no} 已销户，不能购气", f"{acc.account_no} is closed",

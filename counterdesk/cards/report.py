@@ -46,6 +46,7 @@ def _purchase_row(s: Session, p: CardPurchase) -> dict:
             "business_day": p.business_day.isoformat(), "staff_no": p.staff_no,
             "window": p.window, "receipt_no": receipt, "takeup_unknown": p.takeup_unknown,
             "write_attempts": p.write_attempts, "last_error": p.last_error,
+            "order_no": p.order_number,
             "at": p.created_at.isoformat(timespec="seconds")}
 
 

@@ -3,14 +3,17 @@
 A card purchase or card fee is a sale like any other (price list, tenders, gapless receipt
 number, audit, print outbox). Billing's public ``pay`` opens its own transaction; a card
 purchase must be committed in the *same* transaction as its ``CardPurchase`` row, so this
-module calls billing's ``_hall_info``, ``_quote``, ``_price_item``, ``_year_volume`` and
-``_write_payment`` — here and nowhere else in :mod:`counterdesk.cards`.
+module calls billing's ``_hall_info``, ``_quote``, ``_price_item``, ``_year_volume``,
+``_write_payment`` and ``recall_payment`` — here and nowhere else in :mod:`counterdesk.cards`.
+The purchase row is written through ``_write_payment``'s ``attach`` hook, so the payment's
+audit event vouches for it too (one event, no second pass over the print data).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from decimal import ROUND_DOWN, Decimal
 
 from sqlalchemy import update
@@ -33,6 +36,14 @@ GAS_RESIDENT = "GAS-IC"       # IC 卡居民用气（阶梯）
 GAS_NON_RESIDENT = "GAS-IC-N"  # IC 卡非居民用气
 CARD_ISSUE_FEE = "CARD-NEW"   # IC 卡开户发卡工本费
 CARD_REISSUE_FEE = "CARD"     # IC 卡补办工本费 (already on the demo price list)
+
+
+require_collector = billing_sale.require_collector
+
+
+def recall_payment(db: Database, payment_id: int, how: str, key: str) -> billing.PaymentResult:
+    """A payment already taken, as it was returned (for a request key's retry)."""
+    return billing_ledger.recall_payment(db, payment_id, how, key)
 
 
 def gas_code(acc: Account) -> str:
@@ -88,28 +99,31 @@ def volume_for_amount(s: Session, hall, acc: Account, amount_fen: int, day: dt.d
 
 def charge(db: Database, s: Session, actor: Actor, hall, day: dt.date, acc: Account,
            code: str, qty: Decimal | str, tenders: list[TenderInput], *, note: str = "",
-           printer_uri: str = "", card: dict | None = None) -> billing.PaymentResult:
-    """Price ``qty`` of ``code`` for the account and write the payment in ``s``.
-    ``card`` (card number, sequence, volume, written) goes onto the receipt."""
+           printer_uri: str = "", card: dict | None = None, limit_fen: int | None = None,
+           attach: Callable | None = None) -> billing.PaymentResult:
+    """Price ``qty`` of ``code`` for the account (loaded and checked by the caller) and
+    write the payment in ``s``. ``card`` (card number, sequence, volume, written) goes onto
+    the receipt; ``attach(s, payment_id, total_fen)`` writes the rows that belong to the
+    payment (a purchase) under its audit event; ``limit_fen``: the hall's payment limit
+    when already read."""
     req = SaleRequest(items=[LineInput(code, str(qty))], account_no=acc.account_no,
                       tenders=tenders, note=note)
     billing_sale.require_collector(actor)
     billing_sale.refuse_if_till_counted(s, actor, day)
-    _acc, lines, _ = billing_sale._quote(s, hall, req, day)
+    _acc, lines, _ = billing_sale._quote(s, hall, req, day, account=acc)
     total = sum(ln.amount_fen for ln in lines)
-    limit = payment_limit_fen(s, hall.id)  # the hall policy, the same on every PC
+    # the hall policy, the same on every PC
+    limit = limit_fen if limit_fen is not None else payment_limit_fen(s, hall.id)
     if total > limit:
         raise Conflict(f"单笔收费 {money.fmt_symbol(total)} 超过限额 {money.fmt_symbol(limit)}",
                        f"The payment {money.fmt(total)} exceeds the limit {money.fmt(limit)}",
                        field="total")
     resolved = billing.resolve_tenders(total, tenders)
     references.check(s, hall.id, resolved)
-    res = billing_ledger._write_payment(s, actor, hall, day, kind="sale", acc=acc, lines=lines,
-                                 tenders=resolved, reason=note, printer_uri=printer_uri)
-    if card is not None:
-        res.receipt["card"] = card
-        set_receipt_params(s, res.print_job_id, res.receipt)
-    return res
+    return billing_ledger._write_payment(
+        s, actor, hall, day, kind="sale", acc=acc, lines=lines, tenders=resolved, reason=note,
+        printer_uri=printer_uri, receipt_extra={"card": card} if card is not None else None,
+        attach=(lambda s_, pay_id: attach(s_, pay_id, total)) if attach is not None else None)
 
 
 def set_receipt_params(s: Session, job_id: int, params: dict) -> None:

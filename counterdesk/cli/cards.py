@@ -5,11 +5,12 @@ and ``card meter-insert`` (the simulator's meter).
 
     counterdesk card issue 0100088801 --staff 1001 --window 1 --reader sim:DIR --method cash --tendered 100
     counterdesk card buy --staff 1001 --window 1 --reader sim:DIR --volume 20 --method cash --tendered 100
-    counterdesk card buy ... --amount 100 --method qr --reference WX123
+    counterdesk card buy ... --amount 100 --method qr --reference WX123 [--request-key UUID]
     counterdesk card read --staff 1001 --reader sim:DIR --json
     counterdesk card cancel --staff 1001 --reader sim:DIR --approver 9001 --reason R
     counterdesk card reissue ACCOUNT --staff 1001 --reader sim:DIR --reason lost [--meter-seq N | --approver 9001] --method cash
     counterdesk card meter-change NEW_METER --staff 1001 --reader sim:DIR --remaining 12.5 --approver 9001
+    counterdesk card meter-change --order WO… --staff 1001 --reader sim:DIR --remaining 12.5 --approver 9001
     counterdesk card ledger ACCOUNT --staff 1001        counterdesk card to-write --staff 9001
     counterdesk card meter-insert --reader sim:DIR [--use 3]
 """
@@ -22,7 +23,7 @@ from .. import cards, clock, money
 from ..billing import TenderInput
 from ..errors import ValidationError
 from . import billing as billing_cli
-from .context import Context, add_staff_args
+from .context import Context, add_request_key_arg, add_staff_args
 
 
 def _reader_arg(p) -> None:
@@ -63,6 +64,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--account", metavar="户号", help="正在办理的户号（他户的卡拒绝）")
     q.add_argument("--note", default="")
     _pay_args(q)
+    add_request_key_arg(q)
     q.set_defaults(handler=cmd_buy)
     q = csub.add_parser("write", help="写卡 / 补写尚未写入的购气（重复按不会重复写）")
     add_staff_args(q, window=True)
@@ -85,11 +87,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     _pay_args(q)
     q.set_defaults(handler=cmd_reissue)
     q = csub.add_parser("meter-change", help="换表：旧表剩余气量零价转入新表（主任授权）")
-    q.add_argument("new_meter_no", metavar="新表号")
+    q.add_argument("new_meter_no", metavar="新表号", nargs="?",
+                   help="新表号（按换表工单办理时可省略：取工单的新表号）")
     add_staff_args(q, approver=True, window=True)
     _reader_arg(q)
+    q.add_argument("--order", metavar="工单号",
+                   help="已完成的换表工单（读卡时提示的工单；省略时自动关联该工单）")
     q.add_argument("--remaining", required=True, help="旧表剩余气量（技术员读数）")
-    q.add_argument("--cumulative", default="0", help="旧表累计用气量")
+    q.add_argument("--cumulative", help="旧表累计用气量（省略时取换表工单的旧表止码，或 0）")
     q.add_argument("--reason", default="")
     q.set_defaults(handler=cmd_meter_change)
     q = csub.add_parser("ledger", help="该户的 IC 卡台账（每次购气、状态、表具回抄）")
@@ -170,12 +175,14 @@ def cmd_buy(ctx: Context, args):
     actor = ctx.actor(args)
     res = cards.buy(ctx.db, actor, _reader(ctx, args), volume=args.volume, amount_fen=amount,
                     tenders=tenders, printer_uri=ctx.settings.printer.uri, note=args.note,
-                    expect_account=args.account)
+                    expect_account=args.account, request_key=args.request_key)
     data = res.to_dict()
-    data["print_message"] = _printed(ctx, args, actor)
+    data["print_message"] = _printed(ctx, args, actor)   # a receipt still waiting, too
     p = res.payment
     text = [f"购气 {res.volume} 立方米 {money.fmt_symbol(res.amount_fen)}  票据号 {p['receipt_no']}",
             f"卡号 {res.card_no} 户号 {res.account_no} 第 {res.seq} 次购气"]
+    if res.replayed:
+        text.insert(0, "已购气（此请求已办理，未重复购气）")
     for t in p["tenders"]:
         if t["method"] == "cash":
             text.append(f"实收 {money.fmt_symbol(t['tendered_fen'])} 找零 "
@@ -210,7 +217,8 @@ def cmd_meter_change(ctx: Context, args):
     actor = ctx.actor(args)
     out = cards.meter_change(ctx.db, actor, _reader(ctx, args), args.new_meter_no,
                              remaining=args.remaining, cumulative=args.cumulative,
-                             approval=ctx.approval(args), reason=args.reason)
+                             approval=ctx.approval(args), reason=args.reason,
+                             order_no=args.order)
     return ctx.result(out, out["message"], exit_code=0 if out["written"] else 5)
 
 

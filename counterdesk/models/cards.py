@@ -8,7 +8,8 @@
   never reused). ``state``: 'to_write' (committed with its payment, not on the card yet),
   'written' (on the card, the meter has not taken it), 'taken' (the meter took it — seen on
   the card at a later read), 'cancelling' / 'cancelled' (退购, a reversal of its payment).
-  ``kind`` 'meter_change' is the zero-price credit of the old meter's remaining volume.
+  ``kind`` 'meter_change' is the zero-price credit of the old meter's remaining volume
+  (``order_number``: the 换表 work order it follows, if any).
 - ``MeterReading`` — the meter's figures (回抄) read from the card or by a technician.
 - ``CardKey`` — the hall's key for the MAC over the card's purchase record.
 
@@ -98,6 +99,8 @@ class CardPurchase(Base):
     cancelled_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     write_attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     last_error: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    # kind 'meter_change' done after a 换表 work order: the order's number (migration 0018)
+    order_number: Mapped[str] = mapped_column(String(20), nullable=False, default="")
 
 
 class MeterReading(Base):

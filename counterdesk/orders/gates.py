@@ -6,7 +6,8 @@
 * A hazard stops supply [004 第十九条, 第二十一条(二)]: an 安检 finding a hazard stops the
   account's supply; only a done 复气 order whose inspection reference is a later
   re-inspection that passed lifts it. A done 停气 order stops supply likewise.
-* A done 换表 order carries the new meter and the readings into the account.
+* A done 换表 order carries the new meter and the readings into the account; the IC card
+  (if any) is re-bound by the card's meter change (:func:`done_meter_change`).
 
 :func:`check_gas_allowed` is the one function the sale paths (billing, IC cards) call.
 """
@@ -75,6 +76,17 @@ def check_gas_allowed(session: Session, account: Account) -> None:
     reason = gas_block_reason(session, account)
     if reason is not None:
         raise Conflict(*reason, field="account_no")
+
+
+def done_meter_change(session: Session, hall_id: int, account_no: str, new_meter_no: str
+                      ) -> WorkOrder | None:
+    """The latest done 换表 order of the account that moved it to ``new_meter_no`` (the IC
+    card capability asks: the card is re-bound to the new meter after such an order)."""
+    return session.execute(select(WorkOrder).where(
+        WorkOrder.hall_id == hall_id, WorkOrder.account_no == account_no,
+        WorkOrder.kind == "meter_change", WorkOrder.result == "done",
+        WorkOrder.new_meter_no == new_meter_no)
+        .order_by(WorkOrder.result_at.desc(), WorkOrder.id.desc())).scalars().first()
 
 
 # -- results -----------------------------------------------------------------------------------

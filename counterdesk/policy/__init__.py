@@ -17,9 +17,9 @@ from .rules import (
     quality_rules,
     queue_rules,
 )
-from .store import PolicyRow, get, key_of, parse, rows, set, to_text, values  # noqa: A004
+from .store import PolicyRow, get, get_many, key_of, parse, rows, set, to_text, values  # noqa: A004
 
 __all__ = ["BY_KEY", "KEYS", "KINDS", "UNITS_EN", "PolicyKey", "PolicyRow", "QualityRules", "QueueRules",
-           "cash_threshold_fen", "get", "key_of", "load_quality_rules", "load_queue_rules",
+           "cash_threshold_fen", "get", "get_many", "key_of", "load_quality_rules", "load_queue_rules",
            "parse", "payment_limit_fen", "quality_rules", "queue_rules", "rows", "set", "to_text",
            "unit_label", "values"]

@@ -117,6 +117,50 @@ def test_cancel_reissue_meter_change_and_bad_input(capsys, env, tmp_path):
     assert d["purchase_seq"] == 2 and d["carried_seq"] is None
 
 
+def test_buy_with_a_request_key_and_the_meter_change_of_an_order(capsys, env):
+    from counterdesk.requestkeys import new_key
+
+    url, sim, acc = env
+    base = ["--db", url]
+    assert run(capsys, *base, "card", "issue", acc, "--staff", "1001", "--reader", sim,
+               "--method", "cash", "--no-print")[0] == 0
+    key = new_key()
+    buy = [*base, "--json", "card", "buy", "--staff", "1001", "--reader", sim, "--volume",
+           "20", "--method", "cash", "--no-print", "--request-key", key]
+    code, out, err = run(capsys, *buy)
+    assert code == 0, err
+    first = json.loads(out)
+    assert first["request_key"] == key and first["replayed"] == ""
+    code, out, err = run(capsys, *buy[:2], *buy[3:])         # text: taken before
+    assert code == 0 and "已购气（此请求已办理，未重复购气）" in out
+    assert first["payment"]["receipt_no"] in out
+    code, out, err = run(capsys, *base, "--json", "card", "ledger", acc, "--staff", "1001")
+    assert len(json.loads(out)["purchases"]) == 1
+    assert run(capsys, *base, "card", "meter-insert", "--reader", sim)[0] == 0
+    # a done 换表 order: the read says so, the sale is refused, the card follows the order
+    for args in (["order", "add", "--staff", "1001", "--window", "1", "--kind", "meter_change",
+                  "--account", acc, "-d", "表具计量异常"],):
+        code, out, err = run(capsys, *base, "--json", *args)
+        assert code == 0, err
+    number = json.loads(out)["number"]
+    for args in (["order", "dispatch", number, "--staff", "1001", "--to", "1003"],
+                 ["order", "arrive", number, "--staff", "1003"],
+                 ["order", "result", number, "--staff", "1003", "--done", "--new-meter",
+                  "IC0100888002", "--old-reading", "88", "--new-reading", "0"]):
+        code, out, err = run(capsys, *base, *args)
+        assert code == 0, (args, err)
+    code, out, err = run(capsys, *base, "--json", "card", "read", "--staff", "1001",
+                         "--reader", sim)
+    due = json.loads(out)["meter_change_due"]
+    assert (due["order_no"], due["new_meter_no"]) == (number, "IC0100888002")
+    code, out, err = run(capsys, *base, "card", "buy", "--staff", "1001", "--reader", sim,
+                         "--volume", "5", "--method", "cash", "--no-print")
+    assert code != 0 and number in err and "IC 卡换表" in err
+    code, out, err = run(capsys, *base, "card", "meter-change", "--order", number, "--staff",
+                         "1001", "--reader", sim, "--remaining", "2", "--approver", "9001")
+    assert code == 0 and f"换表工单 {number}" in out, err
+
+
 def test_bench_runs_at_a_tiny_size(capsys, monkeypatch):
     import sys
     from pathlib import Path

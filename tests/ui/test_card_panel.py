@@ -215,8 +215,11 @@ def test_a_meter_change_notice_is_shown_and_blocks_the_purchase(qtbot, panel, de
 
     monkeypatch.setattr(cards, "read_card", read_with)
     panel.window().business.setCurrentWidget(panel)
-    extra["meter_change"] = {"order_no": "GD2026112300001", "old_meter": "IC0100888001",
-                             "new_meter": "IC0100999002"}
+    due = {"order_no": "GD2026112300001", "old_meter_no": "IC0100888001",
+           "new_meter_no": "IC0100999002", "card_meter_no": "IC0100888001",
+           "message": "换表工单 GD2026112300001 已完成，请先办理IC卡换表",
+           "message_en": "Meter change order GD2026112300001 is done: do the card's meter change"}
+    extra["meter_change_due"] = due
     finish(qtbot, panel.read())
     assert panel.notice.isVisible() and not panel.buy_button.isEnabled()
     assert "GD2026112300001" in panel.notice.text() and "请先办理IC卡换表" in panel.notice.text()
@@ -224,33 +227,23 @@ def test_a_meter_change_notice_is_shown_and_blocks_the_purchase(qtbot, panel, de
     qtbot.keyClick(panel.volume, Qt.Key_G, Qt.ControlModifier)
     assert "请先办理IC卡换表" in panel.message.text() and not panel.jobs.busy
     assert purchases(demo_db) == []
-    # a notice that does not block: shown, the purchase stays open
-    extra.clear()
-    extra["notice"] = "本户有未整改的安检隐患，请提醒客户"
-    finish(qtbot, panel.read())
-    assert panel.notice.isVisible() and "安检隐患" in panel.notice.text()
-    assert panel.buy_button.isEnabled()
-    extra.clear()
+    extra.clear()                       # the card's meter change done: the purchase is open
     finish(qtbot, panel.read())
     assert not panel.notice.isVisible() and panel.notice.text() == ""
+    assert panel.buy_button.isEnabled()
 
 
 def test_notice_shapes_without_a_window():
-    st = SimpleNamespace(blank=False)
+    st = SimpleNamespace(blank=False, meter_change_due=None)
     assert calls.notices(st) == ([], False)
-    st.meter_change = {"message": "此户已换表，请先办理IC卡换表", "order_no": "GD1"}
+    st.meter_change_due = {"message": "此户已换表，请先办理IC卡换表", "message_en": "Changed",
+                           "order_no": "GD1"}
     assert calls.notices(st) == (["此户已换表，请先办理IC卡换表"], True)
-    st.meter_change = None
-    st.warnings = ["甲", "乙"]
-    st.rebind_required = True
-    assert calls.notices(st) == (["甲", "乙"], True)
-    st.warnings, st.rebind_required = [], False
-    st.meter_change = SimpleNamespace(message="换表工单 GD2 已完成")
-    assert calls.notices(st) == (["换表工单 GD2 已完成"], True)
-    st.meter_change = True
+    st.meter_change_due = {"order_no": "GD2", "old_meter_no": "A1", "new_meter_no": "B2"}
     lines, blocked = calls.notices(st)
-    assert blocked and "IC卡换表" in lines[0]
-    assert calls.notices(SimpleNamespace(blank=True, meter_change="x")) == ([], False)
+    assert blocked and "GD2" in lines[0] and "IC卡换表" in lines[0]
+    assert calls.notices(SimpleNamespace(blank=True, meter_change_due=st.meter_change_due)) \
+        == ([], False)
 
 
 @SQLITE_ONLY
@@ -267,3 +260,35 @@ def test_cancel_is_a_job_with_the_managers_approval(qtbot, panel, demo_db):
     assert job.ok and "已退购第 1 次" in panel.message.text()
     assert [p.state for p in purchases(demo_db)] == ["cancelled"]
     assert "卡内未输表气量 0" in panel.state.text()
+
+
+@SQLITE_ONLY
+def test_a_retry_after_a_lost_reply_takes_the_first_purchase(qtbot, panel, demo_db,
+                                                             monkeypatch):
+    """The reply to the purchase's COMMIT is lost (the purchase was taken): the clerk presses
+    Ctrl+G again and the panel sends the same request key, so the first purchase is
+    recovered, never a second one; the next purchase has a new key (issue 16.1)."""
+    from counterdesk.errors import DatabaseError
+
+    real, keys = cards.buy, []
+
+    def lost_reply_once(*args, **kwargs):
+        keys.append(kwargs.get("request_key"))
+        res = real(*args, **kwargs)
+        if len(keys) == 1:
+            raise DatabaseError("与数据库的连接中断", "The connection to the database was lost")
+        return res
+
+    monkeypatch.setattr(cards, "buy", lost_reply_once)
+    finish(qtbot, panel.read())
+    before = counts(demo_db)
+    panel.volume.setText("20")
+    panel.tendered.setText("100")
+    finish(qtbot, panel.buy())
+    assert "连接中断" in panel.message.text()
+    finish(qtbot, panel.buy())                     # the clerk presses again
+    assert keys[0] is not None and keys[1] == keys[0]
+    after = counts(demo_db)
+    assert after["card_purchases"] == before["card_purchases"] + 1
+    assert after["payments"] == before["payments"] + 1
+    assert panel.request_key != keys[0]           # taken: the next purchase is a new request

@@ -85,15 +85,15 @@ def cancel(db, actor, uri: str, approval, *, reason: str, printer_uri: str) -> O
 # -- the read result's warnings ---------------------------------------------------------------
 # A card read may carry a notice for the clerk: the account's meter was changed by a done
 # 换表 work order and the card still names the old meter (it must be re-bound: 卡换表).
-# That field is being added to cards.CardState in parallel; its final name is wired at
-# merge. Until then any of these names is read, defensively.
-NOTICE_FIELDS = ("meter_change", "notice", "notices", "warning", "warnings")
-# a truthy one of these: the service says the card must be re-bound before a purchase
-BLOCKING_FIELDS = ("meter_change", "rebind_required", "needs_rebind", "needs_meter_change")
+# ``CardState.meter_change_due`` = {order_no, old_meter_no, new_meter_no, card_meter_no,
+# message, message_en}; the service refuses a purchase until the card's meter change is done.
+NOTICE_FIELDS = ("meter_change_due",)
+BLOCKING_FIELDS = ("meter_change_due",)
 
 
 def _meter_change_text(d: dict) -> str:
-    order, old, new = d.get("order_no", ""), d.get("old_meter", ""), d.get("new_meter", "")
+    order = d.get("order_no", "")
+    old, new = d.get("old_meter_no", ""), d.get("new_meter_no", "")
     if not (order or old or new):
         return pick("此户已换表，IC卡尚未换表：请先办理IC卡换表，再购气",
                     "The meter was changed but the card still names the old meter: do the "
@@ -115,6 +115,8 @@ def _texts(value) -> list[str]:
     if isinstance(value, dict):
         if value.get("zh"):
             return [pick(value["zh"], value.get("en") or value["zh"])]
+        if value.get("message") and value.get("message_en"):
+            return [pick(value["message"], value["message_en"])]
         for key in ("message", "notice", "text"):
             if value.get(key):
                 return [str(value[key])]

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog
 
-from ... import cards, money
+from ... import cards, money, requestkeys
 from ...billing import TenderInput
 from ...errors import CounterDeskError, ValidationError
 from ...i18n import pick
@@ -34,6 +34,8 @@ class CardPanel(CardPanelView):
         self.notices: list[str] = []      # the read's warnings, shown in red (calls.notices)
         self.rebind_required = False      # the read says: re-bind the card first (换表)
         self.jobs = Jobs(self)            # card jobs: one at a time (one reader)
+        self.request_key = requestkeys.new_key()  # the purchase on its way, until it is taken
+        self._key_card: str | None = None         # the card that request was for
         self.jobs.busy_changed.connect(self._busy_changed)
         self.quotes = Jobs(self.due)      # the price preview (database only)
         self._quote_no = 0                # a newer preview (or a purchase) drops older ones
@@ -136,6 +138,9 @@ class CardPanel(CardPanelView):
 
     def _read(self, out: calls.Outcome) -> None:
         st = out.state
+        if self._key_card is not None and st.card_no != self._key_card:
+            self.request_key = requestkeys.new_key()   # another card: another purchase
+            self._key_card = None
         msgs = self.show_state(st, out.rows)
         if msgs and (st.to_write_id is not None or not st.meter_taken):
             self.error(CounterDeskError(pick("；", "; ").join(msgs)))
@@ -200,11 +205,16 @@ class CardPanel(CardPanelView):
             self.error(exc)
             return None
         self._quote_no += 1            # a preview still on its way is stale now
+        # one request key per purchase until it is known to be taken: a retry after a lost
+        # reply gives the first purchase, never a second (issue 16.1)
+        kw["request_key"] = self.request_key
+        self._key_card = self.card_state.card_no
         return self._start(pick("正在收款并写卡，请勿拔卡…", "Taking the money and writing the "
                                 "card: keep it in…"), calls.buy, on_done=self._bought, **kw)
 
     def _bought(self, out: calls.Outcome) -> None:
         res = out.result
+        self.request_key = requestkeys.new_key()   # taken: the next purchase is a new request
         printing = self.bench.services.get("printing")
         if printing is not None:
             printing.kick()
