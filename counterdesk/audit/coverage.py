@@ -54,8 +54,8 @@ _OPERATIONAL: dict[type, tuple[str, ...]] = {
     Receipt: ("verification_code", "print_count", "last_printed_at"),
     Bill: (), PriceItem: (), PriceTier: (), PriceChange: (),
     Till: (), TillCount: (), CashMovement: (),
-    # the anchor is the close event's own seq and hash, stored after it
-    DayClose: ("anchor_seq", "anchor_hash"),
+    # the anchor is the close event's own chain, seq and hash, stored after it
+    DayClose: ("anchor_chain", "anchor_seq", "anchor_hash"),
     DayCloseLog: ("audit_hash",),
     # sign-in bookkeeping is not a role or a status
     Staff: ("failed_attempts", "locked_until", "approval_failed_attempts",
