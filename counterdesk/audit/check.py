@@ -267,7 +267,12 @@ def _walk(s: Session, res: VerifyResult, known: dict[str, tuple[int, str]],
             cur.prev, cur.expected, cur.last = ev_hash, seq + 1, seq
             cur.count += 1
     res.count = sum(c.count for c in chains.values())
-    for chain in sorted(set(chains) | set(known) | set(given)):
+    for chain in sorted(set(given) - set(chains) - set(known)):
+        for seq in sorted(given[chain]):
+            res.add(Problem("anchor", f"没有营业厅 {chain} 的审计链（给定的锚点 {chain}:{seq}）",
+                            f"there is no audit chain of hall {chain} (the anchor given, "
+                            f"{chain}:{seq})", seq, hall=chain))
+    for chain in sorted(set(chains) | set(known)):
         c = chains.get(chain) or _Chain()
         head = known.get(chain)
         res.heads[chain] = (c.last, c.prev)

@@ -99,6 +99,10 @@ def test_each_hall_has_its_own_audit_chain(demo_db):
     res = audit.verify(db)
     assert res.ok and set(res.heads) >= {"HQ01", "HQ02"} and res.home == "HQ01"
     assert res.count == sum(1 for _ in _all_events(db))
+    seq, h = res.heads["HQ02"]                 # hall B's anchor (the hall code any case)
+    assert audit.verify(db, anchors=[audit.parse_anchor(f"hq02:{seq}:{h}")], rows=False).ok
+    res_x = audit.verify(db, anchors=[("HQ99", seq, h)], rows=False)
+    assert not res_x.ok and "没有营业厅 HQ99 的审计链" in res_x.problem
     # a gap in hall B's chain is named with hall B
     with db.engine.begin() as c:
         c.execute(text("DELETE FROM audit_events WHERE chain = 'HQ02' AND seq = :q"),
