@@ -46,7 +46,7 @@ def _fill(db, n: int, seed: int = 16) -> None:
         hall = s.execute(select(Hall)).scalars().first()
         st = s.execute(select(Staff)).scalars().first()
         hall_id, hall_code, staff_id, staff_no = hall.id, hall.code, st.id, st.staff_no
-        seq, prev = audit.head(s)
+        seq, prev = audit.head(s, hall_code)
     covered = [audit.COVERED[t] for t in ("payments", "payment_lines", "payment_tenders",
                                           "receipts")]
     per_day = max(1, n // DAYS)
@@ -101,16 +101,16 @@ def _fill(db, n: int, seed: int = 16) -> None:
                            "lines": [], "tenders": [{"method": "cash",
                                                      "amount_fen": p["total_fen"]}],
                            "row_hashes": hashes[p["id"]]}
-                ev = AuditEvent(seq=seq, at=p["created_at"], hall_code=hall_code,
+                ev = AuditEvent(chain=hall_code, seq=seq, at=p["created_at"], hall_code=hall_code,
                                 window=p["window"], staff_no=staff_no, kind="payment.sale",
                                 payload=audit.canonical_json(payload), prev_hash=prev)
                 ev.hash = audit.compute_hash(prev, ev)
-                events.append({c: getattr(ev, c) for c in ("seq", "at", "hall_code", "window",
-                                                           "staff_no", "kind", "payload",
-                                                           "prev_hash", "hash")})
+                events.append({c: getattr(ev, c) for c in ("chain", "seq", "at", "hall_code",
+                                                           "window", "staff_no", "kind",
+                                                           "payload", "prev_hash", "hash")})
                 prev = ev.hash
             s.execute(insert(AuditEvent), events)
-            s.execute(update(AuditHead).where(AuditHead.id == 1)
+            s.execute(update(AuditHead).where(AuditHead.hall_code == hall_code)
                       .values(seq=seq, hash=prev, prev_hash=events[-1]["prev_hash"]))
 
 
@@ -123,7 +123,7 @@ def _read_all(db) -> int:
 
     n = 0
     with db.read() as s:
-        for _ in s.execute(select(AuditEvent.__table__).order_by(AuditEvent.seq)
+        for _ in s.execute(select(AuditEvent.__table__).order_by(AuditEvent.id)
                            .execution_options(yield_per=10_000)):
             n += 1
         for cov in audit.COVERED.values():

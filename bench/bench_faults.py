@@ -39,7 +39,7 @@ def _probe_release(url: str, schema: str, t0: float, out: dict) -> None:
             with eng.connect() as c:
                 c.execute(text("SET lock_timeout = '100ms'"))
                 try:
-                    c.execute(text("SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE"))
+                    c.execute(text("SELECT seq FROM audit_head WHERE hall_code = 'HQ01' FOR UPDATE"))
                     out["lock_release_s"] = time.monotonic() - t0
                     c.rollback()
                     return

@@ -1,8 +1,10 @@
-"""The head of the audit chain kept in a backup file, as an anchor for ``audit verify``.
+"""The heads of the audit chains kept in a backup file, as anchors for ``audit verify``.
 
-A backup is a copy outside the database: if the chain in the live database still has
-the backup's head event with the same hash, nothing up to that point was rewritten.
-SQLite backups are read directly; PostgreSQL custom-format dumps through ``pg_restore``.
+A backup is a copy outside the database: if every hall's chain in the live database still
+has the backup's head event of that hall with the same hash, nothing up to that point was
+rewritten. A backup from before per-hall chains (revision 0018) has one head, which is
+the home chain's (:class:`.check.Anchor` without a hall). SQLite backups are read
+directly; PostgreSQL custom-format dumps through ``pg_restore``.
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ import tempfile
 from pathlib import Path
 
 from ..errors import CounterDeskError, ValidationError
+from .check import Anchor
 
 
-def backup_head(path: str | Path) -> tuple[int, str]:
-    """(seq, hash) of the audit head stored in a backup file."""
+def backup_heads(path: str | Path) -> list[Anchor]:
+    """The audit heads stored in a backup file (a chain with no event yet is left out)."""
     path = Path(path)
     try:
         with open(path, "rb") as fh:
@@ -39,29 +42,41 @@ def backup_head(path: str | Path) -> tuple[int, str]:
         with tempfile.TemporaryDirectory(prefix="counterdesk-anchor-") as tmp:
             plain = Path(tmp) / "plain"
             container.unpack(path, key, plain)   # authenticated to the last byte, or refused
-            return backup_head(plain)
+            return backup_heads(plain)
     if magic.startswith(b"PGDMP"):
         return _pg_dump_head(path)
     raise ValidationError(f"{path} 不是 CounterDesk 的备份文件", f"{path} is not a CounterDesk "
                           "backup", field="against")
 
 
-def _sqlite_head(path: Path) -> tuple[int, str]:
+def _no_chain(path: Path) -> ValidationError:
+    return ValidationError(f"备份文件 {path} 里没有审计链", f"No audit chain in {path}",
+                           field="against")
+
+
+def _anchors(rows: list[tuple[str | None, int, str]], path: Path) -> list[Anchor]:
+    if not rows:
+        raise _no_chain(path)
+    return [Anchor(hall, seq, h) for hall, seq, h in rows if seq > 0]
+
+
+def _sqlite_head(path: Path) -> list[Anchor]:
     con = sqlite3.connect(str(path))
     try:
-        row = con.execute("SELECT seq, hash FROM audit_head WHERE id = 1").fetchone()
+        cols = {r[1] for r in con.execute("PRAGMA table_info(audit_head)")}
+        if "hall_code" in cols:
+            rows = con.execute("SELECT hall_code, seq, hash FROM audit_head").fetchall()
+        else:       # before per-hall chains: one head, the home chain's
+            rows = [(None, *r) for r in con.execute(
+                "SELECT seq, hash FROM audit_head WHERE id = 1").fetchall()]
     except sqlite3.DatabaseError as exc:
-        raise ValidationError(f"备份文件 {path} 里没有审计链", f"No audit chain in {path}",
-                              field="against") from exc
+        raise _no_chain(path) from exc
     finally:
         con.close()
-    if row is None:
-        raise ValidationError(f"备份文件 {path} 里没有审计链", f"No audit chain in {path}",
-                              field="against")
-    return int(row[0]), str(row[1])
+    return _anchors([(h, int(q), str(x)) for h, q, x in rows], path)
 
 
-def _pg_dump_head(path: Path) -> tuple[int, str]:
+def _pg_dump_head(path: Path) -> list[Anchor]:
     exe = shutil.which("pg_restore")
     if exe is None:
         raise CounterDeskError("未找到 pg_restore：读取 PostgreSQL 备份需要本机的 PostgreSQL 客户端工具",
@@ -74,6 +89,7 @@ def _pg_dump_head(path: Path) -> tuple[int, str]:
                               f"Cannot read the backup {path}: {proc.stderr.strip()[:200]}",
                               field="against")
     lines = proc.stdout.splitlines()
+    rows: list[tuple[str | None, int, str]] = []
     for i, line in enumerate(lines):
         if line.startswith("COPY ") and "audit_head" in line and "(" in line:
             cols = [c.strip().strip('"') for c in line[line.index("(") + 1:line.index(")")]
@@ -82,7 +98,9 @@ def _pg_dump_head(path: Path) -> tuple[int, str]:
                 if data == "\\.":
                     break
                 vals = dict(zip(cols, data.split("\t"), strict=False))
-                if vals.get("id") == "1":
-                    return int(vals["seq"]), vals["hash"]
-    raise ValidationError(f"备份文件 {path} 里没有审计链", f"No audit chain in {path}",
-                          field="against")
+                if "hall_code" in vals:
+                    rows.append((vals["hall_code"], int(vals["seq"]), vals["hash"]))
+                elif vals.get("id") == "1":     # before per-hall chains
+                    rows.append((None, int(vals["seq"]), vals["hash"]))
+            break
+    return _anchors(rows, path)

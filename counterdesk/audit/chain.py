@@ -1,14 +1,21 @@
-"""The audit log: a hash chain of every business event.
+"""The audit log: one hash chain of business events per hall.
 
 Each event stores ``hash = sha256(prev_hash + canonical_payload)`` where the canonical
 payload is the JSON (sorted keys, no spaces, UTF-8) of the event's sequence number,
-time, hall, window, staff, kind and data. Appends are serialised through the single
-``audit_head`` row, so the chain is linear across every PC of the hall. On PostgreSQL
-an append is one statement: it moves the head (taking its row lock) and inserts the
-event, with the server computing the SHA-256 over the same bytes Python would, so the
-lock that every audited write of the hall waits for is held for that statement and the
-commit only. On SQLite the immediate transaction already serialises writers and the
-append is a read, an insert and an update.
+time, hall, window, staff, kind and data; ``prev_hash`` is the hash of the previous event
+of the same chain and ``seq`` counts within the chain. Every hall has its own chain
+(``audit_events.chain`` = the hall's code) and its own head row in ``audit_head``, so a
+hall's appends are linear across every PC of the hall and two halls never wait on each
+other (issue 24.3). The chain of the hall the database was created with (its first hall,
+:func:`home_chain`) also takes the events without a hall (system and administration
+events) and holds every event written before revision 0018, when the database had one
+chain for all its halls: that history stays verifiable as it was.
+
+On PostgreSQL an append is one statement: it moves the hall's head (taking its row lock)
+and inserts the event, with the server computing the SHA-256 over the same bytes Python
+would, so the lock that every audited write of the hall waits for is held for that
+statement and the commit only. On SQLite the immediate transaction already serialises
+writers and the append is a read, an insert and an update.
 
 :mod:`.coverage` puts the content hashes of the business rows an event wrote into its
 payload; :mod:`.check` verifies the chain, the rows and the anchors.
@@ -27,7 +34,7 @@ from sqlalchemy import bindparam, event, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from .. import clock
-from ..models import AuditEvent, AuditHead
+from ..models import AuditEvent, AuditHead, Hall
 from .coverage import Fetched, Rows, has_pending, row_hashes, take_pending
 
 GENESIS = "0" * 64
@@ -86,16 +93,20 @@ def compute_hash(prev_hash: str, ev: AuditEvent) -> str:
 
 _HEAD = AuditHead.__table__
 _EVENTS = AuditEvent.__table__
+_HALLS = Hall.__table__
 # constant statements with bound parameters: compiled once, then from SQLAlchemy's cache
-_LOCK_HEAD = select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1).with_for_update()
+_LOCK_HEAD = (select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.hall_code == bindparam("chain"))
+              .with_for_update())
 _CREATE_HEAD = insert(_HEAD)
 _INSERT_EVENT = insert(_EVENTS)
-_MOVE_HEAD = (update(_HEAD).where(_HEAD.c.id == 1)
+_MOVE_HEAD = (update(_HEAD).where(_HEAD.c.hall_code == bindparam("chain"))
               .values(seq=bindparam("n_seq"), hash=bindparam("n_hash"),
                       prev_hash=bindparam("n_prev")))
-# PostgreSQL (≥ 11 for sha256()): move the head and insert the event in one statement.
-# In an UPDATE every right-hand side reads the row before the update, so prev_hash gets
-# the old hash and the new hash is sha256(old hash + body) with the new seq spliced in.
+_HOME = select(_HALLS.c.code).order_by(_HALLS.c.id).limit(1)
+# PostgreSQL (≥ 11 for sha256()): move the hall's head and insert the event in one
+# statement. In an UPDATE every right-hand side reads the row before the update, so
+# prev_hash gets the old hash and the new hash is sha256(old hash + body) with the new
+# seq spliced in. The row lock taken is the hall's own: another hall never waits for it.
 _APPEND_PG = text("""
 WITH h AS (
     UPDATE audit_head
@@ -104,51 +115,72 @@ WITH h AS (
            hash = encode(sha256(convert_to(
                       hash || CAST(:before AS TEXT) || CAST(seq + 1 AS TEXT)
                       || CAST(:after AS TEXT), 'UTF8')), 'hex')
-     WHERE id = 1
+     WHERE hall_code = CAST(:chain AS VARCHAR)
  RETURNING seq, prev_hash, hash)
-INSERT INTO audit_events (seq, at, hall_code, "window", staff_no, kind, payload,
+INSERT INTO audit_events (chain, seq, at, hall_code, "window", staff_no, kind, payload,
                           prev_hash, hash)
-SELECT h.seq, CAST(:at AS TIMESTAMP), CAST(:hall_code AS VARCHAR),
+SELECT CAST(:chain AS VARCHAR), h.seq, CAST(:at AS TIMESTAMP), CAST(:hall_code AS VARCHAR),
        CAST(:window AS INTEGER), CAST(:staff_no AS VARCHAR), CAST(:kind AS VARCHAR),
        CAST(:payload AS TEXT), h.prev_hash, h.hash
   FROM h
 RETURNING seq, prev_hash, hash""")
-_CREATE_HEAD_PG = text("INSERT INTO audit_head (id, seq, hash, prev_hash) "
-                       "VALUES (1, 0, :genesis, '') ON CONFLICT (id) DO NOTHING")
+_CREATE_HEAD_PG = text("INSERT INTO audit_head (hall_code, seq, hash, prev_hash) "
+                       "VALUES (:chain, 0, :genesis, '') ON CONFLICT (hall_code) DO NOTHING")
+_LAST_HALL = "audit_last_hall"
+
+
+def home_chain(session: Session) -> str:
+    """The chain of the hall the database was created with (its first hall): it holds the
+    events without a hall and every event from before per-hall chains (revision 0018).
+    ``""`` while the database has no hall."""
+    return session.execute(_HOME).scalar() or ""
+
+
+def chain_of(session: Session, hall_code: str) -> str:
+    """The chain an event of ``hall_code`` goes to: the hall's own, or the home chain."""
+    return hall_code or home_chain(session)
 
 
 def record(session: Session, kind: str, data: dict[str, Any] | None = None, *,
            staff_no: str = "", hall_code: str = "", window: int | None = None,
            at: dt.datetime | None = None, rows: Iterable[Rows | Fetched] = ()) -> AuditEvent:
-    """Append an event in the caller's transaction (it commits or rolls back with it).
+    """Append an event to its hall's chain in the caller's transaction (it commits or
+    rolls back with it); an event without a hall goes to the home chain (:func:`home_chain`).
 
-    The caller's pending changes are flushed first, so the head row is locked only for
-    the append itself (see the module doc). The content hashes of the covered rows the
+    The caller's pending changes are flushed first, so the hall's head row is locked only
+    for the append itself (see the module doc). The content hashes of the covered rows the
     transaction wrote through the ORM since the last event, and of the ``rows`` named
     by the caller (Core writes), go into the payload under ``"row_hashes"``. The returned
-    event is a detached record of what was written (its ``seq`` and ``hash``)."""
+    event is a detached record of what was written (its ``chain``, ``seq`` and ``hash``)."""
     session.flush()
     payload = dict(data or {})
     touched = row_hashes(session, rows, take_pending(session))
     if touched:
         payload["row_hashes"] = touched
-    ev = AuditEvent(at=at or clock.now(), hall_code=hall_code or "", window=window,
-                    staff_no=staff_no or "", kind=kind, payload=canonical_json(payload))
+    hall_code = hall_code or ""
+    ev = AuditEvent(chain=chain_of(session, hall_code), at=at or clock.now(),
+                    hall_code=hall_code, window=window, staff_no=staff_no or "", kind=kind,
+                    payload=canonical_json(payload))
+    if hall_code:
+        session.info[_LAST_HALL] = hall_code
     if session.get_bind().dialect.name == "postgresql":
         return _append_pg(session, ev)
-    row = session.execute(_LOCK_HEAD).first()
+    row = session.execute(_LOCK_HEAD, {"chain": ev.chain}).first()
     if row is None:
-        session.execute(_CREATE_HEAD, {"id": 1, "seq": 0, "hash": GENESIS})
+        session.execute(_CREATE_HEAD, {"hall_code": ev.chain, "seq": 0, "hash": GENESIS,
+                                       "prev_hash": ""})
         seq, prev = 0, GENESIS
     else:
         seq, prev = row
     ev.seq, ev.prev_hash = seq + 1, prev
     ev.hash = compute_hash(prev, ev)
-    session.execute(_INSERT_EVENT, {"seq": ev.seq, "at": ev.at, "hall_code": ev.hall_code,
-                                    "window": ev.window, "staff_no": ev.staff_no,
-                                    "kind": ev.kind, "payload": ev.payload,
-                                    "prev_hash": ev.prev_hash, "hash": ev.hash})
-    session.execute(_MOVE_HEAD, {"n_seq": ev.seq, "n_hash": ev.hash, "n_prev": prev})
+    session.execute(_INSERT_EVENT, {"chain": ev.chain, "seq": ev.seq, "at": ev.at,
+                                    "hall_code": ev.hall_code, "window": ev.window,
+                                    "staff_no": ev.staff_no, "kind": ev.kind,
+                                    "payload": ev.payload, "prev_hash": ev.prev_hash,
+                                    "hash": ev.hash})
+    session.execute(_MOVE_HEAD, {"chain": ev.chain, "n_seq": ev.seq, "n_hash": ev.hash,
+                                 "n_prev": prev})
     return ev
 
 
@@ -156,25 +188,40 @@ def record(session: Session, kind: str, data: dict[str, Any] | None = None, *,
 def _rows_without_event(session: Session) -> None:
     """Covered rows written after the transaction's last event get an event of their own."""
     session.flush()
-    if has_pending(session):
-        record(session, "audit.rows")
+    if has_pending(session):     # in the chain of the transaction's hall, if it named one
+        record(session, "audit.rows", hall_code=session.info.get(_LAST_HALL, ""))
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_hall(session: Session, *_args) -> None:
+    session.info.pop(_LAST_HALL, None)
 
 
 def _append_pg(session: Session, ev: AuditEvent) -> AuditEvent:
     before, after = _body_around_seq(ev.at, ev.hall_code, ev.window, ev.staff_no, ev.kind,
                                      ev.payload)
-    params = {"before": before, "after": after, "at": ev.at, "hall_code": ev.hall_code,
-              "window": ev.window, "staff_no": ev.staff_no, "kind": ev.kind,
-              "payload": ev.payload}
+    params = {"chain": ev.chain, "before": before, "after": after, "at": ev.at,
+              "hall_code": ev.hall_code, "window": ev.window, "staff_no": ev.staff_no,
+              "kind": ev.kind, "payload": ev.payload}
     row = session.execute(_APPEND_PG, params).first()
-    if row is None:  # a new database: no head row yet
-        session.execute(_CREATE_HEAD_PG, {"genesis": GENESIS})
+    if row is None:  # the hall's first event: no head row yet
+        session.execute(_CREATE_HEAD_PG, {"chain": ev.chain, "genesis": GENESIS})
         row = session.execute(_APPEND_PG, params).first()
     ev.seq, ev.prev_hash, ev.hash = row
     return ev
 
 
-def head(session: Session) -> tuple[int, str]:
-    """The chain's head (sequence number and hash): what a day close anchors."""
-    row = session.execute(select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == 1)).first()
+def head(session: Session, hall_code: str | None = None) -> tuple[int, str]:
+    """A chain's head (sequence number and hash): what a day close anchors. The hall's
+    chain, or the home chain (:func:`home_chain`) when no hall is named."""
+    chain = chain_of(session, hall_code or "")
+    row = session.execute(select(_HEAD.c.seq, _HEAD.c.hash)
+                          .where(_HEAD.c.hall_code == chain)).first()
     return (int(row[0]), row[1]) if row is not None else (0, GENESIS)
+
+
+def heads(session: Session) -> dict[str, tuple[int, str]]:
+    """Every chain's head: hall code → (seq, hash)."""
+    return {c: (int(q), h) for c, q, h in session.execute(
+        select(_HEAD.c.hall_code, _HEAD.c.seq, _HEAD.c.hash).order_by(_HEAD.c.hall_code))}

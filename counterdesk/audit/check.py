@@ -1,18 +1,22 @@
-"""``audit verify``: the chain, the business rows it vouches for, and the anchors.
+"""``audit verify``: every hall's chain, the business rows it vouches for, and the anchors.
 
-1. **The chain**: every event's hash is recomputed from the previous hash and its
-   canonical body; a missing, reordered or altered event is named, and the head row
-   must match the last event.
+1. **The chains**: every hall has its own chain (:mod:`.chain`); every event's hash is
+   recomputed from the previous hash of its chain and its canonical body; a missing,
+   reordered or altered event is named with its hall, and each hall's head row must
+   match the hall's last event. The events are read once, in the order they were
+   written (``audit_events.id``: within a chain that is the order of ``seq``).
 2. **The rows**: each covered table (:data:`.coverage.COVERED`) is read once and every
    row's content hash recomputed; it must equal the hash in the *last* event that
-   wrote the row. Named: rows that differ (edited), rows no event wrote (inserted
-   behind the program's back, or whose event was deleted) and rows an event wrote
-   that are gone (deleted).
-3. **The anchors**: an anchor ``SEQ:HASH`` (printed on a day-close report, or the head
-   of a backup) must be the hash of event ``SEQ``. Anyone can rewrite a payload and
-   recompute the whole chain — there is no secret — but not the paper or the backup.
-   The anchors stored by the day closes are checked too (they catch a head moved back
-   over a close; a rewrite that also rewrites them is caught by the paper).
+   wrote the row (in the order of writing, whichever hall's chain the event is in).
+   Named: rows that differ (edited), rows no event wrote (inserted behind the program's
+   back, or whose event was deleted) and rows an event wrote that are gone (deleted).
+3. **The anchors**: an anchor ``HALL:SEQ:HASH`` (printed on a day-close report, or a
+   head of a backup) must be the hash of event ``SEQ`` of that hall's chain; the old
+   form ``SEQ:HASH`` names the home chain (the first hall's, which holds every event
+   from before per-hall chains). Anyone can rewrite a payload and recompute a whole
+   chain — there is no secret — but not the paper or the backup. The anchors stored by
+   the day closes are checked too (they catch a head moved back over a close; a rewrite
+   that also rewrites them is caught by the paper).
 
 The expected hashes are kept per table in a byte array indexed by row id (16 bytes a
 row), so a year of a busy hall fits in tens of megabytes.
@@ -24,23 +28,41 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..db import Database
 from ..errors import ValidationError
-from ..models import AuditEvent, AuditHead, Staff
+from ..models import AuditEvent, Hall, Staff
 from ..models.accounts import Account
 from ..models.billing import Payment, Receipt
 from ..models.cash import DayClose
-from .chain import GENESIS, canonical_json, spliced_body
+from .chain import GENESIS, canonical_json, heads, home_chain, spliced_body
 from .coverage import COVERED, NAMES
 
 MAX_PROBLEMS = 200
 _DELETED = b"\xff" * 16
 _NONE = bytes(16)
 _ARRAY_LIMIT = 50_000_000      # ids above this go to a dict
+
+
+class Anchor(NamedTuple):
+    """An event of a chain whose hash is kept outside the database (paper, a backup)."""
+
+    hall: str | None           # None: the old form ``SEQ:HASH`` (the home chain)
+    seq: int
+    hash: str
+
+    def __str__(self) -> str:
+        return anchor_text(self.hall, self.seq, self.hash)
+
+
+def anchor_text(hall: str | None, seq: int, hash_: str) -> str:
+    """The anchor as printed on the reports and given to ``audit verify --anchor``:
+    ``HALL:SEQ:HASH`` (``SEQ:HASH`` without a hall: the home chain)."""
+    return f"{seq}:{hash_}" if hall is None else f"{hall}:{seq}:{hash_}"
 
 
 @dataclass
@@ -51,6 +73,7 @@ class Problem:
     seq: int | None = None
     table: str | None = None
     row_id: int | None = None
+    hall: str | None = None    # the chain (hall code) of an event or anchor problem
 
 
 @dataclass
@@ -63,9 +86,12 @@ class VerifyResult:
     problems: list[Problem] = field(default_factory=list)
     more_problems: int = 0
     rows_checked: int = 0
-    head_seq: int = 0
+    head_seq: int = 0          # the home chain's head (see ``heads`` for every hall's)
     head_hash: str = GENESIS
     anchors_checked: int = 0
+    home: str = ""             # the home chain (the database's first hall)
+    heads: dict[str, tuple[int, str]] = field(default_factory=dict)   # hall → (seq, hash)
+    first_bad_hall: str | None = None
 
     def add(self, p: Problem) -> None:
         if len(self.problems) >= MAX_PROBLEMS:
@@ -74,7 +100,7 @@ class VerifyResult:
         if not self.problems:
             self.problem, self.problem_en = p.zh, p.en
         if p.seq is not None and self.first_bad_seq is None and p.what == "event":
-            self.first_bad_seq = p.seq
+            self.first_bad_seq, self.first_bad_hall = p.seq, p.hall
         self.ok = False
         self.problems.append(p)
 
@@ -116,78 +142,153 @@ class _Expect:
         yield from (i for i, h in self.big.items() if h != _DELETED)
 
 
-def parse_anchor(text: str) -> tuple[int, str]:
-    """``SEQ:HASH`` (as printed on the day-close report) → (seq, hash)."""
-    seq_s, _, h = (text or "").strip().partition(":")
+def _bad_anchor(text: str) -> ValidationError:
+    return ValidationError(f"锚点格式不对：{text!r}，应为“营业厅:序号:64位哈希”（日结报表上印的）",
+                           f"Bad anchor {text!r}: expected HALL:SEQ:HASH as printed on the "
+                           "day-close report", field="anchor")
+
+
+def parse_anchor(text: str) -> Anchor:
+    """``HALL:SEQ:HASH`` (as printed on the day-close report) → :class:`Anchor`; the old
+    form ``SEQ:HASH`` (reports from before per-hall chains) names the home chain."""
+    parts = (text or "").strip().split(":")
+    if len(parts) == 2:
+        hall, (seq_s, h) = None, parts
+    elif len(parts) == 3:
+        hall, seq_s, h = parts[0].strip(), parts[1], parts[2]
+    else:
+        raise _bad_anchor(text)
     h = h.strip().lower()
     if not seq_s.strip().isdigit() or len(h) != 64 or any(c not in "0123456789abcdef" for c in h):
-        raise ValidationError(f"锚点格式不对：{text!r}，应为“序号:64位哈希”（日结报表上印的）",
-                              f"Bad anchor {text!r}: expected SEQ:HASH as printed on the "
-                              "day-close report", field="anchor")
-    return int(seq_s), h
+        raise _bad_anchor(text)
+    return Anchor(hall, int(seq_s), h)
 
 
-def verify(db: Database, *, anchors: Iterable[tuple[int, str]] = (), rows: bool = True,
+def _as_anchor(a) -> Anchor:
+    """An :class:`Anchor`, or a plain ``(seq, hash)`` / ``(hall, seq, hash)`` tuple."""
+    if isinstance(a, Anchor):
+        return a
+    if len(a) == 2:
+        return Anchor(None, int(a[0]), str(a[1]).lower())
+    return Anchor(a[0], int(a[1]), str(a[2]).lower())
+
+
+def _hall_zh(hall: str) -> str:
+    return f"营业厅 {hall} " if hall else "系统链"
+
+
+def _hall_en(hall: str) -> str:
+    return f"hall {hall}: " if hall else "system chain: "
+
+
+def verify(db: Database, *, anchors: Iterable = (), rows: bool = True,
            batch: int = 5000) -> VerifyResult:
-    """Check the chain, the covered rows and the anchors; name every problem found."""
+    """Check every hall's chain, the covered rows and the anchors; name every problem."""
     res = VerifyResult(True, 0)
-    given = {int(a): h.lower() for a, h in anchors}
     with db.read() as s:
-        stored = {int(q): h for q, h in s.execute(
-            select(DayClose.anchor_seq, DayClose.anchor_hash)
-            .where(DayClose.anchor_seq.is_not(None)))}
-        expect = _walk(s, res, given, stored, batch)
+        res.home = home = home_chain(s)
+        known = heads(s)
+        codes = {c.upper(): c for c in s.execute(select(Hall.code)).scalars()} | \
+            {c.upper(): c for c in known}
+        given: dict[str, dict[int, str]] = {}
+        for a in map(_as_anchor, anchors):
+            chain = home if a.hall is None else codes.get(a.hall.upper(), a.hall)
+            given.setdefault(chain, {})[a.seq] = a.hash
+        stored: dict[str, dict[int, str]] = {}
+        for chain, q, h in s.execute(select(DayClose.anchor_chain, DayClose.anchor_seq,
+                                            DayClose.anchor_hash)
+                                     .where(DayClose.anchor_seq.is_not(None))):
+            stored.setdefault(home if chain is None else chain, {})[int(q)] = h
+        expect = _walk(s, res, known, given, stored, batch)
         if rows:
             _check_rows(s, res, expect)
     return res
 
 
-def _walk(s: Session, res: VerifyResult, given: dict[int, str], stored: dict[int, str],
+class _Chain:
+    """Where the walk is in one chain."""
+
+    __slots__ = ("expected", "prev", "last", "count")
+
+    def __init__(self) -> None:
+        self.expected, self.prev, self.last, self.count = 1, GENESIS, 0, 0
+
+
+def _walk(s: Session, res: VerifyResult, known: dict[str, tuple[int, str]],
+          given: dict[str, dict[int, str]], stored: dict[str, dict[int, str]],
           batch: int) -> dict[str, _Expect]:
     expect = {name: _Expect() for name in COVERED}
-    head = s.get(AuditHead, 1)
-    expected_seq, prev, last_seq = 1, GENESIS, 0
+    chains: dict[str, _Chain] = {}
     t = AuditEvent.__table__
-    q = select(t.c.seq, t.c.at, t.c.hall_code, t.c.window, t.c.staff_no, t.c.kind,
-               t.c.payload, t.c.prev_hash, t.c.hash).order_by(t.c.seq)
+    q = select(t.c.id, t.c.chain, t.c.seq, t.c.at, t.c.hall_code, t.c.window, t.c.staff_no,
+               t.c.kind, t.c.payload, t.c.prev_hash, t.c.hash).order_by(t.c.id)
     sha = hashlib.sha256
+    no_anchors: dict[int, str] = {}
+    last_id, cur_name, cur = 0, None, None
+    g = st = no_anchors
     while True:
-        events = s.execute(q.where(t.c.seq > last_seq).limit(batch)).all()
+        events = s.execute(q.where(t.c.id > last_id).limit(batch)).all()
         if not events:
             break
-        for ev in events:
-            seq, at, hall, window, staff_no, kind, payload, ev_prev, ev_hash = ev
-            if seq != expected_seq:
-                res.add(Problem("event", f"第 {expected_seq} 号审计事件缺失（下一条是第 {seq} 号）",
-                                f"audit event {expected_seq} is missing (next is {seq})",
-                                expected_seq))
-            elif ev_prev != prev:
-                res.add(Problem("event",
-                                f"第 {seq} 号审计事件的前序哈希不符（之前的事件被改动或删除）",
-                                f"audit event {seq}: previous hash does not match "
-                                "(an earlier event was altered or removed)", seq))
+        last_id = events[-1][0]
+        for row in events:
+            _id, chain, seq, at, hall, window, staff_no, kind, payload, ev_prev, ev_hash = row
+            if chain != cur_name:
+                cur = chains.get(chain)
+                if cur is None:
+                    cur = chains[chain] = _Chain()
+                cur_name = chain
+                g, st = given.get(chain, no_anchors), stored.get(chain, no_anchors)
+            if seq != cur.expected:
+                res.add(Problem("event", f"{_hall_zh(chain)}第 {cur.expected} 号审计事件缺失"
+                                         f"（下一条是第 {seq} 号）",
+                                f"{_hall_en(chain)}audit event {cur.expected} is missing "
+                                f"(next is {seq})", cur.expected, hall=chain))
+            elif ev_prev != cur.prev:
+                res.add(Problem("event", f"{_hall_zh(chain)}第 {seq} 号审计事件的前序哈希不符"
+                                         "（之前的事件被改动或删除）",
+                                f"{_hall_en(chain)}audit event {seq}: previous hash does "
+                                "not match (an earlier event was altered or removed)", seq,
+                                hall=chain))
             body = spliced_body(seq, at, hall, window, staff_no, kind, payload)
             if sha((ev_prev + body).encode("utf-8")).hexdigest() != ev_hash \
-                    and not _reencoded_matches(ev):
-                res.add(Problem("event", f"第 {seq} 号审计事件（{kind}）的内容被改动",
-                                f"audit event {seq} ({kind}) was altered", seq))
-            for seq_map, paper in ((given, True), (stored, False)):
-                want = seq_map.get(seq)
-                if want is not None and want != ev_hash:
-                    _anchor_problem(res, seq, paper)
-            res.anchors_checked += (seq in given) + (seq in stored)
+                    and not _reencoded_matches(row[2:]):
+                res.add(Problem("event", f"{_hall_zh(chain)}第 {seq} 号审计事件（{kind}）的内容被改动",
+                                f"{_hall_en(chain)}audit event {seq} ({kind}) was altered",
+                                seq, hall=chain))
+            if g or st:
+                for seq_map, paper in ((g, True), (st, False)):
+                    want = seq_map.get(seq)
+                    if want is not None and want != ev_hash:
+                        _anchor_problem(res, chain, seq, paper)
+                res.anchors_checked += (seq in g) + (seq in st)
             if '"row_hashes"' in payload:
                 _expect_rows(expect, payload)
-            prev, expected_seq, last_seq = ev_hash, seq + 1, seq
-            res.count += 1
-    res.head_seq, res.head_hash = last_seq, prev
-    if head is not None and (head.seq != last_seq or head.hash != prev):
-        res.add(Problem("event", f"审计链末尾缺失事件：应有 {head.seq} 条，实有 {res.count} 条",
-                        f"events missing at the end of the chain: expected {head.seq}, "
-                        f"found {res.count}", last_seq + 1))
-    for seq_map, paper in ((given, True), (stored, False)):
-        for seq in sorted(n for n in seq_map if n > last_seq):
-            _anchor_problem(res, seq, paper, short=True)
+            cur.prev, cur.expected, cur.last = ev_hash, seq + 1, seq
+            cur.count += 1
+    res.count = sum(c.count for c in chains.values())
+    for chain in sorted(set(given) - set(chains) - set(known)):
+        for seq in sorted(given[chain]):
+            res.add(Problem("anchor", f"没有营业厅 {chain} 的审计链（给定的锚点 {chain}:{seq}）",
+                            f"there is no audit chain of hall {chain} (the anchor given, "
+                            f"{chain}:{seq})", seq, hall=chain))
+    for chain in sorted(set(chains) | set(known)):
+        c = chains.get(chain) or _Chain()
+        head = known.get(chain)
+        res.heads[chain] = (c.last, c.prev)
+        if head is None and c.count:
+            res.add(Problem("event", f"{_hall_zh(chain)}审计链的链头记录缺失",
+                            f"{_hall_en(chain)}the head of the audit chain is missing",
+                            hall=chain))
+        elif head is not None and (head[0] != c.last or head[1] != c.prev):
+            res.add(Problem("event", f"{_hall_zh(chain)}审计链末尾缺失事件：应有 {head[0]} 条，"
+                                     f"实有 {c.count} 条",
+                            f"{_hall_en(chain)}events missing at the end of the chain: "
+                            f"expected {head[0]}, found {c.count}", c.last + 1, hall=chain))
+        for seq_map, paper in ((given.get(chain, {}), True), (stored.get(chain, {}), False)):
+            for seq in sorted(n for n in seq_map if n > c.last):
+                _anchor_problem(res, chain, seq, paper, short=c.last)
+    res.head_seq, res.head_hash = res.heads.get(res.home, (0, GENESIS))
     return expect
 
 
@@ -222,18 +323,20 @@ def _expect_rows(expect: dict[str, _Expect], payload: str) -> None:
                 continue
 
 
-def _anchor_problem(res: VerifyResult, seq: int, paper: bool, short: bool = False) -> None:
+def _anchor_problem(res: VerifyResult, chain: str, seq: int, paper: bool,
+                    short: int | None = None) -> None:
     src_zh, src_en = ("给定的锚点", "the anchor given") if paper else ("日结保存的锚点",
                                                                  "a day close's anchor")
-    if short:
-        res.add(Problem("anchor", f"审计链只到第 {res.head_seq} 号，{src_zh}是第 {seq} 号："
-                                  "之后的事件被删除，审计链被截短",
-                        f"the chain ends at {res.head_seq} but {src_en} is event {seq}: "
-                        "events were deleted", seq))
+    if short is not None:
+        res.add(Problem("anchor", f"{_hall_zh(chain)}审计链只到第 {short} 号，{src_zh}是第 "
+                                  f"{seq} 号：之后的事件被删除，审计链被截短",
+                        f"{_hall_en(chain)}the chain ends at {short} but {src_en} is event "
+                        f"{seq}: events were deleted", seq, hall=chain))
     else:
-        res.add(Problem("anchor", f"第 {seq} 号审计事件的哈希与{src_zh}不符：审计链在此之前被改写过",
-                        f"audit event {seq} does not match {src_en}: the chain up to it "
-                        "was rewritten", seq))
+        res.add(Problem("anchor", f"{_hall_zh(chain)}第 {seq} 号审计事件的哈希与{src_zh}不符："
+                                  "审计链在此之前被改写过",
+                        f"{_hall_en(chain)}audit event {seq} does not match {src_en}: the "
+                        "chain up to it was rewritten", seq, hall=chain))
 
 
 def _check_rows(s: Session, res: VerifyResult, expect: dict[str, _Expect]) -> None:

@@ -54,15 +54,15 @@ _OPERATIONAL: dict[type, tuple[str, ...]] = {
     Receipt: ("verification_code", "print_count", "last_printed_at"),
     Bill: (), PriceItem: (), PriceTier: (), PriceChange: (),
     Till: (), TillCount: (), CashMovement: (),
-    # the anchor is the close event's own seq and hash, stored after it
-    DayClose: ("anchor_seq", "anchor_hash"),
+    # the anchor is the close event's own chain, seq and hash, stored after it
+    DayClose: ("anchor_chain", "anchor_seq", "anchor_hash"),
     DayCloseLog: ("audit_hash",),
     # sign-in bookkeeping is not a role or a status
     Staff: ("failed_attempts", "locked_until", "approval_failed_attempts",
             "approval_locked_until", "last_sign_in"),
     Holder: (), Account: (), HolderHistory: (),
     # prepaid gas: the card and every purchase with its state (money first, card after);
-    # a purchase's work order (added in 0018) is left out so rows hashed before it keep
+    # a purchase's work order (added in 0017) is left out so rows hashed before it keep
     # their hash: the card.meter_change event carries it
     Card: (), CardPurchase: ("order_number",),
     # work orders: every step, result and inspection

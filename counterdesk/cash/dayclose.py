@@ -18,8 +18,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from .. import audit, clock, dayguard, validators
 from .. import backup as backup_mod
-from .. import clock, dayguard, validators
 from ..clock import iso as _iso
 from ..db import Database
 from ..errors import Conflict, CounterDeskError, ValidationError
@@ -56,7 +56,8 @@ def day_report(db: Database, actor: Actor, day: dt.date | str | None = None) -> 
         if dc is not None and dc.status == "closed":
             rep = json.loads(dc.summary)
             if dc.anchor_seq is not None:
-                rep["anchor"] = anchor_text(dc.anchor_seq, dc.anchor_hash)
+                rep["anchor"] = audit.anchor_text(dc.anchor_chain, dc.anchor_seq,
+                                                  dc.anchor_hash)
             return rep
         hid = actor.hall_id
         agg = _aggregate(s, hid, day)
@@ -165,22 +166,18 @@ def close_day(db: Database, actor: Actor, day: dt.date | str, *,
                                       "counted_fen": r["counted_fen"],
                                       "difference_fen": r["difference_fen"]}
                       for r in rep["tills"]}})
-        # the anchor: the close event is the chain's head; kept with the close and
-        # printed on the report (neither column is part of the rows' covered content)
+        # the anchor: the close event is the head of the hall's own chain; kept with the
+        # close and printed on the report (these columns are not part of the rows'
+        # covered content)
         log.audit_hash = dc.anchor_hash = rep["audit_hash"] = ev.hash
-        dc.anchor_seq = ev.seq
-        rep["anchor"] = anchor_text(ev.seq, ev.hash)
+        dc.anchor_chain, dc.anchor_seq = ev.chain, ev.seq
+        rep["anchor"] = audit.anchor_text(ev.chain, ev.seq, ev.hash)
     backup_file = backup_error = None
     if backup:
         backup_file, backup_error = _backup_after_close(db, actor, day, backup_settings)
         rep["backup_file"] = backup_file
         rep["backup_error"] = backup_error
     return DayCloseResult(rep, backup_file, backup_error)
-
-
-def anchor_text(seq: int, hash_: str) -> str:
-    """The anchor as printed on the reports and given to ``audit verify --anchor``."""
-    return f"{seq}:{hash_}"
 
 
 def _backup_after_close(db: Database, actor: Actor, day: dt.date,

@@ -60,10 +60,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("audit", help="审计日志")
     asub = p.add_subparsers(dest="audit_verb", required=True)
     q = asub.add_parser("verify", help="校验审计哈希链和它担保的业务数据，指出每条被改动、缺失或没有审计事件的记录")
-    q.add_argument("--anchor", action="append", default=[], metavar="SEQ:HASH",
-                   help="日结报表上印的锚点（序号:哈希），证明到该点为止审计链未被改写；可多次给出")
+    q.add_argument("--anchor", action="append", default=[], metavar="HALL:SEQ:HASH",
+                   help="日结报表上印的锚点（营业厅:序号:哈希），证明该营业厅的审计链到该点为止未被"
+                        "改写；旧报表上的“序号:哈希”指首个营业厅的审计链；可多次给出")
     q.add_argument("--against", metavar="BACKUP",
-                   help="备份文件：以备份时的审计链末端为锚点")
+                   help="备份文件：以备份时各营业厅审计链的末端为锚点")
     q.set_defaults(handler=cmd_audit_verify)
 
     for mode, help_ in (("kiosk", "取号机（全屏）"), ("display", "叫号屏（全屏）")):
@@ -214,20 +215,25 @@ def cmd_user_list(ctx: Context, args):
 def cmd_audit_verify(ctx: Context, args):
     anchors = [audit.parse_anchor(a) for a in getattr(args, "anchor", None) or []]
     if getattr(args, "against", None):
-        anchors.append(audit.backup_head(args.against))
+        anchors += audit.backup_heads(args.against)
     res = audit.verify(ctx.db, anchors=anchors)
     en = ctx.json
+    heads = {hall: audit.anchor_text(hall, q, h) for hall, (q, h) in res.heads.items()}
     data = {"ok": res.ok, "events": res.count, "rows": res.rows_checked,
-            "head": f"{res.head_seq}:{res.head_hash}", "anchors": [f"{q}:{h}" for q, h in anchors],
-            "first_bad_seq": res.first_bad_seq,
+            "head": heads.get(res.home, f"{res.head_seq}:{res.head_hash}"), "heads": heads,
+            "anchors": [str(a) for a in anchors], "first_bad_seq": res.first_bad_seq,
+            "first_bad_hall": res.first_bad_hall,
             "problem": res.problem_en if en else res.problem,
-            "problems": [{"what": p.what, "seq": p.seq, "table": p.table, "row_id": p.row_id,
-                          "text": p.en if en else p.zh} for p in res.problems],
+            "problems": [{"what": p.what, "hall": p.hall, "seq": p.seq, "table": p.table,
+                          "row_id": p.row_id, "text": p.en if en else p.zh}
+                         for p in res.problems],
             "more_problems": res.more_problems}
     if res.ok:
         extra = f"，{len(anchors)} 个锚点相符" if anchors else ""
-        return ctx.result(data, f"审计链完整：共 {res.count} 条事件，{res.rows_checked} 行业务数据"
-                                f"与审计记录相符{extra}；链末端 {res.head_seq}:{res.head_hash}")
+        ends = "；".join(heads.values())
+        return ctx.result(data, f"审计链完整：{len(heads)} 个营业厅的审计链共 {res.count} 条事件，"
+                                f"{res.rows_checked} 行业务数据与审计记录相符{extra}；"
+                                f"各链末端 {ends}")
     if ctx.json:
         return ctx.result(data, "", 6)
     lines = [p.zh for p in res.problems]

@@ -169,8 +169,11 @@ class DayClose(Base):
     close_count: Mapped[int] = mapped_column(Integer, nullable=False, default=1,
                                              server_default="1")
     backup_file: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")
-    # the audit chain's head at the close (the close event's seq and hash), printed on
-    # the report: ``audit verify --anchor SEQ:HASH`` proves the chain was not rewritten
+    # the audit chain's head at the close (the close event's chain, seq and hash), printed
+    # on the report: ``audit verify --anchor HALL:SEQ:HASH`` proves the chain was not
+    # rewritten (the chain is the hall's own; closes before revision 0018 name the chain
+    # of the database's first hall, where every earlier event is)
+    anchor_chain: Mapped[str | None] = mapped_column(String(16))
     anchor_seq: Mapped[int | None] = mapped_column(BigId)
     anchor_hash: Mapped[str] = mapped_column(String(64), nullable=False, default="",
                                              server_default="")

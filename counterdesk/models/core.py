@@ -115,10 +115,13 @@ class Counter(Base):
 
 
 class AuditHead(Base):
-    """The single row that serialises appends to the audit chain."""
+    """The head of one hall's audit chain: appends of a hall are serialised through its
+    own row, so two halls never wait on each other (issue 24.3). The chain of the hall
+    the database was created with (its first hall) also holds the events without a hall
+    and every event from before revision 0018 (see :mod:`counterdesk.audit.chain`)."""
 
     __tablename__ = "audit_head"
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    hall_code: Mapped[str] = mapped_column(String(16), primary_key=True)
     seq: Mapped[int] = mapped_column(BigId, nullable=False, default=0)
     hash: Mapped[str] = mapped_column(String(64), nullable=False)
     # the hash before the last append: lets PostgreSQL append in one statement
@@ -128,11 +131,16 @@ class AuditHead(Base):
 
 
 class AuditEvent(Base):
-    """One business event, chained: ``hash = sha256(prev_hash + canonical_payload)``."""
+    """One business event, chained to the previous event of its chain:
+    ``hash = sha256(prev_hash + canonical_payload)``; ``seq`` counts within the chain."""
 
     __tablename__ = "audit_events"
+    __table_args__ = (UniqueConstraint("chain", "seq"),)
     id: Mapped[int] = id_column()
-    seq: Mapped[int] = mapped_column(BigId, unique=True, nullable=False)
+    # the hall whose chain holds the event (not part of the hash: moving an event to
+    # another chain breaks both chains' links)
+    chain: Mapped[str] = mapped_column(String(16), nullable=False, default="")
+    seq: Mapped[int] = mapped_column(BigId, nullable=False)
     at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False, index=True)
     hall_code: Mapped[str] = mapped_column(String(16), nullable=False, default="")
     window: Mapped[int | None] = mapped_column(Integer)

@@ -201,9 +201,9 @@ def z_escpos(rep: dict, columns: int = 48, *, cut: bool = True) -> bytes:
     doc.pair("至", f"{rc['last'] or '—'}（{rc['count']}张）")
     doc.pair("票据号连续", "是" if rc["gapless"] else "否")
     if rep.get("anchor"):
-        seq, _, digest = rep["anchor"].partition(":")
+        where, _, digest = rep["anchor"].rpartition(":")     # HALL:SEQ, then the hash
         doc.rule().line("审计锚点（请留存）")
-        doc.line(f"{seq}:")
+        doc.line(f"{where}:")
         half = (len(digest) + 1) // 2
         doc.line(digest[:half]).line(digest[half:])
     doc.rule().feed(1).line("主任：__________").feed(2)

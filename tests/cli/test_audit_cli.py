@@ -51,15 +51,19 @@ def test_the_z_report_and_the_text_carry_the_anchor(closed, printer):
                          "--staff", "9001", "--print")
     assert code == 0, err
     assert f"审计锚点（请留存）：{anchor}" in out and "已打印 Z 报表" in out
-    seq, digest = anchor.split(":")
+    hall, seq, digest = anchor.split(":")            # its hall's chain: HALL:SEQ:HASH
+    assert hall == "HQ01"
     data = b"".join(printer.wait_for(1))
     assert "Z 报表".encode("gb18030") in data and "审计锚点".encode("gb18030") in data
+    assert f"{hall}:{seq}:".encode() in data
     assert digest[:32].encode() in data and digest[32:].encode() in data
 
 
 def test_verify_with_the_printed_anchor_and_a_backup(closed, tmp_path, monkeypatch):
     run, path, anchor = closed
     code, out, err = run("audit", "verify", "--anchor", anchor)
+    assert code == 0 and "1 个锚点相符" in out and "HQ01:" in out, err
+    code, out, err = run("audit", "verify", "--anchor", anchor.partition(":")[2])  # old form
     assert code == 0 and "1 个锚点相符" in out, err
     code, _, err = run("audit", "verify", "--anchor", "1:" + "0" * 64)
     assert code == 6 and "第 1 号审计事件的哈希与给定的锚点不符" in err

@@ -162,14 +162,14 @@ def test_a_bill_marked_paid(day):
 def test_deleting_the_last_event_and_moving_the_head_back(day):
     db, f = day
     with db.engine.connect() as c:
-        n, = c.execute(text("SELECT seq FROM audit_head WHERE id = 1")).one()
-        prev_hash = c.execute(text("SELECT hash FROM audit_events WHERE seq = :q"),
-                              {"q": n - 1}).scalar_one()
-        before = c.execute(text("SELECT prev_hash FROM audit_events WHERE seq = :q"),
-                           {"q": n - 1}).scalar_one()
-    _sql(db, "DELETE FROM audit_events WHERE seq = :q", q=n)
-    _sql(db, "UPDATE audit_head SET seq = :q, hash = :h, prev_hash = :p WHERE id = 1",
-         q=n - 1, h=prev_hash, p=before)
+        n, = c.execute(text("SELECT seq FROM audit_head WHERE hall_code = 'HQ01'")).one()
+        prev_hash = c.execute(text("SELECT hash FROM audit_events WHERE seq = :q "
+                                   "AND chain = 'HQ01'"), {"q": n - 1}).scalar_one()
+        before = c.execute(text("SELECT prev_hash FROM audit_events WHERE seq = :q "
+                                "AND chain = 'HQ01'"), {"q": n - 1}).scalar_one()
+    _sql(db, "DELETE FROM audit_events WHERE seq = :q AND chain = 'HQ01'", q=n)
+    _sql(db, "UPDATE audit_head SET seq = :q, hash = :h, prev_hash = :p "
+             "WHERE hall_code = 'HQ01'", q=n - 1, h=prev_hash, p=before)
     res = audit.verify(db)          # even without the paper: the close's rows lost their event
     assert not res.ok
     assert _rows(res, "day_closes", ("noevent",))
@@ -181,7 +181,8 @@ def _rewrite_chain(db, from_seq: int, change) -> None:
     """What an insider can do without any secret: change an event's payload and
     recompute every hash from there to the head (and the day closes' stored anchors)."""
     with db.write() as s:
-        events = s.execute(select(AuditEvent).where(AuditEvent.seq >= from_seq - 1)
+        events = s.execute(select(AuditEvent).where(AuditEvent.seq >= from_seq - 1,
+                                                    AuditEvent.chain == "HQ01")
                            .order_by(AuditEvent.seq)).scalars().all()
         prev = events[0].hash
         for ev in events[1:]:
@@ -190,11 +191,11 @@ def _rewrite_chain(db, from_seq: int, change) -> None:
             ev.prev_hash = prev
             ev.hash = audit.compute_hash(prev, ev)
             prev = ev.hash
-        head = s.get(AuditHead, 1)
+        head = s.get(AuditHead, "HQ01")
         head.prev_hash, head.hash = events[-1].prev_hash, prev
         for q, h in [(e.seq, e.hash) for e in events]:
-            s.execute(text("UPDATE day_closes SET anchor_hash = :h WHERE anchor_seq = :q"),
-                      {"h": h, "q": q})
+            s.execute(text("UPDATE day_closes SET anchor_hash = :h WHERE anchor_seq = :q "
+                           "AND anchor_chain = 'HQ01'"), {"h": h, "q": q})
 
 
 def test_rewriting_a_payload_and_recomputing_the_whole_chain_is_caught_by_the_anchor(day):
@@ -216,7 +217,8 @@ def test_rewriting_a_payload_and_recomputing_the_whole_chain_is_caught_by_the_an
     assert audit.verify(db).ok      # no secret: the database alone cannot tell
     res = _verify(db, f["anchor"])
     assert [p.what for p in res.problems] == ["anchor"]
-    assert res.problems[0].seq == int(f["anchor"].split(":")[0])
+    hall, seq, _ = audit.parse_anchor(f["anchor"])
+    assert (res.problems[0].hall, res.problems[0].seq) == (hall, seq) == ("HQ01", seq)
 
 
 def test_an_events_payload(day):
@@ -241,13 +243,18 @@ def test_a_missing_middle_event(day):
 # -- the anchors ---------------------------------------------------------------------------
 def test_the_day_close_stores_and_reports_the_anchor(day):
     db, f = day
-    seq, h = audit.parse_anchor(f["anchor"])
+    hall, seq, h = audit.parse_anchor(f["anchor"])
+    assert hall == "HQ01" and f["anchor"] == f"HQ01:{seq}:{h}"     # its own hall's chain
     with db.engine.connect() as c:
-        assert c.execute(text("SELECT hash FROM audit_events WHERE seq = :q"),
-                         {"q": seq}).scalar_one() == h
+        assert c.execute(text("SELECT hash FROM audit_events WHERE seq = :q AND chain = :c"),
+                         {"q": seq, "c": hall}).scalar_one() == h
     assert cash.day_report(db, f["mgr"], DAY)["anchor"] == f["anchor"]
-    res = audit.verify(db, anchors=[(seq, h)])
+    res = audit.verify(db, anchors=[(hall, seq, h)])
     assert res.ok and res.anchors_checked == 2   # the one given and the close's own
+    # the old form SEQ:HASH (reports from before per-hall chains) names the home chain
+    res = audit.verify(db, anchors=[audit.parse_anchor(f"{seq}:{h}")])
+    assert res.ok and res.anchors_checked == 2
+    assert not audit.verify(db, anchors=[("HQ01", seq, "0" * 64)]).ok
 
 
 def test_a_backup_is_an_anchor(day, tmp_path):
@@ -257,21 +264,23 @@ def test_a_backup_is_an_anchor(day, tmp_path):
         if shutil.which("pg_dump") is None:
             pytest.skip("pg_dump not on the PATH")
     path = backup.backup(db, tmp_path / "before.backup")
-    anchor = audit.backup_head(path)
-    assert audit.verify(db, anchors=[anchor]).ok
+    anchors = audit.backup_heads(path)
+    assert [a.hall for a in anchors] == ["HQ01"]
+    assert audit.verify(db, anchors=anchors).ok
     with db.engine.connect() as c:
         seq = c.execute(text("SELECT min(seq) FROM audit_events WHERE kind = 'payment.sale'")
                         ).scalar_one()
     _rewrite_chain(db, seq, lambda p: {**p, "reason": "x"})
-    res = audit.verify(db, anchors=[anchor])
-    assert [p.what for p in res.problems] == ["anchor"]
+    res = audit.verify(db, anchors=anchors)
+    assert [(p.what, p.hall) for p in res.problems] == [("anchor", "HQ01")]
 
 
 def test_bad_anchor_text_is_refused_in_chinese():
     from counterdesk.errors import ValidationError
 
-    with pytest.raises(ValidationError, match="锚点格式不对"):
-        audit.parse_anchor("12:abc")
+    for bad in ("12:abc", "HQ01:x:" + "0" * 64, "A:B:1:" + "0" * 64):
+        with pytest.raises(ValidationError, match="锚点格式不对"):
+            audit.parse_anchor(bad)
 
 
 # -- the benchmark, once at a tiny size -----------------------------------------------------

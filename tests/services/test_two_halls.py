@@ -6,10 +6,11 @@ from __future__ import annotations
 import copy
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select, text
 
-from counterdesk import billing, cash, queue, resources_access, setup, staff
-from counterdesk.models import AuditHead, Counter, Hall
+from counterdesk import audit, billing, cash, queue, resources_access, setup, staff
+from counterdesk.errors import DatabaseBusy
+from counterdesk.models import AuditEvent, AuditHead, Counter, Hall
 
 
 def _second_hall(db) -> int:
@@ -74,12 +75,71 @@ def test_two_halls_share_a_database_without_leaking(demo_db):
 
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the audit chain has ONE head row (audit_head id=1) for the whole database: every "
-    "audited write of every hall queues on it. Per-hall heads need the audit module "
-    "(branch `audit` is extending the chain); issue 24.3 left for it"))
-def test_each_hall_has_its_own_audit_head(demo_db):
+def test_each_hall_has_its_own_audit_chain(demo_db):
+    """A head row per hall, made with the hall; each hall's events chained to its own;
+    ``audit verify`` walks every chain and names the hall of a problem."""
+    db = demo_db
+    _second_hall(db)
+    with db.read() as s:
+        heads = dict(s.execute(select(AuditHead.hall_code, AuditHead.seq)).all())
+        n1 = s.execute(select(func.count()).where(AuditEvent.chain == "HQ01")).scalar()
+    assert {"HQ01", "HQ02"} <= set(heads) and heads["HQ01"] == n1
+    a1 = staff.sign_in(db, "1001", "123456", window=1)
+    a2 = staff.sign_in(db, "2001", "123456", window=1)
+    before = heads["HQ02"]
+    p2 = billing.pay(db, a2, SALE)
+    billing.pay(db, a1, SALE)
+    with db.read() as s:
+        ev = s.execute(select(AuditEvent).where(AuditEvent.kind == "payment.sale",
+                                                AuditEvent.hall_code == "HQ02")).scalar_one()
+        prev = s.execute(select(AuditEvent.hash).where(AuditEvent.chain == "HQ02",
+                                                       AuditEvent.seq == ev.seq - 1)).scalar()
+    assert (ev.chain, ev.seq) == ("HQ02", before + 2)     # sign-in, then the payment
+    assert ev.prev_hash == prev and p2.receipt_no
+    res = audit.verify(db)
+    assert res.ok and set(res.heads) >= {"HQ01", "HQ02"} and res.home == "HQ01"
+    assert res.count == sum(1 for _ in _all_events(db))
+    seq, h = res.heads["HQ02"]                 # hall B's anchor (the hall code any case)
+    assert audit.verify(db, anchors=[audit.parse_anchor(f"hq02:{seq}:{h}")], rows=False).ok
+    res_x = audit.verify(db, anchors=[("HQ99", seq, h)], rows=False)
+    assert not res_x.ok and "没有营业厅 HQ99 的审计链" in res_x.problem
+    # a gap in hall B's chain is named with hall B
+    with db.engine.begin() as c:
+        c.execute(text("DELETE FROM audit_events WHERE chain = 'HQ02' AND seq = :q"),
+                  {"q": ev.seq - 1})
+    res = audit.verify(db)
+    assert not res.ok and res.first_bad_hall == "HQ02" and "营业厅 HQ02" in res.problem
+    assert all(p.hall in (None, "HQ02") for p in res.problems)
+
+
+def _all_events(db):
+    with db.read() as s:
+        return s.execute(select(AuditEvent.id)).scalars().all()
+
+
+@pytest.mark.pg
+@pytest.mark.parametrize("db_kind", ["postgresql"])      # row locks of two connections
+def test_two_halls_paying_never_wait_for_each_other(demo_db, monkeypatch):
+    """While a transaction of hall A holds its audit head (it has appended an event and not
+    committed), hall B's payment goes through; hall A's own waits (and, with a short
+    lock_timeout, is told to retry): the lock is per hall."""
+    from counterdesk import db as db_mod
+    from counterdesk.db import Database
+
     _second_hall(demo_db)
-    with demo_db.read() as s:
-        heads = s.execute(select(AuditHead)).scalars().all()
-    assert len(heads) == 2
+    a1 = staff.sign_in(demo_db, "1001", "123456", window=1)
+    a2 = staff.sign_in(demo_db, "2001", "123456", window=1)
+    monkeypatch.setitem(db_mod.PG_SESSION, "lock_timeout", "300ms")
+    other = Database(demo_db.url, schema=demo_db.schema)    # the other PC, short lock wait
+    try:
+        with demo_db.write() as s:
+            audit.record(s, "test.hold", {}, hall_code="HQ01")   # hall A's head: locked
+            paid = billing.pay(other, a2, SALE)                 # hall B: does not wait
+            with pytest.raises(DatabaseBusy):
+                billing.pay(other, a1, SALE)                    # hall A: waits on its head
+            s.rollback()
+        assert paid.receipt_no
+        assert billing.pay(other, a1, SALE).receipt_no         # once released
+    finally:
+        other.dispose()
+    assert audit.verify(demo_db).ok

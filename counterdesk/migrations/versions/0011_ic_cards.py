@@ -1,6 +1,6 @@
 """IC cards: cards, card purchases, meter readings, card keys; account meter kind
 
-Revision ID: 0012
+Revision ID: 0011
 Revises: 0009
 Create Date: 2026-12-03 08:00:00
 """
@@ -8,7 +8,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0012'
+revision = '0011'
 down_revision = '0010'
 branch_labels = None
 depends_on = None

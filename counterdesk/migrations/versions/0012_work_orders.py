@@ -1,6 +1,6 @@
 """work orders, inspections, supply notices
 
-Revision ID: 0013
+Revision ID: 0012
 Revises: 0009
 Create Date: 2026-12-03 07:44:14.368425
 """
@@ -8,8 +8,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0013'
-down_revision = '0012'
+revision = '0012'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 

@@ -1,14 +1,14 @@
 """receipt numbers skipped by a restore (reported by the next day close)
 
-Revision ID: 0017
+Revision ID: 0013
 Revises: 0010
 Create Date: 2026-12-03 08:40:00
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0017'
-down_revision = '0013'
+revision = '0013'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """day close keeps the audit chain's head (the anchor printed on the report); rows of an
 existing hall are marked for adoption into the audit chain (``audit.adopt``)
 
-Revision ID: 0016
+Revision ID: 0014
 Revises: 0010
 Create Date: 2026-12-03 08:30:00
 """
@@ -9,8 +9,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0016'
-down_revision = '0017'
+revision = '0014'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 

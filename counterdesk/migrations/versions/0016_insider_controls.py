@@ -1,14 +1,14 @@
 """insider controls: one rating per real ticket, gas supply and customer types on price
 items, references used once, safety-stop periods, promised work on complaints
 
-Revision ID: 0014
-Revises: 0017
+Revision ID: 0016
+Revises: 0013
 Create Date: 2026-12-03 09:00:00
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0014'
+revision = '0016'
 down_revision = '0015'
 branch_labels = None
 depends_on = None

@@ -1,14 +1,14 @@
 """IC card meter change linked to its 换表 work order (card_purchases.order_number)
 
-Revision ID: 0018
-Revises: 0014
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-12-04 09:00:00
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0018'
-down_revision = '0014'
+revision = '0017'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 
