@@ -30,7 +30,8 @@ from .till import _movement_info, _needs_explanation
 log = logging.getLogger(__name__)
 
 
-def _check_day(day: dt.date | str) -> dt.date:
+def _check_day(day: dt.date | str | None) -> dt.date:
+    """``day`` (None: refused as missing) unless in the future."""
     day = validators.date(day, "date", required=True)
     if day > clock.today():
         raise ValidationError(f"{day} 是将来的日期，不能日结（今天是 {clock.today()}）",
