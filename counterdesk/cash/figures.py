@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from .. import clock
 from ..billing.tenders import METHODS
 from ..errors import ValidationError
 from ..models import Staff
@@ -42,8 +43,7 @@ def parse_noncash(values: dict[str, Any] | None) -> dict[str, int]:
     return out
 
 
-def _iso(v: dt.datetime | None) -> str | None:
-    return v.isoformat(timespec="seconds") if v else None
+_iso = clock.iso  # the one helper: str for a time always set, None stays None
 
 
 def _staff_names(s: Session, hall_id: int | None = None) -> dict[str, str]:

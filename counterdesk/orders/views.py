@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass, field
 
+from .. import clock
 from ..models.orders import WorkOrder
 from ..privacy import mask_name, mask_phone
 from .kinds import KIND_LABELS, RESULT_LABELS, STATUS_LABELS, STEP_LABELS, label
@@ -25,8 +26,7 @@ def account_address(acc) -> str:
         "district", "street", "community", "building", "unit", "room", "address_text")})
 
 
-def iso(value: dt.datetime | None) -> str | None:
-    return value.isoformat(timespec="seconds") if value else None
+iso = clock.iso  # the one helper: str for a time always set, None stays None
 
 
 @dataclass

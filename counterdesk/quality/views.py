@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass, field
 
+from .. import clock
 from ..models.quality import (
     Complaint,
 )
@@ -12,9 +13,7 @@ from ..policy import QualityRules
 from ..privacy import mask_phone
 from .labels import KIND_LABELS, STATUS_LABELS, STEP_LABELS, label
 
-
-def iso(value: dt.datetime | None) -> str | None:
-    return value.isoformat(timespec="seconds") if value else None
+iso = clock.iso  # the one helper: str for a time always set, None stays None
 
 
 @dataclass
