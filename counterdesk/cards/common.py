@@ -59,7 +59,7 @@ def hall_key(s: Session, hall_id: int) -> str:
 
 
 def hall_code(s: Session, hall_id: int) -> str:
-    return s.get(Hall, hall_id).code
+    return s.get_one(Hall, hall_id).code
 
 
 def lock(s: Session, q):
@@ -162,7 +162,7 @@ def check_card(s: Session, actor: Actor, image: CardImage) -> tuple[Card, Accoun
                       "客户卡内气量不变",
                       f"Card {image.card_no}: the purchase record fails its MAC (edited outside "
                       "the program); refused, nothing changed")
-    acc = s.get(Account, card.account_id)
+    acc = s.get_one(Account, card.account_id)
     if image.account_no != acc.account_no:
         raise _refuse(f"卡内户号 {image.account_no} 与登记户号 {acc.account_no} 不符，拒绝办理",
                       f"The card's account {image.account_no} is not {acc.account_no}")
@@ -293,7 +293,7 @@ def write_and_record(db: Database, actor: Actor, reader: CardReader, image: Card
         with db.read() as s:
             hall_id = s.execute(select(Card.hall_id).where(Card.card_no == image.card_no)
                                 ).scalar()
-            key = s.get(CardKey, hall_id).mac_key if hall_id is not None else ""
+            key = s.get_one(CardKey, hall_id).mac_key if hall_id is not None else ""
     try:
         reader.write(image, expect_card_no=expect, key=key)
         ok, err = True, ""
@@ -307,7 +307,7 @@ def write_and_record(db: Database, actor: Actor, reader: CardReader, image: Card
             p.last_error = err[:200]
             if ok and p.state == "to_write":
                 p.state, p.written_at = "written", now
-            if ok and p.payment_id and receipt is not None:
+            if ok and p.payment_id and receipt is not None and job_id is not None:
                 sale.set_receipt_params(s, job_id, {**receipt, "card": {
                     **receipt.get("card", {}), "written": True}})
             elif ok and p.payment_id:
@@ -366,7 +366,7 @@ def finish_plan(db: Database, actor: Actor, reader: CardReader, plan: _Plan) -> 
             st.messages.append(f"第 {plan.write.purchase_seq} 次购气尚未写卡（{err}）；"
                                "款已收，卡内尚无此气量，请重新插卡后读卡补写")
         with db.read() as s:
-            p = s.get(CardPurchase, plan.purchase_id)
+            p = s.get_one(CardPurchase, plan.purchase_id)
             st.last_state = p.state
     if not st.meter_taken:
         st.messages.append(f"卡内第 {st.purchase_seq} 次购气 {st.pending_volume} 立方米尚未输入表具")

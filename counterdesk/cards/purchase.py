@@ -116,10 +116,11 @@ def buy(db: Database, actor: Actor, reader: CardReader, *, volume=None,
             st = plan.state
             _blocked(st)
             dayguard.ensure_open(s, hall.id, day)
-            card = s.get(Card, plan.card_id)
+            card = s.get_one(Card, plan.card_id)
             acc = card_account(s, card)
             last = plan.last
             if v is None:
+                assert amount_fen is not None  # the volume or the amount (checked above)
                 places = int(limit(s, hall.id, "card.volume_decimals"))
                 v = sale.volume_for_amount(s, hall, acc, amount_fen, day, places)
                 v = check_volume(s, hall.id, v, field_="amount")
@@ -129,7 +130,7 @@ def buy(db: Database, actor: Actor, reader: CardReader, *, volume=None,
                 raise ValidationError(
                     f"本年已购气 {money.fmt_qty(bought)} 立方米，再购 {money.fmt_qty(v)} 立方米将超过"
                     f"年度上限 {money.fmt_qty(year_cap)} 立方米（本年还可购 "
-                    f"{money.fmt_qty(max(year_cap - bought, 0))}）",
+                    f"{money.fmt_qty(max(year_cap - bought, Decimal(0)))}）",
                     f"{money.fmt_qty(bought)} m³ bought this year; {money.fmt_qty(v)} more "
                     f"exceeds the yearly limit {money.fmt_qty(year_cap)} m³", field="volume")
             seq = (last.seq if last else card.start_seq) + 1
@@ -149,6 +150,7 @@ def buy(db: Database, actor: Actor, reader: CardReader, *, volume=None,
                                              "volume": money.fmt_qty(v),
                                              "receipt_no": res.receipt_no,
                                              "amount_fen": res.total_fen})
+            assert st.image is not None  # the card was read: reconcile keeps its image
             image = image_for(s, card, acc, p, base=st.image,
                               total=Decimal(st.image.total_bought) + v)
             pid, card_no, key = p.id, card.card_no, common.hall_key(s, hall.id)
@@ -158,6 +160,7 @@ def buy(db: Database, actor: Actor, reader: CardReader, *, volume=None,
         _blocked(st)
         return buy(db, actor, reader, volume=volume, amount_fen=amount_fen, tenders=tenders,
                    printer_uri=printer_uri, note=note, expect_account=expect_account)
+    assert v is not None  # the sale above set it
     if after_commit_hook is not None:
         after_commit_hook()
     ok, err = write_and_record(db, actor, reader, image, expect=card_no, purchase_id=pid,
@@ -173,7 +176,7 @@ def buy(db: Database, actor: Actor, reader: CardReader, *, volume=None,
 def card_account(s, card: Card):
     from ..models.accounts import Account
 
-    acc = s.get(Account, card.account_id)
+    acc = s.get_one(Account, card.account_id)
     if acc.status == "closed":
         raise Conflict(f"户号 {acc.account_no} 已销户，不能购气", f"{acc.account_no} is closed",
                        field="account")
@@ -228,7 +231,7 @@ def cancel(db: Database, actor: Actor, reader: CardReader, approval: Approval | 
     ok, err = write_and_record(db, actor, reader, image, expect=card_no)
     if not ok:
         with db.write() as s:
-            p = s.get(CardPurchase, pid)
+            p = s.get_one(CardPurchase, pid)
             p.state = "written" if p.written_at else "to_write"
         raise Conflict(f"卡内气量未能清除（{err}），退购未办理，款项未退；客户卡内仍有第 {seq} 次购气",
                        f"The card could not be cleared ({err}); nothing cancelled, no money "
@@ -236,7 +239,8 @@ def cancel(db: Database, actor: Actor, reader: CardReader, approval: Approval | 
     with db.read() as s:
         from ..models.billing import Payment
 
-        orig = s.get(Payment, pay_id)
+        orig = s.get_one(Payment, pay_id)
+        assert orig.receipt is not None  # every payment is written with its receipt
         receipt_no, pay_day = orig.receipt.receipt_no, orig.business_day
     if pay_day == clock.today():
         res = billing.void(db, actor, receipt_no, approval, reason=f"退购：{reason}",
@@ -245,7 +249,7 @@ def cancel(db: Database, actor: Actor, reader: CardReader, approval: Approval | 
         res = billing.refund(db, actor, receipt_no, [RefundLine(1)], approval,
                              reason=f"退购：{reason}", printer_uri=printer_uri)
     with db.write() as s:
-        p = s.get(CardPurchase, pid)
+        p = s.get_one(CardPurchase, pid)
         p.state, p.cancelled_at = "cancelled", clock.now()
         p.reversal_payment_id = res.payment_id
         actor.audit(s, "card.cancelled", {"card_no": card_no, "seq": seq,
