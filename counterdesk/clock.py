@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Callable
+from typing import overload
 
 _now: Callable[[], _dt.datetime] | None = None
 
@@ -21,6 +22,15 @@ def now() -> _dt.datetime:
 
 def today() -> _dt.date:
     return now().date()
+
+
+@overload
+def iso(value: _dt.datetime) -> str: ...
+@overload
+def iso(value: _dt.datetime | None) -> str | None: ...
+def iso(value: _dt.datetime | None) -> str | None:
+    """A stored time as ISO text to the second; None (not yet happened) stays None."""
+    return value.isoformat(timespec="seconds") if value else None
 
 
 def set_now(value: _dt.datetime | Callable[[], _dt.datetime] | None) -> None:

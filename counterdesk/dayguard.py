@@ -49,8 +49,8 @@ def ensure_open(session: Session, hall_id: int, day: dt.date) -> None:
     if _pg(session):
         row = session.execute(_SHARE_Q, {"g_hall": hall_id}).first()
         if row is not None:
-            clockcheck.ensure_in_step(row[1], policy.get(session, hall_id,
-                                                         "clock.max_skew_seconds"))
+            clockcheck.ensure_in_step(row[1], int(policy.get(session, hall_id,
+                                                             "clock.max_skew_seconds")))
     if is_closed(session, hall_id, day):
         raise Conflict(f"{day:%Y-%m-%d} 已日结，不能再收费、作废、退款或变动钱箱；如确需更正，请主任先重新开启该日",
                        f"{day:%Y-%m-%d} is closed: no payment, void, refund or till movement; "

@@ -174,15 +174,13 @@ def _halls(db) -> list[dict]:
 
 def _ranges(numbers: list[int]) -> str:
     """[1, 2, 3, 5] → "1–3, 5"."""
-    out, start, prev = [], None, None
-    for n in numbers + [None]:
-        if start is not None and (n is None or n != prev + 1):
-            out.append(str(start) if start == prev else f"{start}–{prev}")
-            start = None
-        if n is not None and start is None:
-            start = n
-        prev = n
-    return ", ".join(out)
+    spans: list[list[int]] = []  # [first, last]
+    for n in numbers:
+        if spans and n == spans[-1][1] + 1:
+            spans[-1][1] = n
+        else:
+            spans.append([n, n])
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in spans)
 
 
 def check_place(check: DatabaseCheck | None, hall_code: str, window: int) -> str | None:

@@ -16,14 +16,14 @@ def next_value(session: Session, hall_id: int, name: str) -> int:
     """Increment and return the counter ``name`` of ``hall_id`` inside the transaction."""
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-        session.execute(insert(Counter).values(hall_id=hall_id, name=name, value=0)
+        session.execute(pg_insert(Counter).values(hall_id=hall_id, name=name, value=0)
                         .on_conflict_do_nothing())
     else:
-        from sqlalchemy.dialects.sqlite import insert
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-        session.execute(insert(Counter).values(hall_id=hall_id, name=name, value=0)
+        session.execute(sqlite_insert(Counter).values(hall_id=hall_id, name=name, value=0)
                         .on_conflict_do_nothing())
     value = session.execute(
         update(Counter).where(Counter.hall_id == hall_id, Counter.name == name)

@@ -283,7 +283,7 @@ def from_dict(data: dict[str, Any], source: Path | None = None) -> Settings:
             setattr(target, key, _coerce(section, key, value, tp))
     if moved:
         _warn_moved(moved, source)
-    settings.ignored = tuple(moved)
+    settings.ignored = tuple(moved)  # type: ignore[misc]  # per load, not a dataclass field
     settings.source = source
     return settings
 

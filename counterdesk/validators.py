@@ -24,6 +24,7 @@ import datetime as dt
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from typing import Literal, overload
 
 from . import clock
 from .errors import ValidationError
@@ -345,6 +346,12 @@ def code(value: str | None, field: str, *, max_len: int = 32, required: bool = F
     return v
 
 
+@overload
+def date(value: str | dt.date | None, field: str, *, required: Literal[True],
+         not_future: bool = False) -> dt.date: ...
+@overload
+def date(value: str | dt.date | None, field: str, *, required: bool = False,
+         not_future: bool = False) -> dt.date | None: ...
 def date(value: str | dt.date | None, field: str, *, required: bool = False,
          not_future: bool = False) -> dt.date | None:
     if isinstance(value, dt.datetime):

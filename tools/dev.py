@@ -2,7 +2,7 @@
 
     python3 tools/dev.py run     # venv + install, demo hall on SQLite, start the workstation
     python3 tools/dev.py test    # venv + install, run the whole test suite
-    python3 tools/dev.py lint    # venv + install, ruff over the tree (CI runs it first)
+    python3 tools/dev.py lint    # venv + install, ruff over the tree, mypy over the core (CI first)
     python3 tools/dev.py ARGS…   # any counterdesk command inside the venv
 
 The virtual environment is ``.venv`` next to this folder; it is (re)installed when
@@ -126,7 +126,10 @@ def main(argv: list[str]) -> int:
             extra = ["--db", url.strip(), *extra]
         return counterdesk(*extra)
     if argv[0] == "lint":
-        return subprocess.run([str(BIN / "ruff"), "check", "."], cwd=ROOT).returncode
+        ruff = subprocess.run([str(BIN / "ruff"), "check", "."], cwd=ROOT).returncode
+        # then the types of the Qt-free core (pyproject.toml, [tool.mypy])
+        mypy = subprocess.run([str(PY), "-m", "mypy"], cwd=ROOT).returncode
+        return ruff or mypy
     if argv[0] == "test":
         return run_tests(argv[1:])
     return counterdesk(*argv)

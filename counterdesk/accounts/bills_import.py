@@ -100,7 +100,8 @@ def parse(text: str) -> tuple[list[dict], list[RowError]]:
             f"第 1 行（表头）缺少列：{', '.join(missing)}；应为 {','.join(COLUMNS)}",
             f"line 1 (header) lacks the columns {', '.join(missing)}; expected "
             f"{','.join(COLUMNS)}", field="file")
-    rows, errors = [], []
+    rows: list[dict] = []
+    errors: list[RowError] = []
     seen: dict[tuple[str, str], int] = {}
     for line, rec in enumerate(reader, start=2):
         if not any(c.strip() for c in rec):
@@ -147,12 +148,12 @@ def parse(text: str) -> tuple[list[dict], list[RowError]]:
         except ValidationError as e:
             errors.append(RowError(line, "due_date", _show(due_s), e.zh.split("：", 1)[-1]))
         if len(errors) == before:
-            key = (acc, period)
-            if key in seen:
+            row_key = (acc, period)
+            if row_key in seen:
                 errors.append(RowError(line, "period", period,
-                                       f"与第 {seen[key]} 行重复（同一户号同一账期）"))
+                                       f"与第 {seen[row_key]} 行重复（同一户号同一账期）"))
             else:
-                seen[key] = line
+                seen[row_key] = line
                 rows.append({"line": line, "account": acc, "period": period,
                              "volume": volume, "amount_fen": amount, "due_date": due})
     return rows, errors

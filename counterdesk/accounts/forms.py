@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from .. import validators as V
 from ..db import Database
-from ..errors import Conflict, ValidationError
+from ..errors import Conflict, CounterDeskError, ValidationError
 from ..models.accounts import (
     CUSTOMER_TYPES,
     ID_TYPES,
@@ -194,10 +194,10 @@ def form_errors(data: dict, fields: Iterable[str] | None = None) -> dict[str, st
 # -- conflicts -----------------------------------------------------------------------------
 
 def open_conflicts(session: Session, hall_id: int, clean: dict, *,
-               exclude_id: int | None = None) -> tuple[list[ValidationError], list[dict]]:
+               exclude_id: int | None = None) -> tuple[list[CounterDeskError], list[dict]]:
     """Refusals (same meter / same address) and warnings (same ID) against open accounts."""
     a, h = clean["account"], clean["holder"]
-    refusals: list[ValidationError] = []
+    refusals: list[CounterDeskError] = []
     warnings: list[dict] = []
     open_ = (Account.hall_id == hall_id) & (Account.status != "closed")
     same_meter = session.execute(select(Account).where(

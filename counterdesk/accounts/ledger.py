@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -21,7 +23,7 @@ def ledger(db: Database, actor: Actor, account_no: str) -> dict:
     ``balance_fen`` is negative when the customer owes money."""
     with db.read() as s:
         acc = get_account(s, actor, account_no)
-        bills = []
+        bills: list[dict[str, Any]] = []
         today = clock.today()
         for b in s.execute(select(Bill).where(Bill.account_id == acc.id)
                            .order_by(Bill.period)).scalars():

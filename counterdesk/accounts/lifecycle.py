@@ -14,6 +14,7 @@ import datetime as dt
 import json
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -139,7 +140,7 @@ def rename(db: Database, actor: Actor, account_no: str, new_name: str, *,
     with db.write() as s:
         acc = get_account(s, actor, account_no, lock=True)
         _refuse_if_closed(acc)
-        old = s.get(Holder, acc.holder_id)
+        old = s.get_one(Holder, acc.holder_id)
         name = V.name(new_name, "new_name", kind=old.kind)
         if name == old.name:
             raise V.fail("new_name", "与原户名相同", "is the same as the current name")
@@ -180,7 +181,7 @@ def transfer(db: Database, actor: Actor, account_no: str, new_holder: dict, *, r
     with db.write() as s:
         acc = get_account(s, actor, account_no, lock=True)
         _refuse_if_closed(acc)
-        old = s.get(Holder, acc.holder_id)
+        old = s.get_one(Holder, acc.holder_id)
         if (old.id_type, old.id_number) == (h["id_type"], h["id_number"]):
             raise V.fail("id_number", "新户主与原户主是同一证件，改名请办理更名",
                          "the new holder has the previous holder's ID; use a rename")
@@ -271,7 +272,7 @@ def set_suspended(db: Database, actor: Actor, account_no: str, suspended: bool, 
             raise Conflict(f"户号 {acc.account_no} 已是“{STATUS_NAMES[want][0]}”状态",
                            f"Account {acc.account_no} is already {want}", field="account_no")
         acc.status = want
-        data = {"account_no": acc.account_no, "reason": reason}
+        data: dict[str, Any] = {"account_no": acc.account_no, "reason": reason}
         if suspended:
             s.add(AccountSuspension(account_id=acc.id, started_at=now,
                                     started_by=actor.staff_no, reason=reason))

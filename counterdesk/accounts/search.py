@@ -4,6 +4,7 @@ meter no. Every key is an index range scan (see models/accounts.py)."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from sqlalchemy import String, bindparam, select
 from sqlalchemy.orm import Session
@@ -46,7 +47,9 @@ def name_initials(name: str) -> str:
             prefix, name = ini, name[len(surname):]
             break
     out = []
-    for part in lazy_pinyin(name, style=Style.FIRST_LETTER, errors=lambda s: list(s)):
+    # errors= may return a list (pypinyin's documentation); its stub allows only str
+    each_char: Any = lambda s: list(s)
+    for part in lazy_pinyin(name, style=Style.FIRST_LETTER, errors=each_char):
         for ch in part:
             if ch.isascii() and ch.isalnum():
                 out.append(ch.lower())
@@ -111,7 +114,7 @@ class SearchResult:
 
 
 def search_hit(session: Session, acc: Account, matched: str) -> SearchHit:
-    h = session.get(Holder, acc.holder_id)
+    h = session.get_one(Holder, acc.holder_id)
     return SearchHit(acc.account_no, h.name, privacy.mask_id(h.id_number),
                      privacy.mask_phone(h.phone), address_display(address_fields(acc)), acc.meter_no,
                      acc.status, matched, special_groups_of(acc))

@@ -180,13 +180,13 @@ def address_fields(acc: Account) -> dict:
 
 
 def account_view(session: Session, acc: Account, *, history: bool = True) -> AccountView:
-    holder = session.get(Holder, acc.holder_id)
+    holder = session.get_one(Holder, acc.holder_id)
     entries = []
     if history:
         rows = session.execute(select(HolderHistory).where(
             HolderHistory.account_id == acc.id).order_by(HolderHistory.id)).scalars()
         for r in rows:
-            entries.append(HistoryEntry(r.change, holder_view(session.get(Holder, r.holder_id)),
+            entries.append(HistoryEntry(r.change, holder_view(session.get_one(Holder, r.holder_id)),
                                         r.reason, json.loads(r.documents or "[]"), r.note,
                                         r.valid_from, r.valid_to, r.staff_no))
     return AccountView(
@@ -238,6 +238,6 @@ def reveal(db: Database, actor: Actor, account_no: str, field: str) -> str:
 def hall_names(db: Database, actor: Actor) -> dict:
     """The hall's and company's names, for slips and forms."""
     with db.read() as s:
-        hall = s.get(Hall, actor.hall_id)
+        hall = s.get_one(Hall, actor.hall_id)
         return {"hall_name": hall.name, "company_name": hall.company_name,
                 "hall_code": hall.code}

@@ -31,7 +31,7 @@ from sqlalchemy import Boolean, Date, DateTime, Numeric, Table, event, inspect, 
 from sqlalchemy.orm import Session, object_session
 from sqlalchemy.sql.elements import ColumnElement
 
-from ..models import Staff
+from ..models import Base, Staff
 from ..models.accounts import Account, Bill, Holder, HolderHistory
 from ..models.billing import (
     Payment,
@@ -47,7 +47,7 @@ from ..models.cash import CashMovement, DayClose, DayCloseLog, Till, TillCount
 from ..models.orders import Inspection, WorkOrder, WorkOrderStep
 
 # columns left out of a table's content hash (the rest are covered)
-_OPERATIONAL: dict[type, tuple[str, ...]] = {
+_OPERATIONAL: dict[type[Base], tuple[str, ...]] = {
     Payment: (), PaymentLine: (), PaymentTender: (),
     # the verification code is derived from the event's hash (written after it);
     # print count and time change on every reprint
@@ -117,7 +117,7 @@ class Covered:
         return hashlib.sha256(_ENCODE(vals).encode("utf-8")).digest()[:16]
 
 
-def _covered(model: type, left_out: tuple[str, ...]) -> Covered:
+def _covered(model: type[Base], left_out: tuple[str, ...]) -> Covered:
     t = model.__table__
     cols = [t.c.id] + [c for c in t.c if c.name != "id" and c.name not in left_out]
     conv = tuple((i, f) for i, c in enumerate(cols) if (f := _conv(c)) is not None)

@@ -76,10 +76,10 @@ def _stamp_of(path: Path) -> dt.datetime | None:
 def prune(where: Path, keep_days: int, keep_min: int = 3) -> list[Path]:
     """Delete the backups in ``where`` older than ``keep_days``, keeping the newest
     ``keep_min`` whatever their age. Returns what was deleted."""
-    files = sorted((p for p in where.glob(f"counterdesk-*{SUFFIX}") if _stamp_of(p)),
-                   key=lambda p: (_stamp_of(p), p.name))
+    files = sorted((stamp, p.name, p) for p in where.glob(f"counterdesk-*{SUFFIX}")
+                   if (stamp := _stamp_of(p)) is not None)
     limit = clock.now().replace(tzinfo=None) - dt.timedelta(days=keep_days)
-    old = [p for p in files[:max(len(files) - keep_min, 0)] if _stamp_of(p) < limit]
+    old = [p for stamp, _, p in files[:max(len(files) - keep_min, 0)] if stamp < limit]
     for p in old:
         p.unlink(missing_ok=True)
     return old

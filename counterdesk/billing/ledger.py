@@ -185,7 +185,7 @@ def _write_payment(s: Session, actor: Actor, hall: Hall | _HallInfo, day: dt.dat
                    "qty": ln.qty, "unit_price_fen": ln.unit_price_fen,
                    "amount_fen": ln.amount_fen, "period": ln.period, "tiers": ln.tiers}
                   for ln in lines]
-    original_no = original.receipt.receipt_no if original is not None else None
+    original_no = original.receipt.receipt_no if original is not None and original.receipt else None
     # the receipt row first (its verification code, derived from the event's hash, is
     # filled in after the event and is not part of the receipt's covered content)
     rc_row = s.execute(_INSERT_RECEIPT, dict(
@@ -237,7 +237,7 @@ def recall_payment(db: Database, payment_id: int, how: str, request_key: str = "
         job = s.execute(select(PrintJob).where(PrintJob.receipt_id == rc.id)
                         .order_by(PrintJob.id).limit(1)).scalar_one()
         data = json.loads(job.params)
-        p = s.get(Payment, payment_id)
+        p = s.get_one(Payment, payment_id)
         return PaymentResult(payment_id, p.kind, rc.receipt_no, rc.verification_code,
                              data["business_day"], data["account_no"] or None, p.total_fen,
                              data["lines"], data["tenders"],

@@ -7,8 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import asdict, dataclass, field
+from typing import Any, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
 from .. import clock, money
@@ -50,7 +51,7 @@ class PrintJobInfo:
 
 
 def _job_info(s: Session, j: PrintJob) -> PrintJobInfo:
-    no = s.get(Receipt, j.receipt_id).receipt_no if j.receipt_id else None
+    no = s.get_one(Receipt, j.receipt_id).receipt_no if j.receipt_id else None
     return PrintJobInfo(j.id, j.kind, no, j.window, j.status, j.attempts, j.last_error,
                         j.reprint, j.reprint_no, j.open_drawer, j.printer_uri,
                         j.created_at.isoformat(timespec="seconds"),
@@ -98,10 +99,10 @@ def claim_job(db: Database, job_id: int) -> bool:
     """Claim a pending job for this spooler, atomically (one UPDATE … WHERE status =
     'pending'): of two programs that read the same job, exactly one gets it."""
     with db.write() as s:
-        res = s.execute(update(PrintJob).where(PrintJob.id == job_id,
-                                               PrintJob.status == "pending")
-                        .values(status=PRINTING, printed_at=clock.now())
-                        .execution_options(synchronize_session=False))
+        res = cast(CursorResult[Any], s.execute(
+            update(PrintJob).where(PrintJob.id == job_id, PrintJob.status == "pending")
+            .values(status=PRINTING, printed_at=clock.now())
+            .execution_options(synchronize_session=False)))
         return res.rowcount == 1
 
 
@@ -115,7 +116,7 @@ def job_printed(db: Database, job_id: int, printer_uri: str = "") -> None:
         if printer_uri:
             j.printer_uri = printer_uri
         if j.receipt_id:
-            rc = s.get(Receipt, j.receipt_id)
+            rc = s.get_one(Receipt, j.receipt_id)
             rc.print_count += 1
             rc.last_printed_at = j.printed_at
 

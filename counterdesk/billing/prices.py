@@ -12,8 +12,9 @@ import json
 import re
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import BindParameter, ColumnElement, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from .. import audit, clock, money
@@ -39,7 +40,7 @@ BILL_CODE = "BILL"
 _CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,15}$")
 
 
-def _in_force(day: dt.date):
+def _in_force(day: dt.date | BindParameter[Any]) -> ColumnElement[bool]:
     return ((PriceItem.effective_from <= day)
             & ((PriceItem.effective_to.is_(None)) | (PriceItem.effective_to > day)))
 

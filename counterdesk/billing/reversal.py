@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -42,6 +43,7 @@ def _remaining(s: Session, pay: Payment) -> dict[int, tuple[Decimal, int]]:
     rev = s.execute(select(PaymentLine).join(Payment, Payment.id == PaymentLine.payment_id)
                     .where(Payment.original_payment_id == pay.id)).scalars().all()
     for r in rev:
+        assert r.reverses_line_id is not None  # a reversal's line names the line it reverses
         q, a = left[r.reverses_line_id]
         left[r.reverses_line_id] = (q + Decimal(r.qty), a + r.amount_fen)
     return left
@@ -58,8 +60,9 @@ def _tier_refund(s: Session, ln: PaymentLine, qty: Decimal) -> tuple[int, list[d
         return None
     if not tiers or not isinstance(tiers, list):
         return None
-    left = {int(t["tier"]): [Decimal(str(t["qty"])), int(t["amount_fen"]),
-                             int(t["unit_price_fen"])] for t in tiers}
+    # tier -> (qty left, amount left, unit price)
+    left = {int(t["tier"]): (Decimal(str(t["qty"])), int(t["amount_fen"]),
+                             int(t["unit_price_fen"])) for t in tiers}
     for r in s.execute(select(PaymentLine).where(PaymentLine.reverses_line_id == ln.id)).scalars():
         try:
             done = json.loads(r.detail or "[]")
@@ -68,9 +71,11 @@ def _tier_refund(s: Session, ln: PaymentLine, qty: Decimal) -> tuple[int, list[d
         if not done:
             return None
         for t in done:
-            left[int(t["tier"])][0] += Decimal(str(t["qty"]))
-            left[int(t["tier"])][1] += int(t["amount_fen"])
-    rest, out = Decimal(qty), []
+            q_done, a_done, price = left[int(t["tier"])]
+            left[int(t["tier"])] = (q_done + Decimal(str(t["qty"])),
+                                    a_done + int(t["amount_fen"]), price)
+    rest = Decimal(qty)
+    out: list[dict[str, Any]] = []
     for tier in sorted(left, reverse=True):
         q_left, a_left, price = left[tier]
         if rest <= 0 or q_left <= 0:
@@ -89,6 +94,7 @@ def _plan_reversal(s: Session, pay: Payment, selection: list[RefundLine] | None,
     if pay.kind != "sale":
         raise Conflict("冲正票据不能再次作废或退款", "A reversal cannot be voided or refunded",
                        field="receipt")
+    assert pay.receipt is not None  # every payment is written with its receipt
     if pay.status in ("voided", "refunded"):
         raise Conflict(f"票据 {pay.receipt.receipt_no} 已{'作废' if pay.status == 'voided' else '全额退款'}",
                        f"Receipt {pay.receipt.receipt_no} is already {pay.status}",
@@ -148,7 +154,7 @@ def _plan_reversal(s: Session, pay: Payment, selection: list[RefundLine] | None,
 
 def _reversal_tenders(s: Session, pay: Payment, amount: int) -> list[dict]:
     """Give ``amount`` back by the original methods, in their order, within what is left."""
-    given = {}
+    given: dict[str, int] = {}
     for t in s.execute(select(PaymentTender).join(Payment, Payment.id == PaymentTender.payment_id)
                        .where(Payment.original_payment_id == pay.id)).scalars():
         given[t.method] = given.get(t.method, 0) - t.amount_fen
@@ -212,7 +218,7 @@ def _reverse_now(db: Database, actor: Actor, receipt_no: str, approval: Approval
             unit_price = ln.unit_price_fen
             period = ""
             if ln.bill_id is not None:
-                b = s.get(Bill, ln.bill_id)
+                b = s.get_one(Bill, ln.bill_id)
                 b.paid_fen -= amount
                 period = b.period
             tiered = _tier_refund(s, ln, qty)

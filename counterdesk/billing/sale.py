@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -85,7 +86,7 @@ def account_summary(db: Database, account_no: str) -> dict:
         parts = address_parts({"community": acc.community, "building": acc.building,
                                "unit": acc.unit, "room": acc.room})[2:]
         from_community = "".join(p.strip() for p in parts if p) or acc.address_text
-        data = {"account_no": acc.account_no, "holder": holder_masked(acc),
+        data: dict[str, Any] = {"account_no": acc.account_no, "holder": holder_masked(acc),
                 "status": acc.status, "customer_type": acc.customer_type,
                 # enough to confirm the account with the customer (issue 18.11)
                 "address": from_community,
@@ -95,7 +96,7 @@ def account_summary(db: Database, account_no: str) -> dict:
     return data
 
 
-def _price_item(s: Session, hall: Hall, code: str, day: dt.date) -> PriceItem:
+def _price_item(s: Session, hall: Hall | _HallInfo, code: str, day: dt.date) -> PriceItem:
     code = (code or "").strip().upper()
     row = s.execute(select(PriceItem).where(PriceItem.hall_id == hall.id,
                                             PriceItem.code == code, _in_force(day))).scalar()

@@ -32,11 +32,11 @@ def _session(session_or_db: Session | Database):
 
 
 def _purchase_row(s: Session, p: CardPurchase) -> dict:
-    card = s.get(Card, p.card_id)
-    acc = s.get(Account, p.account_id)
+    card = s.get_one(Card, p.card_id)
+    acc = s.get_one(Account, p.account_id)
     receipt = None
     if p.payment_id:
-        pay = s.get(Payment, p.payment_id)
+        pay = s.get_one(Payment, p.payment_id)
         receipt = pay.receipt.receipt_no if pay.receipt else None
     return {"id": p.id, "card_no": card.card_no, "account_no": acc.account_no,
             "holder": mask_name(acc.holder.name, acc.holder.kind), "meter_no": p.meter_no, "seq": p.seq,

@@ -96,7 +96,7 @@ def preclose_check(db: Database, actor: Actor, day: dt.date | str | None = None)
                       for n, st in tills]}
 
 
-def close_day(db: Database, actor: Actor, day: dt.date | str, *,
+def close_day(db: Database, actor: Actor, day: dt.date | str | None, *,
               backup_settings: BackupSettings | None = None,
               backup: bool = True) -> DayCloseResult:
     """日结 (manager): lock the day after computing and storing its report; back up."""
@@ -203,7 +203,7 @@ def _backup_after_close(db: Database, actor: Actor, day: dt.date,
     return str(path), None
 
 
-def reopen_day(db: Database, actor: Actor, day: dt.date | str, reason: str,
+def reopen_day(db: Database, actor: Actor, day: dt.date | str | None, reason: str,
                approval: Approval | None = None) -> dict:
     """重新开启: a manager reopens a closed day, with a reason and a second manager's approval
     (never their own: issue 15), both recorded."""

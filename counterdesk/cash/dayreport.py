@@ -31,7 +31,8 @@ from .till import _movement_info, _needs_explanation
 log = logging.getLogger(__name__)
 
 
-def _check_day(day: dt.date | str) -> dt.date:
+def _check_day(day: dt.date | str | None) -> dt.date:
+    """``day`` (None: refused as missing) unless in the future."""
     day = validators.date(day, "date", required=True)
     if day > clock.today():
         raise ValidationError(f"{day} 是将来的日期，不能日结（今天是 {clock.today()}）",
@@ -104,15 +105,16 @@ def _receipt_check(s: Session, hall_id: int, day: dt.date) -> dict:
                       .join(Payment, Payment.id == Receipt.payment_id)
                       .where(Payment.hall_id == hall_id, Payment.business_day == day)
                       .group_by(Receipt.year).order_by(Receipt.year)).all()
-    out = {"count": 0, "first": None, "last": None, "gaps": [], "gapless": True,
-           "foreign_in_range": 0, "years": [], "lost_in_restore": _restore_skips(s, hall_id, day)}
+    out: dict[str, Any] = {
+        "count": 0, "first": None, "last": None, "gaps": [], "gapless": True,
+        "foreign_in_range": 0, "years": [], "lost_in_restore": _restore_skips(s, hall_id, day)}
     for year, lo, hi, n in years:
         lo, hi, n = int(lo), int(hi), int(n)
         in_range = s.execute(select(func.count(Receipt.id)).where(
             Receipt.hall_id == hall_id, Receipt.year == year, Receipt.seq >= lo,
-            Receipt.seq <= hi)).scalar()
+            Receipt.seq <= hi)).scalar_one()
         upto = s.execute(select(func.count(Receipt.id)).where(
-            Receipt.hall_id == hall_id, Receipt.year == year, Receipt.seq <= hi)).scalar()
+            Receipt.hall_id == hall_id, Receipt.year == year, Receipt.seq <= hi)).scalar_one()
         missing: list[int] = []
         if in_range != hi - lo + 1:
             have = set(s.execute(select(Receipt.seq).where(
@@ -249,9 +251,9 @@ def _report(s: Session, hid: int, day: dt.date, figures: dict[int, dict],
     # tills
     tills = []
     diff_total = counted_total = expected_total = 0
-    method_check = {m: {"method": m, "name": method_zh(m), "expected_fen": 0,
-                        "confirmed_fen": 0, "difference_fen": 0}
-                    for m in ("cash",) + NONCASH_METHODS}
+    method_check: dict[str, dict[str, Any]] = {
+        m: {"method": m, "name": method_zh(m), "expected_fen": 0, "confirmed_fen": 0,
+            "difference_fen": 0} for m in ("cash",) + NONCASH_METHODS}
     method_differences = []
     for t in s.execute(select(Till).where(Till.hall_id == hid, Till.business_day == day)
                        .order_by(Till.staff_no)).scalars():
@@ -273,8 +275,8 @@ def _report(s: Session, hid: int, day: dt.date, figures: dict[int, dict],
                "movements": [_movement_info(m).to_dict() for m in t.movements]}
         row["method_checks"] = _method_checks(t, f, nc)
         for c in row["method_checks"]:
-            for k in ("expected_fen", "confirmed_fen", "difference_fen"):
-                method_check[c["method"]][k] += c[k] or 0
+            for fig in ("expected_fen", "confirmed_fen", "difference_fen"):
+                method_check[c["method"]][fig] += c[fig] or 0
             if c["difference_fen"] and t.counted_fen is not None:
                 method_differences.append({"staff_no": t.staff_no, "window": t.window, **c})
         tills.append(row)

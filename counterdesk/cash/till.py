@@ -236,7 +236,7 @@ def move_cash(db: Database, actor: Actor, direction: str, amount_fen: int, reaso
 
     def recall(ref: int, how: str) -> MovementInfo:
         with db.read() as s:
-            info = _movement_info(s.get(CashMovement, ref))
+            info = _movement_info(s.get_one(CashMovement, ref))
         info.replayed = how
         return info
 
@@ -353,9 +353,10 @@ def close_till(db: Database, actor: Actor, explanation: str = "") -> TillInfo:
         if till.status in ("submitted", "closed"):
             raise Conflict("钱箱已交款", "The till is already closed", field="till")
         if _needs_explanation(till, threshold) and not explanation:
+            diff = till.difference_fen or 0  # counted: _needs_explanation read a difference
             raise ValidationError(
-                f"长短款 {money.fmt_symbol(till.difference_fen)} 超过 {money.fmt_symbol(threshold)}"
-                "或非现金合计不符，须填写情况说明", f"The difference {money.fmt(till.difference_fen)} "
+                f"长短款 {money.fmt_symbol(diff)} 超过 {money.fmt_symbol(threshold)}"
+                "或非现金合计不符，须填写情况说明", f"The difference {money.fmt(diff)} "
                 f"exceeds {money.fmt(threshold)} or a non-cash total differs: an explanation is "
                 "required", field="explanation")
         till.status = "submitted"

@@ -90,7 +90,9 @@ def till_report_data(db: Database, actor: Actor, *, staff_no: str | None = None,
     with db.read() as s:
         header = halls.header(s, actor.hall_id)
         st = s.execute(select(Staff.id).where(Staff.staff_no == info.staff_no)).scalar()
-        f = _cash_figures(s, actor.hall_id, day, st).get(st) or {} if info.revealed else None
+        f = None
+        if info.revealed:  # a clerk's own figures (none if the staff row is gone)
+            f = _cash_figures(s, actor.hall_id, day, st).get(st) or {} if st is not None else {}
     return {"hall": header,
             "business_day": day.isoformat(), "printed_at": _iso(clock.now()),
             "printed_by": actor.staff_no, "till": info.to_dict(), "figures": f}

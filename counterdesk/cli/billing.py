@@ -336,7 +336,7 @@ def cmd_prices_import(ctx: Context, args):
 
 def cmd_prices_set(ctx: Context, args):
     inp = PriceInput(args.code, args.name, money.parse_yuan(args.price, field="price"),
-                     validators.date(args.date_from, "from"), args.category, args.unit,
+                     validators.date(args.date_from, "from", required=True), args.category, args.unit,
                      validators.date(args.date_to, "to"), billing.parse_tiers(args.tiers), args.note)
     info = billing.set_price(ctx.db, ctx.actor(args), inp, reason=args.reason)
     return ctx.result(info.to_dict(), f"{info.code} {info.name} {info.price_text}/{info.unit} "
@@ -344,7 +344,7 @@ def cmd_prices_set(ctx: Context, args):
 
 
 def cmd_prices_end(ctx: Context, args):
-    info = billing.end_price(ctx.db, ctx.actor(args), args.code, validators.date(args.on, "on"),
+    info = billing.end_price(ctx.db, ctx.actor(args), args.code, validators.date(args.on, "on", required=True),
                              reason=args.reason)
     return ctx.result(info.to_dict(), ctx.t(f"{info.code} 自 {info.effective_to} 起停止执行",
                                             f"{info.code} ends on {info.effective_to}"))

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import i18n
 from .. import settings as settings_mod
-from ..errors import CounterDeskError
+from ..errors import CounterDeskError, SettingsError
 
 if TYPE_CHECKING:  # imported when used: the workstation shows its sign-in window first
     from ..db import Database
@@ -65,6 +65,8 @@ class Context:
         self.json: bool = bool(getattr(args, "json", False))
         self.settings: settings_mod.Settings = settings_mod.Settings()
         self._db: Database | None = None
+        # a settings file that could not be read, for the workstation's first-run dialog
+        self.settings_error: SettingsError | None = None
 
     # -- settings and database -------------------------------------------------------
     def load_settings(self) -> None:

@@ -147,7 +147,7 @@ def allocate_ids(s: Session, table: str, n: int) -> list[int]:
         return list(s.execute(text(
             "SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"),
             {"t": table, "n": n}).scalars())
-    top = s.execute(text(f"SELECT COALESCE(MAX(id), 0) FROM {table}")).scalar()  # noqa: S608
+    top = s.execute(text(f"SELECT COALESCE(MAX(id), 0) FROM {table}")).scalar_one()  # noqa: S608
     return list(range(top + 1, top + 1 + n))
 
 
@@ -158,6 +158,7 @@ def insert_rows(s: Session, model, rows: list[dict]) -> None:
     if s.get_bind().dialect.name == "postgresql":
         cols = list(rows[0])
         raw = s.connection().connection.driver_connection
+        assert raw is not None  # an open connection has its driver's
         table = model.__table__.name
         with raw.cursor() as cur:
             with cur.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as cp:

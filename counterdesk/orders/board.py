@@ -68,6 +68,6 @@ def list_orders(db: Database, actor: Actor, *, scope: str = "mine",
 def hall_info(db: Database, actor: Actor) -> dict:
     """The hall's name, hotline and 24-hour emergency number, for slips."""
     with db.read() as s:
-        hall = s.get(Hall, actor.hall_id)
+        hall = s.get_one(Hall, actor.hall_id)
         return {"hall_name": hall.name, "hotline": hall.hotline,
                 "emergency_phone": kinds.emergency_phone(s, hall.id, hall.hotline)}

@@ -4,6 +4,7 @@ orders, follow-up results. Customer names and phones are masked (it goes on pape
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import select
 
@@ -47,12 +48,13 @@ def report(db: Database, actor: Actor, *, date_from: dt.date | None = None,
         by_kind = []
         for kind in ORDER_KINDS:
             rows = [o for o in period if o.kind == kind]
-            d = {"kind": kind, "kind_label": label(KIND_LABELS, kind), "total": len(rows),
-                 "done": sum(o.result == "done" for o in rows),
-                 "open": sum(o.status in OPEN_STATUSES for o in rows),
-                 "satisfied": sum(o.verdict == "satisfied" for o in rows),
-                 "unsatisfied": sum(o.reopen_count for o in rows),
-                 "reopened": sum(o.reopen_count > 0 for o in rows)}
+            d: dict[str, Any] = {
+                "kind": kind, "kind_label": label(KIND_LABELS, kind), "total": len(rows),
+                "done": sum(o.result == "done" for o in rows),
+                "open": sum(o.status in OPEN_STATUSES for o in rows),
+                "satisfied": sum(o.verdict == "satisfied" for o in rows),
+                "unsatisfied": sum(o.reopen_count for o in rows),
+                "reopened": sum(o.reopen_count > 0 for o in rows)}
             for name, done_attr, due_attr in DEADLINES:
                 marks = [on_time(getattr(o, done_attr), getattr(o, due_attr), now) for o in rows]
                 decided = [m for m in marks if m is not None]

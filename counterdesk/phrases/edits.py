@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import dataclasses
 import tomllib
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 
 from .. import clock, i18n
 from ..db import Database
@@ -138,6 +138,7 @@ def add_item(db: Database, actor: Actor, section: str, *, text: str, instead: st
     cat = load(db, actor.hall_code, lang)
     fields = validate(cat, section, text=text, instead=instead, note=note, title=title)
     sec = cat.section(section)
+    assert sec is not None  # validate() refused an unknown section
     with db.write() as s:
         taken = set(s.execute(select(PhraseEdit.item_id).where(
             PhraseEdit.hall_id == actor.hall_id, PhraseEdit.lang == lang,
@@ -186,7 +187,7 @@ def restore_defaults(db: Database, actor: Actor, item_id: str | None = None,
         q = delete(PhraseEdit).where(PhraseEdit.hall_id == actor.hall_id, PhraseEdit.lang == lang)
         if item_id:
             q = q.where(PhraseEdit.item_id == item_id)
-        count = s.execute(q).rowcount or 0
+        count = cast(CursorResult[Any], s.execute(q)).rowcount or 0
         _bump(s, actor.hall_id, lang)
         actor.audit(s, "phrase.restored", {"lang": lang, "id": item_id or "*", "count": count})
     return count
@@ -265,7 +266,9 @@ def import_data(db: Database, actor: Actor, data: dict | str, lang: str | None =
                 rows.append(dict(item_id=f"{sec.key}.u{added}", section=sec.key, action="add",
                                  **fields))
     for sec in new.sections:
-        for d in base.section(sec.key).items:
+        base_sec = base.section(sec.key)
+        assert base_sec is not None  # every group of the file was found in the defaults above
+        for d in base_sec.items:
             if d.id not in seen:
                 rows.append(dict(item_id=d.id, section=sec.key, action="hide", text="",
                                  instead="", note="", title=""))

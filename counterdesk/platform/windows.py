@@ -31,6 +31,9 @@ _mutex_handles: list = []
 def _kernel32():
     import ctypes
 
+    if sys.platform != "win32":  # called on Windows only (and tells mypy so)
+        raise OSError("kernel32 is a Windows library")
+
     return ctypes.WinDLL("kernel32", use_last_error=True)
 
 

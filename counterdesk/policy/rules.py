@@ -8,6 +8,7 @@ nothing here comes from a PC's settings file.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -16,26 +17,31 @@ from .registry import BY_KEY
 from .store import get
 
 
+def _default(key: str) -> Any:
+    """The registry's default of ``key``: of the key's kind, which the field's type names."""
+    return BY_KEY[key].default
+
+
 @dataclass(frozen=True)
 class QueueRules:
-    priority_cap: int = BY_KEY["queue.priority_cap"].default
-    recall_limit: int = BY_KEY["queue.recall_limit"].default
-    pause_limit_minutes: int = BY_KEY["queue.pause_limit_minutes"].default
-    noshow_requeue_minutes: int = BY_KEY["queue.noshow_requeue_minutes"].default
-    wait_apology_minutes: int = BY_KEY["queue.wait_apology_minutes"].default
+    priority_cap: int = _default("queue.priority_cap")
+    recall_limit: int = _default("queue.recall_limit")
+    pause_limit_minutes: int = _default("queue.pause_limit_minutes")
+    noshow_requeue_minutes: int = _default("queue.noshow_requeue_minutes")
+    wait_apology_minutes: int = _default("queue.wait_apology_minutes")
 
 
 @dataclass(frozen=True)
 class QualityRules:
-    complaint_deadline_hours: int = BY_KEY["quality.complaint_deadline_hours"].default
-    enquiry_deadline_hours: int = BY_KEY["quality.enquiry_deadline_hours"].default
-    rating_seconds: int = BY_KEY["quality.rating_seconds"].default
-    working_days_only: bool = BY_KEY["quality.working_days_only"].default
-    followup_start: str = BY_KEY["quality.followup_start"].default
-    followup_end: str = BY_KEY["quality.followup_end"].default
-    due_soon_hours: int = BY_KEY["quality.due_soon_hours"].default
-    extra_holidays: str = BY_KEY["quality.extra_holidays"].default
-    extra_workdays: str = BY_KEY["quality.extra_workdays"].default
+    complaint_deadline_hours: int = _default("quality.complaint_deadline_hours")
+    enquiry_deadline_hours: int = _default("quality.enquiry_deadline_hours")
+    rating_seconds: int = _default("quality.rating_seconds")
+    working_days_only: bool = _default("quality.working_days_only")
+    followup_start: str = _default("quality.followup_start")
+    followup_end: str = _default("quality.followup_end")
+    due_soon_hours: int = _default("quality.due_soon_hours")
+    extra_holidays: str = _default("quality.extra_holidays")
+    extra_workdays: str = _default("quality.extra_workdays")
 
 
 def _bundle(cls, prefix: str, session: Session, hall_id: int):

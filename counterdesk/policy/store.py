@@ -50,6 +50,7 @@ def parse(pk: PolicyKey, value: Value) -> Value:
             raise _bad(pk, f"应为整数（{pk.minimum}–{pk.maximum} {pk.unit}）",
                        f"must be a whole number ({pk.minimum}-{pk.maximum})")
         n = int(text)
+        assert pk.minimum is not None and pk.maximum is not None  # every int key has a range
         if not pk.minimum <= n <= pk.maximum:
             raise _bad(pk, f"应在 {pk.minimum} 到 {pk.maximum} {pk.unit}之间，收到 {n}",
                        f"must be between {pk.minimum} and {pk.maximum}, got {n}")

@@ -124,7 +124,8 @@ def report_sections(rep: dict, lang: str | None = None) -> list[tuple[str, list[
         [L("本年长短款累计（元）", "Year difference (yuan)"), _y(run.get("year_difference_fen"))],
         [L("日结人", "Closed by"), rep.get("closed_by") or ""],
         [L("日结时间", "Closed at"), as_time(rep.get("closed_at"))],
-    ] + ([[L("审计锚点", "Audit anchor"), rep["anchor"]]] if rep.get("anchor") else [])))
+        *([[L("审计锚点", "Audit anchor"), rep["anchor"]]] if rep.get("anchor") else []),
+    ]))
     out.append((L("按付款方式", "By payment method"),
                 [L("方式", "Method"), L("笔数", "Count"), L("收款", "Sales"),
                  L("冲正", "Reversals"), L("净额", "Net"), L("实收", "Tendered"),
@@ -252,7 +253,7 @@ def write_xlsx(rep: dict, path: str | Path, lang: str | None = None) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])  # the empty sheet a new workbook starts with
     used: set[str] = set()
     for title, header, rows in report_sections(rep, lang):
         name = "".join(ch for ch in title if ch not in "[]:*?/\\")[:28] or "Sheet"

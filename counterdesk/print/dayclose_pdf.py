@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 from .pdf import FONT as LATIN  # the embedded font covers Latin and CJK
 from .pdf import canvasmaker as _pdf_canvas
@@ -67,12 +68,13 @@ def table(rows: list[list], font: str, cell_style, *, header=True, col_widths=No
         col_widths = [fig_w if i in figures else rest / free for i in range(n)]
     data = [[cell(v) for v in r] for r in rows]
     t = Table(data, repeatRows=1 if header else 0, hAlign="LEFT", colWidths=col_widths)
-    style = [("FONTNAME", (0, 0), (-1, -1), LATIN),
-             ("FONTSIZE", (0, 0), (-1, -1), cell_style.fontSize),
-             ("LEADING", (0, 0), (-1, -1), cell_style.leading),
-             ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
-             ("VALIGN", (0, 0), (-1, -1), "TOP"),
-             ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]
+    style: list[tuple[Any, ...]] = [
+        ("FONTNAME", (0, 0), (-1, -1), LATIN),
+        ("FONTSIZE", (0, 0), (-1, -1), cell_style.fontSize),
+        ("LEADING", (0, 0), (-1, -1), cell_style.leading),
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 1), ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]
     for i in figures:
         style.append(("ALIGN", (i, 1 if header else 0), (i, -1), "RIGHT"))
     if header:
@@ -91,7 +93,7 @@ def _footer(text: str, font: str):
     return draw
 
 
-WORDS = {
+WORDS: dict[str, dict[str, Any]] = {
     "zh": {"title": "{hall} 营业日结报表（日清日结） {day}", "day": "营业日", "status": "状态",
            "closed": "已日结（锁定）", "reopened": "已重新开启", "open": "未日结（预览）",
            "closed_by": "日结人", "closed_at": "日结时间", "generated": "生成时间",
@@ -125,7 +127,7 @@ def to_pdf(rep: dict, lang: str | None = None) -> bytes:
     stay with their tables and the signature block with the last table."""
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.units import mm
-    from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer
+    from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer
 
     from .dayclose_export import language, report_sections
     from .pdf import register_fonts, styles
@@ -148,9 +150,9 @@ def to_pdf(rep: dict, lang: str | None = None) -> bytes:
     who = (f"{w['closed_by']} {rep.get('closed_by') or '—'} {rep.get('closed_by_name') or ''}"
            f"{sep}{w['closed_at']} {when(rep.get('closed_at'))}"
            f"{sep}{w['generated']} {when(rep.get('generated_at'))}")
-    story = [Paragraph(rich(title(rep, lang), font), st["Title"]),
-             Paragraph(rich(head, font), st["Normal"]),
-             Paragraph(rich(who, font), st["Normal"])]
+    story: list[Flowable] = [Paragraph(rich(title(rep, lang), font), st["Title"]),
+                             Paragraph(rich(head, font), st["Normal"]),
+                             Paragraph(rich(who, font), st["Normal"])]
     if rep.get("anchor"):
         story.append(Paragraph(rich(f"审计锚点（请留存本页，核对：counterdesk audit verify --anchor "
                                     f"{rep['anchor']}）", font), st["Normal"]))

@@ -79,7 +79,7 @@ def _utf16_to_unicode_cmaps() -> None:
     def make(fontname, subset):
         return re.sub(r"<([0-9A-F]{2})> <([0-9A-F]{5,6})>", pair, original(fontname, subset))
 
-    make.counterdesk_utf16 = True
+    make.counterdesk_utf16 = True  # type: ignore[attr-defined]  # marks the patch as done
     ttfonts.makeToUnicodeCMap = make
 
 

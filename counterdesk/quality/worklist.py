@@ -76,6 +76,7 @@ def followup_reminders(db: Database, actor: Actor, *, scope: str = "mine") -> li
     items = list_complaints(db, actor, scope=scope, states=("awaiting_followup",))
     out = []
     for v in items:
+        assert v.replied_at is not None  # awaiting its follow-up: replied
         replied = dt.datetime.fromisoformat(v.replied_at)
         by = followup_due(replied, config)
         slot = next_followup_slot(now, config)

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import bindparam, case, func, or_, select
+from sqlalchemy import BindParameter, bindparam, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from .. import clock
@@ -63,7 +63,7 @@ def _pick_statement(priority: str):
     locking subquery saw it."""
     stmt = _PICKS.get(priority)
     if stmt is None:
-        win = bindparam("p_win")
+        win: BindParameter[int] = bindparam("p_win")
         q = select(Ticket.id).where(
             Ticket.hall_id == bindparam("p_hall"), Ticket.day == bindparam("p_day"),
             Ticket.status == "waiting",
@@ -104,7 +104,7 @@ def call_next(db: Database, actor: Actor, *, window: int | None = None) -> Ticke
                            f"Window {w.number} is paused and gets no calls; resume it first",
                            field="window")
         if state.current_ticket_id is not None:
-            cur = s.get(Ticket, state.current_ticket_id)
+            cur = s.get_one(Ticket, state.current_ticket_id)
             raise Conflict(f"{w.number} 号窗口已叫 {cur.number}（{STATUS_ZH.get(cur.status)}），"
                            "请先办结、过号或挂起再叫下一位",
                            f"Window {w.number} already has {cur.number} ({cur.status}); finish, "
@@ -227,8 +227,8 @@ def transfer(db: Database, actor: Actor, ticket: str | None = None, *,
     with db.write() as s:
         w, state, t = _window_ticket(s, actor, window, ticket, ("called", "serving", "held"),
                                      "转办", "transfer")
-        st = _service(s, actor.hall_id, service) if service else s.get(ServiceType,
-                                                                       t.service_type_id)
+        st = _service(s, actor.hall_id, service) if service else s.get_one(
+            ServiceType, t.service_type_id)
         if to_window is not None:
             if to_window == w.number:
                 raise ValidationError("不能转给本窗口", "Cannot transfer to your own window",
@@ -253,7 +253,7 @@ def transfer(db: Database, actor: Actor, ticket: str | None = None, *,
             if not serving:
                 raise Conflict(f"暂无窗口办理“{st.name}”业务", f"No window serves {st.name}",
                                field="service")
-        old_service = s.get(ServiceType, t.service_type_id).letter
+        old_service = s.get_one(ServiceType, t.service_type_id).letter
         if state.current_ticket_id == t.id:
             state.current_ticket_id = None
         t.status = "waiting"
@@ -310,7 +310,7 @@ def resume(db: Database, actor: Actor, ticket: str, *, window: int | None = None
     with db.write() as s:
         w, state, t = _window_ticket(s, actor, window, ticket, ("held",), "恢复办理", "resume")
         if state.current_ticket_id is not None:
-            cur = s.get(Ticket, state.current_ticket_id)
+            cur = s.get_one(Ticket, state.current_ticket_id)
             raise Conflict(f"{w.number} 号窗口正在办理 {cur.number}，请先办结或挂起",
                            f"Window {w.number} is busy with {cur.number}; finish or hold it "
                            "first", field="window")

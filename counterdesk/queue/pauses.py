@@ -98,7 +98,7 @@ def _pause_needs(s: Session, actor: Actor, w: WindowInfo, until: dt.datetime) ->
     rules = queue_rules(s, actor.hall_id)
     minutes = math.ceil((until - now).total_seconds() / 60)
     long = minutes > rules.pause_limit_minutes
-    hall = s.get(Hall, actor.hall_id)
+    hall = s.get_one(Hall, actor.hall_id)
     last_for: list[str] = []
     last_of_hall = False
     if _opening(hall, now):
@@ -138,12 +138,12 @@ def _pause_checks(s: Session, actor: Actor, window: int | None, until_dt: dt.dat
     state = _state(s, w, lock=lock) if lock else s.execute(
         select(WindowState).where(WindowState.window_id == w.id)).scalar()
     if state is not None and state.pause_id is not None:
-        p = s.get(WindowPause, state.pause_id)
+        p = s.get_one(WindowPause, state.pause_id)
         raise Conflict(f"{w.number} 号窗口已暂停服务（至 {p.expected_until:%H:%M}）",
                        f"Window {w.number} is already paused (until "
                        f"{p.expected_until:%H:%M})", field="window")
     if state is not None and state.current_ticket_id is not None:
-        cur = s.get(Ticket, state.current_ticket_id)
+        cur = s.get_one(Ticket, state.current_ticket_id)
         raise Conflict(f"{w.number} 号窗口正在办理 {cur.number}，请先办结、过号或挂起再暂停",
                        f"Window {w.number} is busy with {cur.number}; finish, no-show or "
                        "hold it before pausing", field="window")
@@ -232,7 +232,7 @@ def pause_window(db: Database, actor: Actor, *, reason: str = "", reason_text: s
         state = _state(s, w)
         p = WindowPause(hall_id=actor.hall_id, window_number=w.number, staff_no=actor.staff_no,
                         reason_code=reason, reason_text=reason_text, started_at=now,
-                        expected_until=until_dt, approved_by=approval.staff_no if auth else "",
+                        expected_until=until_dt, approved_by=approval.staff_no if auth and approval else "",
                         authorisation_id=auth.id if auth else None,
                         cover_staff_no=cover,
                         override=bool(needs["last_for_services"] or needs["last_of_hall"]))
@@ -257,7 +257,7 @@ def resume_window(db: Database, actor: Actor, *, window: int | None = None) -> P
         if state.pause_id is None:
             raise Conflict(f"{w.number} 号窗口没有暂停", f"Window {w.number} is not paused",
                            field="window")
-        p = s.get(WindowPause, state.pause_id)
+        p = s.get_one(WindowPause, state.pause_id)
         p.ended_at = now
         p.ended_by = actor.staff_no
         state.pause_id = None

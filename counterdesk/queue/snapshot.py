@@ -136,7 +136,7 @@ def snapshot(db: Database, hall_id: int) -> dict:
         for w, st in rows:
             cur = None
             if st is not None and st.current_ticket_id is not None:
-                cur = _ticket_info(s, s.get(Ticket, st.current_ticket_id), now=now).to_dict()
+                cur = _ticket_info(s, s.get_one(Ticket, st.current_ticket_id), now=now).to_dict()
             windows.append({"number": w.number, "name": w.name,
                             "services": [ws.service_type.letter for ws in w.services],
                             "current": cur, "pause": pauses.get(w.number),

@@ -76,6 +76,7 @@ def check_approval(db: Database, approval: Approval | None, actor: Actor,
     counted apart from sign-in failures, in a transaction of their own), the role, and that
     the approver is not the actor."""
     no = _precheck(approval, actor)
+    assert approval is not None  # _precheck refused a missing one
     good, _ = read_check(db, no, approval.password, APPROVAL)
     with db.write() as s:
         st, refusal = count_outcome(s, no, good, APPROVAL)
@@ -132,6 +133,7 @@ def authorise(db: Database, session: Session, approval: Approval | None, action:
     The password is checked in a read of its own; a wrong one is counted in a transaction of
     its own after ``session``'s has ended, as is clearing the counter after a right one."""
     no = _precheck(approval, actor)
+    assert approval is not None  # _precheck refused a missing one
     good, failed = read_check(db, no, approval.password, APPROVAL)
     if not good:
         def count() -> None:

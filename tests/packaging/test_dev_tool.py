@@ -36,3 +36,37 @@ def test_no_hint_offscreen_or_without_a_display(dev, monkeypatch):
     monkeypatch.delenv("DISPLAY", raising=False)
     monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
     assert dev.missing_display_library() is None
+
+
+def test_lint_runs_ruff_then_mypy_and_fails_if_either_does(dev, monkeypatch):
+    calls: list[list[str]] = []
+    codes = {"ruff": 0, "mypy": 0}
+
+    class Done:
+        def __init__(self, code: int) -> None:
+            self.returncode = code
+
+    def run(cmd, **kwargs):
+        calls.append([str(c) for c in cmd])
+        return Done(codes["mypy" if "mypy" in cmd else "ruff"])
+
+    monkeypatch.setattr(dev, "ensure_env", lambda: None)
+    monkeypatch.setattr(dev.subprocess, "run", run)
+    assert dev.main(["lint"]) == 0
+    assert calls == [[str(dev.BIN / "ruff"), "check", "."], [str(dev.PY), "-m", "mypy"]]
+    for failing in ("ruff", "mypy"):
+        codes[failing] = 1
+        calls.clear()
+        assert dev.main(["lint"]) == 1 and len(calls) == 2  # both run, the result fails
+        codes[failing] = 0
+
+
+def test_the_dev_install_brings_mypy_and_its_config(dev):
+    import tomllib
+
+    project = tomllib.loads((dev.ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    test_extra = project["project"]["optional-dependencies"]["test"]
+    assert any(req.startswith("mypy") for req in test_extra)   # ensure_env installs [test]
+    config = project["tool"]["mypy"]
+    assert config["files"] == ["counterdesk"] and config["check_untyped_defs"] is True
+    assert "^counterdesk/ui/" in config["exclude"]

@@ -20,6 +20,7 @@ import os
 import re
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from ... import money
 from .base import CardImage, CardRefused, CardRemoved, CardUnreadable, NoCard, ReaderMissing
@@ -132,7 +133,7 @@ def meter_insert(reader: SimReader, *, use: Decimal | str = "0",
         raise NoCard("表具中插入的是空白卡", "A blank card was inserted into the meter")
     meter_no = meter_no or card.meter_no
     mpath = reader.folder / "meters" / f"{meter_no}.json"
-    m = json.loads(mpath.read_text(encoding="utf-8")) if mpath.exists() else {
+    m: dict[str, Any] = json.loads(mpath.read_text(encoding="utf-8")) if mpath.exists() else {
         "meter_no": meter_no, "last_seq": 0, "remaining": "0", "cumulative": "0", "alarms": 0}
     if card.meter_no != meter_no:
         return {"taken": False, "reason": "非本表卡，表具拒绝", "meter": m}
