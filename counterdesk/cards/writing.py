@@ -45,7 +45,7 @@ def write_and_record(db: Database, actor: Actor, reader: CardReader, image: Card
         with db.read() as s:
             hall_id = s.execute(select(Card.hall_id).where(Card.card_no == image.card_no)
                                 ).scalar()
-            key = s.get(CardKey, hall_id).mac_key if hall_id is not None else ""
+            key = s.get_one(CardKey, hall_id).mac_key if hall_id is not None else ""
     try:
         reader.write(image, expect_card_no=expect, key=key)
         ok, err = True, ""
@@ -68,7 +68,7 @@ def write_and_record(db: Database, actor: Actor, reader: CardReader, image: Card
                         ).first() if purchase_id else None
         if row is not None:
             pay_id = row._mapping["payment_id"]
-            if ok and pay_id and receipt is not None:
+            if ok and pay_id and receipt is not None and job_id is not None:
                 sale.set_receipt_params(s, job_id, {**receipt, "card": {
                     **receipt.get("card", {}), "written": True}})
             elif ok and pay_id:
