@@ -590,6 +590,10 @@
         <translation>导出报表…</translation>
     </message>
     <message>
+        <source>Working… please wait.</source>
+        <translation>正在处理，请稍候…</translation>
+    </message>
+    <message>
         <source>Follow-up reminders</source>
         <translation>回访提醒</translation>
     </message>
@@ -2942,6 +2946,10 @@
     <message>
         <source>Print &amp;X report</source>
         <translation>打印X报表(&amp;X)</translation>
+    </message>
+    <message>
+        <source>Working… please wait.</source>
+        <translation>正在处理，请稍候…</translation>
     </message>
 </context>
 <context>
