@@ -266,8 +266,8 @@ def cash_payment_flow(qtbot, db, printer, route: str = "payment") -> tuple[Keys,
             seen["account_tab"] = list(prompt.context_phrases)
             keys.key(Qt.Key_F9, label="F9")
             assert win.business.currentWidget() is pay and pay.account.text() == ACCOUNT
-        qtbot.waitUntil(lambda: pay.bills_model.selected_periods() == ["2026-09", "2026-10"],
-                        timeout=3000)
+        qtbot.waitUntil(lambda: pay.bills_model.selected_periods() == ["2026-09", "2026-10"]
+                        and not pay.loading, timeout=3000)   # the account, then its quote
         assert pay.due_fen() == 9091 + 3963
         seen["holder"] = pay.holder.text()
 
