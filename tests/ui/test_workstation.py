@@ -409,8 +409,9 @@ def test_today_figures_service(demo_db, clerk):
     assert workstation.yuan(123456) == "1,234.56" and workstation.yuan(-5) == "-0.05"
 
 
-def test_status_bar_shows_today(window):
-    assert window.status_today.text() == "" or "0" in window.status_today.text()
+def test_status_bar_shows_today(qtbot, window):
+    qtbot.waitUntil(lambda: window.workstation.figures is not None, timeout=10_000)
+    assert "0" in window.status_today.text()
 
 
 def test_only_a_shown_window_polls_the_figures(qtbot, window):
