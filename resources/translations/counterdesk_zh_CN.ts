@@ -2565,6 +2565,10 @@
         <source>Still connecting to the database; a moment please.</source>
         <translation>仍在连接数据库，请稍候。</translation>
     </message>
+    <message>
+        <source>Signing in…</source>
+        <translation>正在登录…</translation>
+    </message>
 </context>
 <context>
     <name>SignInView</name>

@@ -14,7 +14,8 @@ def test_sign_in_wrong_then_right(qtbot, demo_db):
     qtbot.keyClicks(dlg.staff_no, "1001")
     qtbot.keyClick(dlg.staff_no, Qt.Key_Return)
     qtbot.keyClicks(dlg.password, "nope")
-    qtbot.keyClick(dlg.password, Qt.Key_Return)
+    qtbot.keyClick(dlg.password, Qt.Key_Return)           # checked off the GUI thread
+    qtbot.waitUntil(lambda: not dlg.jobs.busy, timeout=10_000)
     assert "4" in dlg.message.text() and dlg.result() == 0
     qtbot.keyClicks(dlg.password, "123456")
     with qtbot.waitSignal(dlg.accepted):
@@ -104,3 +105,31 @@ def test_health_check_and_figures_run_off_the_gui_thread(qtbot, demo_db, clerk, 
                     timeout=10_000)
     assert len(threads) == 2 and threading.main_thread() not in threads
     win.close()
+
+
+def test_sign_in_runs_off_the_gui_thread(qtbot, demo_db, monkeypatch):
+    """Issue 16.2: the password is checked on a worker thread; meanwhile the fields and
+    the button are disabled and the line says so; a refusal is shown after."""
+    import threading
+
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from counterdesk import staff
+
+    threads = []
+    real = staff.sign_in
+    monkeypatch.setattr(staff, "sign_in", lambda *a, **k: threads.append(
+        threading.current_thread()) or real(*a, **k))
+    dlg = SignInDialog(demo_db, Settings())
+    qtbot.addWidget(dlg)
+    dlg.staff_no.setText("1001")
+    dlg.password.setText("wrong")
+    job = dlg.try_sign_in()
+    assert not dlg.password.isEnabled() and dlg.message.text()
+    assert not dlg.buttons.button(QDialogButtonBox.Ok).isEnabled()
+    assert dlg.try_sign_in() is None                      # one check at a time
+    with qtbot.waitSignal(job.finished, timeout=10_000):
+        pass
+    assert not job.ok and dlg.actor is None and dlg.password.text() == ""
+    assert dlg.password.isEnabled() and dlg.buttons.button(QDialogButtonBox.Ok).isEnabled()
+    assert threads and threads[0] is not threading.main_thread()
