@@ -1173,6 +1173,21 @@
     </message>
 </context>
 <context>
+    <name>LoadingActions</name>
+    <message>
+        <source>meter %1</source>
+        <translation>表号 %1</translation>
+    </message>
+    <message>
+        <source> (closed)</source>
+        <translation>（已销户）</translation>
+    </message>
+    <message>
+        <source>%1 is an account number: loaded as the account</source>
+        <translation>%1 是户号：已作为户号载入</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Clerk %1 %2</source>
@@ -1201,6 +1216,10 @@
     <message>
         <source>Database %1: %2</source>
         <translation>数据库 %1：%2</translation>
+    </message>
+    <message>
+        <source>checking…</source>
+        <translation>正在检查…</translation>
     </message>
     <message>
         <source>OK</source>
@@ -1500,18 +1519,6 @@
         <translation>更换打印机…</translation>
     </message>
     <message>
-        <source>meter %1</source>
-        <translation>表号 %1</translation>
-    </message>
-    <message>
-        <source> (closed)</source>
-        <translation>（已销户）</translation>
-    </message>
-    <message>
-        <source>%1 is an account number: loaded as the account</source>
-        <translation>%1 是户号：已作为户号载入</translation>
-    </message>
-    <message>
         <source>Short %1</source>
         <translation>还差 %1</translation>
     </message>
@@ -1530,6 +1537,10 @@
     <message>
         <source>Payment</source>
         <translation>收费</translation>
+    </message>
+    <message>
+        <source>Working out the amount; the payment follows.</source>
+        <translation>正在计算金额，算好后立即收款。</translation>
     </message>
     <message>
         <source>Take payment</source>
@@ -1622,12 +1633,20 @@
         <source>Clear</source>
         <translation>清空</translation>
     </message>
+    <message>
+        <source>Working…</source>
+        <translation>正在处理…</translation>
+    </message>
 </context>
 <context>
     <name>PhraseEditor</name>
     <message>
         <source>Show sources and ids</source>
         <translation>显示出处和编号</translation>
+    </message>
+    <message>
+        <source>Working…</source>
+        <translation>正在处理…</translation>
     </message>
     <message>
         <source>Source: %1</source>
@@ -1827,6 +1846,14 @@
     <message>
         <source>Waiting for the next customer</source>
         <translation>等待下一位客户</translation>
+    </message>
+    <message>
+        <source>Service phrases (loading…)</source>
+        <translation>服务用语（正在读取…）</translation>
+    </message>
+    <message>
+        <source>Service phrases</source>
+        <translation>服务用语</translation>
     </message>
     <message>
         <source>Voice: moderate volume, warm tone, %1–%2 characters a minute.</source>
@@ -2108,6 +2135,21 @@
 <context>
     <name>QueueStatsDialog</name>
     <message>
+        <source>Busiest hours: %1</source>
+        <translation>最忙时段：%1</translation>
+    </message>
+    <message>
+        <source>Exported to %1</source>
+        <translation>已导出到 %1</translation>
+    </message>
+    <message>
+        <source>Export CSV</source>
+        <translation>导出 CSV</translation>
+    </message>
+</context>
+<context>
+    <name>QueueStatsView</name>
+    <message>
         <source>Queue statistics</source>
         <translation>排队统计</translation>
     </message>
@@ -2136,24 +2178,16 @@
         <translation>导出 CSV…</translation>
     </message>
     <message>
+        <source>Working…</source>
+        <translation>正在处理…</translation>
+    </message>
+    <message>
         <source>From</source>
         <translation>从</translation>
     </message>
     <message>
         <source>to</source>
         <translation>至</translation>
-    </message>
-    <message>
-        <source>Busiest hours: %1</source>
-        <translation>最忙时段：%1</translation>
-    </message>
-    <message>
-        <source>Exported to %1</source>
-        <translation>已导出到 %1</translation>
-    </message>
-    <message>
-        <source>Export CSV</source>
-        <translation>导出 CSV</translation>
     </message>
 </context>
 <context>
@@ -2534,6 +2568,10 @@
     <message>
         <source>Still connecting to the database; a moment please.</source>
         <translation>仍在连接数据库，请稍候。</translation>
+    </message>
+    <message>
+        <source>Signing in…</source>
+        <translation>正在登录…</translation>
     </message>
 </context>
 <context>

@@ -38,6 +38,7 @@ def panel(qtbot, demo_db, clerk):
 
 
 def take(qtbot, panel):
+    qtbot.waitUntil(lambda: not panel.loading, timeout=10_000)   # the quote first
     job = panel.take_payment()
     with qtbot.waitSignal(job.finished, timeout=10_000):
         pass
