@@ -119,8 +119,11 @@ def test_every_dialog_speaks_one_language(qtbot, lang, demo_db, clerk, manager):
         for button in list(_accept_buttons(dlg)):  # empty fields: the refusals show
             button.click()
             QApplication.processEvents()
-            if keep is not None:  # a form's save runs as a job: its refusal comes back
-                qtbot.waitUntil(lambda k=keep: not k.jobs.busy, timeout=10000)
+            # a form's save (or a dialog's own check) runs as a job: its answer comes back
+            for owner in (keep, dlg):
+                jobs = getattr(owner, "jobs", None)
+                if jobs is not None:
+                    qtbot.waitUntil(lambda j=jobs: not j.busy, timeout=10000)
         dlg.show()
         QApplication.processEvents()
         found += [f"{cls.__qualname__} (pressed OK) {x}"
