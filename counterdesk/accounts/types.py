@@ -78,6 +78,10 @@ class CustomerTypes:
     def names_text(self, codes: list[str] | tuple[str, ...] | None = None) -> str:
         return "、".join(self.name(c) for c in (self.codes if codes is None else codes))
 
+    def labels_text(self) -> str:
+        """Every type in the user's language: 居民、商业 / resident, commercial."""
+        return i18n.pick("、", ", ").join(self.label(c) for c in self.codes)
+
     def choices(self) -> list[tuple[str, str]]:
         """``(code, label)`` in the hall's order, for a combo box."""
         return [(c, self.label(c)) for c in self.codes]
