@@ -186,10 +186,10 @@ def refuse_removal(session: Session, hall_id: int, old_text: str, new_text: str)
     gone = [c for c in old.codes if c not in new.codes]
     if not gone:
         return
-    counts = dict(session.execute(
+    counts: dict[str, int] = {c: int(n) for c, n in session.execute(
         select(Account.customer_type, func.count()).where(
             Account.hall_id == hall_id, Account.customer_type.in_(gone),
-            Account.status != "closed").group_by(Account.customer_type)).tuples().all())
+            Account.status != "closed").group_by(Account.customer_type)).all()}
     today = clock.today()
     items = session.execute(select(PriceItem.code, PriceItem.name, PriceItem.customer_types).where(
         PriceItem.hall_id == hall_id, PriceItem.customer_types != "",
