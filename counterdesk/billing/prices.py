@@ -177,15 +177,16 @@ class PriceInput:
                                       f"{code}: every tier price must be above 0", field="tiers")
         price = tiers[0][1] if tiers else self.unit_price_fen
         gas = self.category == "gas" if self.gas_supply is None else bool(self.gas_supply)
-        types = ",".join(dict.fromkeys(
-            (types or DEFAULT_TYPES).resolve(x, "customer_types")
+        hall = types or DEFAULT_TYPES
+        codes = ",".join(dict.fromkeys(
+            hall.resolve(x, "customer_types")
             for x in re.split(r"[,，;；、\s]+", self.customer_types or "") if x.strip()))
-        if len(types) > 120:  # the column's width
+        if len(codes) > 120:  # the column's width
             raise ValidationError(f"{code}：适用客户类型太多（代码合计不超过 120 个字符）",
                                   f"{code}: too many customer types (120 characters of codes "
                                   "at most)", field="customer_types")
         return PriceInput(code, name, price, self.effective_from, self.category, unit,
-                          self.effective_to, tiers, (self.note or "").strip(), gas, types)
+                          self.effective_to, tiers, (self.note or "").strip(), gas, codes)
 
     def snapshot(self) -> dict:
         return {"name": self.name, "category": self.category, "unit": self.unit,
