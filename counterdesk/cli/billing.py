@@ -104,6 +104,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     q.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD")
     q.add_argument("--tiers", default="", help="阶梯：起点用量:单价;…，如 0:2.80;400:3.36;1200:4.20")
     q.add_argument("--note", default="")
+    q.add_argument("--types", default="", metavar="类型,…",
+                   help="适用客户类型（本厅的名称或代码，逗号分隔，如 商业,工业；不填为全部类型；"
+                        "见 policy accounts.customer_types）")
     q.add_argument("--reason", default="")
     add_staff_args(q)
     q.set_defaults(handler=cmd_prices_set)
@@ -308,6 +311,7 @@ def cmd_prices_list(ctx: Context, args):
     items = billing.list_prices(ctx.db, ctx.settings.hall.code, day=validators.date(args.date, "date"),
                                 history=args.all)
     text = [f"{i.code:<12} {i.name} {i.price_text}/{i.unit} {i.effective_from}~{i.effective_to}"
+            + (f"  适用：{i.customer_type_names}" if i.customer_type_names else "")
             for i in items]
     return ctx.result([i.to_dict() for i in items], "\n".join(text))
 
@@ -337,7 +341,8 @@ def cmd_prices_import(ctx: Context, args):
 def cmd_prices_set(ctx: Context, args):
     inp = PriceInput(args.code, args.name, money.parse_yuan(args.price, field="price"),
                      validators.date(args.date_from, "from", required=True), args.category, args.unit,
-                     validators.date(args.date_to, "to"), billing.parse_tiers(args.tiers), args.note)
+                     validators.date(args.date_to, "to"), billing.parse_tiers(args.tiers), args.note,
+                     customer_types=args.types)
     info = billing.set_price(ctx.db, ctx.actor(args), inp, reason=args.reason)
     return ctx.result(info.to_dict(), f"{info.code} {info.name} {info.price_text}/{info.unit} "
                                       f"{info.effective_from}~{info.effective_to}")

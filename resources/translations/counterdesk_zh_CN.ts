@@ -1821,6 +1821,10 @@
         <translation>HH:MM 格式的时间，如 08:30</translation>
     </message>
     <message>
+        <source>code=name, separated by commas; a new code is 2-16 letters a-z or _; a type still in use cannot be removed, only renamed</source>
+        <translation>代码=名称，以逗号分隔；新代码为 2–16 个小写英文字母或下划线；仍在使用的类型不能去掉，只能改名</translation>
+    </message>
+    <message>
         <source>Dates or ranges separated by commas, e.g. 2027-01-01, 2027-02-06..2027-02-12</source>
         <translation>以逗号分隔的日期或区间，如 2027-01-01, 2027-02-06..2027-02-12</translation>
     </message>
