@@ -54,3 +54,22 @@ def test_hall_types_from_the_command_line(capsys, monkeypatch, demo_db):
                          "--staff", "9001")
     assert code != 0 and "1 个未销户的户号" in err and "GAS-S（学校用气）" in err
     assert err.count("\n") == 1
+
+
+def test_a_new_price_version_keeps_the_items_controls(capsys, monkeypatch, demo_db):
+    """`prices set GAS-R` with only a new price: the item stays gas supply (a safety stop
+    still refuses it) and resident-only; leaving an option out never lifts a control."""
+    from counterdesk import billing
+
+    clock.set_now(DAY)
+    url = str(demo_db.url)
+    before = next(p for p in billing.list_prices(demo_db, "HQ01") if p.code == "GAS-R")
+    assert before.gas_supply and before.customer_types
+    code, out, err = run(capsys, monkeypatch, "888888", "--db", url, "prices", "set", "GAS-R",
+                         "--name", before.name, "--price", "3.10", "--tiers",
+                         "0:3.10;400:3.72", "--from", str(DAY.date()), "--staff", "9001")
+    assert code == 0, err
+    now = next(p for p in billing.list_prices(demo_db, "HQ01") if p.code == "GAS-R")
+    assert now.unit_price_fen == 310
+    assert (now.category, now.unit, now.gas_supply, now.customer_types) == \
+        (before.category, before.unit, True, before.customer_types)
