@@ -873,6 +873,17 @@
 <context>
     <name>FirstHallDialog</name>
     <message>
+        <source>The two passwords differ.</source>
+        <translation>两次输入的密码不一致。</translation>
+    </message>
+    <message>
+        <source>Creating the hall…</source>
+        <translation>正在创建营业厅…</translation>
+    </message>
+</context>
+<context>
+    <name>FirstHallView</name>
+    <message>
         <source>CounterDesk — create the hall</source>
         <translation>CounterDesk —— 创建营业厅</translation>
     </message>
@@ -915,10 +926,6 @@
     <message>
         <source>Create and sign in</source>
         <translation>创建并登录</translation>
-    </message>
-    <message>
-        <source>The two passwords differ.</source>
-        <translation>两次输入的密码不一致。</translation>
     </message>
 </context>
 <context>

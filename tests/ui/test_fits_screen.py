@@ -142,6 +142,7 @@ def _factories(db, clerk, manager):
         till_dialogs.ReopenDialog: lambda: till_dialogs.ReopenDialog(),
         ApprovalDialog: lambda: _approval_dialog(ApprovalDialog()),
         first_hall.FirstHallDialog: lambda: first_hall.FirstHallDialog(db, Settings()),
+        first_hall.FirstHallView: lambda: first_hall.FirstHallView(Settings()),
     }, host
 
 
