@@ -101,6 +101,14 @@ class Sink:
 # --------------------------------------------------------------------------------------
 # the screens of one hall
 # --------------------------------------------------------------------------------------
+def _idle(jobs) -> None:
+    """Wait until a screen's background jobs have all delivered their results."""
+    from PySide6.QtCore import QCoreApplication
+
+    while jobs.busy:
+        QCoreApplication.processEvents()
+
+
 def _settle(job) -> None:
     """Wait for a background job and let its result reach the GUI thread."""
     from PySide6.QtCore import QCoreApplication
@@ -202,6 +210,7 @@ class HallDay:
         if pay:
             self.payment.item.setText("CARD")
             self.payment.add_item()
+            _idle(self.payment.data_jobs)       # the quote comes back from a worker thread
             job = self.payment.take_payment()   # runs on a worker thread (ui/widgets/jobs.py)
             if job is not None:
                 _settle(job)
