@@ -150,13 +150,19 @@ def charge(db: Database, s: Session, actor: Actor, hall, day: dt.date, acc: Acco
 
 
 _PJ = PrintJob.__table__
-_SET_PARAMS = (update(_PJ).where(_PJ.c.id == bindparam("j_id"), _PJ.c.status == "pending")
-               .values(params=bindparam("j_params")))
+# the print data of a receipt replaced while it has not printed (bound values:
+# :func:`receipt_params_values`)
+SET_RECEIPT_PARAMS = (update(_PJ).where(_PJ.c.id == bindparam("j_id"), _PJ.c.status == "pending")
+                      .values(params=bindparam("j_params")))
+
+
+def receipt_params_values(job_id: int, params: dict) -> dict:
+    return {"j_id": job_id, "j_params": json.dumps(params, ensure_ascii=False)}
 
 
 def set_receipt_params(s: Session, job_id: int, params: dict) -> None:
     """Replace the print data of a receipt that has not printed yet (one UPDATE)."""
-    s.execute(_SET_PARAMS, {"j_id": job_id, "j_params": json.dumps(params, ensure_ascii=False)})
+    s.execute(SET_RECEIPT_PARAMS, receipt_params_values(job_id, params))
 
 
 def set_receipt_card(s: Session, job_id: int, card: dict) -> None:
