@@ -213,7 +213,9 @@ def _append_sqlite(session: Session, ev: AuditEvent) -> AuditEvent:
     statements. The hash function is this module's SHA-256, given to the connection."""
     conn = session.connection().connection
     if _SQLITE_FN not in conn.info:
-        conn.dbapi_connection.create_function(_SQLITE_FN, 1, _sha256_hex, deterministic=True)
+        dbapi = conn.dbapi_connection
+        assert dbapi is not None   # the session's connection is checked out
+        dbapi.create_function(_SQLITE_FN, 1, _sha256_hex, deterministic=True)
         conn.info[_SQLITE_FN] = True
     before, after = _body_around_seq(ev.at, ev.hall_code, ev.window, ev.staff_no, ev.kind,
                                      ev.payload)
@@ -223,6 +225,7 @@ def _append_sqlite(session: Session, ev: AuditEvent) -> AuditEvent:
         session.execute(_CREATE_HEAD, {"hall_code": ev.chain, "seq": 0, "hash": GENESIS,
                                        "prev_hash": ""})
         row = session.execute(_APPEND_SQLITE, params).first()
+        assert row is not None   # the head row was just created
     ev.seq, ev.prev_hash, ev.hash = row
     session.execute(_INSERT_EVENT, {"chain": ev.chain, "seq": ev.seq, "at": ev.at,
                                     "hall_code": ev.hall_code, "window": ev.window,
