@@ -48,8 +48,3 @@ def minute(iso: str | None, empty: str = "") -> str:
     """A stored ISO time for people, to the minute: ``2026-11-20T09:12:33+08:00`` →
     ``2026-11-20 09:12``; ``empty`` when there is none."""
     return iso.replace("T", " ")[:16] if iso else empty
-
-
-def iso(value: _dt.datetime | None) -> str | None:
-    """A stored time as the services hand it out: ISO text to the second, ``None`` kept."""
-    return value.isoformat(timespec="seconds") if value else None

@@ -18,7 +18,7 @@ Demo accounts are made in :mod:`counterdesk.demo.accounts`.
 
 from .. import validators as V
 from ..money import fmt_symbol as fen_text
-from . import bills_import
+from . import bills_import, types
 from .addresses import address_display, address_keys, address_parts
 from .forms import (
     DOCUMENTS,
@@ -72,7 +72,7 @@ __all__ = [
     "bills_import", "check_account_no", "clean_account", "clean_holder", "clean_open", "close",
     "fen_text", "form_errors", "hall_names", "ledger", "luhn_digit", "make_account_no",
     "name_initials", "open_account", "precheck_open", "rename", "reveal", "search",
-    "search_key", "seed_demo", "service_hint", "set_suspended", "show", "transfer",
+    "search_key", "seed_demo", "service_hint", "set_suspended", "show", "transfer", "types",
 ]
 
 

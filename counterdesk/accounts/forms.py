@@ -14,7 +14,6 @@ from .. import validators as V
 from ..db import Database
 from ..errors import Conflict, CounterDeskError, ValidationError
 from ..models.accounts import (
-    CUSTOMER_TYPES,
     ID_TYPES,
     SPECIAL_GROUPS,
     Account,
@@ -23,6 +22,9 @@ from ..models.accounts import (
 from ..staff import Actor
 from .addresses import address_keys
 from .search import search_hit
+from .types import DEFAULT as DEFAULT_TYPES
+from .types import CustomerTypes
+from .types import load as load_types
 from .views import t
 
 DOCUMENTS = {
@@ -87,24 +89,20 @@ def clean_holder(data: dict, prefix: str = "") -> dict:
             "phone": phone}
 
 
-_TYPE_ALIASES = {"居民": "resident", "商业": "commercial", "工业": "industrial", "公服": "public",
-                 "公福": "public", "公服/公福": "public", "采暖": "heating"}
+def customer_type(value: str, field: str = "customer_type",
+                  types: CustomerTypes | None = None) -> str:
+    """A customer type by the hall's name, code or usual name (居民 商业 工业 公服/公福 采暖
+    by default; ``types``: the hall's, :func:`.types.hall_types`)."""
+    return (types or DEFAULT_TYPES).resolve(value, field)
 
 
-def customer_type(value: str, field: str = "customer_type") -> str:
-    """A customer type by code or Chinese name (居民 商业 工业 公服/公福 采暖)."""
-    v = (value or "").strip()
-    code = _TYPE_ALIASES.get(v, v.lower())
-    if code not in CUSTOMER_TYPES:
-        raise V.fail(field, f"“{v}”无效，应为 居民、商业、工业、公服/公福 或 采暖",
-                     f"unknown customer type '{v}': one of {', '.join(CUSTOMER_TYPES)}")
-    return code
-
-
-def clean_account(data: dict) -> dict:
-    """Validate the account's own fields (address, meter, contracts, flags, documents)."""
+def clean_account(data: dict, types: CustomerTypes | None = None) -> dict:
+    """Validate the account's own fields (address, meter, contracts, flags, documents);
+    ``types``: the hall's customer types (default: the usual five)."""
     c: dict[str, Any] = {}
-    c["customer_type"] = customer_type(data.get("customer_type") or "resident")
+    types = types or DEFAULT_TYPES
+    c["customer_type"] = customer_type(data.get("customer_type") or types.codes[0],
+                                       types=types)
     groups = data.get("special_groups") or []
     if isinstance(groups, str):
         groups = [g for g in groups.replace("，", ",").split(",") if g.strip()]
@@ -140,9 +138,9 @@ def clean_account(data: dict) -> dict:
     return c
 
 
-def clean_open(data: dict) -> dict:
+def clean_open(data: dict, types: CustomerTypes | None = None) -> dict:
     holder = clean_holder(data)
-    acc = clean_account(data)
+    acc = clean_account(data, types)
     need = list(OPEN_REQUIRED)
     if holder["kind"] == "organisation":
         need.append("business_licence")
@@ -237,7 +235,7 @@ def precheck_open(db: Database, actor: Actor, data: dict) -> dict:
     errors = form_errors(data)
     out: dict[str, Any] = {"errors": errors, "refusals": [], "warnings": []}
     try:
-        clean = clean_open(data)
+        clean = clean_open(data, load_types(db, actor.hall_id))
     except ValidationError as e:
         if e.field and e.field not in errors:
             errors[e.field] = e.message

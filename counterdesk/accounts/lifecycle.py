@@ -32,6 +32,7 @@ from ..models.accounts import (
 )
 from ..money import fmt_symbol
 from ..staff import Actor, Approval, check_approval, record_authorisation
+from . import types
 from .forms import checked_documents, clean_holder, clean_open, open_conflicts, require_documents
 from .numbers import make_account_no
 from .search import name_initials
@@ -72,11 +73,12 @@ def _audit_holder(h: dict) -> dict:
 
 def open_account(db: Database, actor: Actor, data: dict) -> AccountView:
     """开户: validate everything, refuse a duplicate meter/address, warn on the same ID."""
-    clean = clean_open(data)
+    clean = clean_open(data, types.load(db, actor.hall_id))
     a, h = clean["account"], clean["holder"]
     now = clock.now()
     try:
         with db.write() as s:
+            types.hall_types(s, actor.hall_id).resolve(a["customer_type"])  # changed meanwhile?
             refusals, warnings = open_conflicts(s, actor.hall_id, clean)
             if refusals:
                 raise refusals[0]

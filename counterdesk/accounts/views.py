@@ -29,6 +29,8 @@ from ..models.accounts import (
 )
 from ..staff import Actor
 from .addresses import address_display
+from .types import KNOWN as KNOWN_TYPES
+from .types import hall_types
 
 # -- vocabularies --------------------------------------------------------------------
 SPECIAL_GROUP_NAMES = {
@@ -38,9 +40,8 @@ SPECIAL_GROUP_NAMES = {
     "elderly": ("老", "elderly"),
     "low_income": ("低保", "low income"),
 }
-CUSTOMER_TYPE_NAMES = {"resident": ("居民", "resident"), "commercial": ("商业", "commercial"),
-                       "industrial": ("工业", "industrial"), "public": ("公服", "public service"),
-                       "heating": ("采暖", "heating")}
+# the usual names of the known codes; a hall's own names: .types.hall_types (issue 15.7)
+CUSTOMER_TYPE_NAMES = KNOWN_TYPES
 STATUS_NAMES = {"active": ("正常", "active"), "suspended": ("暂停", "suspended"),
                 "closed": ("已销户", "closed")}
 
@@ -111,6 +112,8 @@ class AccountView:
     # safety stops: {"from", "until", "reason", "by", "resumed_by", "approved_by",
     # "inspection_ref"} oldest first (until None: still stopped)
     suspensions: list[dict] = field(default_factory=list)
+    # the hall's name of the customer type (zh, en): accounts.customer_types
+    customer_type_names: tuple[str, str] = ("", "")
 
     @property
     def service_hint(self) -> str:
@@ -125,7 +128,11 @@ class AccountView:
         d["opened_at"] = self.opened_at.isoformat(timespec="seconds")
         d["closed_at"] = self.closed_at.isoformat(timespec="seconds") if self.closed_at else None
         d["status_name"] = t(STATUS_NAMES[self.status])
-        d["customer_type_name"] = t(CUSTOMER_TYPE_NAMES[self.customer_type])
+        names = self.customer_type_names
+        if not names[0]:
+            names = KNOWN_TYPES.get(self.customer_type, (self.customer_type,) * 2)
+        del d["customer_type_names"]
+        d["customer_type_name"] = t(names)
         d["special_group_names"] = [t(SPECIAL_GROUP_NAMES[g]) for g in self.special_groups]
         d["service_hint"] = self.service_hint
         return d
@@ -195,7 +202,8 @@ def account_view(session: Session, acc: Account, *, history: bool = True) -> Acc
         acc.supply_contract_no, acc.supply_contract_date, acc.safety_contract_no,
         acc.safety_contract_date, json.loads(acc.documents_checked or "[]"), acc.opened_by,
         acc.opened_at, acc.closed_by, acc.closed_at, arrears_fen(session, acc.id), entries,
-        suspensions=suspension_periods(session, acc.id) if history else [])
+        suspensions=suspension_periods(session, acc.id) if history else [],
+        customer_type_names=hall_types(session, acc.hall_id).pair(acc.customer_type))
 
 
 def suspension_periods(session: Session, account_id: int) -> list[dict]:

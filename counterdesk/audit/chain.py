@@ -198,7 +198,7 @@ def _append_pg(session: Session, ev: AuditEvent) -> AuditEvent:
     row = session.execute(_APPEND_PG, params).first()
     if row is None:  # the hall's first event: no head row yet
         session.execute(_CREATE_HEAD_PG, {"chain": ev.chain, "genesis": GENESIS})
-        row = session.execute(_APPEND_PG, params).first()
+        row = session.execute(_APPEND_PG, params).one()
     ev.seq, ev.prev_hash, ev.hash = row
     return ev
 

@@ -195,10 +195,11 @@ def verify(db: Database, *, anchors: Iterable = (), rows: bool = True,
             chain = home if a.hall is None else codes.get(a.hall.upper(), a.hall)
             given.setdefault(chain, {})[a.seq] = a.hash
         stored: dict[str, dict[int, str]] = {}
-        for chain, q, h in s.execute(select(DayClose.anchor_chain, DayClose.anchor_seq,
-                                            DayClose.anchor_hash)
-                                     .where(DayClose.anchor_seq.is_not(None))):
-            stored.setdefault(home if chain is None else chain, {})[int(q)] = h
+        for day_chain, q, h in s.execute(select(DayClose.anchor_chain, DayClose.anchor_seq,
+                                                DayClose.anchor_hash)
+                                         .where(DayClose.anchor_seq.is_not(None))):
+            assert q is not None  # the query leaves out day closes without an anchor
+            stored.setdefault(home if day_chain is None else day_chain, {})[int(q)] = h
         expect = _walk(s, res, known, given, stored, batch)
         if rows:
             _check_rows(s, res, expect)
@@ -224,7 +225,8 @@ def _walk(s: Session, res: VerifyResult, known: dict[str, tuple[int, str]],
                t.c.kind, t.c.payload, t.c.prev_hash, t.c.hash).order_by(t.c.id)
     sha = hashlib.sha256
     no_anchors: dict[int, str] = {}
-    last_id, cur_name, cur = 0, None, None
+    last_id, cur_name = 0, None
+    cur: _Chain | None = None
     g = st = no_anchors
     while True:
         events = s.execute(q.where(t.c.id > last_id).limit(batch)).all()
@@ -239,6 +241,7 @@ def _walk(s: Session, res: VerifyResult, known: dict[str, tuple[int, str]],
                     cur = chains[chain] = _Chain()
                 cur_name = chain
                 g, st = given.get(chain, no_anchors), stored.get(chain, no_anchors)
+            assert cur is not None  # set at the first event: no event's chain is None
             if seq != cur.expected:
                 res.add(Problem("event", f"{_hall_zh(chain)}第 {cur.expected} 号审计事件缺失"
                                          f"（下一条是第 {seq} 号）",

@@ -10,12 +10,14 @@ from decimal import Decimal
 
 from .. import hall as halls
 from .. import money, validators
+from ..accounts.types import CustomerTypes, hall_types
 from ..db import Database
 from ..errors import ValidationError
 from ..staff import Actor, require_manager
 from .prices import PriceInput, _set_price, list_prices
 
-# customer_types (optional): the types an item applies to, e.g. "居民" or "商业;工业"
+# customer_types (optional): the types an item applies to, by the hall's names or codes
+# (policy accounts.customer_types), e.g. "居民" or "商业;工业"
 CSV_COLUMNS = ["code", "name", "category", "unit", "unit_price", "effective_from",
                "effective_to", "tiers", "note", "customer_types"]
 
@@ -46,8 +48,10 @@ def format_tiers(tiers) -> str:
     return ";".join(f"{money.fmt_qty(Decimal(v))}:{money.fmt(p, group=False)}" for v, p in tiers)
 
 
-def parse_csv(text: str) -> list[PriceInput]:
-    """Read a price-list CSV (UTF-8, header row; see :data:`CSV_COLUMNS`)."""
+def parse_csv(text: str, types: CustomerTypes | None = None) -> list[PriceInput]:
+    """Read a price-list CSV (UTF-8, header row; see :data:`CSV_COLUMNS`); the
+    ``customer_types`` column by the hall's ``types`` (codes or names; default the usual
+    five)."""
     text = text.lstrip("\ufeff")
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in CSV_COLUMNS[:6] if c not in (reader.fieldnames or [])]
@@ -73,7 +77,7 @@ def parse_csv(text: str) -> list[PriceInput]:
                                               "effective_to"),
                 tiers=parse_tiers(row.get("tiers", ""), where), note=row.get("note", "") or "",
                 customer_types=row.get("customer_types", "") or "")
-            items.append(inp.normalised())
+            items.append(inp.normalised(types))
         except ValidationError as exc:
             raise ValidationError(f"价目表第 {n} 行：{exc.zh}", f"price list line {n}: {exc.en}",
                                   field=exc.field) from None
@@ -85,10 +89,10 @@ def parse_csv(text: str) -> list[PriceInput]:
 def import_csv(db: Database, actor: Actor, text: str, *, reason: str = "") -> dict:
     """Import a price list: all rows or none. Rows identical to what exists are skipped."""
     require_manager(actor)
-    items = parse_csv(text)
     counts = {"add": 0, "change": 0, "unchanged": 0}
     with db.write() as s:
         hall = halls.get(s, actor.hall_id)
+        items = parse_csv(text, hall_types(s, hall.id))
         for inp in sorted(items, key=lambda i: (i.code, i.effective_from)):
             counts[_set_price(s, actor, hall, inp, reason=reason or "import", action="set")] += 1
         actor.audit(s, "price.imported", {"rows": len(items), **counts})

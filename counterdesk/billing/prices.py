@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session, joinedload
 
 from .. import audit, clock, money
 from .. import hall as halls
-from ..accounts.forms import customer_type
+from ..accounts.types import DEFAULT as DEFAULT_TYPES
+from ..accounts.types import CustomerTypes, hall_types
 from ..db import Database
 from ..errors import Conflict, NotFound, ValidationError
 from ..models import Hall
@@ -79,6 +80,7 @@ class PriceItemInfo:
     tiers: list[PriceTierInfo] = field(default_factory=list)
     gas_supply: bool = False
     customer_types: str = ""  # "resident,commercial"; "" = every type
+    customer_type_names: str = ""  # the hall's names: "商业、工业"
 
     @property
     def price_text(self) -> str:
@@ -92,11 +94,13 @@ class PriceItemInfo:
         return d
 
 
-def _item_info(it: PriceItem) -> PriceItemInfo:
+def _item_info(it: PriceItem, types: CustomerTypes = DEFAULT_TYPES) -> PriceItemInfo:
+    codes = [c for c in it.customer_types.split(",") if c]
     return PriceItemInfo(it.id, it.code, it.name, it.category, it.unit, it.unit_price_fen,
                          it.tiered, _d(it.effective_from), _d(it.effective_to), it.note,
                          [PriceTierInfo(t.tier, money.fmt_qty(t.from_volume), t.unit_price_fen)
-                          for t in it.tiers], it.gas_supply, it.customer_types)
+                          for t in it.tiers], it.gas_supply, it.customer_types,
+                         types.names_text(codes) if codes else "")
 
 
 def list_prices(db: Database, hall: int | str, *, day: dt.date | None = None,
@@ -109,7 +113,8 @@ def list_prices(db: Database, hall: int | str, *, day: dt.date | None = None,
         if not history:
             q = q.where(_in_force(day))
         rows = s.execute(q.order_by(PriceItem.code, PriceItem.effective_from)).scalars().all()
-        return [_item_info(r) for r in rows]
+        types = hall_types(s, h.id)
+        return [_item_info(r, types) for r in rows]
 
 
 @dataclass
@@ -128,7 +133,9 @@ class PriceInput:
     gas_supply: bool | None = None  # None: the 'gas' category is gas supply
     customer_types: str = ""  # codes or names, comma-separated; "" = every type
 
-    def normalised(self) -> PriceInput:
+    def normalised(self, types: CustomerTypes | None = None) -> PriceInput:
+        """Checked and in its stored form; ``customer_types`` resolved against ``types``
+        (the hall's, issue 15.7; default: the usual five)."""
         code = typed(self.code).upper()
         name = (self.name or "").strip()
         if not _CODE_RE.match(code):
@@ -171,11 +178,16 @@ class PriceInput:
                                       f"{code}: every tier price must be above 0", field="tiers")
         price = tiers[0][1] if tiers else self.unit_price_fen
         gas = self.category == "gas" if self.gas_supply is None else bool(self.gas_supply)
-        types = ",".join(dict.fromkeys(
-            customer_type(x, "customer_types")
-            for x in re.split(r"[,，;；\s]+", self.customer_types or "") if x.strip()))
+        hall = types or DEFAULT_TYPES
+        codes = ",".join(dict.fromkeys(
+            hall.resolve(x, "customer_types")
+            for x in re.split(r"[,，;；、\s]+", self.customer_types or "") if x.strip()))
+        if len(codes) > 120:  # the column's width
+            raise ValidationError(f"{code}：适用客户类型太多（代码合计不超过 120 个字符）",
+                                  f"{code}: too many customer types (120 characters of codes "
+                                  "at most)", field="customer_types")
         return PriceInput(code, name, price, self.effective_from, self.category, unit,
-                          self.effective_to, tiers, (self.note or "").strip(), gas, types)
+                          self.effective_to, tiers, (self.note or "").strip(), gas, codes)
 
     def snapshot(self) -> dict:
         return {"name": self.name, "category": self.category, "unit": self.unit,
@@ -281,14 +293,15 @@ def _set_price(s: Session, actor: Actor, hall: Hall, inp: PriceInput, *, reason:
 def set_price(db: Database, actor: Actor, inp: PriceInput, *, reason: str = "") -> PriceItemInfo:
     """Add or change a price-list item from ``inp.effective_from`` (managers only)."""
     require_manager(actor)
-    inp = inp.normalised()
     with db.write() as s:
         hall = halls.get(s, actor.hall_id)
+        types = hall_types(s, hall.id)
+        inp = inp.normalised(types)
         _set_price(s, actor, hall, inp, reason=reason, action="set")
         row = s.execute(select(PriceItem).where(
             PriceItem.hall_id == hall.id, PriceItem.code == inp.code,
             PriceItem.effective_from == inp.effective_from)).scalar_one()
-        return _item_info(row)
+        return _item_info(row, types)
 
 
 def end_price(db: Database, actor: Actor, code: str, on: dt.date, *,
@@ -322,7 +335,7 @@ def end_price(db: Database, actor: Actor, code: str, on: dt.date, *,
                           price_item_id=row.id, old=audit.canonical_json(old),
                           new=audit.canonical_json(new), reason=reason))
         actor.audit(s, "price.ended", {"code": code, "on": on, "reason": reason})
-        return _item_info(row)
+        return _item_info(row, hall_types(s, hall.id))
 
 
 def price_history(db: Database, hall: int | str, code: str | None = None) -> list[dict]:

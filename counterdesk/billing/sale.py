@@ -10,6 +10,7 @@ can be paid in the same sale.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -18,8 +19,10 @@ from sqlalchemy.orm import Session
 
 from .. import clock, dayguard, money
 from .. import hall as halls
+from ..accounts import types as customer_types
 from ..accounts.addresses import address_parts
-from ..accounts.views import CUSTOMER_TYPE_NAMES
+from ..accounts.types import DEFAULT as DEFAULT_TYPES
+from ..accounts.types import CustomerTypes
 from ..db import SERVICE_DEADLINE_S, Database
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationError
 from ..models import Hall
@@ -181,12 +184,16 @@ def refuse_if_till_counted(s: Session, actor: Actor, day: dt.date) -> None:
                        "method; a manager must reopen the count first", field="till")
 
 
-def check_item_for_account(it: PriceItem, acc: Account | None) -> None:
+def check_item_for_account(it: PriceItem, acc: Account | None,
+                           hall_types: Callable[[], CustomerTypes] = lambda: DEFAULT_TYPES
+                           ) -> None:
     """The price class and the safety stop (issue 15): an item naming customer types, and
-    any gas supply, needs an account of such a type; a suspended account buys no gas."""
+    any gas supply, needs an account of such a type; a suspended account buys no gas.
+    ``hall_types``: the hall's customer types (issue 15.7), read only for a refusal's
+    message (the check compares codes)."""
     types = [t for t in it.customer_types.split(",") if t]
-    names = "、".join(CUSTOMER_TYPE_NAMES[t][0] for t in types if t in CUSTOMER_TYPE_NAMES)
     if acc is None and (types or it.gas_supply):
+        names = hall_types().names_text(types)
         raise ValidationError(f"{it.name}（{it.code}）须先选择户号：售气按户号的用户类型计价"
                               + (f"（适用于{names}用户）" if names else ""),
                               f"{it.name} ({it.code}) needs the account: gas is sold by the "
@@ -194,7 +201,8 @@ def check_item_for_account(it: PriceItem, acc: Account | None) -> None:
     if acc is None:
         return
     if types and acc.customer_type not in types:
-        mine = CUSTOMER_TYPE_NAMES.get(acc.customer_type, (acc.customer_type,))[0]
+        known = hall_types()
+        names, mine = known.names_text(types), known.name(acc.customer_type)
         raise Conflict(f"{it.name}（{it.code}）只适用于{names}用户，户号 {acc.account_no} 为"
                        f"{mine}用户，请选择对应的收费项目",
                        f"{it.code} applies to {', '.join(types)} only; {acc.account_no} is "
@@ -232,7 +240,7 @@ def _quote(s: Session, hall: Hall | _HallInfo, req: SaleRequest, day: dt.date, *
         it = in_force.get((li.code or "").strip().upper()) or _price_item(s, hall, li.code, day)
         ln = QuoteLine(len(lines) + 1, it.code, it.name, it.unit, money.fmt_qty(qty),
                        it.unit_price_fen, 0, price_item_id=it.id)
-        check_item_for_account(it, acc)
+        check_item_for_account(it, acc, lambda: customer_types.hall_types(s, hall.id))
         if acc is not None and is_gas_supply(it):
             order_gates.check_gas_allowed(s, acc)   # 通气 not done, hazard, supply stopped
         if it.tiered:

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import secrets
 import weakref
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from sqlalchemy import DateTime, bindparam, func, or_, select, update
+from sqlalchemy import DateTime, Row, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -78,7 +79,7 @@ def hall_code(s: Session, hall_id: int) -> str:
     cache = _CODES.setdefault(s.get_bind(), {})
     code = cache.get(hall_id)
     if code is None:
-        code = cache[hall_id] = s.get(Hall, hall_id).code
+        code = cache[hall_id] = s.get_one(Hall, hall_id).code
     return code
 
 
@@ -170,7 +171,7 @@ class _Plan:
     card_id: int | None = None
     last: CardPurchase | None = None
     refs: tuple = ()      # the rows read, kept alive in the session's identity map
-    taken: list = field(default_factory=list)   # purchases marked taken (their new rows)
+    taken: Sequence[Row[Any]] = ()   # purchases marked taken (their new rows)
 
     @property
     def card(self) -> Card:
@@ -258,7 +259,7 @@ def reconcile(s: Session, actor: Actor, image: CardImage) -> _Plan:
     if st.meter_change_due is not None:
         st.messages.append(i18n.pick(st.meter_change_due["message"], st.meter_change_due["message_en"]))
     plan = _Plan(st, expect=card.card_no, image=image, card_id=card.id, last=last,
-                 refs=(card, acc, holder), taken=fetched if taken else [])
+                 refs=(card, acc, holder), taken=fetched if taken else ())
     expected = last.seq if last else card.start_seq
     seq = image.purchase_seq
     meter_moved = (last is not None and last.kind == "meter_change" and last.state == "to_write")
@@ -387,7 +388,7 @@ def finish_plan(db: Database, actor: Actor, reader: CardReader, plan: _Plan) -> 
                 f"Purchase {plan.write.purchase_seq} is not on the card yet ({err}); it is "
                 "paid: insert the card again and read it to write it"))
         with db.read() as s:
-            p = s.get(CardPurchase, plan.purchase_id)
+            p = s.get_one(CardPurchase, plan.purchase_id)
             st.last_state = p.state
     if not st.meter_taken:
         st.messages.append(i18n.pick(

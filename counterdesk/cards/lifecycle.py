@@ -174,7 +174,7 @@ def reissue(db: Database, actor: Actor, reader: CardReader, account_no: str, *,
         if p is not None and p.state == "cancelling":
             raise Conflict("上一笔退购尚未完成，请先读旧卡完成退购", "A cancel is unfinished",
                            field="card")
-        if unknown and (approval is None or not approval.staff_no):
+        if unknown and p is not None and (approval is None or not approval.staff_no):
             raise PermissionDenied(
                 f"第 {p.seq} 次购气（{money.fmt_qty(p.volume)} 立方米）已写入旧卡，是否已输入表具未知："
                 "请先上门抄表并录入表具的购气次数，或由主任授权补卡（此笔将带到新卡，且不能再退购）",
@@ -191,6 +191,7 @@ def reissue(db: Database, actor: Actor, reader: CardReader, account_no: str, *,
         dayguard.ensure_open(s, hall.id, day)
         acc = _account(s, actor, account_no)
         old = _current_card(s, acc)
+        assert old is not None  # the read above refused an account without a card
         p = last_purchase(s, acc.id)
         now = clock.now()
         if meter_seq is not None:
@@ -274,7 +275,7 @@ def meter_change(db: Database, actor: Actor, reader: CardReader, new_meter_no: s
                          reason=f"{st.meter_no}→{new_meter_no or order_no}: {reason}")
         card = s.execute(common.lock(s, select(Card).where(Card.card_no == st.card_no))
                          ).scalar_one()
-        acc = s.get(Account, card.account_id)
+        acc = s.get_one(Account, card.account_id)
         order = _meter_order(s, acc, card, order_no) if order_no else None
         if order is not None:
             if new_meter_no and new_meter_no != order.new_meter_no.upper():

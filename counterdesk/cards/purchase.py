@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
 
 from .. import audit, billing, clock, dayguard, i18n, money, requestkeys
 from ..billing import RefundLine, TenderInput
@@ -181,6 +182,7 @@ def _buy(db: Database, actor: Actor, reader: CardReader, req: _BuyRequest) -> Bu
             # this year's card sales (the cap) and gas volume (the tiers): one SELECT
             bought, prior = sale.year_volumes(s, acc, day)
             if v is None:
+                assert req.amount_fen is not None  # the volume or the amount (buy checks)
                 places = int(lim["card.volume_decimals"])
                 v = sale.volume_for_amount(s, hall, acc, req.amount_fen, day, places, prior)
                 v = check_volume(s, hall.id, v, field_="amount", limits=lim)
@@ -189,7 +191,7 @@ def _buy(db: Database, actor: Actor, reader: CardReader, req: _BuyRequest) -> Bu
                 raise ValidationError(
                     f"本年已购气 {money.fmt_qty(bought)} 立方米，再购 {money.fmt_qty(v)} 立方米将超过"
                     f"年度上限 {money.fmt_qty(year_cap)} 立方米（本年还可购 "
-                    f"{money.fmt_qty(max(year_cap - bought, 0))}）",
+                    f"{money.fmt_qty(max(year_cap - bought, Decimal(0)))}）",
                     f"{money.fmt_qty(bought)} m³ bought this year; {money.fmt_qty(v)} more "
                     f"exceeds the yearly limit {money.fmt_qty(year_cap)} m³", field="volume")
             last = plan.last
@@ -217,6 +219,7 @@ def _buy(db: Database, actor: Actor, reader: CardReader, req: _BuyRequest) -> Bu
                               note=req.note, printer_uri=req.printer_uri, card=info,
                               limit_fen=int(lim["billing.single_payment_limit_fen"]),
                               attach=attach, prior_volume=prior)
+            assert st.image is not None  # the card was read: reconcile keeps its image
             image = image_for(s, card, acc, common.Owed(seq, v, "to_write"), base=st.image,
                               total=Decimal(st.image.total_bought) + v)
             pid, card_no, account_no = made[0], card.card_no, acc.account_no
@@ -228,6 +231,7 @@ def _buy(db: Database, actor: Actor, reader: CardReader, req: _BuyRequest) -> Bu
         st = common.finish_plan(db, actor, reader, plan)
         _blocked(st)
         return _buy(db, actor, reader, req)
+    assert v is not None  # the sale above set it
     if after_commit_hook is not None:
         after_commit_hook()
     ok, err = write_and_record(db, actor, reader, image, expect=card_no, purchase_id=pid,
@@ -256,10 +260,11 @@ def _recall(db: Database, actor: Actor, reader: CardReader, purchase_id: int, ho
     to the card (the reply to COMMIT was lost, or the program stopped before the write) is
     written now by reading the card — with its own sequence, so never twice."""
     with db.read() as s:
-        p = s.get(CardPurchase, purchase_id)
-        card_no = s.get(Card, p.card_id).card_no
-        account_no = s.get(Account, p.account_id).account_no
+        p = s.get_one(CardPurchase, purchase_id)
+        card_no = s.get_one(Card, p.card_id).card_no
+        account_no = s.get_one(Account, p.account_id).account_no
         seq, v, state, pay_id = p.seq, p.volume, p.state, p.payment_id
+    assert pay_id is not None  # a request key names a sale, made with its payment
     pay = sale.recall_payment(db, pay_id, how, key)
     note = ""
     if state == "to_write":
@@ -270,7 +275,7 @@ def _recall(db: Database, actor: Actor, reader: CardReader, purchase_id: int, ho
         except (CardError, CounterDeskError) as exc:
             note = exc.message
         with db.read() as s:
-            state = s.get(CardPurchase, purchase_id).state
+            state = s.get_one(CardPurchase, purchase_id).state
     written = state != "to_write"
     head = "此请求已办理（未重复购气）：" if how == "retry" else \
         "连接中断前购气已保存（已核实，未重复购气）："
@@ -281,8 +286,8 @@ def _recall(db: Database, actor: Actor, reader: CardReader, purchase_id: int, ho
                      pay.to_dict(), pay.lines[0].get("tiers", []) if pay.lines else [], key, how)
 
 
-def card_account(s, card: Card) -> Account:
-    acc = s.get(Account, card.account_id)
+def card_account(s: Session, card: Card) -> Account:
+    acc = s.get_one(Account, card.account_id)
     if acc.status == "closed":
         raise Conflict(f"户号 {acc.account_no} 已销户，不能购气", f"{acc.account_no} is closed",
                        field="account")
@@ -338,7 +343,7 @@ def cancel(db: Database, actor: Actor, reader: CardReader, approval: Approval | 
     ok, err = write_and_record(db, actor, reader, image, expect=card_no)
     if not ok:
         with db.write() as s:
-            p = s.get(CardPurchase, pid)
+            p = s.get_one(CardPurchase, pid)
             p.state = "written" if p.written_at else "to_write"
         raise Conflict(f"卡内气量未能清除（{err}），退购未办理，款项未退；客户卡内仍有第 {seq} 次购气",
                        f"The card could not be cleared ({err}); nothing cancelled, no money "
@@ -346,7 +351,8 @@ def cancel(db: Database, actor: Actor, reader: CardReader, approval: Approval | 
     with db.read() as s:
         from ..models.billing import Payment
 
-        orig = s.get(Payment, pay_id)
+        orig = s.get_one(Payment, pay_id)
+        assert orig.receipt is not None  # every payment is written with its receipt
         receipt_no, pay_day = orig.receipt.receipt_no, orig.business_day
     if pay_day == clock.today():
         res = billing.void(db, actor, receipt_no, approval, reason=f"退购：{reason}",
@@ -355,7 +361,7 @@ def cancel(db: Database, actor: Actor, reader: CardReader, approval: Approval | 
         res = billing.refund(db, actor, receipt_no, [RefundLine(1)], approval,
                              reason=f"退购：{reason}", printer_uri=printer_uri)
     with db.write() as s:
-        p = s.get(CardPurchase, pid)
+        p = s.get_one(CardPurchase, pid)
         p.state, p.cancelled_at = "cancelled", clock.now()
         p.reversal_payment_id = res.payment_id
         actor.audit(s, "card.cancelled", {"card_no": card_no, "seq": seq,

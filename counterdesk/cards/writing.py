@@ -49,7 +49,7 @@ def write_and_record(db: Database, actor: Actor, reader: CardReader, image: Card
         with db.read() as s:
             hall_id = s.execute(select(Card.hall_id).where(Card.card_no == image.card_no)
                                 ).scalar()
-            key = s.get(CardKey, hall_id).mac_key if hall_id is not None else ""
+            key = s.get_one(CardKey, hall_id).mac_key if hall_id is not None else ""
     try:
         reader.write(image, expect_card_no=expect, key=key)
         ok, err = True, ""

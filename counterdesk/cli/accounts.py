@@ -38,9 +38,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                             "taiwan_permit", "other"])
     q.add_argument("--id-number", required=True, help="证件号码")
     q.add_argument("--phone", required=True, help="手机或座机（0571-87654321）")
-    q.add_argument("--customer-type", default="resident",
-                   help="客户类型：居民 商业 工业 公服 采暖（或 resident commercial industrial "
-                        "public heating）")
+    q.add_argument("--customer-type", "--type", dest="customer_type", default="",
+                   help="客户类型：本厅的名称或代码（默认 居民 商业 工业 公服 采暖，或 resident "
+                        "commercial industrial public heating；见 policy accounts.customer_types）"
+                        "；不填为本厅的第一种")
     q.add_argument("--special", default="", help="特殊群体：disabled,impaired,orphan,elderly,"
                    "low_income")
     for f in ("district", "street", "community", "building", "unit", "room"):

@@ -97,13 +97,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     q.add_argument("code")
     q.add_argument("--name", required=True)
     q.add_argument("--price", required=True, metavar="元", help="单价（阶梯项目为第一档单价）")
-    q.add_argument("--unit", default="项")
-    q.add_argument("--category", default="other",
-                   choices=["gas", "service", "material", "meter", "other"])
+    q.add_argument("--unit", default=None, help="单位（不填：沿用该项目最近一个版本，新项目为“项”）")
+    q.add_argument("--category", default=None,
+                   choices=["gas", "service", "material", "meter", "other"],
+                   help="类别（不填：沿用该项目最近一个版本，新项目为 other）")
     q.add_argument("--from", dest="date_from", required=True, metavar="YYYY-MM-DD")
     q.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD")
     q.add_argument("--tiers", default="", help="阶梯：起点用量:单价;…，如 0:2.80;400:3.36;1200:4.20")
     q.add_argument("--note", default="")
+    q.add_argument("--types", default=None, metavar="类型,…",
+                   help="适用客户类型（本厅的名称或代码，逗号分隔，如 商业,工业；--types \"\" 为全部类型；"
+                        "不填：沿用该项目最近一个版本，新项目为全部类型；见 policy accounts.customer_types）")
     q.add_argument("--reason", default="")
     add_staff_args(q)
     q.set_defaults(handler=cmd_prices_set)
@@ -308,6 +312,7 @@ def cmd_prices_list(ctx: Context, args):
     items = billing.list_prices(ctx.db, ctx.settings.hall.code, day=validators.date(args.date, "date"),
                                 history=args.all)
     text = [f"{i.code:<12} {i.name} {i.price_text}/{i.unit} {i.effective_from}~{i.effective_to}"
+            + (f"  适用：{i.customer_type_names}" if i.customer_type_names else "")
             for i in items]
     return ctx.result([i.to_dict() for i in items], "\n".join(text))
 
@@ -335,10 +340,22 @@ def cmd_prices_import(ctx: Context, args):
 
 
 def cmd_prices_set(ctx: Context, args):
+    # A new version of an item keeps what is not given (category, unit, customer types, gas
+    # supply) from the item's latest version: leaving an option out never lifts a control
+    # (a gas item stays gas supply, so a safety stop still refuses it; GAS-R stays resident).
+    actor = ctx.actor(args)
+    code = (args.code or "").strip().upper()
+    prev = next((p for p in reversed(billing.list_prices(ctx.db, actor.hall_id, history=True))
+                 if p.code == code), None)
+    category = args.category or (prev.category if prev else "other")
+    types = args.types if args.types is not None else (prev.customer_types if prev else "")
+    gas_supply = prev.gas_supply if prev is not None and category == prev.category else None
     inp = PriceInput(args.code, args.name, money.parse_yuan(args.price, field="price"),
-                     validators.date(args.date_from, "from", required=True), args.category, args.unit,
-                     validators.date(args.date_to, "to"), billing.parse_tiers(args.tiers), args.note)
-    info = billing.set_price(ctx.db, ctx.actor(args), inp, reason=args.reason)
+                     validators.date(args.date_from, "from", required=True), category,
+                     args.unit or (prev.unit if prev else "项"),
+                     validators.date(args.date_to, "to"), billing.parse_tiers(args.tiers), args.note,
+                     gas_supply=gas_supply, customer_types=types)
+    info = billing.set_price(ctx.db, actor, inp, reason=args.reason)
     return ctx.result(info.to_dict(), f"{info.code} {info.name} {info.price_text}/{info.unit} "
                                       f"{info.effective_from}~{info.effective_to}")
 

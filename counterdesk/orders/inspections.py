@@ -19,7 +19,7 @@ from .. import clock
 from .. import validators as V
 from ..db import Database
 from ..errors import Conflict, NotFound, ValidationError
-from ..models.accounts import CUSTOMER_TYPES, Account, Holder
+from ..models.accounts import Account, Holder
 from ..models.orders import INSPECTION_OUTCOMES, Inspection
 from ..privacy import mask_name
 from ..staff import Actor
@@ -168,11 +168,14 @@ def due(db: Database, actor: Actor, *, district: str = "", street: str = "",
                     Inspection.hall_id == actor.hall_id, Inspection.account_no.in_(part),
                     Inspection.outcome == "not_home").order_by(Inspection.at)).scalars():
                 misses.setdefault(r.account_no, []).append(r)
-        months = {t: interval_months(s, actor.hall_id, t) for t in CUSTOMER_TYPES}
+        # resident, or any other type of the hall's (accounts.customer_types): non-resident
+        resident_months = interval_months(s, actor.hall_id, "resident")
+        other_months = interval_months(s, actor.hall_id, "non-resident")
         rows = []
         for acc in accounts:
             seen = last.get(acc.account_no)
-            nd = add_months((seen or acc.opened_at).date(), months.get(acc.customer_type, 6))
+            months = resident_months if acc.customer_type == "resident" else other_months
+            nd = add_months((seen or acc.opened_at).date(), months)
             if nd > horizon or (only_overdue and nd >= today):
                 continue
             tries = [m for m in misses.get(acc.account_no, []) if seen is None or m.at > seen]

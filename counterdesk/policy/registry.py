@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from .. import i18n
 
-KINDS = ("int", "bool", "str", "time", "dates", "pattern")
+KINDS = ("int", "bool", "str", "time", "dates", "pattern", "types")
 
 
 @dataclass(frozen=True)
@@ -88,6 +88,10 @@ KEYS: tuple[PolicyKey, ...] = (
        "Resident inspection interval", "个月"),
     _k("inspection.nonresident_months", "int", 3, 1, 60, "非居民用户安检周期",
        "Non-resident inspection interval", "个月"),
+    # accounts: the hall's customer types, code=name (counterdesk/accounts/types.py)
+    _k("accounts.customer_types", "types",
+       "resident=居民, commercial=商业, industrial=工业, public=公服, heating=采暖", None, 300,
+       "客户类型（代码=名称，逗号分隔）", "Customer types (code=name, comma-separated)"),
     # hall
     _k("hall.emergency_phone", "str", "24小时抢修电话：（请填写本地抢修电话）", None, 60,
        "抢修电话（印在票据和屏幕上）", "Emergency phone line"),

@@ -76,6 +76,15 @@ def parse(pk: PolicyKey, value: Value) -> Value:
                        f"{exc}") from None
         if not text:
             raise _bad(pk, "不能为空", "must not be empty")
+    if pk.kind == "types":
+        from ..accounts.types import parse_text
+
+        if pk.maximum is not None and len(text) > pk.maximum:
+            raise _bad(pk, f"不能超过 {pk.maximum} 个字", f"must be at most {pk.maximum} characters")
+        try:
+            return parse_text(text).text()
+        except ValidationError as exc:
+            raise _bad(pk, f"：{exc.zh}", f": {exc.en}") from None
     if pk.maximum is not None and len(text) > pk.maximum:
         raise _bad(pk, f"不能超过 {pk.maximum} 个字", f"must be at most {pk.maximum} characters")
     return text
@@ -170,6 +179,10 @@ def set(db: Database, actor: Actor, key: str, value: Value) -> PolicyRow:  # noq
                                                  HallPolicy.key == pk.key)
                         .with_for_update()).scalar()
         old = pk.default if row is None else _from_text(pk, row.value)
+        if pk.kind == "types" and old != new:  # no type removed that is still in use
+            from ..accounts.types import refuse_removal
+
+            refuse_removal(s, actor.hall_id, str(old), str(new))
         now = clock.now()
         if row is None:
             row = HallPolicy(hall_id=actor.hall_id, key=pk.key, value=to_text(pk, new),

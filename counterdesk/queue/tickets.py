@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session
@@ -66,7 +67,7 @@ class TicketInfo:
 def _ticket_info(s: Session, t: Ticket, *, now: dt.datetime | None = None,
                  ahead: int | None = None) -> TicketInfo:
     now = now or clock.now()
-    st = s.get(ServiceType, t.service_type_id)
+    st = s.get_one(ServiceType, t.service_type_id)
     waited_until = t.first_called_at or now
     waited = max(0, int((waited_until - t.issued_at).total_seconds()))
     service_s = None
@@ -172,13 +173,16 @@ def _state(s: Session, w: WindowInfo, *, lock: bool = True) -> WindowState:
     params = {"s_window": w.id}
     st = s.execute(q, params).scalar()
     if st is None:
+        values = dict(window_id=w.id, hall_id=w.hall_id, number=w.number, priority_streak=0,
+                      calls=0, staff_no="")
         if _is_pg(s):
-            from sqlalchemy.dialects.postgresql import insert
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+            s.execute(pg_insert(WindowState).values(values).on_conflict_do_nothing())
         else:
-            from sqlalchemy.dialects.sqlite import insert
-        s.execute(insert(WindowState).values(window_id=w.id, hall_id=w.hall_id,
-                                             number=w.number, priority_streak=0, calls=0,
-                                             staff_no="").on_conflict_do_nothing())
+            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+            s.execute(sqlite_insert(WindowState).values(values).on_conflict_do_nothing())
         st = s.execute(q.execution_options(populate_existing=True), params).scalar_one()
     return st
 
@@ -203,7 +207,7 @@ def _event(s: Session, actor: Actor, kind: str, t: Ticket | None, *, window: int
 
 def _audit(s: Session, actor: Actor, kind: str, t: Ticket | None, window: int | None,
            **extra) -> None:
-    data = {"window": window}
+    data: dict[str, Any] = {"window": window}
     if t is not None:
         data.update(ticket=t.number, day=t.day.isoformat(), status=t.status,
                     priority=t.priority)
@@ -285,7 +289,7 @@ def issue(db: Database, actor: Actor, service: str, *, priority: bool = False) -
         _event(s, actor, "issued", t, window=None, at=now)
         _audit(s, actor, "queue.issued", t, None, service=st.letter, ahead=ahead)
         info = _ticket_info(s, t, now=now, ahead=ahead)
-        hall = s.get(Hall, actor.hall_id)
+        hall = s.get_one(Hall, actor.hall_id)
         info.hall_name = hall.name
         return info
 
@@ -297,7 +301,7 @@ def current(db: Database, actor: Actor, *, window: int | None = None) -> TicketI
         st = s.execute(select(WindowState).where(WindowState.window_id == w.id)).scalar()
         if st is None or st.current_ticket_id is None:
             return None
-        return _ticket_info(s, s.get(Ticket, st.current_ticket_id))
+        return _ticket_info(s, s.get_one(Ticket, st.current_ticket_id))
 
 
 def held_tickets(db: Database, actor: Actor, *, window: int | None = None) -> list[TicketInfo]:

@@ -590,6 +590,10 @@
         <translation>导出报表…</translation>
     </message>
     <message>
+        <source>Working… please wait.</source>
+        <translation>正在处理，请稍候…</translation>
+    </message>
+    <message>
         <source>Follow-up reminders</source>
         <translation>回访提醒</translation>
     </message>
@@ -869,6 +873,17 @@
 <context>
     <name>FirstHallDialog</name>
     <message>
+        <source>The two passwords differ.</source>
+        <translation>两次输入的密码不一致。</translation>
+    </message>
+    <message>
+        <source>Creating the hall…</source>
+        <translation>正在创建营业厅…</translation>
+    </message>
+</context>
+<context>
+    <name>FirstHallView</name>
+    <message>
         <source>CounterDesk — create the hall</source>
         <translation>CounterDesk —— 创建营业厅</translation>
     </message>
@@ -911,10 +926,6 @@
     <message>
         <source>Create and sign in</source>
         <translation>创建并登录</translation>
-    </message>
-    <message>
-        <source>The two passwords differ.</source>
-        <translation>两次输入的密码不一致。</translation>
     </message>
 </context>
 <context>
@@ -1169,6 +1180,21 @@
     </message>
 </context>
 <context>
+    <name>LoadingActions</name>
+    <message>
+        <source>meter %1</source>
+        <translation>表号 %1</translation>
+    </message>
+    <message>
+        <source> (closed)</source>
+        <translation>（已销户）</translation>
+    </message>
+    <message>
+        <source>%1 is an account number: loaded as the account</source>
+        <translation>%1 是户号：已作为户号载入</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Clerk %1 %2</source>
@@ -1197,6 +1223,10 @@
     <message>
         <source>Database %1: %2</source>
         <translation>数据库 %1：%2</translation>
+    </message>
+    <message>
+        <source>checking…</source>
+        <translation>正在检查…</translation>
     </message>
     <message>
         <source>OK</source>
@@ -1496,18 +1526,6 @@
         <translation>更换打印机…</translation>
     </message>
     <message>
-        <source>meter %1</source>
-        <translation>表号 %1</translation>
-    </message>
-    <message>
-        <source> (closed)</source>
-        <translation>（已销户）</translation>
-    </message>
-    <message>
-        <source>%1 is an account number: loaded as the account</source>
-        <translation>%1 是户号：已作为户号载入</translation>
-    </message>
-    <message>
         <source>Short %1</source>
         <translation>还差 %1</translation>
     </message>
@@ -1526,6 +1544,10 @@
     <message>
         <source>Payment</source>
         <translation>收费</translation>
+    </message>
+    <message>
+        <source>Working out the amount; the payment follows.</source>
+        <translation>正在计算金额，算好后立即收款。</translation>
     </message>
     <message>
         <source>Take payment</source>
@@ -1618,12 +1640,20 @@
         <source>Clear</source>
         <translation>清空</translation>
     </message>
+    <message>
+        <source>Working…</source>
+        <translation>正在处理…</translation>
+    </message>
 </context>
 <context>
     <name>PhraseEditor</name>
     <message>
         <source>Show sources and ids</source>
         <translation>显示出处和编号</translation>
+    </message>
+    <message>
+        <source>Working…</source>
+        <translation>正在处理…</translation>
     </message>
     <message>
         <source>Source: %1</source>
@@ -1798,6 +1828,10 @@
         <translation>HH:MM 格式的时间，如 08:30</translation>
     </message>
     <message>
+        <source>code=name, separated by commas; a new code is 2-16 letters a-z or _; a type still in use cannot be removed, only renamed</source>
+        <translation>代码=名称，以逗号分隔；新代码为 2–16 个小写英文字母或下划线；仍在使用的类型不能去掉，只能改名</translation>
+    </message>
+    <message>
         <source>Dates or ranges separated by commas, e.g. 2027-01-01, 2027-02-06..2027-02-12</source>
         <translation>以逗号分隔的日期或区间，如 2027-01-01, 2027-02-06..2027-02-12</translation>
     </message>
@@ -1823,6 +1857,14 @@
     <message>
         <source>Waiting for the next customer</source>
         <translation>等待下一位客户</translation>
+    </message>
+    <message>
+        <source>Service phrases (loading…)</source>
+        <translation>服务用语（正在读取…）</translation>
+    </message>
+    <message>
+        <source>Service phrases</source>
+        <translation>服务用语</translation>
     </message>
     <message>
         <source>Voice: moderate volume, warm tone, %1–%2 characters a minute.</source>
@@ -2104,6 +2146,21 @@
 <context>
     <name>QueueStatsDialog</name>
     <message>
+        <source>Busiest hours: %1</source>
+        <translation>最忙时段：%1</translation>
+    </message>
+    <message>
+        <source>Exported to %1</source>
+        <translation>已导出到 %1</translation>
+    </message>
+    <message>
+        <source>Export CSV</source>
+        <translation>导出 CSV</translation>
+    </message>
+</context>
+<context>
+    <name>QueueStatsView</name>
+    <message>
         <source>Queue statistics</source>
         <translation>排队统计</translation>
     </message>
@@ -2132,24 +2189,16 @@
         <translation>导出 CSV…</translation>
     </message>
     <message>
+        <source>Working…</source>
+        <translation>正在处理…</translation>
+    </message>
+    <message>
         <source>From</source>
         <translation>从</translation>
     </message>
     <message>
         <source>to</source>
         <translation>至</translation>
-    </message>
-    <message>
-        <source>Busiest hours: %1</source>
-        <translation>最忙时段：%1</translation>
-    </message>
-    <message>
-        <source>Exported to %1</source>
-        <translation>已导出到 %1</translation>
-    </message>
-    <message>
-        <source>Export CSV</source>
-        <translation>导出 CSV</translation>
     </message>
 </context>
 <context>
@@ -2530,6 +2579,10 @@
     <message>
         <source>Still connecting to the database; a moment please.</source>
         <translation>仍在连接数据库，请稍候。</translation>
+    </message>
+    <message>
+        <source>Signing in…</source>
+        <translation>正在登录…</translation>
     </message>
 </context>
 <context>
@@ -2942,6 +2995,10 @@
     <message>
         <source>Print &amp;X report</source>
         <translation>打印X报表(&amp;X)</translation>
+    </message>
+    <message>
+        <source>Working… please wait.</source>
+        <translation>正在处理，请稍候…</translation>
     </message>
 </context>
 <context>

@@ -41,6 +41,9 @@ SAME_IN_BOTH = (
 ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
 
 
+# combo boxes listing devices by the names they give themselves (PC/SC readers)
+DEVICE_LISTS = {"pcsc_readers"}
+
 def _seen(w: QWidget, root: QWidget) -> bool:
     """Visible now, or on another page of a tab or stack the user can switch to."""
     while w is not None and w is not root:
@@ -111,6 +114,8 @@ def screen_texts(root: QWidget, rows: int = 30) -> list[tuple[str, str]]:
         elif isinstance(w, QGroupBox):
             out.append((name(w), w.title()))
         elif isinstance(w, QComboBox):
+            if w.objectName() in DEVICE_LISTS:
+                continue          # the devices present, by their own names: data
             out += [(name(w), w.itemText(i)) for i in range(w.count())]
         elif isinstance(w, QTabBar):
             for i in range(w.count()):

@@ -34,8 +34,22 @@ class Shell(QMainWindow):
         self.menu_business = self.menuBar().addMenu("Business")
 
 
+def settle(qtbot, panel):
+    """Wait for the tab's reads (price list, account, quote) and receipt calls to end."""
+    qtbot.waitUntil(lambda: not panel.loading and not panel.receipt_jobs.busy, timeout=10_000)
+
+
+def done(qtbot, job):
+    """Wait for a job; its value (None when it failed)."""
+    assert job is not None
+    with qtbot.waitSignal(job.finished, timeout=10_000):
+        pass
+    return job.value if job.ok else None
+
+
 def pay(qtbot, panel):
     """Take the payment and wait for the service's answer: the result, or None."""
+    settle(qtbot, panel)
     job = panel.take_payment()
     if job is None:
         return None
@@ -57,6 +71,7 @@ def panel(qtbot, demo_db, clerk, printer):
     qtbot.addWidget(shell)
     shell.show()
     qtbot.waitExposed(shell)
+    settle(qtbot, p)
     yield p
     p.shutdown()
 
@@ -95,9 +110,10 @@ def test_keyboard_only_cash_payment(qtbot, panel, printer, demo_db):
     panel.qty.selectAll()
     qtbot.keyClicks(panel.qty, "2.5")
     qtbot.keyClick(panel.qty, Qt.Key_Return, Qt.KeypadModifier)   # keypad Enter
-    qtbot.keyClicks(panel.item, "VALVE")
+    qtbot.keyClicks(panel.item, "VALVE")     # typed while the first line is priced
     qtbot.keyClick(panel.item, Qt.Key_Return)
     qtbot.keyClick(panel.qty, Qt.Key_Return)
+    settle(qtbot, panel)
     assert panel.due.text() == "105.50"
     assert panel.capitals.text() == "壹佰零伍元伍角整"
     qtbot.keyClicks(panel.tendered, "200")
@@ -124,9 +140,11 @@ def test_refused_input_writes_nothing(qtbot, panel, demo_db):
     panel.bench.rule_refused.connect(lambda k, m: refused.append(m))
     panel.item.setText("HOSE-OLD")
     panel.add_item()
+    settle(qtbot, panel)
     assert "停止执行" in panel.message.text() and panel.lines_model.entries == []
     panel.item.setText("CARD")
     panel.add_item()
+    settle(qtbot, panel)
     panel.tendered.setText("5")
     assert pay(qtbot, panel) is None
     assert "少于应收" in panel.message.text() and len(refused) == 1   # HOSE-OLD only
@@ -140,10 +158,12 @@ def test_open_payment_with_bills_and_split(qtbot, panel, demo_db):
     make_account(demo_db, bills=[("2026-09", 8640), ("2026-10", 10080)])
     panel.item.setText("CARD")
     panel.add_item()
+    settle(qtbot, panel)
     panel.bench.ticket_called.emit({"number": "A001", "service": "A"})
     # a fresh screen asking for the account number
     assert panel.lines_model.entries == [] and panel.account.hasFocus()
     panel.bench.open_payment.emit("0100012345")
+    settle(qtbot, panel)
     assert panel.holder.text().startswith("张*明")
     assert panel.bills_model.rowCount() == 2
     # a loaded account has its open bills ticked; Space unticks one
@@ -152,6 +172,7 @@ def test_open_payment_with_bills_and_split(qtbot, panel, demo_db):
     panel.bills_view.setFocus()
     panel.bills_view.setCurrentIndex(panel.bills_model.index(0, 0))
     qtbot.keyClick(panel.bills_view, Qt.Key_Space)
+    settle(qtbot, panel)
     assert panel.bills_model.selected_periods() == ["2026-10"]
     assert panel.due.text() == "100.80"
     qtbot.keyClick(panel.bills_view, Qt.Key_Tab)      # Tab leaves the table
@@ -185,6 +206,7 @@ def test_dead_printer_keeps_the_ui_responsive_and_switch_printer(qtbot, demo_db,
     try:
         p.item.setText("CARD")
         p.add_item()
+        settle(qtbot, p)
         ticks = []
         timer = QTimer()
         timer.setInterval(50)
@@ -224,6 +246,7 @@ def test_unconfirmed_receipt_is_told_once_and_reprinted_as_bu_da(qtbot, demo_db,
     try:
         p.item.setText("CARD")
         p.add_item()
+        settle(qtbot, p)
         with qtbot.waitSignal(p.printing.unconfirmed, timeout=15000):
             res = pay(qtbot, p)
         assert told == [res.receipt_no]
@@ -233,7 +256,7 @@ def test_unconfirmed_receipt_is_told_once_and_reprinted_as_bu_da(qtbot, demo_db,
         assert told == [res.receipt_no] and keep.connections == 1
         assert not p.pending_badge.isVisible()
         assert p.switch_printer(printer.uri)
-        assert p.reprint(res.receipt_no)
+        assert done(qtbot, p.reprint(res.receipt_no)) is not None
         data = printer.wait_for(1)[0]
         assert "补打（第1次）" in decode(data) and b"\x1bp\x00" not in data
     finally:
@@ -244,14 +267,16 @@ def test_unconfirmed_receipt_is_told_once_and_reprinted_as_bu_da(qtbot, demo_db,
 def test_reprint_and_void_from_the_panel(qtbot, panel, demo_db, printer):
     panel.item.setText("VALVE")
     panel.add_item()
+    settle(qtbot, panel)
     res = pay(qtbot, panel)
     printer.wait_for(1)
     qtbot.waitUntil(lambda: billing.pending_count(demo_db, panel.actor.hall_id) == 0)
-    assert panel.reprint(res.receipt_no)
+    assert done(qtbot, panel.reprint(res.receipt_no)) is not None
     assert "补打（第1次）" in decode(printer.wait_for(2)[1])
-    assert panel.void(res.receipt_no, Approval("1002", "123456"), reason="x") is None
+    assert done(qtbot, panel.void(res.receipt_no, Approval("1002", "123456"), reason="x")) \
+        is None
     assert "主任" in panel.message.text()
-    rev = panel.void(res.receipt_no, Approval("9001", "888888"), reason="收错")
+    rev = done(qtbot, panel.void(res.receipt_no, Approval("9001", "888888"), reason="收错"))
     assert rev is not None and rev.original_receipt_no == res.receipt_no
     assert "作废冲正收据" in decode(printer.wait_for(3)[2])
 
@@ -271,6 +296,7 @@ def test_account_number_enter_ticks_the_bills_and_focuses_the_tendered(qtbot, pa
     assert panel.account.hasFocus()
     qtbot.keyClicks(panel.account, "0100012345", Qt.KeypadModifier)
     qtbot.keyClick(panel.account, Qt.Key_Enter, Qt.KeypadModifier)
+    settle(qtbot, panel)
     assert panel.bills_model.selected_periods() == ["2026-09", "2026-10"]
     assert panel.tendered.hasFocus() and panel.due.text() == "187.20"
     qtbot.keyClicks(panel.tendered, "200", Qt.KeypadModifier)
@@ -278,6 +304,7 @@ def test_account_number_enter_ticks_the_bills_and_focuses_the_tendered(qtbot, pa
     # Enter on the same account again keeps the clerk's ticks
     panel.bills_model.toggle(0)
     panel.load_account()
+    settle(qtbot, panel)
     assert panel.bills_model.selected_periods() == ["2026-10"]
     # an empty account number and Enter: a walk-in sale, straight to the items
     panel.reset()
@@ -292,11 +319,14 @@ def test_f9_takes_over_the_account_open_in_the_account_tab(qtbot, panel, demo_db
     panel.bench.current_account = "0100012345"      # what the account tab does
     panel.bench.account_selected.emit("0100012345")
     panel.action_pay.trigger()                      # F9
+    settle(qtbot, panel)
     assert panel.account.text() == "0100012345" and panel.holder.text().startswith("张*明")
     assert panel.bills_model.selected_periods() == ["2026-09", "2026-10"]
     assert panel.due.text() == "187.20" and panel.tendered.hasFocus()
     panel.bills_model.toggle(1)
+    settle(qtbot, panel)
     panel.action_pay.trigger()                      # F9 again: nothing reloaded
+    assert not panel.loading
     assert panel.bills_model.selected_periods() == ["2026-09"]
 
 
@@ -313,8 +343,10 @@ def test_the_price_list_is_read_once_not_per_customer(qtbot, panel, monkeypatch)
     panel.catalogue.loaded_at -= 10_000                  # older than CATALOGUE_TTL
     panel.account.setFocus()
     panel.item.setFocus()
+    settle(qtbot, panel)
     assert calls == [1]
     panel.refresh_catalogue(force=True)             # e.g. after a price change here
+    settle(qtbot, panel)
     assert calls == [1, 1]
 
 
@@ -328,6 +360,7 @@ def test_f9_on_an_empty_tab_asks_for_the_account_and_an_account_typed_as_item(qt
     assert panel.account.hasFocus()
     panel.item.setText("0100012345")
     panel.add_item()
+    settle(qtbot, panel)
     assert panel.account.text() == "0100012345" and panel.holder.text().startswith("张*明")
     assert panel.lines_model.entries == [] and "0100012345" in panel.message.text()
     assert panel.bills_model.selected_periods() == ["2026-09"]
@@ -341,11 +374,52 @@ def test_short_tender_is_red_and_a_typo_is_no_refusal(qtbot, panel, demo_db):
     panel.bench.rule_refused.connect(lambda k, m: refused.append(m))
     panel.item.setText("NO-SUCH-ITEM")
     panel.add_item()
+    settle(qtbot, panel)
     assert panel.message.text() and refused == []
     panel.item.setText("CARD")
     panel.add_item()
+    settle(qtbot, panel)
     panel.tendered.setText("5")
     assert panel.change.text().endswith("15.00") and reddish(panel.change.styleSheet())
     assert pay(qtbot, panel) is None and refused == []
     panel.tendered.setText("50")
     assert panel.change.text() == "30.00" and not reddish(panel.change.styleSheet())
+
+
+@SQLITE_ONLY
+def test_reads_run_off_the_gui_thread_and_a_stale_account_is_dropped(qtbot, panel, demo_db,
+                                                                     monkeypatch):
+    """Issue 16.2: the account, the quote and the receipts list are read on a worker
+    thread ("Working…" and the take button disabled meanwhile); an account that arrives
+    after a newer one was typed is not shown."""
+    import threading
+
+    make_account(demo_db, bills=[("2026-09", 8640)])
+    threads, gate = [], threading.Event()
+    real_summary, real_quote = billing.account_summary, billing.quote
+
+    def summary(db, no):
+        threads.append(threading.current_thread())
+        if no == "0100099999":
+            gate.wait(10)            # the first account answers late
+        return real_summary(db, no)
+
+    def quote(*a, **k):
+        threads.append(threading.current_thread())
+        return real_quote(*a, **k)
+
+    monkeypatch.setattr(billing, "account_summary", summary)
+    monkeypatch.setattr(billing, "quote", quote)
+    panel.account.setText("0100099999")
+    slow = panel.load_account()
+    assert panel.loading and panel.busy.isVisibleTo(panel) and not panel.take_button.isEnabled()
+    panel.account.setText("0100012345")
+    panel.load_account()
+    qtbot.waitUntil(lambda: panel.bills_model.rowCount() == 1, timeout=10_000)
+    gate.set()
+    with qtbot.waitSignal(slow.finished, timeout=10_000):
+        pass
+    settle(qtbot, panel)
+    assert panel.holder.text().startswith("张*明") and panel.due.text() == "86.40"
+    assert threads and threading.main_thread() not in threads
+    assert not panel.busy.isVisibleTo(panel) and panel.take_button.isEnabled()

@@ -40,14 +40,16 @@ def test_clerk_status_bar_is_blind_until_the_count(qtbot, demo_db):
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)
-    win.workstation.refresh_figures()
+    with qtbot.waitSignal(win.workstation.refresh_figures().finished, timeout=10_000):
+        pass
     before = win.status_today.text()
     assert "￥" not in before and "40.00" not in before   # before: 收款 ￥40.00 shown
     assert "2" in before                                  # two payments: a count
     assert all(r["total_fen"] is None for r in billing.recent_receipts(demo_db, clerk))
     assert workstation.today_figures(demo_db, clerk).takings_fen is None
     cash.count_till(demo_db, clerk, {"N10000": 1, "N2000": 2})
-    win.workstation.refresh_figures()
+    with qtbot.waitSignal(win.workstation.refresh_figures().finished, timeout=10_000):
+        pass
     after = win.status_today.text()
     assert "￥40.00" in after
     assert [r["total_fen"] for r in billing.recent_receipts(demo_db, clerk)] == [2000, 2000]

@@ -56,7 +56,23 @@ def panel(qtbot, demo_db, printer):
     p = TillPanel(Workbench(demo_db, actor, settings))
     qtbot.addWidget(p)
     p.show()
+    settled(qtbot, p)
     return p
+
+
+def settled(qtbot, panel) -> None:
+    """Every call of the till tab runs off the GUI thread: wait for its answer."""
+    qtbot.waitUntil(lambda: not panel.jobs.busy, timeout=10_000)
+
+
+def done(qtbot, job) -> bool:
+    """Wait for a change's job (None: refused before any call); True if it was made."""
+    if job is None:
+        return False
+    if not job.done:
+        with qtbot.waitSignal(job.finished, timeout=10_000):
+            pass
+    return bool(job.ok)
 
 
 def _texts(widget) -> str:
@@ -70,14 +86,19 @@ def test_till_tab_blind_count_from_open_to_countersign(qtbot, panel, printer):
     _set(panel.grid_model, "C50", 4)
     assert "202.00" in panel.total.text()
     qtbot.mouseClick(panel.btn_open, Qt.LeftButton)
+    assert panel.jobs.busy and not panel.btn_open.isEnabled()  # off the GUI thread
+    assert not panel.grid.isEnabled() and panel.busy_label.isVisibleTo(panel)
+    settled(qtbot, panel)
     assert panel.info.status == "open" and panel.info.float_fen == 20200
+    assert not panel.busy_label.isVisibleTo(panel) and panel.btn_count.isEnabled()
     at(10, 0)
     billing.pay(db, panel.actor, billing.SaleRequest(
         items=[billing.LineInput("ALARM", "1")], tenders=[billing.TenderInput("cash")]))
-    assert panel.move("out", "50", "存入保险柜", MGR)
+    assert done(qtbot, panel.move("out", "50", "存入保险柜", MGR))
     assert panel.movements_model.rowCount() == 1
-    assert not panel.move("in", "10", "补零钱", None)          # no approval: refused
-    panel.refresh()
+    assert not done(qtbot, panel.move("in", "10", "补零钱", None))  # no approval: refused
+    assert panel.message.text()
+    done(qtbot, panel.refresh())
     expected = 20200 + 29800 - 5000                            # the test's own sum
     # nothing on screen tells the clerk the expected amount before the count
     assert "450.00" not in _texts(panel) and panel.info.expected_fen is None
@@ -95,13 +116,15 @@ def test_till_tab_blind_count_from_open_to_countersign(qtbot, panel, printer):
     qtbot.mouseClick(panel.btn_count, Qt.LeftButton)          # asks first: it is final
     assert panel.last_count is None and panel.btn_count.text() != panel._count_text
     qtbot.mouseClick(panel.btn_count, Qt.LeftButton)
+    settled(qtbot, panel)
     assert panel.last_count.expected_fen == expected and panel.last_count.difference_fen == -10
     assert "450.00" in panel.result.text() and "0.10" in panel.result.text()
     assert panel.btn_close.isVisible()
     qtbot.mouseClick(panel.btn_close, Qt.LeftButton)
+    settled(qtbot, panel)
     assert panel.info.status == "submitted"
-    assert not panel.countersign(staff.Approval("1002", "123456"))
-    assert panel.countersign(MGR) and panel.info.status == "closed"
+    assert not done(qtbot, panel.countersign(staff.Approval("1002", "123456")))
+    assert done(qtbot, panel.countersign(MGR)) and panel.info.status == "closed"
 
 
 def test_counts_typed_on_the_keyboard_move_down_the_grid(qtbot, panel):
@@ -228,22 +251,49 @@ def test_count_shown_after_restart_and_reopened_by_the_manager(qtbot, panel, dem
     """Issue 18.4/18.12: after a restart the grid shows what was counted and the result
     (短款 large, red); a manager reopens the count from the tab (reason + approval)."""
     _set(panel.grid_model, "N10000", 2)
-    panel.open_till()
+    assert done(qtbot, panel.open_till())
     _set(panel.grid_model, "N10000", 1)
     panel.ask_count()
     _set(panel.grid_model, "N10000", 1)          # a change after the question: ask again
-    panel.ask_count()
+    assert panel.ask_count() is None
     assert panel.last_count is None
-    panel.ask_count()
+    assert done(qtbot, panel.ask_count())
     assert panel.last_count.difference_fen == -10000
     again = TillPanel(panel.bench)               # a restart of the workstation
     qtbot.addWidget(again)
     again.show()
+    settled(qtbot, again)
     assert again.grid_model.counts() == {"N10000": 1} and not again.grid.isEnabled()
     assert "100.00" in again.result.text() and reddish(again.result.styleSheet())
     assert again.btn_reopen.isVisible() and not panel.btn_count.isVisible()
-    assert not again.reopen_count("重点", None)              # no approval: refused
-    assert not again.reopen_count(" ", MGR)                  # no reason: refused
-    assert again.reopen_count("点钞后又收一笔", MGR)
+    assert not done(qtbot, again.reopen_count("重点", None))     # no approval: refused
+    assert not done(qtbot, again.reopen_count(" ", MGR))         # no reason: refused
+    assert done(qtbot, again.reopen_count("点钞后又收一笔", MGR))
     assert again.info.status == "open" and again.btn_count.isVisible()
     assert again.grid_model.counts() == {} and not again.btn_reopen.isVisible()
+
+
+def test_till_calls_run_off_the_gui_thread_with_the_tab_busy(qtbot, panel, monkeypatch):
+    """Issue 16.2: opening the till runs on a worker thread; meanwhile the tab's buttons
+    and the grid are disabled and it says it is working."""
+    import threading
+
+    seen = []
+    gate = threading.Event()
+    real = cash.open_till
+
+    def recording(*args, **kwargs):
+        seen.append(threading.current_thread() is threading.main_thread())
+        gate.wait(10)                          # held until the test has looked at the tab
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(cash, "open_till", recording)
+    _set(panel.grid_model, "N10000", 1)
+    job = panel.open_till()
+    qtbot.waitUntil(lambda: bool(seen))
+    assert seen == [False]                     # not the GUI thread
+    assert not any(b.isEnabled() for b in panel.action_buttons())
+    assert not panel.grid.isEnabled() and panel.busy_label.isVisibleTo(panel)
+    gate.set()
+    assert done(qtbot, job) and panel.info.status == "open"
+    assert panel.btn_count.isEnabled() and panel.grid.isEnabled()

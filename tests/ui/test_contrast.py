@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from counterdesk import clock, queue
 from counterdesk.settings import Settings
 from counterdesk.ui.shell.app import apply_theme, load_fonts
+from counterdesk.ui.widgets.jobs import Jobs
 from counterdesk.ui.widgets.theme import AA, contrast, effective_colours, has_text, readable
 
 from .test_fits_screen import _factories
@@ -74,6 +75,8 @@ def test_main_window(qtbot, high, demo_db, clerk, tmp_path):
     win.bench.ticket_called.emit({"number": "A001", "waited_seconds": 25 * 60})
     win.bench.window_paused.emit({"window": 1, "reason": "用餐"})
     win.bench.status_message.emit("OK")
+    # the tabs read their data off the GUI thread: what they show is checked too
+    qtbot.waitUntil(lambda: not any(j.busy for j in win.findChildren(Jobs)), timeout=15000)
     bad = []
     for i in range(win.business.count()):  # every tab of the business area
         win.business.setCurrentIndex(i)

@@ -3,6 +3,8 @@ administrator in a dialog, then signs them in (issue 18.6)."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from counterdesk import queue, setup, staff
@@ -11,7 +13,16 @@ from counterdesk.settings import Settings
 from counterdesk.ui.shell.first_hall import FirstHallDialog
 
 
-def test_first_hall_dialog_creates_the_hall_and_signs_the_admin_in(qtbot, sqlite_db, tmp_path):
+def test_first_hall_dialog_creates_the_hall_and_signs_the_admin_in(qtbot, sqlite_db, tmp_path,
+                                                                  monkeypatch):
+    threads = []
+    real = setup.first_hall
+
+    def first_hall(*args, **kwargs):
+        threads.append(threading.current_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(setup, "first_hall", first_hall)
     settings = Settings()
     settings.source = tmp_path / "settings.toml"
     settings.window.number = 2
@@ -26,10 +37,13 @@ def test_first_hall_dialog_creates_the_hall_and_signs_the_admin_in(qtbot, sqlite
     dlg.admin_name.setText("王芳")
     dlg.password.setText("Secret#2026")
     dlg.password2.setText("Secret#2027")
-    assert not dlg.create() and dlg.message.text()        # passwords differ: nothing made
+    assert dlg.create() is None and dlg.message.text()    # passwords differ: nothing made
     assert setup.needs_first_hall(sqlite_db)
     dlg.password2.setText("Secret#2026")
-    assert dlg.create(), dlg.message.text()
+    job = dlg.create()
+    qtbot.waitUntil(lambda: job.done, timeout=10000)
+    assert job.ok, dlg.message.text()
+    assert threads and threads[0] is not threading.main_thread()  # off the GUI thread
     assert dlg.actor.role == "admin" and dlg.actor.hall_code == "CE01" and dlg.actor.window == 2
     assert settings.hall.code == "CE01" and not setup.needs_first_hall(sqlite_db)
     snap = queue.snapshot(sqlite_db, dlg.actor.hall_id)

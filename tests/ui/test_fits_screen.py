@@ -86,6 +86,7 @@ def _factories(db, clerk, manager):
     from counterdesk.ui.prompts.editor import PhraseEditor, PhraseEditorView
     from counterdesk.ui.queue import dialogs as queue_dialogs
     from counterdesk.ui.queue.stats import QueueStatsDialog
+    from counterdesk.ui.queue.stats_view import QueueStatsView
     from counterdesk.ui.shell import (
         cheatsheet,
         first_hall,
@@ -124,6 +125,7 @@ def _factories(db, clerk, manager):
         PhraseEditor: lambda: PhraseEditor(db, manager),
         queue_dialogs.TransferDialog: lambda: queue_dialogs.TransferDialog(services, windows),
         queue_dialogs.PauseDialog: lambda: queue_dialogs.PauseDialog(30),
+        QueueStatsView: lambda: QueueStatsView(),
         QueueStatsDialog: lambda: QueueStatsDialog(mbench),
         cheatsheet.CheatSheet: lambda: cheatsheet.CheatSheet(host),
         first_run.FirstRunView: lambda: first_run.FirstRunView(),
@@ -140,6 +142,7 @@ def _factories(db, clerk, manager):
         till_dialogs.ReopenDialog: lambda: till_dialogs.ReopenDialog(),
         ApprovalDialog: lambda: _approval_dialog(ApprovalDialog()),
         first_hall.FirstHallDialog: lambda: first_hall.FirstHallDialog(db, Settings()),
+        first_hall.FirstHallView: lambda: first_hall.FirstHallView(Settings()),
     }, host
 
 

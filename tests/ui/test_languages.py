@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from counterdesk import clock, i18n, queue, staff
 from counterdesk.settings import Settings
 from counterdesk.ui.shell.app import load_translations
+from counterdesk.ui.widgets.jobs import Jobs
 from tests.helpers.screen_text import CJK, chinese_in, english_in, screen_texts
 
 ACCOUNT = "0100000033"
@@ -69,6 +70,8 @@ def test_workstation_speaks_one_language(qtbot, lang, demo_db, who):
             win.panels["queue"].call_next()
         with qtbot.waitSignal(win.panels["accounts"].show_account(ACCOUNT).finished, timeout=5000):
             pass
+        # the tabs read their data off the GUI thread: the answers are on screen too
+        qtbot.waitUntil(lambda: not any(j.busy for j in win.findChildren(Jobs)), timeout=15000)
         QApplication.processEvents()
         found = leaks(lang, screen_texts(win), _data_texts(demo_db))
         assert not found, _report(lang, found)
@@ -116,8 +119,11 @@ def test_every_dialog_speaks_one_language(qtbot, lang, demo_db, clerk, manager):
         for button in list(_accept_buttons(dlg)):  # empty fields: the refusals show
             button.click()
             QApplication.processEvents()
-            if keep is not None:  # a form's save runs as a job: its refusal comes back
-                qtbot.waitUntil(lambda k=keep: not k.jobs.busy, timeout=10000)
+            # a form's save (or a dialog's own check) runs as a job: its answer comes back
+            for owner in (keep, dlg):
+                jobs = getattr(owner, "jobs", None)
+                if jobs is not None:
+                    qtbot.waitUntil(lambda j=jobs: not j.busy, timeout=10000)
         dlg.show()
         QApplication.processEvents()
         found += [f"{cls.__qualname__} (pressed OK) {x}"

@@ -110,6 +110,18 @@ def test_main_window_attaches_the_customer_screen(qtbot, qdb, qclerk):
 
 
 # -- complaint tab -----------------------------------------------------------------------------
+def settled(qtbot, panel) -> None:
+    """The tab reads the list and the detail off the GUI thread: wait for the answers."""
+    qtbot.waitUntil(lambda: not panel.jobs.busy and not panel.details.busy, timeout=10_000)
+
+
+def _panel(qtbot, bench) -> ComplaintPanel:
+    panel = ComplaintPanel(bench)
+    qtbot.addWidget(panel)
+    settled(qtbot, panel)
+    return panel
+
+
 def _item(state, hours_left, number="TS202600001"):
     return {"number": number, "kind_label": "投诉", "category": "服务态度",
             "contact_name": "张先生", "contact_phone": "139****5678", "owner_staff_no": "1001",
@@ -140,8 +152,7 @@ def test_panel_overdue_list_in_colour(qtbot, qdb, qclerk):
     b = quality.record_complaint(qdb, qclerk, contact_phone="13900000000",
                                  description="收费有疑问", category="收费争议")
     clock.set_now(MON + dt.timedelta(hours=49))  # a is overdue by 1 h, b has 44 h left
-    panel = ComplaintPanel(Workbench(qdb, qclerk, Settings()))
-    qtbot.addWidget(panel)
+    panel = _panel(qtbot, Workbench(qdb, qclerk, Settings()))
     states = {d["number"]: d["state"] for d in panel.model.items}
     assert states[a.number] == "overdue" and states[b.number] == "pending"
     assert panel.model.items[0]["state"] == "overdue"   # overdue first
@@ -157,18 +168,18 @@ def test_panel_record_refuses_bad_input_then_records(qtbot, qdb, qclerk):
     clock.set_now(MON)
     bench = Workbench(qdb, qclerk, Settings())
     bench.current_ticket = {"id": 5, "number": "D005"}
-    panel = ComplaintPanel(bench)
-    qtbot.addWidget(panel)
+    panel = _panel(qtbot, bench)
     before = len(panel.model.items)
     dlg = panel.open_record_dialog()
     assert dlg.ticket_number.text() == "D005"
     dlg.description.setPlainText("维修员未按约定时间上门")
-    dlg.buttons.accepted.emit()
+    _submit(qtbot, dlg)
     assert "联系电话" in dlg.message.text() and dlg.isVisible()
     assert len(panel.model.items) == before
     qtbot.keyClicks(dlg.contact_phone, "13812340000")
     with qtbot.waitSignal(panel.changed, timeout=3000):
         dlg.buttons.accepted.emit()
+    settled(qtbot, panel)
     assert len(panel.model.items) == before + 1
     number = panel.selected_number()
     v = quality.get_complaint(qdb, qclerk, number)
@@ -179,6 +190,7 @@ def test_panel_record_refuses_bad_input_then_records(qtbot, qdb, qclerk):
     _submit(qtbot, rd)
     assert quality.get_complaint(qdb, qclerk, number).status == "replied"
     clock.set_now(MON.replace(hour=18))
+    settled(qtbot, panel)
     panel.select(number)
     fd = panel.open_action("followup")
     _submit(qtbot, fd)
@@ -219,8 +231,7 @@ def test_work_done_key_then_follow_up_by_a_colleague(qtbot, qdb, qclerk):
     quality.reply(qdb, qclerk, v.number, "已安排维修师傅明天上门更换表前阀")
     clock.set_now(MON + dt.timedelta(days=1))
     colleague = staff.sign_in(qdb, "9001", "888888")   # the manager sees the hall's items
-    theirs = ComplaintPanel(Workbench(qdb, colleague, Settings()))
-    qtbot.addWidget(theirs)
+    theirs = _panel(qtbot, Workbench(qdb, colleague, Settings()))
     theirs.select(v.number)
     assert theirs.selected_number() == v.number
     fd = theirs.open_action("followup")
@@ -230,8 +241,7 @@ def test_work_done_key_then_follow_up_by_a_colleague(qtbot, qdb, qclerk):
     assert fd.message.text() == refused.value.message and "尚未登记完成" in fd.message.text()
     fd.reject()
     # the clerk who owns it records the work done with the key
-    mine = ComplaintPanel(Workbench(qdb, qclerk, Settings()))
-    qtbot.addWidget(mine)
+    mine = _panel(qtbot, Workbench(qdb, qclerk, Settings()))
     mine.show()
     qtbot.waitExposed(mine)
     mine.activateWindow()
@@ -246,7 +256,8 @@ def test_work_done_key_then_follow_up_by_a_colleague(qtbot, qdb, qclerk):
     with qtbot.waitSignal(mine.changed, timeout=5000):
         wd.buttons.accepted.emit()
     assert quality.get_complaint(qdb, qclerk, v.number).work_done_at
-    theirs.refresh()
+    with qtbot.waitSignal(theirs.refresh().finished, timeout=5000):
+        pass
     theirs.select(v.number)
     fd = theirs.open_action("followup")
     with qtbot.waitSignal(theirs.changed, timeout=5000):
@@ -257,12 +268,16 @@ def test_work_done_key_then_follow_up_by_a_colleague(qtbot, qdb, qclerk):
 def test_manager_panel_exports_report(qtbot, qdb, tmp_path):
     clock.set_now(MON)
     mgr = staff.sign_in(qdb, "9001", "888888")
-    panel = ComplaintPanel(Workbench(qdb, mgr, Settings()))
-    qtbot.addWidget(panel)
+    panel = _panel(qtbot, Workbench(qdb, mgr, Settings()))
     assert panel.scope.isEnabled() and panel.current_scope == "all"
     assert any(d["state"] == "overdue" for d in panel.model.items)  # demo data
-    rep = panel.export_report(str(tmp_path / "q.pdf"), str(tmp_path / "q.csv"),
+    job = panel.export_report(str(tmp_path / "q.pdf"), str(tmp_path / "q.csv"),
                               date_from=dt.date(2026, 11, 1), date_to=MON.date())
+    assert not panel.btn_export.isEnabled() and not panel.scope.isEnabled()  # busy
+    with qtbot.waitSignal(job.finished, timeout=10_000):
+        pass
+    rep = job.value
+    assert panel.btn_export.isEnabled() and panel.scope.isEnabled()
     assert (tmp_path / "q.pdf").read_bytes().startswith(b"%PDF")
     assert rep["satisfaction"]["total"]["asked"] > 0
 
@@ -298,8 +313,7 @@ def test_record_dialog_by_keyboard_tab_leaves_ctrl_return_submits(qtbot, qdb, qc
     from PySide6.QtCore import Qt
 
     bench = Workbench(qdb, qclerk, Settings())
-    panel = ComplaintPanel(bench)
-    qtbot.addWidget(panel)
+    panel = _panel(qtbot, bench)
     panel.show()
     before = len(panel.model.items)
     dlg = panel.open_record_dialog()
@@ -312,4 +326,44 @@ def test_record_dialog_by_keyboard_tab_leaves_ctrl_return_submits(qtbot, qdb, qc
     dlg.description.setFocus()
     with qtbot.waitSignal(panel.changed, timeout=3000):
         qtbot.keyClick(dlg.description, Qt.Key_Return, Qt.ControlModifier)
-    assert len(panel.model.items) == before + 1 and not dlg.isVisible()
+    assert not dlg.isVisible()                    # accepted (then deleted later)
+    settled(qtbot, panel)
+    assert len(panel.model.items) == before + 1
+
+
+def test_complaint_list_and_detail_are_read_off_the_gui_thread(qtbot, qdb, qclerk,
+                                                                monkeypatch):
+    """Issue 16.2: the list and the detail are read on a worker thread; while the list
+    loads the tab says so and its list controls are disabled."""
+    import threading
+
+    clock.set_now(MON)
+    v = quality.record_complaint(qdb, qclerk, contact_phone="13812340000",
+                                 description="燃气表漏气")
+    gate, seen = threading.Event(), []
+    real_list, real_get = quality.list_complaints, quality.get_complaint
+
+    def listing(*args, **kwargs):
+        seen.append(("list", threading.current_thread() is threading.main_thread()))
+        gate.wait(10)
+        return real_list(*args, **kwargs)
+
+    def getting(*args, **kwargs):
+        seen.append(("get", threading.current_thread() is threading.main_thread()))
+        return real_get(*args, **kwargs)
+
+    monkeypatch.setattr(quality, "list_complaints", listing)
+    monkeypatch.setattr(quality, "get_complaint", getting)
+    panel = ComplaintPanel(Workbench(qdb, qclerk, Settings()))
+    qtbot.addWidget(panel)
+    qtbot.waitUntil(lambda: bool(seen))
+    assert panel.jobs.busy and panel.busy_label.isVisibleTo(panel)
+    assert not panel.btn_refresh.isEnabled() and not panel.show_closed.isEnabled()
+    gate.set()
+    settled(qtbot, panel)
+    assert panel.btn_refresh.isEnabled() and not panel.busy_label.isVisibleTo(panel)
+    panel.select(v.number)
+    settled(qtbot, panel)
+    assert v.number in panel.detail.toPlainText()
+    assert {kind for kind, _ in seen} == {"list", "get"}
+    assert not any(on_gui for _, on_gui in seen)           # never the GUI thread

@@ -25,6 +25,7 @@ def test_statistics_dialog_table_chart_and_csv(qtbot, demo_db, manager, tmp_path
     dlg = QueueStatsDialog(Workbench(demo_db, manager, Settings()))
     qtbot.addWidget(dlg)
     dlg.show()
+    qtbot.waitUntil(lambda: dlg.is_ready, timeout=10_000)
     total = dlg.model.rows[0]
     assert (total["group"], total["tickets"], total["finished"]) == ("total", 3, 1)
     assert dlg.model.data(dlg.model.index(0, 5)) == "5:00"      # average wait
@@ -43,3 +44,35 @@ def test_stats_model(qtmodeltester):
                  "p90_service": 30}])
     qtmodeltester.check(m)
     assert m.data(m.index(0, 5)) == "1:05" and m.data(m.index(0, 6)) == "-"
+
+
+def test_statistics_are_read_off_the_gui_thread(qtbot, demo_db, manager, monkeypatch):
+    """Issue 16.2: the figures are read on a worker thread ("Working…", Show disabled);
+    figures of an older request that arrive late are dropped."""
+    import threading
+
+    clock.set_now(T0)
+    threads, gate = [], threading.Event()
+    real = queue.statistics
+
+    def statistics(db, hall, day_from, day_to):
+        threads.append(threading.current_thread())
+        if len(threads) == 1:
+            gate.wait(10)          # the first request answers late
+            return {**real(db, hall, day_from, day_to), "busiest_hours": ["OLD"]}
+        return real(db, hall, day_from, day_to)
+
+    monkeypatch.setattr(queue, "statistics", statistics)
+    dlg = QueueStatsDialog(Workbench(demo_db, manager, Settings()))
+    qtbot.addWidget(dlg)
+    first = dlg.jobs._running and next(iter(dlg.jobs._running))
+    assert dlg.busy.isVisibleTo(dlg) and not dlg.btn_load.isEnabled()
+    dlg.load()
+    qtbot.waitUntil(lambda: dlg.stats is not None, timeout=10_000)
+    gate.set()
+    with qtbot.waitSignal(first.finished, timeout=10_000):
+        pass
+    assert "OLD" not in dlg.busiest.text()
+    assert threading.main_thread() not in threads
+    qtbot.waitUntil(lambda: dlg.is_ready, timeout=10_000)
+    assert dlg.btn_load.isEnabled() and not dlg.busy.isVisibleTo(dlg)

@@ -33,11 +33,17 @@ def bench(qtbot, demo_db, clerk):
     return Workbench(demo_db, clerk, Settings())
 
 
+def settled(qtbot, panel):
+    """Wait for the prompt panel's reads (the hall's phrases, an address)."""
+    qtbot.waitUntil(lambda: panel.loaded and not panel.jobs.busy, timeout=10_000)
+
+
 @pytest.fixture
 def panel(qtbot, bench):
     p = PromptPanel(bench)
     qtbot.addWidget(p)
     p.show()
+    settled(qtbot, p)
     yield p
     p.shutdown()
 
@@ -94,7 +100,7 @@ def test_models_answer_from_their_cache_until_the_items_change():
 
 
 # ------------------------------------------------------------------ context
-def test_contextual_phrases_follow_the_workbench(panel, bench):
+def test_contextual_phrases_follow_the_workbench(qtbot, panel, bench):
     bench.ticket_called.emit({"number": "A001", "waited_seconds": 120})
     assert panel.context_phrases[0] == "您好" and "对不起，让您久等了" not in panel.context_phrases
     assert "A001" in panel.context_title and panel.current_section() == "greeting"
@@ -115,6 +121,7 @@ def test_contextual_phrases_follow_the_workbench(panel, bench):
     bench.ticket_finished.emit({"number": "A002"})
     assert panel.context_phrases == ["再见，欢迎下次再来。"]
     bench.account_selected.emit("0100000033")
+    settled(qtbot, panel)
     assert "先生／小姐／女士" in panel.context_phrases[2] and "××" not in panel.context_phrases[2]
     assert "0100000033" in panel.context_title
     bench.prompt_context.emit("special_group", {"account_no": "0100000017", "groups": ["old"]})
@@ -123,12 +130,66 @@ def test_contextual_phrases_follow_the_workbench(panel, bench):
     assert panel.context_phrases[0] == "请别客气" and panel.current_section() == "when_thanked"
 
 
-def test_apology_threshold_comes_from_the_hall_policy(panel, bench):
+def test_apology_threshold_comes_from_the_hall_policy(qtbot, panel, bench):
     from tests.helpers.hall_policy import set_rule
 
     set_rule(bench.db, "queue.wait_apology_minutes", 5)
+    panel.check_for_edits()   # what the 30-second poll does
+    settled(qtbot, panel)
     bench.ticket_called.emit({"number": "B003", "waited_seconds": 5 * 60 + 1})
     assert "对不起，让您久等了" in panel.context_phrases
+
+
+def test_prompt_reads_run_off_the_gui_thread(qtbot, bench, monkeypatch):
+    """Issue 16.2: the hall's phrases and the holder's address are read on a worker
+    thread; the heading says so until the phrases arrive; an address that arrives after
+    a newer moment was shown is dropped."""
+    import threading
+
+    threads, gate = [], threading.Event()
+    real_load, real_address = phrases.load, phrases.for_account
+
+    def load(*a, **k):
+        threads.append(threading.current_thread())
+        gate.wait(10)
+        return real_load(*a, **k)
+
+    def address(*a, **k):
+        threads.append(threading.current_thread())
+        return real_address(*a, **k)
+
+    monkeypatch.setattr(phrases, "load", load)
+    monkeypatch.setattr(phrases, "for_account", address)
+    p = PromptPanel(bench)
+    qtbot.addWidget(p)
+    assert not p.loaded and "…" in p.heading.text()
+    assert p.phrase_model.rowCount() > 0            # the shipped phrases meanwhile
+    gate.set()
+    settled(qtbot, p)
+    assert "…" not in p.heading.text()
+    job = p.on_account_selected("0100000033")
+    bench.ticket_finished.emit({"number": "A002"})  # a newer moment
+    with qtbot.waitSignal(job.finished, timeout=10_000):
+        pass
+    assert job.ok and p.context_phrases == ["再见，欢迎下次再来。"]
+    assert len(threads) == 2 and threading.main_thread() not in threads
+    p.shutdown()
+
+
+def test_editor_changes_run_off_the_gui_thread(qtbot, editor, monkeypatch):
+    import threading
+
+    threads = []
+    real = phrases.edit_item
+    monkeypatch.setattr(phrases, "edit_item", lambda *a, **k: threads.append(
+        threading.current_thread()) or real(*a, **k))
+    _choose(editor, "greeting")
+    editor.text.setText("您好，请坐")
+    assert editor.save() is not None
+    assert not editor.save_button.isEnabled() and editor.save() is None   # one at a time
+    idle(qtbot, editor)
+    assert editor.save_button.isEnabled() and threads[0] is not threading.main_thread()
+    assert editor.message.text().startswith(("Saved", "已保存"))
 
 
 def test_search_copy_by_keyboard(qtbot, window):
@@ -163,11 +224,17 @@ def test_sections_include_the_rules(panel):
 
 
 # ------------------------------------------------------------------ editor
+def idle(qtbot, dlg):
+    """Wait for the phrase editor's change and the list read after it."""
+    qtbot.waitUntil(lambda: not dlg.jobs.busy, timeout=10_000)
+
+
 @pytest.fixture
 def editor(qtbot, demo_db, manager):
     dlg = PhraseEditor(demo_db, manager)
     qtbot.addWidget(dlg)
     dlg.show()
+    idle(qtbot, dlg)
     return dlg
 
 
@@ -175,22 +242,28 @@ def _choose(dlg, key):
     dlg.section.setCurrentIndex(dlg.section.findData(key))
 
 
+def _enter(qtbot, dlg, field):
+    """Return in a field saves (off the GUI thread): wait for it."""
+    qtbot.keyClick(field, Qt.Key_Return)
+    idle(qtbot, dlg)
+
+
 def test_editor_validation_messages(qtbot, editor, demo_db, manager):
     _choose(editor, "farewell")
     editor.new_item()
-    qtbot.keyClick(editor.text, Qt.Key_Return)
+    _enter(qtbot, editor, editor.text)
     assert "不能为空" in editor.message.text() and editor.text.hasFocus()
     editor.text.insert("快下班了，明天再来吧")  # typed through the IME
-    qtbot.keyClick(editor.text, Qt.Key_Return)
+    _enter(qtbot, editor, editor.text)
     assert "禁忌用语" in editor.message.text()
     _choose(editor, "forbidden")
     editor.new_item()
     editor.text.insert("“自己排队去”")
-    qtbot.keyClick(editor.text, Qt.Key_Return)
+    _enter(qtbot, editor, editor.text)
     assert "应说" in editor.message.text() and editor.instead.hasFocus()
     assert phrases.revision(demo_db, manager.hall_code) == 0
     editor.instead.insert("请您稍等，我帮您取号。")
-    qtbot.keyClick(editor.instead, Qt.Key_Return)
+    _enter(qtbot, editor, editor.instead)
     assert editor.message.text().startswith(("Saved", "已保存"))
     assert "forbidden.u1" not in editor.state.text()        # a human title (issue 18.18)
     editor.details.setChecked(True)                          # the manager's details view
@@ -202,18 +275,23 @@ def test_editor_validation_messages(qtbot, editor, demo_db, manager):
 def test_editor_edit_and_restore(qtbot, editor, demo_db, manager, bench):
     other_window = PromptPanel(bench)
     qtbot.addWidget(other_window)
+    settled(qtbot, other_window)
     _choose(editor, "greeting")
     assert editor.text.text() == "您好"
     editor.text.setText("您好，请坐")
-    assert editor.save()
+    assert editor.save() is not None
+    idle(qtbot, editor)
     assert "changed" in editor.state.text() or "修改" in editor.state.text()
     other_window.check_for_edits()  # what the 30-second poll does
+    qtbot.waitUntil(lambda: other_window.catalogue.get("greeting.1").text == "您好，请坐",
+                    timeout=10_000)
     other_window.show_section("greeting")
     assert other_window.phrase_model.item(0).text == "您好，请坐"
     editor.confirm = lambda text: False
-    assert not editor.restore_all()
+    assert editor.restore_all() is None
     editor.confirm = lambda text: True
-    assert editor.restore_all()
+    assert editor.restore_all() is not None
+    idle(qtbot, editor)
     assert phrases.load(demo_db, manager.hall_code).get("greeting.1").text == "您好"
     assert editor.text.text() == "您好"
     other_window.shutdown()
@@ -222,8 +300,12 @@ def test_editor_edit_and_restore(qtbot, editor, demo_db, manager, bench):
 def test_clerk_gets_no_editor_and_a_refusal(qtbot, demo_db, clerk):
     dlg = PhraseEditor(demo_db, clerk)
     qtbot.addWidget(dlg)
+    idle(qtbot, dlg)
     dlg.text.setText("您好呀")
-    assert not dlg.save()
+    job = dlg.save()
+    with qtbot.waitSignal(job.finished, timeout=10_000):
+        pass
+    assert not job.ok
     assert "主任" in dlg.message.text() and "Traceback" not in dlg.message.text()
 
 
@@ -327,8 +409,9 @@ def test_today_figures_service(demo_db, clerk):
     assert workstation.yuan(123456) == "1,234.56" and workstation.yuan(-5) == "-0.05"
 
 
-def test_status_bar_shows_today(window):
-    assert window.status_today.text() == "" or "0" in window.status_today.text()
+def test_status_bar_shows_today(qtbot, window):
+    qtbot.waitUntil(lambda: window.workstation.figures is not None, timeout=10_000)
+    assert "0" in window.status_today.text()
 
 
 def test_only_a_shown_window_polls_the_figures(qtbot, window):

@@ -113,6 +113,9 @@ def open_workstation(qtbot, db, actor, settings):
     qtbot.waitExposed(win)
     win.activateWindow()
     QApplication.processEvents()
+    prompts, pay = win.panels["prompts"], win.panels["payment"]   # their first reads
+    qtbot.waitUntil(lambda: prompts.loaded and not prompts.jobs.busy and not pay.loading,
+                    timeout=10_000)
     return win
 
 
@@ -263,11 +266,12 @@ def cash_payment_flow(qtbot, db, printer, route: str = "payment") -> tuple[Keys,
             keys.type(ACCOUNT, keypad=True)
             with qtbot.waitSignal(win.bench.account_selected, timeout=5000):
                 keys.key(Qt.Key_Enter, Qt.KeypadModifier, label="Enter")
+            qtbot.waitUntil(lambda: ACCOUNT in prompt.context_title, timeout=5000)  # the address
             seen["account_tab"] = list(prompt.context_phrases)
             keys.key(Qt.Key_F9, label="F9")
             assert win.business.currentWidget() is pay and pay.account.text() == ACCOUNT
-        qtbot.waitUntil(lambda: pay.bills_model.selected_periods() == ["2026-09", "2026-10"],
-                        timeout=3000)
+        qtbot.waitUntil(lambda: pay.bills_model.selected_periods() == ["2026-09", "2026-10"]
+                        and not pay.loading, timeout=3000)   # the account, then its quote
         assert pay.due_fen() == 9091 + 3963
         seen["holder"] = pay.holder.text()
 
@@ -339,6 +343,7 @@ def test_account_file_by_keyboard_shows_how_to_address_the_holder(qtbot, hall):
         qtbot.keyClicks(acc.search, ACCOUNT)
         with qtbot.waitSignal(win.bench.account_selected, timeout=5000):
             qtbot.keyClick(acc.search, Qt.Key_Return)
+        qtbot.waitUntil(lambda: ACCOUNT in prompt.context_title, timeout=5000)  # read off-thread
         assert prompt.context_phrases[2] == "薛先生／小姐／女士"
         assert ACCOUNT in prompt.context_title
     finally:

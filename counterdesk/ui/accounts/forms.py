@@ -94,6 +94,12 @@ class OpeningController(_Controller):
         view.edits["id_number"].editingFinished.connect(self.precheck)
         view.edits["meter_no"].editingFinished.connect(self.precheck)
         view.edits["name"].setFocus()
+        # the hall's customer types (hall policy accounts.customer_types) fill the combo
+        self.types_job = self.checks.run(accounts.types.load, bench.db, bench.actor.hall_id,
+                                         on_done=self._types_loaded)
+
+    def _types_loaded(self, types) -> None:
+        self.view.set_choices("customer_type", types.choices())
 
     def data(self) -> dict:
         v = self.view

@@ -2,9 +2,15 @@
 
 A clerk records an item (Ctrl+K) and sees what they own, with what is overdue in red
 and what is due soon in amber; forward / hand over / reply / contact / work done
-(记录处理结果, Ctrl+Shift+E) / follow-up act on the selected item, off the GUI thread. A manager also sees every item of the hall, the follow-up
-reminders of everyone, and exports the quality report (PDF + CSV). Every decision is
-the service's (:mod:`counterdesk.quality`); this module only shows and asks.
+(记录处理结果, Ctrl+Shift+E) / follow-up act on the selected item. A manager also sees
+every item of the hall, the follow-up reminders of everyone, and exports the quality
+report (PDF + CSV). Every decision is the service's (:mod:`counterdesk.quality`); this
+module only shows and asks.
+
+Every call runs off the GUI thread (:mod:`..widgets.jobs`): the list (and its reminders)
+with the list's controls disabled and a busy line meanwhile, the selected item's detail
+(a newer selection drops an older answer), the report, and each change from its dialog
+(its OK disabled while the change runs; a refusal stays in the dialog).
 """
 
 from __future__ import annotations
@@ -20,7 +26,6 @@ from PySide6.QtWidgets import (
 )
 
 from ... import quality
-from ...errors import CounterDeskError
 from ..widgets.jobs import Job, Jobs, message
 from .dialogs import ActionDialog, RecordDialog
 from .models import ComplaintTableModel, ReminderTableModel, _short
@@ -44,14 +49,18 @@ class ComplaintPanel(ComplaintPanelView):
         self.reminders.setModel(self.reminder_model)
         self.reminders.horizontalHeader().setStretchLastSection(True)
         self.dialog: QDialog | None = None
+        self.jobs = Jobs(self)                 # the list, the report
+        self.jobs.busy_changed.connect(self._busy)
+        self.details = Jobs(self.detail)       # the selected item's detail
+        self._list_no = self._detail_no = 0    # a newer answer overtakes an older one
         manager = bench.actor.is_manager
         self.scope.setEnabled(manager)
         self.btn_export.setVisible(manager)
         if manager:
             self.scope.setCurrentIndex(1)
-        self.scope.currentIndexChanged.connect(self.refresh)
-        self.show_closed.currentIndexChanged.connect(self.refresh)
-        self.btn_refresh.clicked.connect(self.refresh)
+        self.scope.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.show_closed.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.btn_refresh.clicked.connect(lambda: self.refresh())
         self.btn_new.clicked.connect(self.open_record_dialog)
         self.btn_export.clicked.connect(self.choose_export)
         for name in ("forward", "handover", "reply", "contact", "workdone", "followup"):
@@ -67,7 +76,7 @@ class ComplaintPanel(ComplaintPanelView):
         self.addAction(self.action_workdone)
         self.timer = QTimer(self)
         self.timer.setInterval(self.REFRESH_MS)
-        self.timer.timeout.connect(self.refresh)
+        self.timer.timeout.connect(lambda: self.refresh())
         self.timer.start()
         self.refresh()
 
@@ -76,16 +85,24 @@ class ComplaintPanel(ComplaintPanelView):
     def current_scope(self) -> str:
         return self.scope.currentData()
 
-    def refresh(self) -> None:
-        keep = self.selected_number()
-        try:
-            items = quality.list_complaints(self.bench.db, self.bench.actor,
-                                            scope=self.current_scope,
-                                            include_closed=bool(self.show_closed.currentData()))
-            reminders = quality.followup_reminders(self.bench.db, self.bench.actor,
-                                                   scope=self.current_scope)
-        except CounterDeskError as exc:
-            self.message.setText(exc.message)
+    def _busy(self, busy: bool) -> None:
+        self.busy_label.setVisible(busy)
+        for w in (self.btn_refresh, self.btn_export, self.show_closed):
+            w.setEnabled(not busy)
+        self.scope.setEnabled(not busy and self.bench.actor.is_manager)
+
+    def refresh(self, select: str | None = None) -> Job:
+        """Read the list and the reminders off the GUI thread; keep (or move to
+        ``select``) the selected item. A newer refresh drops an older one's answer."""
+        self._list_no += 1
+        no, keep = self._list_no, select or self.selected_number()
+        return self.jobs.run(_load, self.bench.db, self.bench.actor, self.current_scope,
+                             bool(self.show_closed.currentData()),
+                             on_done=lambda out: self._loaded(no, keep, *out),
+                             on_error=lambda e: self.message.setText(message(e)))
+
+    def _loaded(self, no: int, keep: str | None, items, reminders) -> None:
+        if no != self._list_no:        # overtaken by a newer refresh
             return
         self.model.set_items([v.to_dict() for v in items])
         self.reminder_model.set_items([r.to_dict() for r in reminders])
@@ -108,20 +125,27 @@ class ComplaintPanel(ComplaintPanelView):
     def select(self, number: str) -> None:
         for row, d in enumerate(self.model.items):
             if d["number"] == number:
+                moved = self.table.currentIndex().row() != row   # then the detail follows
                 self.table.selectRow(row)
                 self.table.setCurrentIndex(self.model.index(row, 0))
-                self._show_detail(self.model.index(row, 0))
+                if not moved:
+                    self._show_detail(self.model.index(row, 0))
                 return
 
-    def _show_detail(self, index, _previous=None) -> None:
+    def _show_detail(self, index, _previous=None) -> Job | None:
+        """The selected item's detail, read off the GUI thread."""
         d = self.model.item(index.row()) if index.isValid() else None
+        self._detail_no += 1
         if d is None:
             self.detail.clear()
-            return
-        try:
-            v = quality.get_complaint(self.bench.db, self.bench.actor, d["number"])
-        except CounterDeskError as exc:
-            self.message.setText(exc.message)
+            return None
+        no = self._detail_no
+        return self.details.run(quality.get_complaint, self.bench.db, self.bench.actor,
+                                d["number"], on_done=lambda v: self._detailed(no, v),
+                                on_error=lambda e: self.message.setText(message(e)))
+
+    def _detailed(self, no: int, v) -> None:
+        if no != self._detail_no:      # another item was selected meanwhile
             return
         from html import escape
 
@@ -156,22 +180,26 @@ class ComplaintPanel(ComplaintPanelView):
         dlg.contact_phone.setFocus()
         return dlg
 
-    def _record(self, dlg: RecordDialog) -> None:
+    def _record(self, dlg: RecordDialog) -> Job:
+        """Record off the GUI thread (the dialog's OK disabled meanwhile); a refusal is
+        shown in the dialog, which stays open: nothing was saved."""
         ticket = self.bench.current_ticket or {}
         values = dlg.values()
         tid = ticket.get("id") if values["ticket_number"] and \
             str(ticket.get("number", "")).upper() == values["ticket_number"].upper() else None
-        try:
-            v = quality.record_complaint(self.bench.db, self.bench.actor, ticket_id=tid, **values)
-        except CounterDeskError as exc:
-            dlg.message.setText(exc.message)   # nothing was saved; the dialog stays open
-            return
+        dlg.message.clear()
+        jobs = Jobs(dlg, busy=[dlg.buttons])
+        dlg.job = jobs.run(quality.record_complaint, self.bench.db, self.bench.actor,
+                           ticket_id=tid, **values, on_done=lambda v: self._recorded(dlg, v),
+                           on_error=lambda e: dlg.message.setText(message(e)))
+        return dlg.job
+
+    def _recorded(self, dlg: RecordDialog, v) -> None:
         dlg.accept()
         self.message.setText(self.tr("Recorded %1; reply by %2.").replace("%1", v.number)
                              .replace("%2", _short(v.due_at)))
         self.bench.status_message.emit(self.message.text())
-        self.refresh()
-        self.select(v.number)
+        self.refresh(select=v.number)
         self.changed.emit()
 
     # -- actions on the selected item ------------------------------------------------------------
@@ -216,32 +244,26 @@ class ComplaintPanel(ComplaintPanelView):
         dlg.accept()
         self.message.setText(self.tr("%1: %2").replace("%1", v.number)
                              .replace("%2", v.status_label))
-        self.refresh()
+        self.refresh(select=v.number)
         self.changed.emit()
 
     # -- report ---------------------------------------------------------------------------------
     def export_report(self, pdf_path: str, csv_path: str | None = None,
-                      date_from: dt.date | None = None, date_to: dt.date | None = None) -> dict:
-        from ...print import quality_report
+                      date_from: dt.date | None = None, date_to: dt.date | None = None,
+                      on_done=None) -> Job:
+        """The quality report written off the GUI thread; the job's value is the report."""
+        return self.jobs.run(_export, self.bench.db, self.bench.actor, pdf_path, csv_path,
+                             date_from, date_to, on_done=on_done,
+                             on_error=lambda e: self.message.setText(message(e)))
 
-        rep = quality.report(self.bench.db, self.bench.actor, date_from=date_from,
-                             date_to=date_to)
-        quality_report.write_pdf(rep, pdf_path)
-        if csv_path:
-            quality_report.write_csv(rep, csv_path)
-        return rep
-
-    def choose_export(self) -> None:
+    def choose_export(self) -> Job | None:
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Export quality report"),
                                               "quality-report.pdf", self.tr("PDF (*.pdf)"))
         if not path:
-            return
-        try:
-            self.export_report(path, path.rsplit(".", 1)[0] + ".csv")
-        except (CounterDeskError, OSError) as exc:
-            self.message.setText(getattr(exc, "message", str(exc)))
-            return
-        self.message.setText(self.tr("Report written: %1").replace("%1", path))
+            return None
+        return self.export_report(path, path.rsplit(".", 1)[0] + ".csv", on_done=lambda _r:
+                                  self.message.setText(self.tr("Report written: %1")
+                                                       .replace("%1", path)))
 
     def install_actions(self, mainwindow) -> None:
         act = QAction(self.tr("Record complaint or enquiry"), mainwindow)
@@ -260,6 +282,25 @@ class ComplaintPanel(ComplaintPanelView):
 
     def shutdown(self) -> None:
         self.timer.stop()
+        self.jobs.wait(5)
+        self.details.wait(5)
+
+
+def _load(db, actor, scope: str, include_closed: bool) -> tuple[list, list]:
+    """Worker thread: the items and the follow-up reminders of the scope."""
+    return (quality.list_complaints(db, actor, scope=scope, include_closed=include_closed),
+            quality.followup_reminders(db, actor, scope=scope))
+
+
+def _export(db, actor, pdf_path, csv_path, date_from, date_to) -> dict:
+    """Worker thread: the quality report as PDF (and CSV)."""
+    from ...print import quality_report
+
+    rep = quality.report(db, actor, date_from=date_from, date_to=date_to)
+    quality_report.write_pdf(rep, pdf_path)
+    if csv_path:
+        quality_report.write_csv(rep, csv_path)
+    return rep
 
 
 def create(bench, parent=None) -> ComplaintPanel:

@@ -66,6 +66,9 @@ class ComplaintPanelView(QWidget):
         self.reminders.setMaximumHeight(160)
         self.detail = QTextBrowser()
         self.detail.setObjectName("detail")
+        self.busy_label = QLabel(self.tr("Working… please wait."))  # while a call runs
+        self.busy_label.setObjectName("complaints_busy")
+        self.busy_label.hide()
         self.message = QLabel()
         self.message.setObjectName("message")
         self.message.setWordWrap(True)
@@ -74,6 +77,7 @@ class ComplaintPanelView(QWidget):
         top.addWidget(self.scope)
         top.addWidget(self.show_closed)
         top.addWidget(self.summary, 1)
+        top.addWidget(self.busy_label)
         top.addWidget(self.btn_refresh)
         top.addWidget(self.btn_export)
         actions = QHBoxLayout()

@@ -1,6 +1,7 @@
 """The work-order tab of the workstation: the clerk's order screen and, for managers,
-the hall's board and the safety tab: inspections due, supply notices (:mod:`.screen`,
-:mod:`.board`, :mod:`.safety`)."""
+the hall's board and the safety tab: inspections due, supply notices. Each is a view
+(:mod:`.view`) and a controller (:mod:`.screen`, :mod:`.board`, :mod:`.safety`) whose
+service calls run off the GUI thread (:mod:`.calls`, through ``widgets.jobs``)."""
 
 from __future__ import annotations
 
@@ -30,9 +31,17 @@ class OrdersPanel(QWidget):
             self.screen.changed.connect(self.board.refresh)
             lay.addWidget(tabs)
 
+    @property
+    def busy(self) -> bool:
+        """A call of one of its screens is still running (tests wait on this)."""
+        parts = (self.screen, self.board, self.safety)
+        return any(p.jobs.busy for p in parts if p is not None) or \
+            self.screen.flag_jobs.busy or (self.board is not None and self.board.exports.busy)
+
     def shutdown(self) -> None:
-        if self.board is not None:
-            self.board.shutdown()
+        for part in (self.screen, self.board, self.safety):
+            if part is not None:
+                part.shutdown()
 
 
 def create(bench, parent=None) -> OrdersPanel:

@@ -56,3 +56,46 @@ class OrderTableModel(RowsModel):
         if role == Qt.ToolTipRole:
             return d["description"]
         return None
+
+
+class InspectionDueModel(RowsModel):
+    """Rows are ``DueRow.to_dict()``; overdue in red."""
+
+    def headers(self) -> list[str]:
+        return [t("户号", "Account"), t("户名", "Holder"), t("地址", "Address"),
+                t("上次安检", "Last"), t("应检日期", "Due"), t("到访不遇", "Nobody home"),
+                t("下次上门", "Next attempt")]
+
+    def data(self, index, role=Qt.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        d = self.rows[index.row()]
+        if role == Qt.DisplayRole:
+            due = d["next_due"] + (t(f"（逾期 {d['days_overdue']} 天）",
+                                     f" ({d['days_overdue']} d overdue)") if d["overdue"] else "")
+            return (d["account_no"], d["holder"], d["address"], d["last_inspected"] or "—",
+                    due, str(d["not_home_count"] or ""), d["next_attempt"] or "")[index.column()]
+        if role in (Qt.BackgroundRole, Qt.ForegroundRole) and d["overdue"]:
+            return QColor(OVERDUE[0] if role == Qt.BackgroundRole else OVERDUE[1])
+        return None
+
+
+class NoticeModel(RowsModel):
+    def headers(self) -> list[str]:
+        return [t("编号", "Number"), t("区域", "Area"), t("开始", "Start"), t("结束", "End"),
+                t("原因", "Reason")]
+
+    def data(self, index, role=Qt.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return None
+        d = self.rows[index.row()]
+        if role == Qt.DisplayRole:
+            return (d["number"], d["area"], short(d["starts_at"]), short(d["ends_at"]),
+                    d["reason"])[index.column()]
+        if role == Qt.FontRole and d["active"]:
+            from PySide6.QtGui import QFont
+
+            f = QFont()
+            f.setBold(True)
+            return f
+        return None

@@ -4,28 +4,14 @@ panel's refusal script) rather than an input mistake."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
-
-from ... import billing
 from ...errors import CounterDeskError, NotFound, ValidationError
 
 
-def offer_as_account(panel, text: str) -> bool:
+def may_be_account(panel, text: str) -> bool:
     """Issue 18.8: an account number typed into the item field (not an item code) is
-    taken as the account when no account is loaded yet; said in the message line."""
-    if not text.isdigit() or panel._loaded_account or text.upper() in panel.catalogue.codes:
-        return False
-    try:
-        billing.account_summary(panel.bench.db, text)
-    except CounterDeskError:
-        return False
-    panel.item.clear()
-    panel.account.setText(text)
-    panel.load_account(focus_next=True)
-    said = QCoreApplication.translate("PaymentPanel",
-                                      "%1 is an account number: loaded as the account")
-    panel.message.setText(said.replace("%1", text))
-    return True
+    taken as the account when no account is loaded yet (if the service knows it)."""
+    return text.isdigit() and not panel._loaded_account and \
+        text.upper() not in panel.catalogue.codes
 
 
 def focus_f9(panel) -> None:

@@ -9,8 +9,11 @@ so a dead printer never blocks the screen — a badge counts the receipts waitin
 retry and switch printer. Ctrl+P reprints (补打), Ctrl+Shift+V voids with a manager's
 approval. Every decision is the service's; this module only shows and asks.
 
-Modules: ``view`` (widgets), ``models`` (tables), ``receipts`` (printer, reprint, void),
-this one the controller; the print worker is :class:`~counterdesk.ui.widgets.printing.PrintService`.
+Modules: ``view`` (widgets), ``models`` (tables), ``loading`` (price list, account,
+quote), ``receipts`` (printer, reprint, void), this one the controller. Every service
+call runs off the GUI thread (``widgets.jobs``); while one runs the tab shows "Working…"
+and the take button is disabled; Ctrl+Return while the amount is still being read takes
+the payment right after it; the print worker is :class:`~counterdesk.ui.widgets.printing.PrintService`.
 
 Keyboard flow for a bill payment: calling a payment ticket (F2, service A) opens this
 tab with the focus in the account number → digits, Enter: the holder and the open bills,
@@ -26,13 +29,9 @@ focus) — not for every customer; the amounts always come from the service's qu
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (
-    QCompleter,
-    QLineEdit,
-    QMenu,
-)
+from PySide6.QtWidgets import QMenu
 
 from ... import billing, money, requestkeys
 from ...errors import CounterDeskError, DatabaseUnavailable, OutcomeUnknown
@@ -40,12 +39,13 @@ from ...print.printers import PrinterConfig
 from ..widgets.jobs import Job, Jobs, message
 from ..widgets.printing import PrintService
 from . import assist
+from .loading import LoadingActions
 from .models import BillsModel, Catalogue, LinesModel
 from .receipts import ReceiptActions
 from .view import PaymentPanelView
 
 
-class PaymentPanel(ReceiptActions, PaymentPanelView):
+class PaymentPanel(LoadingActions, ReceiptActions, PaymentPanelView):
     """Controller: quotes through the service, takes the payment, runs the print worker."""
 
     committed = Signal(dict)
@@ -66,10 +66,15 @@ class PaymentPanel(ReceiptActions, PaymentPanelView):
         self.catalogue = Catalogue()
         self._loaded_account: str | None = None    # whose bills are shown
         self._pending_account: str | None = None   # opened in the account tab since
+        self._take_waiting = False                 # Ctrl+Return while the amount was read
+        self.jobs = Jobs(self)        # the sale (one at a time)
+        self.data_jobs = Jobs(self)   # the price list, the account, the quote
+        self.receipt_jobs = Jobs(self)   # the receipts list, reprint, void
+        for jobs in (self.jobs, self.data_jobs, self.receipt_jobs):
+            jobs.busy_changed.connect(self._busy_changed)
         self._load_catalogue()
 
         cfg = PrinterConfig.from_settings(self.settings)
-        self.jobs = Jobs(self, busy=[self.take_button])
         self.printing = PrintService(bench.db, self.actor.hall_id, cfg,
                                      window=self.actor.window, parent=self)
         bench.services["printing"] = self.printing
@@ -105,24 +110,24 @@ class PaymentPanel(ReceiptActions, PaymentPanelView):
         if start_printing:
             self.printing.start()
 
-    # -- data from the services -----------------------------------------------------------
-    def _load_catalogue(self) -> None:
-        try:
-            items = billing.list_prices(self.bench.db, self.actor.hall_id)
-        except CounterDeskError as exc:
-            self.message.setText(exc.message)
-            return
-        comp = QCompleter(self.catalogue.load(items), self)
-        comp.setCaseSensitivity(Qt.CaseInsensitive)
-        comp.setFilterMode(Qt.MatchContains)
-        self.item.setCompleter(comp)
+    def _busy_changed(self, _busy: bool = False) -> None:
+        """While a read or a change runs: "Working…", the take button disabled (reprint
+        and void too while one of them runs); a take asked for meanwhile follows."""
+        reading, taking = self.data_jobs.busy, self.jobs.busy
+        self.busy.setVisible(reading or taking or self.receipt_jobs.busy)
+        self.take_button.setEnabled(not (reading or taking))
+        for act in (getattr(self, "action_reprint", None), getattr(self, "action_void", None)):
+            if act is not None:
+                act.setEnabled(not self.receipt_jobs.busy)
+        if self._take_waiting and not reading:   # after the result is shown (and any
+            QTimer.singleShot(0, self._take_if_waiting)   # read it starts has begun)
 
-    def refresh_catalogue(self, force: bool = False) -> None:
-        """Re-read the price list if it may have changed (or ``force``: after a price
-        change made on this PC)."""
-        if force or self.catalogue.stale():
-            self._load_catalogue()
+    def _take_if_waiting(self) -> None:
+        if self._take_waiting and not self.data_jobs.busy:
+            self._take_waiting = False
+            self.take_payment()
 
+    # -- opening the screen ---------------------------------------------------------------
     def open_for(self, account_no: str, *, ask_account: bool = False) -> None:
         """From the account screen (bench.open_payment) or the called ticket: a fresh
         screen; with an account, its open bills ticked and the focus on the tendered
@@ -164,86 +169,13 @@ class PaymentPanel(ReceiptActions, PaymentPanelView):
 
     def _account_left(self) -> None:
         no = self.account.text().strip()
-        if no and no != self._loaded_account:
-            self.load_account()
-
-    def load_account(self, *, focus_next: bool = False) -> None:
-        """Show the holder and the open bills of the typed account. A newly loaded
-        account has all its open bills ticked (the common case: paying them). With
-        ``focus_next`` the focus goes where the next key goes: the tendered amount when
-        there is something to pay, else the item field."""
-        no = self.account.text().strip()
-        if not no:
-            self._loaded_account = None
-            self.holder.setText("")
-            self.bills_model.set_bills([])
-            self.refresh_quote()
-            return
-        try:
-            info = billing.account_summary(self.bench.db, no)
-        except CounterDeskError as exc:
-            self._loaded_account = None
-            self.holder.setText("")
-            self.bills_model.set_bills([])
-            self.message.setText(exc.message)
-            if focus_next:
-                self.account.setFocus()
-                self.account.selectAll()
-            return
-        extra = [x for x in (info.get("address"), self.tr("meter %1").replace(
-            "%1", info["meter_no"]) if info.get("meter_no") else "") if x]
-        self.holder.setText(" · ".join([info["holder"] + (
-            "" if info["status"] != "closed" else self.tr(" (closed)"))] + extra))
-        new = no != self._loaded_account
-        self._loaded_account = no
-        if self._pending_account == no:
-            self._pending_account = None
-        self.bills_model.set_bills(info["bills"], tick_all=new)
-        self.refresh_quote()
-        if focus_next:
-            self._focus_next()
-
-    def _focus_next(self) -> None:
-        if self.due_fen() > 0:
-            target = self.tendered if self.tendered.isEnabled() else self.method
-            target.setFocus()
-            if isinstance(target, QLineEdit):
-                target.selectAll()
-        else:
-            self.item.setFocus()
+        if no and no not in (self._loaded_account, self._asked_account):
+            self.load_account()   # (Enter already asked for it)
 
     def _item_entered(self) -> None:
         if self.item.text().strip():
             self.qty.setFocus()
             self.qty.selectAll()
-
-    def add_item(self) -> None:
-        text = self.item.text().strip()
-        code = self.catalogue.code_for(text)
-        qty = self.qty.text().strip() or "1"
-        if not code:
-            self.item.setFocus()
-            return
-        if self._offer_as_account(text):
-            return
-        try:
-            money.parse_qty(qty)
-        except CounterDeskError as exc:
-            self.message.setText(exc.message)
-            self.qty.setFocus()
-            return
-        before = [dict(e) for e in self.lines_model.entries]
-        self.lines_model.add(code, qty)
-        if not self.refresh_quote():
-            self.lines_model.entries = before   # the refused line is not kept
-            self.refresh_quote(keep_message=True)
-            return
-        self.item.clear()
-        self.qty.setText("1")
-        self.item.setFocus()
-
-    def _offer_as_account(self, text: str) -> bool:
-        return assist.offer_as_account(self, text)
 
     def eventFilter(self, obj, event):  # noqa: N802 - Qt name
         if obj is self.item and event.type() == QEvent.FocusIn:
@@ -266,26 +198,6 @@ class PaymentPanel(ReceiptActions, PaymentPanelView):
         if with_tenders:
             req.tenders = self.tenders()
         return req
-
-    def refresh_quote(self, keep_message: bool = False) -> bool:
-        req = self.request()
-        if not req.items and not req.bills:
-            self.quote = None
-            self.lines_model.set_lines([])
-            self.update_amounts()
-            return True
-        try:
-            self.quote = billing.quote(self.bench.db, self.actor, req)
-        except CounterDeskError as exc:
-            self.message.setText(exc.message)
-            if assist.is_rule(exc):
-                self.bench.rule_refused.emit("billing", exc.message)
-            return False
-        if not keep_message:
-            self.message.setText("")
-        self.lines_model.set_lines([ln.__dict__ for ln in self.quote.lines])
-        self.update_amounts()
-        return True
 
     def due_fen(self) -> int:
         return self.quote.total_fen if self.quote else 0
@@ -336,6 +248,10 @@ class PaymentPanel(ReceiptActions, PaymentPanelView):
         is disabled meanwhile); then ``_paid`` or ``_refused``. None: refused at once
         (bad input) or a payment already on its way."""
         if self.jobs.busy:
+            return None
+        if self.data_jobs.busy:   # the amount is still being read: take it right after
+            self._take_waiting = True
+            self.message.setText(self.tr("Working out the amount; the payment follows."))
             return None
         try:
             req = self.request(with_tenders=True)
@@ -397,6 +313,11 @@ class PaymentPanel(ReceiptActions, PaymentPanelView):
                                                self.split_amount, self.split_reference)))
 
     def reset(self) -> None:
+        self._account_seq += 1   # an account or a quote on its way is not shown
+        self._quote_seq += 1
+        self._accepted_entries = []
+        self._asked_account = None
+        self._take_waiting = False
         self.lines_model.clear()
         self.bills_model.set_bills([])
         self.bills_model.checked = set()
@@ -439,6 +360,8 @@ class PaymentPanel(ReceiptActions, PaymentPanelView):
         self.take_payment()
 
     def shutdown(self) -> None:
+        for jobs in (self.jobs, self.data_jobs, self.receipt_jobs):
+            jobs.wait(5.0)
         self.printing.stop()
 
 

@@ -1,5 +1,5 @@
 """The payment tab's receipts after the sale: printer state, switch printer, reprint
-(补打) and void with the manager's approval. A part of the controller
+(补打) and void with the manager's approval, off the GUI thread. A part of the controller
 (:class:`~counterdesk.ui.payment.panel.PaymentPanel` inherits it)."""
 
 from __future__ import annotations
@@ -9,11 +9,13 @@ from PySide6.QtWidgets import QDialog, QInputDialog
 from ... import billing
 from ...errors import CounterDeskError
 from ...staff import Approval
+from ..widgets.jobs import Job, message
 from .view import VoidDialog
 
 
 class ReceiptActions:
-    """Needs ``bench``, ``actor``, ``printing``, ``message`` and ``pending_badge``."""
+    """Needs ``bench``, ``actor``, ``printing``, ``receipt_jobs``, ``message`` and
+    ``pending_badge``."""
 
     # -- printer ---------------------------------------------------------------------------
     def _printer_state(self, state: dict) -> None:
@@ -45,47 +47,65 @@ class ReceiptActions:
         self.message.setText(self.tr("Printing to %1").replace("%1", uri))
         return True
 
-    # -- reprint and void -------------------------------------------------------------------
-    def _recent(self) -> list[str]:
-        try:
-            return [r["receipt_no"] for r in billing.recent_receipts(self.bench.db, self.actor)]
-        except CounterDeskError:
-            return []
+    # -- reprint and void (off the GUI thread; reprint and void wait for each other) -----
+    def _with_recent(self, then) -> Job | None:
+        """The clerk's latest receipts (for the picker), then ``then(numbers)``."""
+        if self.receipt_jobs.busy:
+            return None
+        return self.receipt_jobs.run(
+            billing.recent_receipts, self.bench.db, self.actor,
+            on_done=lambda rows: then([r["receipt_no"] for r in rows]),
+            on_error=lambda _exc: then([]))
 
-    def reprint(self, receipt_no: str | None = None) -> bool:
+    def reprint(self, receipt_no: str | None = None) -> Job | None:
+        """Ctrl+P: 补打 a receipt (asked for when not given); returns the job (the reprint,
+        or first the receipts list), None while another reprint or void runs."""
         if receipt_no is None:
-            recent = self._recent()
-            receipt_no, ok = QInputDialog.getItem(self, self.tr("Reprint receipt"),
-                                                  self.tr("Receipt number"), recent, 0, True)
-            if not ok or not receipt_no:
-                return False
-        try:
-            job = billing.reprint(self.bench.db, self.actor, receipt_no,
-                                  printer_uri=self.printing.spooler.config.uri)
-        except CounterDeskError as exc:
-            self.message.setText(exc.message)
-            return False
+            return self._with_recent(self._ask_reprint)
+        if self.receipt_jobs.busy:
+            return None
+        return self.receipt_jobs.run(billing.reprint, self.bench.db, self.actor, receipt_no,
+                                     printer_uri=self.printing.spooler.config.uri,
+                                     on_done=lambda job: self._reprinted(receipt_no, job),
+                                     on_error=lambda exc: self.message.setText(message(exc)))
+
+    def _ask_reprint(self, recent: list[str]) -> None:
+        receipt_no, ok = QInputDialog.getItem(self, self.tr("Reprint receipt"),
+                                              self.tr("Receipt number"), recent, 0, True)
+        if ok and receipt_no:
+            self.reprint(receipt_no)
+
+    def _reprinted(self, receipt_no: str, job) -> None:
         self.printing.kick()
         self.message.setText(self.tr("Reprint of %1 (copy %2) sent to the printer")
                              .replace("%1", receipt_no).replace("%2", str(job.reprint_no)))
-        return True
 
     def void(self, receipt_no: str | None = None, approval: Approval | None = None,
-             reason: str = "") -> billing.PaymentResult | None:
+             reason: str = "") -> Job | None:
+        """Ctrl+Shift+V: void with the manager's approval (the dialog asks when no
+        ``approval`` is given); returns the job, whose value is the reversal."""
         if approval is None:
-            dlg = VoidDialog(self._recent(), self)
-            if dlg.exec() != QDialog.Accepted:
-                return None
-            receipt_no = dlg.receipt.currentText().strip()
-            reason = dlg.reason.text().strip()
-            approval = dlg.auth.approval() or Approval("", "")
-        try:
-            res = billing.void(self.bench.db, self.actor, receipt_no, approval, reason=reason,
-                               printer_uri=self.printing.spooler.config.uri)
-        except CounterDeskError as exc:
-            self.message.setText(exc.message)
-            self.bench.rule_refused.emit("billing", exc.message)
+            return self._with_recent(self._ask_void)
+        if self.receipt_jobs.busy:
             return None
+        return self.receipt_jobs.run(
+            billing.void, self.bench.db, self.actor, receipt_no, approval, reason=reason,
+            printer_uri=self.printing.spooler.config.uri,
+            on_done=lambda res: self._voided(receipt_no, res), on_error=self._void_refused)
+
+    def _ask_void(self, recent: list[str]) -> None:
+        dlg = VoidDialog(recent, self)
+        if dlg.exec() != QDialog.Accepted:
+            return
+        self.void(dlg.receipt.currentText().strip(), dlg.auth.approval() or Approval("", ""),
+                  dlg.reason.text().strip())
+
+    def _void_refused(self, exc: BaseException) -> None:
+        text = message(exc)
+        self.message.setText(text)
+        self.bench.rule_refused.emit("billing", text)
+
+    def _voided(self, receipt_no: str, res: billing.PaymentResult) -> None:
         self.printing.kick()
         self.message.setText(self.tr("Receipt %1 voided; reversal %2")
                              .replace("%1", receipt_no).replace("%2", res.receipt_no)
@@ -93,4 +113,3 @@ class ReceiptActions:
         if res.warning:   # issue 18.4: cash paid back after the till's count
             self.bench.status_message.emit(res.warning)
         self.bench.stats_changed.emit()
-        return res

@@ -163,9 +163,13 @@ class PaymentPanelView(QWidget):
         self.message = QLabel()
         self.message.setObjectName("message")
         self.message.setWordWrap(True)
+        self.busy = QLabel(self.tr("Working…"))   # shown while a service call runs
+        self.busy.setObjectName("payment_busy")
+        self.busy.hide()
         buttons = QHBoxLayout()
         buttons.addWidget(self.pending_badge)
         buttons.addStretch(1)
+        buttons.addWidget(self.busy)
         buttons.addWidget(self.clear_button)
         buttons.addWidget(self.take_button)
 

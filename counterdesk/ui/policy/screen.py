@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QPushButton,
 )
 
-from ... import i18n, policy
+from ... import accounts, i18n, policy
 from ...errors import CounterDeskError
 from ..widgets.jobs import Job
 from ..widgets.listeditor import ListEditorDialog
@@ -27,6 +27,8 @@ from ..widgets.tablemodel import RowsModel
 def value_text(row: policy.PolicyRow, value) -> str:
     if row.kind == "bool":
         return i18n.pick("是", "yes") if value else i18n.pick("否", "no")
+    if row.kind == "types":  # the names in the user's language; the codes are in the editor
+        return accounts.types.parse_text(str(value)).labels_text()
     return str(value)
 
 
@@ -65,7 +67,7 @@ class PolicyScreen(ListEditorDialog):
         self.rule.setObjectName("rule")
         self.value = QLineEdit()
         self.value.setObjectName("value")
-        self.value.setMaxLength(200)
+        self.value.setMaxLength(400)
         self.value.returnPressed.connect(self.save)
         self.hint = QLabel()
         self.hint.setObjectName("hint")
@@ -116,6 +118,9 @@ class PolicyScreen(ListEditorDialog):
             return self.tr("true or false (yes/no)")
         if row.kind == "time":
             return self.tr("A time HH:MM, e.g. 08:30")
+        if row.kind == "types":
+            return self.tr("code=name, separated by commas; a new code is 2-16 letters a-z or _; "
+                           "a type still in use cannot be removed, only renamed")
         if row.kind == "dates":
             return self.tr("Dates or ranges separated by commas, e.g. 2027-01-01, "
                            "2027-02-06..2027-02-12")

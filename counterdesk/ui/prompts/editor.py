@@ -1,96 +1,26 @@
-"""The manager's editor of the service phrases: change, add, remove, restore defaults.
+"""The manager's editor of the service phrases (controller): change, add, remove, restore
+defaults. The widgets are :class:`~.editor_view.PhraseEditorView`'s.
 
-Every change goes through :mod:`counterdesk.phrases` (validation, permission, audit);
-a refusal is shown under the fields with the field at fault focused.
+Every change goes through :mod:`counterdesk.phrases` (validation, permission, audit) off
+the GUI thread (``widgets.jobs``): while one runs the buttons are disabled and the state
+line says "Working…"; a refusal is shown under the fields with the field at fault focused.
+Each action returns its job (None when refused at once or while another runs); its
+``finished`` comes before the list is read again (tests wait until ``jobs.busy`` ends).
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QCheckBox,
-    QComboBox,
-    QDialog,
-    QFormLayout,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QMessageBox,
-    QPushButton,
-    QTableView,
-    QVBoxLayout,
-)
+from PySide6.QtWidgets import QCheckBox, QMessageBox
 
 from ... import i18n, phrases
 from ...errors import CounterDeskError
-from ..widgets.fieldmessages import FieldMessages, message_label
+from ..widgets.fieldmessages import FieldMessages
+from ..widgets.jobs import Job, Jobs, message
+from .editor_view import PhraseEditorView
 from .models import PhraseTableModel
 
-
-class PhraseEditorView(QDialog):
-    """Widgets only."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("Edit service phrases"))
-        self.resize(900, 620)
-        self.section = QComboBox()
-        self.section.setObjectName("section")
-        self.source = QLabel()
-        self.source.setObjectName("source")
-        self.source.setWordWrap(True)
-        self.source.setStyleSheet("color: #555;")
-        self.table = QTableView()
-        self.table.setObjectName("items")
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.table.setWordWrap(True)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
-        self.title = QLineEdit()
-        self.title.setObjectName("title")
-        self.text = QLineEdit()
-        self.text.setObjectName("text")
-        self.instead = QLineEdit()
-        self.instead.setObjectName("instead")
-        self.note = QLineEdit()
-        self.note.setObjectName("note")
-        self.message = message_label()
-        self.state = QLabel()
-        self.state.setObjectName("state")
-        form = QFormLayout()
-        form.addRow(self.tr("Title"), self.title)
-        form.addRow(self.tr("Phrase"), self.text)
-        form.addRow(self.tr("Say instead"), self.instead)
-        form.addRow(self.tr("Note"), self.note)
-        self.new_button = QPushButton(self.tr("&New"))
-        self.save_button = QPushButton(self.tr("&Save"))
-        self.save_button.setDefault(True)
-        self.remove_button = QPushButton(self.tr("&Remove"))
-        self.restore_button = QPushButton(self.tr("Restore &this item"))
-        self.restore_all_button = QPushButton(self.tr("Restore &all defaults"))
-        self.close_button = QPushButton(self.tr("Close"))
-        buttons = QHBoxLayout()
-        for b in (self.new_button, self.save_button, self.remove_button, self.restore_button,
-                  self.restore_all_button):
-            b.setAutoDefault(False)
-            buttons.addWidget(b)
-        buttons.addStretch(1)
-        buttons.addWidget(self.close_button)
-        top = QHBoxLayout()
-        top.addWidget(QLabel(self.tr("Situation / group")))
-        top.addWidget(self.section, 1)
-        lay = QVBoxLayout(self)
-        lay.addLayout(top)
-        lay.addWidget(self.source)
-        lay.addWidget(self.table, 1)
-        lay.addWidget(self.state)
-        lay.addLayout(form)
-        lay.addWidget(self.message)
-        lay.addLayout(buttons)
+__all__ = ["PhraseEditor", "PhraseEditorView"]
 
 
 class PhraseEditor(PhraseEditorView, FieldMessages):
@@ -123,19 +53,25 @@ class PhraseEditor(PhraseEditorView, FieldMessages):
         self.details.toggled.connect(lambda _on: self._section_changed(
             0, self.editing_id))
         self.layout().insertWidget(1, self.details)
+        self.jobs = Jobs(self, busy=[self.new_button, self.save_button, self.remove_button,
+                                     self.restore_button, self.restore_all_button])
+        self.jobs.busy_changed.connect(self._busy)
         self.reload()
 
     # confirmation is a method so tests can answer it without a modal box
     def confirm(self, text: str) -> bool:
         return QMessageBox.question(self, self.windowTitle(), text) == QMessageBox.Yes
 
-    def reload(self, keep: str | None = None) -> None:
+    def reload(self, keep: str | None = None, done: str = "") -> Job:
+        """Read the hall's phrases (off the GUI thread); then show them, keeping the item
+        ``keep`` selected and the line ``done`` under the fields."""
+        return self.jobs.run(phrases.load, self.db, self.actor.hall_code, self.lang,
+                             on_done=lambda cat: self._loaded(cat, keep, done),
+                             on_error=self._refused)
+
+    def _loaded(self, cat: phrases.Catalogue, keep: str | None, done: str) -> None:
         key = self.current_section()
-        try:
-            self.catalogue = phrases.load(self.db, self.actor.hall_code, self.lang)
-        except CounterDeskError as exc:
-            self.show_error(exc)
-            return
+        self.catalogue = cat
         self.section.blockSignals(True)
         self.section.clear()
         for sec in self.catalogue.sections:
@@ -144,6 +80,34 @@ class PhraseEditor(PhraseEditorView, FieldMessages):
         self.section.setCurrentIndex(idx)
         self.section.blockSignals(False)
         self._section_changed(idx, keep)
+        if done:
+            self.show_done(done)
+
+    def _refused(self, exc: BaseException) -> None:
+        if isinstance(exc, CounterDeskError):
+            self.show_error(exc)
+        else:   # a bug: logged, named
+            self.message.setText(message(exc))
+
+    def _busy(self, busy: bool) -> None:
+        if busy:
+            self._state_text = self.state.text()
+            self.state.setText(self.tr("Working…"))
+        elif self.state.text() == self.tr("Working…"):
+            self.state.setText(getattr(self, "_state_text", ""))
+
+    def _change(self, fn, *args, keep=None, done=None, **kwargs) -> Job | None:
+        """Run a change off the GUI thread; then reload the list (keeping the item
+        ``keep``, or with ``keep=True`` the item the service returns) and say ``done``
+        (a line, or a function of the service's answer)."""
+        if self.jobs.busy:
+            return None
+
+        def changed(value) -> None:
+            said = done(value) if callable(done) else (done or "")
+            self.reload(keep=getattr(value, "id", None) if keep is True else keep, done=said)
+
+        return self.jobs.run(fn, *args, on_done=changed, on_error=self._refused, **kwargs)
 
     def current_section(self) -> str | None:
         return self.section.currentData()
@@ -191,58 +155,41 @@ class PhraseEditor(PhraseEditorView, FieldMessages):
         self.message.clear()
         self.text.setFocus()
 
-    def save(self) -> bool:
+    def save(self) -> Job | None:
         fields = dict(text=self.text.text(), instead=self.instead.text(), note=self.note.text(),
                       title=self.title.text(), lang=self.lang)
-        try:
-            if self.editing_id is None:
-                item = phrases.add_item(self.db, self.actor, self.current_section(), **fields)
-            else:
-                item = phrases.edit_item(self.db, self.actor, self.editing_id, **fields)
-        except CounterDeskError as exc:
-            self.show_error(exc)
-            return False
-        self.reload(keep=item.id)
-        self.show_done(self.tr("Saved. Every window of the hall sees the change."))
-        return True
-
-    def remove(self) -> bool:
+        saved = self.tr("Saved. Every window of the hall sees the change.")
         if self.editing_id is None:
-            return False
-        try:
-            phrases.remove_item(self.db, self.actor, self.editing_id, self.lang)
-        except CounterDeskError as exc:
-            self.show_error(exc)
-            return False
-        self.reload()
-        self.show_done(self.tr("Removed."))
-        return True
+            return self._change(phrases.add_item, self.db, self.actor, self.current_section(),
+                                keep=True, done=saved, **fields)
+        return self._change(phrases.edit_item, self.db, self.actor, self.editing_id,
+                            keep=True, done=saved, **fields)
 
-    def restore_item(self) -> bool:
+    def remove(self) -> Job | None:
         if self.editing_id is None:
-            return False
-        try:
-            n = phrases.restore_defaults(self.db, self.actor, self.editing_id, self.lang)
-        except CounterDeskError as exc:
-            self.show_error(exc)
-            return False
-        self.reload(keep=self.editing_id)
-        self.show_done(self.tr("Restored as shipped.") if n else
-                       self.tr("This item was not changed."))
-        return True
+            return None
+        return self._change(phrases.remove_item, self.db, self.actor, self.editing_id,
+                            self.lang, done=self.tr("Removed."))
 
-    def restore_all(self) -> bool:
+    def restore_item(self) -> Job | None:
+        if self.editing_id is None:
+            return None
+        return self._change(phrases.restore_defaults, self.db, self.actor, self.editing_id,
+                            self.lang, keep=self.editing_id,
+                            done=lambda n: self.tr("Restored as shipped.") if n else
+                            self.tr("This item was not changed."))
+
+    def restore_all(self) -> Job | None:
         if not self.confirm(self.tr("Undo every change to the service phrases of this hall "
                                     "and go back to the shipped phrases?")):
-            return False
-        try:
-            n = phrases.restore_defaults(self.db, self.actor, None, self.lang)
-        except CounterDeskError as exc:
-            self.show_error(exc)
-            return False
-        self.reload()
-        self.show_done(self.tr("All defaults restored (%1 changes undone).").replace("%1", str(n)))
-        return True
+            return None
+        return self._change(phrases.restore_defaults, self.db, self.actor, None, self.lang,
+                            done=lambda n: self.tr("All defaults restored (%1 changes undone).")
+                            .replace("%1", str(n)))
+
+    def done(self, result: int) -> None:   # closed: let a change on its way end first
+        self.jobs.wait(5.0)
+        super().done(result)
 
     def keyPressEvent(self, event):  # noqa: N802 - Qt name
         if event.key() in (Qt.Key_Return, Qt.Key_Enter):

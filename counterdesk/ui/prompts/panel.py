@@ -6,6 +6,12 @@ explanation, the finish the farewell. F11 searches (characters or pinyin initial
 Ctrl+Shift+C copies the selected phrase (for a forbidden phrase: what to say instead).
 The phrases come from :mod:`counterdesk.phrases`; which phrase fits which moment is
 decided there, not here.
+
+Every database read runs off the GUI thread (``widgets.jobs``): the hall's phrases and
+the apology threshold (at start, after the editor, and when the 30-second poll finds
+an edit; until the first answer the shipped phrases are shown and the heading says
+"loading…"), and the holder's form of address. An address that arrives after a newer
+moment was shown is dropped.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 
 from ... import i18n, phrases, policy
 from ...errors import CounterDeskError
+from ..widgets.jobs import Job, Jobs, message
 from .models import (
     PhraseTableModel,
     SectionListModel,
@@ -25,6 +32,24 @@ from .models import (
 from .view import PromptPanelView
 
 log = logging.getLogger(__name__)
+
+
+def load_hall(db, actor, lang: str) -> tuple:
+    """Worker thread: the hall's phrases and its apology threshold (None: unreadable)."""
+    cat = phrases.load(db, actor.hall_code, lang)
+    return cat, wait_minutes(db, actor)
+
+
+def poll_hall(db, actor, lang: str) -> tuple:
+    """Worker thread: the phrases' revision and the apology threshold."""
+    return phrases.revision(db, actor.hall_code, lang), wait_minutes(db, actor)
+
+
+def wait_minutes(db, actor) -> int | None:
+    try:
+        return policy.load_queue_rules(db, actor.hall_id).wait_apology_minutes
+    except CounterDeskError:
+        return None
 
 
 class PromptPanel(PromptPanelView):
@@ -36,8 +61,13 @@ class PromptPanel(PromptPanelView):
         super().__init__(parent)
         self.bench = bench
         self.tab_title = self.tr("Phrases")
-        self.catalogue: phrases.Catalogue | None = None
+        self.catalogue: phrases.Catalogue = phrases.defaults(i18n.current())  # until loaded
+        self.loaded = False            # the hall's own phrases have arrived
+        self.apology_minutes = policy.QueueRules().wait_apology_minutes
         self.prompt: phrases.Prompt | None = None
+        self._context_seq = 0          # bumped by every moment shown
+        self.jobs = Jobs(self)
+        self.jobs.busy_changed.connect(self._busy_changed)
         self.section_model = SectionListModel(self)
         self.phrase_model = PhraseTableModel(self)
         self.sections.setModel(self.section_model)
@@ -55,6 +85,7 @@ class PromptPanel(PromptPanelView):
         bench.rule_refused.connect(self.on_rule_refused)
         bench.prompt_context.connect(self.on_prompt_context)
         self.apply_contrast(bool(bench.settings.ui.high_contrast))
+        self._show_catalogue()
         self.reload()
         self.set_context(self.tr("Waiting for the next customer"), [])
         self._poll = QTimer(self)
@@ -63,14 +94,25 @@ class PromptPanel(PromptPanelView):
         self._poll.start()
 
     # -- data --------------------------------------------------------------------
-    def reload(self) -> None:
-        try:
-            self.catalogue = phrases.load(self.bench.db, self.bench.actor.hall_code,
-                                          i18n.current())
-        except CounterDeskError as exc:
-            self.bench.status_message.emit(exc.message)
-            if self.catalogue is None:
-                self.catalogue = phrases.defaults(i18n.current())
+    def _busy_changed(self, busy: bool) -> None:
+        self.heading.setText(self.tr("Service phrases (loading…)") if busy and not self.loaded
+                             else self.tr("Service phrases"))
+
+    def reload(self) -> Job:
+        """Read the hall's phrases again (off the GUI thread); returns the job."""
+        return self.jobs.run(load_hall, self.bench.db, self.bench.actor, i18n.current(),
+                             on_done=self._loaded,
+                             on_error=lambda exc: self.bench.status_message.emit(message(exc)))
+
+    def _loaded(self, out: tuple) -> None:
+        cat, minutes = out
+        self.catalogue, self.loaded = cat, True
+        if minutes is not None:
+            self.apology_minutes = minutes
+        self._busy_changed(self.jobs.busy)
+        self._show_catalogue()
+
+    def _show_catalogue(self) -> None:
         cat = self.catalogue
         current = self.current_section()
         self.section_model.set_sections(cat.sections)
@@ -82,13 +124,19 @@ class PromptPanel(PromptPanelView):
         else:
             self.show_section(current or "greeting")
 
-    def check_for_edits(self) -> None:
-        """Reload when a manager changed the phrases (on any PC of the hall)."""
-        try:
-            rev = phrases.revision(self.bench.db, self.bench.actor.hall_code, i18n.current())
-        except CounterDeskError:
-            return
-        if self.catalogue is not None and rev != self.catalogue.revision:
+    def check_for_edits(self) -> Job | None:
+        """Reload when a manager changed the phrases (on any PC of the hall); the apology
+        threshold is read again too. Returns the job (None while another runs)."""
+        if self.jobs.busy:
+            return None
+        return self.jobs.run(poll_hall, self.bench.db, self.bench.actor, i18n.current(),
+                             on_done=self._polled, on_error=lambda _exc: None)
+
+    def _polled(self, out: tuple) -> None:
+        rev, minutes = out
+        if minutes is not None:
+            self.apology_minutes = minutes
+        if rev != self.catalogue.revision:
             self.reload()
 
     def current_section(self) -> str | None:
@@ -174,11 +222,8 @@ class PromptPanel(PromptPanelView):
         return text
 
     # -- context -----------------------------------------------------------------
-    def _wait_minutes(self) -> int:
-        return policy.load_queue_rules(self.bench.db, self.bench.actor.hall_id)\
-            .wait_apology_minutes
-
     def show_prompt(self, prompt: phrases.Prompt, title: str) -> None:
+        self._context_seq += 1
         self.prompt = prompt
         self.set_context(title, [f"“{it.text}”" if it.kind != "guidance" else it.text
                                  for it in prompt.items])
@@ -205,7 +250,7 @@ class PromptPanel(PromptPanelView):
 
     def on_ticket_called(self, ticket: dict) -> None:
         p = phrases.contextual(self.catalogue, "ticket_called", ticket,
-                               wait_apology_minutes=self._wait_minutes())
+                               wait_apology_minutes=self.apology_minutes)
         number = str(ticket.get("number", ""))
         if p.apology:
             title = self.tr("Ticket %1 called — waited %2 min: apologise first").replace(
@@ -222,18 +267,24 @@ class PromptPanel(PromptPanelView):
     def on_ticket_finished(self, ticket: dict) -> None:
         p = phrases.contextual(self.catalogue, "ticket_finished", ticket)
         if not p.items:  # a no-show: nobody to see off
+            self._context_seq += 1
             self.prompt = None
             self.set_context(self.tr("Waiting for the next customer"), [])
             return
         self.show_prompt(p, self.tr("Ticket %1 finished — see the customer off").replace(
             "%1", str(ticket.get("number", ""))))
 
-    def on_account_selected(self, account_no: str) -> None:
-        """The customer's file is open: how to address the holder (by surname)."""
-        try:
-            p = phrases.for_account(self.bench.db, self.bench.actor, self.catalogue, account_no)
-        except (CounterDeskError, ImportError):
-            return
+    def on_account_selected(self, account_no: str) -> Job:
+        """The customer's file is open: how to address the holder (by surname), read off
+        the GUI thread; dropped if another moment was shown meanwhile."""
+        seq = self._context_seq
+        return self.jobs.run(phrases.for_account, self.bench.db, self.bench.actor,
+                             self.catalogue, account_no,
+                             on_done=lambda p: seq == self._context_seq and self._address(
+                                 p, account_no),
+                             on_error=lambda _exc: None)
+
+    def _address(self, p: phrases.Prompt, account_no: str) -> None:
         if p.items:
             self.show_prompt(p, self.tr("Account %1 — address the customer").replace(
                 "%1", account_no))
@@ -252,7 +303,7 @@ class PromptPanel(PromptPanelView):
 
     def on_prompt_context(self, situation: str, data: dict) -> None:
         p = phrases.contextual(self.catalogue, situation, data,
-                               wait_apology_minutes=self._wait_minutes())
+                               wait_apology_minutes=self.apology_minutes)
         if not p.items:
             return
         sec = self.catalogue.section(p.situations[0]) if p.situations else None
@@ -295,6 +346,7 @@ class PromptPanel(PromptPanelView):
 
     def shutdown(self) -> None:
         self._poll.stop()
+        self.jobs.wait(5.0)
 
 
 def create(bench, parent=None) -> PromptPanel:

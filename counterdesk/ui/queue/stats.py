@@ -1,164 +1,59 @@
-"""Queue statistics for managers: per service, window and clerk for a day or a range —
-tickets, no-shows, average and 90th-percentile waiting and service time — a chart of
-tickets per hour (busiest hours) and CSV export. Figures come from
-:func:`counterdesk.queue.statistics`; this is view + controller only.
+"""Queue statistics for managers (controller): per service, window and clerk for a day or
+a range — tickets, no-shows, average and 90th-percentile waiting and service time — a
+chart of tickets per hour (busiest hours) and CSV export. Figures come from
+:func:`counterdesk.queue.statistics`, read off the GUI thread (``widgets.jobs``): while
+they are read the dialog says "Working…" and Show and Export are disabled; figures that
+arrive after a newer request are dropped. The widgets are :mod:`.stats_view`'s.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDateEdit,
-    QDialog,
-    QFileDialog,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QFileDialog
 
-from ... import clock, queue, textfiles
-from ...errors import CounterDeskError
-from ..widgets.tablemodel import RowsModel
+from ... import queue, textfiles
+from ..widgets.jobs import Job, Jobs, message
+from .stats_view import HourChart, QueueStatsView, StatsModel
+
+__all__ = ["HourChart", "QueueStatsDialog", "StatsModel", "open_dialog"]
 
 
-def _mmss(v) -> str:
-    return "-" if v is None else f"{v // 60}:{v % 60:02d}"
+def _day(d) -> dt.date:
+    return dt.date(d.year(), d.month(), d.day())
 
 
-class StatsModel(RowsModel):
-    COLS = ("group", "name", "tickets", "finished", "no_shows", "avg_wait", "p90_wait",
-            "avg_service", "p90_service")
-
-    def headers(self):
-        return [self.tr("Group"), self.tr("Name"), self.tr("Tickets"), self.tr("Finished"),
-                self.tr("No-shows"), self.tr("Avg wait"), self.tr("P90 wait"),
-                self.tr("Avg service"), self.tr("P90 service")]
-
-    def _group(self, g: str) -> str:
-        return {"total": self.tr("Total"), "service": self.tr("Service"),
-                "window": self.tr("Window"), "clerk": self.tr("Clerk")}.get(g, g)
-
-    def data(self, index, role=Qt.DisplayRole):
-        if not index.isValid():
-            return None
-        r = self.rows[index.row()]
-        col = self.COLS[index.column()]
-        if role == Qt.DisplayRole:
-            if col == "group":
-                return self._group(r["group"])
-            if col == "name":
-                return f"{r['key']} {r['name']}".strip()
-            if col in ("avg_wait", "p90_wait", "avg_service", "p90_service"):
-                return _mmss(r[col])
-            return r[col]
-        if role == Qt.TextAlignmentRole and index.column() >= 2:
-            return int(Qt.AlignRight | Qt.AlignVCenter)
-        return None
-
-
-class HourChart(QWidget):
-    """Bars of tickets issued per hour; the busiest hours stand out."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.hours: dict[str, int] = {}
-        self.busiest: list[str] = []
-        self.setMinimumHeight(160)
-
-    def set_hours(self, hours: dict[str, int], busiest: list[str]) -> None:
-        self.hours = hours
-        self.busiest = [b[:2] for b in busiest]
-        self.update()
-
-    def paintEvent(self, event):  # noqa: N802 - Qt name
-        p = QPainter(self)
-        p.fillRect(self.rect(), QColor("white"))
-        if not self.hours:
-            p.drawText(self.rect(), Qt.AlignCenter, self.tr("No tickets in this period"))
-            return
-        hours = list(range(7, 20))
-        extra = sorted(int(h) for h in self.hours if int(h) not in hours)
-        hours = sorted(set(hours + extra))
-        top = max(self.hours.values())
-        w = self.width() / len(hours)
-        h = self.height() - 22
-        for i, hour in enumerate(hours):
-            n = self.hours.get(f"{hour:02d}", 0)
-            bar = (h - 14) * n / top if top else 0
-            color = QColor("#c62828") if f"{hour:02d}" in self.busiest else QColor("#1565c0")
-            p.fillRect(QRectF(i * w + 3, h - bar, w - 6, bar), color)
-            p.setPen(QColor("black"))
-            p.drawText(QRectF(i * w, h, w, 20), Qt.AlignCenter, f"{hour:02d}")
-            if n:
-                p.drawText(QRectF(i * w, h - bar - 14, w, 14), Qt.AlignCenter, str(n))
-        p.end()
-
-
-class QueueStatsDialog(QDialog):
+class QueueStatsDialog(QueueStatsView):
     def __init__(self, bench, parent=None):
         super().__init__(parent)
         self.bench = bench
         self.stats: dict | None = None
-        self.setWindowTitle(self.tr("Queue statistics"))
-        self.resize(900, 620)
-        lay = QVBoxLayout(self)
-        row = QHBoxLayout()
-        today = clock.today()
-        self.date_from = QDateEdit(QDate(today.year, today.month, today.day))
-        self.date_to = QDateEdit(QDate(today.year, today.month, today.day))
-        for d in (self.date_from, self.date_to):
-            d.setCalendarPopup(True)
-            d.setDisplayFormat("yyyy-MM-dd")
-        self.group = QComboBox()
-        for key, label in (("", self.tr("All")), ("service", self.tr("By service")),
-                           ("window", self.tr("By window")), ("clerk", self.tr("By clerk"))):
-            self.group.addItem(label, key)
-        self.btn_load = QPushButton(self.tr("Show"))
-        self.btn_csv = QPushButton(self.tr("Export CSV…"))
-        row.addWidget(QLabel(self.tr("From")))
-        row.addWidget(self.date_from)
-        row.addWidget(QLabel(self.tr("to")))
-        row.addWidget(self.date_to)
-        row.addWidget(self.group)
-        row.addWidget(self.btn_load)
-        row.addStretch(1)
-        row.addWidget(self.btn_csv)
-        lay.addLayout(row)
-        self.model = StatsModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.verticalHeader().hide()
-        lay.addWidget(self.table, 3)
-        self.busiest = QLabel()
-        lay.addWidget(self.busiest)
-        self.chart = HourChart()
-        lay.addWidget(self.chart, 1)
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        lay.addWidget(self.message)
+        self._seq = 0
+        self.jobs = Jobs(self, busy=[self.btn_load, self.btn_csv])
+        self.jobs.busy_changed.connect(self.busy.setVisible)
         self.btn_load.clicked.connect(self.load)
         self.group.currentIndexChanged.connect(self._filter)
         self.btn_csv.clicked.connect(self._export_dialog)
         self.load()
 
-    def load(self) -> None:
-        f, t = self.date_from.date(), self.date_to.date()
-        import datetime as dt
+    def load(self) -> Job:
+        """Read the figures of the chosen period (off the GUI thread); returns the job."""
+        self._seq += 1
+        seq = self._seq
+        return self.jobs.run(queue.statistics, self.bench.db, self.bench.actor.hall_id,
+                             _day(self.date_from.date()), _day(self.date_to.date()),
+                             on_done=lambda st: seq == self._seq and self._show(st),
+                             on_error=lambda exc: seq == self._seq and self.message.setText(
+                                 message(exc)))
 
-        try:
-            self.stats = queue.statistics(self.bench.db, self.bench.actor.hall_id,
-                                          dt.date(f.year(), f.month(), f.day()),
-                                          dt.date(t.year(), t.month(), t.day()))
-        except CounterDeskError as exc:
-            self.message.setText(exc.message)
-            return
+    @property
+    def is_ready(self) -> bool:
+        """The figures asked for last are shown (tests wait on this)."""
+        return not self.jobs.busy and self.stats is not None
+
+    def _show(self, stats: dict) -> None:
+        self.stats = stats
         self.message.setText("")
         self._filter()
         self.chart.set_hours(self.stats["hours"], self.stats["busiest_hours"])
@@ -178,7 +73,7 @@ class QueueStatsDialog(QDialog):
         return path
 
     def _export_dialog(self) -> None:
-        if not self.stats:
+        if not self.stats or self.jobs.busy:
             return
         name = f"queue-{self.stats['from']}_{self.stats['to']}.csv"
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Export CSV"), name, "CSV (*.csv)")
@@ -187,6 +82,11 @@ class QueueStatsDialog(QDialog):
                 self.export(path)
             except OSError as exc:
                 self.message.setText(str(exc))
+
+
+    def done(self, result: int) -> None:   # closed: let a read on its way end first
+        self.jobs.wait(5.0)
+        super().done(result)
 
 
 def open_dialog(bench, parent=None) -> QueueStatsDialog:

@@ -19,15 +19,14 @@ from PySide6.QtWidgets import (
 )
 
 from ... import setup, staff
-from ...errors import CounterDeskError
+from ..widgets.jobs import Job, Jobs, message
 
 
-class FirstHallDialog(QDialog):
-    def __init__(self, db, settings, parent=None):
+class FirstHallView(QDialog):
+    """The form (passive): the hall, its windows, the first administrator."""
+
+    def __init__(self, settings, parent=None):
         super().__init__(parent)
-        self.db = db
-        self.settings = settings
-        self.actor = None   # the administrator, signed in, once created
         self.setWindowTitle(self.tr("CounterDesk — create the hall"))
         intro = QLabel(self.tr("This database is empty. Create the business hall and the "
                                "first administrator; you are signed in afterwards."))
@@ -67,7 +66,6 @@ class FirstHallDialog(QDialog):
         form.addRow(self.tr("Password again"), self.password2)
         self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         self.buttons.button(QDialogButtonBox.Ok).setText(self.tr("Create and sign in"))
-        self.buttons.accepted.connect(self.create)
         self.buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
         lay.addWidget(intro)
@@ -76,23 +74,44 @@ class FirstHallDialog(QDialog):
         lay.addWidget(self.buttons)
         self.hall_name.setFocus()
 
-    def create(self) -> bool:
+
+def _create(db, fields: dict, window: int | None):   # worker thread: no widgets here
+    setup.first_hall(db, **fields)
+    return staff.sign_in(db, fields["admin_no"], fields["password"], window=window,
+                         hall_code=fields["code"])
+
+
+class FirstHallDialog(FirstHallView):
+    """Creates the hall and the administrator off the GUI thread, then signs them in."""
+
+    def __init__(self, db, settings, parent=None):
+        super().__init__(settings, parent)
+        self.db = db
+        self.settings = settings
+        self.actor = None   # the administrator, signed in, once created
+        ok = self.buttons.button(QDialogButtonBox.Ok)
+        self.jobs = Jobs(self, busy=[ok])
+        self.buttons.accepted.connect(self.create)
+
+    def create(self) -> Job | None:
+        """OK: the job creating the hall (None: refused before, e.g. passwords differ)."""
+        if self.jobs.busy:
+            return None
         if self.password.text() != self.password2.text():
             self.message.setText(self.tr("The two passwords differ."))
             self.password2.setFocus()
-            return False
+            return None
         code = self.hall_code.text().strip().upper()
-        try:
-            setup.first_hall(self.db, name=self.hall_name.text(), code=code,
-                             company=self.company.text(), windows=self.windows.value(),
-                             admin_no=self.admin_no.text(), admin_name=self.admin_name.text(),
-                             password=self.password.text())
-            self.actor = staff.sign_in(self.db, self.admin_no.text(), self.password.text(),
-                                       window=self.settings.window.number or None,
-                                       hall_code=code)
-        except CounterDeskError as exc:
-            self.message.setText(exc.message)
-            return False
+        fields = dict(name=self.hall_name.text(), code=code, company=self.company.text(),
+                      windows=self.windows.value(), admin_no=self.admin_no.text(),
+                      admin_name=self.admin_name.text(), password=self.password.text())
+        self.message.setText(self.tr("Creating the hall…"))
+        return self.jobs.run(_create, self.db, fields, self.settings.window.number or None,
+                             on_done=lambda actor: self._created(actor, code),
+                             on_error=lambda exc: self.message.setText(message(exc)))
+
+    def _created(self, actor, code: str) -> None:
+        self.actor = actor
         if self.settings.hall.code != code:   # this PC belongs to the new hall
             self.settings.hall.code = code
             try:
@@ -100,4 +119,7 @@ class FirstHallDialog(QDialog):
             except OSError:
                 pass
         self.accept()
-        return True
+
+    def done(self, result: int) -> None:
+        self.jobs.wait(30)   # a creation under way ends before the dialog goes
+        super().done(result)

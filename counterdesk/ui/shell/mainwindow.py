@@ -34,6 +34,7 @@ from ..prompts import panel as prompts_panel
 from ..queue import panel as queue_panel
 from ..till import panel as till_panel
 from ..widgets.fit import initial_size
+from ..widgets.jobs import Job, Jobs
 from .bus import PanelSpec, Workbench
 
 log = logging.getLogger(__name__)
@@ -134,6 +135,17 @@ class MainWindowView(QMainWindow):
             sb.addPermanentWidget(w)
 
 
+def health_check(db) -> tuple:
+    """Worker thread: (reachable, the clock skew or None, a standby's notice or None)."""
+    from ... import clockcheck
+
+    try:
+        skew = clockcheck.measure(db)  # pings; PostgreSQL: the server's clock
+    except DatabaseError:
+        return False, None, None
+    return True, skew, db.take_notice()
+
+
 class MainWindow(MainWindowView):
     """Controller: creates the panels, wires the bus, keeps the status bar current."""
 
@@ -169,6 +181,9 @@ class MainWindow(MainWindowView):
 
         install_workstation(self)
         self._db_ok: bool | None = None
+        self.status_db.setText(self.tr("Database %1: %2").replace(
+            "%1", self.bench.db.display_url).replace("%2", self.tr("checking…")))
+        self.health_jobs = Jobs(self.status_db)   # the wait cursor over the label only
         self.check_database()
         self._health = QTimer(self)
         self._health.setInterval(self.HEALTH_INTERVAL_MS)
@@ -189,17 +204,19 @@ class MainWindow(MainWindowView):
             if install is not None:
                 install(self)
 
-    def check_database(self) -> bool:
-        from ... import clockcheck
+    def check_database(self) -> Job | None:
+        """The health check (every ``HEALTH_INTERVAL_MS``), off the GUI thread: a ping,
+        the clocks compared, a standby's notice; the database label says the outcome (the
+        wait cursor over it while a check runs). None while the last check has not
+        answered (a hanging server gets no pile of checks)."""
+        if self.health_jobs.busy:
+            return None
+        return self.health_jobs.run(health_check, self.bench.db, on_done=self._health_seen)
 
-        try:
-            skew = clockcheck.measure(self.bench.db)  # pings; PostgreSQL: the server's clock
-            ok = True
-        except DatabaseError:
-            skew, ok = None, False
+    def _health_seen(self, out: tuple) -> None:
+        ok, skew, notice = out
         if skew is not None and not skew.ok:  # issue 17.11: warn before a payment is refused
             self.statusBar().showMessage(skew.message(), self.HEALTH_INTERVAL_MS)
-        notice = self.bench.db.take_notice() if ok else None
         if notice:  # issue 24: a standby took over; said once, on the message line
             self.statusBar().showMessage(notice, 10 * self.HEALTH_INTERVAL_MS)
         if ok != self._db_ok:
@@ -209,7 +226,6 @@ class MainWindow(MainWindowView):
             self.status_db.setText(text)
             self.status_db.setToolTip(text)
             self.status_db.setStyleSheet("" if ok else "color: white; background: #c0392b;")
-        return ok
 
     def _printer_state(self, state: dict) -> None:
         online = state.get("online", True)
@@ -258,6 +274,10 @@ class MainWindow(MainWindowView):
             event.ignore()
             return
         self._health.stop()
+        self.health_jobs.wait(5.0)
+        ws = getattr(self, "workstation", None)
+        if ws is not None:
+            ws.figure_jobs.wait(5.0)
         if self.customer_screen is not None:  # its own window (issue 17.8): close it too
             self.customer_screen.shutdown()
             self.customer_screen.close()

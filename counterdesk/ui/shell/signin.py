@@ -1,64 +1,23 @@
-"""Sign-in window: 工号, password, window number (preset from the settings)."""
+"""Sign-in window (controller): 工号, password, window number (preset from the settings).
+The widgets are :class:`~.signin_view.SignInView`'s. The password is checked off the GUI
+thread (``widgets.jobs``): meanwhile the fields and the button are disabled and the line
+says "Signing in…" (a slow or unreachable database never freezes the window)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QSpinBox,
-    QVBoxLayout,
-)
+from PySide6.QtWidgets import QDialogButtonBox
 
-from ...errors import CounterDeskError
+from ..widgets.jobs import Job, Jobs, message
+from .signin_view import SignInView
+
+__all__ = ["SignInDialog", "SignInView"]
 
 
-class SignInView(QDialog):
-    """Widgets only."""
+def sign_in(db, staff_no: str, password: str, *, window, hall_code):
+    """Worker thread: the staff service's check (imported here: the window shows first)."""
+    from ... import staff
 
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("CounterDesk — sign in"))
-        self.setMinimumWidth(380)
-        self.title = QLabel(self.tr("Business hall counter — sign in"))
-        self.title.setAlignment(Qt.AlignCenter)
-        f = self.title.font()
-        f.setPointSizeF(f.pointSizeF() * 1.5)
-        f.setBold(True)
-        self.title.setFont(f)
-        self.staff_no = QLineEdit()
-        self.staff_no.setObjectName("staff_no")
-        self.staff_no.setPlaceholderText(self.tr("Staff number"))
-        self.password = QLineEdit()
-        self.password.setObjectName("password")
-        self.password.setEchoMode(QLineEdit.Password)
-        self.window_no = QSpinBox()
-        self.window_no.setObjectName("window_no")
-        self.window_no.setRange(0, 999)
-        self.window_no.setSpecialValueText(self.tr("none (office)"))
-        self.message = QLabel()
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #c0392b;")
-        self.database = QLabel()
-        self.database.setObjectName("database")
-        self.database.setStyleSheet("color: gray;")
-        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        self.buttons.button(QDialogButtonBox.Ok).setText(self.tr("Sign in"))
-        self.buttons.button(QDialogButtonBox.Cancel).setText(self.tr("Quit"))
-        form = QFormLayout()
-        form.addRow(self.tr("Staff number"), self.staff_no)
-        form.addRow(self.tr("Password"), self.password)
-        form.addRow(self.tr("Window"), self.window_no)
-        lay = QVBoxLayout(self)
-        lay.addWidget(self.title)
-        lay.addLayout(form)
-        lay.addWidget(self.message)
-        lay.addWidget(self.database)
-        lay.addWidget(self.buttons)
+    return staff.sign_in(db, staff_no, password, window=window, hall_code=hall_code)
 
 
 class SignInDialog(SignInView):
@@ -70,6 +29,8 @@ class SignInDialog(SignInView):
         self.db = None
         self.settings = settings
         self.actor = None  # staff.Actor once signed in
+        self.jobs = Jobs(self, busy=[self.staff_no, self.password, self.window_no])
+        self.jobs.busy_changed.connect(lambda _b: self._enable_ok())
         self.window_no.setValue(settings.window.number)
         self.set_database(db)
         self.buttons.accepted.connect(self.try_sign_in)
@@ -80,28 +41,46 @@ class SignInDialog(SignInView):
 
     def set_database(self, db) -> None:
         self.db = db
-        self.buttons.button(QDialogButtonBox.Ok).setEnabled(db is not None)
+        self._enable_ok()
         self.database.setText(self.tr("Database: %1").replace("%1", db.display_url)
                               if db is not None else self.tr("Connecting to the database…"))
 
-    def try_sign_in(self) -> None:
+    def _enable_ok(self) -> None:
+        self.buttons.button(QDialogButtonBox.Ok).setEnabled(
+            self.db is not None and not self.jobs.busy)
+
+    def try_sign_in(self) -> Job | None:
+        """Check the password off the GUI thread; returns the job (None: refused at once
+        or a check already on its way)."""
+        if self.jobs.busy:
+            return None
         no = self.staff_no.text().strip()
         if not no:
             self.message.setText(self.tr("Enter your staff number."))
             self.staff_no.setFocus()
-            return
+            return None
         if self.db is None:
             self.message.setText(self.tr("Still connecting to the database; a moment please."))
-            return
-        from ... import staff
-
-        try:
-            self.actor = staff.sign_in(self.db, no, self.password.text(),
-                                       window=self.window_no.value() or None,
-                                       hall_code=self.settings.hall.code)
-        except CounterDeskError as exc:
-            self.message.setText(exc.message)
-            self.password.clear()
+            return None
+        if not self.password.text():   # Return in the staff number: no attempt counted
             self.password.setFocus()
-            return
+            return None
+        self.message.setText(self.tr("Signing in…"))
+        return self.jobs.run(sign_in, self.db, no, self.password.text(),
+                             window=self.window_no.value() or None,
+                             hall_code=self.settings.hall.code,
+                             on_done=self._signed_in, on_error=self._refused)
+
+    def _signed_in(self, actor) -> None:
+        self.actor = actor
+        self.message.clear()
         self.accept()
+
+    def _refused(self, exc: BaseException) -> None:
+        self.message.setText(message(exc))
+        self.password.clear()
+        self.password.setFocus()
+
+    def done(self, result: int) -> None:   # Quit while a check runs: let it end first
+        self.jobs.wait(5.0)
+        super().done(result)

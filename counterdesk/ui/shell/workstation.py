@@ -15,8 +15,8 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QLabel, QSizePolicy, QStyle
 
 from ... import i18n, workstation
-from ...errors import CounterDeskError
 from .. import policy as policy_ui
+from ..widgets.jobs import Job, Jobs
 from . import cheatsheet, settings_dialog, staff_admin
 
 log = logging.getLogger(__name__)
@@ -62,6 +62,9 @@ class Workstation(QObject):
         self._timer.setInterval(self.FIGURES_MS)
         self._timer.timeout.connect(self.refresh_figures)
         self._fresh = True  # figures just read; the first Show needs no second read
+        self._figures_seq = 0
+        self.figures = None   # today's figures once read
+        self.figure_jobs = Jobs(mw.status_today)   # the wait cursor over the figures only
         self.refresh_figures()
         cheatsheet.decorate_tooltips(mw)
 
@@ -196,12 +199,18 @@ class Workstation(QObject):
         self.bench.status_message.emit(self.tr("The language changes at the next sign-in."))
 
     # -- status bar --------------------------------------------------------------
-    def refresh_figures(self, *_args) -> None:
-        try:
-            f = workstation.today_figures(self.bench.db, self.bench.actor)
-        except CounterDeskError as exc:
-            log.info("today's figures unavailable: %s", type(exc).__name__)
-            return
+    def refresh_figures(self, *_args) -> Job:
+        """Read today's figures off the GUI thread (the wait cursor over them meanwhile);
+        figures of an older request that arrive after a newer one are dropped."""
+        self._figures_seq += 1
+        seq = self._figures_seq
+        return self.figure_jobs.run(
+            workstation.today_figures, self.bench.db, self.bench.actor,
+            on_done=lambda f: seq == self._figures_seq and self._show_figures(f),
+            on_error=lambda exc: log.info("today's figures unavailable: %s",
+                                          type(exc).__name__))
+
+    def _show_figures(self, f) -> None:
         parts = []
         if f.served is not None:
             parts.append(self.tr("Today: %1 served").replace("%1", str(f.served)))

@@ -3,9 +3,12 @@ cash in / out with a manager's approval, the X report on the receipt printer, th
 blind count (the expected amount appears only after the count is submitted), the close
 with an explanation, and the manager's countersign.
 
-The view holds widgets; :class:`TillPanel` calls :mod:`counterdesk.cash`. Nothing here
-computes money: the expected cash and the difference come from the service, and only
-from the result of the count.
+The view holds widgets; :class:`TillPanel` calls :mod:`counterdesk.cash` off the GUI
+thread (:mod:`..widgets.jobs`): the till's state is read, and every change made, by a job;
+a change also reads the till again in the same job. While one runs the buttons and the
+grid are disabled and the tab says it is working. Nothing here computes money: the
+expected cash and the difference come from the service, and only from the result of the
+count.
 """
 
 from __future__ import annotations
@@ -14,14 +17,12 @@ import logging
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (
-    QDialog,
-)
+from PySide6.QtWidgets import QDialog
 
 from ... import cash, money, requestkeys
 from ...errors import CounterDeskError, DatabaseUnavailable, OutcomeUnknown
 from ...staff import Approval
-from ..widgets.jobs import Jobs, message
+from ..widgets.jobs import Job, Jobs, message
 from .dialogs import CountersignDialog, MovementDialog, ReopenDialog
 from .view import TillPanelView
 
@@ -29,7 +30,7 @@ log = logging.getLogger(__name__)
 
 
 class TillPanel(TillPanelView):
-    """Controller: the till through the cash service."""
+    """Controller: the till through the cash service, every call a background job."""
 
     def __init__(self, bench, parent=None):
         super().__init__(parent)
@@ -41,8 +42,11 @@ class TillPanel(TillPanelView):
         self._unknown_moves: dict[tuple[str, int], str] = {}
         self.actor = bench.actor
         self.info: cash.TillInfo | None = None
+        self.known = False               # the till's state has been read at least once
         self.last_count: cash.CountResult | None = None
         self.last_x: bytes | None = None
+        self.jobs = Jobs(self)
+        self.jobs.busy_changed.connect(self._busy)
         self.grid_model.dataChanged.connect(self._grid_changed)
         self.grid_model.refused.connect(self._say)
         self.btn_open.clicked.connect(self.open_till)
@@ -50,17 +54,36 @@ class TillPanel(TillPanelView):
         self._count_text = self.btn_count.text()
         self._confirming = False
         self.btn_reopen.clicked.connect(self.ask_reopen)   # 重新开启点钞, issue 18.4
-        self.jobs = Jobs(self, busy=[self.btn_x])
         self.btn_close.clicked.connect(self.close_till)
         self.btn_countersign.clicked.connect(self.ask_countersign)
         self.btn_move.clicked.connect(self.ask_movement)
         self.btn_x.clicked.connect(self.print_x)
+        self._show_state()
         self.refresh()
 
     # -- state --------------------------------------------------------------------------
     def _say(self, text: str, error: bool = True) -> None:
         self.message.setStyleSheet("color: #c0392b;" if error else "color: #1e7e34;")
         self.message.setText(text)
+
+    def _refused(self, exc: BaseException) -> None:
+        self._say(message(exc))
+
+    def _busy(self, busy: bool) -> None:
+        self.busy_label.setVisible(busy)
+        self._show_state()
+
+    def _show_state(self) -> None:
+        """What may be pressed: nothing while a job runs or before the till is read."""
+        st = self.info.status if self.info else None
+        idle = self.known and not self.jobs.busy
+        for b in self.action_buttons():
+            b.setEnabled(idle)
+        self.btn_move.setEnabled(idle and st == "open")
+        self.btn_x.setEnabled(idle and st is not None)
+        self.grid.setEnabled(idle and st in (None, "open"))
+        self.noncash_box.setEnabled(idle)
+        self.explanation.setReadOnly(not idle)
 
     def _grid_changed(self, *args) -> None:
         if self._confirming and args:   # the counts changed: confirm again
@@ -70,12 +93,25 @@ class TillPanel(TillPanelView):
         if self.grid_model.error:
             self._say(self.grid_model.error)
 
-    def refresh(self) -> None:
-        try:
-            self.info = cash.till_status(self.db, self.actor)
-        except CounterDeskError as exc:
-            self._say(exc.message)
-            return
+    def refresh(self) -> Job:
+        """Read the till off the GUI thread; the tab shows it when it arrives."""
+        return self.jobs.run(cash.till_status, self.db, self.actor, on_done=self._status,
+                             on_error=self._refused)
+
+    def _change(self, call, *args, on_done, on_error=None, **kwargs) -> Job:
+        """A change of the till, then the till read again, in one background job."""
+        def done(outcome) -> None:
+            value, status = outcome
+            on_done(value)
+            if status is _UNREAD:
+                self.refresh()
+            else:
+                self._status(status)
+        return self.jobs.run(_then_status, call, self.db, self.actor, *args, on_done=done,
+                             on_error=on_error or self._refused, **kwargs)
+
+    def _status(self, info: cash.TillInfo | None) -> None:
+        self.info, self.known = info, True
         st = self.info.status if self.info else None
         self.btn_open.setVisible(st is None)
         self.btn_count.setVisible(st == "open")
@@ -83,9 +119,6 @@ class TillPanel(TillPanelView):
         self.btn_close.setVisible(st == "counted")
         self.explanation.setVisible(st == "counted")
         self.btn_countersign.setVisible(st == "submitted")
-        self.btn_move.setEnabled(st == "open")
-        self.btn_x.setEnabled(st is not None)
-        self.grid.setEnabled(st in (None, "open"))
         if st is None:
             self.status.setText(self.tr("No till open today"))
             self.hint.setText(self.tr("Count the float by denomination, then open "
@@ -116,6 +149,7 @@ class TillPanel(TillPanelView):
                 self.grid_model.set_counts({c["code"]: c["count"]
                                             for c in self.info.close_counts})
         self.btn_reopen.setVisible(st in ("counted", "submitted", "closed"))
+        self._show_state()
         self._grid_changed()
 
     def _show_result(self, counted, expected, difference) -> None:
@@ -129,16 +163,13 @@ class TillPanel(TillPanelView):
             "%3", kind).replace("%4", money.fmt(abs(difference))))
         self.show_result_large(difference)   # 长款/短款 large (issue 18.12)
 
-    # -- actions ------------------------------------------------------------------------
-    def open_till(self) -> None:
-        try:
-            cash.open_till(self.db, self.actor, self.grid_model.counts())
-        except CounterDeskError as exc:
-            self._say(exc.message)
-            return
+    # -- actions (each returns its job, or None when refused before any call) ------------
+    def open_till(self) -> Job:
+        return self._change(cash.open_till, self.grid_model.counts(), on_done=self._opened)
+
+    def _opened(self, _info) -> None:
         self.grid_model.clear()
         self._say(self.tr("Till opened."), error=False)
-        self.refresh()
 
     def _noncash(self) -> dict[str, int]:
         out = {}
@@ -147,28 +178,31 @@ class TillPanel(TillPanelView):
                 out[m] = money.parse_yuan(e.text(), field=m)
         return out
 
-    def ask_count(self) -> None:
+    def ask_count(self) -> Job | None:
         """The blind count is final: the first press asks, the second submits."""
         if not self._confirming:
             self._confirming = True
             self.btn_count.setText(self.tr("Confirm: submit the count (final)"))
             self._say(self.tr("The blind count is final and cannot be changed without the "
                               "manager. Check the counts, then press again to submit."))
-            return
+            return None
         self._cancel_confirm()
-        self.submit_count()
+        return self.submit_count()
 
     def _cancel_confirm(self) -> None:
         self._confirming = False
         self.btn_count.setText(self._count_text)
 
-    def submit_count(self) -> None:
+    def submit_count(self) -> Job | None:
         try:
-            res = cash.count_till(self.db, self.actor, self.grid_model.counts(),
-                                  noncash=self._noncash())
+            noncash = self._noncash()
         except CounterDeskError as exc:
             self._say(exc.message)
-            return
+            return None
+        return self._change(cash.count_till, self.grid_model.counts(), noncash=noncash,
+                            on_done=self._counted)
+
+    def _counted(self, res: cash.CountResult) -> None:
         self.last_count = res
         self._show_result(res.counted_fen, res.expected_fen, res.difference_fen)
         diffs = [f"{cash.METHOD_NAMES[m]} {money.fmt(v['difference_fen'])}"
@@ -178,54 +212,45 @@ class TillPanel(TillPanelView):
                                 .replace("%1", ", ".join(diffs)))
         self._say(self.tr("An explanation is required.") if res.explanation_required
                   else self.tr("Count submitted."), error=res.explanation_required)
-        self.refresh()
         self.explanation.setFocus()
 
-    def close_till(self) -> None:
-        try:
-            cash.close_till(self.db, self.actor, self.explanation.toPlainText())
-        except CounterDeskError as exc:
-            self._say(exc.message)
+    def close_till(self) -> Job:
+        def refused(exc: BaseException) -> None:
+            self._refused(exc)
             self.explanation.setFocus()
-            return
-        self._say(self.tr("Till closed: ask the manager to countersign."), error=False)
-        self.refresh()
+        return self._change(cash.close_till, self.explanation.toPlainText(),
+                            on_done=lambda _info: self._say(
+                                self.tr("Till closed: ask the manager to countersign."),
+                                error=False),
+                            on_error=refused)
 
-    def countersign(self, approval: Approval | None) -> bool:
-        try:
-            cash.countersign(self.db, self.actor, approval)
-        except CounterDeskError as exc:
-            self._say(exc.message)
-            return False
-        self._say(self.tr("Countersigned."), error=False)
-        self.refresh()
-        return True
+    def countersign(self, approval: Approval | None) -> Job:
+        return self._change(cash.countersign, approval,
+                            on_done=lambda _info: self._say(self.tr("Countersigned."),
+                                                            error=False))
 
     def ask_countersign(self) -> None:
         dlg = CountersignDialog(self)
         if dlg.exec() == QDialog.Accepted:
             self.countersign(dlg.auth.approval())
 
-    def move(self, direction: str, amount: str, reason: str, approval: Approval | None) -> bool:
+    def move(self, direction: str, amount: str, reason: str,
+             approval: Approval | None) -> Job | None:
         try:
             fen = money.parse_yuan(amount, field="amount", allow_zero=False)
         except CounterDeskError as exc:
             self._say(exc.message)
-            return False
+            return None
         key = self._unknown_moves.pop((direction, fen), None) or requestkeys.new_key()
-        try:
-            cash.move_cash(self.db, self.actor, direction, fen, reason, approval,
-                           request_key=key)
-        except (DatabaseUnavailable, OutcomeUnknown) as exc:
-            self._unknown_moves[(direction, fen)] = key
-            self._say(exc.message)
-            return False
-        except CounterDeskError as exc:
-            self._say(exc.message)
-            return False
-        self._say(self.tr("Cash movement recorded."), error=False)
-        self.refresh()
-        return True
+
+        def refused(exc: BaseException) -> None:
+            if isinstance(exc, (DatabaseUnavailable, OutcomeUnknown)):
+                self._unknown_moves[(direction, fen)] = key   # asked about, never moved twice
+            self._refused(exc)
+        return self._change(cash.move_cash, direction, fen, reason, approval, request_key=key,
+                            on_done=lambda _m: self._say(self.tr("Cash movement recorded."),
+                                                         error=False),
+                            on_error=refused)
 
     def ask_movement(self) -> None:
         dlg = MovementDialog(self)
@@ -233,19 +258,15 @@ class TillPanel(TillPanelView):
             v = dlg.values()
             self.move(v["direction"], v["amount"], v["reason"], v["approval"])
 
-    def reopen_count(self, reason: str, approval: Approval | None) -> bool:
+    def reopen_count(self, reason: str, approval: Approval | None) -> Job:
         """重新开启点钞: the manager clears the count; the clerk counts again."""
-        try:
-            cash.reopen_till(self.db, self.actor, approval, reason)
-        except CounterDeskError as exc:
-            self._say(exc.message)
-            return False
+        return self._change(cash.reopen_till, approval, reason, on_done=self._reopened)
+
+    def _reopened(self, _info) -> None:
         self.last_count = None
         self.result.setText("")
         self.grid_model.clear()
         self._say(self.tr("The count is reopened: count the cash again."), error=False)
-        self.refresh()
-        return True
 
     def ask_reopen(self) -> None:
         dlg = ReopenDialog(self)
@@ -293,6 +314,18 @@ class TillPanel(TillPanelView):
 
     def shutdown(self) -> None:
         self.jobs.wait(5)
+
+
+_UNREAD = object()   # the change was made but the till could not be read again
+
+
+def _then_status(call, db, actor, *args, **kwargs):
+    """Worker thread: the change, then the till as it is now (``_UNREAD``: read it later)."""
+    value = call(db, actor, *args, **kwargs)
+    try:
+        return value, cash.till_status(db, actor)
+    except CounterDeskError:
+        return value, _UNREAD
 
 
 def _x_report(db, actor, settings) -> tuple[bytes, bool]:

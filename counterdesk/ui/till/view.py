@@ -88,8 +88,7 @@ class TillPanelView(QWidget):
         self.btn_reopen.hide()
         self.btn_move = QPushButton(self.tr("Cash &in/out…"))
         self.btn_x = QPushButton(self.tr("Print &X report"))
-        for b in (self.btn_open, self.btn_count, self.btn_close, self.btn_countersign,
-                  self.btn_reopen, self.btn_move, self.btn_x):
+        for b in self.action_buttons():
             buttons.addWidget(b)
         lay.addLayout(buttons)
         self.movements_model = MovementModel(self)
@@ -99,11 +98,19 @@ class TillPanelView(QWidget):
         self.movements.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
         self.movements.setMaximumHeight(120)
         lay.addWidget(self.movements)
+        self.busy_label = QLabel(self.tr("Working… please wait."))   # while a call runs
+        self.busy_label.setObjectName("till_busy")
+        self.busy_label.hide()
+        lay.addWidget(self.busy_label)
         self.message = QLabel()
         self.message.setObjectName("till_message")
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #c0392b;")
         lay.addWidget(self.message)
+
+    def action_buttons(self) -> list[QPushButton]:
+        return [self.btn_open, self.btn_count, self.btn_close, self.btn_countersign,
+                self.btn_reopen, self.btn_move, self.btn_x]
 
     def show_result_large(self, difference: int) -> None:
         """The count's result in large type (issue 18.12): red when short, blue when over."""

@@ -46,6 +46,8 @@ class FontScaler(QObject):
         top.installEventFilter(self)
 
     def eventFilter(self, obj, event):  # noqa: N802 - Qt name
+        if getattr(self, "top", None) is None:  # being collected with its window: nothing to fit
+            return False
         if obj is self.top and event.type() in (QEvent.Resize, QEvent.Show):
             self.fit()
         elif obj is self.top and event.type() == QEvent.LayoutRequest and not self._fits():
