@@ -15,7 +15,8 @@ On PostgreSQL an append is one statement: it moves the hall's head (taking its r
 and inserts the event, with the server computing the SHA-256 over the same bytes Python
 would, so the lock that every audited write of the hall waits for is held for that
 statement and the commit only. On SQLite the immediate transaction already serialises
-writers and the append is a read, an insert and an update.
+writers and the append is two statements: the same move of the head (``UPDATE …
+RETURNING``, hashed by a Python function the connection is given) and the event's insert.
 
 :mod:`.coverage` puts the content hashes of the business rows an event wrote into its
 payload; :mod:`.check` verifies the chain, the rows and the anchors.
@@ -30,7 +31,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import bindparam, event, insert, select, text, update
+from sqlalchemy import event, insert, select, text
 from sqlalchemy.orm import Session
 
 from .. import clock
@@ -95,13 +96,8 @@ _HEAD = AuditHead.__table__
 _EVENTS = AuditEvent.__table__
 _HALLS = Hall.__table__
 # constant statements with bound parameters: compiled once, then from SQLAlchemy's cache
-_LOCK_HEAD = (select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.hall_code == bindparam("chain"))
-              .with_for_update())
 _CREATE_HEAD = insert(_HEAD)
 _INSERT_EVENT = insert(_EVENTS)
-_MOVE_HEAD = (update(_HEAD).where(_HEAD.c.hall_code == bindparam("chain"))
-              .values(seq=bindparam("n_seq"), hash=bindparam("n_hash"),
-                      prev_hash=bindparam("n_prev")))
 _HOME = select(_HALLS.c.code).order_by(_HALLS.c.id).limit(1)
 # PostgreSQL (≥ 11 for sha256()): move the hall's head and insert the event in one
 # statement. In an UPDATE every right-hand side reads the row before the update, so
@@ -126,6 +122,17 @@ SELECT CAST(:chain AS VARCHAR), h.seq, CAST(:at AS TIMESTAMP), CAST(:hall_code A
 RETURNING seq, prev_hash, hash""")
 _CREATE_HEAD_PG = text("INSERT INTO audit_head (hall_code, seq, hash, prev_hash) "
                        "VALUES (:chain, 0, :genesis, '') ON CONFLICT (hall_code) DO NOTHING")
+# SQLite (≥ 3.35 for RETURNING): the same move of the head, hashed by a Python function
+# the connection is given on first use (:func:`_append_sqlite`)
+_SQLITE_FN = "cd_audit_sha256"
+_APPEND_SQLITE = text(f"""
+UPDATE audit_head
+   SET seq = seq + 1,
+       prev_hash = hash,
+       hash = {_SQLITE_FN}(hash || CAST(:before AS TEXT) || CAST(seq + 1 AS TEXT)
+                           || CAST(:after AS TEXT))
+ WHERE hall_code = :chain
+RETURNING seq, prev_hash, hash""")
 _LAST_HALL = "audit_last_hall"
 
 
@@ -165,23 +172,7 @@ def record(session: Session, kind: str, data: dict[str, Any] | None = None, *,
         session.info[_LAST_HALL] = hall_code
     if session.get_bind().dialect.name == "postgresql":
         return _append_pg(session, ev)
-    row = session.execute(_LOCK_HEAD, {"chain": ev.chain}).first()
-    if row is None:
-        session.execute(_CREATE_HEAD, {"hall_code": ev.chain, "seq": 0, "hash": GENESIS,
-                                       "prev_hash": ""})
-        seq, prev = 0, GENESIS
-    else:
-        seq, prev = row
-    ev.seq, ev.prev_hash = seq + 1, prev
-    ev.hash = compute_hash(prev, ev)
-    session.execute(_INSERT_EVENT, {"chain": ev.chain, "seq": ev.seq, "at": ev.at,
-                                    "hall_code": ev.hall_code, "window": ev.window,
-                                    "staff_no": ev.staff_no, "kind": ev.kind,
-                                    "payload": ev.payload, "prev_hash": ev.prev_hash,
-                                    "hash": ev.hash})
-    session.execute(_MOVE_HEAD, {"chain": ev.chain, "n_seq": ev.seq, "n_hash": ev.hash,
-                                 "n_prev": prev})
-    return ev
+    return _append_sqlite(session, ev)
 
 
 @event.listens_for(Session, "before_commit")
@@ -209,6 +200,38 @@ def _append_pg(session: Session, ev: AuditEvent) -> AuditEvent:
         session.execute(_CREATE_HEAD_PG, {"chain": ev.chain, "genesis": GENESIS})
         row = session.execute(_APPEND_PG, params).one()
     ev.seq, ev.prev_hash, ev.hash = row
+    return ev
+
+
+def _sha256_hex(text_: str) -> str:
+    return hashlib.sha256(text_.encode("utf-8")).hexdigest()
+
+
+def _append_sqlite(session: Session, ev: AuditEvent) -> AuditEvent:
+    """Move the hall's head (the immediate transaction already holds the write lock) with
+    the new hash computed in the statement, as on PostgreSQL, then insert the event: two
+    statements. The hash function is this module's SHA-256, given to the connection."""
+    conn = session.connection().connection
+    if _SQLITE_FN not in conn.info:
+        dbapi = conn.dbapi_connection
+        assert dbapi is not None   # the session's connection is checked out
+        dbapi.create_function(_SQLITE_FN, 1, _sha256_hex, deterministic=True)
+        conn.info[_SQLITE_FN] = True
+    before, after = _body_around_seq(ev.at, ev.hall_code, ev.window, ev.staff_no, ev.kind,
+                                     ev.payload)
+    params = {"chain": ev.chain, "before": before, "after": after}
+    row = session.execute(_APPEND_SQLITE, params).first()
+    if row is None:  # the hall's first event: no head row yet
+        session.execute(_CREATE_HEAD, {"hall_code": ev.chain, "seq": 0, "hash": GENESIS,
+                                       "prev_hash": ""})
+        row = session.execute(_APPEND_SQLITE, params).first()
+        assert row is not None   # the head row was just created
+    ev.seq, ev.prev_hash, ev.hash = row
+    session.execute(_INSERT_EVENT, {"chain": ev.chain, "seq": ev.seq, "at": ev.at,
+                                    "hall_code": ev.hall_code, "window": ev.window,
+                                    "staff_no": ev.staff_no, "kind": ev.kind,
+                                    "payload": ev.payload, "prev_hash": ev.prev_hash,
+                                    "hash": ev.hash})
     return ev
 
 

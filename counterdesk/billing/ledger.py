@@ -14,7 +14,7 @@ import json
 import time
 import weakref
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
 
 from sqlalchemy import bindparam, insert, select, update
@@ -103,7 +103,7 @@ class PaymentResult:
         return money.fmt(self.total_fen)
 
     def to_dict(self) -> dict:
-        d = asdict(self)
+        d = asdict(replace(self, receipt={}))   # the print data is not copied to be dropped
         d["total"] = money.fmt(self.total_fen, group=False)
         d["total_capitals"] = money.capitals(self.total_fen)
         d.pop("receipt")

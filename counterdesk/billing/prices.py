@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import BindParameter, ColumnElement, bindparam, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from .. import audit, clock, money
 from .. import hall as halls
@@ -46,8 +46,9 @@ def _in_force(day: dt.date | BindParameter[Any]) -> ColumnElement[bool]:
             & ((PriceItem.effective_to.is_(None)) | (PriceItem.effective_to > day)))
 
 
-# the price lines of a sale, one statement built once (every payment runs it)
-_PRICES_Q = select(PriceItem).where(
+# the price lines of a sale with their tiers, one statement built once (every payment runs
+# it; a tiered gas line needs no second SELECT for its tiers)
+_PRICES_Q = select(PriceItem).options(joinedload(PriceItem.tiers)).where(
     PriceItem.hall_id == bindparam("q_hall"),
     PriceItem.code.in_(bindparam("q_codes", expanding=True)),
     _in_force(bindparam("q_day")))

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from .. import clock, dayguard, money
@@ -123,13 +123,27 @@ def _price_item(s: Session, hall: Hall | _HallInfo, code: str, day: dt.date) -> 
                    "charged", field="item")
 
 
+# the volume of an item the account bought in a calendar year (refunds subtracted), as a
+# scalar subquery built once: :func:`_year_volume` runs it, the IC card purchase reads it
+# with its own yearly sum in one SELECT (``year_params``)
+YEAR_VOLUME_SQ = (select(func.coalesce(func.sum(PaymentLine.qty), 0))
+                  .join(Payment, Payment.id == PaymentLine.payment_id)
+                  .where(Payment.account_id == bindparam("y_acc"),
+                         PaymentLine.item_code == bindparam("y_code"),
+                         Payment.business_day >= bindparam("y_from"),
+                         Payment.business_day < bindparam("y_to")).scalar_subquery())
+_YEAR_VOLUME_Q = select(YEAR_VOLUME_SQ)
+
+
+def year_params(account_id: int, code: str, day: dt.date) -> dict:
+    """The parameters of :data:`YEAR_VOLUME_SQ`: ``code`` in ``day``'s calendar year."""
+    return {"y_acc": account_id, "y_code": code, "y_from": dt.date(day.year, 1, 1),
+            "y_to": dt.date(day.year + 1, 1, 1)}
+
+
 def _year_volume(s: Session, account: Account, code: str, day: dt.date) -> Decimal:
     """Volume of ``code`` the account bought this calendar year (refunds subtracted)."""
-    start, end = dt.date(day.year, 1, 1), dt.date(day.year + 1, 1, 1)
-    v = s.execute(select(func.coalesce(func.sum(PaymentLine.qty), 0))
-                  .join(Payment, Payment.id == PaymentLine.payment_id)
-                  .where(Payment.account_id == account.id, PaymentLine.item_code == code,
-                         Payment.business_day >= start, Payment.business_day < end)).scalar()
+    v = s.execute(_YEAR_VOLUME_Q, year_params(account.id, code, day)).scalar()
     return Decimal(v or 0)
 
 
@@ -207,16 +221,19 @@ def is_gas_supply(it) -> bool:
 
 
 def _quote(s: Session, hall: Hall | _HallInfo, req: SaleRequest, day: dt.date, *,
-           lock_bills: bool = False, account: Account | None = None
+           lock_bills: bool = False, account: Account | None = None,
+           prior_volume: dict[str, Decimal] | None = None
            ) -> tuple[Account | None, list[QuoteLine], dict]:
-    """``account``: the request's account already loaded (and checked) by the caller."""
+    """``account``: the request's account already loaded (and checked) by the caller;
+    ``prior_volume``: its volume this year by item code (:func:`_year_volume`) when the
+    caller has read it already."""
     acc = account if account is not None else _account(s, hall, req.account_no)
     lines: list[QuoteLine] = []
     bills: dict[int, Bill] = {}
     extra_volume: dict[str, Decimal] = {}
     codes = {(li.code or "").strip().upper() for li in req.items}
     in_force = {it.code: it for it in s.execute(_PRICES_Q, {
-        "q_hall": hall.id, "q_codes": sorted(codes), "q_day": day}).scalars()} \
+        "q_hall": hall.id, "q_codes": sorted(codes), "q_day": day}).unique().scalars()} \
         if codes else {}
     for li in req.items:
         qty = money.parse_qty(li.qty)
@@ -235,7 +252,9 @@ def _quote(s: Session, hall: Hall | _HallInfo, req: SaleRequest, day: dt.date, *
                 raise Conflict(f"阶梯气价仅适用于居民用户，户号 {acc.account_no} 为非居民用户",
                                f"Tiered residential prices apply to residents only; "
                                f"{acc.account_no} is non-resident", field="item")
-            prior = _year_volume(s, acc, it.code, day) + extra_volume.get(it.code, Decimal(0))
+            known = prior_volume.get(it.code) if prior_volume else None
+            prior = (known if known is not None else _year_volume(s, acc, it.code, day)) \
+                + extra_volume.get(it.code, Decimal(0))
             amount, parts = money.tiered_amount(
                 prior, qty, [(t.tier, t.from_volume, t.unit_price_fen) for t in it.tiers])
             extra_volume[it.code] = extra_volume.get(it.code, Decimal(0)) + qty

@@ -9,7 +9,6 @@ payment is not on it yet — with the same sequence, so the meter can never take
 
 from __future__ import annotations
 
-import datetime as dt
 import secrets
 import weakref
 from collections.abc import Sequence
@@ -411,11 +410,3 @@ def read_card(db: Database, actor: Actor, reader: CardReader, *,
         record_read(s, actor, plan)
     return finish_plan(db, actor, reader, plan)
 
-
-def year_volume(s: Session, account_id: int, day: dt.date) -> Decimal:
-    v = s.execute(select(func.coalesce(func.sum(CardPurchase.volume), 0)).where(
-        CardPurchase.account_id == account_id, CardPurchase.kind == "sale",
-        CardPurchase.state != "cancelled",
-        CardPurchase.business_day >= dt.date(day.year, 1, 1),
-        CardPurchase.business_day < dt.date(day.year + 1, 1, 1))).scalar()
-    return Decimal(v or 0)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import bindparam, exists, insert, literal, select
 from sqlalchemy.orm import Session
 
 from .. import clock
@@ -16,30 +16,41 @@ from ..orders import gates as order_gates
 from ..staff import Actor
 from .drivers import CardImage
 
-_READING_COLS = (MeterReading.meter_no, MeterReading.meter_seq, MeterReading.remaining,
-                 MeterReading.cumulative, MeterReading.alarms)
-_LAST_READING = (select(*_READING_COLS)
-                 .where(MeterReading.account_id == bindparam("r_acc"),
-                        MeterReading.source == "card")
-                 .order_by(MeterReading.id.desc()).limit(1))
-_INSERT_READING = insert(MeterReading.__table__)
+_MR = MeterReading.__table__
+_R1, _R2 = _MR.alias("r1"), _MR.alias("r2")
+# the account's latest reading from a card, unless it already holds these figures
+_SAME_AS_LAST = exists().where(
+    _R2.c.id == select(_R1.c.id).where(_R1.c.account_id == bindparam("r_acc"),
+                                       _R1.c.source == "card")
+    .order_by(_R1.c.id.desc()).limit(1).scalar_subquery(),
+    _R2.c.meter_no == bindparam("r_meter"), _R2.c.meter_seq == bindparam("r_seq"),
+    _R2.c.remaining == bindparam("r_rem"), _R2.c.cumulative == bindparam("r_cum"),
+    _R2.c.alarms == bindparam("r_alarms"))
+# the figures kept when they changed: one INSERT … SELECT … WHERE NOT EXISTS, built once
+_INSERT_CHANGED = insert(_MR).from_select(
+    ["account_id", "card_id", "meter_no", "source", "remaining", "cumulative", "alarms",
+     "meter_seq", "staff_no", "read_at"],
+    select(bindparam("r_acc", type_=_MR.c.account_id.type),
+           bindparam("r_card", type_=_MR.c.card_id.type),
+           bindparam("r_meter", type_=_MR.c.meter_no.type), literal("card", _MR.c.source.type),
+           bindparam("r_rem", type_=_MR.c.remaining.type),
+           bindparam("r_cum", type_=_MR.c.cumulative.type),
+           bindparam("r_alarms", type_=_MR.c.alarms.type),
+           bindparam("r_seq", type_=_MR.c.meter_seq.type),
+           bindparam("r_staff", type_=_MR.c.staff_no.type),
+           bindparam("r_now", type_=_MR.c.read_at.type)).where(~_SAME_AS_LAST))
 
 
 def reading(s: Session, actor: Actor, card: Card, acc: Account, image: CardImage) -> None:
-    """Keep the meter's figures (回抄) when they changed since the last reading."""
+    """Keep the meter's figures (回抄) when they changed since the last reading (one
+    statement)."""
     if image.meter_seq == 0 and Decimal(image.cumulative) == 0 and Decimal(image.remaining) == 0:
         return
-    last = s.execute(_LAST_READING, {"r_acc": acc.id}).first()
-    figures = (image.meter_no, image.meter_seq, Decimal(image.remaining),
-               Decimal(image.cumulative), image.alarms)
-    if last is not None and (last[0], last[1], Decimal(last[2]), Decimal(last[3]),
-                             last[4]) == figures:
-        return
-    s.execute(_INSERT_READING, {"account_id": acc.id, "card_id": card.id,
-                                "meter_no": image.meter_no, "source": "card",
-                                "remaining": figures[2], "cumulative": figures[3],
-                                "alarms": image.alarms, "meter_seq": image.meter_seq,
-                                "staff_no": actor.staff_no, "read_at": clock.now()})
+    s.execute(_INSERT_CHANGED, {"r_acc": acc.id, "r_card": card.id, "r_meter": image.meter_no,
+                                "r_rem": Decimal(image.remaining),
+                                "r_cum": Decimal(image.cumulative), "r_alarms": image.alarms,
+                                "r_seq": image.meter_seq, "r_staff": actor.staff_no,
+                                "r_now": clock.now()})
 
 
 def meter_change_due(s: Session, card: Card, acc: Account) -> dict | None:

@@ -179,13 +179,14 @@ def _buy(db: Database, actor: Actor, reader: CardReader, req: _BuyRequest) -> Bu
             if acc.status == "closed":
                 raise Conflict(f"户号 {acc.account_no} 已销户，不能购气",
                                f"{acc.account_no} is closed", field="account")
+            # this year's card sales (the cap) and gas volume (the tiers): one SELECT
+            bought, prior = sale.year_volumes(s, acc, day)
             if v is None:
                 assert req.amount_fen is not None  # the volume or the amount (buy checks)
                 places = int(lim["card.volume_decimals"])
-                v = sale.volume_for_amount(s, hall, acc, req.amount_fen, day, places)
+                v = sale.volume_for_amount(s, hall, acc, req.amount_fen, day, places, prior)
                 v = check_volume(s, hall.id, v, field_="amount", limits=lim)
             year_cap = Decimal(str(lim["card.max_volume_per_year"]))
-            bought = common.year_volume(s, acc.id, day)
             if bought + v > year_cap:
                 raise ValidationError(
                     f"本年已购气 {money.fmt_qty(bought)} 立方米，再购 {money.fmt_qty(v)} 立方米将超过"
@@ -217,7 +218,7 @@ def _buy(db: Database, actor: Actor, reader: CardReader, req: _BuyRequest) -> Bu
             res = sale.charge(db, s, actor, hall, day, acc, sale.gas_code(acc), v, req.tenders,
                               note=req.note, printer_uri=req.printer_uri, card=info,
                               limit_fen=int(lim["billing.single_payment_limit_fen"]),
-                              attach=attach)
+                              attach=attach, prior_volume=prior)
             assert st.image is not None  # the card was read: reconcile keeps its image
             image = image_for(s, card, acc, common.Owed(seq, v, "to_write"), base=st.image,
                               total=Decimal(st.image.total_bought) + v)

@@ -3,8 +3,8 @@
 A card purchase or card fee is a sale like any other (price list, tenders, gapless receipt
 number, audit, print outbox). Billing's public ``pay`` opens its own transaction; a card
 purchase must be committed in the *same* transaction as its ``CardPurchase`` row, so this
-module calls billing's ``_hall_info``, ``_quote``, ``_price_item``, ``_year_volume``,
-``_write_payment`` and ``recall_payment`` — here and nowhere else in :mod:`counterdesk.cards`.
+module calls billing's ``_hall_info``, ``_quote``, ``_price_item``, ``_year_volume`` (and
+its ``YEAR_VOLUME_SQ``), ``_write_payment`` and ``recall_payment`` — here and nowhere else in :mod:`counterdesk.cards`.
 The purchase row is written through ``_write_payment``'s ``attach`` hook, so the payment's
 audit event vouches for it too (one event, no second pass over the print data).
 """
@@ -16,7 +16,7 @@ import json
 from collections.abc import Callable
 from decimal import ROUND_DOWN, Decimal
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from .. import billing, money
@@ -29,6 +29,7 @@ from ..db import Database
 from ..errors import Conflict, ValidationError
 from ..models.accounts import Account
 from ..models.billing import PrintJob
+from ..models.cards import CardPurchase
 from ..policy import payment_limit_fen
 from ..staff import Actor
 
@@ -54,14 +55,33 @@ def hall_info(db: Database, s: Session, hall_id: int):
     return billing_ledger._hall_info(db, s, hall_id)
 
 
+# the account's gas this calendar year in one SELECT: its card sales not cancelled (the
+# yearly cap, card.max_volume_per_year) and its payment lines of the gas item (the tiers:
+# billing's own sum, ``YEAR_VOLUME_SQ``)
+_YEAR_VOLUMES = select(
+    select(func.coalesce(func.sum(CardPurchase.volume), 0)).where(
+        CardPurchase.account_id == bindparam("y_acc"), CardPurchase.kind == "sale",
+        CardPurchase.state != "cancelled", CardPurchase.business_day >= bindparam("y_from"),
+        CardPurchase.business_day < bindparam("y_to")).scalar_subquery(),
+    billing_sale.YEAR_VOLUME_SQ)
+
+
+def year_volumes(s: Session, acc: Account, day: dt.date) -> tuple[Decimal, dict[str, Decimal]]:
+    """(card sales this year, {gas item code: its volume this year for the tiers})."""
+    code = gas_code(acc)
+    cards, prior = s.execute(_YEAR_VOLUMES, billing_sale.year_params(acc.id, code, day)).one()
+    return Decimal(cards or 0), {code: Decimal(prior or 0)}
+
+
 def volume_for_amount(s: Session, hall, acc: Account, amount_fen: int, day: dt.date,
-                      places: int) -> Decimal:
+                      places: int, prior_volume: dict[str, Decimal] | None = None) -> Decimal:
     """The most gas ``amount_fen`` buys at the account's tiers, rounded down to what the
-    meter takes (``places`` decimals)."""
+    meter takes (``places`` decimals); ``prior_volume``: :func:`year_volumes`' when read."""
     it = billing_sale._price_item(s, hall, gas_code(acc), day)
     step = Decimal(1).scaleb(-places)
     if it.tiered:
-        prior = billing_sale._year_volume(s, acc, it.code, day)
+        known = prior_volume.get(it.code) if prior_volume else None
+        prior = known if known is not None else billing_sale._year_volume(s, acc, it.code, day)
         tiers = [(t.tier, t.from_volume, t.unit_price_fen) for t in it.tiers]
 
         def cost(v: Decimal) -> int:
@@ -100,17 +120,20 @@ def volume_for_amount(s: Session, hall, acc: Account, amount_fen: int, day: dt.d
 def charge(db: Database, s: Session, actor: Actor, hall, day: dt.date, acc: Account,
            code: str, qty: Decimal | str, tenders: list[TenderInput], *, note: str = "",
            printer_uri: str = "", card: dict | None = None, limit_fen: int | None = None,
-           attach: Callable | None = None) -> billing.PaymentResult:
+           attach: Callable | None = None, prior_volume: dict[str, Decimal] | None = None
+           ) -> billing.PaymentResult:
     """Price ``qty`` of ``code`` for the account (loaded and checked by the caller) and
     write the payment in ``s``. ``card`` (card number, sequence, volume, written) goes onto
     the receipt; ``attach(s, payment_id, total_fen)`` writes the rows that belong to the
     payment (a purchase) under its audit event; ``limit_fen``: the hall's payment limit
-    when already read."""
+    and ``prior_volume``: the account's volume this year (:func:`year_volumes`), when
+    already read."""
     req = SaleRequest(items=[LineInput(code, str(qty))], account_no=acc.account_no,
                       tenders=tenders, note=note)
     billing_sale.require_collector(actor)
     billing_sale.refuse_if_till_counted(s, actor, day)
-    _acc, lines, _ = billing_sale._quote(s, hall, req, day, account=acc)
+    _acc, lines, _ = billing_sale._quote(s, hall, req, day, account=acc,
+                                         prior_volume=prior_volume)
     total = sum(ln.amount_fen for ln in lines)
     # the hall policy, the same on every PC
     limit = limit_fen if limit_fen is not None else payment_limit_fen(s, hall.id)
@@ -126,10 +149,20 @@ def charge(db: Database, s: Session, actor: Actor, hall, day: dt.date, acc: Acco
         attach=(lambda s_, pay_id: attach(s_, pay_id, total)) if attach is not None else None)
 
 
+_PJ = PrintJob.__table__
+# the print data of a receipt replaced while it has not printed (bound values:
+# :func:`receipt_params_values`)
+SET_RECEIPT_PARAMS = (update(_PJ).where(_PJ.c.id == bindparam("j_id"), _PJ.c.status == "pending")
+                      .values(params=bindparam("j_params")))
+
+
+def receipt_params_values(job_id: int, params: dict) -> dict:
+    return {"j_id": job_id, "j_params": json.dumps(params, ensure_ascii=False)}
+
+
 def set_receipt_params(s: Session, job_id: int, params: dict) -> None:
     """Replace the print data of a receipt that has not printed yet (one UPDATE)."""
-    s.execute(update(PrintJob).where(PrintJob.id == job_id, PrintJob.status == "pending")
-              .values(params=json.dumps(params, ensure_ascii=False)))
+    s.execute(SET_RECEIPT_PARAMS, receipt_params_values(job_id, params))
 
 
 def set_receipt_card(s: Session, job_id: int, card: dict) -> None:

@@ -29,6 +29,10 @@ _RECORD_WRITE = (update(_PT).where(_PT.c.id == bindparam("w_id"))
                                           bindparam("w_now", type_=DateTime)),
                                          else_=_PT.c.written_at))
                  .returning(*audit.returning(_PT)))
+# PostgreSQL: the record and the receipt's "written" line in one statement (one round trip
+# less; a data-modifying WITH runs whether or not it is read)
+_RECORD_WRITE_RECEIPT_PG = select(_RECORD_WRITE.cte("w")).add_cte(
+    sale.SET_RECEIPT_PARAMS.cte("j"))
 _RECORD_FAILED = (update(_PT).where(_PT.c.id == bindparam("w_id"))
                   .values(write_attempts=_PT.c.write_attempts + 1, last_error=bindparam("w_err"))
                   .returning(*audit.returning(_PT)))
@@ -63,16 +67,26 @@ def write_and_record(db: Database, actor: Actor, reader: CardReader, image: Card
             c.status, c.written_at = "active", now
             if c.payment_id:          # the card fee's receipt: the card is written
                 _mark_receipt(s, c.payment_id, None)
-        row = s.execute(_RECORD_WRITE if ok else _RECORD_FAILED,
-                        {"w_id": purchase_id, "w_now": now, "w_err": err[:200]}
-                        ).first() if purchase_id else None
+        params = {"w_id": purchase_id, "w_now": now, "w_err": err[:200]}
+        # the receipt of the purchase's payment, not printed yet, says "written"
+        written = {**receipt, "card": {**receipt.get("card", {}), "written": True}} \
+            if ok and receipt is not None and job_id is not None else None
+        both = bool(purchase_id and written is not None and db.is_postgres)
+        if both:
+            assert job_id is not None and written is not None   # ``written`` says so
+            row = s.execute(_RECORD_WRITE_RECEIPT_PG, {
+                **params, **sale.receipt_params_values(job_id, written)}).first()
+        else:
+            row = s.execute(_RECORD_WRITE if ok else _RECORD_FAILED, params
+                            ).first() if purchase_id else None
         if row is not None:
             pay_id = row._mapping["payment_id"]
-            if ok and pay_id and receipt is not None and job_id is not None:
-                sale.set_receipt_params(s, job_id, {**receipt, "card": {
-                    **receipt.get("card", {}), "written": True}})
-            elif ok and pay_id:
-                _mark_receipt(s, pay_id, job_id)
+            if ok and pay_id and not both:
+                if written is not None:
+                    assert job_id is not None   # ``written`` says so
+                    sale.set_receipt_params(s, job_id, written)
+                else:
+                    _mark_receipt(s, pay_id, job_id)
             actor.audit(s, "card.written" if ok else "card.write_failed",
                         event if ok else {**event, "error": err[:200]},
                         rows=[audit.Fetched(_PT, [row])])

@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import Session
 
 from ..db import Database
@@ -36,34 +36,52 @@ def _open_hazard(session: Session, hall_id: int, account_no: str) -> Inspection 
         .order_by(Inspection.at.desc(), Inspection.id.desc())).scalars().first()
 
 
-def _done(session: Session, hall_id: int, account_no: str, kinds: tuple[str, ...]):
-    return session.execute(select(WorkOrder).where(
-        WorkOrder.hall_id == hall_id, WorkOrder.account_no == account_no,
+def _latest_done(kinds: tuple[str, ...], column):
+    """``column`` of the account's latest done order of ``kinds`` (a scalar subquery)."""
+    return (select(column).where(
+        WorkOrder.hall_id == bindparam("g_hall"), WorkOrder.account_no == bindparam("g_acc"),
         WorkOrder.kind.in_(kinds), WorkOrder.result == "done")
-        .order_by(WorkOrder.result_at.desc(), WorkOrder.id.desc())).scalars().first()
+        .order_by(WorkOrder.result_at.desc(), WorkOrder.id.desc()).limit(1).scalar_subquery())
+
+
+# Every gate of an account in one SELECT (built once; the sale paths run it on every gas
+# line): the open hazard's order number ('' when it has none, NULL when there is no open
+# hazard), the latest done 停气/复气 order (kind, number), the 报装 order's number and
+# whether a 通气 order is done.
+_GATES_Q = select(
+    select(Inspection.order_number).where(
+        Inspection.hall_id == bindparam("g_hall"), Inspection.account_no == bindparam("g_acc"),
+        Inspection.supply_stopped.is_(True), Inspection.lifted_by == "")
+    .order_by(Inspection.at.desc(), Inspection.id.desc()).limit(1).scalar_subquery()
+    .label("hazard"),
+    _latest_done(("stop", "restore"), WorkOrder.kind).label("stop_kind"),
+    _latest_done(("stop", "restore"), WorkOrder.number).label("stop_no"),
+    select(WorkOrder.number).where(
+        WorkOrder.hall_id == bindparam("g_hall"), WorkOrder.account_no == bindparam("g_acc"),
+        WorkOrder.kind == "install").order_by(WorkOrder.id).limit(1).scalar_subquery()
+    .label("install"),
+    exists().where(
+        WorkOrder.hall_id == bindparam("g_hall"), WorkOrder.account_no == bindparam("g_acc"),
+        WorkOrder.kind == "first_gas", WorkOrder.result == "done").label("first_gas"))
 
 
 def gas_block_reason(session: Session, account: Account) -> tuple[str, str] | None:
-    """Why ``account`` may not get gas now (Chinese, English), or None."""
+    """Why ``account`` may not get gas now (Chinese, English), or None (one SELECT)."""
     no, hall = account.account_no, account.hall_id
-    hazard = _open_hazard(session, hall, no)
-    if hazard is not None:
-        ref = f"（安检 {hazard.order_number}）" if hazard.order_number else ""
+    g = session.execute(_GATES_Q, {"g_hall": hall, "g_acc": no}).one()
+    if g.hazard is not None:
+        ref = f"（安检 {g.hazard}）" if g.hazard else ""
         return (f"户号 {no} 安检发现隐患已停气{ref}：须整改、复检合格并完成复气工单后才能购气",
                 f"Account {no}: supply stopped after a safety hazard; it needs the "
                 "rectification, a passed re-inspection and a done restore order first")
-    last = _done(session, hall, no, ("stop", "restore"))
-    if last is not None and last.kind == "stop":
-        return (f"户号 {no} 已停气（工单 {last.number}）：完成复气工单后才能购气",
-                f"Account {no}: supply stopped by {last.number}; a done restore order "
+    if g.stop_kind == "stop":
+        return (f"户号 {no} 已停气（工单 {g.stop_no}）：完成复气工单后才能购气",
+                f"Account {no}: supply stopped by {g.stop_no}; a done restore order "
                 "lifts it")
-    install = session.execute(select(WorkOrder.number).where(
-        WorkOrder.hall_id == hall, WorkOrder.account_no == no,
-        WorkOrder.kind == "install")).scalar()
-    if install is not None:
-        if _done(session, hall, no, ("first_gas",)) is None:
-            return (f"户号 {no} 为报装新户（{install}），通气工单完成前不能购气（未验收严禁通气）",
-                    f"Account {no} is a new connection ({install}): no gas before its "
+    if g.install is not None:
+        if not g.first_gas:
+            return (f"户号 {no} 为报装新户（{g.install}），通气工单完成前不能购气（未验收严禁通气）",
+                    f"Account {no} is a new connection ({g.install}): no gas before its "
                     "first-gas order is done")
         if not (account.supply_contract_no and account.safety_contract_no):
             return (f"户号 {no} 尚未登记供用气合同和安全用气合同，不能购气",
