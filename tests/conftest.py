@@ -242,6 +242,7 @@ def _templates(tmp_path_factory):
 # (counterdesk/ui/widgets/gcguard.py): a background job's thread that triggered a collection
 # would destroy the Qt objects of closed dialogs off the GUI thread and crash.
 gc.disable()
+gc.freeze()  # what the imports made lives for the whole run: collections skip it
 
 
 @pytest.fixture(autouse=True)
@@ -252,6 +253,7 @@ def _collect_on_the_main_thread():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)
         gc.collect()
+    gc.freeze()   # what outlived the test is not scanned again by the next tests' collections
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])

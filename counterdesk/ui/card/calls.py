@@ -9,6 +9,7 @@ pyscard connection is made and closed within the call, on the worker's thread).
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,45 +41,43 @@ def _reread(db, actor, reader) -> cards.CardState | None:
         return None
 
 
-def read(db, actor, uri: str) -> Outcome:
-    """F12: read and reconcile the card (writes a purchase still "to write")."""
+@contextmanager
+def _reader(uri: str):
+    """The reader, opened and closed on this (worker) thread."""
     reader = cards.open_reader(uri)
     try:
-        st = cards.read_card(db, actor, reader)
+        yield reader
     finally:
         reader.close()
+
+
+def read(db, actor, uri: str) -> Outcome:
+    """F12: read and reconcile the card (writes a purchase still "to write")."""
+    with _reader(uri) as reader:
+        st = cards.read_card(db, actor, reader)
     return Outcome(st, _rows(db, actor, st))
 
 
 def buy(db, actor, uri: str, **kw) -> Outcome:
     """Ctrl+G: take the money and write the card, then read it again."""
-    reader = cards.open_reader(uri)
-    try:
+    with _reader(uri) as reader:
         res = cards.buy(db, actor, reader, **kw)
         st = _reread(db, actor, reader)
-    finally:
-        reader.close()
     return Outcome(st, _rows(db, actor, st), res)
 
 
 def write(db, actor, uri: str) -> Outcome:
     """Ctrl+Shift+G: write what the database owes the card (a second press writes nothing)."""
-    reader = cards.open_reader(uri)
-    try:
+    with _reader(uri) as reader:
         st = cards.write(db, actor, reader)
-    finally:
-        reader.close()
     return Outcome(st, _rows(db, actor, st))
 
 
 def cancel(db, actor, uri: str, approval, *, reason: str, printer_uri: str) -> Outcome:
     """退购 with a manager's approval, then read the card again."""
-    reader = cards.open_reader(uri)
-    try:
+    with _reader(uri) as reader:
         res = cards.cancel(db, actor, reader, approval, reason=reason, printer_uri=printer_uri)
         st = _reread(db, actor, reader)
-    finally:
-        reader.close()
     return Outcome(st, _rows(db, actor, st), res)
 
 

@@ -15,7 +15,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 
 from ...errors import CounterDeskError
 from ..widgets.fieldmessages import FieldMessages
-from ..widgets.jobs import Job, Jobs, message
+from ..widgets.jobs import Job, Jobs
 from . import calls
 from .models import InspectionDueModel, NoticeModel, t
 from .view import SafetyTabView
@@ -44,11 +44,7 @@ class SafetyTab(SafetyTabView, FieldMessages):
         self.refresh()
 
     def _refused(self, exc: BaseException) -> None:
-        if isinstance(exc, CounterDeskError):
-            self.show_error(exc)
-        else:
-            self.message.setStyleSheet("color: #c0392b;")
-            self.message.setText(message(exc))
+        self.show_refusal(exc)
 
     def _area(self) -> dict:
         return {"district": self.district.text(), "street": self.street.text(),

@@ -16,7 +16,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 
 from ... import clock, orders
-from ...errors import CounterDeskError
 from ..widgets.fieldmessages import FieldMessages
 from ..widgets.jobs import Job, Jobs, message
 from . import calls
@@ -73,11 +72,7 @@ class OrderScreen(OrderScreenView, FieldMessages):
             w.setEnabled(not busy)
 
     def _refused(self, exc: BaseException) -> None:
-        if isinstance(exc, CounterDeskError):
-            self.show_error(exc)
-        else:
-            self.message.setStyleSheet("color: #c0392b;")
-            self.message.setText(message(exc))
+        self.show_refusal(exc)
 
     def refresh(self) -> Job:
         """The clerk's orders, read off the GUI thread."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel
 
 from ...errors import CounterDeskError
+from .jobs import message
 
 
 def message_label() -> QLabel:
@@ -26,6 +27,15 @@ class FieldMessages:
         target = self.fields.get(exc.field or "")
         if target is not None:
             target.setFocus()
+
+    def show_refusal(self, exc: BaseException) -> None:
+        """A background job's error: a service's refusal by its field, anything else as
+        ``jobs.message`` words it (and logs it as a bug)."""
+        if isinstance(exc, CounterDeskError):
+            self.show_error(exc)
+        else:
+            self.message.setStyleSheet("color: #c0392b;")
+            self.message.setText(message(exc))
 
     def show_done(self, text: str) -> None:
         self.message.setStyleSheet("color: #1b5e20;")

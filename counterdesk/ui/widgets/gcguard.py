@@ -34,6 +34,7 @@ class GuiThreadCollector(QObject):
     def __init__(self, parent: QObject, interval_ms: int = 500):
         super().__init__(parent)
         gc.disable()
+        gc.freeze()   # modules and classes loaded so far live for the run: never rescanned
         self.timer = QTimer(self)
         self.timer.setInterval(interval_ms)
         self.timer.timeout.connect(collect_due)

@@ -34,9 +34,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...errors import CounterDeskError
 from .fieldmessages import FieldMessages, message_label
-from .jobs import Job, Jobs, message
+from .jobs import Job, Jobs
 from .tablemodel import RowsModel
 
 
@@ -133,11 +132,7 @@ class ListEditorDialog(QDialog, FieldMessages):
         return self.jobs.run(work, on_done=changed, on_error=self.refused)
 
     def refused(self, exc: BaseException) -> None:
-        if isinstance(exc, CounterDeskError):
-            self.show_error(exc)
-        else:
-            self.message.setStyleSheet("color: #c0392b;")
-            self.message.setText(message(exc))
+        self.show_refusal(exc)
 
     def keyPressEvent(self, event):  # noqa: N802 - Qt name
         if event.key() in (Qt.Key_Return, Qt.Key_Enter):
