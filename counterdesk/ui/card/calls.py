@@ -86,9 +86,6 @@ def cancel(db, actor, uri: str, approval, *, reason: str, printer_uri: str) -> O
 # 换表 work order and the card still names the old meter (it must be re-bound: 卡换表).
 # ``CardState.meter_change_due`` = {order_no, old_meter_no, new_meter_no, card_meter_no,
 # message, message_en}; the service refuses a purchase until the card's meter change is done.
-NOTICE_FIELDS = ("meter_change_due",)
-BLOCKING_FIELDS = ("meter_change_due",)
-
 
 def _meter_change_text(d: dict) -> str:
     order = d.get("order_no", "")
@@ -103,43 +100,11 @@ def _meter_change_text(d: dict) -> str:
                 "still names the old meter: do the card's meter change before selling gas")
 
 
-def _texts(value) -> list[str]:
-    """The lines a notice field holds: a string, a list, a dict or an object."""
-    if not value or isinstance(value, bool):
-        return []
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, (list, tuple)):
-        return [t for v in value for t in _texts(v)]
-    if isinstance(value, dict):
-        if value.get("zh"):
-            return [pick(value["zh"], value.get("en") or value["zh"])]
-        if value.get("message") and value.get("message_en"):
-            return [pick(value["message"], value["message_en"])]
-        for key in ("message", "notice", "text"):
-            if value.get(key):
-                return [str(value[key])]
-        return [_meter_change_text(value)]
-    if isinstance(value, CounterDeskError):
-        return [value.message]
-    text = getattr(value, "message", None)
-    if text:
-        return [str(text)]
-    if hasattr(value, "__dataclass_fields__"):
-        return [_meter_change_text(vars(value))]
-    return [str(value)]
-
-
 def notices(st: cards.CardState | None) -> tuple[list[str], bool]:
     """(the notice lines to show in red, whether a purchase must wait: card re-binding)."""
-    if st is None or st.blank:
+    due = None if st is None or st.blank else getattr(st, "meter_change_due", None)
+    if not due:
         return [], False
-    lines: list[str] = []
-    for name in NOTICE_FIELDS:
-        for t in _texts(getattr(st, name, None)):
-            if t not in lines:
-                lines.append(t)
-    blocked = any(getattr(st, name, None) for name in BLOCKING_FIELDS)
-    if blocked and not lines:
-        lines.append(_meter_change_text({}))
-    return lines, blocked
+    if due.get("message"):
+        return [pick(due["message"], due.get("message_en") or due["message"])], True
+    return [_meter_change_text(due)], True
