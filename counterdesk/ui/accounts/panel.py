@@ -55,9 +55,11 @@ class AccountPanel(BusinessActions, SupplyActions, AccountPanelView):
         self.current: accounts.AccountView | None = None
         self.last_result: accounts.SearchResult | None = None
         self.jobs = Jobs(self)          # the file and the business (one at a time)
-        self.search_jobs = Jobs(self)   # search as you type
+        # search as you type: its wait cursor only over the results, and no busy line (one
+        # search a keystroke made the line and the cursor flicker while the clerk typed)
+        self.search_jobs = Jobs(self.table)
         self.paper_jobs = Jobs(self)    # the papers (a slow printer holds nothing)
-        for jobs in (self.jobs, self.search_jobs, self.paper_jobs):
+        for jobs in (self.jobs, self.paper_jobs):
             jobs.busy_changed.connect(self._busy_changed)
         self._search_seq = 0
         self._searched: str | None = None   # the text of the results shown
@@ -83,7 +85,7 @@ class AccountPanel(BusinessActions, SupplyActions, AccountPanelView):
         self._update_buttons()
 
     def _busy_changed(self, _busy: bool = False) -> None:
-        self.busy.setVisible(self.jobs.busy or self.search_jobs.busy or self.paper_jobs.busy)
+        self.busy.setVisible(self.jobs.busy or self.paper_jobs.busy)
         self._update_buttons()
 
     def _say_error(self, exc: BaseException) -> None:
