@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from . import clockcheck, policy
 from .errors import Conflict
-from .models.cash import DayClose
+from .models.cash import DayClose, Till
 from .models.core import Hall
 
 
@@ -39,22 +39,42 @@ _SHARE_Q = select(Hall.id, clockcheck.server_now_column()).where(
 _CLOSE_LOCK_Q = select(Hall.id).where(Hall.id == bindparam("g_hall")).with_for_update()
 
 
+# the day's status and a clerk's till status in one statement (a payment needs both)
+_STATUS_TILL_Q = select(
+    _STATUS_Q.scalar_subquery(),
+    select(Till.status).where(Till.hall_id == bindparam("g_hall"),
+                              Till.business_day == bindparam("g_day"),
+                              Till.staff_id == bindparam("g_staff")).scalar_subquery())
+
+
 def is_closed(session: Session, hall_id: int, day: dt.date) -> bool:
     return session.execute(_STATUS_Q, {"g_hall": hall_id, "g_day": day}).scalar() == "closed"
 
 
-def ensure_open(session: Session, hall_id: int, day: dt.date) -> None:
+def ensure_open(session: Session, hall_id: int, day: dt.date, *,
+                till_staff_id: int | None = None) -> str | None:
     """Refuse if ``day`` is closed, or (PostgreSQL) if this PC's clock is off the server's by
-    more than the hall allows; hold the hall's share lock until the caller commits."""
+    more than the hall allows; hold the hall's share lock until the caller commits.
+
+    ``till_staff_id``: also read that person's till status of the day (returned; None
+    when no till is open), by the same statement as the day's."""
     if _pg(session):
         row = session.execute(_SHARE_Q, {"g_hall": hall_id}).first()
         if row is not None:
             clockcheck.ensure_in_step(row[1], int(policy.get(session, hall_id,
                                                              "clock.max_skew_seconds")))
-    if is_closed(session, hall_id, day):
+    till: str | None = None
+    if till_staff_id is None:
+        closed = is_closed(session, hall_id, day)
+    else:
+        status, till = session.execute(_STATUS_TILL_Q, {"g_hall": hall_id, "g_day": day,
+                                                        "g_staff": till_staff_id}).one()
+        closed = status == "closed"
+    if closed:
         raise Conflict(f"{day:%Y-%m-%d} 已日结，不能再收费、作废、退款或变动钱箱；如确需更正，请主任先重新开启该日",
                        f"{day:%Y-%m-%d} is closed: no payment, void, refund or till movement; "
                        "a manager must reopen the day first", field="date")
+    return till
 
 
 def lock_for_close(session: Session, hall_id: int) -> None:

@@ -28,7 +28,9 @@ from . import clock
 from .db import Database
 from .errors import (
     Conflict,
+    CounterDeskError,
     DatabaseBusy,
+    DatabaseError,
     DatabaseUnavailable,
     NotSaved,
     OutcomeUnknown,
@@ -100,15 +102,28 @@ def _find_after_fault(db: Database, key: str, kind: str) -> int | None:
 
 
 def run_once(db: Database, key: str, kind: str, attempt: Callable[[], T],
-             recall: Callable[[int, str], T]) -> T:
+             recall: Callable[[int, str], T], *, lookup: str = "before") -> T:
     """Run ``attempt`` (which calls :func:`record` with ``key``) at most once per key.
 
     ``recall(ref_id, how)`` rebuilds the first outcome; ``how`` is ``"retry"`` (the key
-    was already used) or ``"recovered"`` (committed, but the reply was lost)."""
-    ref = _find(db, key, kind)
-    if ref is not None:
-        log.info("request %s: %s already taken (%s)", key, kind, ref)
-        return recall(ref, "retry")
+    was already used) or ``"recovered"`` (committed, but the reply was lost).
+
+    ``lookup`` — when the key is looked up besides after a connection fault:
+
+    * ``"before"``: before the attempt, in a read of its own;
+    * ``"on_refusal"`` (payments): only if the attempt fails. A retry of a request that
+      was taken cannot be taken again: it fails on the unique key, or is refused by
+      what the first one did (its bills are paid, its payment is voided); then the
+      first outcome is returned. A first attempt costs no extra read;
+    * ``"on_fault"``: the key was made here and now (the caller gave none), so it can
+      only have been used by this very attempt."""
+    if lookup not in ("before", "on_refusal", "on_fault"):
+        raise ValueError(lookup)
+    if lookup == "before":
+        ref = _find(db, key, kind)
+        if ref is not None:
+            log.info("request %s: %s already taken (%s)", key, kind, ref)
+            return recall(ref, "retry")
     try:
         return attempt()
     except DatabaseUnavailable as exc:
@@ -122,7 +137,17 @@ def run_once(db: Database, key: str, kind: str, attempt: Callable[[], T],
         log.warning("request %s: committed before the connection broke (%s)", key, ref)
         return recall(ref, "recovered")
     except sa_exc.IntegrityError:
-        ref = _find(db, key, kind)   # a concurrent request with the same key won the race
+        ref = _find(db, key, kind)   # the key was taken: by a first attempt, or a concurrent one
         if ref is None:
             raise
+        return recall(ref, "retry")
+    except DatabaseError:
+        raise
+    except CounterDeskError:
+        if lookup != "on_refusal":
+            raise
+        ref = _find(db, key, kind)   # refused because the first attempt was taken?
+        if ref is None:
+            raise
+        log.info("request %s: %s already taken (%s)", key, kind, ref)
         return recall(ref, "retry")

@@ -253,7 +253,8 @@ def pay_once(db: Database, request_key: str | None, attempt, printer_uri: str = 
         printers.parse(printer_uri)
     key = requestkeys.check_key(request_key)
     return requestkeys.run_once(db, key, "payment", lambda: attempt(key),
-                                lambda ref, how: recall_payment(db, ref, how, key))
+                                lambda ref, how: recall_payment(db, ref, how, key),
+                                lookup="on_refusal" if request_key else "on_fault")
 
 
 def _approver_no(s: Session, authorisation_id: int | None) -> str:

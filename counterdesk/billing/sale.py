@@ -176,7 +176,12 @@ def shows_day_money(s: Session, actor: Actor, day: dt.date) -> bool:
 def refuse_if_till_counted(s: Session, actor: Actor, day: dt.date) -> None:
     """No payment or reversal, by any method, once the actor's till of the day is counted:
     it would escape the count (issue 15). A manager reopens the count first."""
-    status = _till_status(s, actor, day)
+    refuse_counted_till(_till_status(s, actor, day))
+
+
+def refuse_counted_till(status: str | None) -> None:
+    """:func:`refuse_if_till_counted` with the till's status already read (by
+    :func:`dayguard.ensure_open`)."""
     if status is not None and status != "open":
         raise Conflict("您今天的钱箱已点钞，不能再收费或退款（任何付款方式）；如确需办理，"
                        "请主任先重新开启点钞",
@@ -328,8 +333,8 @@ def _pay(db: Database, actor: Actor, req: SaleRequest, *, printer_uri: str,
     day = clock.today()
     with db.write(deadline_s=SERVICE_DEADLINE_S) as s:
         hall = _hall_info(db, s, actor.hall_id)
-        dayguard.ensure_open(s, hall.id, day)
-        refuse_if_till_counted(s, actor, day)
+        till = dayguard.ensure_open(s, hall.id, day, till_staff_id=actor.staff_id)
+        refuse_counted_till(till)
         acc, lines, bills = _quote(s, hall, req, day, lock_bills=True)
         total = sum(ln.amount_fen for ln in lines)
         limit = payment_limit_fen(s, hall.id)  # the hall's policy, the same on every PC
@@ -340,7 +345,7 @@ def _pay(db: Database, actor: Actor, req: SaleRequest, *, printer_uri: str,
                            f"{money.fmt(limit)}; split it or ask a manager", field="total")
         tenders = resolve_tenders(total, req.tenders)
         references.check(s, hall.id, tenders)
-        warning = tillgate.check(s, actor, day) if any(
+        warning = tillgate.check_status(s, actor, till) if any(
             t["method"] == "cash" for t in tenders) else ""
         for ln in lines:
             if ln.bill_id is not None:

@@ -1,6 +1,6 @@
 """Cash and the clerk's till (issue 18.4/18.12): the moment cash moves, the till is checked.
 
-* No till opened today: hall policy ``cash.require_open_till`` (default on) refuses the
+* No till opened today: hall policy ``cash.require_open_till`` (default off) on refuses the
   cash; off, the payment goes through with a warning.
 * The till already counted (盲点), submitted or countersigned: the cash is taken (the
   customer is at the window) with a warning that the manager must reopen the count
@@ -47,7 +47,13 @@ def _counted() -> tuple[str, str]:
 def check(s: Session, actor: Actor, day: dt.date) -> str:
     """Inside the payment's transaction, for a payment with cash: raise when the policy
     refuses; else the warning to show ('' when all is well)."""
-    status, required = _state(s, actor, day)
+    status, _ = _state(s, actor, day)
+    return check_status(s, actor, status)
+
+
+def check_status(s: Session, actor: Actor, status: str | None) -> str:
+    """:func:`check` with the till's status already read (None: no till today)."""
+    required = bool(policy.get(s, actor.hall_id, "cash.require_open_till"))
     if not status:
         zh, en = _no_till(actor)
         if required:

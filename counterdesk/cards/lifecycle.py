@@ -127,7 +127,7 @@ def issue(db: Database, actor: Actor, reader: CardReader, account_no: str, *,
     day = clock.today()
     with db.write() as s:
         hall = sale.hall_info(db, s, actor.hall_id)
-        dayguard.ensure_open(s, hall.id, day)
+        till = dayguard.ensure_open(s, hall.id, day, till_staff_id=actor.staff_id)
         acc = _account(s, actor, account_no)
         if _current_card(s, acc) is not None:
             raise Conflict("该户刚刚在另一窗口发卡", "A card was just issued elsewhere",
@@ -135,7 +135,7 @@ def issue(db: Database, actor: Actor, reader: CardReader, account_no: str, *,
         last = last_purchase(s, acc.id)
         card_no = f"{hall.code}{sequence.next_value(s, hall.id, 'card_no'):08d}"
         res = sale.charge(db, s, actor, hall, day, acc, sale.CARD_ISSUE_FEE, "1", tenders,
-                          printer_uri=printer_uri, card={"card_no": card_no, "issue": True,
+                          till=till, printer_uri=printer_uri, card={"card_no": card_no, "issue": True,
                                                          "written": False})
         card = Card(hall_id=hall.id, account_id=acc.id, card_no=card_no, meter_no=acc.meter_no,
                     status="to_write", start_seq=last.seq if last else 0,
@@ -188,7 +188,7 @@ def reissue(db: Database, actor: Actor, reader: CardReader, account_no: str, *,
                          reason=f"{account_no}: {REISSUE_REASONS[reason]}") \
             if approval is not None and approval.staff_no else None
         hall = sale.hall_info(db, s, actor.hall_id)
-        dayguard.ensure_open(s, hall.id, day)
+        till = dayguard.ensure_open(s, hall.id, day, till_staff_id=actor.staff_id)
         acc = _account(s, actor, account_no)
         old = _current_card(s, acc)
         assert old is not None  # the read above refused an account without a card
@@ -211,7 +211,7 @@ def reissue(db: Database, actor: Actor, reader: CardReader, account_no: str, *,
         s.flush()
         card_no = f"{hall.code}{sequence.next_value(s, hall.id, 'card_no'):08d}"
         res = sale.charge(db, s, actor, hall, day, acc, sale.CARD_REISSUE_FEE, "1", tenders,
-                          printer_uri=printer_uri, card={"card_no": card_no, "reissue": True,
+                          till=till, printer_uri=printer_uri, card={"card_no": card_no, "reissue": True,
                                                          "written": False})
         start = (carried.seq - 1) if carried is not None else (p.seq if p else old.start_seq)
         card = Card(hall_id=hall.id, account_id=acc.id, card_no=card_no, meter_no=old.meter_no,

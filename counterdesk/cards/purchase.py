@@ -140,7 +140,8 @@ def buy(db: Database, actor: Actor, reader: CardReader, *, volume=None,
     key = requestkeys.check_key(request_key)
     req = _BuyRequest(volume, amount_fen, tenders, printer_uri, note, expect_account, key)
     return requestkeys.run_once(db, key, "card", lambda: _buy(db, actor, reader, req),
-                                lambda ref, how: _recall(db, actor, reader, ref, how, key))
+                                lambda ref, how: _recall(db, actor, reader, ref, how, key),
+                                lookup="before" if request_key else "on_fault")
 
 
 @dataclass(frozen=True)
@@ -174,7 +175,7 @@ def _buy(db: Database, actor: Actor, reader: CardReader, req: _BuyRequest) -> Bu
             st = plan.state
             _blocked(st)
             hall = sale.hall_info(db, s, actor.hall_id)
-            dayguard.ensure_open(s, hall.id, day)
+            till = dayguard.ensure_open(s, hall.id, day, till_staff_id=actor.staff_id)
             card, acc = plan.card, plan.account
             if acc.status == "closed":
                 raise Conflict(f"户号 {acc.account_no} 已销户，不能购气",
@@ -216,7 +217,7 @@ def _buy(db: Database, actor: Actor, reader: CardReader, req: _BuyRequest) -> Bu
                         [*common.taken_rows(plan), audit.Fetched(_PURCHASE_T, [row])])
 
             res = sale.charge(db, s, actor, hall, day, acc, sale.gas_code(acc), v, req.tenders,
-                              note=req.note, printer_uri=req.printer_uri, card=info,
+                              till=till, note=req.note, printer_uri=req.printer_uri, card=info,
                               limit_fen=int(lim["billing.single_payment_limit_fen"]),
                               attach=attach, prior_volume=prior)
             assert st.image is not None  # the card was read: reconcile keeps its image

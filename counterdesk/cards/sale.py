@@ -20,7 +20,7 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from .. import billing, money
-from ..billing import LineInput, SaleRequest, TenderInput, references
+from ..billing import LineInput, SaleRequest, TenderInput, references, tillgate
 
 # The sale's own steps, shared with billing.pay (one implementation of pricing and payment)
 from ..billing import ledger as billing_ledger
@@ -119,19 +119,24 @@ def volume_for_amount(s: Session, hall, acc: Account, amount_fen: int, day: dt.d
 
 def charge(db: Database, s: Session, actor: Actor, hall, day: dt.date, acc: Account,
            code: str, qty: Decimal | str, tenders: list[TenderInput], *, note: str = "",
-           printer_uri: str = "", card: dict | None = None, limit_fen: int | None = None,
-           attach: Callable | None = None, prior_volume: dict[str, Decimal] | None = None
-           ) -> billing.PaymentResult:
+           till: str | None, printer_uri: str = "", card: dict | None = None,
+           limit_fen: int | None = None, attach: Callable | None = None,
+           prior_volume: dict[str, Decimal] | None = None) -> billing.PaymentResult:
     """Price ``qty`` of ``code`` for the account (loaded and checked by the caller) and
     write the payment in ``s``. ``card`` (card number, sequence, volume, written) goes onto
     the receipt; ``attach(s, payment_id, total_fen)`` writes the rows that belong to the
-    payment (a purchase) under its audit event; ``limit_fen``: the hall's payment limit
-    and ``prior_volume``: the account's volume this year (:func:`year_volumes`), when
-    already read."""
+    payment (a purchase) under its audit event; ``till``: the clerk's till status of the
+    day (:func:`dayguard.ensure_open` reads it with the day's); ``limit_fen``: the hall's
+    payment limit and ``prior_volume``: the account's volume this year
+    (:func:`year_volumes`), when already read.
+
+    Cash goes through the till gate as a cash payment does (:mod:`billing.tillgate`):
+    refused without an open till when the hall requires one, else a warning on the
+    result."""
     req = SaleRequest(items=[LineInput(code, str(qty))], account_no=acc.account_no,
                       tenders=tenders, note=note)
     billing_sale.require_collector(actor)
-    billing_sale.refuse_if_till_counted(s, actor, day)
+    billing_sale.refuse_counted_till(till)
     _acc, lines, _ = billing_sale._quote(s, hall, req, day, account=acc,
                                          prior_volume=prior_volume)
     total = sum(ln.amount_fen for ln in lines)
@@ -143,10 +148,14 @@ def charge(db: Database, s: Session, actor: Actor, hall, day: dt.date, acc: Acco
                        field="total")
     resolved = billing.resolve_tenders(total, tenders)
     references.check(s, hall.id, resolved)
-    return billing_ledger._write_payment(
+    warning = tillgate.check_status(s, actor, till) if any(
+        t["method"] == "cash" for t in resolved) else ""
+    res = billing_ledger._write_payment(
         s, actor, hall, day, kind="sale", acc=acc, lines=lines, tenders=resolved, reason=note,
         printer_uri=printer_uri, receipt_extra={"card": card} if card is not None else None,
         attach=(lambda s_, pay_id: attach(s_, pay_id, total)) if attach is not None else None)
+    res.warning = warning
+    return res
 
 
 _PJ = PrintJob.__table__

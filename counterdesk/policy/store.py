@@ -103,25 +103,39 @@ def _from_text(pk: PolicyKey, text: str) -> Value:
         return pk.default
 
 
+_ALL = select(HallPolicy.key, HallPolicy.value).where(HallPolicy.hall_id == bindparam("a_hall"))
+_CACHE = "counterdesk.policy"
+
+
+def _stored(session: Session, hall_id: int) -> dict[str, str]:
+    """The hall's stored rules, read once per transaction (one SELECT of a few short
+    rows): a payment or a call consults three to five rules, each was a statement."""
+    txn = session.get_transaction()
+    cached = session.info.get(_CACHE)
+    if cached is None or cached[0] is not txn:
+        cached = (txn, {})
+        session.info[_CACHE] = cached
+    halls = cached[1]
+    if hall_id not in halls:
+        halls[hall_id] = dict(session.execute(_ALL, {"a_hall": hall_id}).all())
+    return halls[hall_id]
+
+
+def forget(session: Session) -> None:
+    """Drop what :func:`_stored` read (after a rule is changed in this transaction)."""
+    session.info.pop(_CACHE, None)
+
+
 def get(session: Session, hall_id: int, key: str) -> Value:
     """The hall's value of ``key`` (typed), the default when unset."""
     pk = key_of(key)
-    row = session.get(HallPolicy, (hall_id, pk.key))
-    return pk.default if row is None else _from_text(pk, row.value)
-
-
-_MANY = select(HallPolicy.key, HallPolicy.value).where(
-    HallPolicy.hall_id == bindparam("m_hall"), HallPolicy.key.in_(bindparam("m_keys", expanding=True)))
+    text = _stored(session, hall_id).get(pk.key)
+    return pk.default if text is None else _from_text(pk, text)
 
 
 def get_many(session: Session, hall_id: int, keys: tuple[str, ...]) -> dict[str, Value]:
-    """Several keys of the hall at once (one SELECT), typed, defaults when unset: for a
-    service that needs a few rules in one transaction."""
-    pks = [key_of(k) for k in keys]
-    stored = dict(session.execute(_MANY, {"m_hall": hall_id,
-                                          "m_keys": [pk.key for pk in pks]}).all())
-    return {pk.key: pk.default if pk.key not in stored else _from_text(pk, stored[pk.key])
-            for pk in pks}
+    """Several keys of the hall at once, typed, defaults when unset."""
+    return {key_of(k).key: get(session, hall_id, k) for k in keys}
 
 
 @dataclass(frozen=True)
@@ -190,6 +204,7 @@ def set(db: Database, actor: Actor, key: str, value: Value) -> PolicyRow:  # noq
             s.add(row)
         elif old != new or row.value != to_text(pk, new):
             row.value, row.changed_at, row.changed_by = to_text(pk, new), now, actor.staff_no
+        forget(s)
         if old != new:
             actor.audit(s, "policy.changed", {"key": pk.key, "old": old, "new": new})
         return PolicyRow(pk.key, pk.zh, pk.en, pk.kind, pk.unit, new, pk.default, pk.minimum,
