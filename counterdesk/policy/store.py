@@ -115,7 +115,7 @@ def _stored(session: Session, hall_id: int) -> dict[str, str]:
     if cached is None or cached[0] is not txn:
         cached = (txn, {})
         session.info[_CACHE] = cached
-    halls = cached[1]
+    halls: dict[int, dict[str, str]] = cached[1]
     if hall_id not in halls:
         halls[hall_id] = dict(session.execute(_ALL, {"a_hall": hall_id}).all())
     return halls[hall_id]
