@@ -93,7 +93,10 @@ def run_tests(args: list[str]) -> int:
 
     if args:
         return pytest(*args)
-    stages = [("suite", ("-m", "not drill")), ("drills", ("-m", "drill"))]
+    # The suite on every core (pytest-xdist): its tests use their own databases, folders
+    # and ports; the PC/SC tests take turns (tests/helpers/pcsc.py). The drills start
+    # servers and processes of their own, and measure: one at a time.
+    stages = [("suite", ("-m", "not drill", "-n", "auto")), ("drills", ("-m", "drill"))]
     results = []
     for name, extra in stages:
         print(f"== {name}: pytest {' '.join(extra)}", flush=True)

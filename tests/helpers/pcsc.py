@@ -157,10 +157,31 @@ class VirtualCard:
         return taken
 
 
+class _MachineLock:
+    """One user of the PC/SC stack at a time on this machine (one pcscd, one virtual
+    reader port): test processes running side by side (pytest-xdist) take turns. A
+    blocking ``flock`` (the stack exists only on Linux); the kernel frees it if the
+    process dies."""
+
+    def __init__(self):
+        import fcntl
+        import tempfile
+
+        self._fcntl = fcntl
+        self._file = open(Path(tempfile.gettempdir()) / "counterdesk-pcsc-tests.lock", "a+b")  # noqa: SIM115 - held until release()
+        fcntl.flock(self._file.fileno(), fcntl.LOCK_EX)
+
+    def release(self) -> None:
+        if not self._file.closed:
+            self._fcntl.flock(self._file.fileno(), self._fcntl.LOCK_UN)
+            self._file.close()
+
+
 class PcscStack:
-    def __init__(self, proc: subprocess.Popen | None):
+    def __init__(self, proc: subprocess.Popen | None, lock: _MachineLock | None = None):
         self.proc = proc
         self.card = VirtualCard()
+        self.lock = lock
 
     def reader_name(self) -> str:
         from smartcard.System import readers
@@ -212,6 +233,8 @@ class PcscStack:
                 self.proc.wait(10)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
+        if self.lock is not None:
+            self.lock.release()
 
 
 def pcsc_stack() -> tuple[PcscStack | None, str]:
@@ -226,14 +249,16 @@ def pcsc_stack() -> tuple[PcscStack | None, str]:
     if not Path("/etc/reader.conf.d/vpcd").exists():
         return None, ("pcsc tests skipped: the virtual reader is not installed "
                       "(apt-get install vsmartcard-vpcd)")
+    lock = _MachineLock()
     proc = None
     if not Path("/run/pcscd/pcscd.comm").exists():
         try:
             proc = subprocess.Popen([pcscd, "--foreground"], stdout=subprocess.DEVNULL,
                                     stderr=subprocess.DEVNULL)
         except OSError as exc:
+            lock.release()
             return None, f"pcsc tests skipped: pcscd cannot be started ({exc})"
-    stack = PcscStack(proc)
+    stack = PcscStack(proc, lock)
     try:
         # vpcd listens once pcscd has loaded it (on the first reader scan)
         _wait(lambda: bool(stack.reader_name()), 15, "pcscd did not offer the virtual reader")
