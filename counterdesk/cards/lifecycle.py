@@ -169,6 +169,7 @@ def reissue(db: Database, actor: Actor, reader: CardReader, account_no: str, *,
         if old.status == "to_write":
             raise Conflict(f"卡 {old.card_no} 尚未写卡，请放入空白卡重新发卡（不收费）",
                            "The card was never written: issue it again (no fee)", field="card")
+        read_card_id = old.id
         p = last_purchase(s, acc.id)
         unknown = p is not None and p.state == "written" and meter_seq is None
         if p is not None and p.state == "cancelling":
@@ -191,7 +192,13 @@ def reissue(db: Database, actor: Actor, reader: CardReader, account_no: str, *,
         till = dayguard.ensure_open(s, hall.id, day, till_staff_id=actor.staff_id)
         acc = _account(s, actor, account_no)
         old = _current_card(s, acc)
-        assert old is not None  # the read above refused an account without a card
+        if old is None or old.id != read_card_id:
+            # another window replaced the card since it was read here: no second fee
+            now_no = old.card_no if old is not None else ""
+            raise Conflict(f"户号 {acc.account_no} 的卡刚刚在另一窗口补办（现卡号 {now_no}），"
+                           "本次未收费；请核实后重新读卡",
+                           f"The card of {acc.account_no} was just replaced at another window "
+                           f"(now {now_no}); nothing was charged here", field="account")
         p = last_purchase(s, acc.id)
         now = clock.now()
         if meter_seq is not None:

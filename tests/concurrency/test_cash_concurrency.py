@@ -67,7 +67,7 @@ def _past_the_till_rule(monkeypatch) -> None:
     tests/services/test_controls_b.py), so that one check is stepped over here."""
     from counterdesk.billing import sale
 
-    monkeypatch.setattr(sale, "refuse_if_till_counted", lambda *_a, **_k: None)
+    monkeypatch.setattr(sale, "refuse_counted_till", lambda *_a, **_k: None)
 
 
 def _ready_day(db):
@@ -103,11 +103,12 @@ def test_payment_in_flight_when_the_close_starts_is_counted(pg, monkeypatch):
     closer = {"ready": threading.Event()}
     real_ensure, real_lock = dayguard.ensure_open, dayguard.lock_for_close
 
-    def ensure(session, hall_id, day):
-        real_ensure(session, hall_id, day)          # share lock taken, day open
+    def ensure(session, hall_id, day, **kw):
+        till = real_ensure(session, hall_id, day, **kw)   # share lock taken, day open
         if threading.current_thread().name == "payer":
             in_flight.set()
             assert go.wait(30)
+        return till
 
     def lock(session, hall_id):
         if threading.current_thread().name == "closer":
@@ -154,11 +155,11 @@ def test_payment_started_while_the_close_holds_the_lock_is_refused(pg, monkeypat
             locked.set()
             assert go.wait(30)
 
-    def ensure(session, hall_id, day):
+    def ensure(session, hall_id, day, **kw):
         if threading.current_thread().name == "payer":
             payer["pid"] = _pid(session)
             payer["ready"].set()
-        real_ensure(session, hall_id, day)
+        return real_ensure(session, hall_id, day, **kw)
 
     monkeypatch.setattr(dayguard, "ensure_open", ensure)
     monkeypatch.setattr(dayguard, "lock_for_close", lock)

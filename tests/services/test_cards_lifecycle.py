@@ -189,3 +189,31 @@ def test_killed_between_commit_and_write(demo_db, clerk, tmp_path):
     assert cards.read_card(db, clerk, reader).wrote_seq is None
     assert meter_insert(reader)["taken"] and not meter_insert(reader)["taken"]
     assert len(purchases(db)) == 1
+
+
+def test_reissue_raced_by_another_window_is_refused_and_charges_nothing(hall, tmp_path,
+                                                                       monkeypatch):
+    """Two windows replace the same lost card: the second, which read the account before
+    the first committed, is refused with the new card's number; one fee, one new card."""
+    from counterdesk.cards import lifecycle
+
+    db, clerk, reader, acc, card_no = hall
+    here, there = sim_reader(tmp_path, "here"), sim_reader(tmp_path, "there")
+    real_blank, done = lifecycle._blank, {}
+
+    def other_window_first(r):
+        real_blank(r)
+        if r is here and not done:           # between this window's read and its write
+            done["out"] = cards.reissue(db, clerk, there, acc, tenders=cash(),
+                                        meter_seq=0, remaining="0", cumulative="0")
+    monkeypatch.setattr(lifecycle, "_blank", other_window_first)
+    before = counts(db)
+    with pytest.raises(Conflict, match="刚刚在另一窗口补办") as err:
+        cards.reissue(db, clerk, here, acc, tenders=cash(), meter_seq=0, remaining="0",
+                      cumulative="0")
+    assert done["out"]["card_no"] in err.value.message
+    after = counts(db)
+    led = cards.ledger(db, clerk.hall_id, acc)
+    assert [c["status"] for c in led["cards"]] == ["replaced", "active"]
+    assert after["payments"] == before["payments"] + 1            # the other window's fee only
+    assert here.read().blank                                      # nothing written here
