@@ -11,7 +11,8 @@ measures, interleaved, the median (p50) of:
 * **card purchase (sim:)**: ``cards.buy`` with the simulator — read the card (checks,
   回抄), price at the tiers, payment + purchase 'to write' in one transaction, write the
   card, record it (a lazily committed transaction) — as a ratio to the cash payment (goal
-  ≤ 2×); both look their request key up first;
+  ≤ 2×); both make a new request key, which is looked up only after a
+  connection fault;
 * **card purchase (pcsc:)** through pcscd + vpcd + the virtual card of tests/helpers/pcsc.py
   when that stack starts (printed: the card I/O dominates).
 
