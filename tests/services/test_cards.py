@@ -271,3 +271,27 @@ def test_the_audit_chain_vouches_for_cards_and_purchases(hall):
     with db.engine.begin() as c:
         c.execute(text("UPDATE card_purchases SET volume = 200 WHERE kind = 'sale'"))
     assert "card_purchases" in " ".join(str(p) for p in audit.verify(db).problems)
+
+
+def test_card_cash_goes_through_the_till_gate_like_a_cash_payment(hall, manager):
+    """Cash for gas on a card moves the clerk's till: without an open till the hall's rule
+    refuses it (nothing charged, nothing written), or — the rule off — it is taken with the
+    same warning a cash payment gets; paid by card (POS), no till is needed."""
+    from counterdesk import cash as till
+
+    db, clerk, reader, acc, card_no = hall
+    meter_insert(reader)
+    res = cards.buy(db, clerk, reader, volume="5", tenders=cash())
+    assert "还没有开钱箱" in res.payment["warning"]                 # the rule off: a warning
+    meter_insert(reader)
+    policy.set(db, manager, "cash.require_open_till", True)
+    before = counts(db)
+    with pytest.raises(Conflict, match="还没有开钱箱"):
+        cards.buy(db, clerk, reader, volume="5", tenders=cash())
+    assert counts(db) == before and reader.load(card_no).purchase_seq == 1
+    pos = [billing.TenderInput("card", reference="POS000123")]
+    assert cards.buy(db, clerk, reader, volume="5", tenders=pos).written
+    meter_insert(reader)
+    till.open_till(db, clerk, {"100": 1})
+    res = cards.buy(db, clerk, reader, volume="5", tenders=cash())
+    assert res.written and res.payment["warning"] == ""
