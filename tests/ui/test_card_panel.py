@@ -93,6 +93,7 @@ def test_keyboard_only_purchase(qtbot, panel, demo_db):
     idle(qtbot, panel)
     assert panel.change.text() == "￥44.00"
     assert "已写卡" in panel.message.text()
+    assert "还没有开钱箱" in panel.message.text()    # cash without a till: the till gate's word
     assert "尚未输入表具" in panel.state.text()
     assert panel.model.rowCount() == 1 and not panel.buy_button.isEnabled()
     # the meter has not taken it: a new purchase is refused

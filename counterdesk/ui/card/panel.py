@@ -224,8 +224,10 @@ class CardPanel(CardPanelView):
         self.change.setText(money.fmt_symbol(change))
         text = pick(f"票据号 {res.payment['receipt_no']}：{res.message}",
                     f"Receipt {res.payment['receipt_no']}: {res.message}")
-        if res.payment.get("warning"):      # the till gate (cash without an open till)
-            text += "\n" + res.payment["warning"]
+        warning = res.payment.get("warning")
+        if warning:           # the till gate: cash without an open till, as on the payment tab
+            text += f"\n⚠ {warning}"
+            self.bench.status_message.emit(warning)
         if res.written:
             self.done(text)
         else:

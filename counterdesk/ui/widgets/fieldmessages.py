@@ -3,7 +3,7 @@ focused) or what was done (green); shared by the manager's editing dialogs."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QSizePolicy
 
 from ...errors import CounterDeskError
 from .jobs import message
@@ -14,6 +14,9 @@ def message_label() -> QLabel:
     label = QLabel()
     label.setObjectName("message")
     label.setWordWrap(True)
+    # never squeezed below its text (a warning on a second line was cut off where a table
+    # below could give the room)
+    label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
     return label
 
 
