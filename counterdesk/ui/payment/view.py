@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from ... import billing, money
 from ..widgets.approval import ApprovalDialog
+from ..widgets.fieldmessages import message_label
 
 METHODS = tuple(billing.METHODS)  # the one table of payment methods and their names
 
@@ -160,9 +161,7 @@ class PaymentPanelView(QWidget):
         self.pending_badge.setPopupMode(QToolButton.InstantPopup)
         self.pending_badge.setStyleSheet("color: white; background: #c0392b; padding: 4px;")
         self.pending_badge.hide()
-        self.message = QLabel()
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
+        self.message = message_label()
         self.busy = QLabel(self.tr("Working…"))   # shown while a service call runs
         self.busy.setObjectName("payment_busy")
         self.busy.hide()
