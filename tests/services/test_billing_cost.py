@@ -6,7 +6,7 @@ outcome to every retry."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from counterdesk import billing, clock, policy
 from counterdesk.billing import LineInput, SaleRequest, TenderInput
@@ -14,20 +14,7 @@ from counterdesk.errors import Conflict
 from counterdesk.models.billing import Payment
 from counterdesk.requestkeys import new_key
 from tests.helpers.billing_helpers import DAY, bill, make_account
-
-
-def _statements(db, fn) -> list[str]:
-    log: list[str] = []
-
-    def seen(_conn, _cursor, statement, _params, _context, _many):
-        log.append(" ".join(statement.split()).lower())
-
-    event.listen(db.engine, "before_cursor_execute", seen)
-    try:
-        fn()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", seen)
-    return log
+from tests.helpers.statements import statements
 
 
 def _payments(db) -> int:
@@ -42,7 +29,7 @@ SALE = SaleRequest(items=[LineInput("CARD"), LineInput("HOSE", "1.5")],
 def test_a_cash_payment_reads_each_rule_once(demo_db, clerk):
     clock.set_now(DAY)
     billing.pay(demo_db, clerk, SALE)              # the year's receipt counter exists
-    log = _statements(demo_db, lambda: billing.pay(demo_db, clerk, SALE, request_key=new_key()))
+    log = statements(demo_db, lambda: billing.pay(demo_db, clerk, SALE, request_key=new_key()))
     # the request key is not looked up before a first attempt (was a read of its own)
     assert not any(s.startswith("select") and "request_keys" in s for s in log)
     assert sum(s.startswith("insert into request_keys") for s in log) == 1
@@ -58,7 +45,7 @@ def test_a_cash_payment_reads_each_rule_once(demo_db, clerk):
 def test_the_rules_are_read_once_per_transaction_and_again_by_the_next(demo_db, manager):
     key = "billing.single_payment_limit_fen"
     with demo_db.write() as s:
-        log = _statements(demo_db, lambda: (policy.get(s, manager.hall_id, key),
+        log = statements(demo_db, lambda: (policy.get(s, manager.hall_id, key),
                                             policy.get(s, manager.hall_id, "cash.require_open_till"),
                                             policy.get(s, manager.hall_id, key)))
         before = policy.get(s, manager.hall_id, key)

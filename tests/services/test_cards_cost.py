@@ -6,11 +6,11 @@ statements of a cash payment (the time figures are bench/bench_cards.py's)."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event
 
 from counterdesk import billing, cards
 from counterdesk.cards.drivers.sim import meter_insert
 from tests.helpers.cards import cash, ic_account, sim_reader
+from tests.helpers.statements import statements
 
 
 @pytest.fixture
@@ -21,28 +21,14 @@ def hall(demo_db, clerk, tmp_path):
     return demo_db, clerk, reader
 
 
-def _statements(db, fn) -> list[str]:
-    log: list[str] = []
-
-    def seen(_conn, _cursor, statement, _params, _context, _many):
-        log.append(" ".join(statement.split()).lower())
-
-    event.listen(db.engine, "before_cursor_execute", seen)
-    try:
-        fn()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", seen)
-    return log
-
-
 def test_a_purchase_reads_each_rule_once_and_stays_near_a_cash_payment(hall):
     db, clerk, reader = hall
     cards.buy(db, clerk, reader, volume="20", tenders=cash())
     meter_insert(reader, use="3")          # the next read keeps new figures, marks it taken
     sale = billing.SaleRequest(items=[billing.LineInput("REPAIR", "1")], tenders=cash())
-    paid = _statements(db, lambda: billing.pay(db, clerk, sale))
+    paid = statements(db, lambda: billing.pay(db, clerk, sale))
     bought: list = []
-    log = _statements(db, lambda: bought.append(
+    log = statements(db, lambda: bought.append(
         cards.buy(db, clerk, reader, volume="5", tenders=cash())))
     assert bought[0].written and bought[0].seq == 2
     # the gas gates (hazard, 停气/复气, 报装 and its 通气): one SELECT (was three)
