@@ -27,7 +27,7 @@ from ..models.billing import (
 from ..staff import Actor, Approval, check_approval, record_authorisation
 from . import tillgate
 from .ledger import PaymentResult, _load_receipt, _write_payment, pay_once
-from .sale import refuse_if_till_counted, require_collector
+from .sale import refuse_counted_till, require_collector
 from .sale_types import QuoteLine
 
 
@@ -206,8 +206,8 @@ def _reverse_now(db: Database, actor: Actor, receipt_no: str, approval: Approval
         auth = record_authorisation(s, checked, action, actor, f"{receipt_no}: {reason}")
         hall = halls.get(s, actor.hall_id)
         day = clock.today()
-        dayguard.ensure_open(s, hall.id, day)
-        refuse_if_till_counted(s, actor, day)
+        till = dayguard.ensure_open(s, hall.id, day, till_staff_id=actor.staff_id)
+        refuse_counted_till(till)
         rc = _load_receipt(s, hall.id, receipt_no)
         orig = s.execute(select(Payment).where(Payment.id == rc.payment_id)
                          .with_for_update()).scalar_one()
@@ -238,7 +238,7 @@ def _reverse_now(db: Database, actor: Actor, receipt_no: str, approval: Approval
                              reason=reason, printer_uri=printer_uri, reverses=reverses,
                              request_key=request_key)
         if any(t["method"] == "cash" for t in tenders):   # cash back after the count
-            res.warning = tillgate.after_count(s, actor, day)
+            res.warning = tillgate.after_count(till)
         return res
 
 

@@ -173,15 +173,10 @@ def shows_day_money(s: Session, actor: Actor, day: dt.date) -> bool:
     return status is not None and status != "open"
 
 
-def refuse_if_till_counted(s: Session, actor: Actor, day: dt.date) -> None:
-    """No payment or reversal, by any method, once the actor's till of the day is counted:
-    it would escape the count (issue 15). A manager reopens the count first."""
-    refuse_counted_till(_till_status(s, actor, day))
-
-
 def refuse_counted_till(status: str | None) -> None:
-    """:func:`refuse_if_till_counted` with the till's status already read (by
-    :func:`dayguard.ensure_open`)."""
+    """No payment or reversal, by any method, once the actor's till of the day is counted:
+    it would escape the count (issue 15). A manager reopens the count first. ``status``:
+    the till of the day, as :func:`dayguard.ensure_open` read it."""
     if status is not None and status != "open":
         raise Conflict("您今天的钱箱已点钞，不能再收费或退款（任何付款方式）；如确需办理，"
                        "请主任先重新开启点钞",
@@ -345,7 +340,7 @@ def _pay(db: Database, actor: Actor, req: SaleRequest, *, printer_uri: str,
                            f"{money.fmt(limit)}; split it or ask a manager", field="total")
         tenders = resolve_tenders(total, req.tenders)
         references.check(s, hall.id, tenders)
-        warning = tillgate.check_status(s, actor, till) if any(
+        warning = tillgate.check(s, actor, till) if any(
             t["method"] == "cash" for t in tenders) else ""
         for ln in lines:
             if ln.bill_id is not None:

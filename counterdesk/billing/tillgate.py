@@ -25,11 +25,10 @@ from ..models.cash import Till
 from ..staff import Actor
 
 
-def _state(s: Session, actor: Actor, day: dt.date) -> tuple[str, bool]:
-    status = s.execute(select(Till.status).where(
+def _status(s: Session, actor: Actor, day: dt.date) -> str | None:
+    return s.execute(select(Till.status).where(
         Till.hall_id == actor.hall_id, Till.business_day == day,
         Till.staff_id == actor.staff_id)).scalar()
-    return status or "", bool(policy.get(s, actor.hall_id, "cash.require_open_till"))
 
 
 def _no_till(actor: Actor) -> tuple[str, str]:
@@ -44,15 +43,10 @@ def _counted() -> tuple[str, str]:
             "reopen the count on the Till tab and it must be recounted before the day close")
 
 
-def check(s: Session, actor: Actor, day: dt.date) -> str:
+def check(s: Session, actor: Actor, status: str | None) -> str:
     """Inside the payment's transaction, for a payment with cash: raise when the policy
-    refuses; else the warning to show ('' when all is well)."""
-    status, _ = _state(s, actor, day)
-    return check_status(s, actor, status)
-
-
-def check_status(s: Session, actor: Actor, status: str | None) -> str:
-    """:func:`check` with the till's status already read (None: no till today)."""
+    refuses; else the warning to show ('' when all is well). ``status``: the clerk's till
+    of the day, as :func:`dayguard.ensure_open` read it (None: no till today)."""
     required = bool(policy.get(s, actor.hall_id, "cash.require_open_till"))
     if not status:
         zh, en = _no_till(actor)
@@ -64,16 +58,15 @@ def check_status(s: Session, actor: Actor, status: str | None) -> str:
     return ""
 
 
-def after_count(s: Session, actor: Actor, day: dt.date) -> str:
+def after_count(status: str | None) -> str:
     """For cash paid back (void, refund): the warning when the till is already counted."""
-    status, _ = _state(s, actor, day)
     return pick(*_counted()) if status and status != "open" else ""
 
 
 def warning(db: Database, actor: Actor) -> str:
     """What :func:`check` would say now, read-only (for the payment screen)."""
     with db.read() as s:
-        status, required = _state(s, actor, clock.today())
+        status = _status(s, actor, clock.today())
     if not status:
         return pick(*_no_till(actor))
     return pick(*_counted()) if status != "open" else ""

@@ -148,7 +148,7 @@ def charge(db: Database, s: Session, actor: Actor, hall, day: dt.date, acc: Acco
                        field="total")
     resolved = billing.resolve_tenders(total, tenders)
     references.check(s, hall.id, resolved)
-    warning = tillgate.check_status(s, actor, till) if any(
+    warning = tillgate.check(s, actor, till) if any(
         t["method"] == "cash" for t in resolved) else ""
     res = billing_ledger._write_payment(
         s, actor, hall, day, kind="sale", acc=acc, lines=lines, tenders=resolved, reason=note,
