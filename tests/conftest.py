@@ -247,12 +247,16 @@ gc.freeze()  # what the imports made lives for the whole run: collections skip i
 
 @pytest.fixture(autouse=True)
 def _collect_on_the_main_thread():
-    """Each test's garbage is collected at its own end (not during a later test, where an
-    object it left unclosed would be reported against that test)."""
+    """Each test's garbage is collected at its own end, so a file, socket or connection
+    it left unclosed fails that test (not a later one, during whose collection it would
+    otherwise be found)."""
     yield
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ResourceWarning)
+    with warnings.catch_warnings(record=True) as left:
+        warnings.simplefilter("always", ResourceWarning)
         gc.collect()
+    unclosed = [str(w.message) for w in left if issubclass(w.category, ResourceWarning)]
+    if unclosed:
+        pytest.fail("left unclosed by this test: " + "; ".join(unclosed), pytrace=False)
     gc.freeze()   # what outlived the test is not scanned again by the next tests' collections
 
 
