@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import threading
 import time
 import uuid
 import warnings
@@ -70,6 +71,17 @@ class PgSchema:
         with self.admin.connect() as c:
             c.execute(text(f'DROP SCHEMA IF EXISTS "{self.name}" CASCADE'))
         self.admin.dispose()
+
+
+def _settle_jobs(timeout_s: float = 30.0) -> None:
+    """Wait for the screens' background jobs a test left running (a list refreshed after
+    the last action it waited for) before its database is disposed and dropped: a job
+    still holding a connection then would find its database gone, and the connection it
+    returns to the disposed pool would be left open."""
+    for t in threading.enumerate():
+        if t.name == "counterdesk-job":
+            t.join(timeout_s)
+            assert not t.is_alive(), "a background job did not end within 30 s"
 
 
 def make_db(kind: str, tmp_path) -> tuple[Database, object]:
@@ -270,6 +282,7 @@ def empty_db(db_kind, tmp_path):
     """A fresh, empty database (no tables) on each engine."""
     db, sch = make_db(db_kind, tmp_path)
     yield db
+    _settle_jobs()
     db.dispose()
     if sch:
         sch.drop()
@@ -283,6 +296,7 @@ def db(db_kind, tmp_path, request, _templates):
     made, drop = _templates.clone(db_kind, "demo" if demo else "schema", tmp_path)
     made.test_demo_seeded = demo
     yield made
+    _settle_jobs()
     made.dispose()
     drop()
 
@@ -301,6 +315,7 @@ def demo_db(db):
 def sqlite_db(tmp_path, _templates):
     db, _ = _templates.clone("sqlite", "schema", tmp_path)
     yield db
+    _settle_jobs()
     db.dispose()
 
 
