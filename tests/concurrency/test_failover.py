@@ -59,6 +59,7 @@ def retry(fn, *args, **kw):
 actor = retry(staff.sign_in, db, f"100{window}", "123456", window=window)
 kiosk = retry(queue.kiosk_actor, db, "HQ01")
 first, done_after, deadline = db.server, 0, time.monotonic() + 150
+say("READY", first)
 while done_after < after:
     if time.monotonic() > deadline:
         say("TIMEOUT")
@@ -131,11 +132,20 @@ def test_payments_survive_the_primary_dying(pair, tmp_path):
         s.execute(select(Payment.id).limit(1)).all()
     assert screen.take_notice() is None
     try:
-        lines0, oks = [], 0
+        # every clerk is signed in on the primary before it dies: a clerk whose process
+        # started late would sign in on the new primary and never see a change of server
+        read: list[list[str]] = [[] for _ in procs]
+        for p, lines in zip(procs, read, strict=True):
+            while not lines or not lines[-1].startswith("READY"):
+                line = p.stdout.readline()
+                assert line, p.stderr.read()
+                lines.append(line)
+            assert lines[-1].split()[1] == f"127.0.0.1:{pair.ports[0]}"
+        oks = sum(line.startswith("OK ") for line in read[0])
         while oks < BEFORE:                      # mid-stream: the first clerk is paying
             line = procs[0].stdout.readline()
             assert line, procs[0].stderr.read()
-            lines0.append(line)
+            read[0].append(line)
             oks += line.startswith("OK ")
         pair.crash_primary()
         pair.promote()
@@ -150,7 +160,7 @@ def test_payments_survive_the_primary_dying(pair, tmp_path):
         for i, p in enumerate(procs):
             out, err = p.communicate(timeout=200)
             assert p.returncode == 0, (out, err)
-            outs.append(("".join(lines0) if i == 0 else "") + out)
+            outs.append("".join(read[i]) + out)
     finally:
         for p in procs:
             if p.poll() is None:
