@@ -11,8 +11,10 @@ the sale's note so the test can count every payment it was told about.
 from __future__ import annotations
 
 import os
+import queue
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -93,6 +95,67 @@ say("DONE")
 """
 
 
+class Clerk:
+    """A clerk's process, its output read by threads as it comes. (Reading a few lines with
+    ``readline`` and the rest with ``communicate`` lost what ``readline`` had buffered:
+    ``communicate`` reads the pipe itself, and the lines lost were payments the test then
+    found in the database without a client having been told of them.)"""
+
+    def __init__(self, argv: list[str], env: dict):
+        self.p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  text=True, cwd=ROOT, env=env)
+        self.lines: list[str] = []
+        self.err: list[str] = []
+        self._new: queue.Queue[str | None] = queue.Queue()
+        self._threads = [threading.Thread(target=self._read_out, daemon=True),
+                         threading.Thread(target=self._read_err, daemon=True)]
+        for t in self._threads:
+            t.start()
+
+    def _read_out(self) -> None:
+        assert self.p.stdout is not None
+        with self.p.stdout:
+            for line in self.p.stdout:
+                self.lines.append(line)
+                self._new.put(line)
+        self._new.put(None)
+
+    def _read_err(self) -> None:
+        assert self.p.stderr is not None
+        with self.p.stderr:
+            self.err.extend(self.p.stderr)
+
+    def next_line(self, timeout_s: float = 200) -> str:
+        line = self._new.get(timeout=timeout_s)
+        if line is None:
+            self.p.wait(timeout_s)
+            for t in self._threads:
+                t.join(timeout_s)
+            raise AssertionError("the clerk's process ended: " + "".join(self.err))
+        return line
+
+    def wait_for(self, word: str) -> str:
+        while True:
+            line = self.next_line()
+            if line.startswith(word):
+                return line
+
+    def finish(self, timeout_s: float) -> str:
+        """All the process printed, once it has ended (exit code 0)."""
+        self.p.wait(timeout_s)
+        for t in self._threads:
+            t.join(timeout_s)
+        assert self.p.returncode == 0, ("".join(self.lines), "".join(self.err))
+        return "".join(self.lines)
+
+    def kill(self) -> None:
+        if self.p.poll() is None:
+            self.p.kill()
+            self.p.wait()
+        for t in self._threads:      # the pipes end with the process: the readers close them
+            t.join(30)
+
+
 @pytest.fixture
 def pair():
     reason = pgcluster.skip_reason()
@@ -123,10 +186,8 @@ def test_payments_survive_the_primary_dying(pair, tmp_path):
     script = tmp_path / "clerk.py"
     script.write_text(WORKER, encoding="utf-8")
     env = {**os.environ, "COUNTERDESK_HOME": str(tmp_path / "h"), "PYTHONPATH": str(ROOT)}
-    procs = [subprocess.Popen([sys.executable, str(script), pair.url(), str(w), str(AFTER)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                              cwd=ROOT, env=env)
-             for w in range(1, WORKERS + 1)]
+    clerks = [Clerk([sys.executable, str(script), pair.url(), str(w), str(AFTER)], env)
+              for w in range(1, WORKERS + 1)]
     screen = Database(pair.url())                 # a screen's engine, pooled on the primary
     with screen.read() as s:
         s.execute(select(Payment.id).limit(1)).all()
@@ -134,19 +195,12 @@ def test_payments_survive_the_primary_dying(pair, tmp_path):
     try:
         # every clerk is signed in on the primary before it dies: a clerk whose process
         # started late would sign in on the new primary and never see a change of server
-        read: list[list[str]] = [[] for _ in procs]
-        for p, lines in zip(procs, read, strict=True):
-            while not lines or not lines[-1].startswith("READY"):
-                line = p.stdout.readline()
-                assert line, p.stderr.read()
-                lines.append(line)
-            assert lines[-1].split()[1] == f"127.0.0.1:{pair.ports[0]}"
-        oks = sum(line.startswith("OK ") for line in read[0])
+        for c in clerks:
+            assert c.wait_for("READY").split()[1] == f"127.0.0.1:{pair.ports[0]}"
+        first = clerks[0]
+        oks = 0
         while oks < BEFORE:                      # mid-stream: the first clerk is paying
-            line = procs[0].stdout.readline()
-            assert line, procs[0].stderr.read()
-            read[0].append(line)
-            oks += line.startswith("OK ")
+            oks += first.next_line().startswith("OK ")
         pair.crash_primary()
         pair.promote()
         # its pooled connection is dead: pool_pre_ping drops it and the read goes to the
@@ -156,16 +210,10 @@ def test_payments_survive_the_primary_dying(pair, tmp_path):
         assert f"127.0.0.1:{pair.ports[1]}" in (screen.take_notice() or "")
         assert screen.take_notice() is None
         screen.dispose()
-        outs = []
-        for i, p in enumerate(procs):
-            out, err = p.communicate(timeout=200)
-            assert p.returncode == 0, (out, err)
-            outs.append("".join(read[i]) + out)
+        outs = [c.finish(timeout_s=200) for c in clerks]
     finally:
-        for p in procs:
-            if p.poll() is None:
-                p.kill()
-                p.wait()
+        for c in clerks:
+            c.kill()
     told_ok, told_failed, notices = {}, set(), 0
     for out in outs:
         for line in out.splitlines():
