@@ -222,11 +222,12 @@ def is_gas_supply(it) -> bool:
 
 def _quote(s: Session, hall: Hall | _HallInfo, req: SaleRequest, day: dt.date, *,
            lock_bills: bool = False, account: Account | None = None,
-           prior_volume: dict[str, Decimal] | None = None
+           prior_volume: dict[str, Decimal] | None = None, gates_checked: bool = False
            ) -> tuple[Account | None, list[QuoteLine], dict]:
     """``account``: the request's account already loaded (and checked) by the caller;
     ``prior_volume``: its volume this year by item code (:func:`_year_volume`) when the
-    caller has read it already."""
+    caller has read it already; ``gates_checked``: the caller has checked the account's
+    gas gates in this transaction."""
     acc = account if account is not None else _account(s, hall, req.account_no)
     lines: list[QuoteLine] = []
     bills: dict[int, Bill] = {}
@@ -241,7 +242,7 @@ def _quote(s: Session, hall: Hall | _HallInfo, req: SaleRequest, day: dt.date, *
         ln = QuoteLine(len(lines) + 1, it.code, it.name, it.unit, money.fmt_qty(qty),
                        it.unit_price_fen, 0, price_item_id=it.id)
         check_item_for_account(it, acc, lambda: customer_types.hall_types(s, hall.id))
-        if acc is not None and is_gas_supply(it):
+        if acc is not None and is_gas_supply(it) and not gates_checked:
             order_gates.check_gas_allowed(s, acc)   # 通气 not done, hazard, supply stopped
         if it.tiered:
             if acc is None:

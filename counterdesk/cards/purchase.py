@@ -180,7 +180,8 @@ def _buy(db: Database, actor: Actor, reader: CardReader, req: _BuyRequest) -> Bu
             if acc.status == "closed":
                 raise Conflict(f"户号 {acc.account_no} 已销户，不能购气",
                                f"{acc.account_no} is closed", field="account")
-            # this year's card sales (the cap) and gas volume (the tiers): one SELECT
+            # this year's card sales (the cap) and gas volume (the tiers), and the gas
+            # gates (a closed one is refused): one SELECT
             bought, prior = sale.year_volumes(s, acc, day)
             if v is None:
                 assert req.amount_fen is not None  # the volume or the amount (buy checks)
@@ -219,7 +220,7 @@ def _buy(db: Database, actor: Actor, reader: CardReader, req: _BuyRequest) -> Bu
             res = sale.charge(db, s, actor, hall, day, acc, sale.gas_code(acc), v, req.tenders,
                               till=till, note=req.note, printer_uri=req.printer_uri, card=info,
                               limit_fen=int(lim["billing.single_payment_limit_fen"]),
-                              attach=attach, prior_volume=prior)
+                              attach=attach, prior_volume=prior, gates_checked=True)
             assert st.image is not None  # the card was read: reconcile keeps its image
             image = image_for(s, card, acc, common.Owed(seq, v, "to_write"), base=st.image,
                               total=Decimal(st.image.total_bought) + v)

@@ -30,6 +30,7 @@ from ..errors import Conflict, ValidationError
 from ..models.accounts import Account
 from ..models.billing import PrintJob
 from ..models.cards import CardPurchase
+from ..orders import gates as order_gates
 from ..policy import payment_limit_fen
 from ..staff import Actor
 
@@ -63,14 +64,21 @@ _YEAR_VOLUMES = select(
         CardPurchase.account_id == bindparam("y_acc"), CardPurchase.kind == "sale",
         CardPurchase.state != "cancelled", CardPurchase.business_day >= bindparam("y_from"),
         CardPurchase.business_day < bindparam("y_to")).scalar_subquery(),
-    billing_sale.YEAR_VOLUME_SQ)
+    billing_sale.YEAR_VOLUME_SQ, *order_gates.GATE_COLUMNS)
 
 
 def year_volumes(s: Session, acc: Account, day: dt.date) -> tuple[Decimal, dict[str, Decimal]]:
-    """(card sales this year, {gas item code: its volume this year for the tiers})."""
+    """(card sales this year, {gas item code: its volume this year for the tiers}), read
+    with the account's gas gates in one SELECT: a closed gate is refused here
+    (:func:`counterdesk.orders.gates.check_gas_allowed`'s message), so the sale that
+    follows need not read them again (``charge(..., gates_checked=True)``)."""
     code = gas_code(acc)
-    cards, prior = s.execute(_YEAR_VOLUMES, billing_sale.year_params(acc.id, code, day)).one()
-    return Decimal(cards or 0), {code: Decimal(prior or 0)}
+    row = s.execute(_YEAR_VOLUMES, {**billing_sale.year_params(acc.id, code, day),
+                                    **order_gates.gate_params(acc)}).one()
+    reason = order_gates.block_reason_of(row, acc)
+    if reason is not None:
+        raise Conflict(*reason, field="account_no")
+    return Decimal(row[0] or 0), {code: Decimal(row[1] or 0)}
 
 
 def volume_for_amount(s: Session, hall, acc: Account, amount_fen: int, day: dt.date,
@@ -121,14 +129,16 @@ def charge(db: Database, s: Session, actor: Actor, hall, day: dt.date, acc: Acco
            code: str, qty: Decimal | str, tenders: list[TenderInput], *, note: str = "",
            till: str | None, printer_uri: str = "", card: dict | None = None,
            limit_fen: int | None = None, attach: Callable | None = None,
-           prior_volume: dict[str, Decimal] | None = None) -> billing.PaymentResult:
+           prior_volume: dict[str, Decimal] | None = None,
+           gates_checked: bool = False) -> billing.PaymentResult:
     """Price ``qty`` of ``code`` for the account (loaded and checked by the caller) and
     write the payment in ``s``. ``card`` (card number, sequence, volume, written) goes onto
     the receipt; ``attach(s, payment_id, total_fen)`` writes the rows that belong to the
     payment (a purchase) under its audit event; ``till``: the clerk's till status of the
     day (:func:`dayguard.ensure_open` reads it with the day's); ``limit_fen``: the hall's
     payment limit and ``prior_volume``: the account's volume this year
-    (:func:`year_volumes`), when already read.
+    (:func:`year_volumes`), when already read; ``gates_checked``: the account's gas
+    gates too (by :func:`year_volumes`).
 
     Cash goes through the till gate as a cash payment does (:mod:`billing.tillgate`):
     refused without an open till when the hall requires one, else a warning on the
@@ -138,7 +148,7 @@ def charge(db: Database, s: Session, actor: Actor, hall, day: dt.date, acc: Acco
     billing_sale.require_collector(actor)
     billing_sale.refuse_counted_till(till)
     _acc, lines, _ = billing_sale._quote(s, hall, req, day, account=acc,
-                                         prior_volume=prior_volume)
+                                         prior_volume=prior_volume, gates_checked=gates_checked)
     total = sum(ln.amount_fen for ln in lines)
     # the hall policy, the same on every PC
     limit = limit_fen if limit_fen is not None else payment_limit_fen(s, hall.id)

@@ -65,10 +65,24 @@ _GATES_Q = select(
         WorkOrder.kind == "first_gas", WorkOrder.result == "done").label("first_gas"))
 
 
+# The gates as columns another SELECT can carry (an IC card purchase reads them with the
+# year's volumes), with their bound values from :func:`gate_params`; the row is then
+# judged by :func:`block_reason_of`.
+GATE_COLUMNS = tuple(_GATES_Q.selected_columns)
+
+
+def gate_params(account: Account) -> dict:
+    return {"g_hall": account.hall_id, "g_acc": account.account_no}
+
+
 def gas_block_reason(session: Session, account: Account) -> tuple[str, str] | None:
     """Why ``account`` may not get gas now (Chinese, English), or None (one SELECT)."""
-    no, hall = account.account_no, account.hall_id
-    g = session.execute(_GATES_Q, {"g_hall": hall, "g_acc": no}).one()
+    return block_reason_of(session.execute(_GATES_Q, gate_params(account)).one(), account)
+
+
+def block_reason_of(g, account: Account) -> tuple[str, str] | None:
+    """Why ``account`` may not get gas, from a row with the :data:`GATE_COLUMNS`."""
+    no = account.account_no
     if g.hazard is not None:
         ref = f"（安检 {g.hazard}）" if g.hazard else ""
         return (f"户号 {no} 安检发现隐患已停气{ref}：须整改、复检合格并完成复气工单后才能购气",

@@ -295,3 +295,31 @@ def test_card_cash_goes_through_the_till_gate_like_a_cash_payment(hall, manager)
     till.open_till(db, clerk, {"100": 1})
     res = cards.buy(db, clerk, reader, volume="5", tenders=cash())
     assert res.written and res.payment["warning"] == ""
+
+
+def test_a_stopped_supply_refuses_gas_on_the_card_until_it_is_restored(hall):
+    """The gas gates of work orders hold for a card purchase as for a gas sale: a done
+    停气 order refuses it (nothing charged, nothing written, the card as it was); a
+    restore after a passed inspection lets it through."""
+    from counterdesk import orders
+
+    db, clerk, reader, acc, card_no = hall
+    tech = staff.sign_in(db, "1003", "123456")
+
+    def run(kind, **kw):
+        add = {k: kw.pop(k) for k in ("inspection_ref",) if k in kw}
+        n = orders.add_order(db, clerk, kind=kind, account_no=acc, contact_phone="13800000000",
+                             **add).number
+        orders.dispatch(db, clerk, n, to_staff_no=tech.staff_no)
+        orders.arrive(db, tech, n)
+        return orders.record_result(db, tech, n, "done", **kw)
+
+    run("stop", note="客户申请停气")
+    before, image = counts(db), reader.load(card_no)
+    with pytest.raises(Conflict, match="已停气") as refused:
+        cards.buy(db, clerk, reader, volume="10", tenders=cash(10000))
+    assert refused.value.field == "account_no"
+    assert counts(db) == before and reader.load(card_no) == image
+    ok = run("inspection", outcome="passed")
+    run("restore", inspection_ref=ok.number)
+    assert cards.buy(db, clerk, reader, volume="10", tenders=cash(10000)).written
