@@ -6,7 +6,8 @@ and the company's names, phrases of the data) and what is the same in both langu
 Walked, once per language: the workstation (a clerk after a call with an account open, a
 manager with the board and the safety tab), every dialog of ``counterdesk.ui`` (built by the
 fit test's factories, then with their OK/Save pressed on empty fields so the refusals show),
-the kiosk, the hall display and the customer screen.
+the status bar's messages and the message boxes of the workstation (Qt's own buttons
+too), the kiosk, the hall display and the customer screen.
 """
 
 from __future__ import annotations
@@ -74,6 +75,71 @@ def test_workstation_speaks_one_language(qtbot, lang, demo_db, who):
         qtbot.waitUntil(lambda: not any(j.busy for j in win.findChildren(Jobs)), timeout=15000)
         QApplication.processEvents()
         found = leaks(lang, screen_texts(win), _data_texts(demo_db))
+        assert not found, _report(lang, found)
+    finally:
+        for p in win.panels.values():
+            getattr(p, "shutdown", lambda: None)()
+        win.close()
+
+
+def test_messages_and_pop_ups_speak_one_language(qtbot, lang, demo_db):
+    """What the workstation says on its status bar and in its message boxes: a business
+    with no account chosen, the arrears box (its amount and the business named), resuming
+    an account that is not stopped, the text size, the language choice, and the question
+    when the clerk leaves with a customer at the window."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+    from sqlalchemy import select
+
+    from counterdesk.models.accounts import Account, Bill
+    from counterdesk.ui.shell.mainwindow import MainWindow
+
+    clock.set_now(dt.datetime(2026, 11, 23, 10, 0))
+    queue.issue(demo_db, queue.kiosk_actor(demo_db, "HQ01"), "A")
+    with demo_db.write() as s:
+        acc = s.execute(select(Account).where(Account.account_no == ACCOUNT)).scalar_one()
+        s.add(Bill(account_id=acc.id, period="2025-12", volume=1, amount_fen=5000, paid_fen=0,
+                   due_date=dt.date(2026, 1, 20)))
+    settings = Settings()
+    settings.window.number = 1
+    settings.ui.language = lang
+    win = MainWindow(demo_db, staff.sign_in(demo_db, "1001", "123456", window=1), settings)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    said: list[str] = []
+    win.bench.status_message.connect(said.append)
+    texts: list[tuple[str, str]] = []
+    panel = win.panels["accounts"]
+    try:
+        assert panel.rename() is None                         # no account chosen yet
+        with qtbot.waitSignal(panel.show_account(ACCOUNT).finished, timeout=5000):
+            pass
+        assert panel.rename() is None                         # it owes: the arrears box
+        texts += [("arrears box " + k, v) for k, v in screen_texts(panel.arrears_box)]
+        assert any(ACCOUNT in v for _k, v in texts), texts
+        panel.arrears_box.reject()
+        assert panel.resume() is None                         # not stopped
+        win.workstation.step_font(0.5)
+        win.workstation.step_font(-0.5)
+        other = next(a for a in win.workstation.language_group.actions() if not a.isChecked())
+        other.trigger()                                       # saved for the next sign-in
+        win.panels["queue"].call_next()
+        qtbot.waitUntil(lambda: bool(win.customer_at_window()), timeout=5000)
+        asked: list[tuple[str, str]] = []
+
+        def answer_no():
+            box = QApplication.activeModalWidget()
+            assert isinstance(box, QMessageBox)
+            asked.extend(("leave box " + k, v) for k, v in screen_texts(box))
+            box.button(QMessageBox.No).click()
+        QTimer.singleShot(0, answer_no)
+        assert not win.leave(switch=True)                     # the clerk stays
+        assert asked and any(win.customer_at_window() in v for _k, v in asked), asked
+        texts += asked
+        texts += [("status bar", m) for m in said]
+        assert len(said) >= 5, said                            # every step said something
+        found = sorted(set(leaks(lang, texts, _data_texts(demo_db))))
         assert not found, _report(lang, found)
     finally:
         for p in win.panels.values():
