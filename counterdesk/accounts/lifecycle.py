@@ -1,5 +1,5 @@
 """The life of an account: opening (开户), rename (更名), transfer (过户), close (销户),
-suspend and reactivate.
+the change of its customer type (用气性质变更), suspend and reactivate.
 
 * A holder row is never changed: rename and transfer add a new ``Holder`` and close the
   current ``HolderHistory`` period (dates, clerk, reason, documents).
@@ -240,6 +240,60 @@ def close(db: Database, actor: Actor, account_no: str, *, final_reading: str | D
                             valid_from=now, valid_to=now, staff_no=actor.staff_no))
         actor.audit(s, "account.closed", {"account_no": acc.account_no, "documents": docs,
                                           **settlement})
+        s.flush()
+        return account_view(s, acc)
+
+
+def change_type(db: Database, actor: Actor, account_no: str, new_type: str, *, reason: str,
+                documents: Iterable[str] = (), note: str = "",
+                approval: Approval | None = None) -> AccountView:
+    """用气性质变更: the account's customer type (e.g. a flat that became a shop: 居民 →
+    商业). The type decides the gas price (tiers for residents), so a manager other than
+    the clerk approves it; bills are settled first, at the old price; the holder's ID and,
+    for any type but resident, the business licence are checked. The file keeps the
+    change (from, to, why, who approved) in its history."""
+    reason = V.text(reason, "reason", max_len=40, required=True)
+    docs = checked_documents(documents)
+    note = V.text(note, "note", max_len=500, multiline=True)
+
+    def check(s: Session) -> tuple[Account, str]:
+        acc = get_account(s, actor, account_no, lock=True)
+        _refuse_if_closed(acc)
+        code = types.hall_types(s, actor.hall_id).resolve(new_type)
+        if code == acc.customer_type:
+            name = types.hall_types(s, actor.hall_id).name(code)
+            raise V.fail("customer_type", f"户号 {acc.account_no} 已是“{name}”",
+                         f"account {acc.account_no} is already of this type")
+        require_documents(docs, ("id_card",) if code == "resident"
+                          else ("id_card", "business_licence"))
+        _refuse_if_arrears(s, acc, ("用气性质变更", "change of customer type"))
+        return acc, code
+
+    with db.read() as s:    # what can be refused is refused before the manager's password
+        check(s)
+    checked = check_approval(db, approval, actor, "account.retype")
+    with db.write() as s:
+        acc, code = check(s)
+        names = types.hall_types(s, actor.hall_id)
+        old = acc.customer_type
+        auth = record_authorisation(s, checked, "account.retype", actor,
+                                    f"{acc.account_no} {old}→{code}: {reason}")
+        now = clock.now()
+        acc.customer_type = code
+        s.add(HolderHistory(account_id=acc.id, holder_id=acc.holder_id, change="retype",
+                            reason=reason, documents=json.dumps(docs),
+                            note=json.dumps({"note": note, "from": old, "to": code,
+                                             "from_names": names.pair(old),
+                                             "to_names": names.pair(code),
+                                             "approved_by": checked.manager_no},
+                                            ensure_ascii=False),
+                            valid_from=now, valid_to=now, staff_no=actor.staff_no,
+                            authorisation_id=auth.id))
+        actor.audit(s, "account.retyped", {
+            "account_no": acc.account_no, "from": old, "to": code,
+            "from_name": names.name(old), "to_name": names.name(code), "reason": reason,
+            "documents": docs, "approved_by": checked.manager_no,
+            "authorisation_id": auth.id})
         s.flush()
         return account_view(s, acc)
 

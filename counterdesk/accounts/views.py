@@ -177,6 +177,26 @@ def arrears_fen(session: Session, account_id: int) -> int:
     return int(value or 0)
 
 
+def retype_change(entry: dict, *, chinese: bool | None = None) -> dict:
+    """A history entry of a 用气性质变更 (``change == "retype"``, as ``to_dict`` gives it):
+    ``from``/``to`` (codes), ``from_name``/``to_name`` (as the hall named them then, in the
+    interface language or, with ``chinese``, in Chinese), ``approved_by`` and the clerk's
+    ``note``."""
+    n = json.loads(entry.get("note") or "{}")
+    pick = 0 if (chinese if chinese is not None else i18n.current() != "en") else 1
+    return {"from": n.get("from", ""), "to": n.get("to", ""),
+            "from_name": (n.get("from_names") or [n.get("from", "")] * 2)[pick],
+            "to_name": (n.get("to_names") or [n.get("to", "")] * 2)[pick],
+            "approved_by": n.get("approved_by", ""), "note": n.get("note", "")}
+
+
+def retype_text(entry: dict) -> str:
+    """“居民 → 商业（9001 批准）”: a 用气性质变更 of the file's history in one line."""
+    c = retype_change(entry)
+    return i18n.pick(f"{c['from_name']} → {c['to_name']}（{c['approved_by']} 批准）",
+                     f"{c['from_name']} → {c['to_name']} (approved by {c['approved_by']})")
+
+
 def special_groups_of(acc: Account) -> list[str]:
     return [g for g in (acc.special_groups or "").split(",") if g]
 

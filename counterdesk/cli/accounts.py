@@ -1,4 +1,5 @@
-"""Account verbs: ``account open|show|search|rename|transfer|close|reveal``, ``bills import``.
+"""Account verbs: ``account open|show|search|rename|transfer|close|retype|suspend|resume|
+reveal``, ``bills import``.
 
 ID numbers and phones are printed masked (text and JSON); ``account reveal`` shows one
 in full to staff allowed to, and records who looked.
@@ -106,6 +107,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     _print_opts(q)
     q.set_defaults(handler=cmd_close)
 
+    q = asub.add_parser("retype", help="用气性质变更（如 居民→商业）：须主任授权（--approver），"
+                        "先结清欠费")
+    add_staff_args(q, approver=True, window=True)
+    q.add_argument("account_no", metavar="户号")
+    q.add_argument("--type", "--customer-type", dest="customer_type", required=True,
+                   help="新的客户类型：本厅的名称或代码（见 policy accounts.customer_types）")
+    q.add_argument("--reason", required=True, help="变更原因（40 字以内）")
+    q.add_argument("--docs", default="id_card", help=_DOCS_HELP + "；改为非居民须含 business_licence")
+    q.add_argument("--note", default="")
+    _print_opts(q)
+    q.set_defaults(handler=cmd_retype)
+
     for verb, help_ in (("suspend", "暂停（如安全原因停气），需填写原因"),
                         ("resume", "恢复供气：须主任授权（--approver）和安检合格单号（--inspection）")):
         q = asub.add_parser(verb, help=help_)
@@ -147,8 +160,13 @@ def _view_text(d: dict) -> str:
         lines.append("提示：" + d["service_hint"])
     if d.get("history"):
         lines.append("户主变更记录：")
-        names = {"open": "开户", "rename": "更名", "transfer": "过户", "close": "销户"}
+        names = {"open": "开户", "rename": "更名", "transfer": "过户", "close": "销户",
+                 "retype": "用气性质变更"}
         for e in d["history"]:
+            if e["change"] == "retype":
+                lines.append(f"  {e['valid_from']}  用气性质变更 {accounts.retype_text(e)}  "
+                             f"柜员 {e['staff_no']}  原因 {e['reason']}")
+                continue
             lines.append(f"  {e['valid_from']} ~ {e['valid_to'] or '至今'}  "
                          f"{names.get(e['change'], e['change'])}  {e['holder']['name']} "
                          f"{e['holder']['id_masked']}  柜员 {e['staff_no']}"
@@ -288,6 +306,15 @@ def cmd_close(ctx: Context, args):
     view = accounts.close(ctx.db, actor, args.account_no, final_reading=args.final_reading,
                           documents=_docs(args.docs), note=args.note)
     return _done(ctx, args, actor, view, "close", f"已销户：{view.account_no}")
+
+
+def cmd_retype(ctx: Context, args):
+    actor = ctx.actor(args)
+    view = accounts.change_type(ctx.db, actor, args.account_no, args.customer_type,
+                                reason=args.reason, documents=_docs(args.docs), note=args.note,
+                                approval=ctx.approval(args))
+    return _done(ctx, args, actor, view, "retype",
+                 f"已变更用气性质：{view.account_no} 现为{view.customer_type_names[0]}")
 
 
 def cmd_suspend(ctx: Context, args):

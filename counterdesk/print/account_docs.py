@@ -18,7 +18,20 @@ from .. import clock, privacy
 from .pdf import canvasmaker as _pdf_canvas
 
 BUSINESS = {"open": ("开户确认单", "开户"), "rename": ("更名确认单", "更名"),
-            "transfer": ("过户确认单", "过户"), "close": ("销户确认单", "销户")}
+            "transfer": ("过户确认单", "过户"), "close": ("销户确认单", "销户"),
+            "retype": ("用气性质变更确认单", "用气性质变更")}
+
+
+def _retype_rows(d: dict) -> list[tuple[str, str]]:
+    """The change of customer type the paper confirms (the file's last entry)."""
+    from .. import accounts
+
+    last = (d.get("history") or [{}])[-1]
+    if last.get("change") != "retype":
+        return []
+    c = accounts.retype_change(last, chinese=True)    # the paper is in Chinese
+    return [("原客户类型", c["from_name"]), ("变更原因", last.get("reason", "")),
+            ("批准人", c["approved_by"])]
 
 
 def gbk_text(text: str) -> str:
@@ -61,6 +74,9 @@ def account_slip(view, hall_name: str, business: str, *, staff_no: str = "",
     if business == "transfer" and len(d.get("history", [])) >= 2:
         prev = d["history"][-2]["holder"]
         doc.labelled("原户主", _holder_name(prev))
+    if business == "retype":
+        for k, v in _retype_rows(d):
+            doc.pair(k, gbk_text(v))
     doc.rule()
     doc.pair("柜员", staff_no + (f"  {window}号窗口" if window else ""))
     doc.pair("时间", at.strftime("%Y-%m-%d %H:%M"))
@@ -119,6 +135,8 @@ def account_form_pdf(view, hall_name: str, company_name: str, business: str,
         if business == "transfer":
             reason = accounts.TRANSFER_REASONS.get(last["reason"], (last["reason"],))[0]
             rows.append(("过户原因", reason))
+    if business == "retype":
+        rows[6:6] = _retype_rows(d)     # after the new type
     for k, v in (extra or {}).items():
         rows.append((k, v))
     last_docs = d["history"][-1]["documents"] if d.get("history") else d.get("documents", [])

@@ -117,3 +117,32 @@ def test_references_the_count_and_the_hall_policy(capsys, url, monkeypatch):
     assert code == 0, err
     code, out, err = pay("qr", "WX20261120103")
     assert code != 0 and "已点钞" in err                    # before: accepted
+
+
+def test_change_of_customer_type(capsys, url, tmp_path):
+    """account retype: a manager approves (the clerk alone is refused, nothing changed);
+    the file shows the change, the confirmation PDF names the old type and the reason."""
+    from tests.helpers.pdfcheck import pdf_text
+
+    resident = _account(url, "resident")
+    code, out, err = run(capsys, "--db", url, "account", "retype", resident, "--staff", "1001",
+                         "--type", "商业", "--reason", "住宅改为商铺", "--docs",
+                         "id_card,business_licence")
+    assert code != 0 and "授权" in err
+    assert _account(url, "resident") == resident
+    # the shop's business licence is asked for
+    code, out, err = run(capsys, "--db", url, "account", "retype", resident, "--staff", "1001",
+                         "--type", "商业", "--reason", "住宅改为商铺", "--approver", "9001")
+    assert code != 0 and "营业执照" in err
+    pdf = tmp_path / "retype.pdf"
+    code, out, err = run(capsys, "--db", url, "account", "retype", resident, "--staff", "1001",
+                         "--type", "商业", "--reason", "住宅改为商铺", "--docs",
+                         "id_card,business_licence", "--approver", "9001", "--pdf", str(pdf))
+    assert code == 0, err
+    assert "现为商业" in out and "用气性质变更 居民 → 商业（9001 批准）" in out
+    text = pdf_text(pdf).replace(" ", "")
+    assert "用气性质变更确认单" in text and "原客户类型" in text and "住宅改为商铺" in text
+    code, out, err = run(capsys, "--db", url, "--json", "account", "show", resident,
+                         "--staff", "1001")
+    d = json.loads(out)
+    assert d["customer_type"] == "commercial" and d["history"][-1]["change"] == "retype"
