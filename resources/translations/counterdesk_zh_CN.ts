@@ -115,6 +115,10 @@
         <translation>销户</translation>
     </message>
     <message>
+        <source>type changed</source>
+        <translation>用气性质变更</translation>
+    </message>
+    <message>
         <source>paid</source>
         <translation>已收费</translation>
     </message>
@@ -169,6 +173,10 @@
         <source>Resume supply</source>
         <translation>恢复供气</translation>
     </message>
+    <message>
+        <source>Change customer type</source>
+        <translation>用气性质变更</translation>
+    </message>
 </context>
 <context>
     <name>AccountPanelView</name>
@@ -211,6 +219,10 @@
     <message>
         <source>Show full ID</source>
         <translation>查看完整证件号</translation>
+    </message>
+    <message>
+        <source>Change type (Ctrl+Shift+Y)</source>
+        <translation>用气性质变更 (Ctrl+Shift+Y)</translation>
     </message>
 </context>
 <context>
@@ -382,6 +394,14 @@
     <message>
         <source>closing</source>
         <translation>销户</translation>
+    </message>
+    <message>
+        <source>change of customer type</source>
+        <translation>用气性质变更</translation>
+    </message>
+    <message>
+        <source>Customer type changed: %1 is now %2</source>
+        <translation>已变更用气性质：%1 现为%2</translation>
     </message>
     <message>
         <source>Slip not printed: %1 (the business is saved)</source>
@@ -2420,6 +2440,29 @@
     <message>
         <source>e.g. hazard removed, re-inspected</source>
         <translation>如：隐患已整改，复检合格</translation>
+    </message>
+</context>
+<context>
+    <name>RetypeDialog</name>
+    <message>
+        <source>Change of customer type — account %1</source>
+        <translation>用气性质变更 — 户号 %1</translation>
+    </message>
+    <message>
+        <source>The type sets the gas price. Bills are paid first; a manager other than you approves.</source>
+        <translation>客户类型决定气价。须先缴清欠费，并由您以外的主任授权。</translation>
+    </message>
+    <message>
+        <source>New type</source>
+        <translation>新的客户类型</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>e.g. the flat became a shop</source>
+        <translation>如：住宅改为商铺经营</translation>
     </message>
 </context>
 <context>

@@ -435,6 +435,7 @@ def test_supply_keys_are_in_the_workstation_cheat_sheet(qtbot, sqlite_db):
         rows = cheatsheet.collect(win)
         keys = [r.keys for r in rows]
         assert keys.count("Ctrl+Shift+S") == 1 and keys.count("Ctrl+Shift+U") == 1
+        assert keys.count("Ctrl+Shift+Y") == 1       # 用气性质变更
         texts = {r.keys: r.text for r in rows}
         assert texts["Ctrl+Shift+S"] in ("暂停供气", "Stop supply")
         acc = win.panels["accounts"]
@@ -452,3 +453,45 @@ def test_supply_keys_are_in_the_workstation_cheat_sheet(qtbot, sqlite_db):
         for p in win.panels.values():
             getattr(p, "shutdown", lambda: None)()
         win.close()
+
+
+def test_change_of_customer_type_from_the_tab(bench, managers, qtbot):
+    """用气性质变更 (Ctrl+Shift+Y's button): the dialog lists the hall's other types; no
+    business licence and no manager are refused inline (nothing changes); with both the
+    type changes, the file shows the change, the tab says so and the form to sign opens."""
+    from tests.helpers.pdfcheck import pdf_text
+
+    no = accounts.open_account(bench.db, bench.actor, person()).account_no
+    panel = _panel_on(qtbot, bench, no)
+    opened: list[str] = []
+    panel.opener = lambda url: opened.append(url.toLocalFile())
+    said: list[str] = []
+    bench.status_message.connect(said.append)
+    qtbot.mouseClick(panel.buttons["retype"], Qt.LeftButton)
+    qtbot.waitUntil(lambda: getattr(panel, "retype_dialog", None) is not None
+                    and panel.retype_dialog.isVisible(), timeout=5000)
+    dlg = panel.retype_dialog
+    shown = [dlg.type.itemText(i) for i in range(dlg.type.count())]
+    assert "居民" not in shown and "商业" in shown           # its own type is not offered
+    dlg.type.setCurrentIndex(shown.index("商业"))
+    type_into(qtbot, dlg.fields["reason"], "住宅改为商铺")
+    dlg.docs["id_card"].setChecked(True)
+    _ok(qtbot, dlg)            # the papers are refused before the manager is asked
+    qtbot.waitUntil(lambda: "营业执照" in dlg.message.text(), timeout=5000)
+    assert dlg.isVisible() and dlg.docs["business_licence"].hasFocus()
+    dlg.docs["business_licence"].setChecked(True)
+    _ok(qtbot, dlg)
+    qtbot.waitUntil(lambda: "授权" in dlg.message.text(), timeout=5000)
+    assert dlg.auth.approver.hasFocus()
+    assert accounts.show(bench.db, bench.actor, no).customer_type == "resident"
+    type_into(qtbot, dlg.auth.approver, "9002")
+    type_into(qtbot, dlg.auth.password, "654321")
+    with qtbot.waitSignals([dlg.finished, panel.papers_done], timeout=10000):
+        _ok(qtbot, dlg)
+    qtbot.waitUntil(lambda: panel.current.customer_type == "commercial", timeout=5000)
+    assert any(no in m and "商业" in m for m in said), said
+    text = pdf_text(opened[0]).replace(" ", "")                # the form to sign
+    assert "用气性质变更确认单" in text and "原客户类型" in text
+    html = panel.file.toHtml()
+    assert "type changed" in html          # the file's words (no translator in this test)
+    assert "居民 → 商业（9002 批准）" in html and "住宅改为商铺" in html

@@ -75,6 +75,7 @@ def demo_db(sqlite_db):
 
 def _factories(db, clerk, manager):
     """Every dialog of the workstation, built the way the program builds it."""
+    from counterdesk.accounts import types as accounts_types
     from counterdesk.i18n import pick
     from counterdesk.ui.accounts import dialogs as account_dialogs
     from counterdesk.ui.accounts import forms
@@ -112,6 +113,8 @@ def _factories(db, clerk, manager):
         forms.CloseFormView: lambda: forms.CloseFormView("0100000001"),
         account_dialogs.SuspendDialog: lambda: account_dialogs.SuspendDialog("0100000001"),
         account_dialogs.ResumeDialog: lambda: account_dialogs.ResumeDialog("0100000001"),
+        account_dialogs.RetypeDialog: lambda: account_dialogs.RetypeDialog(
+            "0100000001", "resident", accounts_types.DEFAULT.choices()),
         complaint_dialogs.RecordDialog: lambda: complaint_dialogs.RecordDialog(),
         complaint_dialogs.ActionDialog: lambda: complaint_dialogs.ActionDialog("forward", "T0001"),
         DayCloseDialogView: lambda: DayCloseDialogView(),

@@ -1,5 +1,5 @@
 """The accounts tab's business: open (Ctrl+N), rename (Ctrl+R), transfer (Ctrl+T), close,
-pay the arrears, show the full ID, and the papers of each business (the form to sign as
+the change of customer type (用气性质变更, Ctrl+Shift+Y), pay the arrears, show the full ID, and the papers of each business (the form to sign as
 a PDF, the slip on the receipt printer). A part of the controller
 (:class:`~counterdesk.ui.accounts.panel.AccountPanel` inherits it).
 
@@ -11,8 +11,10 @@ from __future__ import annotations
 from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import QMessageBox
 
-from ... import accounts
+from ... import accounts, i18n
+from ..widgets.jobs import message
 from . import forms
+from .dialogs import RetypeDialog
 
 
 def make_papers(bench, view, business: str) -> dict:
@@ -90,6 +92,46 @@ class BusinessActions:
             return None
         v = forms.CloseFormView(self.current.account_no, self)
         return self._run(v, forms.CloseController(self.bench, v), "close")
+
+    def retype(self):
+        """用气性质变更: bills first (the arrears box offers the payment); the hall's types
+        are read off the GUI thread, then the dialog opens (``retype_dialog``)."""
+        if not self._need_current() or self._arrears_first(self.tr("change of customer type")):
+            return None
+        cur = self.current
+        return self.jobs.run(accounts.types.load, self.bench.db, self.bench.actor.hall_id,
+                             on_done=lambda t: self._open_retype(cur, t),
+                             on_error=self._say_error)
+
+    def _open_retype(self, cur, types) -> RetypeDialog:
+        dlg = RetypeDialog(cur.account_no, cur.customer_type, types.choices(), self)
+        dlg.submitted.connect(lambda: self._submit_retype(dlg))
+        dlg.open()
+        self.retype_dialog = dlg
+        return dlg
+
+    def _submit_retype(self, dlg: RetypeDialog):
+        v = dlg.values()
+        dlg.refuse("")
+        dlg.set_busy(True)
+
+        def done(view) -> None:
+            dlg.set_busy(False)
+            dlg.done_ok()
+            self.bench.status_message.emit(
+                self.tr("Customer type changed: %1 is now %2").replace(
+                    "%1", view.account_no).replace("%2", i18n.pick(*view.customer_type_names)))
+            self.show_account(view.account_no)
+            self.print_papers(view, "retype")
+
+        def refused(exc) -> None:
+            dlg.set_busy(False)
+            dlg.refuse(message(exc), getattr(exc, "field", None))
+
+        return self.jobs.run(accounts.change_type, self.bench.db, self.bench.actor,
+                             dlg.account_no, v["new_type"], reason=v["reason"],
+                             documents=v["documents"], approval=v["approval"],
+                             on_done=done, on_error=refused)
 
     def pay(self) -> None:
         if self.current is not None:

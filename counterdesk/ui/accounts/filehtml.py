@@ -48,6 +48,7 @@ def _file_labels() -> dict[str, str]:
         "rename": t.translate("AccountFile", "renamed"),
         "transfer": t.translate("AccountFile", "transferred"),
         "close": t.translate("AccountFile", "closed"),
+        "retype": t.translate("AccountFile", "type changed"),
         "completed": t.translate("AccountFile", "paid"),
         "voided": t.translate("AccountFile", "voided"),
         "refunded": t.translate("AccountFile", "refunded"),
@@ -97,6 +98,11 @@ def file_html(d: dict, ledger: dict) -> str:
                          for k, v in rows] + ["</table>"]
     out.append(f"<h4>{e(L['history'])}</h4>{table}")
     for x in d["history"]:
+        if x["change"] == "retype":   # 用气性质变更: from → to (approved by), the reason
+            out.append(f"<tr><td>{e(_when(x['valid_from']))}</td><td></td>"
+                       f"<td>{e(L['retype'])}</td><td>{e(accounts.retype_text(x))}</td>"
+                       f"<td>{e(x['reason'])}</td><td>{e(x['staff_no'])}</td></tr>")
+            continue
         out.append(f"<tr><td>{e(_when(x['valid_from']))}</td>"
                    f"<td>{e(_when(x['valid_to']) or L['until_now'])}</td>"
                    f"<td>{e(L.get(x['change'], x['change']))}</td>"

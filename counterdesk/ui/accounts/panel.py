@@ -76,7 +76,8 @@ class AccountPanel(BusinessActions, SupplyActions, AccountPanelView):
         for key, slot in (("open", self.open_account), ("rename", self.rename),
                           ("transfer", self.transfer), ("close", self.close_account),
                           ("suspend", self.suspend), ("resume", self.resume),
-                          ("pay", self.pay), ("reveal", self.reveal)):
+                          ("pay", self.pay), ("reveal", self.reveal),
+                          ("retype", self.retype)):
             self.buttons[key].clicked.connect(slot)
         self.buttons["reveal"].setVisible(bool(bench.actor.can_reveal))
         bench.account_selected.connect(self._selected_elsewhere)
@@ -191,7 +192,7 @@ class AccountPanel(BusinessActions, SupplyActions, AccountPanelView):
     def _update_buttons(self) -> None:
         cur, idle = self.current, not self.jobs.busy
         status = cur.status if cur is not None else None
-        for k in ("rename", "transfer", "close"):
+        for k in ("rename", "transfer", "close", "retype"):
             self.buttons[k].setEnabled(idle and status not in (None, "closed"))
         self.buttons["suspend"].setEnabled(idle and status == "active")
         self.buttons["resume"].setEnabled(idle and status == "suspended")
@@ -207,7 +208,8 @@ class AccountPanel(BusinessActions, SupplyActions, AccountPanelView):
                  ("rename", self.tr("Rename account"), ["Ctrl+R"], self.rename),
                  ("transfer", self.tr("Transfer account"), ["Ctrl+T"], self.transfer),
                  ("suspend", self.tr("Stop supply"), ["Ctrl+Shift+S"], self.suspend),
-                 ("resume", self.tr("Resume supply"), ["Ctrl+Shift+U"], self.resume))
+                 ("resume", self.tr("Resume supply"), ["Ctrl+Shift+U"], self.resume),
+                 ("retype", self.tr("Change customer type"), ["Ctrl+Shift+Y"], self.retype))
         self.actions_by_name = {}
         for name, text, keys, slot in specs:
             act = QAction(text, mainwindow)

@@ -63,12 +63,14 @@ class AccountPanelView(QWidget):
                           ("suspend", self.tr("Stop supply (Ctrl+Shift+S)")),
                           ("resume", self.tr("Resume supply (Ctrl+Shift+U)")),
                           ("pay", self.tr("Pay arrears")),
-                          ("reveal", self.tr("Show full ID"))):
+                          ("reveal", self.tr("Show full ID")),
+                          ("retype", self.tr("Change type (Ctrl+Shift+Y)"))):
             b = QPushButton(text)
             b.setObjectName("btn_" + key)
             self.buttons[key] = b
         cells = {"open": (0, 0), "rename": (0, 1), "transfer": (0, 2), "close": (0, 3),
-                 "suspend": (1, 0), "resume": (1, 0), "pay": (1, 1), "reveal": (1, 2)}
+                 "suspend": (1, 0), "resume": (1, 0), "pay": (1, 1), "reveal": (1, 2),
+                 "retype": (1, 3)}
         for key, (r, c) in cells.items():   # stop / resume share a cell: one is shown
             row.addWidget(self.buttons[key], r, c)
         top = QWidget()
