@@ -127,6 +127,32 @@ def test_till_tab_blind_count_from_open_to_countersign(qtbot, panel, printer):
     assert done(qtbot, panel.countersign(MGR)) and panel.info.status == "closed"
 
 
+def test_cash_in_form_keeps_what_was_typed_when_refused(qtbot, panel):
+    """The cash in / out form (an approval form opened without a loop of its own)."""
+    cash.open_till(panel.db, panel.actor, {"100": 1})
+    assert done(qtbot, panel.refresh())
+    # the cash in / out form: a bad amount and a wrong password are said in it, and it
+    # stays with what was typed; a good one records the movement and closes it
+    form = panel.ask_movement()
+    form.amount.setText("十元")
+    form.reason.setText("补零钱")
+    form.buttons.accepted.emit()
+    assert form.message.text() and form.focusWidget() is form.amount and form.isVisible()
+    form.amount.setText("10")
+    form.direction.setCurrentIndex(form.direction.findData("in"))
+    form.auth.approver.setText(MGR.staff_no)
+    form.auth.password.setText("wrong")
+    form.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: "密码" in form.message.text(), timeout=5000)
+    assert form.isVisible() and form.focusWidget() is form.auth.password
+    assert panel.movements_model.rowCount() == 0
+    form.auth.password.setText(MGR.password)
+    with qtbot.waitSignal(form.finished, timeout=5000):
+        form.buttons.accepted.emit()
+    settled(qtbot, panel)
+    assert panel.movements_model.rowCount() == 1
+
+
 def test_counts_typed_on_the_keyboard_move_down_the_grid(qtbot, panel):
     qtbot.waitExposed(panel)
     panel.windowHandle().requestActivate()
@@ -219,17 +245,27 @@ def test_day_close_dialog_checks_closes_opens_pdf_and_reopens(qtbot, demo_db, tm
     assert dlg.btn_reopen.isEnabled() and not dlg.btn_close_day.isEnabled()
     qtbot.keyClick(dlg, Qt.Key_O, Qt.ControlModifier)
     assert opened == [str(dlg.pdf_path)]
-    dlg.ask_reopen = lambda: ("", staff.Approval("admin", "admin123"))
-    dlg.message.clear()
-    assert dlg.reopen() is not None
+    # Ctrl+Shift+R: the form; a refusal stays in it, the day closed until a good one
+    qtbot.keyClick(dlg, Qt.Key_R, Qt.ControlModifier | Qt.ShiftModifier)
+    form = dlg.reopen_dialog
+    assert form.isVisible() and dlg.btn_reopen.isEnabled()
+    form.auth.approver.setText("admin")
+    form.auth.password.setText("admin123")
+    form.buttons.accepted.emit()                               # no reason
     settled()
-    assert dlg.message.text() and dlg.btn_reopen.isEnabled()  # a reason is required
-    dlg.ask_reopen = lambda: ("补录漏收", staff.Approval("9001", "888888"))
-    dlg.reopen()
+    assert form.isVisible() and form.message.text() and form.focusWidget() is form.reason
+    form.reason.setText("补录漏收")
+    form.auth.approver.setText("9001")                        # the one who reopens
+    form.auth.password.setText("888888")
+    form.buttons.accepted.emit()
     settled()
-    assert "授权人不能是操作人本人" in dlg.message.text()     # never one's own approval
-    dlg.ask_reopen = lambda: ("补录漏收", staff.Approval("admin", "admin123"))
-    dlg.reopen()
+    assert "授权人不能是操作人本人" in form.message.text() and form.isVisible()
+    assert form.focusWidget() is form.auth.approver and form.reason.text() == "补录漏收"
+    assert not dlg.btn_close_day.isEnabled()
+    form.auth.approver.setText("admin")
+    form.auth.password.setText("admin123")
+    with qtbot.waitSignal(form.finished, timeout=5000):
+        form.buttons.accepted.emit()
     settled()
     assert dlg.btn_close_day.isEnabled() and not dlg.btn_reopen.isEnabled()
     m = CheckListModel()

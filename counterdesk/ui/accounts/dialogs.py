@@ -65,8 +65,9 @@ class _SupplyDialog(QDialog):
         self.message.setText(text)
         self.message.setVisible(bool(text))
         widget = self.fields.get(field or "") or self.others.get(field or "")
-        if widget is None and field == "approver" and hasattr(self, "auth"):
-            widget = self.auth.approver
+        if widget is None and hasattr(self, "auth"):   # the manager's fields
+            widget = {"approver": self.auth.approver, "staff_no": self.auth.approver,
+                      "password": self.auth.password}.get(field or "")
         if widget is not None:
             widget.setFocus()
 

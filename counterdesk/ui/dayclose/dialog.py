@@ -15,7 +15,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt, QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import QDialog
 
 from ... import cash, clock, money, paths
 from ...staff import Approval
@@ -38,7 +37,6 @@ class DayCloseDialog(DayCloseDialogView):
         self.last_result: cash.DayCloseResult | None = None
         self.can_close = self.closed = False
         self.opener = QDesktopServices.openUrl      # tests replace it
-        self.ask_reopen = self._ask_reopen           # tests replace it
         self.jobs = Jobs(self)
         self.jobs.busy_changed.connect(self._busy)
         today = clock.today()
@@ -47,11 +45,11 @@ class DayCloseDialog(DayCloseDialogView):
         self.btn_check.clicked.connect(self.check)
         self.btn_close_day.clicked.connect(self.run_close)
         self.btn_open_pdf.clicked.connect(self.open_pdf)
-        self.btn_reopen.clicked.connect(self.reopen)
+        self.btn_reopen.clicked.connect(lambda: self.reopen())
         self.btn_done.clicked.connect(self.accept)
         self.date.dateChanged.connect(lambda _d: self.check())
         for keys, slot in ((("F5",), self.check), (("Ctrl+Return", "Ctrl+Enter"), self.run_close),
-                           (("Ctrl+O",), self.open_pdf), (("Ctrl+Shift+R",), self.reopen)):
+                           (("Ctrl+O",), self.open_pdf), (("Ctrl+Shift+R",), lambda: self.reopen())):
             act = QAction(self)
             act.setShortcuts([QKeySequence(k) for k in keys])
             act.setShortcutContext(Qt.WindowShortcut)
@@ -171,23 +169,24 @@ class DayCloseDialog(DayCloseDialogView):
         self.opener(QUrl.fromLocalFile(str(pdf)))
 
     # -- reopen -----------------------------------------------------------------------
-    def _ask_reopen(self) -> tuple[str, Approval | None] | None:
-        """The reason and a second manager's approval (never the one who reopens)."""
-        dlg = ApprovalDialog(self)
-        dlg.build(self.tr("Reopen the day"),
-                  reason_label=self.tr("Why must the closed day be reopened?"))
-        dlg.reason.setObjectName("reopen_reason")
-        if dlg.exec() != QDialog.Accepted:
-            return None
-        return dlg.reason_text(), dlg.approval()
-
-    def reopen(self) -> Job | None:
+    def reopen(self, reason: str | None = None, approval: Approval | None = None
+               ) -> Job | ApprovalDialog | None:
+        """Reopen the closed day with a reason and a second manager's approval (never the
+        one who reopens): given, the job; else the form (``reopen_dialog``), whose OK runs
+        it and which shows a refusal in place."""
         if not self.btn_reopen.isEnabled():
             return None
-        answer = self.ask_reopen()
-        if answer is None:
-            return None
-        reason, approval = answer
+        if reason is None:
+            dlg = ApprovalDialog(self)
+            dlg.build(self.tr("Reopen the day"),
+                      reason_label=self.tr("Why must the closed day be reopened?"))
+            assert dlg.reason is not None   # built with a reason label
+            dlg.reason.setObjectName("reopen_reason")
+            dlg.submitted.connect(lambda: dlg.follow(self.reopen(
+                dlg.reason_text(), dlg.approval() or Approval("", ""))))
+            dlg.open()
+            self.reopen_dialog = dlg
+            return dlg
         return self.jobs.run(cash.reopen_day, self.db, self.actor, self.day(), reason, approval,
                              on_done=self._reopened,
                              on_error=lambda e: self.message.setText(message(e)))

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QInputDialog
+from PySide6.QtWidgets import QInputDialog
 
 from ... import billing
 from ...errors import CounterDeskError
@@ -93,12 +93,16 @@ class ReceiptActions:
             printer_uri=self.printing.spooler.config.uri,
             on_done=lambda res: self._voided(receipt_no, res), on_error=self._void_refused)
 
-    def _ask_void(self, recent: list[str]) -> None:
+    def _ask_void(self, recent: list[str]) -> VoidDialog:
+        """The void form (``void_dialog``): OK voids; a refusal (a wrong password, the
+        manager's own receipt…) stays in the form, its field focused."""
         dlg = VoidDialog(recent, self)
-        if dlg.exec() != QDialog.Accepted:
-            return
-        self.void(dlg.receipt.currentText().strip(), dlg.auth.approval() or Approval("", ""),
-                  dlg.reason.text().strip())
+        dlg.submitted.connect(lambda: dlg.follow(self.void(
+            dlg.receipt.currentText().strip(), dlg.auth.approval() or Approval("", ""),
+            dlg.reason_text().strip())))
+        dlg.open()
+        self.void_dialog = dlg
+        return dlg
 
     def _void_refused(self, exc: BaseException) -> None:
         text = message(exc)

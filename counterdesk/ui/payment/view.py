@@ -230,3 +230,4 @@ class VoidDialog(ApprovalDialog):
         self.receipt.setEditable(True)
         self.receipt.addItems(self._receipts)
         form.addRow(self.tr("Receipt number"), self.receipt)
+        self.fields["receipt"] = self.receipt

@@ -25,6 +25,7 @@ class MovementDialog(ApprovalDialog):
         self.amount.setPlaceholderText("0.00")
         form.addRow(self.tr("Direction"), self.direction)
         form.addRow(self.tr("Amount (yuan)"), self.amount)
+        self.fields.update(direction=self.direction, amount=self.amount)
 
     def values(self) -> dict:
         return {"direction": self.direction.currentData(), "amount": self.amount.text(),

@@ -17,7 +17,6 @@ import logging
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog
 
 from ... import cash, money, requestkeys
 from ...errors import CounterDeskError, DatabaseUnavailable, OutcomeUnknown
@@ -229,10 +228,16 @@ class TillPanel(TillPanelView):
                             on_done=lambda _info: self._say(self.tr("Countersigned."),
                                                             error=False))
 
-    def ask_countersign(self) -> None:
+    def _open_form(self, dlg):
+        """An approval form of the tab (``approval_dialog``), open until its job succeeds."""
+        dlg.open()
+        self.approval_dialog = dlg
+        return dlg
+
+    def ask_countersign(self) -> CountersignDialog:
         dlg = CountersignDialog(self)
-        if dlg.exec() == QDialog.Accepted:
-            self.countersign(dlg.auth.approval())
+        dlg.submitted.connect(lambda: dlg.follow(self.countersign(dlg.approval())))
+        return self._open_form(dlg)
 
     def move(self, direction: str, amount: str, reason: str,
              approval: Approval | None) -> Job | None:
@@ -252,11 +257,19 @@ class TillPanel(TillPanelView):
                                                          error=False),
                             on_error=refused)
 
-    def ask_movement(self) -> None:
+    def ask_movement(self) -> MovementDialog:
         dlg = MovementDialog(self)
-        if dlg.exec() == QDialog.Accepted:
+
+        def submitted() -> None:
             v = dlg.values()
-            self.move(v["direction"], v["amount"], v["reason"], v["approval"])
+            try:       # an amount that is no amount is said in the form
+                money.parse_yuan(v["amount"], field="amount", allow_zero=False)
+            except CounterDeskError as exc:
+                dlg.show_error(exc)
+                return
+            dlg.follow(self.move(v["direction"], v["amount"], v["reason"], v["approval"]))
+        dlg.submitted.connect(submitted)
+        return self._open_form(dlg)
 
     def reopen_count(self, reason: str, approval: Approval | None) -> Job:
         """重新开启点钞: the manager clears the count; the clerk counts again."""
@@ -268,10 +281,11 @@ class TillPanel(TillPanelView):
         self.grid_model.clear()
         self._say(self.tr("The count is reopened: count the cash again."), error=False)
 
-    def ask_reopen(self) -> None:
+    def ask_reopen(self) -> ReopenDialog:
         dlg = ReopenDialog(self)
-        if dlg.exec() == QDialog.Accepted:
-            self.reopen_count(dlg.reason_text(), dlg.approval())
+        dlg.submitted.connect(lambda: dlg.follow(self.reopen_count(dlg.reason_text(),
+                                                                   dlg.approval())))
+        return self._open_form(dlg)
 
     def print_x(self):
         """The X report, read and printed off the GUI thread; then ``last_x`` holds the

@@ -4,15 +4,21 @@ pause, reopening a count or a day). The service checks them
 (:class:`counterdesk.staff.Approval`); this only asks.
 
 :class:`ApprovalDialog` is the one shape of an approval form: a line saying what is being
-approved, the form's own rows (a reason, an amount…), the manager's fields, OK / Cancel.
+approved, the form's own rows (a reason, an amount…), the manager's fields, the line that
+says what was refused, OK / Cancel. It opens without a loop of its own (``open()``): OK
+emits ``submitted``; the caller runs the service as a job and hands it to :meth:`follow`,
+which closes the form on success and otherwise shows the refusal in it, the field at
+fault focused — a wrong password is retyped, not the whole form.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit
+from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from ...staff import Approval
+from .fieldmessages import FieldMessages, message_label
+from .jobs import Job
 
 
 class ApprovalFields:
@@ -46,16 +52,19 @@ def add_ok_cancel(dialog: QDialog, form: QFormLayout) -> QDialogButtonBox:
     return buttons
 
 
-class ApprovalDialog(QDialog):
+class ApprovalDialog(FieldMessages, QDialog):
     """An approval form. :meth:`build` lays it out: ``intro`` (what is approved), the rows
-    :meth:`add_rows` adds, a reason when ``reason_label`` is given, the manager's fields
-    and OK / Cancel. The texts come translated by the caller (usually a subclass)."""
+    :meth:`add_rows` adds (naming their fields in ``self.fields`` for the refusals), a
+    reason when ``reason_label`` is given, the manager's fields, the refusal line and
+    OK / Cancel. The texts come translated by the caller (usually a subclass)."""
 
+    submitted = Signal()     # OK: the caller runs the service (see :meth:`follow`)
     reason: QLineEdit | None = None
 
     def build(self, title: str, *, intro: str = "", reason_label: str = "") -> None:
         self.setWindowTitle(title)
         self.form = QFormLayout(self)
+        self.fields: dict[str, QWidget] = {}
         if intro:
             label = QLabel(intro)
             label.setWordWrap(True)
@@ -65,8 +74,38 @@ class ApprovalDialog(QDialog):
             self.reason = QLineEdit()
             self.reason.setObjectName("reason")
             self.form.addRow(reason_label, self.reason)
+            self.fields["reason"] = self.reason
         self.auth = ApprovalFields(self.form)
+        # the services name the approver "approver" (staff_no: an unknown number) and a
+        # wrong password "password"
+        self.fields.update(approver=self.auth.approver, staff_no=self.auth.approver,
+                           password=self.auth.password)
+        self.message = message_label()
+        self.message.setObjectName("approval_message")
+        self.form.addRow(self.message)
+        self.errors = {"message": self.message}   # the inline refusal (fits-screen check)
         self.buttons = add_ok_cancel(self, self.form)
+
+    def accept(self) -> None:  # OK asks the caller; :meth:`follow` closes on success
+        self.submitted.emit()
+
+    def follow(self, job: Job | None) -> None:
+        """The service OK started: the form waits for it (OK disabled), then closes on
+        success or shows the refusal and stays. ``None``: nothing started (the screen
+        was busy); OK can be pressed again."""
+        if job is None:
+            return
+        self.buttons.setEnabled(False)
+        self.message.setText("")
+        job.finished.connect(self._answered)
+
+    def _answered(self, ok: bool, value: object) -> None:
+        self.buttons.setEnabled(True)
+        if ok:
+            QDialog.accept(self)
+        else:
+            assert isinstance(value, BaseException)  # a job's error
+            self.show_refusal(value)
 
     def add_rows(self, form: QFormLayout) -> None:
         """A form with fields of its own adds them here (before the reason)."""
