@@ -124,7 +124,18 @@ def test_till_tab_blind_count_from_open_to_countersign(qtbot, panel, printer):
     settled(qtbot, panel)
     assert panel.info.status == "submitted"
     assert not done(qtbot, panel.countersign(staff.Approval("1002", "123456")))
-    assert done(qtbot, panel.countersign(MGR)) and panel.info.status == "closed"
+    form = panel.ask_countersign()          # the button's form: a clerk is refused in it
+    form.auth.approver.setText("1002")
+    form.auth.password.setText("123456")
+    form.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: bool(form.message.text()), timeout=5000)
+    assert form.isVisible() and panel.info.status == "submitted"
+    form.auth.approver.setText(MGR.staff_no)
+    form.auth.password.setText(MGR.password)
+    with qtbot.waitSignal(form.finished, timeout=5000):
+        form.buttons.accepted.emit()
+    settled(qtbot, panel)
+    assert panel.info.status == "closed"
 
 
 def test_cash_in_form_keeps_what_was_typed_when_refused(qtbot, panel):
@@ -303,8 +314,16 @@ def test_count_shown_after_restart_and_reopened_by_the_manager(qtbot, panel, dem
     assert "100.00" in again.result.text() and reddish(again.result.styleSheet())
     assert again.btn_reopen.isVisible() and not panel.btn_count.isVisible()
     assert not done(qtbot, again.reopen_count("重点", None))     # no approval: refused
-    assert not done(qtbot, again.reopen_count(" ", MGR))         # no reason: refused
-    assert done(qtbot, again.reopen_count("点钞后又收一笔", MGR))
+    form = again.ask_reopen()                                   # the button's form
+    form.auth.approver.setText(MGR.staff_no)
+    form.auth.password.setText(MGR.password)
+    form.buttons.accepted.emit()                                # no reason: refused in it
+    qtbot.waitUntil(lambda: bool(form.message.text()), timeout=5000)
+    assert form.isVisible() and form.focusWidget() is form.reason
+    form.reason.setText("点钞后又收一笔")
+    with qtbot.waitSignal(form.finished, timeout=5000):
+        form.buttons.accepted.emit()
+    settled(qtbot, again)
     assert again.info.status == "open" and again.btn_count.isVisible()
     assert again.grid_model.counts() == {} and not again.btn_reopen.isVisible()
 
