@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QMainWindow, QTabWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget
 
 from counterdesk import cards, clock
 from counterdesk.cards.drivers.sim import SimReader, meter_insert
@@ -257,8 +257,21 @@ def test_cancel_is_a_job_with_the_managers_approval(qtbot, panel, demo_db):
     idle(qtbot, panel)
     job = finish(qtbot, panel.cancel("客户不要了", Approval("1002", "123456")))
     assert not job.ok and "主任" in panel.message.text()
-    job = finish(qtbot, panel.cancel("客户不要了", Approval("9001", "888888")))
-    assert job.ok and "已退购第 1 次" in panel.message.text()
+    assert panel.cancel() is None                       # the form: what the card holds
+    form = panel.cancel_dialog
+    assert "第 1 次购气" in "".join(lbl.text() for lbl in form.findChildren(QLabel))
+    form.reason.setText("客户不要了")
+    form.auth.approver.setText("9001")
+    form.auth.password.setText("000000")
+    form.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: "密码" in form.message.text(), timeout=10000)
+    assert form.isVisible() and form.focusWidget() is form.auth.password
+    assert [p.state for p in purchases(demo_db)] == ["written"]
+    form.auth.password.setText("888888")
+    with qtbot.waitSignal(form.finished, timeout=10000):
+        form.buttons.accepted.emit()
+    idle(qtbot, panel)
+    assert "已退购第 1 次" in panel.message.text()
     assert [p.state for p in purchases(demo_db)] == ["cancelled"]
     assert "卡内未输表气量 0" in panel.state.text()
 

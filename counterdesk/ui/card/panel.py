@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog
 
 from ... import cards, money, requestkeys
 from ...billing import TenderInput
@@ -263,9 +262,10 @@ class CardPanel(CardPanelView):
                 f"卡号 {st.card_no}：第 {st.purchase_seq} 次购气 {st.pending_volume} 立方米",
                 f"Card {st.card_no}: purchase {st.purchase_seq}, {st.pending_volume} m³")
             dlg = CancelDialog(what, self)
-            if dlg.exec() != QDialog.Accepted:
-                return None
-            reason, approval = dlg.values()
+            dlg.submitted.connect(lambda: dlg.follow(self.cancel(*dlg.values())))
+            dlg.open()
+            self.cancel_dialog = dlg       # OK cancels; a refusal stays in the form
+            return None
         return self._start(pick("正在退购（清除卡内气量），请勿拔卡…",
                                 "Cancelling (clearing the card): keep it in…"),
                            calls.cancel, approval, reason=reason,
