@@ -92,6 +92,30 @@ def test_pause_rules_in_the_panel(qtbot, panel, approval):
     assert panel.call_next()["number"] == "A001"
 
 
+def test_pause_form_keeps_what_was_typed_when_refused(qtbot, panel, approval):
+    """F7's form: a long pause without a covering colleague is refused in the form (the
+    cover field focused, the reason and time kept); with the cover and the manager's
+    approval the window pauses and the form closes."""
+    from PySide6.QtCore import QTime
+
+    _issue(panel.db)
+    qtbot.keyClick(panel, Qt.Key_F7)        # the hall's rules are read off the GUI thread
+    form = panel.pause_dialog
+    assert form.isVisible()
+    form.reason_box.setCurrentIndex(form.reason_box.findData("meal"))
+    form.until.setTime(QTime(10, 40))
+    form.buttons.accepted.emit()
+    assert "顶岗" in form.message.text() and form.focusWidget() is form.cover
+    assert form.isVisible() and form.reason_box.currentData() == "meal"
+    assert queue.open_pauses(panel.db, panel.actor.hall_id) == []
+    form.cover.setText("1002")
+    form.auth.approver.setText(approval.staff_no)
+    form.auth.password.setText(approval.password)
+    with qtbot.waitSignal(panel.bench.window_paused):
+        form.buttons.accepted.emit()
+    assert not form.isVisible() and "10:40" in panel.paused_box.text()
+
+
 def test_neighbours_pause_is_shown_within_a_poll(qtbot, panel):
     w3 = staff.sign_in(panel.db, "1003", "123456", window=3)
     queue.pause_window(panel.db, w3, reason="documents", until="10:08")

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from ... import clock, queue
-from ..widgets.approval import ApprovalFields
+from ..widgets.approval import ApprovalDialog
 
 
 class TransferDialog(QDialog):
@@ -51,17 +51,20 @@ class TransferDialog(QDialog):
                 "to_window": self.window.currentData(), "note": self.note.text()}
 
 
-class PauseDialog(QDialog):
-    """Reason (list + text), expected return, and — when needed — cover and approval."""
+class PauseDialog(ApprovalDialog):
+    """Reason (list + text), expected return, and — when needed — cover and approval (an
+    approval form: a refusal stays in it, its field focused)."""
 
     def __init__(self, limit_minutes: int, parent=None):
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Pause this window"))
-        form = QFormLayout(self)
-        self.reason = QComboBox()
-        self.reason.addItem(self.tr("(choose a reason)"), "")
+        self._limit = limit_minutes
+        self.build(self.tr("Pause this window"))
+
+    def add_rows(self, form: QFormLayout) -> None:
+        self.reason_box = QComboBox()
+        self.reason_box.addItem(self.tr("(choose a reason)"), "")
         for code in queue.PAUSE_REASONS:
-            self.reason.addItem(queue.reason_label(code), code)
+            self.reason_box.addItem(queue.reason_label(code), code)
         self.text = QLineEdit()
         self.text.setPlaceholderText(self.tr("Where you go (required for 'other')"))
         self.until = QTimeEdit()
@@ -69,23 +72,20 @@ class PauseDialog(QDialog):
         back = clock.now() + dt.timedelta(minutes=10)
         self.until.setTime(QTime(back.hour, back.minute))
         self.hint = QLabel(self.tr("Longer than %1 min: a covering colleague and a manager's "
-                                   "approval are needed.").replace("%1", str(limit_minutes)))
+                                   "approval are needed.").replace("%1", str(self._limit)))
         self.hint.setWordWrap(True)
         self.cover = QLineEdit()
         self.cover.setPlaceholderText(self.tr("Staff number"))
-        form.addRow(self.tr("Reason"), self.reason)
+        form.addRow(self.tr("Reason"), self.reason_box)
         form.addRow(self.tr("Details"), self.text)
         form.addRow(self.tr("Back at"), self.until)
         form.addRow(self.hint)
         form.addRow(self.tr("Covered by"), self.cover)
-        self.auth = ApprovalFields(form)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        self.fields.update(reason=self.reason_box, reason_text=self.text, until=self.until,
+                           cover=self.cover)
 
     def values(self) -> dict:
         t = self.until.time()
-        return {"reason": self.reason.currentData(), "reason_text": self.text.text(),
+        return {"reason": self.reason_box.currentData(), "reason_text": self.text.text(),
                 "until": f"{t.hour():02d}:{t.minute():02d}", "cover": self.cover.text(),
                 "approval": self.auth.approval()}

@@ -47,6 +47,7 @@ class QueuePanel(QueuePanelView):
         self.ticket: dict | None = None
         self.pause: dict | None = None
         self.snap: dict | None = None
+        self.last_refusal: CounterDeskError | None = None   # the last action's refusal
         self._local_seq = 0   # the poller's number of our last action (stale snapshots)
         self._called_at_local: dt.datetime | None = None
         self.title.setText(self.tr("Window %1 — clerk %2").replace(
@@ -259,10 +260,12 @@ class QueuePanel(QueuePanelView):
         try:
             return self._call(fn, *args, **kwargs)
         except DatabaseError as exc:
+            self.last_refusal = exc
             self._say(exc.message, error=True)
             self.banner.setText(self.tr("Database not reachable — retrying…"))
             self.banner.show()
         except CounterDeskError as exc:
+            self.last_refusal = exc
             self._say(exc.message, error=True)
             if exc.data.get("ticket"):
                 self._set_ticket(exc.data["ticket"])
@@ -400,9 +403,20 @@ class QueuePanel(QueuePanelView):
         if self.pause:
             self.resume_window()
             return
-        dlg = PauseDialog(self.rules().pause_limit_minutes, self)
-        if dlg.exec() == QDialog.Accepted:
-            self.pause_window(**dlg.values())
+        rules = self._run(policy.load_queue_rules, self.db, self.actor.hall_id)
+        if rules is None:
+            return
+        dlg = PauseDialog(rules.pause_limit_minutes, self)
+
+        def submitted() -> None:     # a refusal stays in the form, its field focused
+            self.last_refusal = None
+            if self.pause_window(**dlg.values()) is not None:
+                QDialog.accept(dlg)
+            elif self.last_refusal is not None:
+                dlg.show_refusal(self.last_refusal)
+        dlg.submitted.connect(submitted)
+        dlg.open()
+        self.pause_dialog = dlg
 
 
 def create(bench, parent=None) -> QWidget:
