@@ -37,6 +37,13 @@ def _fits(w: QWidget, budget: QSize = USABLE) -> bool:
     return m.width() <= budget.width() and m.height() <= budget.height()
 
 
+def _job_form(dlg):
+    from PySide6.QtWidgets import QFormLayout
+
+    dlg.finish_form(QFormLayout(dlg))
+    return dlg
+
+
 def _dialog_classes() -> set[type]:
     found = set()
     for info in pkgutil.walk_packages(counterdesk.ui.__path__, "counterdesk.ui."):
@@ -98,7 +105,7 @@ def _factories(db, clerk, manager):
     )
     from counterdesk.ui.shell.bus import Workbench
     from counterdesk.ui.till import dialogs as till_dialogs
-    from counterdesk.ui.widgets.approval import ApprovalDialog
+    from counterdesk.ui.widgets.approval import ApprovalDialog, JobForm
     from counterdesk.ui.widgets.listeditor import ListEditorDialog
 
     mbench = Workbench(db, manager, Settings())
@@ -144,6 +151,7 @@ def _factories(db, clerk, manager):
         till_dialogs.CountersignDialog: lambda: till_dialogs.CountersignDialog(),
         till_dialogs.ReopenDialog: lambda: till_dialogs.ReopenDialog(),
         ApprovalDialog: lambda: _approval_dialog(ApprovalDialog()),
+        JobForm: lambda: _job_form(JobForm()),     # the base: its refusal line and OK
         first_hall.FirstHallDialog: lambda: first_hall.FirstHallDialog(db, Settings()),
         first_hall.FirstHallView: lambda: first_hall.FirstHallView(Settings()),
     }, host

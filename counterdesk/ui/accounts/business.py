@@ -12,7 +12,6 @@ from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import QMessageBox
 
 from ... import accounts, i18n
-from ..widgets.jobs import message
 from . import forms
 from .dialogs import RetypeDialog
 
@@ -110,28 +109,20 @@ class BusinessActions:
         self.retype_dialog = dlg
         return dlg
 
-    def _submit_retype(self, dlg: RetypeDialog):
+    def _submit_retype(self, dlg: RetypeDialog) -> None:
         v = dlg.values()
-        dlg.refuse("")
-        dlg.set_busy(True)
 
-        def done(view) -> None:
-            dlg.set_busy(False)
-            dlg.done_ok()
+        def done(view) -> None:        # the form closes by itself (``follow``)
             self.bench.status_message.emit(
                 self.tr("Customer type changed: %1 is now %2").replace(
                     "%1", view.account_no).replace("%2", i18n.pick(*view.customer_type_names)))
             self.show_account(view.account_no)
             self.print_papers(view, "retype")
 
-        def refused(exc) -> None:
-            dlg.set_busy(False)
-            dlg.refuse(message(exc), getattr(exc, "field", None))
-
-        return self.jobs.run(accounts.change_type, self.bench.db, self.bench.actor,
-                             dlg.account_no, v["new_type"], reason=v["reason"],
-                             documents=v["documents"], approval=v["approval"],
-                             on_done=done, on_error=refused)
+        dlg.follow(self.jobs.run(accounts.change_type, self.bench.db, self.bench.actor,
+                                 dlg.account_no, v["new_type"], reason=v["reason"],
+                                 documents=v["documents"], approval=v["approval"],
+                                 on_done=done, on_error=lambda _exc: None))  # in the form
 
     def pay(self) -> None:
         if self.current is not None:

@@ -3,76 +3,39 @@ reference, a reason and a manager's approval by someone other than the clerk) an
 用气性质变更 (the new customer type, a reason, the documents checked and a manager's
 approval).
 
-OK does not close the dialog: it emits ``submitted``; the controller calls the service
-and either closes it (:meth:`_SupplyDialog.done_ok`) or shows the refusal inline
-(:meth:`_SupplyDialog.refuse`), so the clerk corrects the field and tries again.
+Each is a :class:`~..widgets.approval.JobForm`: OK emits ``submitted``; the controller
+runs the service and hands the job to ``follow``, which closes the form on success or
+shows the refusal in it, so the clerk corrects the field and tries again.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QDialog,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QWidget,
-)
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from ... import accounts, i18n
-from ..widgets.approval import ApprovalFields, add_ok_cancel
-from .formviews import ERROR_STYLE
+from ..widgets.approval import ApprovalFields, JobForm, approval_fields
 
 
-class _SupplyDialog(QDialog):
-    submitted = Signal()
-
+class _SupplyDialog(JobForm):
     def __init__(self, title: str, account_no: str, parent=None):
         super().__init__(parent)
         self.setWindowTitle(title.replace("%1", account_no))
         self.account_no = account_no
         self.form = QFormLayout(self)
-        self.message = QLabel()
-        self.message.setObjectName("supply_message")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet(ERROR_STYLE)
-        self.message.hide()
-        self.errors = {"message": self.message}   # the inline refusal (fits-screen check)
-        self.fields: dict[str, QLineEdit] = {}
-        self.others: dict[str, QWidget] = {}      # other fields a refusal may name
+        self.fields: dict[str, QWidget] = {}      # by the names a refusal gives
+        self.lines: dict[str, QLineEdit] = {}
 
     def add_line(self, field: str, label: str, placeholder: str = "") -> QLineEdit:
         edit = QLineEdit()
         edit.setObjectName(field)
         edit.setPlaceholderText(placeholder)
         self.form.addRow(label, edit)
-        self.fields[field] = edit
+        self.fields[field] = self.lines[field] = edit
         return edit
 
-    def finish_form(self) -> None:
-        self.form.addRow(self.message)
-        self.buttons = add_ok_cancel(self, self.form)
-
-    def accept(self) -> None:  # OK asks the controller; it closes on success
-        self.submitted.emit()
-
-    def done_ok(self) -> None:
-        QDialog.accept(self)
-
-    def refuse(self, text: str, field: str | None = None) -> None:
-        self.message.setText(text)
-        self.message.setVisible(bool(text))
-        widget = self.fields.get(field or "") or self.others.get(field or "")
-        if widget is None and hasattr(self, "auth"):   # the manager's fields
-            widget = {"approver": self.auth.approver, "staff_no": self.auth.approver,
-                      "password": self.auth.password}.get(field or "")
-        if widget is not None:
-            widget.setFocus()
-
-    def set_busy(self, busy: bool) -> None:
-        self.buttons.setEnabled(not busy)
+    def add_approval(self) -> None:
+        self.auth = ApprovalFields(self.form)
+        self.fields.update(approval_fields(self.auth))
 
 
 class SuspendDialog(_SupplyDialog):
@@ -84,10 +47,10 @@ class SuspendDialog(_SupplyDialog):
         self.form.addRow(QLabel(self.tr("The account buys no gas until the supply is "
                                         "resumed after an inspection.")))
         self.add_line("reason", self.tr("Reason"), self.tr("e.g. hazard found at inspection"))
-        self.finish_form()
+        self.finish_form(self.form)
 
     def values(self) -> dict:
-        return {"reason": self.fields["reason"].text()}
+        return {"reason": self.lines["reason"].text()}
 
 
 class ResumeDialog(_SupplyDialog):
@@ -100,12 +63,12 @@ class ResumeDialog(_SupplyDialog):
                                         "of the inspection that found the hazard removed.")))
         self.add_line("inspection_ref", self.tr("Inspection no."))
         self.add_line("reason", self.tr("Reason"), self.tr("e.g. hazard removed, re-inspected"))
-        self.auth = ApprovalFields(self.form)
-        self.finish_form()
+        self.add_approval()
+        self.finish_form(self.form)
 
     def values(self) -> dict:
-        return {"inspection_ref": self.fields["inspection_ref"].text(),
-                "reason": self.fields["reason"].text(), "approval": self.auth.approval()}
+        return {"inspection_ref": self.lines["inspection_ref"].text(),
+                "reason": self.lines["reason"].text(), "approval": self.auth.approval()}
 
 
 class RetypeDialog(_SupplyDialog):
@@ -127,7 +90,7 @@ class RetypeDialog(_SupplyDialog):
             if code != current:
                 self.type.addItem(label, code)
         self.form.addRow(self.tr("New type"), self.type)
-        self.others["customer_type"] = self.type      # a refusal focuses it
+        self.fields["customer_type"] = self.type      # a refusal focuses it
         self.add_line("reason", self.tr("Reason"), self.tr("e.g. the flat became a shop"))
         self.docs: dict[str, QCheckBox] = {}
         for code in self.DOCUMENTS:
@@ -135,12 +98,12 @@ class RetypeDialog(_SupplyDialog):
             box.setObjectName("doc_" + code)
             self.docs[code] = box
             self.form.addRow("", box)
-        self.others["documents"] = self.docs["business_licence"]
-        self.auth = ApprovalFields(self.form)
-        self.finish_form()
+        self.fields["documents"] = self.docs["business_licence"]
+        self.add_approval()
+        self.finish_form(self.form)
 
     def values(self) -> dict:
         return {"new_type": self.type.currentData() or "",
-                "reason": self.fields["reason"].text(),
+                "reason": self.lines["reason"].text(),
                 "documents": [c for c, b in self.docs.items() if b.isChecked()],
                 "approval": self.auth.approval()}

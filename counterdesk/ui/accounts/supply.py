@@ -10,7 +10,6 @@ refusal is shown in the dialog, next to what the clerk typed.
 from __future__ import annotations
 
 from ... import accounts
-from ..widgets.jobs import message
 from .dialogs import ResumeDialog, SuspendDialog
 
 
@@ -42,23 +41,15 @@ class SupplyActions:
 
     def _submit_supply(self, dlg, suspended: bool):
         v = dlg.values()
-        dlg.refuse("")
-        dlg.set_busy(True)
 
-        def done(view) -> None:
-            dlg.set_busy(False)
-            dlg.done_ok()
+        def done(view) -> None:        # the form closes by itself (``follow``)
             self.bench.status_message.emit(
                 (self.tr("Supply stopped: %1") if suspended
                  else self.tr("Supply resumed: %1")).replace("%1", view.account_no))
             self.show_account(view.account_no)
 
-        def refused(exc) -> None:
-            dlg.set_busy(False)
-            dlg.refuse(message(exc), getattr(exc, "field", None))
-
-        return self.jobs.run(accounts.set_suspended, self.bench.db, self.bench.actor,
-                             dlg.account_no, suspended, reason=v["reason"],
-                             approval=v.get("approval"),
-                             inspection_ref=v.get("inspection_ref", ""),
-                             on_done=done, on_error=refused)
+        dlg.follow(self.jobs.run(accounts.set_suspended, self.bench.db, self.bench.actor,
+                                 dlg.account_no, suspended, reason=v["reason"],
+                                 approval=v.get("approval"),
+                                 inspection_ref=v.get("inspection_ref", ""), on_done=done,
+                                 on_error=lambda _exc: None))   # said in the form

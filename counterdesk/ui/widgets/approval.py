@@ -43,6 +43,12 @@ class ApprovalFields:
         return Approval(no, self.password.text()) if no else None
 
 
+def approval_fields(auth: ApprovalFields) -> dict[str, QWidget]:
+    """The manager's fields by the names the services give a refusal: "approver" (and
+    "staff_no", an unknown number) and "password" (a wrong one)."""
+    return {"approver": auth.approver, "staff_no": auth.approver, "password": auth.password}
+
+
 def add_ok_cancel(dialog: QDialog, form: QFormLayout) -> QDialogButtonBox:
     """The OK / Cancel row that ends every approval form (accept / reject ``dialog``)."""
     buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
@@ -52,13 +58,52 @@ def add_ok_cancel(dialog: QDialog, form: QFormLayout) -> QDialogButtonBox:
     return buttons
 
 
-class ApprovalDialog(FieldMessages, QDialog):
+class JobForm(FieldMessages, QDialog):
+    """A form whose OK runs a service as a background job and which stays open until it
+    succeeds: OK emits ``submitted``; the caller starts the job and hands it to
+    :meth:`follow`. A refusal is shown in the form (:class:`FieldMessages`: the field at
+    fault focused, ``self.fields`` names them), what was typed is kept. A subclass lays
+    out its rows, then :meth:`finish_form` adds the refusal line and OK / Cancel."""
+
+    submitted = Signal()     # OK: the caller runs the service (see :meth:`follow`)
+
+    def finish_form(self, form: QFormLayout) -> None:
+        self.message = message_label()
+        self.message.setObjectName("form_message")
+        self.message.hide()                       # until there is something to say
+        form.addRow(self.message)
+        self.errors = {"message": self.message}   # the inline refusal (fits-screen check)
+        self.buttons = add_ok_cancel(self, form)
+
+    def accept(self) -> None:  # OK asks the caller; :meth:`follow` closes on success
+        self.submitted.emit()
+
+    def follow(self, job: Job | None) -> None:
+        """The service OK started: the form waits for it (OK disabled), then closes on
+        success or shows the refusal and stays. ``None``: nothing started (the screen
+        was busy); OK can be pressed again."""
+        if job is None:
+            return
+        self.buttons.setEnabled(False)
+        self.message.setText("")
+        self.message.hide()
+        job.finished.connect(self._answered)
+
+    def _answered(self, ok: bool, value: object) -> None:
+        self.buttons.setEnabled(True)
+        if ok:
+            QDialog.accept(self)
+        else:
+            assert isinstance(value, BaseException)  # a job's error
+            self.show_refusal(value)
+
+
+class ApprovalDialog(JobForm):
     """An approval form. :meth:`build` lays it out: ``intro`` (what is approved), the rows
     :meth:`add_rows` adds (naming their fields in ``self.fields`` for the refusals), a
     reason when ``reason_label`` is given, the manager's fields, the refusal line and
     OK / Cancel. The texts come translated by the caller (usually a subclass)."""
 
-    submitted = Signal()     # OK: the caller runs the service (see :meth:`follow`)
     reason: QLineEdit | None = None
 
     def build(self, title: str, *, intro: str = "", reason_label: str = "") -> None:
@@ -76,36 +121,8 @@ class ApprovalDialog(FieldMessages, QDialog):
             self.form.addRow(reason_label, self.reason)
             self.fields["reason"] = self.reason
         self.auth = ApprovalFields(self.form)
-        # the services name the approver "approver" (staff_no: an unknown number) and a
-        # wrong password "password"
-        self.fields.update(approver=self.auth.approver, staff_no=self.auth.approver,
-                           password=self.auth.password)
-        self.message = message_label()
-        self.message.setObjectName("approval_message")
-        self.form.addRow(self.message)
-        self.errors = {"message": self.message}   # the inline refusal (fits-screen check)
-        self.buttons = add_ok_cancel(self, self.form)
-
-    def accept(self) -> None:  # OK asks the caller; :meth:`follow` closes on success
-        self.submitted.emit()
-
-    def follow(self, job: Job | None) -> None:
-        """The service OK started: the form waits for it (OK disabled), then closes on
-        success or shows the refusal and stays. ``None``: nothing started (the screen
-        was busy); OK can be pressed again."""
-        if job is None:
-            return
-        self.buttons.setEnabled(False)
-        self.message.setText("")
-        job.finished.connect(self._answered)
-
-    def _answered(self, ok: bool, value: object) -> None:
-        self.buttons.setEnabled(True)
-        if ok:
-            QDialog.accept(self)
-        else:
-            assert isinstance(value, BaseException)  # a job's error
-            self.show_refusal(value)
+        self.fields.update(approval_fields(self.auth))
+        self.finish_form(self.form)
 
     def add_rows(self, form: QFormLayout) -> None:
         """A form with fields of its own adds them here (before the reason)."""

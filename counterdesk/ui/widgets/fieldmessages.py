@@ -27,6 +27,7 @@ class FieldMessages:
     def show_error(self, exc: CounterDeskError) -> None:
         self.message.setStyleSheet("color: #c0392b;")
         self.message.setText(exc.message)
+        self.message.show()
         target = self.fields.get(exc.field or "")
         if target is not None:
             target.setFocus()
@@ -39,7 +40,9 @@ class FieldMessages:
         else:
             self.message.setStyleSheet("color: #c0392b;")
             self.message.setText(message(exc))
+            self.message.show()
 
     def show_done(self, text: str) -> None:
         self.message.setStyleSheet("color: #1b5e20;")
         self.message.setText(text)
+        self.message.show()
