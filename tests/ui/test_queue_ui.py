@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import Qt
 
-from counterdesk import clock, queue, staff
+from counterdesk import clock, policy, queue, staff
 from counterdesk.settings import Settings
 from counterdesk.ui.queue.models import PauseModel, WaitingModel
 from counterdesk.ui.queue.panel import QueuePanel
@@ -47,7 +47,8 @@ def test_f2_calls_once_and_emits_waited_seconds(qtbot, panel):
     assert "A001" in panel.message.text()
     assert len(queue.list_tickets(db, panel.actor.hall_id, status="called")) == 1
     qtbot.keyClick(panel, Qt.Key_F3)
-    assert "1" in panel.message.text()
+    limit = policy.load_queue_rules(db, panel.actor.hall_id).recall_limit
+    assert "A001" in panel.message.text() and f"(1 of {limit})" in panel.message.text()
     with qtbot.waitSignal(panel.bench.ticket_finished) as sig:
         qtbot.keyClick(panel, Qt.Key_F6)
     assert sig.args[0]["status"] == "finished" and panel.number.text() == "—"

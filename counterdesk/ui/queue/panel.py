@@ -280,10 +280,6 @@ class QueuePanel(QueuePanelView):
         if held:
             self._held()
 
-    def rules(self) -> policy.QueueRules:
-        """The hall's queue rules as they are now (the hall policy in the database)."""
-        return policy.load_queue_rules(self.db, self.actor.hall_id)
-
     # -- actions ----------------------------------------------------------------------
     def call_next(self) -> dict | None:
         t = self._run(queue.call_next, self.db, self.actor, window=self.window_no)
@@ -298,12 +294,13 @@ class QueuePanel(QueuePanelView):
         return d
 
     def recall(self) -> dict | None:
-        t = self._run(queue.recall, self.db, self.actor, window=self.window_no)
-        if t is None:
+        out = self._run(_recall, self.db, self.actor, self.window_no)
+        if out is None:
             return None
+        t, limit = out
         self._set_ticket(t.to_dict())
         self._say(self.tr("Recalled %1 (%2 of %3)").replace("%1", t.number)
-                  .replace("%2", str(t.recall_count)).replace("%3", str(self.rules().recall_limit)))
+                  .replace("%2", str(t.recall_count)).replace("%3", str(limit)))
         self._after()
         return t.to_dict()
 
@@ -417,6 +414,12 @@ class QueuePanel(QueuePanelView):
         dlg.submitted.connect(submitted)
         dlg.open()
         self.pause_dialog = dlg
+
+
+def _recall(db, actor, window: int | None):
+    """Worker thread: the recall, and the hall's limit the clerk is told about."""
+    t = queue.recall(db, actor, window=window)
+    return t, policy.load_queue_rules(db, actor.hall_id).recall_limit
 
 
 def create(bench, parent=None) -> QWidget:
