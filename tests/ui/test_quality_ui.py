@@ -70,8 +70,8 @@ def test_new_ticket_before_an_answer_stores_none_for_the_first(qtbot, bench, qdb
     t1, t2 = finished_ticket(qdb), finished_ticket(qdb)
     bench.ticket_finished.emit(t1)
     bench.ticket_finished.emit(t2)
-    with qtbot.waitSignal(screen.rating_stored, timeout=5000):
-        screen.buttons["very_satisfied"].click()
+    screen.buttons["very_satisfied"].click()
+    qtbot.waitUntil(lambda: not screen.jobs.busy, timeout=5000)   # stored off the GUI thread
     got = {r.ticket_number: r.value for r in _mine(qdb, qclerk)}
     assert got == {t1["number"]: "none", t2["number"]: "very_satisfied"}
 
@@ -92,7 +92,8 @@ def test_rating_seconds_from_the_hall_policy_and_amounts(qtbot, bench):
     set_rule(bench.db, "quality.rating_seconds", 7)
     screen = CustomerScreen(bench)
     qtbot.addWidget(screen)
-    assert screen.timeout_ms == 7000
+    qtbot.waitUntil(lambda: screen.timeout_ms == 7000, timeout=5000)   # read off the GUI
+    assert screen.source is not None                                    # thread
     bench.customer_amounts.emit({"due_fen": 12345, "tendered_fen": 20000, "change_fen": 7655})
     assert screen.stack.currentIndex() == screen.PAGE_AMOUNTS
     assert screen.due.text() == "￥123.45" and screen.change.text() == "￥76.55"
@@ -367,3 +368,44 @@ def test_complaint_list_and_detail_are_read_off_the_gui_thread(qtbot, qdb, qcler
     assert v.number in panel.detail.toPlainText()
     assert {kind for kind, _ in seen} == {"list", "get"}
     assert not any(on_gui for _, on_gui in seen)           # never the GUI thread
+
+
+def test_rating_is_stored_off_the_gui_thread_and_a_failure_is_told(qtbot, bench, qdb,
+                                                                   monkeypatch):
+    """The customer's press is thanked at once while the answer is stored on a worker
+    thread (a silent database never freezes the clerk's window, which shares the GUI
+    thread); a store that fails is told to the clerk."""
+    import threading
+
+    from counterdesk.errors import DatabaseUnavailable
+
+    clock.set_now(MON)
+    screen = CustomerScreen(bench, timeout_ms=60_000)
+    qtbot.addWidget(screen)
+    gate, seen = threading.Event(), []
+    real = quality.record_rating
+
+    def slow(*a, **k):
+        seen.append(threading.current_thread() is threading.main_thread())
+        gate.wait(10)
+        return real(*a, **k)
+
+    monkeypatch.setattr(quality, "record_rating", slow)
+    bench.ticket_finished.emit(finished_ticket(qdb))
+    screen.buttons["satisfied"].click()
+    assert screen.stack.currentIndex() == screen.PAGE_THANKS and screen.jobs.busy
+    with qtbot.waitSignal(screen.rating_stored, timeout=5000):
+        gate.set()
+    assert seen == [False]
+
+    def down(*a, **k):
+        raise DatabaseUnavailable("无法连接数据库", "Cannot reach the database")
+
+    monkeypatch.setattr(quality, "record_rating", down)
+    said: list[str] = []
+    bench.status_message.connect(said.append)
+    bench.ticket_finished.emit(finished_ticket(qdb))
+    with qtbot.waitSignal(screen.rating_failed, timeout=5000) as failed:
+        screen.buttons["basic"].click()
+    assert "无法连接数据库" in failed.args[0] and said == [failed.args[0]]
+    assert screen.stack.currentIndex() == screen.PAGE_IDLE

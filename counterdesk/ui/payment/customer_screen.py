@@ -18,7 +18,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
 
 from ... import policy, quality
-from ...errors import CounterDeskError
+from ..widgets.jobs import Jobs, message
 
 log = logging.getLogger(__name__)
 
@@ -148,11 +148,16 @@ class CustomerScreen(CustomerScreenView):
         super().__init__(parent)
         self.bench = bench
         actor = bench.actor
-        seconds = policy.load_quality_rules(bench.db, actor.hall_id).rating_seconds
-        self.timeout_ms = timeout_ms if timeout_ms is not None else seconds * 1000
-        self.source = quality.open_customer_screen(bench.db, actor.hall_code, actor.window,
-                                                   staff_no=actor.staff_no,
-                                                   staff_name=actor.name)
+        # the hall's wait and the screen's rating source are read off the GUI thread (a
+        # silent database never freezes the clerk's window, whose thread this is); until
+        # they come the wait is the rule's default and a rating opens the source itself
+        self._timeout_given = timeout_ms
+        self.timeout_ms = timeout_ms if timeout_ms is not None else \
+            policy.QualityRules().rating_seconds * 1000
+        self.source: quality.CustomerScreenSource | None = None
+        self.jobs = Jobs(self)
+        self.jobs.run(_open, bench.db, actor, on_done=self._opened,
+                      on_error=lambda exc: log.warning("customer screen: %s", message(exc)))
         self.ticket: dict | None = None
         self._left_ms = 0
         if actor.window:
@@ -237,30 +242,57 @@ class CustomerScreen(CustomerScreenView):
         if self.ticket is not None:
             self._store("none")
 
+    def _opened(self, out: tuple) -> None:
+        seconds, self.source = out
+        if self._timeout_given is None:
+            self.timeout_ms = seconds * 1000
+
     def _store(self, value: str) -> None:
+        """The answer is stored off the GUI thread; the customer is thanked at once (a
+        second press finds no question), the clerk told if it could not be stored."""
         ticket, self.ticket = self.ticket, None
         self.timer.stop()
         self.ticker.stop()
-        try:
-            stored = quality.record_rating(self.bench.db, self.source, ticket, value)
-        except CounterDeskError as exc:
-            log.warning("rating not stored: %s", type(exc).__name__)
-            self.bench.status_message.emit(exc.message)
-            self.rating_failed.emit(exc.message)
-            self.stack.setCurrentIndex(self.PAGE_IDLE)
-            return
         if value != "none":
             self.stack.setCurrentIndex(self.PAGE_THANKS)
             self.back_to_idle.start(self.THANKS_MS)
         else:
             self.stack.setCurrentIndex(self.PAGE_IDLE)
-        self.rating_stored.emit(stored.to_dict())
+        self.jobs.run(_record, self.bench.db, self.bench.actor, self.source, ticket, value,
+                      on_done=lambda stored: self.rating_stored.emit(stored.to_dict()),
+                      on_error=self._not_stored)
+
+    def _not_stored(self, exc: BaseException) -> None:
+        text = message(exc)
+        log.warning("rating not stored: %s", type(exc).__name__)
+        self.bench.status_message.emit(text)
+        self.rating_failed.emit(text)
+        self.back_to_idle.stop()
+        self.show_idle()
 
     def shutdown(self) -> None:
         if self.ticket is not None:
             self._store("none")
         for t in (self.timer, self.ticker, self.back_to_idle):
             t.stop()
+        self.jobs.wait(5)    # the last answer is stored before the program ends (bounded)
+
+
+def _open(db, actor) -> tuple[int, quality.CustomerScreenSource]:
+    """Worker thread: the hall's rating wait (seconds) and this screen's rating source."""
+    return (policy.load_quality_rules(db, actor.hall_id).rating_seconds,
+            _source(db, actor))
+
+
+def _source(db, actor) -> quality.CustomerScreenSource:
+    return quality.open_customer_screen(db, actor.hall_code, actor.window,
+                                        staff_no=actor.staff_no, staff_name=actor.name)
+
+
+def _record(db, actor, source, ticket, value: str):
+    """Worker thread: store the answer (opening the source if the screen's own open has
+    not answered yet)."""
+    return quality.record_rating(db, source or _source(db, actor), ticket, value)
 
 
 def attach(bench, parent=None, *, timeout_ms: int | None = None) -> CustomerScreen:

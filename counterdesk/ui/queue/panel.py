@@ -48,6 +48,7 @@ class QueuePanel(QueuePanelView):
         self.pause: dict | None = None
         self.snap: dict | None = None
         self.last_refusal: CounterDeskError | None = None   # the last action's refusal
+        self._signed_on = False       # at this window in the hall's list (issue 18.1)
         self._local_seq = 0   # the poller's number of our last action (stale snapshots)
         self._called_at_local: dt.datetime | None = None
         self.title.setText(self.tr("Window %1 — clerk %2").replace(
@@ -97,14 +98,9 @@ class QueuePanel(QueuePanelView):
         if poll:
             self.poller.start()
         self.poller.stop_with(self)
-        self._signed_on = False
-        if self.window_no:  # issue 18.1: the window list says who is at which window
-            try:
-                queue.sign_on(self.db, self.actor, window=self.window_no)
-                self._signed_on = True
-            except CounterDeskError as exc:
-                log.info("window sign-on refused: %s", type(exc).__name__)
-        self.refresh()
+        # issue 18.1: the window list says who is at which window (signed on with the
+        # first read of the window's state, off the GUI thread)
+        self.refresh(sign_on=bool(self.window_no))
 
     # -- main window hooks ------------------------------------------------------------
     def install_actions(self, mainwindow) -> None:
@@ -126,29 +122,41 @@ class QueuePanel(QueuePanelView):
         self.jobs.wait(5)
         if self._signed_on:  # the clerk leaves the window (sign-out, close)
             self._signed_on = False
-            try:
-                queue.sign_off(self.db, self.actor, window=self.window_no)
-            except CounterDeskError as exc:
-                log.info("window sign-off failed: %s", type(exc).__name__)
+            self.jobs.run(_sign_off, self.db, self.actor, self.window_no)
+            self.jobs.wait(5)    # bounded: a silent database does not hold the close
 
     # -- state ------------------------------------------------------------------------
-    def refresh(self) -> None:
-        """Re-read this window's ticket and pause (after an action, or on start)."""
+    def refresh(self, *, sign_on: bool = False) -> None:
+        """Re-read this window's ticket, the hall and the tickets held here (on start,
+        with ``sign_on``, and when the database answers again), off the GUI thread. Left
+        to the poller while an action is on its way."""
+        if self.jobs.busy:
+            return
         try:
-            cur = queue.current(self.db, self.actor, window=self.window_no) \
-                if self.window_no else None
-            self._set_ticket(cur.to_dict() if cur else None)
-            self.apply_snapshot(queue.snapshot(self.db, self.actor.hall_id))
-            self._held()
+            signed, cur, snap, held = self._call(_window_state, self.db, self.actor,
+                                                 self.window_no, sign_on, quiet=True)
+        except CounterDeskError as exc:
+            self._say(exc.message, error=True)
+            return
+        self._signed_on = self._signed_on or signed
+        self._set_ticket(cur)
+        self.apply_snapshot(snap)
+        self._show_held(held)
+
+    def _held(self) -> None:
+        """The tickets held at this window, read again (after a hold or a resume)."""
+        if not self.window_no:
+            return
+        try:
+            self._show_held(self._call(_held_here, self.db, self.actor, self.window_no,
+                                       quiet=True))
         except CounterDeskError as exc:
             self._say(exc.message, error=True)
 
-    def _held(self) -> None:
+    def _show_held(self, held: list[str]) -> None:
         self.held.clear()
-        if not self.window_no:
-            return
-        for t in queue.held_tickets(self.db, self.actor, window=self.window_no):
-            self.held.addItem(f"{t.number} {t.service_name}")
+        for text in held:
+            self.held.addItem(text)
 
     def apply_snapshot(self, snap: dict) -> None:
         """The hall as the poller (or :meth:`refresh`) read it. A snapshot the poller
@@ -225,9 +233,10 @@ class QueuePanel(QueuePanelView):
         if not error:
             self.bench.status_message.emit(text)
 
-    def _call(self, fn, *args, **kwargs):
+    def _call(self, fn, *args, quiet: bool = False, **kwargs):
         """``fn`` on a worker thread; the GUI keeps painting and answering (a local event
-        loop) until it ends, so the action still returns its result in order."""
+        loop) until it ends, so the action still returns its result in order.
+        ``quiet``: a read that leaves the message line as it is (no "Working…")."""
         box: list = []
         loop = QEventLoop()
 
@@ -239,8 +248,9 @@ class QueuePanel(QueuePanelView):
         # 6.11 keeps a reference to None for every connection made: the soak counts them)
         self.jobs.run(fn, *args, on_done=lambda v: arrived(True, v),
                       on_error=lambda e: arrived(False, e), **kwargs)
-        self.message.setStyleSheet("")
-        self.message.setText(self.tr("Working…"))
+        if not quiet:
+            self.message.setStyleSheet("")
+            self.message.setText(self.tr("Working…"))
         self.poller.suspend()
         try:
             if not box:
@@ -414,6 +424,32 @@ class QueuePanel(QueuePanelView):
         dlg.submitted.connect(submitted)
         dlg.open()
         self.pause_dialog = dlg
+
+
+def _window_state(db, actor, window: int | None, sign_on: bool):
+    """Worker thread: (signed on, this window's ticket, the hall's snapshot, the tickets
+    held here as the list shows them); ``sign_on`` first puts the clerk at the window."""
+    signed = False
+    if sign_on and window:
+        try:
+            queue.sign_on(db, actor, window=window)
+            signed = True
+        except CounterDeskError as exc:
+            log.info("window sign-on refused: %s", type(exc).__name__)
+    cur = queue.current(db, actor, window=window) if window else None
+    return (signed, cur.to_dict() if cur else None, queue.snapshot(db, actor.hall_id),
+            _held_here(db, actor, window) if window else [])
+
+
+def _held_here(db, actor, window: int | None) -> list[str]:
+    return [f"{t.number} {t.service_name}" for t in queue.held_tickets(db, actor, window=window)]
+
+
+def _sign_off(db, actor, window: int | None) -> None:
+    try:
+        queue.sign_off(db, actor, window=window)
+    except CounterDeskError as exc:
+        log.info("window sign-off failed: %s", type(exc).__name__)
 
 
 def _recall(db, actor, window: int | None):

@@ -11,20 +11,18 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
-    QVBoxLayout,
 )
 
 from ... import staff
 from ...errors import CounterDeskError
-from ..widgets.fieldmessages import FieldMessages, message_label
-from ..widgets.jobs import Job
+from ..widgets.approval import JobForm
+from ..widgets.jobs import Job, Jobs
 from ..widgets.listeditor import ListEditorDialog
 from ..widgets.tablemodel import RowsModel
 
@@ -206,46 +204,40 @@ class StaffAdmin(ListEditorDialog):
                            done=lambda new: self.tr("%1 is unlocked.").replace("%1", new.staff_no))
 
 
-class ChangePassword(QDialog, FieldMessages):
-    """Anyone's own password: the old one, the new one twice."""
+class ChangePassword(JobForm):
+    """Anyone's own password: the old one, the new one twice. Saved off the GUI thread
+    (the password is hashed and stored by a job); a refusal stays in the form."""
 
     def __init__(self, db, actor, parent=None):
         super().__init__(parent)
         self.db = db
         self.actor = actor
+        self.jobs = Jobs(self)
         self.setWindowTitle(self.tr("Change my password"))
         self.old = _password_field("old_password")
         self.new = _password_field("new_password")
         self.new2 = _password_field("new_password2")
-        form = QFormLayout()
+        form = QFormLayout(self)
+        form.addRow(QLabel(self.tr("Staff no. %1 (%2)").replace("%1", actor.staff_no)
+                           .replace("%2", actor.name)))
         form.addRow(self.tr("Current password"), self.old)
         form.addRow(self.tr("New password"), self.new)
         form.addRow(self.tr("New password again"), self.new2)
         self.fields = {"password": self.old, "old_password": self.old,
                        "new_password": self.new, "new_password2": self.new2}
-        self.message = message_label()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        self.finish_form(form)
         self.buttons.button(QDialogButtonBox.Ok).setText(self.tr("Save"))
         self.buttons.button(QDialogButtonBox.Cancel).setText(self.tr("Cancel"))
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        lay.addWidget(QLabel(self.tr("Staff no. %1 (%2)").replace("%1", actor.staff_no)
-                             .replace("%2", actor.name)))
-        lay.addLayout(form)
-        lay.addWidget(self.message)
-        lay.addWidget(self.buttons)
+        self.submitted.connect(self.save)
         self.old.setFocus()
 
-    def save(self) -> bool:
+    def save(self) -> Job | None:
+        """Save (Return / Save): the job, or None when the two new passwords differ."""
         if self.new.text() != self.new2.text():
             self.show_error(CounterDeskError("两次输入的新密码不一致", "The two new passwords differ",
                                              field="new_password2"))
-            return False
-        try:
-            staff.change_own_password(self.db, self.actor, self.old.text(), self.new.text())
-        except CounterDeskError as exc:
-            self.show_error(exc)
-            return False
-        self.accept()
-        return True
+            return None
+        job = self.jobs.run(staff.change_own_password, self.db, self.actor, self.old.text(),
+                            self.new.text(), on_error=lambda _exc: None)   # said in the form
+        self.follow(job)
+        return job
