@@ -256,13 +256,13 @@ def change_type(db: Database, actor: Actor, account_no: str, new_type: str, *, r
     docs = checked_documents(documents)
     note = V.text(note, "note", max_len=500, multiline=True)
 
-    def check(s: Session) -> tuple[Account, str]:
-        acc = get_account(s, actor, account_no, lock=True)
+    def check(s: Session, *, lock: bool) -> tuple[Account, str]:
+        acc = get_account(s, actor, account_no, lock=lock)
         _refuse_if_closed(acc)
-        code = types.hall_types(s, actor.hall_id).resolve(new_type)
+        hall_types = types.hall_types(s, actor.hall_id)
+        code = hall_types.resolve(new_type)
         if code == acc.customer_type:
-            name = types.hall_types(s, actor.hall_id).name(code)
-            raise V.fail("customer_type", f"户号 {acc.account_no} 已是“{name}”",
+            raise V.fail("customer_type", f"户号 {acc.account_no} 已是“{hall_types.name(code)}”",
                          f"account {acc.account_no} is already of this type")
         require_documents(docs, ("id_card",) if code == "resident"
                           else ("id_card", "business_licence"))
@@ -270,10 +270,10 @@ def change_type(db: Database, actor: Actor, account_no: str, new_type: str, *, r
         return acc, code
 
     with db.read() as s:    # what can be refused is refused before the manager's password
-        check(s)
+        check(s, lock=False)
     checked = check_approval(db, approval, actor, "account.retype")
     with db.write() as s:
-        acc, code = check(s)
+        acc, code = check(s, lock=True)
         names = types.hall_types(s, actor.hall_id)
         old = acc.customer_type
         auth = record_authorisation(s, checked, "account.retype", actor,

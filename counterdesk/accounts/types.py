@@ -212,4 +212,5 @@ def refuse_removal(session: Session, hall_id: int, old_text: str, new_text: str)
                        "去掉前须先为这些户号办理用气性质变更（或销户）、把这些收费项目停用或改为其他类型",
                        "Cannot remove customer types still in use: " + "; ".join(en)
                        + ". Rename them instead, or change those accounts' type (or close "
-                       "them) and end or change those price items first", field=POLICY_KEY, data={"in_use": data})
+                       "them) and end or change those price items first", field=POLICY_KEY,
+                       data={"in_use": data})

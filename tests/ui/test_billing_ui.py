@@ -278,7 +278,7 @@ def test_reprint_and_void_from_the_panel(qtbot, panel, demo_db, printer):
     assert "主任" in panel.message.text()
     # Ctrl+Shift+V's form: a clerk as the approver is refused in the form, which stays
     # with what was typed; the manager's password then voids and closes it
-    with qtbot.waitSignal(panel.void().finished, timeout=5000):   # the picker's receipts
+    with qtbot.waitSignal(panel.void().finished, timeout=5000):   # the picker's list
         pass
     form = panel.void_dialog
     assert form.isVisible() and res.receipt_no in [form.receipt.itemText(i)
@@ -289,7 +289,8 @@ def test_reprint_and_void_from_the_panel(qtbot, panel, demo_db, printer):
     form.auth.password.setText("123456")
     form.buttons.accepted.emit()
     qtbot.waitUntil(lambda: "主任" in form.message.text(), timeout=5000)
-    assert form.isVisible() and form.focusWidget() is form.auth.approver and form.reason.text() == "收错"
+    assert form.isVisible() and form.focusWidget() is form.auth.approver
+    assert form.reason.text() == "收错"
     form.auth.approver.setText("9001")
     form.auth.password.setText("888888")
     with qtbot.waitSignal(form.finished, timeout=5000):

@@ -1,5 +1,6 @@
 """The accounts tab's business: open (Ctrl+N), rename (Ctrl+R), transfer (Ctrl+T), close,
-the change of customer type (用气性质变更, Ctrl+Shift+Y), pay the arrears, show the full ID, and the papers of each business (the form to sign as
+the change of customer type (用气性质变更, Ctrl+Shift+Y), pay the arrears, show the full ID,
+and the papers of each business (the form to sign as
 a PDF, the slip on the receipt printer). A part of the controller
 (:class:`~counterdesk.ui.accounts.panel.AccountPanel` inherits it).
 

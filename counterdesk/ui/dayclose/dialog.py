@@ -49,7 +49,8 @@ class DayCloseDialog(DayCloseDialogView):
         self.btn_done.clicked.connect(self.accept)
         self.date.dateChanged.connect(lambda _d: self.check())
         for keys, slot in ((("F5",), self.check), (("Ctrl+Return", "Ctrl+Enter"), self.run_close),
-                           (("Ctrl+O",), self.open_pdf), (("Ctrl+Shift+R",), lambda: self.reopen())):
+                           (("Ctrl+O",), self.open_pdf),
+                           (("Ctrl+Shift+R",), lambda: self.reopen())):
             act = QAction(self)
             act.setShortcuts([QKeySequence(k) for k in keys])
             act.setShortcutContext(Qt.WindowShortcut)

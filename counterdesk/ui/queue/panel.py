@@ -14,7 +14,6 @@ It emits ``bench.ticket_called`` / ``ticket_transferred`` / ``ticket_finished`` 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 
 from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
@@ -27,12 +26,12 @@ from ... import clock, policy, queue
 from ...errors import CounterDeskError, DatabaseError
 from ...staff import Approval
 from ..widgets.jobs import Jobs
+from . import calls
 from .dialogs import PauseDialog, TransferDialog
 from .models import PauseModel, WaitingModel, _mmss
 from .poller import QueuePoller
 from .view import QueuePanelView
 
-log = logging.getLogger(__name__)
 
 
 class QueuePanel(QueuePanelView):
@@ -98,9 +97,7 @@ class QueuePanel(QueuePanelView):
         if poll:
             self.poller.start()
         self.poller.stop_with(self)
-        # issue 18.1: the window list says who is at which window (signed on with the
-        # first read of the window's state, off the GUI thread)
-        self.refresh(sign_on=bool(self.window_no))
+        self.refresh()
 
     # -- main window hooks ------------------------------------------------------------
     def install_actions(self, mainwindow) -> None:
@@ -122,18 +119,20 @@ class QueuePanel(QueuePanelView):
         self.jobs.wait(5)
         if self._signed_on:  # the clerk leaves the window (sign-out, close)
             self._signed_on = False
-            self.jobs.run(_sign_off, self.db, self.actor, self.window_no)
+            self.jobs.run(calls.sign_off, self.db, self.actor, self.window_no)
             self.jobs.wait(5)    # bounded: a silent database does not hold the close
 
     # -- state ------------------------------------------------------------------------
-    def refresh(self, *, sign_on: bool = False) -> None:
-        """Re-read this window's ticket, the hall and the tickets held here (on start,
-        with ``sign_on``, and when the database answers again), off the GUI thread. Left
-        to the poller while an action is on its way."""
+    def refresh(self) -> None:
+        """Re-read this window's ticket, the hall and the tickets held here (on start and
+        when the database answers again), off the GUI thread; until it succeeds once, the
+        clerk is signed on at the window with it (issue 18.1: the window list says who is
+        at which window). Left to the poller while an action is on its way."""
         if self.jobs.busy:
             return
+        sign_on = bool(self.window_no) and not self._signed_on
         try:
-            signed, cur, snap, held = self._call(_window_state, self.db, self.actor,
+            signed, cur, snap, held = self._call(calls.window_state, self.db, self.actor,
                                                  self.window_no, sign_on, quiet=True)
         except CounterDeskError as exc:
             self._say(exc.message, error=True)
@@ -148,7 +147,7 @@ class QueuePanel(QueuePanelView):
         if not self.window_no:
             return
         try:
-            self._show_held(self._call(_held_here, self.db, self.actor, self.window_no,
+            self._show_held(self._call(calls.held_here, self.db, self.actor, self.window_no,
                                        quiet=True))
         except CounterDeskError as exc:
             self._say(exc.message, error=True)
@@ -304,7 +303,7 @@ class QueuePanel(QueuePanelView):
         return d
 
     def recall(self) -> dict | None:
-        out = self._run(_recall, self.db, self.actor, self.window_no)
+        out = self._run(calls.recall, self.db, self.actor, self.window_no)
         if out is None:
             return None
         t, limit = out
@@ -424,38 +423,6 @@ class QueuePanel(QueuePanelView):
         dlg.submitted.connect(submitted)
         dlg.open()
         self.pause_dialog = dlg
-
-
-def _window_state(db, actor, window: int | None, sign_on: bool):
-    """Worker thread: (signed on, this window's ticket, the hall's snapshot, the tickets
-    held here as the list shows them); ``sign_on`` first puts the clerk at the window."""
-    signed = False
-    if sign_on and window:
-        try:
-            queue.sign_on(db, actor, window=window)
-            signed = True
-        except CounterDeskError as exc:
-            log.info("window sign-on refused: %s", type(exc).__name__)
-    cur = queue.current(db, actor, window=window) if window else None
-    return (signed, cur.to_dict() if cur else None, queue.snapshot(db, actor.hall_id),
-            _held_here(db, actor, window) if window else [])
-
-
-def _held_here(db, actor, window: int | None) -> list[str]:
-    return [f"{t.number} {t.service_name}" for t in queue.held_tickets(db, actor, window=window)]
-
-
-def _sign_off(db, actor, window: int | None) -> None:
-    try:
-        queue.sign_off(db, actor, window=window)
-    except CounterDeskError as exc:
-        log.info("window sign-off failed: %s", type(exc).__name__)
-
-
-def _recall(db, actor, window: int | None):
-    """Worker thread: the recall, and the hall's limit the clerk is told about."""
-    t = queue.recall(db, actor, window=window)
-    return t, policy.load_queue_rules(db, actor.hall_id).recall_limit
 
 
 def create(bench, parent=None) -> QWidget:

@@ -58,7 +58,7 @@ def add_ok_cancel(dialog: QDialog, form: QFormLayout) -> QDialogButtonBox:
     return buttons
 
 
-class JobForm(FieldMessages, QDialog):
+class JobForm(QDialog, FieldMessages):
     """A form whose OK runs a service as a background job and which stays open until it
     succeeds: OK emits ``submitted``; the caller starts the job and hands it to
     :meth:`follow`. A refusal is shown in the form (:class:`FieldMessages`: the field at
