@@ -33,7 +33,6 @@ from .poller import QueuePoller
 from .view import QueuePanelView
 
 
-
 class QueuePanel(QueuePanelView):
     tab_title = "Queue"
 
