@@ -99,8 +99,9 @@ def sign_in(qtbot, db, settings):
     qtbot.keyClick(dlg.staff_no, Qt.Key_Return)
     assert dlg.password.hasFocus()
     qtbot.keyClicks(dlg.password, "123456")
-    with qtbot.waitSignal(dlg.accepted):
-        qtbot.keyClick(dlg.password, Qt.Key_Return)
+    with qtbot.assertNotEmitted(dlg.rejected, wait=0), qtbot.waitSignal(dlg.accepted):
+        qtbot.keyClick(dlg.password, Qt.Key_Return)   # signs in, never also quits
+    assert dlg.result() == dlg.DialogCode.Accepted
     return dlg.actor
 
 

@@ -35,6 +35,14 @@ class SignInDialog(SignInView):
         self.set_database(db)
         self.buttons.accepted.connect(self.try_sign_in)
         self.buttons.rejected.connect(self.reject)
+        # Return signs in and never quits: the check disables the fields, and the focus
+        # leaving the password landed on 退出, which a dialog presses on Return when it is
+        # an auto-default button (the program quit on Return after a good password)
+        ok = self.buttons.button(QDialogButtonBox.Ok)
+        ok.setDefault(True)
+        for b in self.buttons.buttons():
+            if b is not ok:
+                b.setAutoDefault(False)
         self.staff_no.returnPressed.connect(self.password.setFocus)
         self.password.returnPressed.connect(self.try_sign_in)
         self.staff_no.setFocus()
