@@ -17,6 +17,7 @@ from counterdesk.ui.payment.panel import PaymentPanel
 from counterdesk.ui.shell.bus import Workbench
 from tests.helpers.billing_helpers import DAY, bill, make_account
 from tests.helpers.colours import reddish
+from tests.helpers.forms import approve
 
 SQLITE_ONLY = pytest.mark.parametrize("db_kind", ["sqlite"])
 # The item completer's popup asks the offscreen platform for things it cannot do.
@@ -285,9 +286,7 @@ def test_reprint_and_void_from_the_panel(qtbot, panel, demo_db, printer):
                                                    for i in range(form.receipt.count())]
     form.receipt.setCurrentText(res.receipt_no)
     form.reason.setText("收错")
-    form.auth.approver.setText("1002")
-    form.auth.password.setText("123456")
-    form.buttons.accepted.emit()
+    approve(form, "1002", "123456")
     qtbot.waitUntil(lambda: "主任" in form.message.text(), timeout=5000)
     assert form.isVisible() and form.focusWidget() is form.auth.approver
     assert form.reason.text() == "收错"

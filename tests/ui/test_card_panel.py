@@ -21,6 +21,7 @@ from counterdesk.ui.card.view import PurchasesModel
 from counterdesk.ui.shell.bus import Workbench
 from tests.helpers.billing_helpers import DAY
 from tests.helpers.cards import cash, counts, ic_account, purchases, sim_reader
+from tests.helpers.forms import approve
 
 SQLITE_ONLY = pytest.mark.parametrize("db_kind", ["sqlite"])
 
@@ -261,9 +262,7 @@ def test_cancel_is_a_job_with_the_managers_approval(qtbot, panel, demo_db):
     form = panel.cancel_dialog
     assert "第 1 次购气" in "".join(lbl.text() for lbl in form.findChildren(QLabel))
     form.reason.setText("客户不要了")
-    form.auth.approver.setText("9001")
-    form.auth.password.setText("000000")
-    form.buttons.accepted.emit()
+    approve(form, "9001", "000000")
     qtbot.waitUntil(lambda: "密码" in form.message.text(), timeout=10000)
     assert form.isVisible() and form.focusWidget() is form.auth.password
     assert [p.state for p in purchases(demo_db)] == ["written"]

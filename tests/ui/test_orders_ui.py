@@ -206,7 +206,7 @@ def test_safety_tab_inspections_due_and_notice(qtbot, odb, tmp_path, qtmodeltest
 def test_order_calls_run_off_the_gui_thread_with_the_buttons_off(qtbot, odb, monkeypatch):
     """Issue 16.2: a step of an order runs on a worker thread; while it runs the record
     and step buttons are disabled and the screen says it is working."""
-    import threading
+    from tests.helpers.forms import hold
 
     clerk = sign(odb, "1001")
     clock.set_now(MON)
@@ -214,15 +214,7 @@ def test_order_calls_run_off_the_gui_thread_with_the_buttons_off(qtbot, odb, mon
                          description="灶具打不着火")
     screen = _screen(qtbot, _bench(qtbot, odb, clerk))
     screen._select(v.number)
-    gate, seen = threading.Event(), []
-    real = orders.dispatch
-
-    def recording(*args, **kwargs):
-        seen.append(threading.current_thread() is threading.main_thread())
-        gate.wait(10)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(orders, "dispatch", recording)
+    gate, seen = hold(monkeypatch, orders, "dispatch")
     screen.to.setText("1003")
     job = screen.do_dispatch()
     qtbot.waitUntil(lambda: bool(seen))

@@ -375,22 +375,13 @@ def test_rating_is_stored_off_the_gui_thread_and_a_failure_is_told(qtbot, bench,
     """The customer's press is thanked at once while the answer is stored on a worker
     thread (a silent database never freezes the clerk's window, which shares the GUI
     thread); a store that fails is told to the clerk."""
-    import threading
-
     from counterdesk.errors import DatabaseUnavailable
+    from tests.helpers.forms import hold
 
     clock.set_now(MON)
     screen = CustomerScreen(bench, timeout_ms=60_000)
     qtbot.addWidget(screen)
-    gate, seen = threading.Event(), []
-    real = quality.record_rating
-
-    def slow(*a, **k):
-        seen.append(threading.current_thread() is threading.main_thread())
-        gate.wait(10)
-        return real(*a, **k)
-
-    monkeypatch.setattr(quality, "record_rating", slow)
+    gate, seen = hold(monkeypatch, quality, "record_rating")
     bench.ticket_finished.emit(finished_ticket(qdb))
     screen.buttons["satisfied"].click()
     assert screen.stack.currentIndex() == screen.PAGE_THANKS and screen.jobs.busy
